@@ -1,0 +1,279 @@
+import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+import { CLOUD_ENVIRONMENTS } from '../nodes/shared/auth/environments';
+import { DEFAULT_PERMISSIONS, IMAP_SCOPE_NAME, OIDC_SCOPES, ALWAYS_GRAPH_SCOPES, PERMISSION_GROUPS } from '../nodes/shared/auth/scopes';
+import { TENANT_DOMAIN_PATTERN, TENANT_GUID_PATTERN } from '../nodes/shared/auth/tenant';
+import {
+	DEFAULT_MAX_RETRIES,
+	DEFAULT_BASE_WAIT_SECONDS,
+	DEFAULT_RETRY_STATUS_CODES,
+	MAX_RETRY_WAIT_SECONDS,
+} from '../nodes/shared/graph/retry';
+
+/*
+ * The hidden OAuth2 fields (authUrl, accessTokenUrl, scope, authQueryParameters) are n8n
+ * expressions over the visible fields ($self), because n8n builds the authorize URL and redeems
+ * codes from these fields itself. The expressions are generated from the same tables the nodes
+ * use (nodes/shared/auth), so the credential and the transport can never disagree.
+ */
+const clouds = JSON.stringify(
+	Object.fromEntries(Object.entries(CLOUD_ENVIRONMENTS).map(([k, v]) => [k, { a: v.authority, g: v.graph, i: v.imapResource }])),
+);
+const groups = JSON.stringify(
+	Object.fromEntries(PERMISSION_GROUPS.map((g) => [g.value, { s: g.graphScopes, i: g.imap === true }])),
+);
+
+/** JS source (for inside an expression) that yields {authority, graph, imap, tenant} or throws a clear message. */
+const resolveJs = `
+const clouds = ${clouds};
+const env = $self.environment || 'global';
+const base = (value, field) => {
+	const v = String(value || '').trim().replace(/\\/+$/, '');
+	if (!/^https?:\\/\\/[^\\/?#@\\s]+(\\/[^?#@\\s]*)?$/.test(v) || v.includes('..')) {
+		throw new Error(field + ' must be an http(s) URL without query, fragment or user information');
+	}
+	return v;
+};
+const cloud = env === 'custom'
+	? { a: base($self.customAuthorityUrl, 'Authority URL'), g: base($self.customGraphUrl, 'Graph URL'), i: ${JSON.stringify(CLOUD_ENVIRONMENTS.global.imapResource)} }
+	: clouds[env];
+if (!cloud) throw new Error('Unknown environment ' + env);
+const type = $self.accountType || 'common';
+let tenant = type;
+if (type === 'singleTenant') {
+	tenant = String($self.tenantId || '').trim();
+	if (!(new RegExp(${JSON.stringify(TENANT_GUID_PATTERN)}).test(tenant) || new RegExp(${JSON.stringify(TENANT_DOMAIN_PATTERN)}).test(tenant))) {
+		throw new Error('The Tenant "' + tenant + '" is neither a directory (tenant) ID (a GUID) nor a verified domain such as contoso.onmicrosoft.com');
+	}
+	tenant = tenant.toLowerCase();
+} else if (!['common', 'organizations', 'consumers'].includes(type)) {
+	throw new Error('Unknown account type ' + type);
+}
+`;
+
+/** An n8n expression running `body` after resolveJs. `{{`/`}}` inside would end the expression early. */
+const expr = (body: string) => `={{ (() => { ${`${resolveJs}\n${body}`.replace(/\}\}/g, '} }').replace(/\{\{/g, '{ {')} })() }}`;
+
+const scopeJs = `
+const groups = ${groups};
+const chosen = ($self.permissions || []).filter((p) => groups[p]);
+const prefix = env === 'global' || env === 'custom' ? '' : cloud.g + '/';
+const graph = [...${JSON.stringify(ALWAYS_GRAPH_SCOPES)}, ...chosen.flatMap((p) => groups[p].s)].map((s) => prefix + s);
+const extra = String($self.additionalScopes || '').split(/[\\s,]+/).filter(Boolean);
+const imap = chosen.some((p) => groups[p].i) ? [cloud.i + '/${IMAP_SCOPE_NAME}'] : [];
+const seen = new Set();
+return [...graph, ...extra, ...${JSON.stringify(OIDC_SCOPES)}, ...imap].filter((s) => { const k = s.toLowerCase(); if (seen.has(k)) return false; seen.add(k); return true; }).join(' ');
+`;
+
+const queryJs = `
+const parts = ['response_mode=query'];
+const prompt = $self.prompt || 'none';
+if (!['none', 'login', 'consent', 'select_account'].includes(prompt)) throw new Error('Unknown login prompt ' + prompt);
+if (prompt !== 'none') parts.push('prompt=' + prompt);
+const hint = String($self.loginHint || '').trim();
+if (hint) parts.push('login_hint=' + encodeURIComponent(hint));
+return parts.join('&');
+`;
+
+export const GRAPH_BASE_URL_EXPRESSION = expr('return cloud.g;');
+
+export class OutlookOAuth2Api implements ICredentialType {
+	name = 'outlookOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'Outlook OAuth2 API';
+
+	icon: Icon = { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' };
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-outlook-oauth#connect-your-microsoft-account';
+
+	properties: INodeProperties[] = [
+		{
+			displayName:
+				'Register an app in Microsoft Entra ID first; the <a href="https://www.npmjs.com/package/n8n-nodes-outlook-oauth#connect-your-microsoft-account" target="_blank">setup guide</a> walks through it. Use the OAuth Redirect URL shown below as the app\'s Web redirect URI.',
+			name: 'setupNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{ name: 'Global (Microsoft 365 and Outlook.com)', value: 'global', description: 'login.microsoftonline.com and graph.microsoft.com: almost everyone' },
+				{ name: 'US Government (GCC High)', value: 'usGov', description: 'login.microsoftonline.us and graph.microsoft.us' },
+				{ name: 'US Government DoD', value: 'usGovDod', description: 'login.microsoftonline.us and dod-graph.microsoft.us' },
+				{ name: 'China (Operated by 21Vianet)', value: 'china', description: 'login.partner.microsoftonline.cn and microsoftgraph.chinacloudapi.cn' },
+				{ name: 'Custom', value: 'custom', description: 'Type the sign-in and Graph addresses yourself (for proxies and test servers)' },
+			],
+			default: 'global',
+			description: 'Which Microsoft cloud your mailbox lives in. Leave Global unless your organisation uses a government or China cloud.',
+		},
+		{
+			displayName: 'Authority URL',
+			name: 'customAuthorityUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://login.microsoftonline.com',
+			description: 'The sign-in address, without the tenant part. n8n adds /{tenant}/oauth2/v2.0/authorize and /token.',
+			displayOptions: { show: { environment: ['custom'] } },
+			required: true,
+		},
+		{
+			displayName: 'Graph URL',
+			name: 'customGraphUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://graph.microsoft.com',
+			description: 'The Microsoft Graph address, without /v1.0',
+			displayOptions: { show: { environment: ['custom'] } },
+			required: true,
+		},
+		{
+			displayName: 'IMAP Host',
+			name: 'customImapHost',
+			type: 'string',
+			default: 'outlook.office365.com',
+			description: 'Default IMAP server for the Outlook IMAP Trigger',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			displayName: 'Account Type',
+			name: 'accountType',
+			type: 'options',
+			options: [
+				{ name: 'Any Microsoft Account (Common)', value: 'common', description: 'Work, school and personal accounts. The app registration must allow all of them.' },
+				{ name: 'Work or School Accounts Only (Organizations)', value: 'organizations', description: 'Any Microsoft 365 organisation, no personal accounts' },
+				{ name: 'Personal Accounts Only (Consumers)', value: 'consumers', description: 'Outlook.com, Hotmail and Live accounts' },
+				{ name: 'Single Organisation (Tenant ID or Domain)', value: 'singleTenant', description: 'Only your own organisation; needed when the app registration is single-tenant' },
+			],
+			default: 'common',
+			description: 'Must match "Supported account types" in the app registration. A single-tenant app needs the last choice, or Microsoft answers AADSTS50194.',
+		},
+		{
+			displayName: 'Tenant',
+			name: 'tenantId',
+			type: 'string',
+			default: '',
+			placeholder: '72f988bf-86f1-41af-91ab-2d7cd011db47 or contoso.onmicrosoft.com',
+			description: "The Directory (tenant) ID from the app registration's Overview page, or one of your organisation's verified domains",
+			displayOptions: { show: { accountType: ['singleTenant'] } },
+			required: true,
+		},
+		{
+			displayName: 'Permissions',
+			name: 'permissions',
+			type: 'multiOptions',
+			options: PERMISSION_GROUPS.map((group) => ({ name: group.name, value: group.value, description: group.description })),
+			default: DEFAULT_PERMISSIONS,
+			description: 'What n8n may do in the mailbox. Add the matching delegated permissions to the app registration (the notice below lists them), then reconnect.',
+		},
+		{
+			displayName: 'Additional Scopes',
+			name: 'additionalScopes',
+			type: 'string',
+			default: '',
+			placeholder: 'Contacts.Read Tasks.ReadWrite',
+			description: 'Other Microsoft Graph delegated permissions to request, separated by spaces',
+		},
+		{
+			displayName:
+				'In the app registration, under API permissions → Microsoft Graph → Delegated, add User.Read, offline_access, openid, profile, email and the permission named in brackets after each choice above; for the IMAP Trigger also add Office 365 Exchange Online → IMAP.AccessAsUser.All.',
+			name: 'scopeNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Login Prompt',
+			name: 'prompt',
+			type: 'options',
+			options: [
+				{ name: 'None', value: 'none', description: 'Reuse the browser\'s Microsoft session when there is one' },
+				{ name: 'Force Login', value: 'login', description: 'Always ask for the password (prompt=login)' },
+				{ name: 'Force Consent', value: 'consent', description: 'Always show the consent screen, e.g. after adding permissions (prompt=consent)' },
+				{ name: 'Choose Account', value: 'select_account', description: 'Let you pick which signed-in account to connect (prompt=select_account)' },
+			],
+			default: 'select_account',
+			description: 'What Microsoft shows when you click Connect. Microsoft accepts one of these at a time.',
+		},
+		{
+			displayName: 'Login Hint',
+			name: 'loginHint',
+			type: 'string',
+			default: '',
+			placeholder: 'name@contoso.com',
+			description: 'Pre-fills the account on the Microsoft sign-in page',
+		},
+		{
+			displayName: 'Retry Mode',
+			name: 'retryMode',
+			type: 'options',
+			options: [
+				{ name: 'None', value: 'none', description: 'Fail at once' },
+				{ name: 'On Listed Status Codes', value: 'statusCodes', description: 'Retry when Microsoft answers with one of the status codes below' },
+				{ name: 'On Any Error', value: 'anyError', description: 'Retry on every 5xx, 429 and network error' },
+			],
+			default: 'statusCodes',
+			description: 'What to do when Microsoft Graph is busy (throttling) or briefly unavailable',
+		},
+		{
+			displayName: 'Retry Status Codes',
+			name: 'retryStatusCodes',
+			type: 'string',
+			default: DEFAULT_RETRY_STATUS_CODES,
+			description: 'HTTP status codes to retry, separated by |',
+			displayOptions: { show: { retryMode: ['statusCodes'] } },
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 20 },
+			default: DEFAULT_MAX_RETRIES,
+			description: 'How many times to try again before giving up',
+			displayOptions: { hide: { retryMode: ['none'] } },
+		},
+		{
+			displayName: 'Base Wait (Seconds)',
+			name: 'retryBaseWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 1 },
+			default: DEFAULT_BASE_WAIT_SECONDS,
+			description: `Wait before the first retry when Microsoft sends no Retry-After header. A Retry-After header always wins. No wait is longer than ${MAX_RETRY_WAIT_SECONDS} seconds.`,
+			displayOptions: { hide: { retryMode: ['none'] } },
+		},
+		{
+			displayName: 'Backoff Doubles Each Try',
+			name: 'retryBackoffDoubles',
+			type: 'boolean',
+			default: true,
+			description: 'Whether each wait is twice the one before (1 s, 2 s, 4 s …)',
+			displayOptions: { hide: { retryMode: ['none'] } },
+		},
+		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: expr("return cloud.a + '/' + tenant + '/oauth2/v2.0/authorize';"),
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: expr("return cloud.a + '/' + tenant + '/oauth2/v2.0/token';"),
+		},
+		{ displayName: 'Scope', name: 'scope', type: 'hidden', default: expr(scopeJs) },
+		{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'hidden', default: `={{ (() => { ${queryJs.replace(/\}\}/g, '} }')} })() }}` },
+		// Microsoft accepts the client secret in the body; its docs show that form for confidential clients.
+		{ displayName: 'Authentication', name: 'authentication', type: 'hidden', default: 'body' },
+	];
+
+	test = {
+		request: {
+			baseURL: GRAPH_BASE_URL_EXPRESSION,
+			url: '/v1.0/me',
+		},
+	};
+}

@@ -1,0 +1,85 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { PERMISSION_GROUPS, scopeIncludes } from '../auth/scopes';
+
+/** Graph's error body: https://learn.microsoft.com/graph/errors */
+export interface GraphErrorBody {
+	error?: { code?: string; message?: string; innerError?: Record<string, unknown> };
+}
+
+export interface GraphFailure {
+	status: number;
+	body: unknown;
+	method: string;
+	/** Path relative to the Graph version root, without the query string. */
+	path: string;
+	attempts?: number;
+	retryAfter?: string | null;
+}
+
+export interface ErrorContext {
+	node: INode;
+	itemIndex?: number;
+	/** The delegated permission the operation needs, e.g. Mail.Send. */
+	permission?: string;
+	/** What the operation does, for the message: "send mail". */
+	action?: string;
+	/** The scope string Microsoft granted (oauthTokenData.scope). */
+	grantedScope?: string;
+}
+
+export function graphErrorParts(body: unknown): { code: string; message: string } {
+	let parsed = body;
+	if (typeof body === 'string') {
+		try {
+			parsed = JSON.parse(body);
+		} catch {
+			return { code: '', message: body.slice(0, 500) };
+		}
+	}
+	const error = (parsed as GraphErrorBody | undefined)?.error;
+	return { code: error?.code ?? '', message: error?.message ?? '' };
+}
+
+function permissionHint(ctx: ErrorContext): string | undefined {
+	if (!ctx.permission) return undefined;
+	const group = PERMISSION_GROUPS.find((g) => g.graphScopes.includes(ctx.permission as string));
+	const choice = group ? `*${group.name}*` : ctx.permission;
+	const granted = scopeIncludes(ctx.grantedScope, ctx.permission);
+	const what = ctx.action ? ` to ${ctx.action}` : '';
+	if (ctx.grantedScope && granted) {
+		return (
+			`${ctx.permission} is needed${what}. The credential holds it, so the mailbox owner has not given you access ` +
+			'to this mailbox or folder (for shared mailboxes: Full Access or folder permissions in Exchange).'
+		);
+	}
+	return `${ctx.permission} is needed${what}; add ${choice} to the credential's permissions, grant it in the app registration, and reconnect.`;
+}
+
+/**
+ * A failed Graph response as a NodeApiError that says what happened and what to do. The original
+ * Graph code stays in the message so users can search for it.
+ */
+export function graphApiError(failure: GraphFailure, ctx: ErrorContext): NodeApiError {
+	const { code, message } = graphErrorParts(failure.body);
+	const status = failure.status;
+	const head = `Microsoft Graph answered ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
+	let description: string | undefined;
+	if (status === 403) {
+		description = permissionHint(ctx) ?? 'The credential lacks a permission for this operation, or the mailbox owner has not shared it with you.';
+	} else if (status === 401) {
+		description = 'The access token was refused even after n8n refreshed it. Open the credential and click Reconnect.';
+	} else if (status === 404) {
+		description = 'The item, folder or mailbox does not exist or is not visible to the connected account. Check the ID and the Mailbox field.';
+	} else if ((status === 429 || status === 503 || status === 504) && failure.attempts) {
+		description = `Microsoft Graph was still throttling or unavailable after ${failure.attempts} attempts. Try later, lower the workflow's rate, or raise Max Retries in the credential.`;
+	}
+	const attempts = failure.attempts && failure.attempts > 1 ? ` (after ${failure.attempts} attempts)` : '';
+	return new NodeApiError(ctx.node, { status, code, message, method: failure.method, path: failure.path } as JsonObject, {
+		message: `${head}${attempts}`,
+		description,
+		httpCode: String(status),
+		itemIndex: ctx.itemIndex,
+	});
+}

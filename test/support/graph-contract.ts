@@ -1,0 +1,133 @@
+/**
+ * Checks a Graph request against Microsoft's own OpenAPI description of the mail and calendar
+ * endpoints (../shared/graph/, validation variant), with the harness quirks that document lists:
+ * PascalCase action parameters, `delta()` paths, `$value`/`$count` path parameters, and `$batch`
+ * (not described there: unwrapped and each inner request checked).
+ */
+import Ajv from 'ajv';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { OpenAPIBackend } from 'openapi-backend';
+import type { Document } from 'openapi-backend';
+
+export interface ContractRequest {
+	method: string;
+	/** Path under /v1.0, with no query. */
+	path: string;
+	query: Record<string, string>;
+	body?: unknown;
+	headers?: Record<string, string>;
+}
+
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown> };
+
+export function openApiPath(): string {
+	const candidates = [
+		process.env.GRAPH_OPENAPI,
+		resolve(__dirname, '../../../shared/graph/graph-v1.0-mail-calendar.validation.openapi.json'),
+		resolve(__dirname, '../../shared/graph/graph-v1.0-mail-calendar.validation.openapi.json'),
+	].filter((p): p is string => Boolean(p));
+	const found = candidates.find((p) => existsSync(p));
+	if (!found) throw new Error(`Microsoft's Graph OpenAPI description was not found (looked in ${candidates.join(', ')})`);
+	return found;
+}
+
+let shared: Promise<GraphContract> | undefined;
+
+export class GraphContract {
+	private constructor(private readonly api: OpenAPIBackend, private readonly definition: Document) {}
+
+	/** One validator per process: loading and compiling the description takes about a second. */
+	static async load(): Promise<GraphContract> {
+		shared ??= (async () => {
+			const definition = JSON.parse(readFileSync(openApiPath(), 'utf8')) as Document;
+			// Action bodies: no unknown top-level keys (typo detection), as the description's notes suggest.
+			for (const item of Object.values(definition.paths ?? {})) {
+				for (const op of Object.values(item as Record<string, Record<string, unknown>>)) {
+					if (op?.['x-ms-docs-operation-type'] !== 'action') continue;
+					const schema = (op.requestBody as { content?: Record<string, { schema?: JsonSchema }> } | undefined)?.content?.['application/json']?.schema;
+					if (schema?.properties) schema.additionalProperties = false;
+				}
+			}
+			const api = new OpenAPIBackend({
+				definition,
+				quick: true,
+				validate: true,
+				ajvOpts: { strict: false, validateFormats: false },
+				// openapi-backend splits explode:false query values into arrays; let ajv unwrap 1-item arrays.
+				customizeAjv: (ajv, opts, ctx) => (ctx === 'paramsValidator' ? new Ajv({ ...opts, coerceTypes: 'array' }) : ajv),
+			});
+			await api.init();
+			return new GraphContract(api, definition);
+		})();
+		return await shared;
+	}
+
+	/** Violations of the description for one request; [] when it is allowed. */
+	check(request: ContractRequest): string[] {
+		if (request.method.toUpperCase() === 'POST' && request.path === '/$batch') return this.checkBatch(request.body);
+		let path = request.path;
+		// Graph's description spells delta functions `delta()`; without it the path matches `{message-id}`.
+		path = path.replace(/\/delta$/, '/delta()');
+		const req = {
+			method: request.method.toLowerCase(),
+			path,
+			query: request.query,
+			headers: { 'content-type': 'application/json', ...(request.headers ?? {}) },
+			body: request.body,
+		};
+		const operation = this.api.router.matchOperation(req as never);
+		if (!operation) return [`${request.method} ${request.path} is not an operation in Microsoft's Graph description`];
+		if (operation.method !== req.method) return [`${request.method} ${request.path}: method not allowed`];
+		const opDef = operation as unknown as Record<string, unknown>;
+		if (opDef['x-ms-docs-operation-type'] === 'action' && request.body && typeof request.body === 'object') {
+			req.body = this.renameActionKeys(operation as never, request.body as Record<string, unknown>);
+		}
+		const result = this.api.validateRequest(req as never, operation);
+		const errors = (result.errors ?? []).filter((error) => {
+			// bath-es5 cannot parse `$value`/`$count` templates with a path parameter (harness limitation).
+			const text = JSON.stringify(error);
+			return !(/\$(value|count)/.test(request.path) && /path/.test(text) && /required/.test(text));
+		});
+		return errors.map((error) => `${request.method} ${request.path}: ${error.instancePath || ''} ${error.message ?? ''} ${JSON.stringify(error.params ?? {})}`.trim());
+	}
+
+	/** Action parameters are PascalCase in the description; Graph matches them case-insensitively. */
+	private renameActionKeys(operation: { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }, body: Record<string, unknown>) {
+		const properties = Object.keys(operation.requestBody?.content?.['application/json']?.schema?.properties ?? {});
+		const renamed: Record<string, unknown> = {};
+		for (const [key, value] of Object.entries(body)) {
+			renamed[properties.find((p) => p.toLowerCase() === key.toLowerCase()) ?? key] = value;
+		}
+		return renamed;
+	}
+
+	private checkBatch(body: unknown): string[] {
+		const requests = (body as { requests?: Array<Record<string, unknown>> } | undefined)?.requests;
+		if (!Array.isArray(requests)) return ['POST /$batch: body has no requests array'];
+		const errors: string[] = [];
+		if (requests.length > 20) errors.push(`POST /$batch: ${requests.length} requests, Graph allows 20`);
+		const ids = new Set<string>();
+		for (const inner of requests) {
+			const id = String(inner.id ?? '');
+			if (!id || ids.has(id)) errors.push(`POST /$batch: request id "${id}" missing or repeated`);
+			ids.add(id);
+			const url = new URL(String(inner.url ?? ''), 'http://graph.invalid/v1.0/');
+			if (!String(inner.url ?? '').startsWith('/')) errors.push(`POST /$batch: url "${String(inner.url)}" must be relative and start with /`);
+			errors.push(
+				...this.check({
+					method: String(inner.method ?? 'GET'),
+					path: url.pathname.replace(/^\/v1\.0/, ""),
+					query: Object.fromEntries(url.searchParams),
+					body: inner.body,
+					headers: inner.headers as Record<string, string> | undefined,
+				}).map((e) => `$batch[${id}] ${e}`),
+			);
+		}
+		return errors;
+	}
+
+	get document(): Document {
+		return this.definition;
+	}
+}

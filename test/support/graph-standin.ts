@@ -1,0 +1,288 @@
+/**
+ * A stand-in for Microsoft Graph v1.0 on 127.0.0.1. It:
+ * - accepts only unexpired Graph-audience tokens issued by the identity-provider stand-in
+ *   (else 401 InvalidAuthenticationToken, as Graph does), and records where every token went;
+ * - checks every request (and every request inside `$batch`) against Microsoft's OpenAPI
+ *   description; a request the description does not allow is answered 400 and recorded in
+ *   `violations`, which each test suite asserts empty;
+ * - answers with handlers the tests register (`on`), with Graph's error body shape, paging by
+ *   opaque `@odata.nextLink`, `$batch`, and throttling (429 + Retry-After) on demand;
+ * - hosts upload-session URLs outside /v1.0 (pre-authenticated, like Outlook's).
+ * https://learn.microsoft.com/graph/errors, /graph/paging, /graph/json-batching, /graph/throttling
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { GraphContract } from './graph-contract';
+import type { IdentityProviderStandIn } from './identity-provider';
+import { GRAPH_AUDIENCE } from './identity-provider';
+
+export interface GraphRequestRecord {
+	method: string;
+	/** Path under /v1.0, percent-encoded as sent. */
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string>;
+	body: unknown;
+	/** Raw body bytes (for uploads and MIME). */
+	raw: Buffer;
+	/** True for a request that arrived inside a `$batch`. */
+	inBatch: boolean;
+}
+
+export interface GraphReply {
+	status?: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+}
+
+export type GraphHandler = (request: GraphRequestRecord, params: Record<string, string>) => GraphReply | Promise<GraphReply>;
+
+interface Route {
+	method: string;
+	pattern: RegExp;
+	keys: string[];
+	handler: GraphHandler;
+}
+
+interface Throttle {
+	method: string;
+	pattern: RegExp;
+	remaining: number;
+	status: number;
+	retryAfter?: string;
+}
+
+export function graphError(status: number, code: string, message: string): GraphReply {
+	return {
+		status,
+		body: { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } },
+	};
+}
+
+/** `/me/messages/:id` → a regex on the encoded path; `:name` matches one segment. */
+function compile(pattern: string): { pattern: RegExp; keys: string[] } {
+	const keys: string[] = [];
+	const source = pattern
+		.split('/')
+		.map((part) => {
+			if (part.startsWith(':')) {
+				keys.push(part.slice(1));
+				return '([^/]+)';
+			}
+			return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+		})
+		.join('/');
+	return { pattern: new RegExp(`^${source}$`), keys };
+}
+
+export class GraphStandIn {
+	readonly requests: GraphRequestRecord[] = [];
+
+	readonly violations: string[] = [];
+
+	/** Requests nobody registered a handler for. */
+	readonly unhandled: string[] = [];
+
+	/** Every Authorization header value seen, with the host it was sent to (all here). */
+	readonly tokensSeen: string[] = [];
+
+	/** Upload-session PUTs: headers and the byte range each carried. */
+	readonly uploads: Array<{ path: string; headers: Record<string, string>; size: number }> = [];
+
+	private routes: Route[] = [];
+
+	private throttles: Throttle[] = [];
+
+	private server!: http.Server;
+
+	url = '';
+
+	private constructor(private readonly idp: IdentityProviderStandIn, private readonly contract: GraphContract) {}
+
+	static async start(idp: IdentityProviderStandIn, port = 0): Promise<GraphStandIn> {
+		const graph = new GraphStandIn(idp, await GraphContract.load());
+		graph.server = http.createServer((req, res) => {
+			graph.handle(req, res).catch((error) => {
+				res.writeHead(500, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ error: { code: 'standInFailure', message: String(error) } }));
+			});
+		});
+		await new Promise<void>((resolve) => graph.server.listen(port, '127.0.0.1', resolve));
+		graph.url = `http://127.0.0.1:${(graph.server.address() as AddressInfo).port}`;
+		return graph;
+	}
+
+	async close() {
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+
+	/** Forget requests, handlers and throttles between tests. */
+	reset() {
+		this.requests.length = 0;
+		this.violations.length = 0;
+		this.unhandled.length = 0;
+		this.uploads.length = 0;
+		this.routes = [];
+		this.throttles = [];
+	}
+
+	/** Registers a handler; later registrations win over earlier ones for the same path. */
+	on(method: string, pattern: string, handler: GraphHandler | GraphReply): this {
+		const compiled = compile(pattern);
+		const fn: GraphHandler = typeof handler === 'function' ? handler : () => handler;
+		this.routes.unshift({ method: method.toUpperCase(), ...compiled, handler: fn });
+		return this;
+	}
+
+	/** The next `times` requests matching answer `status` (429 by default) with Retry-After. */
+	throttle(method: string, pattern: string, times: number, options: { status?: number; retryAfter?: string } = {}): this {
+		this.throttles.push({ method: method.toUpperCase(), pattern: compile(pattern).pattern, remaining: times, status: options.status ?? 429, retryAfter: options.retryAfter });
+		return this;
+	}
+
+	/**
+	 * Serves `items` as a collection with Graph's paging: `$top` (default `defaultPageSize`, at most
+	 * `maxPageSize`) and an opaque `@odata.nextLink` carrying a `$skiptoken`.
+	 */
+	collection(method: string, pattern: string, items: () => unknown[], options: { defaultPageSize?: number; maxPageSize?: number } = {}): this {
+		const tokens = new Map<string, number>();
+		return this.on(method, pattern, (request) => {
+			const all = items();
+			const skip = request.query.$skiptoken ? (tokens.get(request.query.$skiptoken) ?? 0) : 0;
+			const pageSize = Math.min(Number(request.query.$top ?? options.defaultPageSize ?? 10), options.maxPageSize ?? 1000);
+			const value = all.slice(skip, skip + pageSize);
+			const body: Record<string, unknown> = { '@odata.context': `${this.url}/v1.0/$metadata#collection`, value };
+			if (skip + pageSize < all.length) {
+				const token = randomUUID();
+				tokens.set(token, skip + pageSize);
+				const next = new URL(`${this.url}/v1.0${request.path}`);
+				for (const [k, v] of Object.entries(request.query)) if (k !== '$skiptoken' && k !== '$top') next.searchParams.set(k, v);
+				next.searchParams.set('$top', String(pageSize));
+				next.searchParams.set('$skiptoken', token);
+				body['@odata.nextLink'] = next.toString();
+			}
+			return { body };
+		});
+	}
+
+	/** Graph requests as tests assert them: not `$batch` envelopes, but what the node asked for. */
+	calls(): Array<Pick<GraphRequestRecord, 'method' | 'path' | 'query' | 'body' | 'inBatch'>> {
+		return this.requests
+			.filter((r) => !(r.method === 'POST' && r.path === '/$batch'))
+			.map(({ method, path, query, body, inBatch }) => ({ method, path, query, body, inBatch }));
+	}
+
+	/** A URL on this server that an upload session can hand out (pre-authenticated, outside /v1.0). */
+	uploadUrl(id: string): string {
+		return `${this.url}/upload/${encodeURIComponent(id)}`;
+	}
+
+	private async dispatch(record: GraphRequestRecord): Promise<GraphReply> {
+		for (const throttle of this.throttles) {
+			if (throttle.remaining > 0 && throttle.method === record.method && throttle.pattern.test(record.path)) {
+				throttle.remaining--;
+				const reply = graphError(throttle.status, throttle.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', 'Please retry again later.');
+				return { ...reply, headers: throttle.retryAfter !== undefined ? { 'Retry-After': throttle.retryAfter } : {} };
+			}
+		}
+		const violations = this.contract.check({ method: record.method, path: record.path, query: record.query, body: record.body, headers: record.headers });
+		if (violations.length) {
+			this.violations.push(...violations);
+			return graphError(400, 'BadRequest', `Request does not match Microsoft's Graph description: ${violations.join('; ')}`);
+		}
+		for (const route of this.routes) {
+			if (route.method !== record.method) continue;
+			const match = route.pattern.exec(record.path);
+			if (!match) continue;
+			const params = Object.fromEntries(route.keys.map((key, i) => [key, decodeURIComponent(match[i + 1])]));
+			return await route.handler(record, params);
+		}
+		this.unhandled.push(`${record.method} ${record.path}`);
+		return graphError(404, 'ResourceNotFound', `Resource not found for the segment '${record.path.split('/').pop()}'.`);
+	}
+
+	private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+		const url = new URL(req.url ?? '/', this.url);
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const raw = Buffer.concat(chunks);
+		const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
+		const send = (reply: GraphReply) => {
+			const status = reply.status ?? 200;
+			const isBuffer = Buffer.isBuffer(reply.body);
+			const payload = reply.body === undefined ? undefined : isBuffer ? (reply.body as Buffer) : Buffer.from(JSON.stringify(reply.body));
+			res.writeHead(status, {
+				...(payload && !isBuffer ? { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8' } : {}),
+				'request-id': randomUUID(),
+				...(reply.headers ?? {}),
+			});
+			res.end(status === 204 ? undefined : payload);
+		};
+
+		if (url.pathname.startsWith('/upload/')) {
+			// Outlook upload URLs carry their own authorization; a bearer token here is a leak.
+			this.uploads.push({ path: url.pathname, headers, size: raw.length });
+			if (headers.authorization) this.violations.push(`Authorization header sent to the upload URL ${url.pathname}`);
+			const handler = this.routes.find((r) => r.method === req.method && r.pattern.test(url.pathname));
+			const record: GraphRequestRecord = { method: req.method ?? 'PUT', path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: undefined, raw, inBatch: false };
+			return send(handler ? await handler.handler(record, {}) : { status: 200, body: {} });
+		}
+		if (!url.pathname.startsWith('/v1.0/') && url.pathname !== '/v1.0') {
+			return send(graphError(400, 'BadRequest', `Invalid version: ${url.pathname}`));
+		}
+		if (headers.authorization) this.tokensSeen.push(headers.authorization);
+		const token = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
+		if (!this.idp.validate(token, GRAPH_AUDIENCE)) {
+			return send(graphError(401, 'InvalidAuthenticationToken', token ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.'));
+		}
+		let body: unknown;
+		if (raw.length && (headers['content-type'] ?? '').includes('json')) {
+			try {
+				body = JSON.parse(raw.toString('utf8'));
+			} catch {
+				return send(graphError(400, 'BadRequest', 'Unable to read JSON request payload.'));
+			}
+		}
+		const record: GraphRequestRecord = {
+			method: req.method ?? 'GET',
+			path: url.pathname.slice('/v1.0'.length) || '/',
+			query: Object.fromEntries(url.searchParams),
+			headers,
+			body: body ?? (raw.length ? raw : undefined),
+			raw,
+			inBatch: false,
+		};
+		this.requests.push(record);
+		if (record.method === 'POST' && record.path === '/$batch') return send(await this.batch(record));
+		send(await this.dispatch(record));
+	}
+
+	private async batch(envelope: GraphRequestRecord): Promise<GraphReply> {
+		const violations = this.contract.check({ method: 'POST', path: '/$batch', query: {}, body: envelope.body });
+		const requests = (envelope.body as { requests?: Array<Record<string, unknown>> }).requests ?? [];
+		if (violations.some((v) => v.startsWith('POST /$batch:'))) {
+			this.violations.push(...violations);
+			return graphError(400, 'BadRequest', violations.join('; '));
+		}
+		const responses = [];
+		for (const inner of requests) {
+			const url = new URL(String(inner.url), `${this.url}/v1.0/`);
+			const record: GraphRequestRecord = {
+				method: String(inner.method).toUpperCase(),
+				path: url.pathname.slice('/v1.0'.length),
+				query: Object.fromEntries(url.searchParams),
+				headers: Object.fromEntries(Object.entries((inner.headers as Record<string, string>) ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+				body: inner.body,
+				raw: Buffer.alloc(0),
+				inBatch: true,
+			};
+			this.requests.push(record);
+			const reply = await this.dispatch(record);
+			responses.push({ id: inner.id, status: reply.status ?? 200, headers: { 'Content-Type': 'application/json', ...(reply.headers ?? {}) }, body: reply.body });
+		}
+		return { status: 200, body: { responses } };
+	}
+}

@@ -1,0 +1,341 @@
+/**
+ * Runs our nodes through n8n's own execution code (n8n-core's ExecuteContext, TriggerContext and
+ * LoadOptionsContext; n8n-workflow's Workflow and expression engine), the way n8n runs them,
+ * with a credentials helper that keeps credentials in memory like n8n's database would.
+ *
+ * Only the pieces n8n's server provides around the engine are written here: the credential
+ * store (`TestCredentialsHelper`, modelled on packages/cli/src/credentials-helper.ts) and the
+ * node-type registry.
+ */
+import { Container } from '@n8n/di';
+import { BinaryDataConfig, BinaryDataService, ExecuteContext, LoadOptionsContext, TriggerContext } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	ICredentials,
+	IDataObject,
+	IExecuteData,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeParameters,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+	ITriggerResponse,
+	IRun,
+	ExecutionError,
+} from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { OutlookOAuth2Api } from '../../credentials/OutlookOAuth2Api.credentials';
+import { OAuth2Api } from './oauth2-api.credentials';
+
+export const CREDENTIAL_ID = 'cred-outlook-1';
+export const CREDENTIAL_NAME = 'Outlook account';
+
+const credentialTypes: Record<string, ICredentialType> = {
+	oAuth2Api: new OAuth2Api(),
+	outlookOAuth2Api: new OutlookOAuth2Api(),
+};
+
+export class MapNodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType | IVersionedNodeType>) {}
+
+	getByName(name: string) {
+		return this.types[name];
+	}
+
+	getByNameAndVersion(name: string, version?: number): INodeType {
+		const type = this.types[name];
+		if (!type) throw new Error(`Unknown node type ${name}`);
+		return 'nodeVersions' in type ? type.getNodeType(version) : type;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/** Every credential property of a type, parents first, as n8n merges them. */
+export function credentialProperties(type: string): INodeProperties[] {
+	const credential = credentialTypes[type];
+	if (!credential) throw new Error(`Unknown credential type ${type}`);
+	const parents = (credential.extends ?? []).flatMap((parent) => credentialProperties(parent));
+	const own = new Set(credential.properties.map((p) => p.name));
+	return [...parents.filter((p) => !own.has(p.name)), ...credential.properties];
+}
+
+/**
+ * A credential as n8n hands it to a node: defaults applied, then every `={{ }}` field resolved with
+ * the credential itself as `$self` (what CredentialsHelper.applyDefaultsAndOverwrites does).
+ */
+const mockNodeType = {
+	description: { displayName: 'Mock', name: 'mock', group: [], version: 1, description: '', defaults: {}, inputs: [], outputs: [], properties: [] },
+} as unknown as INodeType;
+
+export function resolveCredential(type: string, data: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
+	const nodeTypes = new MapNodeTypes({ mock: mockNodeType });
+	const properties = credentialProperties(type);
+	const withDefaults = NodeHelpers.getNodeParameters(properties, data as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
+	// Hidden fields are not returned by getNodeParameters for values the user did not set; take their defaults.
+	for (const property of properties) {
+		if (withDefaults[property.name] === undefined && property.type !== 'notice') {
+			withDefaults[property.name] = (data[property.name] ?? property.default) as ICredentialDataDecryptedObject[string];
+		}
+	}
+	for (const key of Object.keys(data)) if (withDefaults[key] === undefined) withDefaults[key] = data[key];
+	const mockNode: INode = { id: 'mock', name: 'mock', type: 'mock', typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow = new Workflow({ nodes: [mockNode], connections: {}, active: false, nodeTypes });
+	return workflow.expression.getComplexParameterValue(mockNode, withDefaults as INodeParameters, 'internal', {}, undefined, undefined, withDefaults) as ICredentialDataDecryptedObject;
+}
+
+export interface TokenUpdate {
+	at: number;
+	oauthTokenData: IDataObject;
+}
+
+export class TestCredentialsHelper extends ICredentialsHelper {
+	readonly store = new Map<string, { type: string; data: ICredentialDataDecryptedObject }>();
+
+	readonly tokenUpdates: TokenUpdate[] = [];
+
+
+	getParentTypes(name: string): string[] {
+		const parents = credentialTypes[name]?.extends ?? [];
+		return parents.flatMap((parent) => [parent, ...this.getParentTypes(parent)]);
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(_credentials: ICredentialDataDecryptedObject, _type: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return requestOptions;
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by n8n-core in these tests');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		_mode: WorkflowExecuteMode,
+		_executeData?: IExecuteData,
+		raw?: boolean,
+	): Promise<ICredentialDataDecryptedObject> {
+		const stored = this.store.get(nodeCredentials.id ?? '');
+		if (!stored) throw new Error(`Credential ${nodeCredentials.id} not found`);
+		const data = structuredClone(stored.data);
+		return raw ? data : resolveCredential(type, data);
+	}
+
+	async updateCredentials(nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+		this.store.set(nodeCredentials.id ?? '', { type, data: structuredClone(data) });
+	}
+
+	async updateCredentialsOauthTokenData(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+		const stored = this.store.get(nodeCredentials.id ?? '');
+		if (!stored) throw new Error(`Credential ${nodeCredentials.id} not found`);
+		stored.data.oauthTokenData = structuredClone(data.oauthTokenData) as IDataObject;
+		this.tokenUpdates.push({ at: Date.now(), oauthTokenData: structuredClone(data.oauthTokenData) as IDataObject });
+	}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return credentialProperties(type);
+	}
+}
+
+let binaryDataReady: Promise<void> | undefined;
+let binaryStoragePath = '';
+
+/** n8n's binary data service, in 'default' (memory) or 'filesystem' mode as n8n configures it. */
+export async function initBinaryData(mode: 'default' | 'filesystem' = 'default'): Promise<BinaryDataService> {
+	binaryStoragePath ||= mkdtempSync(join(tmpdir(), 'n8n-binary-'));
+	const config = Container.get(BinaryDataConfig);
+	config.mode = mode as typeof config.mode;
+	config.availableModes = ['default', 'filesystem'] as typeof config.availableModes;
+	config.localStoragePath = binaryStoragePath;
+	const service = Container.get(BinaryDataService);
+	binaryDataReady = service.init();
+	await binaryDataReady;
+	return service;
+}
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	items?: INodeExecutionData[];
+	typeVersion?: number;
+	continueOnFail?: boolean;
+	timezone?: string;
+	nodeName?: string;
+	staticData?: IDataObject;
+	mode?: WorkflowExecuteMode;
+}
+
+export class N8nHarness {
+	readonly nodeTypes: MapNodeTypes;
+
+	readonly credentialsHelper: TestCredentialsHelper;
+
+	/** Every error n8n-core reported through the context (continueOnFail and trigger errors). */
+	readonly emittedErrors: Error[] = [];
+
+	constructor(types: Record<string, INodeType | IVersionedNodeType>, credentialData?: ICredentialDataDecryptedObject) {
+		this.nodeTypes = new MapNodeTypes(types);
+		this.credentialsHelper = new TestCredentialsHelper();
+		if (credentialData) this.setCredential(credentialData);
+	}
+
+	setCredential(data: ICredentialDataDecryptedObject, id = CREDENTIAL_ID) {
+		this.credentialsHelper.store.set(id, { type: 'outlookOAuth2Api', data: structuredClone(data) });
+	}
+
+	credential(id = CREDENTIAL_ID): ICredentialDataDecryptedObject {
+		return this.credentialsHelper.store.get(id)!.data;
+	}
+
+	additionalData(): IWorkflowExecuteAdditionalData {
+		return {
+			credentialsHelper: this.credentialsHelper,
+			executionId: 'test-execution',
+			currentNodeExecutionIndex: 0,
+			restApiUrl: 'http://127.0.0.1:5678/rest',
+			instanceBaseUrl: 'http://127.0.0.1:5678/',
+			formBaseUrl: 'http://127.0.0.1:5678/form',
+			formWaitingBaseUrl: 'http://127.0.0.1:5678/formWaiting',
+			formTestBaseUrl: 'http://127.0.0.1:5678/formTest',
+			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhookWaiting',
+			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhookTest',
+			mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+			mcpTestBaseUrl: 'http://127.0.0.1:5678/mcpTest',
+			variables: {},
+			executeWorkflow: async () => {
+				throw new Error('not used');
+			},
+			getRunExecutionData: async () => undefined,
+			getRuntimeCredential: async () => undefined,
+			logAiEvent: async () => {},
+			startRunnerTask: async () => {
+				throw new Error('not used');
+			},
+		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	makeNode(type: string, options: RunOptions): INode {
+		return {
+			id: 'node-under-test',
+			name: options.nodeName ?? 'Node Under Test',
+			type,
+			typeVersion: options.typeVersion ?? 1,
+			position: [0, 0],
+			parameters: options.parameters,
+			credentials: { outlookOAuth2Api: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		};
+	}
+
+	makeWorkflow(node: INode, options: Pick<RunOptions, 'timezone' | 'staticData'> = {}): Workflow {
+		return new Workflow({
+			id: 'wf-test',
+			name: 'Test workflow',
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: this.nodeTypes,
+			staticData: options.staticData,
+			settings: { timezone: options.timezone ?? 'Europe/Madrid' },
+		});
+	}
+
+	/** Runs a node's execute() through n8n-core's ExecuteContext; returns its output, or throws what it throws. */
+	async execute(type: string, options: RunOptions): Promise<INodeExecutionData[][]> {
+		const node = this.makeNode(type, options);
+		const parameters = NodeHelpers.getNodeParameters(
+			this.nodeTypes.getByNameAndVersion(type, node.typeVersion).description.properties,
+			node.parameters,
+			true,
+			false,
+			node,
+			this.nodeTypes.getByNameAndVersion(type, node.typeVersion).description,
+		);
+		node.parameters = parameters ?? node.parameters;
+		const workflow = this.makeWorkflow(node, options);
+		const items = options.items ?? [{ json: {} }];
+		const runExecutionData = createRunExecutionData();
+		const executeData: IExecuteData = { node, data: { main: [items] }, source: { main: [{ previousNode: 'Start' }] } };
+		const context = new ExecuteContext(workflow, node, this.additionalData(), options.mode ?? 'manual', runExecutionData, 0, items, { main: [items] }, executeData, []);
+		const nodeType = this.nodeTypes.getByNameAndVersion(type, node.typeVersion);
+		if (!nodeType.execute) throw new Error(`${type} has no execute()`);
+		const result = await nodeType.execute.call(context);
+		return (result ?? []) as INodeExecutionData[][];
+	}
+
+	/** A load-options/list-search context for a node with these parameters. */
+	loadOptionsContext(type: string, options: RunOptions): LoadOptionsContext {
+		const node = this.makeNode(type, options);
+		const workflow = this.makeWorkflow(node, options);
+		return new LoadOptionsContext(workflow, node, this.additionalData(), 'parameters');
+	}
+
+	/** Activates a trigger node through n8n-core's TriggerContext; emitted items land in `emitted`. */
+	async activateTrigger(type: string, options: RunOptions & { activation?: 'activate' | 'init' | 'update' | 'manual'; workflow?: Workflow }): Promise<TriggerRun> {
+		const node = this.makeNode(type, options);
+		const nodeType = this.nodeTypes.getByNameAndVersion(type, node.typeVersion);
+		node.parameters =
+			NodeHelpers.getNodeParameters(nodeType.description.properties, node.parameters, true, false, node, nodeType.description) ?? node.parameters;
+		const workflow = options.workflow ?? this.makeWorkflow(node, options);
+		const run = new TriggerRun(workflow, node);
+		const mode: WorkflowExecuteMode = options.activation === 'manual' ? 'manual' : 'trigger';
+		const context = new TriggerContext(
+			workflow,
+			node,
+			this.additionalData(),
+			mode,
+			options.activation === 'manual' ? 'manual' : (options.activation ?? 'activate'),
+			(data) => run.emitted.push(...(data[0] ?? [])),
+			(error) => run.errors.push(error),
+		);
+		if (!nodeType.trigger) throw new Error(`${type} has no trigger()`);
+		run.response = await nodeType.trigger.call(context);
+		return run;
+	}
+}
+
+export class TriggerRun {
+	readonly emitted: INodeExecutionData[] = [];
+
+	readonly errors: Error[] = [];
+
+	response: ITriggerResponse | undefined;
+
+	constructor(readonly workflow: Workflow, readonly node: INode) {}
+
+	get staticData(): IDataObject {
+		return this.workflow.getStaticData('node', this.node);
+	}
+
+	async close() {
+		await this.response?.closeFunction?.();
+	}
+}
+
+export type { IRun, ExecutionError };
