@@ -1,0 +1,97 @@
+/**
+ * The item loop every Graph node shares: picks the operation module for the resource and
+ * operation, runs it per item (or once for all items when the operation batches), pairs each
+ * output with its input item, and applies n8n's "continue on fail" per item.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+export type OperationResult = INodeExecutionData[] | IDataObject | IDataObject[];
+
+export interface OperationModule {
+	description: INodeProperties[];
+	/** Handles one item; returns its output (JSON objects or full items with binary data). */
+	execute?(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult>;
+	/**
+	 * Handles all items in one go (through `$batch`); returns one outcome per entry of
+	 * `itemIndexes`, in the same order: the item's output, or the error for that item alone.
+	 */
+	executeAll?(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<OperationResult | Error>>;
+}
+
+/** resource → operation → module */
+export type ResourceMap = Record<string, Record<string, OperationModule>>;
+
+function isExecutionData(value: unknown): value is INodeExecutionData {
+	return typeof value === 'object' && value !== null && 'json' in value && typeof (value as INodeExecutionData).json === 'object';
+}
+
+/** Output items of one input item, each paired with it. */
+function toItems(result: OperationResult, itemIndex: number): INodeExecutionData[] {
+	const list = Array.isArray(result) ? result : [result];
+	return list.map((entry) =>
+		isExecutionData(entry) ? { ...entry, pairedItem: { item: itemIndex } } : { json: entry as IDataObject, pairedItem: { item: itemIndex } },
+	);
+}
+
+/** An error for one item, with the item index set so n8n shows which item failed. */
+function itemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.description = error.description;
+	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+export async function routeItems(this: IExecuteFunctions, resources: ResourceMap): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const module = resources[resource]?.[operation];
+	if (!module) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	const output: INodeExecutionData[] = [];
+	const indexes = items.map((_, i) => i);
+
+	if (module.executeAll) {
+		let outcomes: Array<OperationResult | Error>;
+		try {
+			outcomes = await module.executeAll.call(this, indexes);
+		} catch (error) {
+			// A failure that is not per item (a $batch call refused as a whole) fails every item.
+			if (!this.continueOnFail()) throw itemError(this, error, 0);
+			return [indexes.map((i) => errorItem(itemError(this, error, i), i))];
+		}
+		outcomes.forEach((outcome, position) => {
+			const i = indexes[position];
+			if (outcome instanceof Error) {
+				const error = itemError(this, outcome, i);
+				if (!this.continueOnFail()) throw error;
+				output.push(errorItem(error, i));
+			} else {
+				output.push(...toItems(outcome, i));
+			}
+		});
+		return [output];
+	}
+
+	if (!module.execute) throw new NodeOperationError(this.getNode(), `The operation "${operation}" has no implementation`);
+	for (const i of indexes) {
+		try {
+			output.push(...toItems(await module.execute.call(this, i), i));
+		} catch (error) {
+			const failure = itemError(this, error, i);
+			if (!this.continueOnFail()) throw failure;
+			output.push(errorItem(failure, i));
+		}
+	}
+	return [output];
+}
