@@ -1,0 +1,43 @@
+import type { INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { mailboxProperties } from '../../shared/descriptions';
+import * as attachment from './attachment/Attachment.resource';
+import * as draft from './draft/Draft.resource';
+import * as folder from './folder/Folder.resource';
+import * as message from './message/Message.resource';
+
+export const versionDescription: INodeTypeDescription = {
+	displayName: 'Outlook Mail',
+	name: 'outlookMail',
+	icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
+	group: ['transform'],
+	version: 1,
+	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+	description: 'Send, read and organise Outlook and Microsoft 365 mail through Microsoft Graph',
+	defaults: { name: 'Outlook Mail' },
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	usableAsTool: true,
+	credentials: [{ name: 'outlookOAuth2Api', required: true }],
+	properties: [
+		...mailboxProperties('mailbox'),
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{ name: 'Attachment', value: 'attachment' },
+				{ name: 'Draft', value: 'draft' },
+				{ name: 'Folder', value: 'folder' },
+				{ name: 'Message', value: 'message' },
+			],
+			default: 'message',
+		},
+		...message.description,
+		...draft.description,
+		...attachment.description,
+		...folder.description,
+	],
+};

@@ -1,0 +1,188 @@
+/**
+ * The message and folder pickers every Outlook Mail operation shares (resource locators), and the
+ * readers that turn what the user picked, typed or pasted into a raw Graph ID. The caller encodes
+ * the ID with `segment()` when it builds a path.
+ */
+import type { IExecuteFunctions, INodeProperties, INodePropertyMode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/**
+ * Graph REST item IDs (and immutable IDs) are URL-safe base64: letters, digits, `-`, `_`, `=`.
+ * https://learn.microsoft.com/graph/outlook-immutable-id
+ */
+const REST_ID = /^[A-Za-z0-9_=-]+$/;
+
+/**
+ * Folder names Graph accepts in place of a folder ID.
+ * https://learn.microsoft.com/graph/api/resources/mailfolder (well-known folder names)
+ */
+export const WELL_KNOWN_FOLDERS = [
+	'archive',
+	'clutter',
+	'conflicts',
+	'conversationhistory',
+	'deleteditems',
+	'drafts',
+	'inbox',
+	'junkemail',
+	'localfailures',
+	'msgfolderroot',
+	'outbox',
+	'recoverableitemsdeletions',
+	'scheduled',
+	'searchfolders',
+	'sentitems',
+	'serverfailures',
+	'syncissues',
+] as const;
+
+/**
+ * Outlook on the web links carry the item's EWS ID either as `/id/<ID>` (new Outlook:
+ * outlook.office.com/mail/inbox/id/AAMk…) or as `?ItemID=<ID>` (classic OWA). EWS IDs use the
+ * standard base64 alphabet; Graph's REST form swaps `/`→`-` and `+`→`_`.
+ * https://learn.microsoft.com/graph/api/user-translateexchangeids
+ */
+const OWA_ID_IN_PATH = /\/id\/([^/?#]+)/i;
+const OWA_ID_IN_QUERY = /[?&]itemid=([^&#]+)/i;
+
+function ewsToRestId(id: string): string {
+	return id.replace(/\//g, '-').replace(/\+/g, '_');
+}
+
+/** The message ID in an Outlook on the web link, or undefined if the link holds none. */
+export function messageIdFromUrl(url: string): string | undefined {
+	const match = OWA_ID_IN_PATH.exec(url) ?? OWA_ID_IN_QUERY.exec(url);
+	if (!match) return undefined;
+	let raw = match[1];
+	try {
+		raw = decodeURIComponent(raw);
+	} catch {
+		return undefined;
+	}
+	return ewsToRestId(raw);
+}
+
+const messageUrlMode: INodePropertyMode = {
+	displayName: 'By URL',
+	name: 'url',
+	type: 'string',
+	placeholder: 'e.g. https://outlook.office.com/mail/inbox/id/AAMkAGI2…',
+	validation: [
+		{
+			type: 'regex',
+			properties: { regex: '.*(/id/|[?&][Ii]tem[Ii][Dd]=).+', errorMessage: 'Not an Outlook on the web message link' },
+		},
+	],
+};
+
+export function messageLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Message',
+		name: 'messageId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The message to work on',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchMessages', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. AAMkAGI2TG93AAA=',
+			},
+			messageUrlMode,
+		],
+		...overrides,
+	};
+}
+
+export function folderLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Folder',
+		name: 'folderId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'A mail folder, or a well-known folder name such as inbox, sentitems, drafts, deleteditems, archive or junkemail',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchFolders', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. inbox or AAMkAGI2TG93AAA=',
+			},
+		],
+		...overrides,
+	};
+}
+
+interface LocatorValue {
+	mode?: string;
+	value?: unknown;
+}
+
+function readLocator(ctx: IExecuteFunctions, name: string, itemIndex: number): LocatorValue {
+	const raw = ctx.getNodeParameter(name, itemIndex, undefined) as LocatorValue | string | undefined;
+	if (raw === undefined || raw === null) return { mode: 'id', value: '' };
+	if (typeof raw === 'string') return { mode: 'id', value: raw };
+	return raw;
+}
+
+/** The raw message ID of the item's Message field (parameter `name`, `messageId` by default). */
+export function getMessageId(ctx: IExecuteFunctions, itemIndex: number, name = 'messageId', label = 'Message'): string {
+	const { mode, value } = readLocator(ctx, name, itemIndex);
+	const text = String(value ?? '').trim();
+	if (!text) {
+		throw new NodeOperationError(ctx.getNode(), `The field ${label} is empty`, { itemIndex, description: 'Pick a message, or enter its ID or Outlook on the web link.' });
+	}
+	let id = text;
+	if (mode === 'url' || /^https?:\/\//i.test(text)) {
+		const fromUrl = messageIdFromUrl(text);
+		if (!fromUrl) {
+			throw new NodeOperationError(ctx.getNode(), `The link in the field ${label} holds no message ID`, {
+				itemIndex,
+				description: 'Open the message in Outlook on the web (in its own window) and copy the link; it contains /id/… or ItemID=….',
+			});
+		}
+		id = fromUrl;
+	}
+	if (!REST_ID.test(id)) {
+		throw new NodeOperationError(ctx.getNode(), `"${text.slice(0, 80)}" in the field ${label} is not a message ID`, {
+			itemIndex,
+			description: 'Message IDs contain only letters, digits, "-", "_" and "=".',
+		});
+	}
+	return id;
+}
+
+/** The raw folder ID (or well-known name, lower-cased) of the item's Folder field. */
+export function getFolderId(ctx: IExecuteFunctions, itemIndex: number, name = 'folderId', label = 'Folder'): string {
+	const { value } = readLocator(ctx, name, itemIndex);
+	const text = String(value ?? '').trim();
+	if (!text) {
+		throw new NodeOperationError(ctx.getNode(), `The field ${label} is empty`, { itemIndex, description: 'Pick a folder, or enter its ID or a well-known name such as inbox.' });
+	}
+	const wellKnown = text.toLowerCase().replace(/\s+/g, '');
+	if ((WELL_KNOWN_FOLDERS as readonly string[]).includes(wellKnown)) return wellKnown;
+	// Folder IDs are base64 (always with digits or padding); a plain word is a display name typed
+	// where Graph wants an ID or a well-known name, which Graph would answer with a 400/404.
+	if (!REST_ID.test(text) || /^[A-Za-z]+$/.test(text)) {
+		throw new NodeOperationError(ctx.getNode(), `"${text.slice(0, 80)}" in the field ${label} is not a folder ID or a well-known folder name`, {
+			itemIndex,
+			description: `Pick the folder from the list, or use one of: ${WELL_KNOWN_FOLDERS.join(', ')}.`,
+		});
+	}
+	return text;
+}

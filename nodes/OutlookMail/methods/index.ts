@@ -1,0 +1,3 @@
+// Placeholder until the Attachment/Folder engineer lands listSearch and loadOptions.
+export const listSearch = {};
+export const loadOptions = {};
