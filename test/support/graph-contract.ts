@@ -67,12 +67,17 @@ export class GraphContract {
 	check(request: ContractRequest): string[] {
 		if (request.method.toUpperCase() === 'POST' && request.path === '/$batch') return this.checkBatch(request.body);
 		let path = request.path;
+		// $skiptoken/$deltatoken only ever appear in links Graph itself issued (@odata.nextLink,
+		// @odata.deltaLink); they are opaque paging state, not parameters the description declares.
+		const query = { ...request.query };
+		delete query.$skiptoken;
+		delete query.$deltatoken;
 		// Graph's description spells delta functions `delta()`; without it the path matches `{message-id}`.
 		path = path.replace(/\/delta$/, '/delta()');
 		const req = {
 			method: request.method.toLowerCase(),
 			path,
-			query: request.query,
+			query,
 			headers: { 'content-type': 'application/json', ...(request.headers ?? {}) },
 			body: request.body,
 		};

@@ -125,6 +125,7 @@ export class GraphStandIn {
 		this.violations.length = 0;
 		this.unhandled.length = 0;
 		this.uploads.length = 0;
+		this.tokensSeen.length = 0;
 		this.routes = [];
 		this.throttles = [];
 	}

@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { GraphRequestOptions, GraphTransport } from './client';
 
@@ -34,6 +35,7 @@ export async function* graphPages(transport: GraphTransport, request: GraphReque
 	if (paging.sendTop !== false) query.$top = top;
 	let next: GraphRequestOptions | undefined = { ...request, method: 'GET', query };
 	let received = 0;
+	const followed = new Set<string>();
 	while (next) {
 		const page: GraphPage = await transport.request<GraphPage>(next);
 		const items = page.value ?? [];
@@ -41,6 +43,11 @@ export async function* graphPages(transport: GraphTransport, request: GraphReque
 		received += take.length;
 		if (take.length) yield take;
 		const link = page['@odata.nextLink'];
+		// A link that comes back again would loop forever; Graph never does this, a broken proxy might.
+		if (link && followed.has(link)) {
+			throw new NodeOperationError(transport.ctx.getNode(), 'Microsoft Graph returned the same page link twice; stopped paging', { itemIndex: request.itemIndex });
+		}
+		if (link) followed.add(link);
 		next = link && received < wanted ? { ...request, method: 'GET', path: link, query: undefined } : undefined;
 	}
 }
