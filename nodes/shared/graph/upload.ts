@@ -1,0 +1,346 @@
+/**
+ * File attachments from n8n binary data onto an Outlook message, draft or event.
+ *
+ * Graph takes a file under 3 MB inline (`POST {item}/attachments` with base64 `contentBytes`) and
+ * a file of 3 MB to 150 MB through an upload session: `POST {item}/attachments/createUploadSession`,
+ * then sequential `PUT`s of byte ranges of at most 4 MB to the session's pre-authenticated URL.
+ * https://learn.microsoft.com/graph/outlook-large-attachments
+ * https://learn.microsoft.com/graph/api/attachment-createuploadsession
+ *
+ * Binary data is read chunk by chunk from n8n's filesystem storage (`getBinaryStream`), so a large
+ * file is never held in memory whole; in memory mode it already is, and it is decoded once.
+ */
+import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { CLOUD_ENVIRONMENTS } from '../auth/environments';
+import type { GraphTransport } from './client';
+import { graphApiError } from './errors';
+import { isRetryable, retryDelayMs, sleep } from './retry';
+
+/**
+ * Largest file sent inline. Graph says "under 3 MB"; a request is capped at 4 MB and base64 grows
+ * the file by a third, so 3,000,000 bytes (4,000,000 in base64) keeps the JSON body under 4 MiB.
+ */
+export const INLINE_ATTACHMENT_LIMIT = 3_000_000;
+
+/** Largest file an upload session accepts: 150 MB (https://learn.microsoft.com/graph/outlook-large-attachments). */
+export const UPLOAD_SESSION_LIMIT = 150 * 1024 * 1024;
+
+/**
+ * Bytes per PUT: "up to 4 MB each time" (attachment-createuploadsession); Microsoft's upload
+ * sessions also want ranges in multiples of 320 KiB, so 12 × 320 KiB = 3,932,160 bytes.
+ */
+export const UPLOAD_CHUNK_MULTIPLE = 320 * 1024;
+export const UPLOAD_CHUNK_SIZE = 12 * UPLOAD_CHUNK_MULTIPLE;
+
+/**
+ * Hosts Graph hands upload URLs out on, per cloud: Outlook's REST endpoint
+ * (`https://outlook.office.com/api/v2.0/.../AttachmentSessions(...)?authtoken=...`) and its
+ * national-cloud equivalents (https://learn.microsoft.com/graph/deployments).
+ */
+export const OUTLOOK_UPLOAD_HOSTS = [
+	'outlook.office.com',
+	'outlook.office365.com',
+	...Object.values(CLOUD_ENVIRONMENTS).flatMap((cloud) => [cloud.imapHost, new URL(cloud.imapResource).hostname]),
+].filter((host, index, all) => all.indexOf(host) === index);
+
+export interface BinaryAttachment {
+	/** The binary property of the item the file came from. */
+	propertyName: string;
+	fileName: string;
+	mimeType: string;
+	/** Bytes. */
+	size: number;
+	/** The inline body (`#microsoft.graph.fileAttachment`) when the file is under the inline limit. */
+	small?: IDataObject;
+	/** n8n's binary data ID when the file is in external (filesystem) storage: read as a stream. */
+	binaryDataId?: string;
+}
+
+export interface AttachedFile {
+	name: string;
+	contentType: string;
+	size: number;
+	/** 'inline' (one POST) or 'uploadSession' (createUploadSession + PUTs). */
+	method: 'inline' | 'uploadSession';
+	/** The attachment's ID when Graph returned one (body of the POST, Location of the last PUT). */
+	id?: string;
+	/** Number of PUT requests for an upload session. */
+	chunks?: number;
+}
+
+export interface AttachOptions {
+	itemIndex: number;
+	/** The Graph item, e.g. `/me/messages/{id}` or `/users/{id}/events/{id}`, already encoded. */
+	messagePath: string;
+	attachments: BinaryAttachment[];
+	/** For the 403 hint; Mail.ReadWrite by default (Calendars.ReadWrite for events). */
+	permission?: string;
+}
+
+export interface ReadOptions {
+	/** The node field the property names came from, for error messages. */
+	fieldName?: string;
+}
+
+function formatMegabytes(bytes: number): string {
+	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+async function binarySize(ctx: IExecuteFunctions, binary: IBinaryData): Promise<number> {
+	if (typeof binary.bytes === 'number') return binary.bytes;
+	if (binary.id) {
+		const metadata = await ctx.helpers.getBinaryMetadata(binary.id);
+		if (typeof metadata.fileSize === 'number') return metadata.fileSize;
+	}
+	return Buffer.byteLength(binary.data ?? '', 'base64');
+}
+
+/**
+ * The files of an item's binary properties, checked before any request: each property must exist
+ * and hold at most 150 MB. Files under the inline limit come with their fileAttachment JSON.
+ */
+export async function readBinaryAttachments(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	propertyNames: string[],
+	options: ReadOptions = {},
+): Promise<BinaryAttachment[]> {
+	const field = options.fieldName ?? 'Attachments';
+	const item = ctx.getInputData()[itemIndex];
+	const names = propertyNames.map((name) => name.trim()).filter((name) => name !== '');
+	const result: BinaryAttachment[] = [];
+	for (const propertyName of names) {
+		const binary = item?.binary?.[propertyName];
+		if (!binary) {
+			const available = Object.keys(item?.binary ?? {});
+			throw new NodeOperationError(ctx.getNode(), `The binary property "${propertyName}" named in the field ${field} does not exist on item ${itemIndex}`, {
+				itemIndex,
+				description: available.length
+					? `The item has these binary properties: ${available.join(', ')}`
+					: 'The item has no binary data: make sure a previous node outputs the file',
+			});
+		}
+		const size = await binarySize(ctx, binary);
+		const fileName = binary.fileName || propertyName;
+		if (size > UPLOAD_SESSION_LIMIT) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The file "${fileName}" in binary property "${propertyName}" (field ${field}, item ${itemIndex}) is ${formatMegabytes(size)}: Outlook attachments can be at most 150 MB`,
+				{ itemIndex, description: 'Share a link to the file instead (for example from OneDrive or SharePoint).' },
+			);
+		}
+		const attachment: BinaryAttachment = {
+			propertyName,
+			fileName,
+			mimeType: binary.mimeType || 'application/octet-stream',
+			size,
+			...(binary.id ? { binaryDataId: binary.id } : {}),
+		};
+		if (size < INLINE_ATTACHMENT_LIMIT) {
+			const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+			attachment.small = {
+				'@odata.type': '#microsoft.graph.fileAttachment',
+				name: fileName,
+				contentType: attachment.mimeType,
+				contentBytes: buffer.toString('base64'),
+			};
+		}
+		result.push(attachment);
+	}
+	return result;
+}
+
+/** True when at least one file needs an upload session (so sending has to go draft → upload → send). */
+export function hasLargeAttachment(attachments: BinaryAttachment[]): boolean {
+	return attachments.some((attachment) => !attachment.small);
+}
+
+/**
+ * The file in pieces of exactly `chunkSize` bytes (the last one shorter): streamed from
+ * filesystem storage, or sliced (without copying) from the one decoded buffer in memory mode.
+ */
+async function* fileChunks(ctx: IExecuteFunctions, itemIndex: number, attachment: BinaryAttachment, chunkSize: number): AsyncGenerator<Buffer> {
+	if (!attachment.binaryDataId) {
+		const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, attachment.propertyName);
+		for (let start = 0; start < buffer.length; start += chunkSize) yield buffer.subarray(start, start + chunkSize);
+		return;
+	}
+	const stream = await ctx.helpers.getBinaryStream(attachment.binaryDataId, chunkSize);
+	let pieces: Buffer[] = [];
+	let held = 0;
+	try {
+		for await (const piece of stream as AsyncIterable<Buffer | string>) {
+			let data = typeof piece === 'string' ? Buffer.from(piece) : piece;
+			while (data.length) {
+				const take = Math.min(chunkSize - held, data.length);
+				pieces.push(data.subarray(0, take));
+				held += take;
+				data = data.subarray(take);
+				if (held === chunkSize) {
+					yield pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, held);
+					pieces = [];
+					held = 0;
+				}
+			}
+		}
+		if (held) yield Buffer.concat(pieces, held);
+	} finally {
+		(stream as { destroy?: () => void }).destroy?.();
+	}
+}
+
+/**
+ * The upload URL must point at the credential's Graph host or at an Outlook host of a Microsoft
+ * cloud, over https (the credential's own host may be http for a local test server): the URL
+ * carries its own authorization, and the file must not go anywhere else.
+ */
+export function isTrustedUploadUrl(uploadUrl: string, graphRoot: string): boolean {
+	if (!URL.canParse(uploadUrl)) return false;
+	const url = new URL(uploadUrl);
+	if (url.username || url.password) return false;
+	if (url.origin === new URL(graphRoot).origin) return true;
+	return url.protocol === 'https:' && OUTLOOK_UPLOAD_HOSTS.includes(url.hostname.toLowerCase()) && (url.port === '' || url.port === '443');
+}
+
+/** The attachment ID in the Location of the last PUT: `.../Attachments('AAMk...')`. */
+function attachmentIdFromLocation(location: string | undefined): string | undefined {
+	const match = /Attachments\('([^']+)'\)/i.exec(location ?? '');
+	return match ? decodeURIComponent(match[1]) : undefined;
+}
+
+interface UploadSession {
+	uploadUrl?: string;
+	expirationDateTime?: string;
+	nextExpectedRanges?: string[];
+}
+
+interface PutResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+/**
+ * One PUT of a byte range to the upload URL, through n8n's plain (unauthenticated) request helper:
+ * the URL is pre-authenticated and must not get the bearer token. Throttling and 5xx answers are
+ * retried per the credential's policy; the URL itself never appears in an error (it is a secret).
+ */
+async function putChunk(
+	ctx: IExecuteFunctions,
+	transport: GraphTransport,
+	uploadUrl: string,
+	chunk: Buffer,
+	start: number,
+	total: number,
+	itemIndex: number,
+): Promise<PutResponse> {
+	const end = start + chunk.length - 1;
+	const request: IHttpRequestOptions = {
+		url: uploadUrl,
+		method: 'PUT',
+		headers: {
+			'Content-Type': 'application/octet-stream',
+			'Content-Length': String(chunk.length),
+			'Content-Range': `bytes ${start}-${end}/${total}`,
+		},
+		body: chunk,
+		json: false,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+	};
+	for (let attempt = 1; ; attempt++) {
+		let response: PutResponse;
+		try {
+			response = (await ctx.helpers.httpRequest(request)) as PutResponse;
+		} catch (error) {
+			// Library errors carry the request config (with the pre-authenticated URL): never pass them on.
+			const code = (error as { code?: string }).code ?? 'network error';
+			if (isRetryable(transport.policy, undefined) && attempt <= transport.policy.maxRetries) {
+				await sleep(retryDelayMs(transport.policy, attempt, undefined));
+				continue;
+			}
+			throw new NodeOperationError(ctx.getNode(), `Uploading bytes ${start}-${end} of the attachment failed: ${code}`, { itemIndex });
+		}
+		if (response.statusCode < 400) return response;
+		if (isRetryable(transport.policy, response.statusCode) && attempt <= transport.policy.maxRetries) {
+			const retryAfter = response.headers['retry-after'];
+			await sleep(retryDelayMs(transport.policy, attempt, typeof retryAfter === 'string' ? retryAfter : undefined));
+			continue;
+		}
+		const body = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+		throw graphApiError(
+			{ status: response.statusCode, body, method: 'PUT', path: `upload session (bytes ${start}-${end}/${total})`, attempts: attempt },
+			transport.errorContext({ itemIndex }),
+		);
+	}
+}
+
+async function uploadLargeFile(ctx: IExecuteFunctions, transport: GraphTransport, options: AttachOptions, attachment: BinaryAttachment): Promise<AttachedFile> {
+	const { itemIndex } = options;
+	const session = await transport.request<UploadSession>({
+		method: 'POST',
+		path: `${options.messagePath}/attachments/createUploadSession`,
+		body: { AttachmentItem: { attachmentType: 'file', name: attachment.fileName, size: attachment.size, contentType: attachment.mimeType } },
+		itemIndex,
+		permission: options.permission ?? 'Mail.ReadWrite',
+		action: 'add an attachment',
+	});
+	const graphRoot = transport.graphBase;
+	if (!session.uploadUrl || !isTrustedUploadUrl(session.uploadUrl, graphRoot)) {
+		const host = session.uploadUrl && URL.canParse(session.uploadUrl) ? new URL(session.uploadUrl).host : 'no URL';
+		throw new NodeOperationError(ctx.getNode(), `Refused to upload "${attachment.fileName}": the upload session points at ${host}, which is neither the credential's Graph host nor an Outlook host`, { itemIndex });
+	}
+	let offset = 0;
+	let chunks = 0;
+	let last: PutResponse | undefined;
+	for await (const chunk of fileChunks(ctx, itemIndex, attachment, UPLOAD_CHUNK_SIZE)) {
+		last = await putChunk(ctx, transport, session.uploadUrl, chunk, offset, attachment.size, itemIndex);
+		offset += chunk.length;
+		chunks++;
+	}
+	if (offset !== attachment.size) {
+		throw new NodeOperationError(ctx.getNode(), `The file "${attachment.fileName}" in binary property "${attachment.propertyName}" has ${offset} bytes, not the ${attachment.size} its metadata says`, { itemIndex });
+	}
+	const location = last?.headers.location ?? last?.headers.Location;
+	return {
+		name: attachment.fileName,
+		contentType: attachment.mimeType,
+		size: attachment.size,
+		method: 'uploadSession',
+		chunks,
+		...(typeof location === 'string' && attachmentIdFromLocation(location) ? { id: attachmentIdFromLocation(location) } : {}),
+	};
+}
+
+/**
+ * Adds each file to an existing message, draft or event, in order: small files with one POST,
+ * large ones through an upload session. Returns what was attached.
+ */
+export async function attachBinaryProperties(ctx: IExecuteFunctions, transport: GraphTransport, options: AttachOptions): Promise<AttachedFile[]> {
+	const attached: AttachedFile[] = [];
+	for (const attachment of options.attachments) {
+		if (attachment.small) {
+			const created = await transport.request<IDataObject>({
+				method: 'POST',
+				path: `${options.messagePath}/attachments`,
+				body: attachment.small,
+				itemIndex: options.itemIndex,
+				permission: options.permission ?? 'Mail.ReadWrite',
+				action: 'add an attachment',
+			});
+			attached.push({
+				name: attachment.fileName,
+				contentType: attachment.mimeType,
+				size: attachment.size,
+				method: 'inline',
+				...(typeof created.id === 'string' ? { id: created.id } : {}),
+			});
+		} else {
+			attached.push(await uploadLargeFile(ctx, transport, options, attachment));
+		}
+	}
+	return attached;
+}
