@@ -273,7 +273,8 @@ export class GraphStandIn {
 			const url = new URL(String(inner.url), `${this.url}/v1.0/`);
 			const record: GraphRequestRecord = {
 				method: String(inner.method).toUpperCase(),
-				path: url.pathname.slice('/v1.0'.length),
+				// Graph's documented sub-request URLs start with / and are relative to the version root.
+				path: url.pathname.replace(/^\/v1\.0(?=\/)/, ''),
 				query: Object.fromEntries(url.searchParams),
 				headers: Object.fromEntries(Object.entries((inner.headers as Record<string, string>) ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
 				body: inner.body,
