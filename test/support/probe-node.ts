@@ -24,7 +24,7 @@ export class GraphProbe implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'outlookOAuth2Api', required: true }],
 		properties: [
-			{ displayName: 'Mode', name: 'mode', type: 'options', options: [{ name: 'Request', value: 'request' }, { name: 'Collect', value: 'collect' }, { name: 'Batch', value: 'batch' }], default: 'request' },
+			{ displayName: 'Mode', name: 'mode', type: 'options', options: [{ name: 'Request', value: 'request' }, { name: 'Collect', value: 'collect' }, { name: 'Batch', value: 'batch' }, { name: 'Parallel', value: 'parallel' }], default: 'request' },
 			{ displayName: 'Method', name: 'method', type: 'string', default: 'GET' },
 			{ displayName: 'Path', name: 'path', type: 'string', default: '/me' },
 			{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false },
@@ -47,6 +47,13 @@ export class GraphProbe implements INodeType {
 			}));
 			const results = await graphBatch(transport, requests);
 			return [results.map((r) => ({ json: { status: r.status, body: r.body ?? null, error: r.error?.message ?? null }, pairedItem: { item: r.index } }))];
+		}
+		if (mode === 'parallel') {
+			// Every item's request at once, so the transport's per-mailbox limit is what holds them back.
+			const answers = await Promise.all(
+				items.map(async (_, i) => await transport.request({ method: this.getNodeParameter('method', i) as IHttpRequestMethods, path: this.getNodeParameter('path', i) as string, itemIndex: i })),
+			);
+			return [answers.map((json, i) => ({ json, pairedItem: { item: i } }))];
 		}
 		const out: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {

@@ -1,0 +1,186 @@
+/**
+ * The credential's retry policy: the pure functions, then the transport applying it through
+ * n8n-core. Waits are recorded through a spy on `sleep` (no test waits for backoff) except one
+ * that measures a real `Retry-After: 2`.
+ */
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import * as retry from '../../../nodes/shared/graph/retry';
+import { isRetryable, parseRetryAfter, parseStatusCodes, retryDelayMs, retryPolicyFromCredential, type RetryPolicy } from '../../../nodes/shared/graph/retry';
+import { connectedCredential, expectGraphContractKept, startStandIns, type StandIns } from '../../support/fixtures';
+import { N8nHarness } from '../../support/n8n-harness';
+import { GraphProbe, PROBE_NODE_TYPE } from '../../support/probe-node';
+
+const policy = (overrides: Partial<RetryPolicy> = {}): RetryPolicy => ({
+	mode: 'statusCodes',
+	statusCodes: [429, 503, 504],
+	maxRetries: 5,
+	baseWaitMs: 1000,
+	doubles: true,
+	maxWaitMs: 180_000,
+	...overrides,
+});
+
+describe('retry policy (pure)', () => {
+	const now = Date.parse('2026-01-05T10:00:00Z');
+
+	it('reads Retry-After as delta-seconds and as an HTTP-date (RFC 9110 §10.2.3)', () => {
+		expect(parseRetryAfter('2', now)).toBe(2000);
+		expect(parseRetryAfter(' 0 ', now)).toBe(0);
+		expect(parseRetryAfter('1.5', now)).toBe(1500);
+		expect(parseRetryAfter('Mon, 05 Jan 2026 10:00:07 GMT', now)).toBe(7000);
+		expect(parseRetryAfter('Mon, 05 Jan 2026 09:59:00 GMT', now)).toBe(0);
+		expect(parseRetryAfter('soon', now)).toBeUndefined();
+		expect(parseRetryAfter('', now)).toBeUndefined();
+		expect(parseRetryAfter(null, now)).toBeUndefined();
+	});
+
+	it('lets Retry-After win over the backoff, and caps every wait', () => {
+		expect(retryDelayMs(policy(), 3, '2', now)).toBe(2000);
+		expect(retryDelayMs(policy(), 1, 'Mon, 05 Jan 2026 10:00:03 GMT', now)).toBe(3000);
+		expect(retryDelayMs(policy(), 1, '3600', now)).toBe(180_000);
+	});
+
+	it('backs off from the base wait, doubling each try unless told not to', () => {
+		expect([1, 2, 3, 4].map((attempt) => retryDelayMs(policy(), attempt, null, now))).toEqual([1000, 2000, 4000, 8000]);
+		expect([1, 2, 3].map((attempt) => retryDelayMs(policy({ doubles: false }), attempt, undefined, now))).toEqual([1000, 1000, 1000]);
+		expect(retryDelayMs(policy(), 20, null, now)).toBe(180_000);
+	});
+
+	it('retries only what the mode allows', () => {
+		expect([429, 503, 504, 500, 404, undefined].map((s) => isRetryable(policy(), s))).toEqual([true, true, true, false, false, false]);
+		expect([429, 503, 500, 502, 404, undefined].map((s) => isRetryable(policy({ mode: 'anyError' }), s))).toEqual([true, true, true, true, false, true]);
+		expect([429, 503, undefined].map((s) => isRetryable(policy({ mode: 'none' }), s))).toEqual([false, false, false]);
+	});
+
+	it('reads the credential fields, with defaults for what is missing', () => {
+		expect(retryPolicyFromCredential({})).toEqual({ mode: 'statusCodes', statusCodes: [429, 503, 504], maxRetries: 5, baseWaitMs: 1000, doubles: true, maxWaitMs: 180_000 });
+		expect(retryPolicyFromCredential({ retryMode: 'none', retryStatusCodes: '429, 500|x|999', maxRetries: 2.7, retryBaseWaitSeconds: 0.5, retryBackoffDoubles: false })).toEqual({
+			mode: 'none',
+			statusCodes: [429, 500],
+			maxRetries: 2,
+			baseWaitMs: 500,
+			doubles: false,
+			maxWaitMs: 180_000,
+		});
+		expect(retryPolicyFromCredential({ retryMode: 'bogus', maxRetries: -3 })).toMatchObject({ mode: 'statusCodes', maxRetries: 0 });
+		expect(parseStatusCodes(undefined)).toEqual([429, 503, 504]);
+	});
+
+	it('sleep waits on the timer it is given (fake timers)', async () => {
+		jest.useFakeTimers();
+		try {
+			let done = false;
+			const waiting = retry.sleep(2000).then(() => (done = true));
+			await jest.advanceTimersByTimeAsync(1999);
+			expect(done).toBe(false);
+			await jest.advanceTimersByTimeAsync(1);
+			await waiting;
+			expect(done).toBe(true);
+		} finally {
+			jest.useRealTimers();
+		}
+	});
+});
+
+describe('retry policy applied by the transport through n8n-core', () => {
+	let s: StandIns;
+	let waits: number[];
+
+	beforeAll(async () => (s = await startStandIns()));
+	afterAll(async () => await s.close());
+	beforeEach(() => {
+		s.graph.reset();
+		s.graph.on('GET', '/me', { body: { id: 'u1' } });
+		waits = [];
+	});
+	afterEach(() => {
+		jest.restoreAllMocks();
+		expectGraphContractKept(s.graph);
+	});
+
+	/** Records each wait the transport asks for, without waiting. */
+	const recordWaits = () => jest.spyOn(retry, 'sleep').mockImplementation(async (ms: number) => void waits.push(ms));
+	const harness = (overrides = {}) => new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s, overrides));
+	const run = async (n8n: N8nHarness) => await n8n.execute(PROBE_NODE_TYPE, { parameters: { path: '/me' } });
+
+	it('429 with Retry-After: 2 waits about 2 s, then succeeds', async () => {
+		s.graph.throttle('GET', '/me', 1, { retryAfter: '2' });
+		const started = Date.now();
+		const [out] = await run(harness());
+		const elapsed = Date.now() - started;
+		expect(out[0].json).toEqual({ id: 'u1' });
+		expect(s.graph.requests.map((r) => r.path)).toEqual(['/me', '/me']);
+		expect(elapsed).toBeGreaterThanOrEqual(1950);
+		expect(elapsed).toBeLessThan(3500);
+	});
+
+	it('429 with an HTTP-date Retry-After waits until that date', async () => {
+		recordWaits();
+		// HTTP-dates have whole seconds: 3 s ahead is between 2 and 3 s from now.
+		s.graph.throttle('GET', '/me', 1, { retryAfter: new Date(Date.now() + 3000).toUTCString() });
+		const [out] = await run(harness());
+		expect(out[0].json).toEqual({ id: 'u1' });
+		expect(waits).toHaveLength(1);
+		expect(waits[0]).toBeGreaterThan(1500);
+		expect(waits[0]).toBeLessThanOrEqual(3000);
+		expect(s.graph.requests).toHaveLength(2);
+	});
+
+	it('503 without Retry-After backs off from the base wait, doubling', async () => {
+		recordWaits();
+		s.graph.throttle('GET', '/me', 3, { status: 503 });
+		const [out] = await run(harness({ retryBaseWaitSeconds: 1.5 }));
+		expect(out[0].json).toEqual({ id: 'u1' });
+		expect(waits).toEqual([1500, 3000, 6000]);
+		expect(s.graph.requests).toHaveLength(4);
+	});
+
+	it('without doubling every wait is the base wait', async () => {
+		recordWaits();
+		s.graph.throttle('GET', '/me', 2, { status: 504 });
+		await run(harness({ retryBaseWaitSeconds: 2, retryBackoffDoubles: false }));
+		expect(waits).toEqual([2000, 2000]);
+	});
+
+	it('when retries are exhausted the error names the status and the attempts', async () => {
+		recordWaits();
+		s.graph.throttle('GET', '/me', 10, { retryAfter: '1' });
+		const error = await run(harness({ maxRetries: 2 })).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		const apiError = error as NodeApiError;
+		expect(apiError.message).toBe('Microsoft Graph answered 429 TooManyRequests: Please retry again later. (after 3 attempts)');
+		expect(apiError.description).toMatch(/still throttling or unavailable after 3 attempts.*Max Retries/);
+		expect(apiError.httpCode).toBe('429');
+		expect(waits).toEqual([1000, 1000]);
+		expect(s.graph.requests).toHaveLength(3);
+	});
+
+	it('mode None fails at the first 429 without waiting', async () => {
+		recordWaits();
+		s.graph.throttle('GET', '/me', 1, { retryAfter: '1' });
+		const error = (await run(harness({ retryMode: 'none' })).catch((e: unknown) => e)) as NodeApiError;
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe('Microsoft Graph answered 429 TooManyRequests: Please retry again later.');
+		expect(waits).toEqual([]);
+		expect(s.graph.requests).toHaveLength(1);
+	});
+
+	it('a status not in the list is not retried', async () => {
+		recordWaits();
+		s.graph.throttle('GET', '/me', 1, { status: 503 });
+		const error = (await run(harness({ retryStatusCodes: '429' })).catch((e: unknown) => e)) as NodeApiError;
+		expect(error.httpCode).toBe('503');
+		expect(waits).toEqual([]);
+		expect(s.graph.requests).toHaveLength(1);
+	});
+
+	it('mode Any Error retries a network failure, then reports it without the request config', async () => {
+		recordWaits();
+		const n8n = harness({ retryMode: 'anyError', maxRetries: 2, customGraphUrl: 'http://127.0.0.1:1' });
+		const error = (await run(n8n).catch((e: unknown) => e)) as NodeOperationError;
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toMatch(/^Could not reach Microsoft Graph at http:\/\/127\.0\.0\.1:1: /);
+		expect(waits).toEqual([10, 20]);
+	});
+});
