@@ -64,6 +64,9 @@ class RequestState {
 	attempts = 0;
 
 	lastRetryAfter: string | null = null;
+
+	/** Set when n8n could not refresh the token; the Graph client keeps only an error's message. */
+	authFailure: TokenRefreshFailure | undefined;
 }
 
 /** Names of credential fields the transport reads. */
@@ -130,18 +133,80 @@ class N8nSendMiddleware implements Middleware {
 			responseHeaders = headerRecord(response.headers);
 			body = toBuffer(response.body);
 		} catch (error) {
-			const failed = (error as { response?: { status?: number; headers?: unknown; data?: unknown } }).response;
+			// n8n wraps what fails in a NodeApiError whose `cause` is the library error (with the response).
+			const failed = responseOf(error) ?? responseOf((error as { cause?: unknown }).cause);
 			if (failed?.status) {
 				status = failed.status;
 				responseHeaders = headerRecord(failed.headers);
 				body = toBuffer(failed.data as ArrayBuffer | Buffer | string | undefined);
 			} else {
+				const authFailure = tokenRefreshFailure(error);
+				const state = context.middlewareControl?.getMiddlewareOptions(RequestState) as RequestState | undefined;
+				if (authFailure && state) state.authFailure = authFailure;
 				// Library errors carry the request config, Authorization header included: never pass them on.
-				throw redactedNetworkError(error, target.origin);
+				throw authFailure ? new GraphAuthError(authFailure.message) : redactedNetworkError(error, target.origin);
 			}
 		}
 		const hasBody = status !== 204 && status !== 304 && body.length > 0;
 		context.response = new Response(hasBody ? new Uint8Array(body) : null, { status, headers: responseHeaders });
+	}
+}
+
+type FailedResponse = { status?: number; headers?: unknown; data?: unknown };
+
+function responseOf(error: unknown): FailedResponse | undefined {
+	if (!error || typeof error !== 'object') return undefined;
+	return (error as { response?: FailedResponse }).response;
+}
+
+/** Why n8n could not get a fresh token: what to tell the user, without tokens or request config. */
+export interface TokenRefreshFailure {
+	message: string;
+	description: string;
+	/** The identity platform's error (`invalid_grant`, `invalid_client`…) and its AADSTS text, when known. */
+	oauthError?: string;
+	oauthDescription?: string;
+}
+
+/**
+ * n8n-core's refresh failures: a revoked or expired grant becomes its "needs to be reconnected"
+ * NodeOperationError (failure.cause 'credential-invalid'); other token-endpoint answers arrive as
+ * the OAuth client's AuthError, whose `body` is Microsoft's JSON error (no secrets in it).
+ * https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+ */
+function tokenRefreshFailure(error: unknown): TokenRefreshFailure | undefined {
+	const chain: unknown[] = [error, (error as { cause?: unknown } | undefined)?.cause];
+	for (const link of chain) {
+		if (!link || typeof link !== 'object') continue;
+		const failure = (link as { failure?: { cause?: string } }).failure;
+		if (failure?.cause === 'credential-invalid') {
+			return {
+				message: (link as Error).message,
+				description:
+					(link as { description?: string }).description ??
+					'Access could not be refreshed: the grant was revoked or expired. Open the credential and reconnect it.',
+				oauthError: 'invalid_grant',
+			};
+		}
+		const body = (link as { body?: { error?: unknown; error_description?: unknown } }).body;
+		if ((link as { code?: string }).code === 'EAUTH' && body && typeof body.error === 'string') {
+			const detail = typeof body.error_description === 'string' ? body.error_description.split(/\r?\n/)[0].slice(0, 300) : '';
+			return {
+				message: `Microsoft refused to refresh the access token: ${body.error}${detail ? ` (${detail})` : ''}`,
+				description: 'Open the credential, check the client ID and secret, and reconnect it.',
+				oauthError: body.error,
+				oauthDescription: detail || undefined,
+			};
+		}
+	}
+	return undefined;
+}
+
+/** A failed token refresh, passed through the Graph client (which keeps only name and message). */
+export class GraphAuthError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'GraphAuthError';
 	}
 }
 
@@ -274,7 +339,7 @@ export class GraphTransport {
 		}
 		const url = new URL(absoluteUrl);
 		const base = new URL(this.graphBase);
-		if (url.origin !== base.origin || !url.pathname.startsWith(`${base.pathname}/`)) {
+		if (url.origin !== base.origin || url.username || url.password || !url.pathname.startsWith(`${base.pathname}/`)) {
 			throw new NodeOperationError(this.ctx.getNode(), `Refused to follow a link to ${url.origin}${url.pathname.slice(0, 60)}: it is not under the credential's Graph endpoint ${this.graphBase}`);
 		}
 		return url.pathname.slice(base.pathname.length) + url.search;
@@ -301,6 +366,29 @@ export class GraphTransport {
 			request = request.header('Content-Type', 'application/json');
 		}
 		let response: Response;
+		try {
+			response = await this.dispatch(request, options);
+		} catch (error) {
+			if (state.authFailure) {
+				throw new NodeOperationError(this.ctx.getNode(), state.authFailure.message, {
+					itemIndex: options.itemIndex,
+					description: state.authFailure.description,
+				});
+			}
+			// Passed on as before: the Graph client's error, built from our redacted middleware errors.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			throw error;
+		}
+		return {
+			status: response.status,
+			headers: headerRecord(response.headers),
+			body: Buffer.from(await response.arrayBuffer()),
+			attempts: state.attempts,
+		};
+	}
+
+	private async dispatch(request: ReturnType<Client['api']>, options: GraphRequestOptions): Promise<Response> {
+		let response: Response;
 		switch (options.method) {
 			case 'GET':
 				response = (await request.get()) as Response;
@@ -320,12 +408,7 @@ export class GraphTransport {
 			default:
 				throw new NodeOperationError(this.ctx.getNode(), `Unsupported method ${options.method}`);
 		}
-		return {
-			status: response.status,
-			headers: headerRecord(response.headers),
-			body: Buffer.from(await response.arrayBuffer()),
-			attempts: state.attempts,
-		};
+		return response;
 	}
 
 	errorContext(options: Pick<GraphRequestOptions, 'itemIndex' | 'permission' | 'action'>): ErrorContext {
@@ -344,11 +427,15 @@ export class GraphTransport {
 		try {
 			response = await this.send(options);
 		} catch (error) {
+			// Already a NodeOperationError for the item (a failed token refresh): keep its description.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			if (error instanceof NodeOperationError) throw error;
 			// Errors from the Graph client and our middleware; their messages carry no secrets (see redactedNetworkError).
 			const message = error instanceof Error ? error.message : String(error);
 			throw new NodeOperationError(this.ctx.getNode(), message, { itemIndex: options.itemIndex });
 		}
-		if (response.status >= 400) {
+		// 3xx too: redirects are not followed (the token must not go to another host), so one is a failure here.
+		if (response.status >= 300) {
 			throw graphApiError(
 				{
 					status: response.status,
