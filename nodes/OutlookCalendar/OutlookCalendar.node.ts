@@ -1,0 +1,52 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { mailboxProperties } from '../shared/descriptions';
+import * as availability from './actions/availability/Availability.resource';
+import * as calendar from './actions/calendar/Calendar.resource';
+import * as event from './actions/event/Event.resource';
+import { router } from './actions/router';
+import { listSearch, loadOptions } from './methods';
+
+export class OutlookCalendar implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Outlook Calendar',
+		name: 'outlookCalendar',
+		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
+		group: ['transform'],
+		// A later v2 adds its number here and branches on this.getNode().typeVersion.
+		version: [1],
+		defaultVersion: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Create, read and answer Outlook and Microsoft 365 calendar events through Microsoft Graph',
+		defaults: { name: 'Outlook Calendar' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'outlookOAuth2Api', required: true }],
+		properties: [
+			...mailboxProperties('calendar'),
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Availability', value: 'availability' },
+					{ name: 'Calendar', value: 'calendar' },
+					{ name: 'Event', value: 'event' },
+				],
+				default: 'event',
+			},
+			...event.description,
+			...calendar.description,
+			...availability.description,
+		],
+	};
+
+	methods = { listSearch, loadOptions };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,22 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { updateDisplayOptions } from '../../../shared/descriptions';
+import { calendarLocator, readLocatorId } from '../../descriptions/locators';
+import { calendarCall, idSegment } from '../../helpers/context';
+
+const properties: INodeProperties[] = [calendarLocator({ required: true })];
+
+export const description = updateDisplayOptions({ show: { resource: ['calendar'], operation: ['get'] } }, properties);
+
+/** GET /calendars/{id}. https://learn.microsoft.com/graph/api/calendar-get */
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const id = readLocatorId(this, i, 'calendar') as string;
+	const call = await calendarCall(this, i);
+	return await call.transport.request<IDataObject>({
+		method: 'GET',
+		path: `${call.root}/calendars/${idSegment(this, i, id, 'Calendar')}`,
+		itemIndex: i,
+		permission: call.permission,
+		action: 'read calendars',
+	});
+}

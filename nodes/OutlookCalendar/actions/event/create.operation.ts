@@ -1,0 +1,68 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { updateDisplayOptions } from '../../../shared/descriptions';
+import { simplifyField } from '../../descriptions/common';
+import { eventOptionalFields } from '../../descriptions/eventFields';
+import { calendarLocator, readLocatorId } from '../../descriptions/locators';
+import { calendarCall, idSegment } from '../../helpers/context';
+import type { EventInput } from '../../helpers/eventMapping';
+import { buildEventBody, simplifyEvent } from '../../helpers/eventMapping';
+import { zoneFromParameter } from '../../helpers/timeZones';
+
+const properties: INodeProperties[] = [
+	calendarLocator({ required: false, description: 'The calendar to add the event to; leave empty for the default calendar' }),
+	{ displayName: 'Subject', name: 'subject', type: 'string', default: '', required: true },
+	{
+		displayName: 'Start',
+		name: 'start',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'When the event starts. Without an offset it is read in the Time Zone (default: the workflow\'s).',
+	},
+	{
+		displayName: 'End',
+		name: 'end',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'When the event ends; must be after Start',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: eventOptionalFields(),
+	},
+	simplifyField,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['create'] } }, properties);
+
+/** POST /events (default calendar) or /calendars/{id}/events. https://learn.microsoft.com/graph/api/user-post-events */
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const additional = this.getNodeParameter('additionalFields', i, {}) as EventInput;
+	const input: EventInput = {
+		...additional,
+		subject: this.getNodeParameter('subject', i) as string,
+		start: this.getNodeParameter('start', i),
+		end: this.getNodeParameter('end', i),
+	};
+	const body = buildEventBody(this, i, input, true);
+	const zone = zoneFromParameter(this, i, input.timeZone);
+	const calendarId = readLocatorId(this, i, 'calendar', { optional: true });
+	const call = await calendarCall(this, i);
+	const path = calendarId ? `${call.root}/calendars/${idSegment(this, i, calendarId, 'Calendar')}/events` : `${call.root}/events`;
+	const created = await call.transport.request<IDataObject>({
+		method: 'POST',
+		path,
+		body,
+		timeZone: zone.windows,
+		itemIndex: i,
+		permission: call.permission,
+		action: 'create events',
+	});
+	return this.getNodeParameter('simplify', i, true) ? simplifyEvent(created, zone) : created;
+}

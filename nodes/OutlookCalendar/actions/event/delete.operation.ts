@@ -1,0 +1,26 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { updateDisplayOptions } from '../../../shared/descriptions';
+import { eventLocator, readLocatorId } from '../../descriptions/locators';
+import { calendarCall, idSegment } from '../../helpers/context';
+
+const properties: INodeProperties[] = [eventLocator];
+
+export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['delete'] } }, properties);
+
+/**
+ * DELETE /events/{id}. Deleting a meeting you organise does not notify attendees; Cancel does.
+ * https://learn.microsoft.com/graph/api/event-delete
+ */
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const id = readLocatorId(this, i, 'eventId') as string;
+	const call = await calendarCall(this, i);
+	await call.transport.request({
+		method: 'DELETE',
+		path: `${call.root}/events/${idSegment(this, i, id, 'Event')}`,
+		itemIndex: i,
+		permission: call.permission,
+		action: 'delete events',
+	});
+	return { id, deleted: true };
+}

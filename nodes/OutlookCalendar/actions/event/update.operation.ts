@@ -1,0 +1,57 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { updateDisplayOptions } from '../../../shared/descriptions';
+import { simplifyField } from '../../descriptions/common';
+import { eventOptionalFields } from '../../descriptions/eventFields';
+import { eventLocator, readLocatorId } from '../../descriptions/locators';
+import { calendarCall, idSegment } from '../../helpers/context';
+import type { EventInput } from '../../helpers/eventMapping';
+import { buildEventBody, simplifyEvent } from '../../helpers/eventMapping';
+import { zoneFromParameter } from '../../helpers/timeZones';
+
+const updateOptions: INodeProperties[] = (
+	[
+	{ displayName: 'End', name: 'end', type: 'dateTime', default: '', description: 'When the event ends; must be after Start' },
+	{ displayName: 'Start', name: 'start', type: 'dateTime', default: '', description: 'When the event starts. Without an offset it is read in the Time Zone.' },
+	{ displayName: 'Subject', name: 'subject', type: 'string', default: '' },
+		...eventOptionalFields(),
+	] as INodeProperties[]
+).sort((a, b) => a.displayName.localeCompare(b.displayName));
+
+const properties: INodeProperties[] = [
+	eventLocator,
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: updateOptions,
+	},
+	simplifyField,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['update'] } }, properties);
+
+/** PATCH /events/{id} with only the fields given. https://learn.microsoft.com/graph/api/event-update */
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const input = this.getNodeParameter('updateFields', i, {}) as EventInput;
+	const body = buildEventBody(this, i, input, false);
+	if (Object.keys(body).length === 0) {
+		throw new NodeOperationError(this.getNode(), 'The field Update Fields is empty: add at least one field to change', { itemIndex: i });
+	}
+	const zone = zoneFromParameter(this, i, input.timeZone);
+	const id = readLocatorId(this, i, 'eventId') as string;
+	const call = await calendarCall(this, i);
+	const updated = await call.transport.request<IDataObject>({
+		method: 'PATCH',
+		path: `${call.root}/events/${idSegment(this, i, id, 'Event')}`,
+		body,
+		timeZone: zone.windows,
+		itemIndex: i,
+		permission: call.permission,
+		action: 'update events',
+	});
+	return this.getNodeParameter('simplify', i, true) ? simplifyEvent(updated, zone) : updated;
+}

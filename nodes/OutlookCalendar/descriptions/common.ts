@@ -1,0 +1,40 @@
+/** Parameter blocks several calendar operations share. */
+import type { INodeProperties } from 'n8n-workflow';
+
+/** The Time Zone option: empty means the workflow's time zone (Settings → Timezone), not UTC. */
+export function timeZoneOption(description: string): INodeProperties {
+	return {
+		displayName: 'Time Zone',
+		name: 'timeZone',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getTimeZones' },
+		default: '',
+		description: `${description} Leave empty for the workflow's time zone. An IANA name (Europe/Madrid) or a Windows name (Romance Standard Time) also works in an expression. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+	};
+}
+
+export const simplifyField: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to return a simplified version of the response instead of the raw data',
+};
+
+export const returnAllField: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limitField: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};

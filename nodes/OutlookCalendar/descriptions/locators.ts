@@ -1,0 +1,116 @@
+/**
+ * The calendar and event pickers (resource locators: from a list, by ID, by URL) and the reader
+ * that turns what the user picked, typed or pasted into a Graph ID.
+ */
+import type { IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/**
+ * Graph REST IDs are URL-safe base64 (`-` and `_`); EWS IDs, which Outlook on the web puts in its
+ * links, use `/` and `+` for the same bytes. https://learn.microsoft.com/graph/api/user-translateexchangeids
+ */
+function ewsToRestId(id: string): string {
+	return id.replace(/\//g, '-').replace(/\+/g, '_');
+}
+
+/** Graph resource URLs (as Graph Explorer shows them): …/calendars/{id} or …/events/{id}. */
+const GRAPH_CALENDAR_URL = /\/calendars\/([^/?#]+)/i;
+const GRAPH_EVENT_URL = /\/(?:events|calendarView|instances)\/([^/?#]+)/i;
+/** Outlook on the web event links: `?itemid=<EWS id>` (event webLink) or `/item/<id>`, `/id/<id>`. */
+const OWA_ITEM_ID = /[?&]itemid=([^&#]+)/i;
+const OWA_ITEM_PATH = /\/(?:item|id)\/([^/?#]+)/i;
+
+const ID_TEXT = /^[A-Za-z0-9_=+/-]+$/;
+
+export function calendarIdFromUrl(url: string): string | undefined {
+	return GRAPH_CALENDAR_URL.exec(url)?.[1];
+}
+
+export function eventIdFromUrl(url: string): string | undefined {
+	return (OWA_ITEM_ID.exec(url) ?? GRAPH_EVENT_URL.exec(url) ?? OWA_ITEM_PATH.exec(url))?.[1];
+}
+
+export function calendarLocator(options: { required: boolean; description?: string }): INodeProperties {
+	return {
+		displayName: 'Calendar',
+		name: 'calendar',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: options.required,
+		description: options.description ?? 'The calendar to use',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a calendar…',
+				typeOptions: { searchListMethod: 'searchCalendars', searchable: true },
+			},
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. AAMkAGI2TGuLAAA=' },
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'e.g. https://graph.microsoft.com/v1.0/me/calendars/AAMkAGI2TGuLAAA=',
+				validation: [{ type: 'regex', properties: { regex: '.*/calendars/[^/?#]+.*', errorMessage: 'Not a Graph calendar URL' } }],
+			},
+		],
+	};
+}
+
+export const eventLocator: INodeProperties = {
+	displayName: 'Event',
+	name: 'eventId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The event to use',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select an event…',
+			typeOptions: { searchListMethod: 'searchEvents', searchable: true },
+		},
+		{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. AAMkAGI2TG93AAA=' },
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: 'e.g. https://outlook.office365.com/owa/?itemid=AAMkAGI2TG93AAA%3D&exvsurl=1&path=/calendar/item',
+		},
+	],
+};
+
+/**
+ * The ID the locator holds, or undefined when it is empty and `optional`. A URL that holds no ID,
+ * or an ID with characters Graph IDs never have, is an error naming the field.
+ */
+export function readLocatorId(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name: 'calendar' | 'eventId',
+	options: { optional?: boolean } = {},
+): string | undefined {
+	const field = name === 'calendar' ? 'Calendar' : 'Event';
+	const raw = ctx.getNodeParameter(name, itemIndex, '') as INodeParameterResourceLocator | string;
+	const mode = typeof raw === 'object' && raw !== null ? raw.mode : 'id';
+	const value = String((typeof raw === 'object' && raw !== null ? raw.value : raw) ?? '').trim();
+	if (!value) {
+		if (options.optional) return undefined;
+		throw new NodeOperationError(ctx.getNode(), `The field ${field} is empty`, { itemIndex });
+	}
+	let id = value;
+	if (mode === 'url') {
+		const found = name === 'calendar' ? calendarIdFromUrl(value) : eventIdFromUrl(value);
+		if (!found) throw new NodeOperationError(ctx.getNode(), `The URL in the field ${field} holds no ${field.toLowerCase()} ID`, { itemIndex });
+		try {
+			id = decodeURIComponent(found);
+		} catch {
+			throw new NodeOperationError(ctx.getNode(), `The URL in the field ${field} is not properly encoded`, { itemIndex });
+		}
+	}
+	if (!ID_TEXT.test(id)) throw new NodeOperationError(ctx.getNode(), `"${id}" in the field ${field} is not a valid ID`, { itemIndex });
+	return ewsToRestId(id);
+}

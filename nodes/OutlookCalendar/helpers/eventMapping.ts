@@ -1,0 +1,212 @@
+/**
+ * Event fields (as the Create and Update operations collect them) → a Graph `event` body, and a
+ * Graph event → the node's simplified output.
+ * https://learn.microsoft.com/graph/api/resources/event
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { DateTime } from 'luxon';
+
+import { parseAddresses } from './addresses';
+import type { RecurrenceRule } from './recurrence';
+import { buildRecurrence } from './recurrence';
+import type { CalendarZone } from './timeZones';
+import { fromGraphDateTime, isoWithOffset, requireDateTime, toGraphDateTime, zoneFromParameter } from './timeZones';
+
+/** What Create (subject/start/end + Additional Fields) and Update (Update Fields) collect. */
+export interface EventInput {
+	subject?: string;
+	start?: unknown;
+	end?: unknown;
+	allDay?: boolean;
+	timeZone?: string;
+	body?: string;
+	bodyContentType?: 'text' | 'html';
+	locations?: { location?: Array<{ displayName?: string; locationEmailAddress?: string }> };
+	requiredAttendees?: string;
+	optionalAttendees?: string;
+	resourceAttendees?: string;
+	isOnlineMeeting?: boolean;
+	isReminderOn?: boolean;
+	reminderMinutesBeforeStart?: number;
+	showAs?: string;
+	sensitivity?: string;
+	importance?: string;
+	categories?: string | string[];
+	allowNewTimeProposals?: boolean;
+	responseRequested?: boolean;
+	recurrence?: { rule?: RecurrenceRule };
+}
+
+function given(value: unknown): boolean {
+	return value !== undefined && value !== null && value !== '';
+}
+
+function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description?: string): never {
+	throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+}
+
+/**
+ * All-day events run from midnight to midnight in the event's zone (Graph rejects anything else).
+ * The end is exclusive: an End on a later midnight is kept, any other End covers its whole day, and
+ * no End (or one on the start's day) makes a one-day event.
+ * https://learn.microsoft.com/graph/api/resources/event (isAllDay)
+ */
+function allDayBounds(start: DateTime, end: DateTime | undefined): { start: DateTime; end: DateTime } {
+	const first = start.startOf('day');
+	if (!end) return { start: first, end: first.plus({ days: 1 }) };
+	const endDay = end.startOf('day');
+	const exclusive = end.equals(endDay) ? endDay : endDay.plus({ days: 1 });
+	return { start: first, end: exclusive > first ? exclusive : first.plus({ days: 1 }) };
+}
+
+/** The `categories` field: a comma list or an array. */
+function categoryList(value: unknown): string[] {
+	const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
+	return list.map((c) => c.trim()).filter(Boolean);
+}
+
+/**
+ * The Graph event body for Create (`requireTimes`) or Update. Every check runs before any request:
+ * End after Start, a known zone, attendee addresses, a complete recurrence.
+ */
+export function buildEventBody(ctx: IExecuteFunctions, itemIndex: number, input: EventInput, requireTimes: boolean): IDataObject {
+	const zone = zoneFromParameter(ctx, itemIndex, input.timeZone);
+	const body: IDataObject = {};
+	if (given(input.subject)) body.subject = input.subject;
+
+	const hasStart = given(input.start);
+	const hasEnd = given(input.end);
+	if (requireTimes && !hasStart) fail(ctx, itemIndex, 'The field Start is empty');
+	if (requireTimes && !hasEnd && input.allDay !== true) fail(ctx, itemIndex, 'The field End is empty');
+	let start = hasStart ? requireDateTime(ctx, itemIndex, input.start, zone, 'Start') : undefined;
+	let end = hasEnd ? requireDateTime(ctx, itemIndex, input.end, zone, 'End') : undefined;
+
+	if (input.allDay === true) {
+		if (!start) fail(ctx, itemIndex, 'The field Start is needed to make an event all-day');
+		if (end && end.startOf('day') < start.startOf('day')) {
+			fail(ctx, itemIndex, `The field End (${isoWithOffset(end)}) is before Start (${isoWithOffset(start)})`);
+		}
+		({ start, end } = allDayBounds(start, end));
+		body.isAllDay = true;
+	} else {
+		if (start && end && end <= start) {
+			fail(ctx, itemIndex, `The field End (${isoWithOffset(end)}) must be after Start (${isoWithOffset(start)})`, 'Check the dates and the Time Zone');
+		}
+		if (input.allDay === false) body.isAllDay = false;
+	}
+	if (start) body.start = toGraphDateTime(start, zone);
+	if (end) body.end = toGraphDateTime(end, zone);
+
+	if (given(input.body)) body.body = { contentType: input.bodyContentType === 'html' ? 'html' : 'text', content: input.body };
+
+	const locations = (input.locations?.location ?? [])
+		.filter((l) => given(l.displayName) || given(l.locationEmailAddress))
+		.map((l) => {
+			const location: IDataObject = { displayName: l.displayName ?? l.locationEmailAddress ?? '' };
+			if (given(l.locationEmailAddress)) {
+				const [room] = parseAddresses(ctx, itemIndex, l.locationEmailAddress, 'Location Email Address');
+				location.locationEmailAddress = room.address;
+			}
+			return location;
+		});
+	if (locations.length) {
+		body.location = locations[0];
+		body.locations = locations;
+	}
+
+	const attendees: IDataObject[] = [];
+	for (const [field, type, label] of [
+		['requiredAttendees', 'required', 'Required Attendees'],
+		['optionalAttendees', 'optional', 'Optional Attendees'],
+		['resourceAttendees', 'resource', 'Resource Attendees'],
+	] as const) {
+		for (const emailAddress of parseAddresses(ctx, itemIndex, input[field], label)) attendees.push({ type, emailAddress });
+	}
+	if (attendees.length) body.attendees = attendees;
+
+	if (input.isOnlineMeeting !== undefined) {
+		body.isOnlineMeeting = input.isOnlineMeeting;
+		// Teams is the only provider work accounts can create through Graph v1.0.
+		// https://learn.microsoft.com/graph/api/resources/event (onlineMeetingProvider)
+		if (input.isOnlineMeeting) body.onlineMeetingProvider = 'teamsForBusiness';
+	}
+	if (given(input.reminderMinutesBeforeStart)) {
+		const minutes = Number(input.reminderMinutesBeforeStart);
+		if (!Number.isInteger(minutes) || minutes < 0) fail(ctx, itemIndex, `The field Reminder (Minutes Before Start) must be a whole number of 0 or more (got ${String(input.reminderMinutesBeforeStart)})`);
+		body.reminderMinutesBeforeStart = minutes;
+		body.isReminderOn = input.isReminderOn ?? true;
+	} else if (input.isReminderOn !== undefined) {
+		body.isReminderOn = input.isReminderOn;
+	}
+	for (const key of ['showAs', 'sensitivity', 'importance'] as const) if (given(input[key])) body[key] = input[key];
+	if (input.categories !== undefined) body.categories = categoryList(input.categories);
+	if (input.allowNewTimeProposals !== undefined) body.allowNewTimeProposals = input.allowNewTimeProposals;
+	if (input.responseRequested !== undefined) body.responseRequested = input.responseRequested;
+
+	const rule = input.recurrence?.rule;
+	if (rule) {
+		if (!start) fail(ctx, itemIndex, 'The field Start is needed to set a Recurrence (the series starts on its date)');
+		body.recurrence = buildRecurrence(ctx, itemIndex, rule, start, zone);
+	}
+	return body;
+}
+
+interface GraphAttendee {
+	type?: string;
+	emailAddress?: { address?: string; name?: string };
+	status?: { response?: string };
+}
+
+/**
+ * The simplified event: the fields people use, times as ISO 8601 with the offset of `zone`
+ * (the zone the node asked Graph to answer in), all-day events also as plain dates.
+ */
+export function simplifyEvent(event: IDataObject, zone: CalendarZone): IDataObject {
+	const start = fromGraphDateTime(event.start, zone);
+	const end = fromGraphDateTime(event.end, zone);
+	const location = event.location as IDataObject | undefined;
+	const organizer = (event.organizer as { emailAddress?: { address?: string; name?: string } } | undefined)?.emailAddress;
+	const out: IDataObject = {
+		id: event.id,
+		subject: event.subject,
+		start: start ? isoWithOffset(start, zone) : undefined,
+		end: end ? isoWithOffset(end, zone) : undefined,
+		timeZone: zone.iana,
+		isAllDay: event.isAllDay,
+	};
+	if (event.isAllDay && start && end) {
+		out.startDate = start.setZone(zone.iana).toISODate();
+		// Graph's all-day end is the next midnight; the last day of the event is the day before.
+		out.endDate = end.setZone(zone.iana).minus({ days: 1 }).toISODate();
+	}
+	Object.assign(out, {
+		location: location?.displayName || undefined,
+		locations: ((event.locations as IDataObject[] | undefined) ?? []).map((l) => l.displayName).filter(Boolean),
+		organizer: organizer?.address,
+		organizerName: organizer?.name,
+		attendees: ((event.attendees as GraphAttendee[] | undefined) ?? []).map((a) => ({
+			address: a.emailAddress?.address,
+			name: a.emailAddress?.name,
+			type: a.type,
+			response: a.status?.response,
+		})),
+		bodyPreview: event.bodyPreview,
+		isOnlineMeeting: event.isOnlineMeeting,
+		onlineMeetingUrl: (event.onlineMeeting as IDataObject | undefined)?.joinUrl ?? event.onlineMeetingUrl ?? undefined,
+		showAs: event.showAs,
+		sensitivity: event.sensitivity,
+		importance: event.importance,
+		categories: event.categories,
+		isCancelled: event.isCancelled,
+		isOrganizer: event.isOrganizer,
+		responseStatus: (event.responseStatus as IDataObject | undefined)?.response,
+		type: event.type,
+		seriesMasterId: event.seriesMasterId ?? undefined,
+		recurrence: event.recurrence ?? undefined,
+		webLink: event.webLink,
+	});
+	if (event.calendarId) out.calendarId = event.calendarId;
+	for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
+	return out;
+}

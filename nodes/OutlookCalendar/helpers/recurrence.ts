@@ -1,0 +1,118 @@
+/**
+ * The Recurrence field → Graph's `patternedRecurrence` ({ pattern, range }).
+ * https://learn.microsoft.com/graph/api/resources/patternedrecurrence
+ * https://learn.microsoft.com/graph/outlook-schedule-recurring-events
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { DateTime } from 'luxon';
+
+import type { CalendarZone } from './timeZones';
+import { requireDateTime } from './timeZones';
+
+/** Graph's `dayOfWeek` values, indexed by luxon's ISO weekday (1 = Monday … 7 = Sunday). */
+const DAY_NAMES = ['', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+export type RecurrenceFrequency = 'daily' | 'weekly' | 'monthly' | 'yearly';
+
+/** What the Recurrence field holds (`recurrence.rule`). */
+export interface RecurrenceRule {
+	frequency?: RecurrenceFrequency;
+	interval?: number;
+	daysOfWeek?: string[];
+	/** monthly / yearly: on a day of the month, or on the nth weekday. */
+	repeatOn?: 'dayOfMonth' | 'weekday';
+	dayOfMonth?: number;
+	weekIndex?: string;
+	month?: number;
+	firstDayOfWeek?: string;
+	endBy?: 'never' | 'date' | 'count';
+	endDate?: unknown;
+	occurrences?: number;
+}
+
+export function weekdayName(day: DateTime): string {
+	return DAY_NAMES[day.weekday];
+}
+
+function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description?: string): never {
+	throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+}
+
+function positiveInteger(value: unknown): number | undefined {
+	const n = Number(value);
+	return Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
+/**
+ * The `patternedRecurrence` for a series starting at `start` (in the event's zone). Missing days
+ * default to the start's day, as Outlook does; the range starts on the start's date in the event's zone.
+ */
+export function buildRecurrence(ctx: IExecuteFunctions, itemIndex: number, rule: RecurrenceRule, start: DateTime, zone: CalendarZone): IDataObject {
+	const frequency = rule.frequency ?? 'weekly';
+	const interval = positiveInteger(rule.interval ?? 1);
+	if (!interval) fail(ctx, itemIndex, `The field Recurrence Interval must be a whole number of 1 or more (got ${String(rule.interval)})`);
+	const days = (rule.daysOfWeek ?? []).filter((d) => DAY_NAMES.includes(d));
+	const startDays = days.length ? days : [weekdayName(start)];
+	const pattern: IDataObject = { interval };
+
+	switch (frequency) {
+		case 'daily':
+			pattern.type = 'daily';
+			break;
+		case 'weekly':
+			pattern.type = 'weekly';
+			pattern.daysOfWeek = startDays;
+			pattern.firstDayOfWeek = rule.firstDayOfWeek || 'sunday';
+			break;
+		case 'monthly':
+		case 'yearly': {
+			const relative = rule.repeatOn === 'weekday';
+			const yearly = frequency === 'yearly';
+			if (relative) {
+				pattern.type = yearly ? 'relativeYearly' : 'relativeMonthly';
+				pattern.daysOfWeek = startDays;
+				pattern.index = rule.weekIndex || 'first';
+			} else {
+				pattern.type = yearly ? 'absoluteYearly' : 'absoluteMonthly';
+				const day = rule.dayOfMonth ? positiveInteger(rule.dayOfMonth) : start.day;
+				if (!day || day > 31) fail(ctx, itemIndex, `The field Recurrence Day of Month must be between 1 and 31 (got ${String(rule.dayOfMonth)})`);
+				pattern.dayOfMonth = day;
+			}
+			if (yearly) {
+				const month = rule.month ? positiveInteger(rule.month) : start.month;
+				if (!month || month > 12) fail(ctx, itemIndex, `The field Recurrence Month must be between 1 and 12 (got ${String(rule.month)})`);
+				pattern.month = month;
+			}
+			break;
+		}
+		default:
+			fail(ctx, itemIndex, `"${String(frequency)}" in the field Recurrence Frequency is not daily, weekly, monthly or yearly`);
+	}
+
+	const startDate = start.setZone(zone.iana).toISODate() as string;
+	const range: IDataObject = { startDate, recurrenceTimeZone: zone.windows };
+	const endBy = rule.endBy ?? 'never';
+	if (endBy === 'never') {
+		range.type = 'noEnd';
+	} else if (endBy === 'date') {
+		const empty = rule.endDate === undefined || rule.endDate === null || rule.endDate === '';
+		if (empty) {
+			fail(ctx, itemIndex, 'The field Recurrence End Date is empty, but End By is "Date"', 'Give the last date of the series, or choose End By: Count or Never');
+		}
+		const endDate = requireDateTime(ctx, itemIndex, rule.endDate, zone, 'Recurrence End Date').toISODate() as string;
+		if (endDate < startDate) fail(ctx, itemIndex, `The field Recurrence End Date (${endDate}) is before the series starts (${startDate})`);
+		range.type = 'endDate';
+		range.endDate = endDate;
+	} else if (endBy === 'count') {
+		const count = positiveInteger(rule.occurrences);
+		if (!count) {
+			fail(ctx, itemIndex, `The field Recurrence Occurrences must be 1 or more when End By is "Count" (got ${String(rule.occurrences ?? 'nothing')})`);
+		}
+		range.type = 'numbered';
+		range.numberOfOccurrences = count;
+	} else {
+		fail(ctx, itemIndex, `"${String(endBy)}" in the field Recurrence End By is not never, date or count`);
+	}
+	return { pattern, range };
+}
