@@ -1,0 +1,45 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
+import { GraphTransport } from '../../../shared/graph/client';
+import { segment } from '../../../shared/graph/request';
+import { attachBinaryProperties } from '../../../shared/graph/upload';
+import { composeFields } from '../../descriptions/compose';
+import { prepareAttachments } from '../../helpers/attachments';
+import { buildMessage } from '../../helpers/compose';
+import { mailPermission } from '../../helpers/permissions';
+import { simplifyMessage } from '../../helpers/simplify';
+import { composeInput } from '../message/send.operation';
+
+const properties: INodeProperties[] = composeFields({ toRequired: false, send: false });
+
+export const description = updateDisplayOptions({ show: { resource: ['draft'], operation: ['create'] } }, properties);
+
+/**
+ * `POST {mailbox}/messages` creates a draft in Drafts. Files that fit go in the same request;
+ * otherwise they are added to the new draft afterwards. https://learn.microsoft.com/graph/api/user-post-messages
+ */
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+	const fields = composeInput(this, i);
+	const root = getMailboxRoot(this, i);
+	const message = buildMessage(this, i, fields);
+	const { files, inline } = await prepareAttachments(this, i, fields.attachments);
+	if (inline?.length) message.attachments = inline;
+	const transport = await GraphTransport.create(this, i);
+	const permission = mailPermission(this, i, 'write', 'create drafts');
+	const draft = await transport.request<IDataObject>({ method: 'POST', path: `${root}/messages`, body: message, itemIndex: i, ...permission });
+	const output = simplifyMessage(draft);
+	if (!inline) {
+		const attached = await attachBinaryProperties(this, transport, {
+			itemIndex: i,
+			messagePath: `${root}/messages/${segment(String(draft.id))}`,
+			attachments: files,
+			permission: permission.permission,
+		});
+		output.hasAttachments = true;
+		output.attachments = attached.map((a) => a.name);
+	} else if (inline.length) {
+		output.attachments = inline.map((a) => a.name);
+	}
+	return output;
+}

@@ -1,0 +1,240 @@
+import { DateTime } from 'luxon';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
+import { GraphTransport } from '../../../shared/graph/client';
+import { graphCollect, MAX_PAGE_SIZE } from '../../../shared/graph/paging';
+import { odataString, segment } from '../../../shared/graph/request';
+import { folderLocator, getFolderId } from '../../descriptions/locators';
+import { BODY_AS_TEXT, outputProperties, readOutput } from '../../descriptions/output';
+import { splitList } from '../../helpers/compose';
+import { mailPermission } from '../../helpers/permissions';
+import { parseAddress } from '../../helpers/recipients';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	...outputProperties,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Categories',
+				name: 'categories',
+				type: 'string',
+				default: '',
+				description: 'Messages in any of these categories (comma-separated)',
+			},
+			{
+				...folderLocator({ required: false, description: 'Only messages in this folder (not its subfolders)' }),
+			},
+			{
+				displayName: 'From',
+				name: 'from',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. alice@contoso.com',
+				description: "Only messages from this sender's address",
+			},
+			{
+				displayName: 'Has Attachments',
+				name: 'hasAttachments',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to return only messages with attachments (on) or only messages without (off)',
+			},
+			{
+				displayName: 'Raw Filter ($filter)',
+				name: 'filter',
+				type: 'string',
+				default: '',
+				placeholder: "e.g. importance eq 'high'",
+				description: 'An OData $filter expression, combined with the other filters by "and". See <a href="https://learn.microsoft.com/graph/filter-query-parameter">the Graph documentation</a>.',
+			},
+			{
+				displayName: 'Received After',
+				name: 'receivedAfter',
+				type: 'dateTime',
+				default: '',
+			},
+			{
+				displayName: 'Received Before',
+				name: 'receivedBefore',
+				type: 'dateTime',
+				default: '',
+			},
+			{
+				displayName: 'Search ($search)',
+				name: 'search',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. invoice from:alice',
+				description:
+					'Free-text (KQL) search over subject, body, sender and more. Graph does not combine it with other filters or a sort order. See <a href="https://learn.microsoft.com/graph/search-query-parameter">the Graph documentation</a>.',
+			},
+			{
+				displayName: 'Unread Only',
+				name: 'unreadOnly',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to return only unread messages',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Body as Text',
+				name: 'bodyAsText',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to have Microsoft Graph convert HTML bodies to plain text (with Raw or Selected Fields output)',
+			},
+			{
+				displayName: 'Sort',
+				name: 'orderBy',
+				type: 'options',
+				default: 'receivedDateTime desc',
+				options: [
+					{ name: 'Newest First', value: 'receivedDateTime desc' },
+					{ name: 'Oldest First', value: 'receivedDateTime asc' },
+					{ name: 'Subject A→Z', value: 'subject asc' },
+					{ name: 'Subject Z→A', value: 'subject desc' },
+					{ name: "Graph's Default", value: '' },
+				],
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['getAll'] } }, properties);
+
+/** Graph wants UTC ISO 8601 in `$filter`; n8n date fields hold local times in the workflow's zone. */
+function filterDate(ctx: IExecuteFunctions, i: number, label: string, value: unknown): string {
+	const text = String(value);
+	const date = value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(text, { zone: ctx.getTimezone() });
+	if (!date.isValid) {
+		throw new NodeOperationError(ctx.getNode(), `"${text}" in the filter ${label} is not a date`, { itemIndex: i, description: 'Use ISO 8601, e.g. 2024-05-01T09:00:00' });
+	}
+	return date.toUTC().toISO({ suppressMilliseconds: true }) as string;
+}
+
+/** A `$search` value must be one double-quoted string; inner quotes are escaped. https://learn.microsoft.com/graph/search-query-parameter */
+function searchValue(text: string): string {
+	const trimmed = text.trim();
+	if (/^".*"$/.test(trimmed)) return trimmed;
+	return `"${trimmed.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export interface MessageQuery {
+	path: string;
+	query: IDataObject;
+}
+
+/** Path and query of the item's Get Many, checked before any request. */
+export function messageListQuery(ctx: IExecuteFunctions, i: number, select: string | undefined): MessageQuery {
+	const root = getMailboxRoot(ctx, i);
+	const filters = ctx.getNodeParameter('filters', i, {}) as IDataObject;
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	let orderBy = (options.orderBy ?? 'receivedDateTime desc') as string;
+
+	let path = `${root}/messages`;
+	if (filters.folderId !== undefined && (filters.folderId as IDataObject).value !== '') {
+		path = `${root}/mailFolders/${segment(getFolderId(ctx, i, 'filters.folderId'))}/messages`;
+	}
+
+	const conditions: string[] = [];
+	if (filters.receivedAfter) conditions.push(`receivedDateTime ge ${filterDate(ctx, i, 'Received After', filters.receivedAfter)}`);
+	if (filters.receivedBefore) conditions.push(`receivedDateTime lt ${filterDate(ctx, i, 'Received Before', filters.receivedBefore)}`);
+	if (filters.unreadOnly === true) conditions.push('isRead eq false');
+	if (filters.from) conditions.push(`from/emailAddress/address eq ${odataString(parseAddress(ctx, i, 'From', filters.from))}`);
+	if (filters.hasAttachments !== undefined) conditions.push(`hasAttachments eq ${filters.hasAttachments ? 'true' : 'false'}`);
+	const categories = splitList(filters.categories);
+	if (categories.length) conditions.push(`(${categories.map((c) => `categories/any(c:c eq ${odataString(c)})`).join(' or ')})`);
+	if (typeof filters.filter === 'string' && filters.filter.trim()) conditions.push(`(${filters.filter.trim()})`);
+
+	const search = typeof filters.search === 'string' ? filters.search.trim() : '';
+	if (search) {
+		// https://learn.microsoft.com/graph/search-query-parameter#using-search-on-message-collections:
+		// $search cannot be combined with $filter or $orderby on messages.
+		if (conditions.length) {
+			throw new NodeOperationError(ctx.getNode(), 'The filter Search cannot be combined with other filters', {
+				itemIndex: i,
+				description: 'Microsoft Graph does not combine $search with $filter on messages. Use KQL in Search instead, e.g. from:alice received>=2024-05-01 hasattachment:true.',
+			});
+		}
+		if (options.orderBy) {
+			throw new NodeOperationError(ctx.getNode(), 'The option Sort cannot be used with the filter Search', {
+				itemIndex: i,
+				description: 'Microsoft Graph returns search results by relevance and does not sort them ($orderby with $search is refused).',
+			});
+		}
+		orderBy = '';
+	}
+
+	if (conditions.length && orderBy) {
+		// Graph refuses "$filter + $orderby" as InefficientFilter unless the sorted property also
+		// appears in the filter, first. https://learn.microsoft.com/graph/api/user-list-messages#using-filter-and-orderby-in-the-same-query
+		const sortProperty = orderBy.split(' ')[0];
+		const first = conditions.findIndex((c) => c.startsWith(`${sortProperty} `));
+		if (first > 0) conditions.unshift(...conditions.splice(first, 1));
+		if (first < 0) conditions.unshift(sortProperty === 'receivedDateTime' ? 'receivedDateTime ge 1900-01-01T00:00:00Z' : `${sortProperty} ge ''`);
+	}
+
+	return {
+		path,
+		query: {
+			$select: select,
+			$filter: conditions.length ? conditions.join(' and ') : undefined,
+			$orderby: orderBy || undefined,
+			$search: search ? searchValue(search) : undefined,
+		},
+	};
+}
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
+	const output = readOutput(this, i, false);
+	const { path, query } = messageListQuery(this, i, output.select);
+	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const transport = await GraphTransport.create(this, i);
+	const messages = await graphCollect(
+		transport,
+		{
+			method: 'GET',
+			path,
+			query: query as Record<string, string | undefined>,
+			prefer: options.bodyAsText ? [BODY_AS_TEXT] : undefined,
+			itemIndex: i,
+			...mailPermission(this, i, 'read', 'read mail'),
+		},
+		// Messages allow $top up to 1000 (https://learn.microsoft.com/graph/paging); fewer pages, fewer calls.
+		{ returnAll, limit, maxPageSize: MAX_PAGE_SIZE },
+	);
+	return messages.map(output.shape);
+}

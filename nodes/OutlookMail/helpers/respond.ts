@@ -1,0 +1,108 @@
+/**
+ * Reply, Reply All and Forward. Without attachments (or with ones that fit in one request) this
+ * is one call to the action (`reply`, `replyAll`, `forward`: `{ comment, message?, toRecipients? }`);
+ * with large attachments it is `createReply`/`createReplyAll`/`createForward` (a draft), the
+ * files added to it, then `send`.
+ * https://learn.microsoft.com/graph/api/message-reply, /message-forward, /message-createforward
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { getMailboxRoot } from '../../shared/descriptions';
+import { GraphTransport } from '../../shared/graph/client';
+import { segment } from '../../shared/graph/request';
+import { attachmentsField, recipientOptions } from '../descriptions/compose';
+import { getMessageId, messageLocator } from '../descriptions/locators';
+import { prepareAttachments } from './attachments';
+import { RECIPIENT_FIELDS } from './compose';
+import { mailPermission } from './permissions';
+import { parseRecipients } from './recipients';
+import { attachAndSendDraft } from './sending';
+
+export type RespondKind = 'reply' | 'replyAll' | 'forward';
+
+const CREATE_ACTION: Record<RespondKind, string> = { reply: 'createReply', replyAll: 'createReplyAll', forward: 'createForward' };
+
+export function respondProperties(kind: RespondKind): INodeProperties[] {
+	const properties: INodeProperties[] = [
+		messageLocator(),
+		{
+			displayName: 'Comment',
+			name: 'comment',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			description: kind === 'forward' ? 'Text placed above the forwarded message' : 'Your reply, placed above the quoted message',
+		},
+	];
+	if (kind === 'forward') {
+		properties.push({
+			displayName: 'To',
+			name: 'toRecipients',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. alice@contoso.com, Bob <bob@contoso.com>',
+			description: 'Comma-separated addresses to forward the message to',
+		});
+	}
+	properties.push({
+		displayName: 'Options',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			attachmentsField,
+			...recipientOptions,
+			...(kind === 'forward'
+				? []
+				: [{ displayName: 'Extra To', name: 'toRecipients', type: 'string', default: '', description: 'Additional recipients, comma-separated' } as INodeProperties]),
+		],
+	});
+	return properties;
+}
+
+export async function respond(ctx: IExecuteFunctions, i: number, kind: RespondKind): Promise<IDataObject> {
+	const root = getMailboxRoot(ctx, i);
+	const messageId = getMessageId(ctx, i);
+	const comment = ctx.getNodeParameter('comment', i, '') as string;
+	const options = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
+
+	const recipients: IDataObject = {};
+	const to = kind === 'forward' ? ctx.getNodeParameter('toRecipients', i, '') : options.toRecipients;
+	const toList = parseRecipients(ctx, i, kind === 'forward' ? 'To' : 'Extra To', to);
+	for (const key of ['ccRecipients', 'bccRecipients']) {
+		const list = parseRecipients(ctx, i, RECIPIENT_FIELDS[key], options[key]);
+		if (list.length) recipients[key] = list;
+	}
+	if (kind === 'forward' && !toList.length) {
+		// Graph answers 400 for a forward without recipients; say so first, naming the field.
+		throw new NodeOperationError(ctx.getNode(), 'The field To is empty', { itemIndex: i, description: 'Forward needs at least one recipient.' });
+	}
+	const { files, inline } = await prepareAttachments(ctx, i, options.attachments);
+
+	const message: IDataObject = { ...recipients };
+	if (kind !== 'forward' && toList.length) message.toRecipients = toList;
+	if (inline?.length) message.attachments = inline;
+	const body: IDataObject = { comment };
+	if (kind === 'forward') body.toRecipients = toList;
+	if (Object.keys(message).length) body.message = message;
+
+	const transport = await GraphTransport.create(ctx, i);
+	const messagePath = `${root}/messages/${segment(messageId)}`;
+	const action = kind === 'forward' ? 'forward mail' : 'reply to mail';
+	if (inline) {
+		await transport.request({ method: 'POST', path: `${messagePath}/${kind}`, body, itemIndex: i, ...mailPermission(ctx, i, 'send', action) });
+		return { sent: true, action: kind, messageId, attachments: inline.map((a) => a.name) };
+	}
+	const draft = await transport.request<IDataObject>({
+		method: 'POST',
+		path: `${messagePath}/${CREATE_ACTION[kind]}`,
+		body,
+		itemIndex: i,
+		...mailPermission(ctx, i, 'write', `create the ${kind} draft that carries large attachments`),
+	});
+	const attached = await attachAndSendDraft(ctx, transport, i, root, String(draft.id), files);
+	return { sent: true, action: kind, messageId, id: draft.id, attachments: attached.map((a) => a.name) };
+}
