@@ -12,6 +12,12 @@ import { graphCollect } from '../../nodes/shared/graph/paging';
 
 export const PROBE_NODE_TYPE = 'graphProbe';
 
+/** The Body parameter: JSON text or an object; empty means no body. */
+function parseBody(value: IDataObject | string): IDataObject | undefined {
+	if (!value) return undefined;
+	return typeof value === 'string' ? (JSON.parse(value) as IDataObject) : value;
+}
+
 export class GraphProbe implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Graph Probe',
@@ -60,6 +66,7 @@ export class GraphProbe implements INodeType {
 			const request = {
 				method: this.getNodeParameter('method', i) as IHttpRequestMethods,
 				path: this.getNodeParameter('path', i) as string,
+				body: parseBody(this.getNodeParameter('body', i) as IDataObject | string),
 				permission: (this.getNodeParameter('permission', i) as string) || undefined,
 				action: 'do this',
 				itemIndex: i,

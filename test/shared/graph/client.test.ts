@@ -47,4 +47,50 @@ describe('token refresh through n8n-core', () => {
 		expect(s.graph.tokensSeen).toEqual([`Bearer ${before.access_token}`, `Bearer ${after.access_token}`]);
 		expectGraphContractKept(s.graph);
 	});
+
+	it('sends a POST body again, unchanged, after the refresh', async () => {
+		s.graph.reset();
+		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
+		s.idp.expireAccessTokens();
+		s.graph.on('POST', '/me/mailFolders', (request) => ({ status: 201, body: { id: 'f1', ...(request.body as object) } }));
+		const [out] = await n8n.execute(PROBE_NODE_TYPE, { parameters: { method: 'POST', path: '/me/mailFolders', body: '{"displayName":"Invoices"}' } });
+		expect(out[0].json).toEqual({ id: 'f1', displayName: 'Invoices' });
+		// The stand-in answers 401 before recording a request; the one recorded came with the new token.
+		expect(s.graph.requests.map((r) => [r.method, r.path, r.body])).toEqual([['POST', '/me/mailFolders', { displayName: 'Invoices' }]]);
+		expect(s.graph.tokensSeen).toHaveLength(2);
+		expect(s.graph.requests[0].headers.authorization).toBe(`Bearer ${(n8n.credential().oauthTokenData as Record<string, string>).access_token}`);
+		expectGraphContractKept(s.graph);
+	});
+
+	it('refreshes once for a run: later items use the stored new token', async () => {
+		s.graph.reset();
+		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
+		s.idp.expireAccessTokens();
+		const refreshesBefore = s.idp.requests.filter((r) => r.form.grant_type === 'refresh_token').length;
+		s.graph.on('GET', '/me', { body: { id: 'u1' } });
+		const [out] = await n8n.execute(PROBE_NODE_TYPE, { parameters: { path: '/me' }, items: [{ json: {} }, { json: {} }, { json: {} }] });
+		expect(out).toHaveLength(3);
+		expect(s.idp.requests.filter((r) => r.form.grant_type === 'refresh_token').length - refreshesBefore).toBe(1);
+		const stored = (n8n.credential().oauthTokenData as Record<string, string>).access_token;
+		expect(s.graph.tokensSeen.slice(1)).toEqual([`Bearer ${stored}`, `Bearer ${stored}`, `Bearer ${stored}`]);
+		expectGraphContractKept(s.graph);
+	});
+
+	it('refreshes when the $batch envelope gets 401, and the batch goes through', async () => {
+		s.graph.reset();
+		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
+		s.idp.expireAccessTokens();
+		s.graph.on('GET', '/me/messages/:id', (_request, params) => ({ body: { id: params.id } }));
+		const [out] = await n8n.execute(PROBE_NODE_TYPE, {
+			parameters: { mode: 'batch', path: "={{ '/me/messages/' + $json.id }}" },
+			items: [{ json: { id: 'a' } }, { json: { id: 'b' } }],
+		});
+		expect(out.map((item) => item.json)).toEqual([
+			{ status: 200, body: { id: 'a' }, error: null },
+			{ status: 200, body: { id: 'b' }, error: null },
+		]);
+		expect(s.graph.tokensSeen).toHaveLength(2);
+		expect(s.graph.tokensSeen[1]).toBe(`Bearer ${(n8n.credential().oauthTokenData as Record<string, string>).access_token}`);
+		expectGraphContractKept(s.graph);
+	});
 });
