@@ -29,7 +29,7 @@ const clouds = ${clouds};
 const env = $self.environment || 'global';
 const base = (value, field) => {
 	const v = String(value || '').trim().replace(/\\/+$/, '');
-	if (!/^https?:\\/\\/[^\\/?#@\\s]+(\\/[^?#@\\s]*)?$/.test(v) || v.includes('..')) {
+	if (!/^https?:\\/\\/[^\\/?#@\\s\\\\]+(\\/[^?#@\\s\\\\]*)?$/.test(v) || v.includes('..')) {
 		throw new Error(field + ' must be an http(s) URL without query, fragment or user information');
 	}
 	return v;

@@ -74,7 +74,10 @@ export function normaliseBaseUrl(value: string, field: string): string {
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new Error(`${field} must start with https:// (or http:// for a local test server)`);
 	}
-	if (url.search || url.hash || url.username || url.password) {
+	// `?`, `#`, `@` and `\` are checked on the text as typed as well: URL parsers read `\` as `/`, so
+	// "https://evil.example\@login.example.com" would otherwise go to evil.example while reading as
+	// login.example.com. `..` is refused rather than collapsed, as in the credential's expressions.
+	if (url.search || url.hash || url.username || url.password || /[?#@\\\s]/.test(value.trim()) || value.includes('..')) {
 		throw new Error(`${field} must not contain a query, a fragment or user information`);
 	}
 	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');

@@ -54,6 +54,12 @@ function permissionHint(ctx: ErrorContext): string | undefined {
 			'to this mailbox or folder (for shared mailboxes: Full Access or folder permissions in Exchange).'
 		);
 	}
+	if (ctx.grantedScope) {
+		return (
+			`${ctx.permission} is needed${what}, and the credential's granted permissions do not include it. ` +
+			`Add ${choice} to the credential's permissions, grant it in the app registration, and reconnect.`
+		);
+	}
 	return `${ctx.permission} is needed${what}; add ${choice} to the credential's permissions, grant it in the app registration, and reconnect.`;
 }
 
