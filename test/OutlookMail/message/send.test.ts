@@ -121,7 +121,7 @@ describe('Message → Send', () => {
 			['a missing binary property', send({ additionalFields: { attachments: 'nothere' } }), /binary property "nothere" named in the field Attachments does not exist on item 0/],
 			['a bad shared mailbox', send({ mailbox: 'other', mailboxId: 'not a mailbox' }), /Mailbox Address or ID/],
 		])('%s', async (_, parameters, message) => {
-			const error = await t.run(parameters).catch((e: unknown) => e);
+			const error = await t.fail(parameters);
 			expect(error).toBeInstanceOf(Error);
 			expect((error as Error).message).toMatch(message);
 			expect((error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(0);
@@ -130,7 +130,7 @@ describe('Message → Send', () => {
 
 		it('a file over 150 MB', async () => {
 			const item: INodeExecutionData = { json: {}, binary: { data: { data: '', mimeType: 'video/mp4', fileName: 'huge.mp4', bytes: 151 * 1024 * 1024 } } };
-			const error = await t.run(send({ additionalFields: { attachments: 'data' } }), { items: [item] }).catch((e: unknown) => e as Error);
+			const error = await t.fail(send({ additionalFields: { attachments: 'data' } }), { items: [item] });
 			expect((error as Error).message).toMatch(/huge\.mp4.*150 MB/);
 			expect(t.s.graph.requests).toHaveLength(0);
 		});
@@ -138,7 +138,7 @@ describe('Message → Send', () => {
 
 	it('a 403 says Mail.Send is missing and what to add', async () => {
 		t.s.graph.on('POST', '/me/sendMail', graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
-		const error = (await t.run(send()).catch((e: unknown) => e)) as { message: string; description: string };
+		const error = await t.fail(send());
 		expect(error.message).toMatch(/403 ErrorAccessDenied/);
 		expect(error.description).toMatch(/Mail\.Send is needed to send mail/);
 	});

@@ -1,5 +1,5 @@
 /** Shared setup of the Outlook Mail node tests: stand-ins, harness, and small builders. */
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameterResourceLocator, INodeParameters } from 'n8n-workflow';
 
 import { OutlookMail } from '../../../nodes/OutlookMail/OutlookMail.node';
 import { connectedCredential, expectGraphContractKept, startStandIns, type StandIns } from '../../support/fixtures';
@@ -11,7 +11,7 @@ export const MSG_ID_2 = 'AAMkAGI2TG94BBB=';
 export const FOLDER_ID = 'AAMkAGFolder1AAA=';
 
 /** A resource-locator value as n8n stores it. */
-export function rl(value: string, mode = 'id'): IDataObject {
+export function rl(value: string, mode = 'id'): INodeParameterResourceLocator {
 	return { __rl: true, mode, value };
 }
 
@@ -42,11 +42,20 @@ export function graphMessage(id: string, extra: IDataObject = {}): IDataObject {
 export interface MailTest {
 	s: StandIns;
 	n8n: N8nHarness;
-	run(parameters: INodeParameters, options?: { items?: INodeExecutionData[]; continueOnFail?: boolean }): Promise<INodeExecutionData[]>;
+	run(parameters: INodeParameters, options?: RunExtras): Promise<INodeExecutionData[]>;
+	/** Runs the node and returns what it threw (fails the test if it did not throw). */
+	fail(parameters: INodeParameters, options?: RunExtras): Promise<NodeFailure>;
 }
 
+interface RunExtras {
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+}
+
+export type NodeFailure = Error & { description?: string; context: { itemIndex?: number } };
+
 /** Registers the stand-ins and a fresh harness per test; asserts the Graph contract after each test. */
-export function useMailNode(credentialOverrides: IDataObject = {}): MailTest {
+export function useMailNode(credentialOverrides: ICredentialDataDecryptedObject = {}): MailTest {
 	const t = {} as MailTest;
 	beforeAll(async () => {
 		t.s = await startStandIns();
@@ -60,6 +69,15 @@ export function useMailNode(credentialOverrides: IDataObject = {}): MailTest {
 	t.run = async (parameters, options = {}) => {
 		const [out] = await t.n8n.execute(MAIL, { parameters, items: options.items, continueOnFail: options.continueOnFail });
 		return out;
+	};
+	t.fail = async (parameters, options = {}) => {
+		let outcome: unknown;
+		try {
+			outcome = await t.run(parameters, options);
+		} catch (error) {
+			return error as NodeFailure;
+		}
+		throw new Error(`Expected the node to throw, it returned ${JSON.stringify(outcome).slice(0, 300)}`);
 	};
 	return t;
 }
