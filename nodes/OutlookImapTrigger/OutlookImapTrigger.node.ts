@@ -1,0 +1,71 @@
+import type { INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { ImapWatcher } from './connection';
+import { properties } from './description';
+import { listSearch } from './methods';
+import { readSettings, signedInUser } from './settings';
+import { CREDENTIAL_TYPE, MISSING_PERMISSION_MESSAGE, credentialAllowsImap, fetchImapToken } from './token';
+
+/** How many of the newest messages a manual run in the editor emits, to show the data's shape. */
+const MANUAL_SAMPLE_SIZE = 3;
+
+export class OutlookImapTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Outlook IMAP Trigger',
+		name: 'outlookImapTrigger',
+		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["mailbox"] || "Own mailbox"}}',
+		description: 'Starts the workflow when mail arrives in an Outlook or Microsoft 365 mailbox (IMAP IDLE, OAuth2)',
+		eventTriggerDescription: 'Waiting for you to send an email to the mailbox',
+		defaults: { name: 'Outlook IMAP Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		properties,
+	};
+
+	methods = { listSearch };
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const node = this.getNode();
+		const credential = await this.getCredentials(CREDENTIAL_TYPE);
+		if (!credentialAllowsImap(credential)) throw new NodeOperationError(node, MISSING_PERMISSION_MESSAGE);
+		const settings = readSettings(this, credential);
+		const user = settings.endpoint.user ?? (await signedInUser(this, credential));
+		const manual = this.getMode() === 'manual';
+
+		const watcher = new ImapWatcher({
+			endpoint: { ...settings.endpoint, user },
+			folder: settings.folder,
+			start: settings.start,
+			filters: settings.filters,
+			afterEmit: settings.afterEmit,
+			output: settings.output,
+			receive: settings.receive,
+			staticData: this.getWorkflowStaticData('node'),
+			getToken: async () => await fetchImapToken(this),
+			prepareBinary: async (data, fileName, mimeType) => await this.helpers.prepareBinaryData(data, fileName, mimeType),
+			emit: (items) => this.emit([items]),
+			emitError: (error) => this.emitError(new NodeOperationError(node, error.message, { description: error.description })),
+			logger: this.logger,
+			sample: manual ? MANUAL_SAMPLE_SIZE : undefined,
+		});
+
+		const closeFunction = async () => await watcher.stop();
+		if (manual) {
+			// The editor waits for the first emit: the newest messages, or the next one to arrive.
+			return {
+				closeFunction,
+				manualTriggerFunction: async () => {
+					watcher.start();
+					await watcher.sampled;
+				},
+			};
+		}
+		watcher.start();
+		return { closeFunction };
+	}
+}

@@ -1,0 +1,200 @@
+/**
+ * The IMAP access token. Microsoft issues an access token for one resource only (the resource of
+ * the first scope asked for), and the token n8n stores for this credential is a Graph token, which
+ * Exchange Online's IMAP refuses. So before each IMAP connection the trigger
+ *
+ * 1. asks n8n to refresh the stored token (`refreshOAuth2Token`): n8n does it under its own lock
+ *    and persists the rotated refresh token, which keeps the credential alive for months even when
+ *    no Graph node runs, then
+ * 2. redeems that refresh token at the credential's token endpoint for an IMAP-audience token.
+ *
+ * https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth
+ * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#refresh-the-access-token
+ *
+ * The IMAP token lives in memory only; it is never logged, thrown or emitted.
+ */
+import type { IAllExecuteFunctions, ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, RequestHelperFunctions } from 'n8n-workflow';
+
+import { resolveEnvironment } from '../shared/auth/environments';
+import { IMAP_SCOPE_NAME, scopeIncludes } from '../shared/auth/scopes';
+
+export const CREDENTIAL_TYPE = 'outlookOAuth2Api';
+
+/** What token redemption needs of an n8n context (trigger, load options). */
+export interface TokenContext {
+	getCredentials(type: string): Promise<ICredentialDataDecryptedObject>;
+	helpers: Pick<RequestHelperFunctions, 'httpRequest' | 'refreshOAuth2Token'>;
+}
+
+export interface ImapToken {
+	accessToken: string;
+	/** Epoch milliseconds. */
+	expiresAt: number;
+}
+
+/** Why a token could not be had, and so what the trigger does next. */
+export type TokenFailureKind = 'revoked' | 'transient' | 'rejected';
+
+export class ImapTokenError extends Error {
+	constructor(
+		message: string,
+		readonly kind: TokenFailureKind,
+		readonly description?: string,
+	) {
+		super(message);
+		this.name = 'ImapTokenError';
+	}
+}
+
+export const RECONNECT_MESSAGE =
+	'The Outlook credential needs to be reconnected: Microsoft refused its refresh token (consent revoked, password changed or the token expired). Open the credential and click "Reconnect".';
+
+export const MISSING_PERMISSION_MESSAGE =
+	'The Outlook credential does not include the "IMAP Trigger" permission. Open the credential, add "IMAP Trigger" under Permissions, save and reconnect it.';
+
+/** The scope of the IMAP token: Exchange Online's IMAP permission, plus a refresh token. */
+export function imapScope(imapResource: string): string {
+	return `${imapResource}/${IMAP_SCOPE_NAME} offline_access`;
+}
+
+/** True when the credential's permissions (or its granted scope) include the IMAP trigger. */
+export function credentialAllowsImap(credential: ICredentialDataDecryptedObject): boolean {
+	const permissions: unknown = credential.permissions;
+	if (Array.isArray(permissions) && permissions.some((permission) => permission === 'imap')) return true;
+	const additional = typeof credential.additionalScopes === 'string' ? credential.additionalScopes : '';
+	return scopeIncludes(additional.replace(/,/g, ' '), IMAP_SCOPE_NAME);
+}
+
+/** The oauthTokenData fields we read; n8n's refresh returns the whole token response. */
+interface TokenData extends IDataObject {
+	access_token?: string;
+	refresh_token?: string;
+	id_token?: string;
+}
+
+function isRevokedGrant(error: unknown): boolean {
+	const text = error instanceof Error ? `${error.message} ${(error as { description?: string }).description ?? ''}` : String(error);
+	const body = (error as { body?: { error?: string } } | undefined)?.body;
+	return body?.error === 'invalid_grant' || /invalid_grant|needs to be reconnected/i.test(text);
+}
+
+/** Network errors and 5xx/429 from the identity platform are worth retrying. */
+function isTransientHttp(status: number | undefined): boolean {
+	return status === undefined || status === 429 || status >= 500;
+}
+
+/** The error to raise when n8n's refresh of the stored token failed. */
+function refreshFailure(error: unknown): ImapTokenError {
+	if (isRevokedGrant(error)) return new ImapTokenError(RECONNECT_MESSAGE, 'revoked');
+	const message = error instanceof Error ? error.message : String(error);
+	if (/not connected/i.test(message)) {
+		return new ImapTokenError('The Outlook credential is not connected yet: open it and click "Connect my account".', 'rejected');
+	}
+	const status = Number((error as { status?: number; httpCode?: string | number }).status ?? (error as { httpCode?: string }).httpCode);
+	// The message of n8n's own errors holds no secret; keep it for the log and the error workflow.
+	return new ImapTokenError(`Refreshing the Outlook credential failed: ${message}`, isTransientHttp(Number.isFinite(status) ? status : undefined) ? 'transient' : 'rejected');
+}
+
+/** Step 1: n8n refreshes the stored token (and stores the rotated refresh token). */
+async function refreshStoredToken(ctx: TokenContext): Promise<TokenData> {
+	let failure: ImapTokenError | undefined;
+	try {
+		return (await ctx.helpers.refreshOAuth2Token.call(ctx as unknown as IAllExecuteFunctions, CREDENTIAL_TYPE)) as TokenData;
+	} catch (error) {
+		failure = refreshFailure(error);
+	}
+	throw failure;
+}
+
+/** Step 2: the refresh token redeemed for an IMAP-audience access token. */
+export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
+	const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
+	if (!credentialAllowsImap(credential)) throw new ImapTokenError(MISSING_PERMISSION_MESSAGE, 'rejected');
+	const environment = resolveEnvironment(credential);
+	const tokenUrl = String(credential.accessTokenUrl ?? '');
+	if (!tokenUrl) throw new ImapTokenError('The Outlook credential has no token endpoint (Access Token URL).', 'rejected');
+
+	const refreshed = await refreshStoredToken(ctx);
+	const refreshToken = refreshed.refresh_token;
+	if (!refreshToken) {
+		throw new ImapTokenError('The Outlook credential holds no refresh token: reconnect it (the "offline_access" scope is needed).', 'rejected');
+	}
+
+	const form = new URLSearchParams({
+		client_id: String(credential.clientId ?? ''),
+		client_secret: String(credential.clientSecret ?? ''),
+		grant_type: 'refresh_token',
+		refresh_token: refreshToken,
+		scope: imapScope(environment.imapResource),
+	});
+	const request: IHttpRequestOptions = {
+		method: 'POST',
+		url: tokenUrl,
+		body: form.toString(),
+		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: 30_000,
+	};
+	let response: { statusCode: number; body: IDataObject | string } | undefined;
+	let networkError = '';
+	try {
+		response = (await ctx.helpers.httpRequest(request)) as typeof response;
+	} catch (error) {
+		// Network failure: only the errno is kept (the request's options hold the form).
+		networkError = (error as { code?: string }).code ?? 'network error';
+	}
+	if (!response) throw new ImapTokenError(`The token endpoint could not be reached (${networkError})`, 'transient');
+	const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) ?? {};
+	if (response.statusCode >= 200 && response.statusCode < 300 && typeof body.access_token === 'string') {
+		const expiresIn = Number(body.expires_in);
+		return {
+			accessToken: body.access_token,
+			expiresAt: Date.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
+		};
+	}
+	const error = typeof body.error === 'string' ? body.error : '';
+	// error_description holds Microsoft's AADSTS code and text, never a token.
+	const description = typeof body.error_description === 'string' ? body.error_description.split(/\r?\n/)[0] : undefined;
+	if (error === 'invalid_grant') throw new ImapTokenError(RECONNECT_MESSAGE, 'revoked', description);
+	if (error === 'invalid_scope' || error === 'consent_required' || error === 'interaction_required') {
+		throw new ImapTokenError(
+			`Microsoft refused the IMAP permission (${error}): add "IMAP Trigger" to the credential's permissions, grant consent and reconnect it.`,
+			'rejected',
+			description,
+		);
+	}
+	throw new ImapTokenError(
+		`The token endpoint refused the IMAP token request (HTTP ${response.statusCode}${error ? `, ${error}` : ''})`,
+		isTransientHttp(response.statusCode) ? 'transient' : 'rejected',
+		description,
+	);
+}
+
+function safeJson(text: string): IDataObject | undefined {
+	try {
+		return JSON.parse(text) as IDataObject;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Claims of the credential's ID token (unverified: only used to pick the login name). */
+export function idTokenUser(credential: ICredentialDataDecryptedObject): string | undefined {
+	const tokenData = credential.oauthTokenData as TokenData | undefined;
+	const idToken = tokenData?.id_token;
+	if (typeof idToken !== 'string') return undefined;
+	const payload = idToken.split('.')[1];
+	if (!payload) return undefined;
+	try {
+		const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+		for (const claim of ['preferred_username', 'upn', 'email']) {
+			const value = claims[claim];
+			if (typeof value === 'string' && value.includes('@')) return value;
+		}
+	} catch {
+		return undefined;
+	}
+	return undefined;
+}
