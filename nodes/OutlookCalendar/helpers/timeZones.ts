@@ -16,7 +16,7 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime, IANAZone } from 'luxon';
-import { findIana, findWindows, WINDOWS_TO_IANA_MAP } from 'windows-iana';
+import { findIana, findWindows, IANA_ALIAS_MAP, WINDOWS_TO_IANA_MAP } from 'windows-iana';
 
 export interface CalendarZone {
 	/** IANA name, used for every computation. */
@@ -154,9 +154,19 @@ export function isoWithOffset(instant: DateTime, zone?: CalendarZone): string {
 	return inZone.toISO({ suppressMilliseconds: true }) ?? '';
 }
 
-/** Every IANA zone the runtime knows, and UTC, for the Time Zone picker. */
+/** Region/City names (not legacy `US/Eastern`-style or `Etc/` aliases) for the picker. */
+const REGION_CITY = /^(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)\//;
+
+/**
+ * Every IANA zone for the Time Zone picker: the runtime's list (ICU spells some zones the old way,
+ * e.g. Asia/Calcutta) plus every Region/City alias CLDR knows (Asia/Kolkata, Europe/Kyiv), UTC first.
+ */
 export function knownTimeZones(): string[] {
 	const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
-	const zones = intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : [];
-	return ['UTC', ...zones.filter((z) => z !== 'UTC')];
+	const names = new Set(intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : []);
+	for (const entry of Object.values(IANA_ALIAS_MAP) as ReadonlyArray<{ alias: readonly string[] }>) {
+		for (const alias of entry.alias) if (REGION_CITY.test(alias)) names.add(alias);
+	}
+	const valid = [...names].filter((z) => z !== 'UTC' && REGION_CITY.test(z) && IANAZone.isValidZone(z)).sort();
+	return ['UTC', ...valid];
 }
