@@ -127,6 +127,33 @@ describe('Event → Delete, Respond, Cancel, Forward', () => {
 		expect(out).toEqual([{ id: 'AAMk1=', response, sendResponse: false }]);
 	});
 
+	it('declines proposing a new time, in the chosen zone', async () => {
+		t.s.graph.on('POST', '/me/events/:id/decline', { status: 202 });
+		await t.run({
+			resource: 'event',
+			operation: 'respond',
+			eventId: byId('AAMk1='),
+			response: 'decline',
+			proposeNewTime: { start: '2026-10-26T09:00:00', end: '2026-10-26T09:30:00', timeZone: 'Asia/Kolkata' },
+		});
+		expect(t.s.graph.calls()[0].body).toEqual({
+			sendResponse: true,
+			proposedNewTime: {
+				start: { dateTime: '2026-10-26T09:00:00', timeZone: 'India Standard Time' },
+				end: { dateTime: '2026-10-26T09:30:00', timeZone: 'India Standard Time' },
+			},
+		});
+	});
+
+	it.each([
+		['without Send Response', { sendResponse: false, proposeNewTime: { start: '2026-10-26T09:00:00', end: '2026-10-26T09:30:00' } }, /Propose New Time needs the field Send Response/],
+		['ending before it starts', { proposeNewTime: { start: '2026-10-26T09:00:00', end: '2026-10-26T08:30:00' } }, /The field Proposed End .* must be after Proposed Start/],
+		['without an end', { proposeNewTime: { start: '2026-10-26T09:00:00' } }, /The field Proposed End is empty/],
+	])('refuses a proposed time %s before any request', async (_name, extra, message) => {
+		await expect(t.run({ resource: 'event', operation: 'respond', eventId: byId('AAMk1='), response: 'tentativelyAccept', ...extra })).rejects.toThrow(message);
+		expect(t.s.graph.requests).toHaveLength(0);
+	});
+
 	it('cancels with a comment (organizer); a non-organizer gets Graph\'s refusal', async () => {
 		t.s.graph.on('POST', '/me/events/:id/cancel', { status: 202 });
 		const out = await t.json({ resource: 'event', operation: 'cancel', eventId: byId('AAMk1='), comment: 'Sorry' });

@@ -1,8 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { NodeOperationError } from 'n8n-workflow';
+
 import { updateDisplayOptions } from '../../../shared/descriptions';
+import { timeZoneOption } from '../../descriptions/common';
 import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
+import { isoWithOffset, requireDateTime, toGraphDateTime, zoneFromParameter } from '../../helpers/timeZones';
 
 const properties: INodeProperties[] = [
 	eventLocator,
@@ -25,6 +29,20 @@ const properties: INodeProperties[] = [
 		default: true,
 		description: 'Whether the organizer gets a response message; otherwise only your calendar changes',
 	},
+	{
+		displayName: 'Propose New Time',
+		name: 'proposeNewTime',
+		type: 'collection',
+		placeholder: 'Add Proposed Time',
+		default: {},
+		description: 'Suggest another time to the organizer (needs Send Response, and the organizer allowing new time proposals)',
+		displayOptions: { show: { response: ['tentativelyAccept', 'decline'] } },
+		options: [
+			{ displayName: 'End', name: 'end', type: 'dateTime', default: '' },
+			{ displayName: 'Start', name: 'start', type: 'dateTime', default: '' },
+			timeZoneOption('The zone of Start and End when they carry no offset.'),
+		],
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['respond'] } }, properties);
@@ -38,9 +56,25 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const action = RESPONSE_ACTIONS.has(response) ? response : 'accept';
 	const comment = this.getNodeParameter('comment', i, '') as string;
 	const sendResponse = this.getNodeParameter('sendResponse', i, true) as boolean;
-	const call = await calendarCall(this, i);
 	const body: IDataObject = { sendResponse };
 	if (comment) body.comment = comment;
+	if (action !== 'accept') {
+		const proposal = this.getNodeParameter('proposeNewTime', i, {}) as { start?: unknown; end?: unknown; timeZone?: string };
+		if (proposal.start || proposal.end) {
+			// Graph: "proposedNewTime … can only be set when sendResponse is true". https://learn.microsoft.com/graph/api/event-tentativelyaccept
+			if (!sendResponse) {
+				throw new NodeOperationError(this.getNode(), 'Propose New Time needs the field Send Response turned on', { itemIndex: i });
+			}
+			const zone = zoneFromParameter(this, i, proposal.timeZone);
+			const start = requireDateTime(this, i, proposal.start, zone, 'Proposed Start');
+			const end = requireDateTime(this, i, proposal.end, zone, 'Proposed End');
+			if (end <= start) {
+				throw new NodeOperationError(this.getNode(), `The field Proposed End (${isoWithOffset(end)}) must be after Proposed Start (${isoWithOffset(start)})`, { itemIndex: i });
+			}
+			body.proposedNewTime = { start: toGraphDateTime(start, zone), end: toGraphDateTime(end, zone) };
+		}
+	}
+	const call = await calendarCall(this, i);
 	await call.transport.request({
 		method: 'POST',
 		path: `${call.root}/events/${idSegment(this, i, id, 'Event')}/${action}`,
