@@ -1,0 +1,22 @@
+/**
+ * End to end: the packed package in a real n8n (test/e2e/run.sh). One n8n and one set of stand-ins
+ * for all scenarios, in the order of the issue.
+ */
+import { E2eEnvironment } from './support/environment';
+import { connectScenario } from './scenarios/connect';
+import { loadingScenario } from './scenarios/loading';
+import { tokensScenario } from './scenarios/tokens';
+
+const env = new E2eEnvironment();
+
+beforeAll(async () => {
+	await env.start();
+}, 180_000);
+
+afterAll(async () => {
+	await env.stop();
+}, 60_000);
+
+describe('1. loading', () => loadingScenario(env));
+describe('2. connect flow', () => connectScenario(env));
+describe('4. token life', () => tokensScenario(env));
