@@ -72,6 +72,9 @@ export class GraphContract {
 		const query = { ...request.query };
 		delete query.$skiptoken;
 		delete query.$deltatoken;
+		// openapi-backend splits explode:false query values on commas; $filter and $search are single
+		// OData strings whose function calls (contains(subject,'x')) contain commas.
+		for (const key of ['$filter', '$search']) if (query[key]?.includes(',')) query[key] = query[key].replace(/,/g, ' ');
 		// Graph's description spells delta functions `delta()`; without it the path matches `{message-id}`.
 		path = path.replace(/\/delta$/, '/delta()');
 		const req = {
