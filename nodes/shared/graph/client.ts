@@ -13,6 +13,8 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveEnvironment } from '../auth/environments';
+import type { ExplainContext } from '../auth/microsoft-errors';
+import { describeMicrosoftError } from '../auth/microsoft-errors';
 import { resolveTenant } from '../auth/tenant';
 import { mailboxOfUrl, withMailboxSlot } from './concurrency';
 import type { ErrorContext } from './errors';
@@ -77,6 +79,7 @@ interface OutlookCredential extends RetryCredentialFields {
 	accountType?: string;
 	tenantId?: string;
 	oauthTokenData?: IDataObject & { scope?: string };
+	clientId?: unknown;
 }
 
 function headerRecord(headers: unknown): Record<string, string> {
@@ -168,6 +171,12 @@ export interface TokenRefreshFailure {
 	oauthDescription?: string;
 }
 
+/** The description for a failed refresh: the cause and fix of a known AADSTS code, else the generic advice. */
+function refreshFailureDescription(failure: TokenRefreshFailure, context: ExplainContext): string {
+	if (!failure.oauthError) return failure.description;
+	return describeMicrosoftError({ code: failure.oauthError, message: failure.oauthDescription }, context) ?? failure.description;
+}
+
 /**
  * n8n-core's refresh failures: a revoked or expired grant becomes its "needs to be reconnected"
  * NodeOperationError (failure.cause 'credential-invalid'); other token-endpoint answers arrive as
@@ -185,7 +194,6 @@ function tokenRefreshFailure(error: unknown): TokenRefreshFailure | undefined {
 				description:
 					(link as { description?: string }).description ??
 					'Access could not be refreshed: the grant was revoked or expired. Open the credential and reconnect it.',
-				oauthError: 'invalid_grant',
 			};
 		}
 		const body = (link as { body?: { error?: unknown; error_description?: unknown } }).body;
@@ -193,7 +201,7 @@ function tokenRefreshFailure(error: unknown): TokenRefreshFailure | undefined {
 			const detail = typeof body.error_description === 'string' ? body.error_description.split(/\r?\n/)[0].slice(0, 300) : '';
 			return {
 				message: `Microsoft refused to refresh the access token: ${body.error}${detail ? ` (${detail})` : ''}`,
-				description: 'Open the credential, check the client ID and secret, and reconnect it.',
+				description: 'Open the credential, check the Client ID and Client Secret, and reconnect it.',
 				oauthError: body.error,
 				oauthDescription: detail || undefined,
 			};
@@ -297,6 +305,9 @@ export class GraphTransport {
 
 	readonly graphBase: string;
 
+	/** Authority, tenant and client ID, for concrete fixes in error descriptions (never secrets). */
+	authContext: ExplainContext = {};
+
 	constructor(
 		readonly ctx: GraphCallingContext,
 		graphRoot: string,
@@ -316,16 +327,21 @@ export class GraphTransport {
 	static async create(ctx: GraphCallingContext, itemIndex = 0): Promise<GraphTransport> {
 		const credential = await ctx.getCredentials<OutlookCredential>(CREDENTIAL_TYPE, itemIndex);
 		let graphRoot: string;
+		let authContext: ExplainContext;
 		try {
-			resolveTenant(credential.accountType, credential.tenantId);
-			graphRoot = resolveEnvironment(credential).graph;
+			const tenant = resolveTenant(credential.accountType, credential.tenantId);
+			const environment = resolveEnvironment(credential);
+			graphRoot = environment.graph;
+			authContext = { authority: environment.authority, tenant, clientId: typeof credential.clientId === 'string' ? credential.clientId : undefined };
 		} catch (error) {
 			throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
 				itemIndex,
 				description: 'Fix the Outlook OAuth2 credential and reconnect it.',
 			});
 		}
-		return new GraphTransport(ctx, graphRoot, retryPolicyFromCredential(credential), credential.oauthTokenData?.scope);
+		const transport = new GraphTransport(ctx, graphRoot, retryPolicyFromCredential(credential), credential.oauthTokenData?.scope);
+		transport.authContext = authContext;
+		return transport;
 	}
 
 	/**
@@ -372,7 +388,7 @@ export class GraphTransport {
 			if (state.authFailure) {
 				throw new NodeOperationError(this.ctx.getNode(), state.authFailure.message, {
 					itemIndex: options.itemIndex,
-					description: state.authFailure.description,
+					description: refreshFailureDescription(state.authFailure, this.authContext),
 				});
 			}
 			// Passed on as before: the Graph client's error, built from our redacted middleware errors.

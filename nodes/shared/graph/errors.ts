@@ -1,6 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { describeMicrosoftError, explainMicrosoftError } from '../auth/microsoft-errors';
 import { PERMISSION_GROUPS, scopeIncludes } from '../auth/scopes';
 
 /** Graph's error body: https://learn.microsoft.com/graph/errors */
@@ -71,21 +72,36 @@ export function graphApiError(failure: GraphFailure, ctx: ErrorContext): NodeApi
 	const { code, message } = graphErrorParts(failure.body);
 	const status = failure.status;
 	const head = `Microsoft Graph answered ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
+	// Known Microsoft codes are rewritten into cause and fix (nodes/shared/auth/microsoft-errors.ts);
+	// the code itself stays in the message.
+	const explained = explainMicrosoftError({ code, message, status });
 	let description: string | undefined;
 	if (status === 403) {
-		description = permissionHint(ctx) ?? 'The credential lacks a permission for this operation, or the mailbox owner has not shared it with you.';
+		description =
+			permissionHint(ctx) ?? describeMicrosoftError({ code, message, status }) ?? 'The credential lacks a permission for this operation, or the mailbox owner has not shared it with you.';
+	} else if ((status === 429 || status === 503 || status === 504) && failure.attempts && failure.attempts > 1) {
+		const advice = explained?.fix ?? "Try later, lower the workflow's rate, or raise Max Retries in the credential.";
+		description = `Microsoft Graph was still throttling or unavailable after ${failure.attempts} attempts. ${advice}`;
+	} else if (explained) {
+		description = `${explained.cause} ${explained.fix}`;
 	} else if (status === 401) {
 		description = 'The access token was refused even after n8n refreshed it. Open the credential and click Reconnect.';
 	} else if (status === 404) {
 		description = 'The item, folder or mailbox does not exist or is not visible to the connected account. Check the ID and the Mailbox field.';
-	} else if ((status === 429 || status === 503 || status === 504) && failure.attempts) {
-		description = `Microsoft Graph was still throttling or unavailable after ${failure.attempts} attempts. Try later, lower the workflow's rate, or raise Max Retries in the credential.`;
 	}
 	const attempts = failure.attempts && failure.attempts > 1 ? ` (after ${failure.attempts} attempts)` : '';
-	return new NodeApiError(ctx.node, { status, code, message, method: failure.method, path: failure.path } as JsonObject, {
-		message: `${head}${attempts}`,
+	const text = `${head}${attempts}`;
+	const error = new NodeApiError(ctx.node, { status, code, message, method: failure.method, path: failure.path } as JsonObject, {
+		message: text,
 		description,
 		httpCode: String(status),
 		itemIndex: ctx.itemIndex,
 	});
+	// NodeApiError swaps a message containing a Node.js error code for a network text, and
+	// "ResourceNotFound" contains "ENOTFOUND": keep Graph's own words.
+	if (error.message !== text) {
+		error.messages = error.messages.filter((m) => m !== text);
+		error.message = text;
+	}
+	return error;
 }

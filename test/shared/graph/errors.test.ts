@@ -112,3 +112,9 @@ describe('Graph errors through n8n-core', () => {
 		expect(error.description).toMatch(/reconnect/i);
 	});
 });
+
+it('keeps Graph\'s words when the code contains a Node.js error name (ResourceNotFound ⊃ ENOTFOUND)', () => {
+	const error = graphApiError({ status: 404, body: { error: { code: 'ResourceNotFound', message: "Resource not found for the segment 'x'." } }, method: 'GET', path: '/me/x' }, { node });
+	expect(error.message).toBe("Microsoft Graph answered 404 ResourceNotFound: Resource not found for the segment 'x'.");
+	expect(error.description).toMatch(/does not exist/);
+});
