@@ -77,6 +77,64 @@ return parts.join('&');
 
 export const GRAPH_BASE_URL_EXPRESSION = expr('return cloud.g;');
 
+/*
+ * Notices that spell out the scopes n8n will request and, for a single tenant, the admin-consent
+ * URL. n8n's credential modal renders a notice's displayName as it is (CredentialInputs.vue:
+ * `<N8nNotice :content="parameter.displayName">`, no expression resolution) but honours
+ * displayOptions against the credential's values (useCredentialForm: displayCredentialParameter),
+ * so there is one notice per permission choice and per cloud instead of one `$self.scope` notice.
+ */
+const NATIONAL_CLOUDS = ['usGov', 'usGovDod', 'china'] as const;
+const WITHOUT_GRAPH_PREFIX = ['global', 'custom'];
+
+function scopeNotices(): INodeProperties[] {
+	const notice = (name: string, displayName: string, show: Record<string, string[]>): INodeProperties => ({
+		displayName,
+		name,
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	});
+	const always = `${[...ALWAYS_GRAPH_SCOPES, ...OIDC_SCOPES].join(', ')}`;
+	const notices: INodeProperties[] = [
+		notice(
+			'scopeNoticeAlways',
+			`Scopes n8n requests, to add in the app registration under API permissions → Microsoft Graph → Delegated: ${always}, and for each permission chosen above the ones listed below.`,
+			{ environment: WITHOUT_GRAPH_PREFIX },
+		),
+		...NATIONAL_CLOUDS.map((env) =>
+			notice(
+				`scopeNoticeAlways_${env}`,
+				`Scopes n8n requests, to add in the app registration under API permissions → Microsoft Graph → Delegated: ${always}, and for each permission chosen above the ones listed below. In this cloud each Graph scope is requested with the Graph address in front, e.g. ${CLOUD_ENVIRONMENTS[env].graph}/${ALWAYS_GRAPH_SCOPES[0]}.`,
+				{ environment: [env] },
+			),
+		),
+	];
+	for (const group of PERMISSION_GROUPS) {
+		if (group.imap) {
+			const imapFor = (env: string, resource: string) =>
+				notice(
+					`scopeNotice_${group.value}_${env}`,
+					`${group.name}: Office 365 Exchange Online → Delegated → ${IMAP_SCOPE_NAME} (requested as ${resource}/${IMAP_SCOPE_NAME}). IMAP must also be turned on for the mailbox.`,
+					{ permissions: [group.value], environment: env === 'global' ? WITHOUT_GRAPH_PREFIX : [env] },
+				);
+			notices.push(imapFor('global', CLOUD_ENVIRONMENTS.global.imapResource), ...NATIONAL_CLOUDS.map((env) => imapFor(env, CLOUD_ENVIRONMENTS[env].imapResource)));
+			continue;
+		}
+		notices.push(notice(`scopeNotice_${group.value}`, `${group.name}: ${group.graphScopes.join(', ')}`, { permissions: [group.value] }));
+	}
+	const consent = (authority: string) =>
+		'If your organisation lets only administrators approve these permissions, ask one to open ' +
+		`${authority}/{Tenant}/adminconsent?client_id={Client ID} (with this credential's Tenant and Client ID) and accept, ` +
+		'or to click "Grant admin consent" under API permissions in the app registration. Then connect.';
+	notices.push(
+		notice('adminConsentNotice', consent(CLOUD_ENVIRONMENTS.global.authority), { accountType: ['singleTenant'], environment: ['global'] }),
+		...NATIONAL_CLOUDS.map((env) => notice(`adminConsentNotice_${env}`, consent(CLOUD_ENVIRONMENTS[env].authority), { accountType: ['singleTenant'], environment: [env] })),
+		notice('adminConsentNotice_custom', consent('{Authority URL}'), { accountType: ['singleTenant'], environment: ['custom'] }),
+	);
+	return notices;
+}
+
 export class OutlookOAuth2Api implements ICredentialType {
 	name = 'outlookOAuth2Api';
 
@@ -177,13 +235,7 @@ export class OutlookOAuth2Api implements ICredentialType {
 			placeholder: 'Contacts.Read Tasks.ReadWrite',
 			description: 'Other Microsoft Graph delegated permissions to request, separated by spaces',
 		},
-		{
-			displayName:
-				'In the app registration, under API permissions → Microsoft Graph → Delegated, add User.Read, offline_access, openid, profile, email and the permission named in brackets after each choice above; for the IMAP Trigger also add Office 365 Exchange Online → IMAP.AccessAsUser.All.',
-			name: 'scopeNotice',
-			type: 'notice',
-			default: '',
-		},
+		...scopeNotices(),
 		{
 			displayName: 'Login Prompt',
 			name: 'prompt',

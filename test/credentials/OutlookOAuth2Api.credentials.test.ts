@@ -3,8 +3,8 @@
  * resolves a credential ($self = the credential), for every environment and account type; and
  * hostile input, which must never change the host or path of the authorize and token URLs.
  */
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
+import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
 import { OutlookOAuth2Api } from '../../credentials/OutlookOAuth2Api.credentials';
 import { CLOUD_ENVIRONMENTS, resolveEnvironment } from '../../nodes/shared/auth/environments';
@@ -191,5 +191,49 @@ describe('an invalid tenant fails every node run with a field-named error', () =
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Graph URL must not contain a query, a fragment or user information');
 		expect(s.graph.tokensSeen).toHaveLength(0);
+	});
+});
+
+describe('notices: the exact scopes and the admin-consent URL', () => {
+	/** The notices n8n's credential modal shows for these values (displayOptions, as the modal applies them). */
+	const shownNotices = (fields: ICredentialDataDecryptedObject) => {
+		const values = resolve(fields);
+		return credential.properties.filter((p) => p.type === 'notice' && NodeHelpers.displayParameter(values as INodeParameters, p, null, null)).map((p) => p.displayName);
+	};
+
+	it.each([
+		['global', ['mailRead', 'mailSend']],
+		['global', ['mailShared', 'calendarsReadWrite', 'mailboxSettings', 'imap']],
+		['custom', DEFAULT_PERMISSIONS],
+		['usGov', ['mailReadWrite', 'imap']],
+		['usGovDod', ['calendarsShared']],
+		['china', ['mailRead', 'calendarsRead', 'imap']],
+	])('%s with %j: every requested scope is named in a shown notice', (environment, permissions) => {
+		const fields = { environment, permissions, customAuthorityUrl: 'https://login.example.com', customGraphUrl: 'https://graph.example.com' };
+		const text = shownNotices(fields).join('\n');
+		const cloud = environment === 'custom' ? CLOUD_ENVIRONMENTS.global : CLOUD_ENVIRONMENTS[environment as keyof typeof CLOUD_ENVIRONMENTS];
+		for (const scope of String(resolve(fields).scope).split(' ')) {
+			// Graph scopes appear by their portal name; outside the global cloud the notice shows the prefix once.
+			const name = scope.replace(`${cloud.graph}/`, '');
+			if (scope.startsWith(cloud.imapResource)) expect(text).toContain(`requested as ${scope}`);
+			else expect(text).toMatch(new RegExp(`(: |, )${name.replace(/\./g, '\\.')}(,|\\.|$| )`, 'm'));
+		}
+		if (environment !== 'global' && environment !== 'custom') expect(text).toContain(`with the Graph address in front, e.g. ${cloud.graph}/User.Read`);
+		// Nothing is shown for a permission that is not chosen.
+		for (const group of PERMISSION_GROUPS.filter((g) => !permissions.includes(g.value))) expect(text).not.toContain(`${group.name}:`);
+	});
+
+	it('a single tenant shows the admin-consent URL of its cloud; other account types do not', () => {
+		expect(shownNotices({ accountType: 'singleTenant', tenantId: 'contoso.com' }).join('\n')).toContain(
+			'https://login.microsoftonline.com/{Tenant}/adminconsent?client_id={Client ID}',
+		);
+		expect(shownNotices({ environment: 'china', accountType: 'singleTenant', tenantId: 'contoso.com' }).join('\n')).toContain(
+			'https://login.partner.microsoftonline.cn/{Tenant}/adminconsent?client_id={Client ID}',
+		);
+		expect(shownNotices({ accountType: 'organizations' }).join('\n')).not.toContain('adminconsent');
+	});
+
+	it('notices carry no expressions (the modal would show them as text)', () => {
+		for (const p of credential.properties.filter((p) => p.type === 'notice')) expect(p.displayName).not.toMatch(/\{\{|^=/);
 	});
 });
