@@ -94,10 +94,6 @@ const TABLE: Record<string, Entry> = {
 		cause: 'The refresh token was revoked or has expired: the password changed, an administrator revoked sessions or consent, or the credential was unused for 90 days.',
 		fix: RECONNECT,
 	},
-	INVALID_GRANT: {
-		cause: 'Microsoft no longer accepts the stored grant (refresh token): it was revoked or has expired.',
-		fix: RECONNECT,
-	},
 	AADSTS50076: {
 		cause: 'Your organisation requires multi-factor authentication for this sign-in, which n8n cannot complete on its own.',
 		fix: 'Reconnect the credential and complete the MFA prompt in the browser. If refreshes keep failing, ask your administrator about the Conditional Access sign-in frequency for this app.',
@@ -152,6 +148,9 @@ const TABLE: Record<string, Entry> = {
 			'Turn on IMAP for the mailbox (Microsoft 365 admin center → user → Mail → Manage email apps), add the "IMAP Trigger" permission to the credential and Office 365 Exchange Online → IMAP.AccessAsUser.All to the app registration, reconnect, and use the mailbox\'s primary address as the user name.',
 	},
 };
+
+// `invalid_grant` without a listed AADSTS code (70008, 700082…): the same cause and fix as AADSTS70000.
+TABLE.INVALID_GRANT = TABLE.AADSTS70000;
 
 /** Codes in the table, for documentation and tests. */
 export const EXPLAINED_CODES = Object.keys(TABLE);

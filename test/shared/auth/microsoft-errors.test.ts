@@ -148,3 +148,17 @@ describe('rewritten errors through n8n-core', () => {
 		expectGraphContractKept(s.graph);
 	});
 });
+
+it('docs/troubleshooting.md has one row per code, with the same cause and fix', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const doc = (require('node:fs') as typeof import('node:fs')).readFileSync(`${__dirname}/../../../docs/troubleshooting.md`, 'utf8');
+	const rows = doc.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Error') && !line.startsWith('| ---'));
+	const inputs = EXPLAINED_CODES.map((key) => (key.startsWith('AADSTS') ? { message: key } : { code: key }));
+	for (const input of inputs) {
+		const explained = explainMicrosoftError(input)!;
+		const row = rows.find((line) => line.includes(`| ${explained.cause} |`));
+		expect(row).toBeDefined();
+		expect(row).toContain(`| ${explained.fix} |`);
+	}
+	expect(rows).toHaveLength(EXPLAINED_CODES.length - 1); // invalid_grant shares the AADSTS70000 row
+});
