@@ -241,6 +241,14 @@ function redactedNetworkError(error: unknown, origin: string): GraphNetworkError
 	const raw = error instanceof Error ? error.message : String(error);
 	// Keep the library's message only when it is short and says nothing about headers.
 	const safe = raw.length < 200 && !/bearer|authorization|token|secret/i.test(raw) ? raw : 'request failed';
+	// n8n refreshes the token inside the same call: a failure there is the sign-in endpoint's, not Graph's.
+	const failedUrl = [error, (error as { cause?: unknown } | undefined)?.cause]
+		.map((link) => (link as { config?: { url?: unknown } } | undefined)?.config?.url)
+		.find((url): url is string => typeof url === 'string' && URL.canParse(url));
+	const failedOrigin = failedUrl ? new URL(failedUrl).origin : origin;
+	if (failedOrigin !== origin) {
+		return new GraphNetworkError(`Could not reach the Microsoft sign-in endpoint at ${failedOrigin} to refresh the access token: ${code ?? safe}`, code);
+	}
 	return new GraphNetworkError(`Could not reach Microsoft Graph at ${origin}: ${code ?? safe}`, code);
 }
 

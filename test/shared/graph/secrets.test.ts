@@ -109,4 +109,13 @@ describe('no token or secret in errors', () => {
 		expect(error.message).toMatch(/invalid_client.*AADSTS7000215/);
 		expectNoSecrets(error, n8n);
 	});
+
+	it('the sign-in endpoint unreachable during the refresh (the library error holds the refresh token and secret)', async () => {
+		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, { ...connectedCredential(s), customAuthorityUrl: 'http://127.0.0.1:1' });
+		s.graph.on('GET', '/me', { body: { id: 'u1' } });
+		s.idp.expireAccessTokens();
+		const error = await failure(n8n);
+		expect(error.message).toMatch(/^Could not reach the Microsoft sign-in endpoint at http:\/\/127\.0\.0\.1:1 to refresh the access token: /);
+		expectNoSecrets(error, n8n);
+	});
 });
