@@ -3,6 +3,8 @@
 # N8N_USER_FOLDER; N8N_PORT defaults to 5678.
 # Every variable here is documented at https://docs.n8n.io/hosting/configuration/environment-variables/
 export N8N_PORT="${N8N_PORT:-5678}"
+# n8n's task broker listens next to it (5679 for 5678).
+export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$((N8N_PORT + 1))}"
 export N8N_HOST=127.0.0.1
 export N8N_LISTEN_ADDRESS=127.0.0.1
 export N8N_PROTOCOL=http

@@ -12,7 +12,7 @@ module.exports = {
 	testMatch: ['**/*.e2e.ts'],
 	transform: {
 		// Type checking is done once by `tsc --noEmit` in the test script; ts-jest only transpiles.
-		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 	},
 	// One n8n, one port set: the scenarios run in one file, one after the other.
 	maxWorkers: 1,

@@ -65,8 +65,13 @@ export function chain(nodes: Array<Omit<WorkflowNode, 'position'>>): { nodes: Wo
 	return { nodes: placed, connections };
 }
 
-export async function createWorkflow(rest: N8nRest, name: string, workflow: { nodes: WorkflowNode[]; connections: Record<string, unknown> }): Promise<CreatedWorkflow> {
-	return await rest.data<CreatedWorkflow>('POST', '/rest/workflows', { name, active: false, settings: { executionOrder: 'v1' }, ...workflow });
+export async function createWorkflow(
+	rest: N8nRest,
+	name: string,
+	workflow: { nodes: WorkflowNode[]; connections: Record<string, unknown> },
+	settings: Record<string, unknown> = {},
+): Promise<CreatedWorkflow> {
+	return await rest.data<CreatedWorkflow>('POST', '/rest/workflows', { name, active: false, settings: { executionOrder: 'v1', ...settings }, ...workflow });
 }
 
 export async function readExecution(rest: N8nRest, id: string): Promise<ExecutionResult> {

@@ -96,6 +96,8 @@ export class N8nServer {
 			N8N_PORT: String(this.port),
 			PATH: `${e2e.node24Bin}:${process.env.PATH ?? ''}`,
 			N8N_ENCRYPTION_KEY: 'outlook-oauth-e2e-key-not-a-secret',
+			// Read/Write Files from Disk may only touch this folder (n8n 2.x restricts file access).
+			N8N_RESTRICT_FILE_ACCESS_TO: this.filesFolder,
 		};
 		// The jest process's own settings for n8n's libraries must not leak into the real n8n.
 		// (jest sets NODE_ENV=test, with which n8n silences its log and exits without a word).
@@ -149,6 +151,11 @@ export class N8nServer {
 		}, 20_000);
 		await done;
 		clearTimeout(timer);
+	}
+
+	/** The folder n8n's file nodes may read and write. */
+	get filesFolder(): string {
+		return join(this.userFolder, 'files');
 	}
 
 	logText(): string {
