@@ -23,16 +23,17 @@ interface BatchResponseBody {
 	responses?: Array<{ id: string; status: number; headers?: Record<string, string>; body?: unknown }>;
 }
 
-function toBatchRequest(id: number, request: GraphRequestOptions) {
-	const headers: Record<string, string> = { ...(request.headers ?? {}) };
+function toBatchRequest(id: number, request: GraphRequestOptions, prefer: string) {
+	// Each sub-request carries its own headers; the envelope's Prefer (ImmutableId) does not reach it.
+	// https://learn.microsoft.com/graph/json-batching#request-format
+	const headers: Record<string, string> = { Prefer: prefer, ...(request.headers ?? {}) };
 	if (request.body !== undefined) headers['Content-Type'] = 'application/json';
-	if (request.timeZone) headers.Prefer = `outlook.timezone="${request.timeZone.replace(/"/g, '')}"`;
 	return {
 		id: String(id),
 		method: request.method,
 		// Sub-request URLs are relative to the version root, e.g. /me/messages/{id}.
 		url: request.path + buildQueryString(request.query),
-		...(Object.keys(headers).length ? { headers } : {}),
+		headers,
 		...(request.body !== undefined ? { body: request.body } : {}),
 	};
 }
@@ -51,7 +52,7 @@ export async function graphBatch(transport: GraphTransport, requests: GraphReque
 		let waitMs = 0;
 		for (let start = 0; start < pending.length; start += GRAPH_BATCH_LIMIT) {
 			const chunk = pending.slice(start, start + GRAPH_BATCH_LIMIT);
-			const body = { requests: chunk.map((index) => toBatchRequest(index, requests[index])) };
+			const body = { requests: chunk.map((index) => toBatchRequest(index, requests[index], transport.preferHeader(requests[index]))) };
 			const response = await transport.request<BatchResponseBody>({
 				method: 'POST',
 				path: '/$batch',

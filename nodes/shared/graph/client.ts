@@ -369,7 +369,8 @@ export class GraphTransport {
 		return url.pathname.slice(base.pathname.length) + url.search;
 	}
 
-	private preferHeader(options: GraphRequestOptions): string {
+	/** The `Prefer` header of a request; `$batch` sub-requests need it too (headers are per request). */
+	preferHeader(options: Pick<GraphRequestOptions, 'timeZone' | 'prefer'>): string {
 		const prefer = ['IdType="ImmutableId"'];
 		if (options.timeZone) prefer.push(`outlook.timezone="${options.timeZone.replace(/"/g, '')}"`);
 		prefer.push(...(options.prefer ?? []));

@@ -49,6 +49,8 @@ describe('$batch through n8n-core', () => {
 		expect(out.map((item) => item.json)).toEqual(ids.map((id) => ({ status: 200, body: { id }, error: null })));
 		expect(out.map((item) => item.pairedItem)).toEqual(ids.map((_, i) => ({ item: i })));
 		expect(s.graph.calls().every((call) => call.inBatch)).toBe(true);
+		// Headers are per sub-request in JSON batching: each asks for immutable IDs itself.
+		expect(s.graph.requests.filter((r) => r.inBatch).map((r) => r.headers.prefer)).toEqual(ids.map(() => 'IdType="ImmutableId"'));
 		expect(waits).toEqual([]);
 	});
 
@@ -58,7 +60,7 @@ describe('$batch through n8n-core', () => {
 		const out = await runBatch(ids);
 
 		expect(envelopes().map((requests) => requests.length)).toEqual([20, 5, 1]);
-		expect(envelopes()[2]).toEqual([{ id: '7', method: 'GET', url: '/me/messages/m7' }]);
+		expect(envelopes()[2]).toEqual([{ id: '7', method: 'GET', url: '/me/messages/m7', headers: { Prefer: 'IdType="ImmutableId"' } }]);
 		expect(waits).toEqual([3000]);
 		expect(s.graph.calls().filter((call) => call.path === '/me/messages/m7')).toHaveLength(2);
 		expect(s.graph.calls().filter((call) => call.path === '/me/messages/m8')).toHaveLength(1);
