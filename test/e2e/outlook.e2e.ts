@@ -6,6 +6,7 @@ import { E2eEnvironment } from './support/environment';
 import { connectScenario } from './scenarios/connect';
 import { loadingScenario } from './scenarios/loading';
 import { tokensScenario } from './scenarios/tokens';
+import { triggerScenario } from './scenarios/trigger';
 import { workflowsScenario } from './scenarios/workflows';
 
 const env = new E2eEnvironment();
@@ -22,3 +23,4 @@ describe('1. loading', () => loadingScenario(env));
 describe('2. connect flow', () => connectScenario(env));
 describe('3. workflows', () => workflowsScenario(env));
 describe('4. token life', () => tokensScenario(env));
+describe('5. trigger', () => triggerScenario(env));

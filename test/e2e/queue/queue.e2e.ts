@@ -1,0 +1,298 @@
+/**
+ * Queue mode (issue 8): the packed package in a real n8n main with two workers over Redis and
+ * PostgreSQL (test/e2e/queue/support). Runs in the e2e stage (test/e2e/jest.config.js matches
+ * *.e2e.ts), after or before the single-process suite; it uses its own ports.
+ * https://docs.n8n.io/hosting/scaling/queue-mode/
+ */
+import { randomUUID } from 'node:crypto';
+
+import { TEST_USER } from '../../support/identity-provider';
+import { nodeType } from '../support/environment';
+import { activate, allExecutions, deactivate, QueueEnvironment, saveChain, type SavedWorkflow } from './support/queue-environment';
+import { psql } from './support/cluster';
+
+const env = new QueueEnvironment();
+
+const sleep = async (ms: number) => await new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+	const until = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value) return value;
+		if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await sleep(200);
+	}
+}
+
+beforeAll(async () => {
+	await env.start();
+}, 300_000);
+
+afterAll(async () => {
+	await env.stop();
+}, 120_000);
+
+describe('queue mode: infrastructure', () => {
+	test('Redis and PostgreSQL answer; the main and both workers are ready', async () => {
+		expect(await psql(env.services, 'SELECT 1')).toBe('1');
+		// n8n's own tables are in the run's PostgreSQL (migrations ran on the main).
+		expect(await psql(env.services, "SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'workflow_entity'")).toBe('t');
+		for (const worker of env.cluster.workers) {
+			const health = await fetch(`http://127.0.0.1:${worker.options.healthPort}/healthz/readiness`);
+			expect({ worker: worker.name, status: health.status }).toEqual({ worker: worker.name, status: 200 });
+		}
+		expect(env.cluster.main.logText()).not.toMatch(/EXECUTIONS_MODE.*regular/);
+	});
+
+	test('the main lists the package nodes and credential (each worker proves it in the executions below)', async () => {
+		const nodes = await env.rest.request<Array<{ name: string }>>('GET', '/types/nodes.json');
+		const names = nodes.body.map((n) => n.name);
+		expect(names).toEqual(expect.arrayContaining([nodeType('outlookMail'), nodeType('outlookCalendar'), nodeType('outlookImapTrigger')]));
+		const credentials = await env.rest.request<Array<{ name: string }>>('GET', '/types/credentials.json');
+		expect(credentials.body.map((c) => c.name)).toContain('outlookOAuth2Api');
+	});
+});
+
+describe('queue mode: Graph executions run on the workers', () => {
+	let credential: { id: string; name: string };
+	let workflow: SavedWorkflow;
+	const path = `queue-graph-${randomUUID().slice(0, 8)}`;
+
+	interface WebhookAnswer {
+		process: string;
+		executionId: string;
+		messages: number;
+		events: number;
+	}
+
+	async function call(): Promise<WebhookAnswer> {
+		const response = await fetch(env.webhookUrl(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		const text = await response.text();
+		if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${text.slice(0, 500)}`);
+		return JSON.parse(text) as WebhookAnswer;
+	}
+
+	beforeAll(async () => {
+		credential = await env.connectedCredential({ permissions: ['mailReadWrite', 'mailSend', 'calendarsReadWrite'] }, 'Queue Graph');
+		const from = new Date(Date.now() - 86_400_000).toISOString();
+		const to = new Date(Date.now() + 30 * 86_400_000).toISOString();
+		const credentials = { outlookOAuth2Api: credential };
+		workflow = await saveChain(env.rest, 'Queue: mail and calendar', [
+			{
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				webhookId: randomUUID(),
+				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+			},
+			{ name: 'Mail', type: nodeType('outlookMail'), typeVersion: 1, parameters: { resource: 'message', operation: 'getAll', limit: 2 }, credentials },
+			{
+				name: 'Calendar',
+				type: nodeType('outlookCalendar'),
+				typeVersion: 1,
+				executeOnce: true,
+				parameters: { resource: 'event', operation: 'getAll', from, to, limit: 2 },
+				credentials,
+			},
+			{
+				name: 'Where',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				executeOnce: true,
+				parameters: {
+					mode: 'manual',
+					includeOtherFields: false,
+					assignments: {
+						assignments: [
+							{ id: randomUUID(), name: 'process', type: 'string', value: '={{ $env.OUTLOOK_E2E_PROCESS }}' },
+							{ id: randomUUID(), name: 'executionId', type: 'string', value: '={{ $execution.id }}' },
+							{ id: randomUUID(), name: 'messages', type: 'number', value: "={{ $('Mail').all().length }}" },
+							{ id: randomUUID(), name: 'events', type: 'number', value: "={{ $('Calendar').all().length }}" },
+						],
+					},
+					options: {},
+				},
+			},
+		]);
+		await activate(env.rest, workflow);
+	}, 120_000);
+
+	test('8 concurrent production executions: each ran on a worker (its $env and its log say which), both workers took some', async () => {
+		const answers = await Promise.all(Array.from({ length: 8 }, async () => await call()));
+		for (const answer of answers) {
+			expect(answer).toEqual({ process: expect.stringMatching(/^worker-[12]$/), executionId: expect.any(String), messages: 2, events: 2 });
+			// The worker's own log names the execution it started.
+			expect(env.cluster.workerOf(answer.executionId)).toBe(answer.process);
+		}
+		expect(new Set(answers.map((a) => a.process))).toEqual(new Set(['worker-1', 'worker-2']));
+		// The execution records are in PostgreSQL, written by the workers, all successful.
+		const records = await allExecutions(env.rest, workflow.id);
+		const ours = records.filter((r) => answers.some((a) => a.executionId === r.id));
+		expect(ours.map((r) => [r.status, r.mode])).toEqual(answers.map(() => ['success', 'webhook']));
+		// Graph saw the two nodes' requests, nothing unstubbed and nothing outside Microsoft's description.
+		expect(env.graph.violations).toEqual([]);
+	});
+
+	test('tokens expire: 10 concurrent executions over both workers, ONE refresh at the identity provider, all succeed', async () => {
+		env.idp.expireAccessTokens();
+		const idpBefore = env.idp.requests.length;
+		const answers = await Promise.all(Array.from({ length: 10 }, async () => await call()));
+		for (const answer of answers) expect(answer).toMatchObject({ process: expect.stringMatching(/^worker-[12]$/), messages: 2, events: 2 });
+		expect(new Set(answers.map((a) => a.process))).toEqual(new Set(['worker-1', 'worker-2']));
+		const refreshes = env.idp.requests.slice(idpBefore).filter((r) => r.form.grant_type === 'refresh_token');
+		expect(refreshes).toHaveLength(1);
+		// n8n took its cross-process credential lock (PostgreSQL) rather than refreshing uncoordinated.
+		for (const worker of env.cluster.workers) expect(worker.logText()).not.toContain('Could not acquire refresh lock');
+		// Every execution after the refresh used the one new token.
+		const tokens = env.graph.tokensSeen.slice(-4);
+		expect(new Set(tokens).size).toBe(1);
+	});
+
+	afterAll(async () => {
+		if (workflow) await deactivate(env.rest, workflow);
+	});
+});
+
+describe('queue mode: the IMAP trigger runs on the main only', () => {
+	let workflow: SavedWorkflow;
+	let sentBefore = 0;
+
+	/** Subjects Graph was asked to send since this describe began, with the process that sent each. */
+	function sent(): Array<{ subject: string; process: string }> {
+		return env.mailbox.sent.slice(sentBefore).map((body) => {
+			const message = (body as { message: { subject: string; body: { content: string } } }).message;
+			return { subject: message.subject, process: message.body.content.split(' ')[0] };
+		});
+	}
+
+	function count(subjects: string[]): Map<string, number> {
+		const seen = new Map<string, number>();
+		for (const { subject } of sent()) if (subjects.includes(subject)) seen.set(subject, (seen.get(subject) ?? 0) + 1);
+		return seen;
+	}
+
+	const mail = (subject: string) =>
+		[
+			'From: "Bob Sender" <bob@example.test>',
+			`To: ${TEST_USER}`,
+			`Subject: ${subject}`,
+			`Message-ID: <${subject.replace(/[^A-Za-z0-9]/g, '.')}.${randomUUID()}@example.test>`,
+			'Date: Mon, 16 Nov 2026 10:00:00 +0000',
+			'MIME-Version: 1.0',
+			'Content-Type: text/plain; charset=utf-8',
+			'',
+			`Body of ${subject}`,
+			'',
+		].join('\r\n');
+
+	async function storedCursor(): Promise<{ lastUid: number; uidValidity: string } | undefined> {
+		const row = await psql(env.services, `SELECT "staticData" FROM workflow_entity WHERE id = '${workflow.id}'`);
+		if (!row) return undefined;
+		const data = JSON.parse(row) as { node?: Record<string, { imapCursor?: { lastUid: number; uidValidity: string } }> } | null;
+		return data?.node?.['IMAP Trigger']?.imapCursor;
+	}
+
+	beforeAll(async () => {
+		sentBefore = env.mailbox.sent.length;
+		const credential = await env.connectedCredential({ permissions: ['mailReadWrite', 'mailSend', 'imap'] }, 'Queue IMAP');
+		workflow = await saveChain(env.rest, 'Queue: IMAP trigger', [
+			{
+				name: 'IMAP Trigger',
+				type: nodeType('outlookImapTrigger'),
+				typeVersion: 1,
+				parameters: {
+					mailbox: env.dovecot.user,
+					folder: { __rl: true, mode: 'path', value: 'INBOX' },
+					startFrom: 'new',
+					receiveMode: 'idle',
+					output: 'headers',
+					options: { host: env.dovecot.host, port: env.dovecot.port, security: 'tlsUnverified' },
+				},
+				credentials: { outlookOAuth2Api: credential },
+			},
+			{
+				name: 'Send',
+				type: nodeType('outlookMail'),
+				typeVersion: 1,
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					toRecipients: 'bob@example.test',
+					subject: '={{ $json.subject }}',
+					bodyContentType: 'text',
+					bodyContent: '={{ $env.OUTLOOK_E2E_PROCESS }} {{ $execution.id }}',
+				},
+				credentials: { outlookOAuth2Api: credential },
+			},
+		]);
+		await activate(env.rest, workflow);
+		// Activated: the main opened ONE IMAP session (the workers run no triggers) and stored a baseline.
+		await waitFor(async () => (await env.dovecot.who()).length > 0, 60_000, 'the trigger to open its IMAP session');
+		await sleep(2_000);
+	}, 180_000);
+
+	test('5 messages, one at a time: each sent exactly once, by a worker; one IMAP session (the main\'s)', async () => {
+		const subjects = Array.from({ length: 5 }, (_, i) => `Queue live ${i + 1} ${randomUUID().slice(0, 6)}`);
+		for (const subject of subjects) {
+			await env.dovecot.appendMessage(mail(subject));
+			await sleep(300);
+		}
+		await waitFor(() => count(subjects).size === subjects.length, 90_000, 'the 5 messages to be sent');
+		await sleep(3_000); // anything emitted twice would show by now
+		expect([...count(subjects).values()]).toEqual(subjects.map(() => 1));
+		for (const s of sent().filter((x) => subjects.includes(x.subject))) expect(s.process).toMatch(/^worker-[12]$/);
+		expect((await env.dovecot.who()).length).toBe(1);
+		const cursor = await storedCursor();
+		expect(cursor?.lastUid).toBeGreaterThanOrEqual(5);
+	}, 180_000);
+
+	test('the main restarts while 3 messages arrive: resumed from the cursor in PostgreSQL, nothing lost or repeated', async () => {
+		const before = sent().map((s) => s.subject);
+		const cursorBefore = await storedCursor();
+		const subjects = Array.from({ length: 3 }, (_, i) => `Queue while down ${i + 1} ${randomUUID().slice(0, 6)}`);
+		await env.restartMain(async () => {
+			for (const subject of subjects) await env.dovecot.appendMessage(mail(subject));
+		});
+		await waitFor(() => count(subjects).size === subjects.length, 120_000, 'the 3 messages received while the main was down');
+		await sleep(3_000);
+		expect([...count(subjects).values()]).toEqual([1, 1, 1]);
+		// Nothing sent before the restart was sent again.
+		const again = sent().map((s) => s.subject);
+		for (const subject of before) expect(again.filter((s) => s === subject)).toHaveLength(1);
+		expect(again).toHaveLength(before.length + 3);
+		const cursorAfter = await storedCursor();
+		expect(cursorAfter?.uidValidity).toBe(cursorBefore?.uidValidity);
+		expect(cursorAfter!.lastUid).toBe(cursorBefore!.lastUid + 3);
+	}, 300_000);
+
+	test('500 messages in a burst: 500 sends, none duplicated or lost, all on workers', async () => {
+		const executionsBefore = (await allExecutions(env.rest, workflow.id)).length;
+		const sentCount = sent().length;
+		const subjects = Array.from({ length: 500 }, (_, i) => `Queue burst ${String(i + 1).padStart(3, '0')} ${randomUUID().slice(0, 6)}`);
+		const started = Date.now();
+		await env.dovecot.dropMessages(subjects.map(mail));
+		await waitFor(() => count(subjects).size === subjects.length, 420_000, 'the 500 messages to be sent');
+		const seconds = (Date.now() - started) / 1000;
+		await sleep(3_000);
+		const counts = count(subjects);
+		expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+		expect(sent().length - sentCount).toBe(500);
+		const burst = sent().filter((s) => subjects.includes(s.subject));
+		expect(new Set(burst.map((s) => s.process)).size).toBeGreaterThanOrEqual(1);
+		for (const s of burst) expect(s.process).toMatch(/^worker-[12]$/);
+		const all = await allExecutions(env.rest, workflow.id);
+		const executions = all.slice(0, all.length - executionsBefore);
+		expect(executions.every((e) => e.status === 'success')).toBe(true);
+		const perWorker = new Map<string, number>();
+		for (const s of burst) perWorker.set(s.process, (perWorker.get(s.process) ?? 0) + 1);
+		// The figures for the report (the trigger emits a batch of messages per execution).
+		console.log(
+			`500-message burst: ${executions.length} executions, ${seconds.toFixed(1)} s until all 500 were sent; sends per worker: ${JSON.stringify(Object.fromEntries(perWorker))}`,
+		);
+	}, 480_000);
+
+	afterAll(async () => {
+		if (workflow) await deactivate(env.rest, workflow).catch(() => undefined);
+	});
+});
