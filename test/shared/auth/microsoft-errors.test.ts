@@ -1,4 +1,7 @@
 /** Each rewritten error, produced from a recorded Microsoft error body. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -150,8 +153,7 @@ describe('rewritten errors through n8n-core', () => {
 });
 
 it('docs/troubleshooting.md has one row per code, with the same cause and fix', () => {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const doc = (require('node:fs') as typeof import('node:fs')).readFileSync(`${__dirname}/../../../docs/troubleshooting.md`, 'utf8');
+	const doc = readFileSync(join(__dirname, '../../../docs/troubleshooting.md'), 'utf8');
 	const rows = doc.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Error') && !line.startsWith('| ---'));
 	const inputs = EXPLAINED_CODES.map((key) => (key.startsWith('AADSTS') ? { message: key } : { code: key }));
 	for (const input of inputs) {
