@@ -65,7 +65,7 @@ export async function graphBatch(transport: GraphTransport, requests: GraphReque
 				const sub = byId.get(index);
 				const status = sub?.status ?? 500;
 				const headers = Object.fromEntries(Object.entries(sub?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-				if (status >= 400 && isRetryable(transport.policy, status) && attempts[index] <= transport.policy.maxRetries) {
+				if (status >= 400 && isRetryable(transport.policy, status, requests[index].method) && attempts[index] <= transport.policy.maxRetries) {
 					retry.push(index);
 					waitMs = Math.max(waitMs, retryDelayMs(transport.policy, attempts[index], headers['retry-after']));
 					continue;

@@ -278,7 +278,8 @@ class RetryMiddleware implements Middleware {
 				if (!network || !isRetryable(this.policy, undefined) || attempt > this.policy.maxRetries) throw error;
 			}
 			const answered = status as number | undefined;
-			if (answered !== undefined && (answered < 400 || !isRetryable(this.policy, answered) || attempt > this.policy.maxRetries)) return;
+			const method = context.options?.method;
+			if (answered !== undefined && (answered < 400 || !isRetryable(this.policy, answered, method) || attempt > this.policy.maxRetries)) return;
 			const retryAfter = (context.response as Response | undefined)?.headers.get('retry-after') ?? null;
 			if (state) state.lastRetryAfter = retryAfter;
 			const wait = retryDelayMs(this.policy, attempt, retryAfter);

@@ -49,9 +49,15 @@ export function retryPolicyFromCredential(fields: RetryCredentialFields): RetryP
 	};
 }
 
-/** Whether a response status (or a network failure, status undefined) is worth another try. */
-export function isRetryable(policy: RetryPolicy, status: number | undefined): boolean {
+/**
+ * Whether a response status (or a network failure, status undefined) is worth another try.
+ * A POST answered 504 is never retried: the gateway timed out, but Graph may already have done
+ * the work (sent the mail, created the event), and a retry would do it twice. 429 and 503 mean
+ * the request was not processed. https://learn.microsoft.com/graph/errors#http-status-codes
+ */
+export function isRetryable(policy: RetryPolicy, status: number | undefined, method?: string): boolean {
 	if (policy.mode === 'none') return false;
+	if (status === 504 && method?.toUpperCase() === 'POST') return false;
 	if (policy.mode === 'anyError') return status === undefined || status === 429 || status >= 500;
 	return status !== undefined && policy.statusCodes.includes(status);
 }

@@ -143,6 +143,21 @@ describe('retry policy applied by the transport through n8n-core', () => {
 		expect(waits).toEqual([2000, 2000]);
 	});
 
+	it('a POST answered 504 is not retried (Graph may have done it already); a GET is', async () => {
+		recordWaits();
+		s.graph.on('POST', '/me/sendMail', { status: 202 });
+		s.graph.throttle('POST', '/me/sendMail', 1, { status: 504 });
+		const n8n = harness();
+		const error = await n8n
+			.execute(PROBE_NODE_TYPE, { parameters: { method: 'POST', path: '/me/sendMail', body: { message: { subject: 'x' } } } })
+			.catch((e: unknown) => e);
+		expect((error as NodeApiError).httpCode).toBe('504');
+		expect(s.graph.requests.filter((r) => r.path === '/me/sendMail')).toHaveLength(1);
+		expect(waits).toEqual([]);
+		expect(retry.isRetryable(retry.retryPolicyFromCredential({}), 504, 'GET')).toBe(true);
+		expect(retry.isRetryable(retry.retryPolicyFromCredential({}), 503, 'POST')).toBe(true);
+	});
+
 	it('when retries are exhausted the error names the status and the attempts', async () => {
 		recordWaits();
 		s.graph.throttle('GET', '/me', 10, { retryAfter: '1' });
