@@ -157,9 +157,14 @@ export function hasLargeAttachment(attachments: BinaryAttachment[]): boolean {
 	return attachments.some((attachment) => !attachment.small);
 }
 
+/** Bytes per read from filesystem storage: small reads are freed young, instead of piling up as 4 MB buffers. */
+const STREAM_READ_SIZE = UPLOAD_CHUNK_MULTIPLE;
+
 /**
- * The file in pieces of exactly `chunkSize` bytes (the last one shorter): streamed from
- * filesystem storage, or sliced (without copying) from the one decoded buffer in memory mode.
+ * The file in pieces of exactly `chunkSize` bytes (the last one shorter): sliced (without copying)
+ * from the one decoded buffer in memory mode, or streamed from filesystem storage into ONE reused
+ * buffer, so a large file costs one chunk of memory. The consumer must be done with a piece before
+ * it asks for the next one (the upload loop awaits each PUT).
  */
 async function* fileChunks(ctx: IExecuteFunctions, itemIndex: number, attachment: BinaryAttachment, chunkSize: number): AsyncGenerator<Buffer> {
 	if (!attachment.binaryDataId) {
@@ -167,25 +172,24 @@ async function* fileChunks(ctx: IExecuteFunctions, itemIndex: number, attachment
 		for (let start = 0; start < buffer.length; start += chunkSize) yield buffer.subarray(start, start + chunkSize);
 		return;
 	}
-	const stream = await ctx.helpers.getBinaryStream(attachment.binaryDataId, chunkSize);
-	let pieces: Buffer[] = [];
+	const stream = await ctx.helpers.getBinaryStream(attachment.binaryDataId, STREAM_READ_SIZE);
+	const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(chunkSize, attachment.size)));
 	let held = 0;
 	try {
 		for await (const piece of stream as AsyncIterable<Buffer | string>) {
 			let data = typeof piece === 'string' ? Buffer.from(piece) : piece;
 			while (data.length) {
-				const take = Math.min(chunkSize - held, data.length);
-				pieces.push(data.subarray(0, take));
+				const take = Math.min(chunk.length - held, data.length);
+				data.copy(chunk, held, 0, take);
 				held += take;
 				data = data.subarray(take);
-				if (held === chunkSize) {
-					yield pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, held);
-					pieces = [];
+				if (held === chunk.length) {
+					yield chunk;
 					held = 0;
 				}
 			}
 		}
-		if (held) yield Buffer.concat(pieces, held);
+		if (held) yield chunk.subarray(0, held);
 	} finally {
 		(stream as { destroy?: () => void }).destroy?.();
 	}
