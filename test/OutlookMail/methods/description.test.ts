@@ -1,0 +1,37 @@
+import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+
+import * as attachment from '../../../nodes/OutlookMail/actions/attachment/Attachment.resource';
+import * as folder from '../../../nodes/OutlookMail/actions/folder/Folder.resource';
+import { OutlookMail } from '../../../nodes/OutlookMail/OutlookMail.node';
+
+function searchMethodsUsed(properties: INodeProperties[]): string[] {
+	return properties.flatMap((p) => (p.modes ?? []).map((mode) => mode.typeOptions?.searchListMethod).filter((m): m is string => typeof m === 'string'));
+}
+
+describe('Attachment and Folder descriptions', () => {
+	it.each([
+		['attachment', attachment],
+		['folder', folder],
+	])('%s: one operation field, every option has a module, every other field shows only for its resource and operation', (resource, module) => {
+		const [operationField, ...fields] = module.description;
+		expect(operationField).toMatchObject({ name: 'operation', type: 'options', displayOptions: { show: { resource: [resource] } } });
+		const values = (operationField.options as Array<{ value: string; action: string }>).map((o) => o.value);
+		expect(values.sort()).toEqual(Object.keys(module.operations).sort());
+		for (const field of fields) {
+			expect(field.displayOptions?.show?.resource).toEqual([resource]);
+			expect(values).toEqual(expect.arrayContaining(field.displayOptions?.show?.operation as string[]));
+		}
+		for (const value of values) {
+			expect(module.operations[value].execute).toEqual(expect.any(Function));
+		}
+	});
+
+	it('every list-search method a field of the node names exists on the node', () => {
+		const node = new OutlookMail();
+		const v1 = node.nodeVersions[1];
+		const description = v1.description as INodeTypeDescription;
+		const used = new Set(searchMethodsUsed(description.properties));
+		expect([...used].sort()).toEqual(['searchFolders', 'searchMessages']);
+		for (const name of used) expect(v1.methods?.listSearch?.[name]).toEqual(expect.any(Function));
+	});
+});
