@@ -300,13 +300,18 @@ async function uploadLargeFile(ctx: IExecuteFunctions, transport: GraphTransport
 	let offset = 0;
 	let chunks = 0;
 	let last: PutResponse | undefined;
+	let overflow = false;
 	for await (const chunk of fileChunks(ctx, itemIndex, attachment, UPLOAD_CHUNK_SIZE)) {
+		if (offset + chunk.length > attachment.size) {
+			overflow = true;
+			break;
+		}
 		last = await putChunk(ctx, transport, session.uploadUrl, chunk, offset, attachment.size, itemIndex);
 		offset += chunk.length;
 		chunks++;
 	}
-	if (offset !== attachment.size) {
-		throw new NodeOperationError(ctx.getNode(), `The file "${attachment.fileName}" in binary property "${attachment.propertyName}" has ${offset} bytes, not the ${attachment.size} its metadata says`, { itemIndex });
+	if (overflow || offset !== attachment.size) {
+		throw new NodeOperationError(ctx.getNode(), `The file "${attachment.fileName}" in binary property "${attachment.propertyName}" does not have the ${attachment.size} bytes its metadata says`, { itemIndex });
 	}
 	const location = last?.headers.location ?? last?.headers.Location;
 	return {

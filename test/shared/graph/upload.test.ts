@@ -193,6 +193,15 @@ describe('upload: attachments from n8n binary data', () => {
 			expect((error as Error).message + String((error as NodeOperationError).description)).toMatch(/range is wrong|Bad request/i);
 		});
 
+		it('fails when the file has fewer bytes than its metadata announced', async () => {
+			stubUploadSession();
+			const content = fileOf(INLINE_ATTACHMENT_LIMIT + 1000);
+			const item: INodeExecutionData = { json: {}, binary: { data: { data: content.toString('base64'), bytes: content.length + 5000, fileName: 'short.bin', mimeType: 'application/zip' } } };
+			const error = await n8n.execute(TYPE, { parameters: {}, items: [item] }).catch((e: Error) => e);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect((error as Error).message).toBe(`The file "short.bin" in binary property "data" does not have the ${content.length + 5000} bytes its metadata says`);
+		});
+
 		it('refuses an upload URL on a foreign host before sending any bytes', async () => {
 			stubUploadSession('/me/messages/m1', () => 'https://evil.example.com/upload/x');
 			const error = await n8n
