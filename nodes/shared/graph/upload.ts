@@ -282,6 +282,19 @@ async function putChunk(
 	}
 }
 
+/**
+ * Best effort: a failed upload deletes its session, so no partial attachment is left waiting
+ * (attachment-createuploadsession, "Optional: Delete the upload session"). Its own failure is ignored:
+ * the session expires anyway, and the upload's error is the one to report.
+ */
+async function cancelUploadSession(ctx: IExecuteFunctions, uploadUrl: string): Promise<void> {
+	try {
+		await ctx.helpers.httpRequest({ url: uploadUrl, method: 'DELETE', ignoreHttpStatusErrors: true, disableFollowRedirect: true, returnFullResponse: true });
+	} catch {
+		// ignored, see above
+	}
+}
+
 async function uploadLargeFile(ctx: IExecuteFunctions, transport: GraphTransport, options: AttachOptions, attachment: BinaryAttachment): Promise<AttachedFile> {
 	const { itemIndex } = options;
 	const session = await transport.request<UploadSession>({
@@ -301,17 +314,24 @@ async function uploadLargeFile(ctx: IExecuteFunctions, transport: GraphTransport
 	let chunks = 0;
 	let last: PutResponse | undefined;
 	let overflow = false;
-	for await (const chunk of fileChunks(ctx, itemIndex, attachment, UPLOAD_CHUNK_SIZE)) {
-		if (offset + chunk.length > attachment.size) {
-			overflow = true;
-			break;
+	try {
+		for await (const chunk of fileChunks(ctx, itemIndex, attachment, UPLOAD_CHUNK_SIZE)) {
+			if (offset + chunk.length > attachment.size) {
+				overflow = true;
+				break;
+			}
+			last = await putChunk(ctx, transport, session.uploadUrl, chunk, offset, attachment.size, itemIndex);
+			offset += chunk.length;
+			chunks++;
 		}
-		last = await putChunk(ctx, transport, session.uploadUrl, chunk, offset, attachment.size, itemIndex);
-		offset += chunk.length;
-		chunks++;
-	}
-	if (overflow || offset !== attachment.size) {
-		throw new NodeOperationError(ctx.getNode(), `The file "${attachment.fileName}" in binary property "${attachment.propertyName}" does not have the ${attachment.size} bytes its metadata says`, { itemIndex });
+		if (overflow || offset !== attachment.size) {
+			throw new NodeOperationError(ctx.getNode(), `The file "${attachment.fileName}" in binary property "${attachment.propertyName}" does not have the ${attachment.size} bytes its metadata says`, { itemIndex });
+		}
+	} catch (error) {
+		await cancelUploadSession(ctx, session.uploadUrl);
+		// Already a NodeApiError (from putChunk) or NodeOperationError: passed on unchanged.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		throw error;
 	}
 	const location = last?.headers.location ?? last?.headers.Location;
 	return {

@@ -193,6 +193,19 @@ describe('upload: attachments from n8n binary data', () => {
 			expect((error as Error).message + String((error as NodeOperationError).description)).toMatch(/range is wrong|Bad request/i);
 		});
 
+		it('deletes the upload session (without the token) when a chunk fails', async () => {
+			stubUploadSession();
+			const deleted: Array<string | undefined> = [];
+			s.graph.on('PUT', '/upload/:id', { status: 413, body: { error: { code: 'RequestEntityTooLarge', message: 'too large' } } });
+			s.graph.on('DELETE', '/upload/:id', (request: GraphRequestRecord) => {
+				deleted.push(request.headers.authorization);
+				return { status: 204 };
+			});
+			await n8n.execute(TYPE, { parameters: {}, items: [memoryItem({ data: { content: fileOf(INLINE_ATTACHMENT_LIMIT + 4), fileName: 'x.bin', mimeType: 'application/zip' } })] }).catch(() => undefined);
+			expect(deleted).toEqual([undefined]);
+			expect(s.graph.uploads.map((u) => u.path)).toEqual(['/upload/session-1', '/upload/session-1']);
+		});
+
 		it('fails when the file has fewer bytes than its metadata announced', async () => {
 			stubUploadSession();
 			const content = fileOf(INLINE_ATTACHMENT_LIMIT + 1000);
