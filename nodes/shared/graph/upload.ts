@@ -10,6 +10,10 @@
  * Binary data is read chunk by chunk from n8n's filesystem storage (`getBinaryStream`), so a large
  * file is never held in memory whole; in memory mode it already is, and it is decoded once.
  */
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+
 import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -157,14 +161,40 @@ export function hasLargeAttachment(attachments: BinaryAttachment[]): boolean {
 	return attachments.some((attachment) => !attachment.small);
 }
 
-/** Bytes per read from filesystem storage: small reads are freed young, instead of piling up as 4 MB buffers. */
+/** Bytes per read when the stored file can only be streamed (storage without a local path). */
 const STREAM_READ_SIZE = UPLOAD_CHUNK_MULTIPLE;
 
 /**
- * The file in pieces of exactly `chunkSize` bytes (the last one shorter): sliced (without copying)
- * from the one decoded buffer in memory mode, or streamed from filesystem storage into ONE reused
- * buffer, so a large file costs one chunk of memory. The consumer must be done with a piece before
- * it asks for the next one (the upload loop awaits each PUT).
+ * The stored file, opened for reading, when n8n keeps it on the local disk (filesystem mode) and
+ * it has the announced size; undefined otherwise (other storage: stream it instead).
+ */
+async function openStoredFile(ctx: IExecuteFunctions, binaryDataId: string, size: number): Promise<FileHandle | undefined> {
+	let path: string;
+	try {
+		path = ctx.helpers.getBinaryPath(binaryDataId);
+	} catch {
+		return undefined;
+	}
+	if (!path || !isAbsolute(path)) return undefined;
+	let handle: FileHandle | undefined;
+	try {
+		handle = await open(path, 'r');
+		const stat = await handle.stat();
+		if (stat.isFile() && stat.size === size) return handle;
+	} catch {
+		// not readable here: fall back to the stream
+	}
+	await handle?.close();
+	return undefined;
+}
+
+/**
+ * The file in pieces of exactly `chunkSize` bytes (the last one shorter), never the whole file:
+ * - memory mode: slices (no copies) of the one buffer n8n decodes from the item;
+ * - filesystem mode: read from the stored file into ONE reused buffer, so the upload allocates one
+ *   chunk and leaves no garbage behind (a stream would allocate a new buffer per read);
+ * - other storage: n8n's binary stream, copied into the same reused buffer.
+ * The consumer must be done with a piece before it asks for the next (the upload awaits each PUT).
  */
 async function* fileChunks(ctx: IExecuteFunctions, itemIndex: number, attachment: BinaryAttachment, chunkSize: number): AsyncGenerator<Buffer> {
 	if (!attachment.binaryDataId) {
@@ -172,8 +202,26 @@ async function* fileChunks(ctx: IExecuteFunctions, itemIndex: number, attachment
 		for (let start = 0; start < buffer.length; start += chunkSize) yield buffer.subarray(start, start + chunkSize);
 		return;
 	}
-	const stream = await ctx.helpers.getBinaryStream(attachment.binaryDataId, STREAM_READ_SIZE);
 	const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(chunkSize, attachment.size)));
+	const file = await openStoredFile(ctx, attachment.binaryDataId, attachment.size);
+	if (file) {
+		try {
+			for (let position = 0; ; ) {
+				let held = 0;
+				while (held < chunk.length) {
+					const { bytesRead } = await file.read(chunk, held, chunk.length - held, position);
+					if (bytesRead === 0) break;
+					held += bytesRead;
+					position += bytesRead;
+				}
+				if (held) yield held === chunk.length ? chunk : chunk.subarray(0, held);
+				if (held < chunk.length) return;
+			}
+		} finally {
+			await file.close();
+		}
+	}
+	const stream = await ctx.helpers.getBinaryStream(attachment.binaryDataId, STREAM_READ_SIZE);
 	let held = 0;
 	try {
 		for await (const piece of stream as AsyncIterable<Buffer | string>) {

@@ -35,11 +35,25 @@ class UploadProbe implements INodeType {
 		properties: [
 			{ displayName: 'Message Path', name: 'messagePath', type: 'string', default: '/me/messages/m1' },
 			{ displayName: 'Properties', name: 'properties', type: 'string', default: 'data' },
+			// Simulates binary storage without a local file path (e.g. S3): only the stream is available.
+			{ displayName: 'Stream Only', name: 'streamOnly', type: 'boolean', default: false },
+			// Proves the filesystem path reads the stored file directly (no stream).
+			{ displayName: 'No Stream', name: 'noStream', type: 'boolean', default: false },
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const out: INodeExecutionData[] = [];
+		if (this.getNodeParameter('streamOnly', 0) as boolean) {
+			this.helpers.getBinaryPath = () => {
+				throw new Error('no local path in this storage');
+			};
+		}
+		if (this.getNodeParameter('noStream', 0) as boolean) {
+			this.helpers.getBinaryStream = async () => {
+				throw new Error('streams are not used for files on the local disk');
+			};
+		}
 		for (let i = 0; i < this.getInputData().length; i++) {
 			const names = (this.getNodeParameter('properties', i) as string).split(',');
 			const attachments = await readBinaryAttachments(this, i, names, { fieldName: 'Properties' });
@@ -261,11 +275,11 @@ describe('upload: attachments from n8n binary data', () => {
 			return { json: {}, binary: { data: binary } };
 		}
 
-		it('streams a 10 MB stored file to the upload session in 3 chunks', async () => {
+		it('reads a 10 MB stored file from disk, chunk by chunk, into the upload session (3 chunks)', async () => {
 			stubUploadSession();
 			const content = fileOf(MB10);
 			const item = await storedItem(content, 'report.pdf', 'application/pdf');
-			const [out] = await n8n.execute(TYPE, { parameters: {}, items: [item] });
+			const [out] = await n8n.execute(TYPE, { parameters: { noStream: true }, items: [item] });
 			expect(received.map((r) => r.range)).toEqual([
 				`bytes 0-${UPLOAD_CHUNK_SIZE - 1}/${MB10}`,
 				`bytes ${UPLOAD_CHUNK_SIZE}-${2 * UPLOAD_CHUNK_SIZE - 1}/${MB10}`,
@@ -274,6 +288,20 @@ describe('upload: attachments from n8n binary data', () => {
 			expect(sha(Buffer.concat(received.map((r) => r.raw)))).toBe(sha(content));
 			expect(received.every((r) => r.authorization === undefined)).toBe(true);
 			expect(out[0].json.attached).toEqual([{ name: 'report.pdf', contentType: 'application/pdf', size: MB10, method: 'uploadSession', chunks: 3, id: 'AAMkATT==' }]);
+		});
+
+		it('streams through n8n\'s binary stream when the storage has no local file path', async () => {
+			stubUploadSession();
+			const content = fileOf(MB10 + 12345);
+			const item = await storedItem(content, 'stream.bin', 'application/octet-stream');
+			const [out] = await n8n.execute(TYPE, { parameters: { streamOnly: true }, items: [item] });
+			expect(received.map((r) => r.range)).toEqual([
+				`bytes 0-${UPLOAD_CHUNK_SIZE - 1}/${content.length}`,
+				`bytes ${UPLOAD_CHUNK_SIZE}-${2 * UPLOAD_CHUNK_SIZE - 1}/${content.length}`,
+				`bytes ${2 * UPLOAD_CHUNK_SIZE}-${content.length - 1}/${content.length}`,
+			]);
+			expect(sha(Buffer.concat(received.map((r) => r.raw)))).toBe(sha(content));
+			expect((out[0].json.attached as Array<{ chunks: number }>)[0].chunks).toBe(3);
 		});
 
 		it('reads the size from the stored metadata when the item does not carry it, and sends small stored files inline', async () => {
