@@ -62,7 +62,8 @@ export interface BinaryAttachment {
 	binaryDataId?: string;
 }
 
-export interface AttachedFile {
+/** A type (not an interface) so it is assignable to IDataObject for node output. */
+export type AttachedFile = {
 	name: string;
 	contentType: string;
 	size: number;
@@ -72,7 +73,7 @@ export interface AttachedFile {
 	id?: string;
 	/** Number of PUT requests for an upload session. */
 	chunks?: number;
-}
+};
 
 export interface AttachOptions {
 	itemIndex: number;
