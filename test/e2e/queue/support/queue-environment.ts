@@ -66,10 +66,10 @@ export async function allExecutions(rest: N8nRest, workflowId: string): Promise<
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 		const page = await rest.data<{ results: ExecutionSummary[]; count: number }>(
 			'GET',
-			`/rest/executions?filter=${filter}&limit=250${lastId ? `&lastId=${lastId}` : ''}`,
+			`/rest/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`,
 		);
 		all.push(...page.results);
-		if (page.results.length < 250) return all;
+		if (page.results.length < 100) return all;
 		lastId = page.results[page.results.length - 1].id;
 	}
 }
