@@ -231,6 +231,9 @@ interface Session {
 	ended: Promise<void>;
 	active: boolean;
 	timers: NodeJS.Timeout[];
+	/** The running sync of this connection (syncs never overlap), and whether another is due. */
+	syncing?: Promise<void>;
+	syncAgain: boolean;
 }
 
 export class ImapWatcher {
@@ -243,10 +246,6 @@ export class ImapWatcher {
 	private loopDone: Promise<void> | undefined;
 
 	private wake: (() => void) | undefined;
-
-	private syncing: Promise<void> | undefined;
-
-	private syncAgain = false;
 
 	private sampleDone = false;
 
@@ -389,7 +388,7 @@ export class ImapWatcher {
 		if (this.stopped) return { healthy: false, planned: false };
 		const client = (this.options.createClient ?? ((o) => new ImapFlow(o)))(this.clientOptions(token));
 		let endSession!: () => void;
-		const session: Session = { client, ended: new Promise((resolve) => (endSession = resolve)), active: true, timers: [] };
+		const session: Session = { client, ended: new Promise((resolve) => (endSession = resolve)), active: true, timers: [], syncAgain: false };
 		let planned = false;
 		let healthy = false;
 		client.on('close', () => {
@@ -426,8 +425,9 @@ export class ImapWatcher {
 				session.timers.push(setInterval(() => this.requestSync(session), this.options.receive.intervalMs));
 			}
 			this.options.logger.debug('Outlook IMAP Trigger: connected', { folder: this.options.folder, mode: this.options.receive.mode });
-			await this.requestSync(session, true);
-			healthy = true;
+			// A session the server ends mid-command may leave that command unanswered: stop waiting.
+			await Promise.race([this.requestSync(session, true), session.ended]);
+			healthy = session.active;
 			await session.ended;
 			this.options.logger.debug('Outlook IMAP Trigger: the session ended', { planned });
 		} catch (error) {
@@ -484,19 +484,19 @@ export class ImapWatcher {
 
 	/** Runs a sync now, or once more after the running one (syncs never overlap). */
 	private requestSync(session: Session, first = false): Promise<void> {
-		if (this.syncing) {
-			this.syncAgain = true;
-			return this.syncing;
+		if (session.syncing) {
+			session.syncAgain = true;
+			return session.syncing;
 		}
 		const run = async () => {
 			do {
-				this.syncAgain = false;
+				session.syncAgain = false;
 				if (!session.active || this.stopped) return;
 				if (this.options.sample) await this.sampleOnce(session);
 				else await this.syncOnce(session);
-			} while (this.syncAgain);
+			} while (session.syncAgain);
 		};
-		this.syncing = run()
+		session.syncing = run()
 			.catch((error: unknown) => {
 				if (first) throw error;
 				if (session.active && !this.stopped) {
@@ -506,19 +506,19 @@ export class ImapWatcher {
 				}
 			})
 			.finally(() => {
-				this.syncing = undefined;
+				session.syncing = undefined;
 				this.enterIdle(session);
 			});
-		return this.syncing;
+		return session.syncing;
 	}
 
 	private enterIdle(session: Session) {
-		if (this.options.receive.mode !== 'idle' || !session.active || this.stopped || this.syncing) return;
+		if (this.options.receive.mode !== 'idle' || !session.active || this.stopped || session.syncing) return;
 		session.client
 			.idle()
 			.then(() => {
 				// IDLE ends when a command needs the connection or after maxIdleTime: go back to it.
-				if (!this.syncing) setImmediate(() => this.enterIdle(session));
+				if (!session.syncing) setImmediate(() => this.enterIdle(session));
 			})
 			.catch(() => undefined);
 	}

@@ -102,8 +102,8 @@ export function captureLogs(): { lines: CapturedLog[]; restore(): void } {
 	const lines: CapturedLog[] = [];
 	const spies = (['warn', 'error', 'info', 'debug'] as const).map((level) =>
 		jest.spyOn(logger, level).mockImplementation((...args: [string, unknown?]) => {
-			const [message] = args;
-			lines.push({ level, message });
+			const [message, meta] = args;
+			lines.push({ level, message: `${new Date().toISOString().slice(11, 23)} ${meta ? `${message} ${JSON.stringify(meta)}` : message}` });
 		}),
 	);
 	return {

@@ -12,7 +12,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,8 +58,8 @@ export interface Dovecot {
 	 * for backlogs of thousands. `receivedAt` sets the file time (Dovecot's INTERNALDATE).
 	 */
 	dropMessages(emls: Array<string | Buffer>, options?: { mailbox?: string; user?: string; receivedAt?: Date }): Promise<void>;
-	/** `doveadm kick`: ends every IMAP session of the user (the server closes the socket). */
-	kick(user?: string): Promise<void>;
+	/** `doveadm kick`: ends every IMAP session of the user (the server closes the socket); resolves to 0 when none was open. */
+	kick(user?: string): Promise<number>;
 	/** Stops and starts the master process (every session drops; listeners come back on the same ports). */
 	restart(): Promise<void>;
 	createMailbox(name: string, user?: string): Promise<void>;
@@ -104,6 +104,30 @@ function chownTree(path: string) {
 	chownSync(path, NOBODY_UID, NOGROUP_GID);
 }
 
+/**
+ * A login handed to an imap process while the master is going down can leave that process running
+ * without a master (it still serves its client). Dovecot titles every process of an instance
+ * "dovecot-<instance_name>/…", and the name is unique per rig, so these PIDs are ours to end.
+ */
+function killLeftovers(instanceName: string) {
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		let cmdline = '';
+		try {
+			cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+		} catch {
+			continue;
+		}
+		if (cmdline.includes(`${instanceName}/`) || cmdline.includes(`${instanceName} `)) {
+			try {
+				process.kill(Number(entry), 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}
+	}
+}
+
 export function dovecotInstalled(): boolean {
 	return existsSync(DOVECOT) && existsSync('/usr/lib/dovecot/imap');
 }
@@ -137,9 +161,10 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
 		].join('\n'),
 	);
 	const conf = join(dir, 'dovecot.conf');
+	const instanceName = `imap-test-${randomBytes(4).toString('hex')}`;
 	writeFileSync(
 		conf,
-		`instance_name = imap-test-${randomBytes(4).toString('hex')}
+		`instance_name = ${instanceName}
 base_dir = ${dir}/run
 state_dir = ${dir}/state
 protocols = imap
@@ -235,15 +260,17 @@ service imap-login {
 		const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
 		await exited;
 		clearTimeout(timer);
+		killLeftovers(instanceName);
 		// Dovecot refuses to start while master.pid names a live process.
 		rmSync(join(dir, 'run/master.pid'), { force: true });
 	};
 
-	const doveadm = async (args: string[], input?: string | Buffer): Promise<string> => {
+	const doveadm = async (args: string[], input?: string | Buffer, okCodes: number[] = []): Promise<string> => {
 		const [cmd, argv] = asDovecotUser(DOVEADM, ['-c', conf, ...args]);
 		return await new Promise((resolve, reject) => {
 			const child = execFile(cmd, argv, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-				if (error) reject(new Error(`doveadm ${args.join(' ')} failed: ${stderr || error.message}`));
+				const code = typeof error?.code === 'number' ? error.code : undefined;
+				if (error && !(code !== undefined && okCodes.includes(code))) reject(new Error(`doveadm ${args.join(' ')} failed (${code ?? error.message}): ${stderr}`));
 				else resolve(stdout);
 			});
 			if (input !== undefined) child.stdin?.end(input);
@@ -291,7 +318,9 @@ service imap-login {
 			}
 		},
 		async kick(u = user) {
-			await doveadm(['kick', u]);
+			// Exit code 68 (EX_NOUSER): nobody was connected, so nobody was kicked.
+			const out = await doveadm(['kick', u], undefined, [68]);
+			return /kicked/i.test(out) ? Math.max(1, (out.match(/\S+@\S+/g) ?? []).length) : 0;
 		},
 		async restart() {
 			await stopMaster();
