@@ -224,7 +224,10 @@ export function backoffDelay(attempt: number, initialMs: number, maxMs: number, 
 	return Math.floor(base / 2 + random() * (base / 2));
 }
 
-type FailureKind = 'transient' | 'auth' | 'mailbox';
+type FailureKind = 'transient' | 'auth' | 'mailbox' | 'certificate';
+
+/** Node's TLS verification failures (tls.connect): a configuration problem, not a passing one. */
+const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
 
 interface Session {
 	client: ImapClient;
@@ -279,7 +282,7 @@ export class ImapWatcher {
 
 	private async loop(): Promise<void> {
 		let attempt = 0;
-		const failures: Record<FailureKind, number> = { transient: 0, auth: 0, mailbox: 0 };
+		const failures: Record<FailureKind, number> = { transient: 0, auth: 0, mailbox: 0, certificate: 0 };
 		while (!this.stopped) {
 			let plannedReconnect = false;
 			try {
@@ -287,7 +290,7 @@ export class ImapWatcher {
 				plannedReconnect = result.planned;
 				if (result.healthy) {
 					attempt = 0;
-					failures.auth = failures.mailbox = failures.transient = 0;
+					failures.auth = failures.mailbox = failures.transient = failures.certificate = 0;
 				}
 			} catch (error) {
 				if (this.stopped) break;
@@ -316,7 +319,8 @@ export class ImapWatcher {
 	private classify(error: unknown): FailureKind | 'persistent' {
 		if (error instanceof PersistentImapError) return 'persistent';
 		if (error instanceof ImapTokenError) return error.kind === 'transient' ? 'transient' : 'persistent';
-		const e = error as { authenticationFailed?: boolean; serverResponseCode?: string; responseText?: string; message?: string };
+		const e = error as { authenticationFailed?: boolean; serverResponseCode?: string; responseText?: string; message?: string; code?: string };
+		if (typeof e.code === 'string' && CERTIFICATE_ERRORS.test(e.code)) return 'certificate';
 		// Identity provider unreachable from the server: Dovecot says UNAVAILABLE (and also sets
 		// authenticationFailed), so branch on the response code (recipe, "Behaviour to build on").
 		if (e.serverResponseCode === 'UNAVAILABLE') return 'transient';
@@ -333,7 +337,12 @@ export class ImapWatcher {
 			const kind = this.classify(error);
 			const { host, user } = this.options.endpoint;
 			reported =
-				kind === 'auth'
+				kind === 'certificate'
+					? new PersistentImapError(
+							`The certificate of the IMAP server ${host} could not be verified (${(error as { code?: string }).code})`,
+							'Check the IMAP host name. "TLS Without Certificate Check" exists for test servers only.',
+						)
+					: kind === 'auth'
 					? new PersistentImapError(
 							`The IMAP server ${host} refused to log in as ${user} with a fresh token`,
 							'Check that the mailbox address is right, that the account may use IMAP (Exchange admin: IMAP enabled for the mailbox) and that the credential has the "IMAP Trigger" permission; then reconnect the credential.',

@@ -12,7 +12,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +57,7 @@ export interface Dovecot {
 	 * does; Dovecot assigns UIDs when it next syncs the folder. Fast (no process per message):
 	 * for backlogs of thousands. `receivedAt` sets the file time (Dovecot's INTERNALDATE).
 	 */
-	dropMessages(emls: Array<string | Buffer>, options?: { mailbox?: string; user?: string; receivedAt?: Date }): Promise<void>;
+	dropMessages(emls: Array<string | Buffer>, options?: { mailbox?: string; user?: string; receivedAt?: Date; seen?: boolean }): Promise<void>;
 	/** `doveadm kick`: ends every IMAP session of the user (the server closes the socket); resolves to 0 when none was open. */
 	kick(user?: string): Promise<number>;
 	/** Stops and starts the master process (every session drops; listeners come back on the same ports). */
@@ -301,7 +301,6 @@ service imap-login {
 			const folder = maildir(opts.mailbox ?? 'INBOX', u);
 			// Make sure the mailbox exists (doveadm creates the Maildir on first access).
 			await doveadm(['mailbox', 'status', '-u', u, 'messages', opts.mailbox ?? 'INBOX']);
-			const { utimesSync } = await import('node:fs');
 			for (const sub of ['tmp', 'new', 'cur']) {
 				mkdirSync(join(folder, sub), { recursive: true });
 				chownTree(join(folder, sub));
@@ -312,9 +311,8 @@ service imap-login {
 				writeFileSync(tmpPath, eml);
 				chownTree(tmpPath);
 				if (opts.receivedAt) utimesSync(tmpPath, opts.receivedAt, opts.receivedAt);
-				// rename() into new/ is Maildir's atomic delivery.
-				const { renameSync } = await import('node:fs');
-				renameSync(tmpPath, join(folder, 'new', name));
+				// rename() into new/ is Maildir's atomic delivery; cur/ with ":2,S" is a message already read.
+				renameSync(tmpPath, opts.seen ? join(folder, 'cur', `${name}:2,S`) : join(folder, 'new', name));
 			}
 		},
 		async kick(u = user) {
