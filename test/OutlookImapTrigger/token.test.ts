@@ -1,0 +1,93 @@
+/**
+ * IMAP token redemption with a fake n8n context: the request sent to the token endpoint and how
+ * each answer is classified. (With n8n-core's real refresh and the identity-provider stand-in:
+ * resilience.dovecot.test.ts.)
+ */
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+
+import { credentialAllowsImap, fetchImapToken, ImapTokenError, RECONNECT_MESSAGE, type TokenContext } from '../../nodes/OutlookImapTrigger/token';
+
+const CREDENTIAL: ICredentialDataDecryptedObject = {
+	clientId: 'client-1',
+	clientSecret: 'secret-1',
+	environment: 'global',
+	permissions: ['mailRead', 'imap'],
+	accessTokenUrl: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/token',
+};
+
+function context(reply: { statusCode: number; body: unknown } | Error, refresh: () => Promise<unknown> = async () => ({ refresh_token: 'rt-rotated' })) {
+	const requests: IHttpRequestOptions[] = [];
+	const ctx: TokenContext = {
+		getCredentials: async () => CREDENTIAL,
+		helpers: {
+			refreshOAuth2Token: refresh,
+			httpRequest: async (request: IHttpRequestOptions) => {
+				requests.push(request);
+				if (reply instanceof Error) throw reply;
+				return reply;
+			},
+		},
+	};
+	return { ctx, requests };
+}
+
+async function failure(promise: Promise<unknown>): Promise<ImapTokenError> {
+	try {
+		await promise;
+	} catch (error) {
+		if (error instanceof ImapTokenError) return error;
+		throw error;
+	}
+	throw new Error('expected a failure');
+}
+
+test('redeems the refresh token n8n just rotated for an IMAP-audience token', async () => {
+	const { ctx, requests } = context({ statusCode: 200, body: { access_token: 'at-imap', expires_in: 3599 } });
+	const before = Date.now();
+	const token = await fetchImapToken(ctx);
+	expect(token.accessToken).toBe('at-imap');
+	expect(token.expiresAt).toBeGreaterThanOrEqual(before + 3_599_000);
+	expect(requests).toHaveLength(1);
+	expect(requests[0]).toMatchObject({ method: 'POST', url: CREDENTIAL.accessTokenUrl, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+	expect(Object.fromEntries(new URLSearchParams(String(requests[0].body)))).toEqual({
+		client_id: 'client-1',
+		client_secret: 'secret-1',
+		grant_type: 'refresh_token',
+		refresh_token: 'rt-rotated',
+		scope: 'https://outlook.office.com/IMAP.AccessAsUser.All offline_access',
+	});
+});
+
+test('national clouds ask for their own IMAP resource', async () => {
+	const { ctx, requests } = context({ statusCode: 200, body: { access_token: 'at', expires_in: 60 } });
+	ctx.getCredentials = async () => ({ ...CREDENTIAL, environment: 'usGov' });
+	await fetchImapToken(ctx);
+	expect(new URLSearchParams(String(requests[0].body)).get('scope')).toBe('https://outlook.office365.us/IMAP.AccessAsUser.All offline_access');
+});
+
+test('invalid_grant, from n8n\'s refresh or from the redemption, says to reconnect', async () => {
+	const revoked = Object.assign(new Error('The credential "Outlook account" needs to be reconnected.'), {});
+	const fromRefresh = await failure(fetchImapToken(context({ statusCode: 200, body: {} }, async () => Promise.reject(revoked)).ctx));
+	expect(fromRefresh).toMatchObject({ kind: 'revoked', message: RECONNECT_MESSAGE });
+	const fromRedeem = await failure(
+		fetchImapToken(context({ statusCode: 400, body: { error: 'invalid_grant', error_description: 'AADSTS70000: revoked\r\nTrace ID: x' } }).ctx),
+	);
+	expect(fromRedeem).toMatchObject({ kind: 'revoked', message: RECONNECT_MESSAGE, description: 'AADSTS70000: revoked' });
+});
+
+test('5xx and network failures are transient; other refusals are not', async () => {
+	expect((await failure(fetchImapToken(context({ statusCode: 503, body: { error: 'temporarily_unavailable' } }).ctx))).kind).toBe('transient');
+	const network = await failure(fetchImapToken(context(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).ctx));
+	expect(network).toMatchObject({ kind: 'transient', message: 'The token endpoint could not be reached (ECONNREFUSED)' });
+	const scope = await failure(fetchImapToken(context({ statusCode: 400, body: { error: 'invalid_scope' } }).ctx));
+	expect(scope.kind).toBe('rejected');
+	expect(scope.message).toMatch(/IMAP Trigger/);
+	// No secret in any message.
+	for (const error of [network, scope]) expect(`${error.message} ${error.description ?? ''}`).not.toMatch(/secret-1|rt-rotated/);
+});
+
+test('the IMAP permission is read from the credential', () => {
+	expect(credentialAllowsImap({ permissions: ['imap'] })).toBe(true);
+	expect(credentialAllowsImap({ permissions: ['mailRead'] })).toBe(false);
+	expect(credentialAllowsImap({ permissions: [], additionalScopes: 'https://outlook.office.com/IMAP.AccessAsUser.All' })).toBe(true);
+});
