@@ -63,9 +63,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if ((demo)); then
+	rm -f "$DEV_HOME/standins.json"
+	echo "[dev] compiling and starting the stand-ins"
 	bash scripts/demo-standins.sh "$DEV_HOME" &
 	pids+=($!)
-	for _ in $(seq 1 100); do
+	# Compiling the stand-ins takes a few seconds; then they listen at once.
+	for _ in $(seq 1 600); do
 		[[ -s "$DEV_HOME/standins.json" ]] && break
 		sleep 0.2
 	done

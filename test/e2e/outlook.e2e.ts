@@ -4,6 +4,7 @@
  */
 import { E2eEnvironment } from './support/environment';
 import { connectScenario } from './scenarios/connect';
+import { editorScenario } from './scenarios/editor';
 import { loadingScenario } from './scenarios/loading';
 import { tokensScenario } from './scenarios/tokens';
 import { triggerScenario } from './scenarios/trigger';
@@ -20,6 +21,8 @@ afterAll(async () => {
 }, 60_000);
 
 describe('1. loading', () => loadingScenario(env));
+// The editor first: a newcomer's n8n, with no credential yet (the node offers "Connect to Outlook").
+describe('6. editor', () => editorScenario(env));
 describe('2. connect flow', () => connectScenario(env));
 describe('3. workflows', () => workflowsScenario(env));
 describe('4. token life', () => tokensScenario(env));
