@@ -6,7 +6,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameterResourc
 import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveEnvironment } from '../shared/auth/environments';
-import { GraphTransport } from '../shared/graph/client';
+import { GraphTransport, type GraphCallingContext } from '../shared/graph/client';
 import type { AfterEmit, ConnectionSecurity, ImapEndpoint, ReceiveMode, SearchFilters } from './connection';
 import { parseRawSearch } from './connection';
 import type { StartOptions } from './cursor';
@@ -130,7 +130,7 @@ export function readSettings(ctx: ITriggerFunctions, credential: ICredentialData
  * The login name of the connected account: from the ID token Microsoft returned with the
  * credential (openid scope), else Graph's /me (User.Read is always granted).
  */
-export async function signedInUser(ctx: ITriggerFunctions, credential: ICredentialDataDecryptedObject): Promise<string> {
+export async function signedInUser(ctx: GraphCallingContext, credential: ICredentialDataDecryptedObject): Promise<string> {
 	const fromIdToken = idTokenUser(credential);
 	if (fromIdToken) return fromIdToken;
 	try {

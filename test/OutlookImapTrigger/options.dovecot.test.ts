@@ -286,4 +286,10 @@ test('the folder list comes from IMAP LIST', async () => {
 	expect(all.results.map((r) => r.value)).toEqual(expect.arrayContaining(['Listed', 'Listed.Child']));
 	const filtered = await searchFolders.call(context, 'child');
 	expect(filtered.results).toEqual([{ name: 'Listed.Child', value: 'Listed.Child' }]);
+	// No mailbox typed: the signed-in user's, from Graph /me.
+	rig.standIns.graph.reset();
+	rig.standIns.graph.on('GET', '/me', { body: { userPrincipalName: rig.dovecot.user } });
+	const own = await searchFolders.call(n8n.loadOptionsContext(TYPE, { parameters: rig.parameters({ mailbox: '' }) }), 'listed');
+	expect(own.results.map((r) => r.value)).toEqual(['Listed', 'Listed.Child']);
+	expectGraphContractKept(rig.standIns.graph);
 });

@@ -5,16 +5,14 @@ import { NodeOperationError } from 'n8n-workflow';
 import { resolveEnvironment } from '../../shared/auth/environments';
 import type { ConnectionSecurity } from '../connection';
 import { IMAPS_PORT } from '../description';
-import { idTokenUser, CREDENTIAL_TYPE, fetchImapToken, ImapTokenError } from '../token';
+import { signedInUser } from '../settings';
+import { CREDENTIAL_TYPE, fetchImapToken, ImapTokenError } from '../token';
 
 /** The folders of the mailbox, from IMAP LIST, for the "Folder" picker. */
 export async function searchFolders(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const credential = await this.getCredentials(CREDENTIAL_TYPE);
 	const options = (this.getNodeParameter('options', {}) ?? {}) as IDataObject;
-	const user = String(this.getNodeParameter('mailbox', '') ?? '').trim() || idTokenUser(credential);
-	if (!user) {
-		throw new NodeOperationError(this.getNode(), 'Enter the mailbox address in the field "Mailbox" to list its folders');
-	}
+	const user = String(this.getNodeParameter('mailbox', '') ?? '').trim() || (await signedInUser(this, credential));
 	const host = String(options.host ?? '').trim() || resolveEnvironment(credential).imapHost;
 	const security = String(options.security ?? 'tls') as ConnectionSecurity;
 	let token;
