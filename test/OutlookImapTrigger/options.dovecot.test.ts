@@ -293,3 +293,18 @@ test('the folder list comes from IMAP LIST', async () => {
 	expect(own.results.map((r) => r.value)).toEqual(['Listed', 'Listed.Child']);
 	expectGraphContractKept(rig.standIns.graph);
 });
+
+test('a folder that does not exist: reported through emitError after a few tries, then the trigger stops', async () => {
+	const n8n = rig.harness();
+	const run = await n8n.activateTrigger(TYPE, { parameters: inFolder('Missing') });
+	try {
+		await waitFor(() => run.errors.length > 0, 15_000, 'the error');
+		expect(run.errors.map((e) => e.message)).toEqual(['The folder "Missing" does not exist in the mailbox alice@example.test']);
+		const requests = rig.standIns.idp.requests.length;
+		await sleep(1_500);
+		expect(rig.standIns.idp.requests.length).toBe(requests);
+		expect(run.errors).toHaveLength(1);
+	} finally {
+		await run.close();
+	}
+}, 30_000);
