@@ -43,7 +43,11 @@ describe('queue mode: infrastructure', () => {
 			const health = await fetch(`http://127.0.0.1:${worker.options.healthPort}/healthz/readiness`);
 			expect({ worker: worker.name, status: health.status }).toEqual({ worker: worker.name, status: 200 });
 		}
-		expect(env.cluster.main.logText()).not.toMatch(/EXECUTIONS_MODE.*regular/);
+		// Each worker says it is a worker on the "jobs" queue with the concurrency it was given.
+		for (const worker of env.cluster.workers) {
+			expect(worker.logText()).toContain('n8n worker is now ready');
+			expect(worker.logText()).toMatch(/Concurrency: 5\s[\s\S]*Queue: jobs/);
+		}
 	});
 
 	test('the main lists the package nodes and credential (each worker proves it in the executions below)', async () => {
@@ -115,7 +119,8 @@ describe('queue mode: Graph executions run on the workers', () => {
 		const answers = await Promise.all(Array.from({ length: 8 }, async () => await call()));
 		for (const answer of answers) {
 			expect(answer).toEqual({ process: expect.stringMatching(/^worker-[12]$/), executionId: expect.any(String), messages: 2, events: 2 });
-			// The worker's own log names the execution it started.
+			// The main enqueued it; the worker's own log names the execution it started.
+			expect(env.cluster.main.logText()).toContain(`Enqueued execution ${answer.executionId} `);
 			expect(env.cluster.workerOf(answer.executionId)).toBe(answer.process);
 		}
 		expect(new Set(answers.map((a) => a.process))).toEqual(new Set(['worker-1', 'worker-2']));
@@ -253,9 +258,15 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 				() => undefined,
 			);
 		}, 250);
+		let sentWhileDown = -1;
 		await env.restartMain(async () => {
+			const sentAtStop = sent().length;
 			for (const subject of subjects) await env.dovecot.appendMessage(mail(subject));
+			// The workers do not take the trigger over while the main is down.
+			await sleep(3_000);
+			sentWhileDown = sent().length - sentAtStop;
 		});
+		expect(sentWhileDown).toBe(0);
 		await waitFor(() => count(subjects).size === subjects.length, 120_000, 'the 3 messages received while the main was down');
 		await sleep(3_000);
 		expect([...count(subjects).values()]).toEqual([1, 1, 1]);

@@ -13,10 +13,26 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { N8nRest, e2eEnvironment, REPO_ROOT } from '../../support/n8n';
+import { N8nRest, e2eEnvironment } from '../../support/n8n';
+
+/**
+ * The repository: the nearest folder above this file with scripts/queue/services.sh (this file
+ * also runs compiled, from .cache/bench/test/e2e/queue/support, for bench/queue.ts).
+ */
+function findRepoRoot(): string {
+	let dir = __dirname;
+	while (!existsSync(join(dir, 'scripts', 'queue', 'services.sh'))) {
+		const parent = dirname(dir);
+		if (parent === dir) throw new Error(`scripts/queue/services.sh not found above ${__dirname}`);
+		dir = parent;
+	}
+	return dir;
+}
+
+export const REPO_ROOT = findRepoRoot();
 
 const execFileAsync = promisify(execFile);
 
@@ -162,10 +178,10 @@ export class N8nProcess {
 	private command(args: string[]): string[] {
 		const e2e = e2eEnvironment();
 		const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-		const exports = Object.entries(this.environment())
+		const assignments = Object.entries(this.environment())
 			.map(([name, value]) => `export ${name}=${quote(value)}`)
 			.join(' && ');
-		return ['-c', `source ${quote(join(REPO_ROOT, 'scripts/n8n-env.sh'))} && ${exports} && exec ${quote(`${e2e.node24Bin}/node`)} ${quote(e2e.n8nBin)} ${args.map(quote).join(' ')}`];
+		return ['-c', `source ${quote(join(REPO_ROOT, 'scripts/n8n-env.sh'))} && ${assignments} && exec ${quote(`${e2e.node24Bin}/node`)} ${quote(e2e.n8nBin)} ${args.map(quote).join(' ')}`];
 	}
 
 	private processEnv(): NodeJS.ProcessEnv {
