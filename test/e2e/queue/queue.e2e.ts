@@ -46,7 +46,7 @@ describe('queue mode: infrastructure', () => {
 		// Each worker says it is a worker on the "jobs" queue with the concurrency it was given.
 		for (const worker of env.cluster.workers) {
 			expect(worker.logText()).toContain('n8n worker is now ready');
-			expect(worker.logText()).toMatch(/Concurrency: 5\s[\s\S]*Queue: jobs/);
+			expect(worker.logText()).toMatch(/Concurrency: 2\s[\s\S]*Queue: jobs/);
 		}
 	});
 

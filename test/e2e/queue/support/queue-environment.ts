@@ -89,7 +89,8 @@ export class QueueEnvironment extends E2eEnvironment {
 		this.graph = await GraphStandIn.start(this.idp, QUEUE_PORTS.graph);
 		this.mailbox = addDemoData(this.graph);
 		[this.services, this.dovecot] = await Promise.all([startServices(this.stateDir), startDovecot({ idpUrl: this.idp.url })]);
-		this.cluster = new QueueCluster(this.services, { workers: 2, concurrency: 5 });
+		// Concurrency 2: eight simultaneous executions cannot all fit on one worker, so both take some.
+		this.cluster = new QueueCluster(this.services, { workers: 2, concurrency: 2 });
 		await this.cluster.start();
 		this.rest = this.cluster.rest;
 	}
