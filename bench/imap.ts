@@ -7,7 +7,8 @@
  *    sizes (RSS should not grow with the backlog: messages are fetched in bounded batches).
  *
  * Run on its own (Dovecot must be installed: bash test/rig/install-system-packages.sh):
- *   npx tsc -p tsconfig.json --noEmit false --outDir .cache/bench-build && node .cache/bench-build/bench/imap.js
+ *   npx tsc -p tsconfig.json --noEmit false --outDir .cache/bench-build && node --expose-gc .cache/bench-build/bench/imap.js
+ * (--expose-gc is optional: with it the memory columns start from and end with a collected heap.)
  * Environment: BENCH_MESSAGES (default 100), BENCH_BACKLOG (default 5000), BENCH_POLL_SECONDS (default 5).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -91,8 +92,14 @@ async function backlog(support: Support, rig: Awaited<ReturnType<Support['startI
 	await rig.dovecot.status(folder);
 	global.gc?.();
 	const rssBefore = process.memoryUsage().rss;
+	const heapBefore = process.memoryUsage().heapUsed;
+	let peakHeap = heapBefore;
 	let peak = rssBefore;
-	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+	const sampler = setInterval(() => {
+		const usage = process.memoryUsage();
+		peak = Math.max(peak, usage.rss);
+		peakHeap = Math.max(peakHeap, usage.heapUsed);
+	}, 20);
 	const started = performance.now();
 	const n8n = rig.harness();
 	const run = await n8n.activateTrigger(support.TYPE, {
@@ -107,7 +114,20 @@ async function backlog(support: Support, rig: Awaited<ReturnType<Support['startI
 	const seconds = (performance.now() - started) / 1000;
 	clearInterval(sampler);
 	await run.close();
-	return { size, seconds, perSecond: size / seconds, rssBeforeMb: rssBefore / 2 ** 20, peakMb: peak / 2 ** 20, errors: run.errors.length };
+	// What is still held once the run is over (with --expose-gc): growth here would be a leak.
+	global.gc?.();
+	const heapAfter = process.memoryUsage().heapUsed;
+	const mb = (bytes: number) => bytes / 2 ** 20;
+	return {
+		size,
+		seconds,
+		perSecond: size / seconds,
+		rssBeforeMb: mb(rssBefore),
+		peakMb: mb(peak),
+		peakHeapMb: mb(peakHeap - heapBefore),
+		heapAfterMb: mb(heapAfter - heapBefore),
+		errors: run.errors.length,
+	};
 }
 
 async function main() {
@@ -127,11 +147,11 @@ async function main() {
 		const results = [];
 		for (const size of sizes) results.push(await backlog(support, rig, size));
 		console.log(`\nBacklog "since a date" (parsed output, ~1.3 KB messages): time to emit all, process RSS`);
-		console.log('| messages | time (s) | messages/s | RSS before (MB) | peak RSS (MB) | peak − before (MB) | errors |');
-		console.log('|---:|---:|---:|---:|---:|---:|---:|');
+		console.log('| messages | time (s) | messages/s | RSS before (MB) | peak RSS (MB) | peak − before (MB) | peak heap growth (MB) | heap growth after GC (MB) | errors |');
+		console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 		for (const r of results) {
 			console.log(
-				`| ${r.size} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${r.rssBeforeMb.toFixed(0)} | ${r.peakMb.toFixed(0)} | ${(r.peakMb - r.rssBeforeMb).toFixed(0)} | ${r.errors} |`,
+				`| ${r.size} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(0)} | ${r.rssBeforeMb.toFixed(0)} | ${r.peakMb.toFixed(0)} | ${(r.peakMb - r.rssBeforeMb).toFixed(0)} | ${r.peakHeapMb.toFixed(0)} | ${r.heapAfterMb.toFixed(1)} | ${r.errors} |`,
 			);
 		}
 	} finally {
