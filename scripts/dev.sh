@@ -24,7 +24,7 @@ while [[ $# -gt 0 ]]; do
 		--no-build) build=0 ;;
 		--port) port="$2"; shift ;;
 		--port=*) port="${1#--port=}" ;;
-		-h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		-h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 		*) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
 	shift

@@ -137,8 +137,20 @@ export function editorScenario(env: E2eEnvironment) {
 		await field('clientSecret').locator('input').first().fill(env.idp.clientSecret);
 		await field('customAuthorityUrl').locator('input').first().fill(env.idp.authority);
 		await field('customGraphUrl').locator('input').first().fill(env.graph.url);
-		await modal().locator('[data-test-id=credential-save-button]').click();
+		const save = modal().locator('[data-test-id=credential-save-button]');
+		await save.click();
 		await modal().locator('[data-test-id=quick-connect-button]').waitFor();
+		// Saved on the server, with what was typed (the REST API blanks the secret).
+		let saved: { id: string; type: string; data?: Record<string, unknown> } | undefined;
+		await until(async () => {
+			const list = await env.rest.data<Array<{ id: string; type: string; name: string }>>('GET', '/rest/credentials');
+			saved = list.find((c) => c.type === 'outlookOAuth2Api');
+			return saved !== undefined;
+		}, 20_000, 'the credential to be saved');
+		const stored = await env.rest.data<{ data: Record<string, unknown> }>('GET', `/rest/credentials/${saved!.id}?includeData=true`);
+		expect(stored.data).toMatchObject({ clientId: env.idp.clientId, environment: 'custom', customAuthorityUrl: env.idp.authority, customGraphUrl: env.graph.url, accountType: 'organizations' });
+		// (the Save button's spinner settles a moment later; only the screenshot cares)
+		await page.waitForTimeout(1500);
 		await modal().locator('[data-test-id=quick-connect-button]').scrollIntoViewIfNeeded();
 		await screenshot('editor-credential-modal', modal());
 	});
