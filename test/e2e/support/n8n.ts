@@ -106,6 +106,11 @@ export class N8nServer {
 	}
 
 	async start(readyTimeoutMs = 120_000): Promise<void> {
+		const busy = await fetch(`${this.url}/healthz`).then(
+			() => true,
+			() => false,
+		);
+		if (busy) throw new Error(`Port ${this.port} is in use (is \`npm run dev\` running?); stop it or set E2E_N8N_PORT`);
 		const log = createWriteStream(this.logFile, { flags: 'a' });
 		const child = spawn('bash', this.command(['start']), { env: this.processEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		this.child = child;
