@@ -645,11 +645,13 @@ export class ImapWatcher {
 				);
 				if (!session.active || this.stopped) return;
 				const items = await this.toItems(messages);
-				if (items.length) this.options.emit(items);
-				// Written only after the items were emitted: a crash before this line repeats
-				// nothing because nothing was emitted; after it, nothing is emitted twice.
+				// The cursor moves in the same synchronous step as the emit, just before it: n8n saves a
+				// trigger's static data only inside emit() (and not at shutdown), so a cursor written after
+				// the emit would be stored one batch late and a restart would emit that batch again.
+				// Nothing awaits between these lines, so the cursor is never ahead of what n8n was handed.
 				cursor = advance(cursor, batch[batch.length - 1].uid);
 				this.persist(cursor);
+				if (items.length) this.options.emit(items);
 				await this.afterEmit(client, messages.map((message) => message.uid));
 			}
 			cursor = advance(cursor, sliceEnd);
