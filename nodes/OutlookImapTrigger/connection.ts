@@ -645,13 +645,19 @@ export class ImapWatcher {
 				);
 				if (!session.active || this.stopped) return;
 				const items = await this.toItems(messages);
+				// One execution per message, in UID order: a workflow run that fails on one mail does
+				// not hold back the others, and the cursor moves message by message.
 				// The cursor moves in the same synchronous step as the emit, just before it: n8n saves a
 				// trigger's static data only inside emit() (and not at shutdown), so a cursor written after
-				// the emit would be stored one batch late and a restart would emit that batch again.
+				// the emit would be stored one message late and a restart would emit that message again.
 				// Nothing awaits between these lines, so the cursor is never ahead of what n8n was handed.
+				for (let index = 0; index < messages.length; index++) {
+					cursor = advance(cursor, messages[index].uid);
+					this.persist(cursor);
+					this.options.emit([items[index]]);
+				}
 				cursor = advance(cursor, batch[batch.length - 1].uid);
 				this.persist(cursor);
-				if (items.length) this.options.emit(items);
 				await this.afterEmit(client, messages.map((message) => message.uid));
 			}
 			cursor = advance(cursor, sliceEnd);

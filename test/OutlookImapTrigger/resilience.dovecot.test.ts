@@ -47,6 +47,8 @@ test('200 messages while the session is kicked 20 times and the server restarts 
 		await sleep(1_500);
 		expect(run.errors).toEqual([]);
 		expect(run.emitted).toHaveLength(200);
+		// One execution per message, so one failing run cannot hold back the others (queue mode: 500 mails → 500 executions).
+		expect(run.executions.map((items) => items.length)).toEqual(new Array(200).fill(1));
 		// Every message once. (Append order and UID order can differ: when a kicked session held the
 		// Maildir's uidlist lock, Dovecot gives a saved message its UID at the next sync.)
 		expect([...subjects(run)].sort()).toEqual(Array.from({ length: 200 }, (_, i) => `load ${i}`).sort());

@@ -311,7 +311,10 @@ export class N8nHarness {
 			this.additionalData(),
 			mode,
 			options.activation === 'manual' ? 'manual' : (options.activation ?? 'activate'),
-			(data) => run.emitted.push(...(data[0] ?? [])),
+			(data) => {
+				run.executions.push(data[0] ?? []);
+				run.emitted.push(...(data[0] ?? []));
+			},
 			(error) => run.errors.push(error),
 		);
 		if (!nodeType.trigger) throw new Error(`${type} has no trigger()`);
@@ -322,6 +325,9 @@ export class N8nHarness {
 
 export class TriggerRun {
 	readonly emitted: INodeExecutionData[] = [];
+
+	/** The items of each emit() call: one entry per workflow execution n8n would start. */
+	readonly executions: INodeExecutionData[][] = [];
 
 	readonly errors: Error[] = [];
 
