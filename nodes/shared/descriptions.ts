@@ -66,3 +66,24 @@ export function getMailboxRoot(ctx: IExecuteFunctions | ILoadOptionsFunctions, i
 export function isOtherMailbox(ctx: IExecuteFunctions | ILoadOptionsFunctions, itemIndex = 0): boolean {
 	return ctx.getNodeParameter('mailbox', itemIndex, 'me') === 'other';
 }
+
+export const returnAllField: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limitField: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
+
+/** The Return All / Limit pair of every Get Many operation (read with `graphPages`/`graphCollect`). */
+export const returnAllOrLimit: INodeProperties[] = [returnAllField, limitField];

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
+import { getMailboxRoot, updateDisplayOptions, returnAllOrLimit } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
 import { graphCollect } from '../../../shared/graph/paging';
 import { segment } from '../../../shared/graph/request';
@@ -10,22 +10,7 @@ import { ATTACHMENT_METADATA_FIELDS, attachmentMetadata } from './shared';
 
 const properties: INodeProperties[] = [
 	messageLocator(),
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['getAll'] } }, properties);

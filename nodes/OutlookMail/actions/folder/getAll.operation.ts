@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
+import { getMailboxRoot, updateDisplayOptions, returnAllOrLimit } from '../../../shared/descriptions';
 import type { GraphRequestOptions } from '../../../shared/graph/client';
 import { GraphTransport } from '../../../shared/graph/client';
 import { graphPages } from '../../../shared/graph/paging';
@@ -20,22 +20,7 @@ const properties: INodeProperties[] = [
 		default: 'top',
 	},
 	folderLocator({ name: 'parentFolderId', displayName: 'Parent Folder', description: 'The folder whose child folders to list', displayOptions: { show: { location: ['child'] } } }),
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 	{
 		displayName: 'Options',
 		name: 'options',

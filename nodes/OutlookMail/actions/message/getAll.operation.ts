@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
+import { getMailboxRoot, updateDisplayOptions, returnAllOrLimit } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
 import { graphCollect, MAX_PAGE_SIZE } from '../../../shared/graph/paging';
 import { odataString, segment } from '../../../shared/graph/request';
@@ -13,22 +13,7 @@ import { mailPermission } from '../../helpers/permissions';
 import { parseAddress } from '../../helpers/recipients';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 	...outputProperties,
 	{
 		displayName: 'Filters',
