@@ -149,7 +149,7 @@ export class OutlookOAuth2Api implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'Register an app in Microsoft Entra ID first; the <a href="https://www.npmjs.com/package/n8n-nodes-outlook-oauth#connect-your-microsoft-account" target="_blank">setup guide</a> walks through it. Use the OAuth Redirect URL shown below as the app\'s Web redirect URI.',
+				'Register an app in Microsoft Entra ID first; the <a href="https://www.npmjs.com/package/n8n-nodes-outlook-oauth#connect-your-microsoft-account" target="_blank">setup guide</a> walks through it. Use the OAuth Redirect URL shown above as the app\'s Web redirect URI.',
 			name: 'setupNotice',
 			type: 'notice',
 			default: '',

@@ -30,6 +30,8 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 
+bash scripts/ensure-node-modules.sh
+
 # shellcheck source=scripts/n8n-install.sh
 source scripts/n8n-install.sh
 ensure_n8n

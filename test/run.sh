@@ -17,10 +17,7 @@ step() { printf '\n=== %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 
 {
 step "npm packages"
-if [ ! -d node_modules ] || ! cmp -s package-lock.json node_modules/.package-lock.json.copy 2>/dev/null; then
-	npm ci --no-audit --no-fund
-	cp package-lock.json node_modules/.package-lock.json.copy
-fi
+bash scripts/ensure-node-modules.sh
 
 step "system packages (Dovecot)"
 bash test/rig/install-system-packages.sh
