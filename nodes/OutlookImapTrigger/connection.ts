@@ -13,7 +13,7 @@ import type { FetchMessageObject, FetchQueryObject, ImapFlowOptions, MessageStru
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { advance, decide, readCursor, writeCursor, type Cursor, type StartOptions } from './cursor';
-import { toExecutionData, type FetchedMessage, type OutputOptions, type PrepareBinary } from './messages';
+import { readMessage, type FetchedMessage, type OutputOptions, type PrepareBinary } from './messages';
 import { ImapTokenError, type ImapToken } from './token';
 
 export type ConnectionSecurity = 'tls' | 'tlsUnverified' | 'plain';
@@ -610,8 +610,12 @@ export class ImapWatcher {
 			: { uid: true, flags: true, size: true, internalDate: true, source: true };
 	}
 
-	private async toItems(messages: FetchMessageObject[]): Promise<INodeExecutionData[]> {
-		const items: INodeExecutionData[] = [];
+	/**
+	 * One item per message, in order; `undefined` for an unreadable message skipped per "On
+	 * Unreadable Message" (logged here with its UID and reason; the cursor still moves past it).
+	 */
+	private async toItems(messages: FetchMessageObject[]): Promise<Array<INodeExecutionData | undefined>> {
+		const items: Array<INodeExecutionData | undefined> = [];
 		for (const message of messages) {
 			const fetched: FetchedMessage = {
 				uid: message.uid,
@@ -621,7 +625,17 @@ export class ImapWatcher {
 				source: message.source,
 				headers: message.headers,
 			};
-			items.push(await toExecutionData(fetched, this.options.output, this.options.prepareBinary));
+			const { item, unreadable } = await readMessage(fetched, this.options.output, this.options.prepareBinary);
+			// The source can be large: let go of it before the next message is read.
+			fetched.source = undefined;
+			message.source = undefined;
+			if (unreadable && this.options.output.onUnreadable === 'skip') {
+				this.options.logger.warn('Outlook IMAP Trigger: skipped a message that could not be read', { folder: this.options.folder, uid: message.uid, reason: unreadable });
+				items.push(undefined);
+			} else {
+				if (unreadable) this.options.logger.warn('Outlook IMAP Trigger: emitting a message that could not be read, with its error', { folder: this.options.folder, uid: message.uid, reason: unreadable });
+				items.push(item);
+			}
 		}
 		return items;
 	}
@@ -654,7 +668,8 @@ export class ImapWatcher {
 				for (let index = 0; index < messages.length; index++) {
 					cursor = advance(cursor, messages[index].uid);
 					this.persist(cursor);
-					this.options.emit([items[index]]);
+					const item = items[index];
+					if (item) this.options.emit([item]);
 				}
 				cursor = advance(cursor, batch[batch.length - 1].uid);
 				this.persist(cursor);
@@ -707,7 +722,7 @@ export class ImapWatcher {
 			newest.map((message) => message.uid),
 			this.fullQuery(),
 		);
-		const items = await this.toItems(messages.reverse());
+		const items = (await this.toItems(messages.reverse())).filter((item): item is INodeExecutionData => item !== undefined);
 		this.sampleDone = true;
 		this.options.emit(items);
 		this.resolveSampled();

@@ -198,6 +198,22 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				description: 'Larger attachments are listed but not attached. 0 means no limit.',
 			},
+			{
+				displayName: 'On Unreadable Message',
+				name: 'onUnreadable',
+				type: 'options',
+				default: 'emitWithError',
+				options: [
+					{
+						name: 'Emit With Error Field',
+						value: 'emitWithError',
+						description: 'Emit the UID, size, flags and raw headers that could be read, plus "error" with the reason',
+					},
+					{ name: 'Skip and Log', value: 'skip', description: 'Emit nothing for it and write the reason to the n8n log' },
+				],
+				description:
+					'What to do with a message that cannot be parsed or is over a safety limit (header over 1 MB, MIME parts nested over 100 deep). Later mail arrives either way.',
+			},
 		],
 	},
 ];

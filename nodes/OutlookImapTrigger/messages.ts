@@ -5,8 +5,8 @@
  * Attachment file names are metadata: they are never used to build a path or a property name
  * (properties are `${prefix}${index}`).
  */
-import type { AddressObject, ParsedMail } from 'mailparser';
-import { simpleParser } from 'mailparser';
+import type { AddressObject, AttachmentStream, MessageText, ParsedMail } from 'mailparser';
+import { MailParser, simpleParser } from 'mailparser';
 import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 export type OutputFormat = 'parsed' | 'raw' | 'headers';
@@ -19,7 +19,50 @@ export interface OutputOptions {
 	maxAttachmentBytes: number;
 	/** Skip the attachment contents altogether (list them only). */
 	downloadAttachments: boolean;
+	/**
+	 * A message that cannot be read (broken beyond parsing, or over a limit below): emitted with
+	 * what could be read plus `error`, or skipped with a logged reason. Default: emitted.
+	 */
+	onUnreadable?: OnUnreadable;
 }
+
+export type OnUnreadable = 'emitWithError' | 'skip';
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+/**
+ * Limits on what one message may cost to read. A message over one of them is not parsed further:
+ * it is emitted with what could be read and an `error` (or skipped, per "On Unreadable Message").
+ */
+export const MESSAGE_LIMITS = {
+	/**
+	 * Bytes of header block parsed. Exchange Online refuses messages whose header is over 256 KB
+	 * (https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits#message-limits);
+	 * 1 MiB leaves room for other servers. A larger header is a hostile message: parsing it would
+	 * build several strings of its size.
+	 */
+	maxHeaderBytes: 1 * MIB,
+	/**
+	 * MIME nesting depth. Dovecot's parser stops at 100 nested parts (MESSAGE_PARSER_DEFAULT_MAX_NESTED_MIME_PARTS
+	 * in src/lib-mail/message-parser.h); no real mail comes close.
+	 */
+	maxMimeDepth: 100,
+	/**
+	 * Decoded bytes of one attachment held in memory: Exchange Online's largest message (150 MB).
+	 * Base64 and quoted-printable only shrink, so a part never decodes to more than the message
+	 * size the server reports; bytes past this limit (or the "Max Attachment Size" option) are
+	 * counted while streaming and dropped, not collected.
+	 */
+	maxDecodedAttachmentBytes: 150 * MIB,
+	/** HTML longer than this is kept as HTML but not converted to text (mailparser's html-to-text is superlinear). */
+	maxHtmlLengthToParse: 10 * MIB,
+	/** Raw header text kept on an unreadable message's item. */
+	rawHeaderPreviewBytes: 16 * KIB,
+	/** Characters of a parser error message kept as the item's `error`. */
+	maxReasonLength: 300,
+};
+
 
 /** What the connection hands over for one message. */
 export interface FetchedMessage {
@@ -105,13 +148,214 @@ const PARSE_OPTIONS = {
 	skipImageLinks: true,
 	skipTextLinks: true,
 	keepCidLinks: true,
+	maxHtmlLengthToParse: MESSAGE_LIMITS.maxHtmlLengthToParse,
 };
+
+/** A message that is not read further; `reason` becomes the item's `error`. */
+export class UnreadableMessageError extends Error {
+	constructor(readonly reason: string) {
+		super(reason);
+		this.name = 'UnreadableMessageError';
+	}
+}
+
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+const LFLF = Buffer.from('\n\n');
+
+/** Length of the header block (up to and including the blank line), or the whole buffer when there is no body. */
+export function headerLength(source: Buffer): number {
+	const crlf = source.indexOf(CRLFCRLF);
+	const lf = source.indexOf(LFLF);
+	if (crlf < 0 && lf < 0) return source.length;
+	if (crlf < 0 || (lf >= 0 && lf < crlf)) return lf + 2;
+	return crlf + 4;
+}
+
+function checkHeaderSize(bytes: number) {
+	if (bytes > MESSAGE_LIMITS.maxHeaderBytes) {
+		throw new UnreadableMessageError(`The header block is ${bytes} bytes, more than the ${MESSAGE_LIMITS.maxHeaderBytes} bytes the trigger parses`);
+	}
+}
+
+const BOUNDARY = /boundary\s*=\s*(?:"([^"]{1,200})"|([^\s;"]{1,200}))/i;
+
+/**
+ * Deepest multipart nesting in a message, counted from boundary lines (RFC 2046 §5.1.1), without
+ * decoding anything: one pass over the lines, stops as soon as `limit` is passed.
+ */
+export function mimeDepth(source: Buffer, limit = MESSAGE_LIMITS.maxMimeDepth): number {
+	const boundaries: string[] = [];
+	let deepest = 0;
+	let inHeaders = true;
+	let header = '';
+	const endHeaders = () => {
+		const type = /^content-type:([\s\S]*)$/im.exec(header.replace(/\r?\n[ \t]+/g, ' '));
+		header = '';
+		inHeaders = false;
+		if (!type || !/^\s*multipart\//i.test(type[1])) return;
+		const match = BOUNDARY.exec(type[1]);
+		if (!match) return;
+		boundaries.push(match[1] ?? match[2]);
+		deepest = Math.max(deepest, boundaries.length);
+	};
+	let start = 0;
+	while (start < source.length && deepest <= limit) {
+		let end = source.indexOf(0x0a, start);
+		if (end < 0) end = source.length;
+		if (inHeaders) {
+			const line = source.toString('latin1', start, end).replace(/\r$/, '');
+			if (line === '') endHeaders();
+			else if (header.length < MESSAGE_LIMITS.maxHeaderBytes) header += `${line}\n`;
+		} else if (boundaries.length && source[start] === 0x2d && source[start + 1] === 0x2d && end - start <= 210) {
+			const line = source.toString('latin1', start + 2, end).replace(/[ \t\r]+$/, '');
+			for (let level = boundaries.length - 1; level >= 0; level--) {
+				const boundary = boundaries[level];
+				if (line === boundary) {
+					// A new part of this multipart: its headers follow.
+					boundaries.length = level + 1;
+					inHeaders = true;
+					break;
+				}
+				if (line === `${boundary}--`) {
+					boundaries.length = level;
+					break;
+				}
+			}
+		}
+		start = end + 1;
+	}
+	return deepest;
+}
+
+function checkMimeDepth(source: Buffer) {
+	const depth = mimeDepth(source);
+	if (depth > MESSAGE_LIMITS.maxMimeDepth) {
+		throw new UnreadableMessageError(`MIME parts are nested more than ${MESSAGE_LIMITS.maxMimeDepth} levels deep`);
+	}
+}
+
+/** An attachment as read by the bounded parser: content only when it stayed within the limit. */
+interface ReadAttachment {
+	filename?: string;
+	contentType: string;
+	contentDisposition?: string;
+	contentId?: string;
+	size: number;
+	content?: Buffer;
+}
+
+interface BoundedMail {
+	parsed: ParsedMail;
+	attachments: ReadAttachment[];
+}
+
+/**
+ * mailparser's streaming parser, collecting like simpleParser but holding at most `maxBytes` of
+ * each attachment: the rest is counted and dropped as it streams past.
+ */
+async function parseBounded(source: Buffer, maxBytes: number, keepContent: boolean): Promise<BoundedMail> {
+	return await new Promise((resolve, reject) => {
+		const parser = new MailParser(PARSE_OPTIONS);
+		const mail: Partial<ParsedMail> & { attachments: [] } = { attachments: [] };
+		const attachments: ReadAttachment[] = [];
+		let settled = false;
+		const fail = (error: unknown) => {
+			if (settled) return;
+			settled = true;
+			parser.destroy();
+			reject(error instanceof Error ? error : new Error(String(error)));
+		};
+		parser.on('error', fail);
+		parser.on('headers', (headers) => {
+			mail.headers = headers;
+			mail.headerLines = (parser as unknown as { headerLines: ParsedMail['headerLines'] }).headerLines;
+		});
+		let reading = false;
+		const read = () => {
+			reading = true;
+			const data = parser.read() as (MessageText & { type: 'text' }) | AttachmentStream | null;
+			if (data === null) {
+				reading = false;
+				return;
+			}
+			if (data.type === 'text') {
+				if (data.text !== undefined) mail.text = data.text;
+				if (data.html !== undefined) mail.html = data.html;
+				read();
+				return;
+			}
+			const entry: ReadAttachment = {
+				filename: data.filename,
+				contentType: data.contentType,
+				contentDisposition: data.contentDisposition,
+				contentId: data.contentId,
+				size: 0,
+			};
+			attachments.push(entry);
+			const chunks: Buffer[] = [];
+			let kept = 0;
+			data.content.on('data', (chunk: Buffer) => {
+				entry.size += chunk.length;
+				if (keepContent && entry.size <= maxBytes) {
+					chunks.push(chunk);
+					kept += chunk.length;
+				} else if (chunks.length) {
+					// Over the limit: let go of what was collected.
+					chunks.length = 0;
+					kept = 0;
+				}
+			});
+			data.content.on('end', () => {
+				if (keepContent && entry.size <= maxBytes) entry.content = Buffer.concat(chunks, kept);
+				data.release?.();
+				read();
+			});
+		};
+		parser.on('readable', () => {
+			if (!reading) read();
+		});
+		parser.on('end', () => {
+			if (settled) return;
+			settled = true;
+			const headers = mail.headers;
+			const parsed = mail as ParsedMail;
+			if (headers) {
+				const get = <T>(key: string) => headers.get(key) as T | undefined;
+				parsed.subject = get<string>('subject');
+				parsed.references = get<string | string[]>('references');
+				parsed.date = get<Date>('date');
+				parsed.to = get<AddressObject>('to');
+				parsed.from = get<AddressObject>('from');
+				parsed.cc = get<AddressObject>('cc');
+				parsed.replyTo = get<AddressObject>('reply-to');
+				parsed.messageId = get<string>('message-id');
+				parsed.inReplyTo = get<string>('in-reply-to');
+			}
+			resolve({ parsed, attachments });
+		});
+		parser.end(source);
+	});
+}
+
+/**
+ * The name handed to n8n's prepareBinaryData (which keeps only its last path segment, as metadata):
+ * without control characters (NUL included), and a last segment of at most 255 characters.
+ */
+export function displayFileName(name: string | undefined): string | undefined {
+	if (!name) return undefined;
+	// eslint-disable-next-line no-control-regex -- control characters (NUL included) are what is removed
+	const clean = name.replace(/[\u0000-\u001f\u007f]/g, '');
+	const last = clean.split(/[\\/]/).pop() ?? '';
+	const result = last.length > 255 ? last.slice(0, 255) : clean;
+	return result || undefined;
+}
 
 export async function toExecutionData(message: FetchedMessage, options: OutputOptions, prepareBinary: PrepareBinary): Promise<INodeExecutionData> {
 	if (options.format === 'raw') {
 		const source = message.source ?? Buffer.alloc(0);
-		const headerEnd = source.indexOf('\r\n\r\n');
-		const parsed = await simpleParser(headerEnd >= 0 ? source.subarray(0, headerEnd + 4) : source, PARSE_OPTIONS);
+		const headerBytes = headerLength(source);
+		checkHeaderSize(headerBytes);
+		const parsed = await simpleParser(source.subarray(0, headerBytes), PARSE_OPTIONS);
 		return {
 			json: {
 				uid: message.uid,
@@ -125,35 +369,75 @@ export async function toExecutionData(message: FetchedMessage, options: OutputOp
 	}
 	if (options.format === 'headers') {
 		const headers = message.headers ?? Buffer.alloc(0);
+		checkHeaderSize(headers.length);
 		const parsed = await simpleParser(Buffer.concat([headers, Buffer.from('\r\n')]), PARSE_OPTIONS);
 		return { json: commonFields(message, parsed) };
 	}
 
-	const parsed = await simpleParser(message.source ?? Buffer.alloc(0), PARSE_OPTIONS);
+	const source = message.source ?? Buffer.alloc(0);
+	checkHeaderSize(headerLength(source));
+	checkMimeDepth(source);
+	const cap = options.maxAttachmentBytes > 0 ? Math.min(options.maxAttachmentBytes, MESSAGE_LIMITS.maxDecodedAttachmentBytes) : MESSAGE_LIMITS.maxDecodedAttachmentBytes;
+	const { parsed, attachments: read } = await parseBounded(source, cap, options.downloadAttachments);
 	const json = commonFields(message, parsed);
 	json.text = parsed.text ?? '';
 	json.html = typeof parsed.html === 'string' ? parsed.html : '';
 	const binary: IBinaryKeyData = {};
 	const attachments: IDataObject[] = [];
 	let index = 0;
-	for (const attachment of parsed.attachments) {
+	for (const attachment of read) {
 		const entry: IDataObject = {
+			// The name as sent, as metadata only: never part of a path or a property name.
 			fileName: attachment.filename ?? '',
 			mimeType: attachment.contentType,
 			size: attachment.size,
 			contentId: attachment.contentId ?? '',
 			inline: attachment.contentDisposition === 'inline',
 		};
-		const tooBig = options.maxAttachmentBytes > 0 && attachment.size > options.maxAttachmentBytes;
-		if (options.downloadAttachments && !tooBig) {
+		if (options.downloadAttachments && attachment.content) {
 			const property = `${options.attachmentPrefix}${index++}`;
-			binary[property] = await prepareBinary(attachment.content, attachment.filename || undefined, attachment.contentType);
+			binary[property] = await prepareBinary(attachment.content, displayFileName(attachment.filename), attachment.contentType);
 			entry.binaryProperty = property;
 		} else {
-			entry.skipped = tooBig ? 'larger than the size limit' : 'attachments not downloaded';
+			entry.skipped = options.downloadAttachments ? 'larger than the size limit' : 'attachments not downloaded';
 		}
 		attachments.push(entry);
 	}
 	json.attachments = attachments;
 	return Object.keys(binary).length ? { json, binary } : { json };
+}
+
+/** The item for a message that could not be read: what the server reported, the raw headers if any, and why. */
+export function unreadableItem(message: FetchedMessage, reason: string): INodeExecutionData {
+	const block = message.headers ?? message.source;
+	const json: IDataObject = {
+		uid: message.uid,
+		size: message.size ?? message.source?.length ?? 0,
+		flags: [...(message.flags ?? [])].filter((flag) => flag !== '\\Recent'),
+		receivedAt: toIso(message.internalDate) ?? null,
+	};
+	if (block?.length) {
+		const end = Math.min(headerLength(block), MESSAGE_LIMITS.rawHeaderPreviewBytes);
+		json.rawHeaders = block.toString('utf8', 0, end);
+		if (headerLength(block) > end) json.rawHeadersTruncated = true;
+	}
+	json.error = reason;
+	return { json };
+}
+
+export interface ReadResult {
+	item: INodeExecutionData;
+	/** Set when the message could not be read: the item is `unreadableItem()`'s. */
+	unreadable?: string;
+}
+
+/** toExecutionData that never throws: a message that cannot be read becomes an item with `error`. */
+export async function readMessage(message: FetchedMessage, options: OutputOptions, prepareBinary: PrepareBinary): Promise<ReadResult> {
+	try {
+		return { item: await toExecutionData(message, options, prepareBinary) };
+	} catch (error) {
+		const text = error instanceof UnreadableMessageError ? error.reason : `The message could not be parsed: ${error instanceof Error ? error.message : String(error)}`;
+		const reason = text.length > MESSAGE_LIMITS.maxReasonLength ? `${text.slice(0, MESSAGE_LIMITS.maxReasonLength)}…` : text;
+		return { item: unreadableItem(message, reason), unreadable: reason };
+	}
 }

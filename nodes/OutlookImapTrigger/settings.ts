@@ -113,6 +113,7 @@ export function readSettings(ctx: ITriggerFunctions, credential: ICredentialData
 		attachmentPrefix: prefix,
 		maxAttachmentBytes: Math.floor(maxMb * BYTES_PER_MB),
 		downloadAttachments: options.downloadAttachments !== false,
+		onUnreadable: options.onUnreadable === 'skip' ? 'skip' : 'emitWithError',
 	};
 
 	const receiveMode = ctx.getNodeParameter('receiveMode', 'idle') as ReceiveMode['mode'];
