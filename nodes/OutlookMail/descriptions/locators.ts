@@ -62,6 +62,38 @@ export function messageIdFromUrl(url: string): string | undefined {
 	return ewsToRestId(raw);
 }
 
+/**
+ * Outlook on the web folder links: `/mail/<folder>` after an optional account index
+ * (outlook.live.com/mail/0/inbox), where <folder> is a well-known name or the folder's EWS ID.
+ */
+const OWA_FOLDER = /\/mail\/(?:\d+\/)?([^/?#]+)/i;
+
+/** The folder ID (or well-known name) in an Outlook on the web link, or undefined if it holds none. */
+export function folderIdFromUrl(url: string): string | undefined {
+	const match = OWA_FOLDER.exec(url);
+	if (!match) return undefined;
+	let raw = match[1];
+	try {
+		raw = decodeURIComponent(raw);
+	} catch {
+		return undefined;
+	}
+	return ewsToRestId(raw);
+}
+
+const folderUrlMode: INodePropertyMode = {
+	displayName: 'By URL',
+	name: 'url',
+	type: 'string',
+	placeholder: 'e.g. https://outlook.office.com/mail/inbox',
+	validation: [
+		{
+			type: 'regex',
+			properties: { regex: '.*/mail/.+', errorMessage: 'Not an Outlook on the web folder link' },
+		},
+	],
+};
+
 const messageUrlMode: INodePropertyMode = {
 	displayName: 'By URL',
 	name: 'url',
@@ -123,6 +155,7 @@ export function folderLocator(overrides: Partial<INodeProperties> = {}): INodePr
 				type: 'string',
 				placeholder: 'e.g. inbox or AAMkAGI2TG93AAA=',
 			},
+			folderUrlMode,
 		],
 		...overrides,
 	};
@@ -169,10 +202,20 @@ export function getMessageId(ctx: IExecuteFunctions, itemIndex: number, name = '
 
 /** The raw folder ID (or well-known name, lower-cased) of the item's Folder field. */
 export function getFolderId(ctx: IExecuteFunctions, itemIndex: number, name = 'folderId', label = 'Folder'): string {
-	const { value } = readLocator(ctx, name, itemIndex);
-	const text = String(value ?? '').trim();
+	const { mode, value } = readLocator(ctx, name, itemIndex);
+	let text = String(value ?? '').trim();
 	if (!text) {
 		throw new NodeOperationError(ctx.getNode(), `The field ${label} is empty`, { itemIndex, description: 'Pick a folder, or enter its ID or a well-known name such as inbox.' });
+	}
+	if (mode === 'url' || /^https?:\/\//i.test(text)) {
+		const fromUrl = folderIdFromUrl(text);
+		if (!fromUrl) {
+			throw new NodeOperationError(ctx.getNode(), `The link in the field ${label} holds no folder`, {
+				itemIndex,
+				description: 'Open the folder in Outlook on the web and copy the link; it contains /mail/<folder>.',
+			});
+		}
+		text = fromUrl;
 	}
 	const wellKnown = text.toLowerCase().replace(/\s+/g, '');
 	if ((WELL_KNOWN_FOLDERS as readonly string[]).includes(wellKnown)) return wellKnown;

@@ -48,6 +48,24 @@ describe('Folder → Get', () => {
 		expect(out[0].json).toEqual(graphFolder(FOLDER_ID, 'Junk Email'));
 	});
 
+	it.each([
+		['a new Outlook link to a well-known folder', 'https://outlook.office.com/mail/sentitems', 'sentitems'],
+		['an Outlook.com link with an account index', 'https://outlook.live.com/mail/0/junkemail', 'junkemail'],
+		// OWA links carry the EWS form of the ID: / and + become - and _ in Graph's REST IDs.
+		['a link to a custom folder (EWS ID)', `https://outlook.office.com/mail/${encodeURIComponent('AAMkAGI2/Fo+ld=')}/`, 'AAMkAGI2-Fo_ld='],
+	])('gets a folder by URL: %s', async (_what, url, id) => {
+		t.s.graph.on('GET', '/me/mailFolders/:id', { body: graphFolder(FOLDER_ID, 'x') });
+		await t.run({ resource: 'folder', operation: 'get', folderId: rl(url, 'url') });
+		expect(t.s.graph.calls().map((c) => c.path)).toEqual([`/me/mailFolders/${enc(id)}`]);
+	});
+
+	it('a folder link without /mail/ is refused, naming the field, before any request', async () => {
+		const error = await t.fail({ resource: 'folder', operation: 'get', folderId: rl('https://outlook.office.com/calendar/view/day', 'url') });
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('The link in the field Folder holds no folder');
+		expect(t.s.graph.requests).toEqual([]);
+	});
+
 	it('gets a folder by ID in a shared mailbox, and maps a 404 to a NodeApiError for the item', async () => {
 		t.s.graph.on('GET', `${SHARED_ROOT}/mailFolders/:id`, graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.'));
 		const error = await t.fail({ resource: 'folder', operation: 'get', ...SHARED, folderId: rl(FOLDER_ID) });
