@@ -252,6 +252,9 @@ export class ImapWatcher {
 
 	private sampleDone = false;
 
+	/** The current IMAP token, in the forms it is sent: removed from anything logged. */
+	private secrets: string[] = [];
+
 	private readonly cursorKey: string;
 
 	/** Resolves when a manual sample was emitted. */
@@ -267,7 +270,7 @@ export class ImapWatcher {
 
 	start(): void {
 		this.loopDone ??= this.loop().catch((error: unknown) => {
-			this.options.logger.error('Outlook IMAP Trigger: the connection loop ended unexpectedly', { error: describe(error) });
+			this.options.logger.error('Outlook IMAP Trigger: the connection loop ended unexpectedly', { error: describe(error, this.secrets) });
 		});
 	}
 
@@ -306,7 +309,7 @@ export class ImapWatcher {
 				}
 				attempt++;
 				this.options.logger.warn(`Outlook IMAP Trigger: connection attempt ${attempt} failed, retrying`, {
-					error: describe(error),
+					error: describe(error, this.secrets),
 					attempt,
 				});
 			}
@@ -395,6 +398,8 @@ export class ImapWatcher {
 	private async runSession(): Promise<{ healthy: boolean; planned: boolean }> {
 		const token = await this.options.getToken();
 		if (this.stopped) return { healthy: false, planned: false };
+		// A server's error text may echo what it was sent (the token, or the SASL XOAUTH2 string).
+		this.secrets = [token.accessToken, Buffer.from(`user=${this.options.endpoint.user}\x01auth=Bearer ${token.accessToken}\x01\x01`).toString('base64')];
 		const client = (this.options.createClient ?? ((o) => new ImapFlow(o)))(this.clientOptions(token));
 		let endSession!: () => void;
 		const session: Session = { client, ended: new Promise((resolve) => (endSession = resolve)), active: true, timers: [], syncAgain: false };
@@ -406,7 +411,7 @@ export class ImapWatcher {
 		});
 		client.on('error', (error: unknown) => {
 			// 'close' follows and drives the reconnect; the error is only worth a log line.
-			this.options.logger.warn('Outlook IMAP Trigger: connection error', { error: describe(error) });
+			this.options.logger.warn('Outlook IMAP Trigger: connection error', { error: describe(error, this.secrets) });
 		});
 		client.on('exists', () => this.requestSync(session));
 		this.session = session;
@@ -510,7 +515,7 @@ export class ImapWatcher {
 				if (first) throw error;
 				if (session.active && !this.stopped) {
 					// A command failed on a live connection: start over on a new one.
-					this.options.logger.warn('Outlook IMAP Trigger: fetching new mail failed, reconnecting', { error: describe(error) });
+					this.options.logger.warn('Outlook IMAP Trigger: fetching new mail failed, reconnecting', { error: describe(error, this.secrets) });
 					void this.endSession(session, false);
 				}
 			})
@@ -732,15 +737,26 @@ export class ImapWatcher {
 	private sampleWaiting = false;
 }
 
-/** Error details safe to log: code and server text, never options or credentials. */
-export function describe(error: unknown): IDataObject {
-	if (!(error instanceof Error)) return { message: String(error) };
+/** Bearer tokens, JWTs and SASL XOAUTH2 strings, whatever their value (RFC 6750 §2.1 b64token). */
+const TOKEN_PATTERNS = [/(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, /dXNlcj[A-Za-z0-9+/]{20,}=*/g];
+
+/** `text` without the given secrets nor anything shaped like a token. */
+export function redact(text: string, secrets: string[] = []): string {
+	let out = text;
+	for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
+	for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, (_match: string, prefix?: string) => (typeof prefix === 'string' ? `${prefix}[redacted]` : '[redacted]'));
+	return out;
+}
+
+/** Error details safe to log: code and server text (redacted), never options or credentials. */
+export function describe(error: unknown, secrets: string[] = []): IDataObject {
+	if (!(error instanceof Error)) return { message: redact(String(error), secrets) };
 	const e = error as Error & { code?: string; serverResponseCode?: string; responseText?: string; authenticationFailed?: boolean };
 	return {
-		message: e.message,
+		message: redact(e.message, secrets),
 		...(e.code ? { code: e.code } : {}),
-		...(e.serverResponseCode ? { serverResponseCode: e.serverResponseCode } : {}),
-		...(e.responseText ? { responseText: e.responseText } : {}),
+		...(e.serverResponseCode ? { serverResponseCode: redact(e.serverResponseCode, secrets) } : {}),
+		...(e.responseText ? { responseText: redact(e.responseText, secrets) } : {}),
 		...(e.authenticationFailed ? { authenticationFailed: true } : {}),
 	};
 }
