@@ -200,6 +200,8 @@ export function mimeDepth(source: Buffer, limit = MESSAGE_LIMITS.maxMimeDepth): 
 	};
 	let start = 0;
 	while (start < source.length && deepest <= limit) {
+		// Past the headers with no multipart open: nothing deeper can follow.
+		if (!inHeaders && !boundaries.length) break;
 		let end = source.indexOf(0x0a, start);
 		if (end < 0) end = source.length;
 		if (inHeaders) {
