@@ -306,9 +306,15 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 		const burst = sent().filter((s) => subjects.includes(s.subject));
 		expect(new Set(burst.map((s) => s.process)).size).toBeGreaterThanOrEqual(1);
 		for (const s of burst) expect(s.process).toMatch(/^worker-[12]$/);
-		const all = await allExecutions(env.rest, workflow.id);
+		// The trigger starts one execution per message. A worker may still be saving the last
+		// execution record after its send reached the stand-in, so read the list until it settles.
+		let all = await allExecutions(env.rest, workflow.id);
+		await waitFor(
+			async () => (all = await allExecutions(env.rest, workflow.id)).length - executionsBefore >= 500,
+			30_000,
+			'500 execution records',
+		);
 		const executions = all.slice(0, all.length - executionsBefore);
-		// The trigger starts one execution per message.
 		expect(executions).toHaveLength(500);
 		expect(executions.every((e) => e.status === 'success')).toBe(true);
 		const perWorker = new Map<string, number>();

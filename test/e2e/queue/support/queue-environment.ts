@@ -61,16 +61,17 @@ export interface ExecutionSummary {
 /** Every execution of a workflow (all pages of GET /rest/executions). */
 export async function allExecutions(rest: N8nRest, workflowId: string): Promise<ExecutionSummary[]> {
 	const all: ExecutionSummary[] = [];
-	let lastId: string | undefined;
+	// n8n 2.41 pages the execution list with an opaque `cursor` (it refuses `lastId`): follow `nextCursor`.
+	let cursor: string | undefined;
 	for (;;) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const page = await rest.data<{ results: ExecutionSummary[]; count: number }>(
+		const page = await rest.data<{ results: ExecutionSummary[]; count: number; nextCursor?: string | null }>(
 			'GET',
-			`/rest/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`,
+			`/rest/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
 		);
 		all.push(...page.results);
-		if (page.results.length < 100) return all;
-		lastId = page.results[page.results.length - 1].id;
+		if (!page.nextCursor || page.results.length === 0) return all;
+		cursor = page.nextCursor;
 	}
 }
 
