@@ -87,3 +87,16 @@ export const limitField: INodeProperties = {
 
 /** The Return All / Limit pair of every Get Many operation (read with `graphPages`/`graphCollect`). */
 export const returnAllOrLimit: INodeProperties[] = [returnAllField, limitField];
+
+/** Graph's `importance` of messages and events (low, normal, high). */
+export const importanceField: INodeProperties = {
+	displayName: 'Importance',
+	name: 'importance',
+	type: 'options',
+	options: [
+		{ name: 'Low', value: 'low' },
+		{ name: 'Normal', value: 'normal' },
+		{ name: 'High', value: 'high' },
+	],
+	default: 'normal',
+};

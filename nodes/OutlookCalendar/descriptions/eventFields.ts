@@ -2,6 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { timeZoneOption } from './common';
+import { importanceField } from '../../shared/descriptions';
 
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map((d) => ({
 	name: d[0].toUpperCase() + d.slice(1),
@@ -157,17 +158,7 @@ export function eventOptionalFields(): INodeProperties[] {
 			default: '',
 			description: 'Comma-separated category names, e.g. Red category, Project X',
 		},
-		{
-			displayName: 'Importance',
-			name: 'importance',
-			type: 'options',
-			options: [
-				{ name: 'Low', value: 'low' },
-				{ name: 'Normal', value: 'normal' },
-				{ name: 'High', value: 'high' },
-			],
-			default: 'normal',
-		},
+		importanceField,
 		{
 			displayName: 'Locations',
 			name: 'locations',

@@ -3,6 +3,7 @@
  * Draft → Update (recipients, subject, body, options, attachments from binary properties).
  */
 import type { INodeProperties } from 'n8n-workflow';
+import { importanceField } from '../../shared/descriptions';
 
 const recipientsHint = 'Comma-separated addresses, e.g. alice@contoso.com, Bob <bob@contoso.com>';
 
@@ -69,17 +70,7 @@ export const messageOptions: INodeProperties[] = [
 		placeholder: 'e.g. Red category, Project X',
 		description: 'Comma-separated category names',
 	},
-	{
-		displayName: 'Importance',
-		name: 'importance',
-		type: 'options',
-		options: [
-			{ name: 'Low', value: 'low' },
-			{ name: 'Normal', value: 'normal' },
-			{ name: 'High', value: 'high' },
-		],
-		default: 'normal',
-	},
+	importanceField,
 	{
 		displayName: 'Reply To',
 		name: 'replyTo',

@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { stopProcessGroup } from './process';
 
 const execFileAsync = promisify(execFile);
 
@@ -145,17 +146,7 @@ export class N8nServer {
 		const child = this.child;
 		if (!child || this.exited) return;
 		// n8n and its task runner: the process group started above.
-		const done = new Promise<void>((r) => child.once('close', () => r()));
-		process.kill(-child.pid!, 'SIGTERM');
-		const timer = setTimeout(() => {
-			try {
-				process.kill(-child.pid!, 'SIGKILL');
-			} catch {
-				// already gone
-			}
-		}, 20_000);
-		await done;
-		clearTimeout(timer);
+		await stopProcessGroup(child, 20_000);
 	}
 
 	/** The folder n8n's file nodes may read and write. */

@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { N8nRest, e2eEnvironment } from '../../support/n8n';
+import { stopProcessGroup } from '../../support/process';
 
 /**
  * The repository: the nearest folder above this file with scripts/queue/services.sh (this file
@@ -237,17 +238,7 @@ export class N8nProcess {
 	async stop(): Promise<void> {
 		const child = this.child;
 		if (!child || this.exited) return;
-		const done = new Promise<void>((r) => child.once('close', () => r()));
-		process.kill(-child.pid!, 'SIGTERM');
-		const timer = setTimeout(() => {
-			try {
-				process.kill(-child.pid!, 'SIGKILL');
-			} catch {
-				// already gone
-			}
-		}, 30_000);
-		await done;
-		clearTimeout(timer);
+		await stopProcessGroup(child, 30_000);
 	}
 
 	logText(): string {
