@@ -13,7 +13,7 @@ import type { FetchMessageObject, FetchQueryObject, ImapFlowOptions, MessageStru
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { advance, decide, readCursor, writeCursor, type Cursor, type StartOptions } from './cursor';
-import { readMessage, type FetchedMessage, type OutputOptions, type PrepareBinary } from './messages';
+import { MESSAGE_LIMITS, readMessage, type FetchedMessage, type OutputOptions, type PrepareBinary } from './messages';
 import { ImapTokenError, type ImapToken } from './token';
 
 export type ConnectionSecurity = 'tls' | 'tlsUnverified' | 'plain';
@@ -615,6 +615,18 @@ export class ImapWatcher {
 			: { uid: true, flags: true, size: true, internalDate: true, source: true };
 	}
 
+	/** True when a message is too large to download (its metadata stands in for it). */
+	private tooLarge(message: FetchMessageObject): boolean {
+		return this.options.output.format !== 'headers' && (message.size ?? 0) > MESSAGE_LIMITS.maxMessageBytes;
+	}
+
+	/** The messages' full data, in UID order; one over the size limit is not downloaded and keeps its metadata. */
+	private async fetchFull(client: ImapClient, metadata: FetchMessageObject[]): Promise<FetchMessageObject[]> {
+		const wanted = metadata.filter((message) => !this.tooLarge(message)).map((message) => message.uid);
+		const fetched = wanted.length ? await this.collect(client, wanted, this.fullQuery()) : [];
+		return [...fetched, ...metadata.filter((message) => this.tooLarge(message))].sort((a, b) => a.uid - b.uid);
+	}
+
 	/**
 	 * One item per message, in order; `undefined` for an unreadable message skipped per "On
 	 * Unreadable Message" (logged here with its UID and reason; the cursor still moves past it).
@@ -629,6 +641,9 @@ export class ImapWatcher {
 				internalDate: message.internalDate,
 				source: message.source,
 				headers: message.headers,
+				notFetched: this.tooLarge(message)
+					? `The message is ${message.size} bytes, more than the ${MESSAGE_LIMITS.maxMessageBytes} bytes the trigger downloads`
+					: undefined,
 			};
 			const { item, unreadable } = await readMessage(fetched, this.options.output, this.options.prepareBinary);
 			// The source can be large: let go of it before the next message is read.
@@ -652,16 +667,12 @@ export class ImapWatcher {
 		const { matching, highest } = await this.pendingUids(client, cursor);
 		for (let offset = 0; offset < matching.length; offset += this.tuning.metadataBatch) {
 			const slice = matching.slice(offset, offset + this.tuning.metadataBatch);
-			let metadata = await this.collect(client, slice, { size: true, bodyStructure: Boolean(this.options.filters.hasAttachments) });
+			let metadata = await this.collect(client, slice, { size: true, flags: true, internalDate: true, bodyStructure: Boolean(this.options.filters.hasAttachments) });
 			if (this.options.filters.hasAttachments) metadata = metadata.filter((message) => hasAttachment(message.bodyStructure));
 			const sliceEnd = slice[slice.length - 1];
 			for (const batch of this.batches(metadata)) {
 				if (!session.active || this.stopped) return;
-				const messages = await this.collect(
-					client,
-					batch.map((message) => message.uid),
-					this.fullQuery(),
-				);
+				const messages = await this.fetchFull(client, batch);
 				if (!session.active || this.stopped) return;
 				const items = await this.toItems(messages);
 				// One execution per message, in UID order: a workflow run that fails on one mail does
@@ -713,6 +724,8 @@ export class ImapWatcher {
 		if (!firstRun) uids = uids.filter((uid) => uid > cursor.lastUid);
 		let metadata = await this.collect(client, uids.slice(-Math.max(1, this.options.sample ?? 1) * 4), {
 			size: true,
+			flags: true,
+			internalDate: true,
 			bodyStructure: Boolean(this.options.filters.hasAttachments),
 		});
 		if (this.options.filters.hasAttachments) metadata = metadata.filter((message) => hasAttachment(message.bodyStructure));
@@ -722,11 +735,7 @@ export class ImapWatcher {
 			if (uids.length) this.cursor = { ...cursor, lastUid: Math.max(cursor.lastUid, uids[uids.length - 1]) };
 			return;
 		}
-		const messages = await this.collect(
-			client,
-			newest.map((message) => message.uid),
-			this.fullQuery(),
-		);
+		const messages = await this.fetchFull(client, newest);
 		const items = (await this.toItems(messages.reverse())).filter((item): item is INodeExecutionData => item !== undefined);
 		this.sampleDone = true;
 		this.options.emit(items);

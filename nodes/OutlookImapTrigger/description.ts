@@ -212,7 +212,7 @@ export const properties: INodeProperties[] = [
 					{ name: 'Skip and Log', value: 'skip', description: 'Emit nothing for it and write the reason to the n8n log' },
 				],
 				description:
-					'What to do with a message that cannot be parsed or is over a safety limit (header over 1 MB, MIME parts nested over 100 deep). Later mail arrives either way.',
+					'What to do with a message that cannot be parsed or is over a safety limit (message over 150 MB, header over 1 MB, MIME parts nested over 100 deep). Later mail arrives either way.',
 			},
 		],
 	},

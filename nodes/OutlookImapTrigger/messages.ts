@@ -55,6 +55,12 @@ export const MESSAGE_LIMITS = {
 	 * counted while streaming and dropped, not collected.
 	 */
 	maxDecodedAttachmentBytes: 150 * MIB,
+	/**
+	 * Message size (as the server reports it, RFC 9051 RFC822.SIZE) above which the source is not
+	 * downloaded at all: Exchange Online's largest message, 150 MB. Holding a message costs about
+	 * twice its size while imapflow assembles it.
+	 */
+	maxMessageBytes: 150 * MIB,
 	/** HTML longer than this is kept as HTML but not converted to text (mailparser's html-to-text is superlinear). */
 	maxHtmlLengthToParse: 10 * MIB,
 	/** Raw header text kept on an unreadable message's item. */
@@ -74,6 +80,8 @@ export interface FetchedMessage {
 	source?: Buffer;
 	/** Header block only (headers output). */
 	headers?: Buffer;
+	/** Why the message was not downloaded (over `MESSAGE_LIMITS.maxMessageBytes`): it becomes an unreadable item. */
+	notFetched?: string;
 }
 
 /** n8n's binary helper (prepareBinaryData), passed in so this file stays free of n8n contexts. */
@@ -435,6 +443,7 @@ export interface ReadResult {
 
 /** toExecutionData that never throws: a message that cannot be read becomes an item with `error`. */
 export async function readMessage(message: FetchedMessage, options: OutputOptions, prepareBinary: PrepareBinary): Promise<ReadResult> {
+	if (message.notFetched) return { item: unreadableItem(message, message.notFetched), unreadable: message.notFetched };
 	try {
 		return { item: await toExecutionData(message, options, prepareBinary) };
 	} catch (error) {

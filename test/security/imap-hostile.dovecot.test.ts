@@ -276,3 +276,33 @@ test('"Skip and Log" emits nothing for an unreadable message, logs why, and move
 		await run.close();
 	}
 }, 40_000);
+
+test('a message over the download limit is not downloaded: emitted from its metadata with an error, and the next one arrives', async () => {
+	await rig.dovecot.createMailbox('TooLarge');
+	const limit = MESSAGE_LIMITS.maxMessageBytes;
+	// The production limit is 150 MB; 1 MB here keeps the test quick.
+	MESSAGE_LIMITS.maxMessageBytes = 1 * MB;
+	const n8n = rig.harness();
+	const run = await n8n.activateTrigger(TYPE, { parameters: rig.parameters({ folder: { __rl: true, mode: 'path', value: 'TooLarge' } }) });
+	try {
+		await waitFor(() => run.staticData.imapCursor, 10_000, 'the cursor baseline');
+		const big = textMessage('too large', 'x'.repeat(2 * MB));
+		await rig.dovecot.appendMessage(big, 'TooLarge');
+		await rig.dovecot.appendMessage(textMessage('normal after too large'), 'TooLarge');
+		await waitFor(() => run.emitted.length >= 2, 15_000, 'both messages');
+		expect(run.errors).toEqual([]);
+		const [first, second] = run.emitted;
+		expect(first.json).toEqual({
+			uid: 1,
+			size: Buffer.byteLength(big),
+			flags: [],
+			receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+			error: `The message is ${Buffer.byteLength(big)} bytes, more than the 1048576 bytes the trigger downloads`,
+		});
+		expect(second.json).toMatchObject({ uid: 2, subject: 'normal after too large' });
+		expect((run.staticData.imapCursor as IDataObject).lastUid).toBe(2);
+	} finally {
+		MESSAGE_LIMITS.maxMessageBytes = limit;
+		await run.close();
+	}
+}, 30_000);
