@@ -335,7 +335,10 @@ export class ImapWatcher {
 	private report(error: unknown): void {
 		let reported: PersistentImapError;
 		if (error instanceof PersistentImapError) reported = error;
-		else if (error instanceof ImapTokenError) reported = new PersistentImapError(error.message, error.description);
+		else if (error instanceof ImapTokenError) {
+			// The token endpoint's answer is not ours: it may echo what it was sent.
+			reported = new PersistentImapError(redactOpaque(error.message, this.secrets), error.description === undefined ? undefined : redactOpaque(error.description, this.secrets));
+		}
 		else {
 			const kind = this.classify(error);
 			const { host, user } = this.options.endpoint;
@@ -757,8 +760,23 @@ export function redact(text: string, secrets: string[] = []): string {
 	return out;
 }
 
+/** Runs of 24 or more token characters: a secret, token or code, whatever its shape (OAuth error codes such as interaction_required are shorter). */
+const OPAQUE_RUN = /[A-Za-z0-9._~+/=-]{24,}/g;
+/** Trace and correlation IDs in Microsoft's error descriptions: useful to support, not secret. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Text from a token endpoint's answer, made safe to show: `redact()`, and every opaque run of 24+
+ * characters (client secret, refresh token, authorization code) except GUIDs replaced. A hostile
+ * or broken endpoint may echo the form it was posted.
+ */
+export function redactOpaque(text: string, secrets: string[] = []): string {
+	return redact(text, secrets).replace(OPAQUE_RUN, (run) => (GUID.test(run) ? run : '[redacted]'));
+}
+
 /** Error details safe to log: code and server text (redacted), never options or credentials. */
 export function describe(error: unknown, secrets: string[] = []): IDataObject {
+	if (error instanceof ImapTokenError) return { message: redactOpaque(error.message, secrets), kind: error.kind };
 	if (!(error instanceof Error)) return { message: redact(String(error), secrets) };
 	const e = error as Error & { code?: string; serverResponseCode?: string; responseText?: string; authenticationFailed?: boolean };
 	return {
