@@ -337,9 +337,9 @@ export class ImapWatcher {
 		if (error instanceof PersistentImapError) reported = error;
 		else if (error instanceof ImapTokenError) {
 			// The token endpoint's answer is not ours: it may echo what it was sent.
-			reported = new PersistentImapError(redactOpaque(error.message, this.secrets), error.description === undefined ? undefined : redactOpaque(error.description, this.secrets));
-		}
-		else {
+			const description = error.description === undefined ? undefined : redactOpaque(error.description, this.secrets);
+			reported = new PersistentImapError(redactOpaque(error.message, this.secrets), description);
+		} else {
 			const kind = this.classify(error);
 			const { host, user } = this.options.endpoint;
 			reported =
