@@ -64,13 +64,19 @@ if [ -s "$OUTLOOK_TEST_SECRETS_FILE" ]; then
 	fi
 fi
 
+# Closing summary: jest's counts plus the e2e stage's (its jest prints "Tests: N failed, M passed, T total").
+e2e_counts=$(awk '/^=== end to end/{e=1} e && /^Tests:/{line=$0} END{print line}' "$LOG")
+e2e_passed=$(printf '%s' "$e2e_counts" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)
+e2e_failed=$(printf '%s' "$e2e_counts" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0)
 node -e '
 const r = require(process.argv[1]);
-const e2e = Number(process.argv[2]);
-console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped (${r.numTotalTestSuites} suites)`);
-' "$RUN_DIR/jest.json" "$e2e_status" 2>/dev/null || true
+const [e2ePassed, e2eFailed] = [Number(process.argv[2] || 0), Number(process.argv[3] || 0)];
+console.log(`jest ${r.numPassedTests} passed and ${r.numFailedTests} failed in ${r.numTotalTestSuites} suites; e2e ${e2ePassed} passed and ${e2eFailed} failed`);
+' "$RUN_DIR/jest.json" "${e2e_passed:-0}" "${e2e_failed:-0}" 2>/dev/null || true
 if [ "$jest_status" != 0 ] || [ "$e2e_status" != 0 ] || [ "$leaks" != 0 ]; then
-	echo "FAILED (jest $jest_status, e2e $e2e_status, secrets $leaks)"
+	echo "FAILED (jest $jest_status, e2e $e2e_status, secrets $leaks) after $(( $(date +%s) - started )) s"
+	node -e 'const r=require(process.argv[1]); console.log(`Summary: ${r.numPassedTests + Number(process.argv[2]||0)} passed, ${Math.max(1, r.numFailedTests + Number(process.argv[3]||0))} failed`)' "$RUN_DIR/jest.json" "${e2e_passed:-0}" "${e2e_failed:-0}" 2>/dev/null || echo "Summary: 0 passed, 1 failed"
 	exit 1
 fi
 echo "All tests passed in $(( $(date +%s) - started )) s"
+node -e 'const r=require(process.argv[1]); console.log(`Summary: ${r.numPassedTests + Number(process.argv[2]||0)} passed, 0 failed`)' "$RUN_DIR/jest.json" "${e2e_passed:-0}"
