@@ -54,6 +54,7 @@ export interface ExecutionSummary {
 	id: string;
 	status: string;
 	mode: string;
+	createdAt: string;
 	startedAt?: string;
 	stoppedAt?: string;
 }
