@@ -65,8 +65,6 @@ export interface GraphRawResponse {
 class RequestState {
 	attempts = 0;
 
-	lastRetryAfter: string | null = null;
-
 	/** Set when n8n could not refresh the token; the Graph client keeps only an error's message. */
 	authFailure: TokenRefreshFailure | undefined;
 }
@@ -281,7 +279,6 @@ class RetryMiddleware implements Middleware {
 			const method = context.options?.method;
 			if (answered !== undefined && (answered < 400 || !isRetryable(this.policy, answered, method) || attempt > this.policy.maxRetries)) return;
 			const retryAfter = (context.response as Response | undefined)?.headers.get('retry-after') ?? null;
-			if (state) state.lastRetryAfter = retryAfter;
 			const wait = retryDelayMs(this.policy, attempt, retryAfter);
 			this.logger.warn(`Microsoft Graph answered ${answered ?? 'with a network error'}; retry ${attempt} of ${this.policy.maxRetries} in ${wait} ms`);
 			await sleep(wait);
