@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
+import { getMailboxRoot, importanceField, updateDisplayOptions } from '../../../shared/descriptions';
 import { segment } from '../../../shared/graph/request';
 import type { OperationResult } from '../../../shared/router';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
@@ -37,17 +37,7 @@ const properties: INodeProperties[] = [
 					{ name: 'Not Flagged', value: 'notFlagged' },
 				],
 			},
-			{
-				displayName: 'Importance',
-				name: 'importance',
-				type: 'options',
-				default: 'normal',
-				options: [
-					{ name: 'Low', value: 'low' },
-					{ name: 'Normal', value: 'normal' },
-					{ name: 'High', value: 'high' },
-				],
-			},
+			importanceField,
 			{
 				displayName: 'Is Read',
 				name: 'isRead',
