@@ -9,14 +9,30 @@ import tseslint from 'typescript-eslint';
 import { configs as n8nConfigs } from '@n8n/eslint-plugin-community-nodes';
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', 'docs/**', '**/*.js', '**/*.mjs'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'coverage/**',
+			'.cache/**',
+			'docs/**',
+			'**/*.js',
+			'**/*.mjs',
+		],
+	},
 	js.configs.recommended,
 	...tseslint.configs.recommended,
 	{
 		files: ['**/*.ts'],
 		rules: {
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-			'@typescript-eslint/ban-ts-comment': ['error', { 'ts-ignore': true, 'ts-expect-error': 'allow-with-description' }],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+			],
+			'@typescript-eslint/ban-ts-comment': [
+				'error',
+				{ 'ts-ignore': true, 'ts-expect-error': 'allow-with-description' },
+			],
 		},
 	},
 	{

@@ -2,11 +2,16 @@
 const { src, dest, parallel } = require('gulp');
 
 function copyNodeAssets() {
-	return src(['nodes/**/*.svg', 'nodes/**/*.png', 'nodes/**/*.node.json'], { encoding: false }).pipe(dest('dist/nodes'));
+	return src(['nodes/**/*.svg', 'nodes/**/*.png', 'nodes/**/*.node.json'], {
+		encoding: false,
+	}).pipe(dest('dist/nodes'));
 }
 
 function copyCredentialAssets() {
-	return src(['credentials/**/*.svg', 'credentials/**/*.png'], { encoding: false, allowEmpty: true }).pipe(dest('dist/credentials'));
+	return src(['credentials/**/*.svg', 'credentials/**/*.png'], {
+		encoding: false,
+		allowEmpty: true,
+	}).pipe(dest('dist/credentials'));
 }
 
 exports['build:icons'] = parallel(copyNodeAssets, copyCredentialAssets);

@@ -22,7 +22,10 @@ process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 process.env.N8N_LOG_LEVEL ??= 'silent';
 // The Graph stand-in loads Microsoft's OpenAPI description; compiled, this file lives elsewhere.
 const OPENAPI = 'shared/graph/graph-v1.0-mail-calendar.validation.openapi.json';
-process.env.GRAPH_OPENAPI ??= [resolve(process.cwd(), '..', OPENAPI), resolve(process.cwd(), OPENAPI)].find((path) => existsSync(path));
+process.env.GRAPH_OPENAPI ??= [
+	resolve(process.cwd(), '..', OPENAPI),
+	resolve(process.cwd(), OPENAPI),
+].find((path) => existsSync(path));
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 5000);
@@ -52,7 +55,11 @@ function instrument(run: TriggerRun, keep: boolean) {
 	return { arrivals, count: () => count };
 }
 
-async function latency(support: Support, rig: Awaited<ReturnType<Support['startImapRig']>>, mode: 'idle' | 'poll') {
+async function latency(
+	support: Support,
+	rig: Awaited<ReturnType<Support['startImapRig']>>,
+	mode: 'idle' | 'poll',
+) {
 	const folder = `Latency${mode}`;
 	await rig.dovecot.createMailbox(folder);
 	const n8n = rig.harness();
@@ -72,20 +79,38 @@ async function latency(support: Support, rig: Awaited<ReturnType<Support['startI
 		appended.set(subject, performance.now());
 		await support.sleep(APPEND_SPACING_MS);
 	}
-	await support.waitFor(() => arrivals.size >= MESSAGES, 60_000 + POLL_SECONDS * 2000, `${MESSAGES} items`);
+	await support.waitFor(
+		() => arrivals.size >= MESSAGES,
+		60_000 + POLL_SECONDS * 2000,
+		`${MESSAGES} items`,
+	);
 	await run.close();
-	const latencies = [...appended].map(([subject, at]) => (arrivals.get(subject) ?? NaN) - at).sort((a, b) => a - b);
-	return { mode, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies[latencies.length - 1], errors: run.errors.length };
+	const latencies = [...appended]
+		.map(([subject, at]) => (arrivals.get(subject) ?? NaN) - at)
+		.sort((a, b) => a - b);
+	return {
+		mode,
+		p50: percentile(latencies, 50),
+		p95: percentile(latencies, 95),
+		max: latencies[latencies.length - 1],
+		errors: run.errors.length,
+	};
 }
 
-async function backlog(support: Support, rig: Awaited<ReturnType<Support['startImapRig']>>, size: number) {
+async function backlog(
+	support: Support,
+	rig: Awaited<ReturnType<Support['startImapRig']>>,
+	size: number,
+) {
 	const folder = `Backlog${size}`;
 	await rig.dovecot.createMailbox(folder);
 	const receivedAt = new Date(Date.now() - 2 * 86_400_000);
 	const body = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(20);
 	const chunk = 500;
 	for (let offset = 0; offset < size; offset += chunk) {
-		const emls = Array.from({ length: Math.min(chunk, size - offset) }, (_, i) => support.textMessage(`backlog ${offset + i}`, body));
+		const emls = Array.from({ length: Math.min(chunk, size - offset) }, (_, i) =>
+			support.textMessage(`backlog ${offset + i}`, body),
+		);
 		await rig.dovecot.dropMessages(emls, { mailbox: folder, receivedAt });
 	}
 	// Dovecot indexes the new files on first access; do it before the clock starts.
@@ -136,18 +161,26 @@ async function main() {
 	try {
 		const idle = await latency(support, rig, 'idle');
 		const poll = await latency(support, rig, 'poll');
-		console.log(`\nAPPEND → emit latency, ${MESSAGES} messages appended ${APPEND_SPACING_MS} ms apart (doveadm save), Dovecot ${rig.dovecot.host}`);
+		console.log(
+			`\nAPPEND → emit latency, ${MESSAGES} messages appended ${APPEND_SPACING_MS} ms apart (doveadm save), Dovecot ${rig.dovecot.host}`,
+		);
 		console.log('| receive mode | p50 (ms) | p95 (ms) | max (ms) | errors |');
 		console.log('|---|---:|---:|---:|---:|');
 		for (const r of [idle, poll]) {
 			const name = r.mode === 'idle' ? 'IDLE push' : `polling every ${POLL_SECONDS} s`;
-			console.log(`| ${name} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.max.toFixed(0)} | ${r.errors} |`);
+			console.log(
+				`| ${name} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} | ${r.max.toFixed(0)} | ${r.errors} |`,
+			);
 		}
 		const sizes = [...new Set([Math.max(1, Math.floor(BACKLOG / 5)), BACKLOG])];
 		const results = [];
 		for (const size of sizes) results.push(await backlog(support, rig, size));
-		console.log(`\nBacklog "since a date" (parsed output, ~1.3 KB messages): time to emit all, process RSS`);
-		console.log('| messages | time (s) | messages/s | RSS before (MB) | peak RSS (MB) | peak − before (MB) | peak heap growth (MB) | heap growth after GC (MB) | errors |');
+		console.log(
+			`\nBacklog "since a date" (parsed output, ~1.3 KB messages): time to emit all, process RSS`,
+		);
+		console.log(
+			'| messages | time (s) | messages/s | RSS before (MB) | peak RSS (MB) | peak − before (MB) | peak heap growth (MB) | heap growth after GC (MB) | errors |',
+		);
 		console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 		for (const r of results) {
 			console.log(

@@ -17,7 +17,17 @@
  *   node --expose-gc -e "require.extensions['.ts']=(m,f)=>m._compile(require('typescript').transpileModule(require('fs').readFileSync(f,'utf8'),{fileName:f,compilerOptions:{module:1,target:9,esModuleInterop:true}}).outputText,f);require('./bench/mail-upload.ts')"
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, createReadStream } from 'node:fs';
+import {
+	closeSync,
+	existsSync,
+	mkdtempSync,
+	openSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+	writeSync,
+	createReadStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -39,12 +49,19 @@ interface Case {
 }
 
 const CASES: Case[] = [
-	{ label: '50 MB upload, filesystem storage', storage: 'filesystem', sizeMb: 50, target: TARGET_GROWTH_MB },
+	{
+		label: '50 MB upload, filesystem storage',
+		storage: 'filesystem',
+		sizeMb: 50,
+		target: TARGET_GROWTH_MB,
+	},
 	{ label: '10 MB upload, filesystem storage', storage: 'filesystem', sizeMb: 10 },
 	{ label: '50 MB upload, memory storage (comparison)', storage: 'default', sizeMb: 50 },
 ];
 
-type ToParent = { type: 'ready'; credential: ICredentialDataDecryptedObject } | { type: 'received'; bytes: number; puts: number; authorized: number };
+type ToParent =
+	| { type: 'ready'; credential: ICredentialDataDecryptedObject }
+	| { type: 'received'; bytes: number; puts: number; authorized: number };
 
 /* ---------- child: the stand-ins ---------- */
 
@@ -58,15 +75,26 @@ async function standInsMain() {
 	let authorized = 0;
 	s.graph.on('POST', '/me/messages/:id/attachments/createUploadSession', () => ({
 		status: 201,
-		body: { uploadUrl: s.graph.uploadUrl(`bench-${Date.now()}`), expirationDateTime: '2030-01-01T00:00:00Z', nextExpectedRanges: ['0-'] },
+		body: {
+			uploadUrl: s.graph.uploadUrl(`bench-${Date.now()}`),
+			expirationDateTime: '2030-01-01T00:00:00Z',
+			nextExpectedRanges: ['0-'],
+		},
 	}));
 	s.graph.on('PUT', '/upload/:id', (request) => {
 		bytes += request.raw.length;
 		puts++;
 		if (request.headers.authorization) authorized++;
-		const [, end, total] = /bytes \d+-(\d+)\/(\d+)/.exec(request.headers['content-range'] ?? '') ?? [];
+		const [, end, total] =
+			/bytes \d+-(\d+)\/(\d+)/.exec(request.headers['content-range'] ?? '') ?? [];
 		return Number(end) + 1 === Number(total)
-			? { status: 201, headers: { Location: "https://outlook.office.com/api/v2.0/Users('u')/Messages('m')/Attachments('AAMkB=')" } }
+			? {
+					status: 201,
+					headers: {
+						Location:
+							"https://outlook.office.com/api/v2.0/Users('u')/Messages('m')/Attachments('AAMkB=')",
+					},
+				}
 			: { status: 200, body: { nextExpectedRanges: [`${Number(end) + 1}-`] } };
 	});
 	process.on('message', (message: { type: string }) => {
@@ -83,7 +111,10 @@ async function standInsMain() {
 
 /* ---------- parent: n8n and the node ---------- */
 
-function nextMessage<T extends ToParent['type']>(child: ChildProcess, type: T): Promise<Extract<ToParent, { type: T }>> {
+function nextMessage<T extends ToParent['type']>(
+	child: ChildProcess,
+	type: T,
+): Promise<Extract<ToParent, { type: T }>> {
 	return new Promise((resolvePromise) => {
 		const listener = (message: ToParent) => {
 			if (message.type === type) {
@@ -122,7 +153,8 @@ function writeTestFile(path: string, size: number) {
 	const fd = openSync(path, 'w');
 	const block = Buffer.alloc(MB);
 	for (let i = 0; i < block.length; i++) block[i] = (i * 131 + 17) & 0xff;
-	for (let written = 0; written < size; written += block.length) writeSync(fd, block, 0, Math.min(block.length, size - written));
+	for (let written = 0; written < size; written += block.length)
+		writeSync(fd, block, 0, Math.min(block.length, size - written));
 	closeSync(fd);
 }
 
@@ -140,12 +172,19 @@ async function main() {
 	process.env.N8N_ENCRYPTION_KEY ??= 'bench-encryption-key-not-a-secret';
 	process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 	process.env.N8N_LOG_LEVEL ??= 'silent';
-	process.env.GRAPH_OPENAPI ??= resolve(__dirname, '../../shared/graph/graph-v1.0-mail-calendar.validation.openapi.json');
+	process.env.GRAPH_OPENAPI ??= resolve(
+		__dirname,
+		'../../shared/graph/graph-v1.0-mail-calendar.validation.openapi.json',
+	);
 
-	const child = spawn(process.execPath, ['-e', `${TS_HOOK}require(${JSON.stringify(__filename)})`, 'standins'], {
-		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-		env: process.env,
-	});
+	const child = spawn(
+		process.execPath,
+		['-e', `${TS_HOOK}require(${JSON.stringify(__filename)})`, 'standins'],
+		{
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+			env: process.env,
+		},
+	);
 	const { credential } = await nextMessage(child, 'ready');
 	process.on('exit', () => child.kill());
 
@@ -154,7 +193,9 @@ async function main() {
 	// file OutlookMail.node.json (Node tries .json before extensions registered later).
 	const nodeFile = join(__dirname, '../nodes/OutlookMail/OutlookMail.node');
 	// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: a path import cannot pick the .ts file
-	const { OutlookMail } = require(existsSync(`${nodeFile}.ts`) ? `${nodeFile}.ts` : nodeFile) as typeof import('../nodes/OutlookMail/OutlookMail.node');
+	const { OutlookMail } = require(
+		existsSync(`${nodeFile}.ts`) ? `${nodeFile}.ts` : nodeFile,
+	) as typeof import('../nodes/OutlookMail/OutlookMail.node');
 	const n8n = new N8nHarness({ outlookMail: new OutlookMail() }, credential);
 	const folder = mkdtempSync(join(tmpdir(), 'outlook-bench-'));
 
@@ -163,8 +204,24 @@ async function main() {
 	await initBinaryData('default');
 	await n8n
 		.execute('outlookMail', {
-			parameters: { resource: 'attachment', operation: 'add', messageId: { __rl: true, mode: 'id', value: MESSAGE_ID }, binaryPropertyName: 'data' },
-			items: [{ json: {}, binary: { data: { data: Buffer.alloc(4 * MB).toString('base64'), fileName: 'warm.bin', mimeType: 'application/octet-stream' } } }],
+			parameters: {
+				resource: 'attachment',
+				operation: 'add',
+				messageId: { __rl: true, mode: 'id', value: MESSAGE_ID },
+				binaryPropertyName: 'data',
+			},
+			items: [
+				{
+					json: {},
+					binary: {
+						data: {
+							data: Buffer.alloc(4 * MB).toString('base64'),
+							fileName: 'warm.bin',
+							mimeType: 'application/octet-stream',
+						},
+					},
+				},
+			],
 		})
 		.catch(() => undefined);
 	child.send({ type: 'report' });
@@ -177,15 +234,28 @@ async function main() {
 		if (benchCase.storage === 'filesystem') {
 			const path = join(folder, `file-${benchCase.sizeMb}.bin`);
 			writeTestFile(path, size);
-			const stored = await service.store({ type: 'execution', workflowId: 'wf-test', executionId: 'test-execution' }, createReadStream(path), {
-				data: '',
-				fileName: 'large.bin',
-				mimeType: 'application/octet-stream',
-			});
+			const stored = await service.store(
+				{ type: 'execution', workflowId: 'wf-test', executionId: 'test-execution' },
+				createReadStream(path),
+				{
+					data: '',
+					fileName: 'large.bin',
+					mimeType: 'application/octet-stream',
+				},
+			);
 			item = { json: {}, binary: { data: stored } };
 		} else {
 			const block = Buffer.alloc(size, 7);
-			item = { json: {}, binary: { data: { data: block.toString('base64'), fileName: 'large.bin', mimeType: 'application/octet-stream' } } };
+			item = {
+				json: {},
+				binary: {
+					data: {
+						data: block.toString('base64'),
+						fileName: 'large.bin',
+						mimeType: 'application/octet-stream',
+					},
+				},
+			};
 		}
 		await settle();
 		const before = rssBytes();
@@ -199,7 +269,12 @@ async function main() {
 		}, 2);
 		const started = process.hrtime.bigint();
 		const [out] = await n8n.execute('outlookMail', {
-			parameters: { resource: 'attachment', operation: 'add', messageId: { __rl: true, mode: 'id', value: MESSAGE_ID }, binaryPropertyName: 'data' },
+			parameters: {
+				resource: 'attachment',
+				operation: 'add',
+				messageId: { __rl: true, mode: 'id', value: MESSAGE_ID },
+				binaryPropertyName: 'data',
+			},
 			items: [item],
 		});
 		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -222,7 +297,11 @@ async function main() {
 			growthMb.toFixed(1),
 			((buffersPeak - buffersBefore) / MB).toFixed(1),
 			kernelPeak === undefined ? 'sampled only' : 'VmHWM',
-			benchCase.target === undefined ? '–' : growthMb < benchCase.target ? `< ${benchCase.target} MB: met` : `< ${benchCase.target} MB: MISSED`,
+			benchCase.target === undefined
+				? '–'
+				: growthMb < benchCase.target
+					? `< ${benchCase.target} MB: met`
+					: `< ${benchCase.target} MB: MISSED`,
 		]);
 		item.binary = undefined;
 	}
@@ -230,10 +309,23 @@ async function main() {
 	child.send({ type: 'stop' });
 	rmSync(folder, { recursive: true, force: true });
 
-	const header = ['case', 'PUTs', 'all bytes arrived, no token', 'time (s)', 'MB/s', 'RSS before (MB)', 'peak RSS growth (MB)', 'peak Buffer growth (MB, sampled)', 'RSS peak from', 'target'];
+	const header = [
+		'case',
+		'PUTs',
+		'all bytes arrived, no token',
+		'time (s)',
+		'MB/s',
+		'RSS before (MB)',
+		'peak RSS growth (MB)',
+		'peak Buffer growth (MB, sampled)',
+		'RSS peak from',
+		'target',
+	];
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 	const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-	console.log(`Outlook Mail → Attachment → Add, upload session (Node ${process.version}, gc ${gc ? 'exposed' : 'not exposed: run with --expose-gc'})`);
+	console.log(
+		`Outlook Mail → Attachment → Add, upload session (Node ${process.version}, gc ${gc ? 'exposed' : 'not exposed: run with --expose-gc'})`,
+	);
 	console.log(line(header));
 	console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 	for (const row of rows) console.log(line(row));

@@ -15,7 +15,13 @@ import '../test/support/setup-env';
 
 import type http from 'node:http';
 
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { OutlookMail } from '../nodes/OutlookMail/OutlookMail.node';
@@ -48,12 +54,21 @@ class BaselineNode implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const transport = await GraphTransport.create(this);
 		if (this.getNodeParameter('mode', 0) === 'list') {
-			const all = await graphCollect(transport, { method: 'GET', path: '/me/messages', query: { $orderby: 'receivedDateTime desc' } }, { returnAll: true, maxPageSize: 100 });
+			const all = await graphCollect(
+				transport,
+				{ method: 'GET', path: '/me/messages', query: { $orderby: 'receivedDateTime desc' } },
+				{ returnAll: true, maxPageSize: 100 },
+			);
 			return [all.map((json) => ({ json }))];
 		}
 		const out: INodeExecutionData[] = [];
 		for (const [i, item] of this.getInputData().entries()) {
-			const json = await transport.request<IDataObject>({ method: 'PATCH', path: `/me/messages/${segment(String(item.json.id))}`, body: { isRead: true }, itemIndex: i });
+			const json = await transport.request<IDataObject>({
+				method: 'PATCH',
+				path: `/me/messages/${segment(String(item.json.id))}`,
+				body: { isRead: true },
+				itemIndex: i,
+			});
 			out.push({ json, pairedItem: { item: i } });
 		}
 		return [out];
@@ -63,11 +78,18 @@ class BaselineNode implements INodeType {
 /** Delays every HTTP request the stand-in receives (not each `$batch` sub-request) by `ms`. */
 function setLatency(graph: GraphStandIn, ms: number): void {
 	const server = (graph as unknown as { server: http.Server }).server;
-	const state = server as http.Server & { benchHandler?: (req: http.IncomingMessage, res: http.ServerResponse) => void };
-	state.benchHandler ??= server.listeners('request')[0] as (req: http.IncomingMessage, res: http.ServerResponse) => void;
+	const state = server as http.Server & {
+		benchHandler?: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+	};
+	state.benchHandler ??= server.listeners('request')[0] as (
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+	) => void;
 	const handler = state.benchHandler;
 	server.removeAllListeners('request');
-	server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => (ms > 0 ? setTimeout(() => handler(req, res), ms) : handler(req, res)));
+	server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) =>
+		ms > 0 ? setTimeout(() => handler(req, res), ms) : handler(req, res),
+	);
 }
 
 function message(k: number): IDataObject {
@@ -96,7 +118,8 @@ async function measure(s: StandIns, run: () => Promise<INodeExecutionData[][]>):
 	const start = process.hrtime.bigint();
 	const [out] = await run();
 	const ms = Number(process.hrtime.bigint() - start) / 1e6;
-	if (s.graph.violations.length) throw new Error(`Graph contract violated: ${s.graph.violations.slice(0, 3).join('; ')}`);
+	if (s.graph.violations.length)
+		throw new Error(`Graph contract violated: ${s.graph.violations.slice(0, 3).join('; ')}`);
 	// HTTP calls on the wire: `$batch` envelopes and plain requests, not the sub-requests inside envelopes.
 	const calls = s.graph.requests.filter((r) => !r.inBatch).length;
 	return { calls, ms, items: out.length };
@@ -107,14 +130,24 @@ async function main() {
 	const all = Array.from({ length: MESSAGES }, (_, k) => message(k));
 	s.graph.collection('GET', '/me/messages', () => all, { maxPageSize: 1000 });
 	s.graph.on('PATCH', '/me/messages/:id', (_, p) => ({ body: { id: p.id, isRead: true } }));
-	const n8n = new N8nHarness({ outlookMail: new OutlookMail(), baseline: new BaselineNode() }, connectedCredential(s));
+	const n8n = new N8nHarness(
+		{ outlookMail: new OutlookMail(), baseline: new BaselineNode() },
+		connectedCredential(s),
+	);
 	const updateItems = all.slice(0, UPDATES).map((m) => ({ json: { id: m.id } }));
 
-	const scenarios: Array<{ name: string; target: string; run: () => Promise<INodeExecutionData[][]> }> = [
+	const scenarios: Array<{
+		name: string;
+		target: string;
+		run: () => Promise<INodeExecutionData[][]>;
+	}> = [
 		{
 			name: `Get Many ${MESSAGES.toLocaleString('en')} (node, $top=1000)`,
 			target: `≤ ${Math.ceil(MESSAGES / 1000)} requests`,
-			run: async () => await n8n.execute('outlookMail', { parameters: { resource: 'message', operation: 'getAll', returnAll: true } }),
+			run: async () =>
+				await n8n.execute('outlookMail', {
+					parameters: { resource: 'message', operation: 'getAll', returnAll: true },
+				}),
 		},
 		{
 			name: `Get Many ${MESSAGES.toLocaleString('en')} (page-of-100 pattern)`,
@@ -126,14 +159,20 @@ async function main() {
 			target: '≤ 50 calls',
 			run: async () =>
 				await n8n.execute('outlookMail', {
-					parameters: { resource: 'message', operation: 'update', messageId: { __rl: true, mode: 'id', value: '={{ $json.id }}' }, updateFields: { isRead: true } },
+					parameters: {
+						resource: 'message',
+						operation: 'update',
+						messageId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+						updateFields: { isRead: true },
+					},
 					items: updateItems,
 				}),
 		},
 		{
 			name: `Update ${UPDATES.toLocaleString('en')} (one PATCH per item)`,
 			target: '',
-			run: async () => await n8n.execute('baseline', { parameters: { mode: 'update' }, items: updateItems }),
+			run: async () =>
+				await n8n.execute('baseline', { parameters: { mode: 'update' }, items: updateItems }),
 		},
 	];
 
@@ -144,13 +183,28 @@ async function main() {
 		const fast = await measure(s, scenario.run);
 		setLatency(s.graph, LATENCY_MS);
 		const slow = await measure(s, scenario.run);
-		rows.push([scenario.name, String(fast.items), String(fast.calls), `${fast.ms.toFixed(0)} ms`, `${slow.ms.toFixed(0)} ms`, scenario.target]);
+		rows.push([
+			scenario.name,
+			String(fast.items),
+			String(fast.calls),
+			`${fast.ms.toFixed(0)} ms`,
+			`${slow.ms.toFixed(0)} ms`,
+			scenario.target,
+		]);
 	}
 	await s.close();
 
-	const header = ['scenario', 'items', 'HTTP calls', 'wall (0 ms RTT)', `wall (${LATENCY_MS} ms RTT)`, 'target'];
+	const header = [
+		'scenario',
+		'items',
+		'HTTP calls',
+		'wall (0 ms RTT)',
+		`wall (${LATENCY_MS} ms RTT)`,
+		'target',
+	];
 	const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-	const line = (cells: string[]) => `| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
+	const line = (cells: string[]) =>
+		`| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
 	console.log(line(header));
 	console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 	for (const row of rows) console.log(line(row));

@@ -25,7 +25,15 @@ import { join, resolve } from 'node:path';
 import { addDemoData } from '../test/e2e/support/demo-data';
 import { E2eEnvironment, nodeType } from '../test/e2e/support/environment';
 import { N8nRest } from '../test/e2e/support/n8n';
-import { N8nProcess, psql, QUEUE_PORTS, QueueCluster, startServices, stopServices, type Services } from '../test/e2e/queue/support/cluster';
+import {
+	N8nProcess,
+	psql,
+	QUEUE_PORTS,
+	QueueCluster,
+	startServices,
+	stopServices,
+	type Services,
+} from '../test/e2e/queue/support/cluster';
 import { saveChain, type SavedWorkflow } from '../test/e2e/queue/support/queue-environment';
 import { GraphStandIn } from '../test/support/graph-standin';
 import { IdentityProviderStandIn } from '../test/support/identity-provider';
@@ -40,9 +48,14 @@ const WORKER_CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 10);
 
 function setLatency(graph: GraphStandIn, ms: number): void {
 	const server = (graph as unknown as { server: http.Server }).server;
-	const handler = server.listeners('request')[0] as (req: http.IncomingMessage, res: http.ServerResponse) => void;
+	const handler = server.listeners('request')[0] as (
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+	) => void;
 	server.removeAllListeners('request');
-	server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => (ms > 0 ? setTimeout(() => handler(req, res), ms) : handler(req, res)));
+	server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) =>
+		ms > 0 ? setTimeout(() => handler(req, res), ms) : handler(req, res),
+	);
 }
 
 const sleep = async (ms: number) => await new Promise((r) => setTimeout(r, ms));
@@ -63,22 +76,45 @@ interface Result {
 	p95EndToEnd: number;
 }
 
-async function workflowFor(rest: N8nRest, idp: IdentityProviderStandIn, graph: GraphStandIn): Promise<SavedWorkflow> {
+async function workflowFor(
+	rest: N8nRest,
+	idp: IdentityProviderStandIn,
+	graph: GraphStandIn,
+): Promise<SavedWorkflow> {
 	const env = new E2eEnvironment();
 	env.idp = idp;
 	env.graph = graph;
 	env.rest = rest;
 	const credential = await env.connectedCredential({ permissions: ['mailRead'] }, 'Bench');
 	return await saveChain(rest, 'Bench: Outlook Mail get many', [
-		{ name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
-		{ name: 'Mail', type: nodeType('outlookMail'), typeVersion: 1, parameters: { resource: 'message', operation: 'getAll', limit: 2 }, credentials: { outlookOAuth2Api: credential } },
+		{
+			name: 'Manual Trigger',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			parameters: {},
+		},
+		{
+			name: 'Mail',
+			type: nodeType('outlookMail'),
+			typeVersion: 1,
+			parameters: { resource: 'message', operation: 'getAll', limit: 2 },
+			credentials: { outlookOAuth2Api: credential },
+		},
 	]);
 }
 
 /** Starts EXECUTIONS runs, waits for all of them to end, reads the records from PostgreSQL. */
-async function measure(setup: string, rest: N8nRest, services: Services, workflow: SavedWorkflow): Promise<Result> {
+async function measure(
+	setup: string,
+	rest: N8nRest,
+	services: Services,
+	workflow: SavedWorkflow,
+): Promise<Result> {
 	// Warm-up (node types loaded, token fresh, first-execution costs) — not counted.
-	for (let i = 0; i < 4; i++) await rest.data('POST', `/rest/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: 'Manual Trigger' } });
+	for (let i = 0; i < 4; i++)
+		await rest.data('POST', `/rest/workflows/${workflow.id}/run`, {
+			triggerToStartFrom: { name: 'Manual Trigger' },
+		});
 	await waitForFinished(services, workflow.id, 4, 120_000);
 	const since = (await psql(services, 'SELECT max(id) FROM execution_entity')) || '0';
 
@@ -86,7 +122,9 @@ async function measure(setup: string, rest: N8nRest, services: Services, workflo
 	const submitter = async () => {
 		while (next < EXECUTIONS) {
 			next++;
-			await rest.data('POST', `/rest/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: 'Manual Trigger' } });
+			await rest.data('POST', `/rest/workflows/${workflow.id}/run`, {
+				triggerToStartFrom: { name: 'Manual Trigger' },
+			});
 		}
 	};
 	await Promise.all(Array.from({ length: SUBMITTERS }, submitter));
@@ -100,7 +138,12 @@ async function measure(setup: string, rest: N8nRest, services: Services, workflo
 	)
 		.split('\n')
 		.map((line) => line.split('|'))
-		.map(([status, created, started, stopped]) => ({ status, created: Number(created), started: Number(started), stopped: Number(stopped) }));
+		.map(([status, created, started, stopped]) => ({
+			status,
+			created: Number(created),
+			started: Number(started),
+			stopped: Number(stopped),
+		}));
 	const first = Math.min(...rows.map((r) => r.created));
 	const last = Math.max(...rows.map((r) => r.stopped));
 	const wallSeconds = (last - first) / 1000;
@@ -125,14 +168,24 @@ async function measure(setup: string, rest: N8nRest, services: Services, workflo
 	};
 }
 
-async function waitForFinished(services: Services, workflowId: string, count: number, timeoutMs: number, since = '0'): Promise<void> {
+async function waitForFinished(
+	services: Services,
+	workflowId: string,
+	count: number,
+	timeoutMs: number,
+	since = '0',
+): Promise<void> {
 	const until = Date.now() + timeoutMs;
 	for (;;) {
 		const done = Number(
-			await psql(services, `SELECT count(*) FROM execution_entity WHERE "workflowId" = '${workflowId}' AND id > ${since} AND status NOT IN ('new', 'running', 'waiting')`),
+			await psql(
+				services,
+				`SELECT count(*) FROM execution_entity WHERE "workflowId" = '${workflowId}' AND id > ${since} AND status NOT IN ('new', 'running', 'waiting')`,
+			),
 		);
 		if (done >= count) return;
-		if (Date.now() > until) throw new Error(`only ${done} of ${count} executions finished within ${timeoutMs} ms`);
+		if (Date.now() > until)
+			throw new Error(`only ${done} of ${count} executions finished within ${timeoutMs} ms`);
 		await sleep(500);
 	}
 }
@@ -141,7 +194,10 @@ async function main() {
 	if (!process.env.E2E_N8N_BIN) {
 		// Not prepared yet: scripts/queue/bench.sh installs n8n (cached), packs the package, sets the
 		// E2E_* environment and runs this file again.
-		const run = spawnSync('bash', [join(ROOT, 'scripts/queue/bench.sh'), __filename], { stdio: 'inherit', cwd: ROOT });
+		const run = spawnSync('bash', [join(ROOT, 'scripts/queue/bench.sh'), __filename], {
+			stdio: 'inherit',
+			cwd: ROOT,
+		});
 		process.exit(run.status ?? 1);
 	}
 	const runDir = process.env.E2E_RUN_DIR ?? mkdtempSync(join(tmpdir(), 'outlook-bench-queue-'));
@@ -157,7 +213,13 @@ async function main() {
 		// 1. One regular process, on its own database of the same PostgreSQL server.
 		await psql(services, 'CREATE DATABASE n8n_regular');
 		const regularServices = { ...services, pgDatabase: 'n8n_regular' };
-		const regular = await N8nProcess.prepare({ role: 'regular', name: 'bench-regular', services: regularServices, port: QUEUE_PORTS.main, brokerPort: QUEUE_PORTS.mainBroker });
+		const regular = await N8nProcess.prepare({
+			role: 'regular',
+			name: 'bench-regular',
+			services: regularServices,
+			port: QUEUE_PORTS.main,
+			brokerPort: QUEUE_PORTS.mainBroker,
+		});
 		await regular.start();
 		try {
 			const rest = new N8nRest(regular.url);
@@ -172,7 +234,14 @@ async function main() {
 		await cluster.start();
 		try {
 			const workflow = await workflowFor(cluster.rest, idp, graph);
-			results.push(await measure(`queue: main + 2 workers (concurrency ${WORKER_CONCURRENCY})`, cluster.rest, services, workflow));
+			results.push(
+				await measure(
+					`queue: main + 2 workers (concurrency ${WORKER_CONCURRENCY})`,
+					cluster.rest,
+					services,
+					workflow,
+				),
+			);
 		} finally {
 			await cluster.stop();
 		}
@@ -182,7 +251,16 @@ async function main() {
 		await idp.close();
 	}
 
-	const header = ['setup', 'executions', 'failed', 'wall', 'executions/s', 'p50 run', 'p95 run', 'p95 end to end'];
+	const header = [
+		'setup',
+		'executions',
+		'failed',
+		'wall',
+		'executions/s',
+		'p50 run',
+		'p95 run',
+		'p95 end to end',
+	];
 	const rows = results.map((r) => [
 		r.setup,
 		String(r.executions),
@@ -195,7 +273,9 @@ async function main() {
 	]);
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 	const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-	console.log(`\n${EXECUTIONS} Outlook Mail executions (Get Many, limit 2), Graph stand-in with ${LATENCY_MS} ms modelled round trip, ${SUBMITTERS} submitters`);
+	console.log(
+		`\n${EXECUTIONS} Outlook Mail executions (Get Many, limit 2), Graph stand-in with ${LATENCY_MS} ms modelled round trip, ${SUBMITTERS} submitters`,
+	);
 	console.log(line(header));
 	console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 	for (const row of rows) console.log(line(row));

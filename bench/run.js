@@ -12,9 +12,16 @@ const root = resolve(__dirname, '..');
 const outDir = join(root, '.cache', 'bench');
 const only = process.argv[2];
 
-const compile = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(__dirname, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
+const compile = spawnSync(
+	process.execPath,
+	[require.resolve('typescript/bin/tsc'), '-p', join(__dirname, 'tsconfig.json')],
+	{ cwd: root, stdio: 'inherit' },
+);
 // Type errors elsewhere in the tree (other work in progress) do not stop the emit; say so and go on.
-if (compile.status !== 0) console.warn('bench: tsc reported errors (output was still emitted); running the benchmarks anyway\n');
+if (compile.status !== 0)
+	console.warn(
+		'bench: tsc reported errors (output was still emitted); running the benchmarks anyway\n',
+	);
 
 const names = readdirSync(__dirname)
 	.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
@@ -27,13 +34,19 @@ if (!names.length) {
 
 const env = {
 	...process.env,
-	GRAPH_OPENAPI: process.env.GRAPH_OPENAPI ?? resolve(root, '..', 'shared', 'graph', 'graph-v1.0-mail-calendar.validation.openapi.json'),
+	GRAPH_OPENAPI:
+		process.env.GRAPH_OPENAPI ??
+		resolve(root, '..', 'shared', 'graph', 'graph-v1.0-mail-calendar.validation.openapi.json'),
 	N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'silent',
 };
 let failed = false;
 for (const name of names) {
 	console.log(`\n== bench/${name}.ts ==`);
-	const run = spawnSync(process.execPath, ['--expose-gc', join(outDir, 'bench', `${name}.js`)], { cwd: root, stdio: 'inherit', env });
+	const run = spawnSync(process.execPath, ['--expose-gc', join(outDir, 'bench', `${name}.js`)], {
+		cwd: root,
+		stdio: 'inherit',
+		env,
+	});
 	if (run.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

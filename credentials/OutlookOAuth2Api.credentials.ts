@@ -1,7 +1,13 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 import { CLOUD_ENVIRONMENTS } from '../nodes/shared/auth/environments';
-import { DEFAULT_PERMISSIONS, IMAP_SCOPE_NAME, OIDC_SCOPES, ALWAYS_GRAPH_SCOPES, PERMISSION_GROUPS } from '../nodes/shared/auth/scopes';
+import {
+	DEFAULT_PERMISSIONS,
+	IMAP_SCOPE_NAME,
+	OIDC_SCOPES,
+	ALWAYS_GRAPH_SCOPES,
+	PERMISSION_GROUPS,
+} from '../nodes/shared/auth/scopes';
 import { TENANT_DOMAIN_PATTERN, TENANT_GUID_PATTERN } from '../nodes/shared/auth/tenant';
 import {
 	DEFAULT_MAX_RETRIES,
@@ -17,10 +23,17 @@ import {
  * use (nodes/shared/auth), so the credential and the transport can never disagree.
  */
 const clouds = JSON.stringify(
-	Object.fromEntries(Object.entries(CLOUD_ENVIRONMENTS).map(([k, v]) => [k, { a: v.authority, g: v.graph, i: v.imapResource }])),
+	Object.fromEntries(
+		Object.entries(CLOUD_ENVIRONMENTS).map(([k, v]) => [
+			k,
+			{ a: v.authority, g: v.graph, i: v.imapResource },
+		]),
+	),
 );
 const groups = JSON.stringify(
-	Object.fromEntries(PERMISSION_GROUPS.map((g) => [g.value, { s: g.graphScopes, i: g.imap === true }])),
+	Object.fromEntries(
+		PERMISSION_GROUPS.map((g) => [g.value, { s: g.graphScopes, i: g.imap === true }]),
+	),
 );
 
 /** JS source (for inside an expression) that yields {authority, graph, imap, tenant} or throws a clear message. */
@@ -52,7 +65,8 @@ if (type === 'singleTenant') {
 `;
 
 /** An n8n expression running `body` after resolveJs. `{{`/`}}` inside would end the expression early. */
-const expr = (body: string) => `={{ (() => { ${`${resolveJs}\n${body}`.replace(/\}\}/g, '} }').replace(/\{\{/g, '{ {')} })() }}`;
+const expr = (body: string) =>
+	`={{ (() => { ${`${resolveJs}\n${body}`.replace(/\}\}/g, '} }').replace(/\{\{/g, '{ {')} })() }}`;
 
 const scopeJs = `
 const groups = ${groups};
@@ -88,7 +102,11 @@ const NATIONAL_CLOUDS = ['usGov', 'usGovDod', 'china'] as const;
 const WITHOUT_GRAPH_PREFIX = ['global', 'custom'];
 
 function scopeNotices(): INodeProperties[] {
-	const notice = (name: string, displayName: string, show: Record<string, string[]>): INodeProperties => ({
+	const notice = (
+		name: string,
+		displayName: string,
+		show: Record<string, string[]>,
+	): INodeProperties => ({
 		displayName,
 		name,
 		type: 'notice',
@@ -116,21 +134,42 @@ function scopeNotices(): INodeProperties[] {
 				notice(
 					`scopeNotice_${group.value}_${env}`,
 					`${group.name}: Office 365 Exchange Online → Delegated → ${IMAP_SCOPE_NAME} (requested as ${resource}/${IMAP_SCOPE_NAME}). IMAP must also be turned on for the mailbox.`,
-					{ permissions: [group.value], environment: env === 'global' ? WITHOUT_GRAPH_PREFIX : [env] },
+					{
+						permissions: [group.value],
+						environment: env === 'global' ? WITHOUT_GRAPH_PREFIX : [env],
+					},
 				);
-			notices.push(imapFor('global', CLOUD_ENVIRONMENTS.global.imapResource), ...NATIONAL_CLOUDS.map((env) => imapFor(env, CLOUD_ENVIRONMENTS[env].imapResource)));
+			notices.push(
+				imapFor('global', CLOUD_ENVIRONMENTS.global.imapResource),
+				...NATIONAL_CLOUDS.map((env) => imapFor(env, CLOUD_ENVIRONMENTS[env].imapResource)),
+			);
 			continue;
 		}
-		notices.push(notice(`scopeNotice_${group.value}`, `${group.name}: ${group.graphScopes.join(', ')}`, { permissions: [group.value] }));
+		notices.push(
+			notice(`scopeNotice_${group.value}`, `${group.name}: ${group.graphScopes.join(', ')}`, {
+				permissions: [group.value],
+			}),
+		);
 	}
 	const consent = (authority: string) =>
 		'If your organisation lets only administrators approve these permissions, ask one to open ' +
 		`${authority}/{Tenant}/adminconsent?client_id={Client ID} (with this credential's Tenant and Client ID) and accept, ` +
 		'or to click "Grant admin consent" under API permissions in the app registration. Then connect.';
 	notices.push(
-		notice('adminConsentNotice', consent(CLOUD_ENVIRONMENTS.global.authority), { accountType: ['singleTenant'], environment: ['global'] }),
-		...NATIONAL_CLOUDS.map((env) => notice(`adminConsentNotice_${env}`, consent(CLOUD_ENVIRONMENTS[env].authority), { accountType: ['singleTenant'], environment: [env] })),
-		notice('adminConsentNotice_custom', consent('{Authority URL}'), { accountType: ['singleTenant'], environment: ['custom'] }),
+		notice('adminConsentNotice', consent(CLOUD_ENVIRONMENTS.global.authority), {
+			accountType: ['singleTenant'],
+			environment: ['global'],
+		}),
+		...NATIONAL_CLOUDS.map((env) =>
+			notice(`adminConsentNotice_${env}`, consent(CLOUD_ENVIRONMENTS[env].authority), {
+				accountType: ['singleTenant'],
+				environment: [env],
+			}),
+		),
+		notice('adminConsentNotice_custom', consent('{Authority URL}'), {
+			accountType: ['singleTenant'],
+			environment: ['custom'],
+		}),
 	);
 	return notices;
 }
@@ -144,7 +183,8 @@ export class OutlookOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-outlook-oauth#connect-your-microsoft-account';
+	documentationUrl =
+		'https://www.npmjs.com/package/n8n-nodes-outlook-oauth#connect-your-microsoft-account';
 
 	properties: INodeProperties[] = [
 		{
@@ -159,14 +199,36 @@ export class OutlookOAuth2Api implements ICredentialType {
 			name: 'environment',
 			type: 'options',
 			options: [
-				{ name: 'Global (Microsoft 365 and Outlook.com)', value: 'global', description: 'login.microsoftonline.com and graph.microsoft.com: almost everyone' },
-				{ name: 'US Government (GCC High)', value: 'usGov', description: 'login.microsoftonline.us and graph.microsoft.us' },
-				{ name: 'US Government DoD', value: 'usGovDod', description: 'login.microsoftonline.us and dod-graph.microsoft.us' },
-				{ name: 'China (Operated by 21Vianet)', value: 'china', description: 'login.partner.microsoftonline.cn and microsoftgraph.chinacloudapi.cn' },
-				{ name: 'Custom', value: 'custom', description: 'Type the sign-in and Graph addresses yourself (for proxies and test servers)' },
+				{
+					name: 'Global (Microsoft 365 and Outlook.com)',
+					value: 'global',
+					description: 'login.microsoftonline.com and graph.microsoft.com: almost everyone',
+				},
+				{
+					name: 'US Government (GCC High)',
+					value: 'usGov',
+					description: 'login.microsoftonline.us and graph.microsoft.us',
+				},
+				{
+					name: 'US Government DoD',
+					value: 'usGovDod',
+					description: 'login.microsoftonline.us and dod-graph.microsoft.us',
+				},
+				{
+					name: 'China (Operated by 21Vianet)',
+					value: 'china',
+					description: 'login.partner.microsoftonline.cn and microsoftgraph.chinacloudapi.cn',
+				},
+				{
+					name: 'Custom',
+					value: 'custom',
+					description:
+						'Type the sign-in and Graph addresses yourself (for proxies and test servers)',
+				},
 			],
 			default: 'global',
-			description: 'Which Microsoft cloud your mailbox lives in. Leave Global unless your organisation uses a government or China cloud.',
+			description:
+				'Which Microsoft cloud your mailbox lives in. Leave Global unless your organisation uses a government or China cloud.',
 		},
 		{
 			displayName: 'Authority URL',
@@ -174,7 +236,8 @@ export class OutlookOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://login.microsoftonline.com',
-			description: 'The sign-in address, without the tenant part. n8n adds /{tenant}/oauth2/v2.0/authorize and /token.',
+			description:
+				'The sign-in address, without the tenant part. n8n adds /{tenant}/oauth2/v2.0/authorize and /token.',
 			displayOptions: { show: { environment: ['custom'] } },
 			required: true,
 		},
@@ -201,13 +264,32 @@ export class OutlookOAuth2Api implements ICredentialType {
 			name: 'accountType',
 			type: 'options',
 			options: [
-				{ name: 'Any Microsoft Account (Common)', value: 'common', description: 'Work, school and personal accounts. The app registration must allow all of them.' },
-				{ name: 'Work or School Accounts Only (Organizations)', value: 'organizations', description: 'Any Microsoft 365 organisation, no personal accounts' },
-				{ name: 'Personal Accounts Only (Consumers)', value: 'consumers', description: 'Outlook.com, Hotmail and Live accounts' },
-				{ name: 'Single Organisation (Tenant ID or Domain)', value: 'singleTenant', description: 'Only your own organisation; needed when the app registration is single-tenant' },
+				{
+					name: 'Any Microsoft Account (Common)',
+					value: 'common',
+					description:
+						'Work, school and personal accounts. The app registration must allow all of them.',
+				},
+				{
+					name: 'Work or School Accounts Only (Organizations)',
+					value: 'organizations',
+					description: 'Any Microsoft 365 organisation, no personal accounts',
+				},
+				{
+					name: 'Personal Accounts Only (Consumers)',
+					value: 'consumers',
+					description: 'Outlook.com, Hotmail and Live accounts',
+				},
+				{
+					name: 'Single Organisation (Tenant ID or Domain)',
+					value: 'singleTenant',
+					description:
+						'Only your own organisation; needed when the app registration is single-tenant',
+				},
 			],
 			default: 'common',
-			description: 'Must match "Supported account types" in the app registration. A single-tenant app needs the last choice, or Microsoft answers AADSTS50194.',
+			description:
+				'Must match "Supported account types" in the app registration. A single-tenant app needs the last choice, or Microsoft answers AADSTS50194.',
 		},
 		{
 			displayName: 'Tenant',
@@ -215,7 +297,8 @@ export class OutlookOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: '72f988bf-86f1-41af-91ab-2d7cd011db47 or contoso.onmicrosoft.com',
-			description: "The Directory (tenant) ID from the app registration's Overview page, or one of your organisation's verified domains",
+			description:
+				"The Directory (tenant) ID from the app registration's Overview page, or one of your organisation's verified domains",
 			displayOptions: { show: { accountType: ['singleTenant'] } },
 			required: true,
 		},
@@ -223,9 +306,14 @@ export class OutlookOAuth2Api implements ICredentialType {
 			displayName: 'Permissions',
 			name: 'permissions',
 			type: 'multiOptions',
-			options: PERMISSION_GROUPS.map((group) => ({ name: group.name, value: group.value, description: group.description })),
+			options: PERMISSION_GROUPS.map((group) => ({
+				name: group.name,
+				value: group.value,
+				description: group.description,
+			})),
 			default: DEFAULT_PERMISSIONS,
-			description: 'What n8n may do in the mailbox. Add the matching delegated permissions to the app registration (the notice below lists them), then reconnect.',
+			description:
+				'What n8n may do in the mailbox. Add the matching delegated permissions to the app registration (the notice below lists them), then reconnect.',
 		},
 		{
 			displayName: 'Additional Scopes',
@@ -241,13 +329,31 @@ export class OutlookOAuth2Api implements ICredentialType {
 			name: 'prompt',
 			type: 'options',
 			options: [
-				{ name: 'None', value: 'none', description: 'Reuse the browser\'s Microsoft session when there is one' },
-				{ name: 'Force Login', value: 'login', description: 'Always ask for the password (prompt=login)' },
-				{ name: 'Force Consent', value: 'consent', description: 'Always show the consent screen, e.g. after adding permissions (prompt=consent)' },
-				{ name: 'Choose Account', value: 'select_account', description: 'Let you pick which signed-in account to connect (prompt=select_account)' },
+				{
+					name: 'None',
+					value: 'none',
+					description: "Reuse the browser's Microsoft session when there is one",
+				},
+				{
+					name: 'Force Login',
+					value: 'login',
+					description: 'Always ask for the password (prompt=login)',
+				},
+				{
+					name: 'Force Consent',
+					value: 'consent',
+					description:
+						'Always show the consent screen, e.g. after adding permissions (prompt=consent)',
+				},
+				{
+					name: 'Choose Account',
+					value: 'select_account',
+					description: 'Let you pick which signed-in account to connect (prompt=select_account)',
+				},
 			],
 			default: 'select_account',
-			description: 'What Microsoft shows when you click Connect. Microsoft accepts one of these at a time.',
+			description:
+				'What Microsoft shows when you click Connect. Microsoft accepts one of these at a time.',
 		},
 		{
 			displayName: 'Login Hint',
@@ -263,8 +369,16 @@ export class OutlookOAuth2Api implements ICredentialType {
 			type: 'options',
 			options: [
 				{ name: 'None', value: 'none', description: 'Fail at once' },
-				{ name: 'On Listed Status Codes', value: 'statusCodes', description: 'Retry when Microsoft answers with one of the status codes below' },
-				{ name: 'On Any Error', value: 'anyError', description: 'Retry on every 5xx, 429 and network error' },
+				{
+					name: 'On Listed Status Codes',
+					value: 'statusCodes',
+					description: 'Retry when Microsoft answers with one of the status codes below',
+				},
+				{
+					name: 'On Any Error',
+					value: 'anyError',
+					description: 'Retry on every 5xx, 429 and network error',
+				},
 			],
 			default: 'statusCodes',
 			description: 'What to do when Microsoft Graph is busy (throttling) or briefly unavailable',
@@ -317,7 +431,12 @@ export class OutlookOAuth2Api implements ICredentialType {
 			default: expr("return cloud.a + '/' + tenant + '/oauth2/v2.0/token';"),
 		},
 		{ displayName: 'Scope', name: 'scope', type: 'hidden', default: expr(scopeJs) },
-		{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'hidden', default: `={{ (() => { ${queryJs.replace(/\}\}/g, '} }')} })() }}` },
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: `={{ (() => { ${queryJs.replace(/\}\}/g, '} }')} })() }}`,
+		},
 		// Microsoft accepts the client secret in the body; its docs show that form for confidential clients.
 		{ displayName: 'Authentication', name: 'authentication', type: 'hidden', default: 'body' },
 	];

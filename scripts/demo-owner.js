@@ -6,8 +6,14 @@ const url = process.argv[2];
 	const response = await fetch(`${url}/rest/owner/setup`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', 'browser-id': 'outlook-oauth-demo' },
-		body: JSON.stringify({ email: 'demo@example.test', firstName: 'Demo', lastName: 'User', password: 'Demo-password-1' }),
+		body: JSON.stringify({
+			email: 'demo@example.test',
+			firstName: 'Demo',
+			lastName: 'User',
+			password: 'Demo-password-1',
+		}),
 	});
 	// 400 "Instance owner already setup" on later runs is expected.
-	if (!response.ok && response.status !== 400) console.error(`[dev] owner setup answered ${response.status}`);
+	if (!response.ok && response.status !== 400)
+		console.error(`[dev] owner setup answered ${response.status}`);
 })().catch((error) => console.error(`[dev] owner setup failed: ${error.message}`));

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { mailboxProperties } from '../shared/descriptions';
@@ -18,7 +23,8 @@ export class OutlookCalendar implements INodeType {
 		version: [1],
 		defaultVersion: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create, read and answer Outlook and Microsoft 365 calendar events through Microsoft Graph',
+		description:
+			'Create, read and answer Outlook and Microsoft 365 calendar events through Microsoft Graph',
 		defaults: { name: 'Outlook Calendar' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

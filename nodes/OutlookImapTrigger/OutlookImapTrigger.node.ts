@@ -1,11 +1,21 @@
-import type { INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import type {
+	INodeType,
+	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ImapWatcher } from './connection';
 import { properties } from './description';
 import { listSearch } from './methods';
 import { readSettings, signedInUser } from './settings';
-import { CREDENTIAL_TYPE, MISSING_PERMISSION_MESSAGE, credentialAllowsImap, fetchImapToken } from './token';
+import {
+	CREDENTIAL_TYPE,
+	MISSING_PERMISSION_MESSAGE,
+	credentialAllowsImap,
+	fetchImapToken,
+} from './token';
 
 /** How many of the newest messages a manual run in the editor emits, to show the data's shape. */
 const MANUAL_SAMPLE_SIZE = 3;
@@ -18,7 +28,8 @@ export class OutlookImapTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["mailbox"] || "Own mailbox"}}',
-		description: 'Starts the workflow when mail arrives in an Outlook or Microsoft 365 mailbox (IMAP IDLE, OAuth2)',
+		description:
+			'Starts the workflow when mail arrives in an Outlook or Microsoft 365 mailbox (IMAP IDLE, OAuth2)',
 		eventTriggerDescription: 'Waiting for you to send an email to the mailbox',
 		defaults: { name: 'Outlook IMAP Trigger' },
 		inputs: [],
@@ -32,7 +43,8 @@ export class OutlookImapTrigger implements INodeType {
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const node = this.getNode();
 		const credential = await this.getCredentials(CREDENTIAL_TYPE);
-		if (!credentialAllowsImap(credential)) throw new NodeOperationError(node, MISSING_PERMISSION_MESSAGE);
+		if (!credentialAllowsImap(credential))
+			throw new NodeOperationError(node, MISSING_PERMISSION_MESSAGE);
 		const settings = readSettings(this, credential);
 		const user = settings.endpoint.user ?? (await signedInUser(this, credential));
 		const manual = this.getMode() === 'manual';
@@ -47,9 +59,13 @@ export class OutlookImapTrigger implements INodeType {
 			receive: settings.receive,
 			staticData: this.getWorkflowStaticData('node'),
 			getToken: async () => await fetchImapToken(this),
-			prepareBinary: async (data, fileName, mimeType) => await this.helpers.prepareBinaryData(data, fileName, mimeType),
+			prepareBinary: async (data, fileName, mimeType) =>
+				await this.helpers.prepareBinaryData(data, fileName, mimeType),
 			emit: (items) => this.emit([items]),
-			emitError: (error) => this.emitError(new NodeOperationError(node, error.message, { description: error.description })),
+			emitError: (error) =>
+				this.emitError(
+					new NodeOperationError(node, error.message, { description: error.description }),
+				),
 			logger: this.logger,
 			sample: manual ? MANUAL_SAMPLE_SIZE : undefined,
 		});

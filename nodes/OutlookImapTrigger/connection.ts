@@ -9,11 +9,23 @@
  */
 import { ImapFlow } from 'imapflow';
 import { searchCompiler } from 'imapflow/lib/search-compiler';
-import type { FetchMessageObject, FetchQueryObject, ImapFlowOptions, MessageStructureObject, SearchObject } from 'imapflow';
+import type {
+	FetchMessageObject,
+	FetchQueryObject,
+	ImapFlowOptions,
+	MessageStructureObject,
+	SearchObject,
+} from 'imapflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { advance, decide, readCursor, writeCursor, type Cursor, type StartOptions } from './cursor';
-import { MESSAGE_LIMITS, readMessage, type FetchedMessage, type OutputOptions, type PrepareBinary } from './messages';
+import {
+	MESSAGE_LIMITS,
+	readMessage,
+	type FetchedMessage,
+	type OutputOptions,
+	type PrepareBinary,
+} from './messages';
 import { ImapTokenError, type ImapToken } from './token';
 
 export type ConnectionSecurity = 'tls' | 'tlsUnverified' | 'plain';
@@ -35,7 +47,11 @@ export interface SearchFilters {
 	rawSearch?: string;
 }
 
-export type AfterEmit = { action: 'nothing' } | { action: 'markRead' } | { action: 'move'; folder: string } | { action: 'flag'; flag: string };
+export type AfterEmit =
+	| { action: 'nothing' }
+	| { action: 'markRead' }
+	| { action: 'move'; folder: string }
+	| { action: 'flag'; flag: string };
 
 export type ReceiveMode = { mode: 'idle' } | { mode: 'poll'; intervalMs: number };
 
@@ -109,7 +125,19 @@ const DEFAULT_TUNING: Tuning = {
 /** The part of ImapFlow the watcher uses. */
 export type ImapClient = Pick<
 	ImapFlow,
-	'connect' | 'logout' | 'close' | 'mailboxOpen' | 'fetch' | 'search' | 'idle' | 'messageFlagsAdd' | 'messageMove' | 'on' | 'removeAllListeners' | 'usable' | 'mailbox'
+	| 'connect'
+	| 'logout'
+	| 'close'
+	| 'mailboxOpen'
+	| 'fetch'
+	| 'search'
+	| 'idle'
+	| 'messageFlagsAdd'
+	| 'messageMove'
+	| 'on'
+	| 'removeAllListeners'
+	| 'usable'
+	| 'mailbox'
 >;
 
 interface ImapAttribute {
@@ -128,7 +156,12 @@ interface ImapExec {
 	exec(
 		command: string,
 		attributes: ImapAttributes,
-		options: { untagged: Record<string, (untagged: { attributes?: Array<{ value?: unknown }>; numbers?: number[] }) => Promise<void>> },
+		options: {
+			untagged: Record<
+				string,
+				(untagged: { attributes?: Array<{ value?: unknown }>; numbers?: number[] }) => Promise<void>
+			>;
+		},
 	): Promise<{ next(): void }>;
 }
 
@@ -166,7 +199,10 @@ export function parseRawSearch(raw: string): ImapAttributes {
 		} else {
 			let value = '';
 			while (i < raw.length && !/[\s()"]/.test(raw[i])) value += raw[i++];
-			if (/[{}]/.test(value)) throw new Error(`"${value}" is not allowed in the raw IMAP search (literals are not supported)`);
+			if (/[{}]/.test(value))
+				throw new Error(
+					`"${value}" is not allowed in the raw IMAP search (literals are not supported)`,
+				);
 			stack[stack.length - 1].push({ type: 'ATOM', value });
 		}
 	}
@@ -175,7 +211,9 @@ export function parseRawSearch(raw: string): ImapAttributes {
 }
 
 function compile(client: ImapClient, criteria: SearchObject): ImapAttributes {
-	return Object.keys(criteria).length ? (searchCompiler(client as ImapFlow, criteria) as unknown as ImapAttributes) : [];
+	return Object.keys(criteria).length
+		? (searchCompiler(client as ImapFlow, criteria) as unknown as ImapAttributes)
+		: [];
 }
 
 async function rawUidSearch(client: ImapClient, attributes: ImapAttributes): Promise<number[]> {
@@ -213,11 +251,20 @@ export function hasAttachment(node: MessageStructureObject | undefined): boolean
 	if (node.childNodes?.length) return node.childNodes.some((child) => hasAttachment(child));
 	if (node.disposition?.toLowerCase() === 'attachment') return true;
 	const named = Boolean(node.dispositionParameters?.filename ?? node.parameters?.name);
-	return named && !/^text\/(plain|html)$/i.test(node.type) && node.disposition?.toLowerCase() !== 'inline';
+	return (
+		named &&
+		!/^text\/(plain|html)$/i.test(node.type) &&
+		node.disposition?.toLowerCase() !== 'inline'
+	);
 }
 
 /** Delay before reconnect attempt n (0 = right after a healthy session ended): capped, jittered. */
-export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random = Math.random): number {
+export function backoffDelay(
+	attempt: number,
+	initialMs: number,
+	maxMs: number,
+	random = Math.random,
+): number {
 	if (attempt <= 0) return Math.floor(random() * Math.min(250, initialMs));
 	const base = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
 	// "Equal jitter": half fixed, half random, so clients that dropped together spread out.
@@ -270,7 +317,9 @@ export class ImapWatcher {
 
 	start(): void {
 		this.loopDone ??= this.loop().catch((error: unknown) => {
-			this.options.logger.error('Outlook IMAP Trigger: the connection loop ended unexpectedly', { error: describe(error, this.secrets) });
+			this.options.logger.error('Outlook IMAP Trigger: the connection loop ended unexpectedly', {
+				error: describe(error, this.secrets),
+			});
 		});
 	}
 
@@ -285,7 +334,12 @@ export class ImapWatcher {
 
 	private async loop(): Promise<void> {
 		let attempt = 0;
-		const failures: Record<FailureKind, number> = { transient: 0, auth: 0, mailbox: 0, certificate: 0 };
+		const failures: Record<FailureKind, number> = {
+			transient: 0,
+			auth: 0,
+			mailbox: 0,
+			certificate: 0,
+		};
 		while (!this.stopped) {
 			let plannedReconnect = false;
 			try {
@@ -308,27 +362,43 @@ export class ImapWatcher {
 					return;
 				}
 				attempt++;
-				this.options.logger.warn(`Outlook IMAP Trigger: connection attempt ${attempt} failed, retrying`, {
-					error: describe(error, this.secrets),
-					attempt,
-				});
+				this.options.logger.warn(
+					`Outlook IMAP Trigger: connection attempt ${attempt} failed, retrying`,
+					{
+						error: describe(error, this.secrets),
+						attempt,
+					},
+				);
 			}
 			if (this.stopped || (this.sampleDone && this.options.sample)) break;
-			const delay = plannedReconnect ? 0 : backoffDelay(attempt, this.tuning.initialBackoffMs, this.tuning.maxBackoffMs);
+			const delay = plannedReconnect
+				? 0
+				: backoffDelay(attempt, this.tuning.initialBackoffMs, this.tuning.maxBackoffMs);
 			await this.sleep(delay);
 		}
 	}
 
 	private classify(error: unknown): FailureKind | 'persistent' {
 		if (error instanceof PersistentImapError) return 'persistent';
-		if (error instanceof ImapTokenError) return error.kind === 'transient' ? 'transient' : 'persistent';
-		const e = error as { authenticationFailed?: boolean; serverResponseCode?: string; responseText?: string; message?: string; code?: string };
+		if (error instanceof ImapTokenError)
+			return error.kind === 'transient' ? 'transient' : 'persistent';
+		const e = error as {
+			authenticationFailed?: boolean;
+			serverResponseCode?: string;
+			responseText?: string;
+			message?: string;
+			code?: string;
+		};
 		if (typeof e.code === 'string' && CERTIFICATE_ERRORS.test(e.code)) return 'certificate';
 		// Identity provider unreachable from the server: Dovecot says UNAVAILABLE (and also sets
 		// authenticationFailed), so branch on the response code (recipe, "Behaviour to build on").
 		if (e.serverResponseCode === 'UNAVAILABLE') return 'transient';
 		if (e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED') return 'auth';
-		if (e.serverResponseCode === 'NONEXISTENT' || /doesn't exist|does not exist|not found|no such mailbox/i.test(e.responseText ?? '')) return 'mailbox';
+		if (
+			e.serverResponseCode === 'NONEXISTENT' ||
+			/doesn't exist|does not exist|not found|no such mailbox/i.test(e.responseText ?? '')
+		)
+			return 'mailbox';
 		return 'transient';
 	}
 
@@ -337,7 +407,8 @@ export class ImapWatcher {
 		if (error instanceof PersistentImapError) reported = error;
 		else if (error instanceof ImapTokenError) {
 			// The token endpoint's answer is not ours: it may echo what it was sent.
-			const description = error.description === undefined ? undefined : redactOpaque(error.description, this.secrets);
+			const description =
+				error.description === undefined ? undefined : redactOpaque(error.description, this.secrets);
 			reported = new PersistentImapError(redactOpaque(error.message, this.secrets), description);
 		} else {
 			const kind = this.classify(error);
@@ -349,14 +420,14 @@ export class ImapWatcher {
 							'Check the IMAP host name. "TLS Without Certificate Check" exists for test servers only.',
 						)
 					: kind === 'auth'
-					? new PersistentImapError(
-							`The IMAP server ${host} refused to log in as ${user} with a fresh token`,
-							'Check that the mailbox address is right, that the account may use IMAP (Exchange admin: IMAP enabled for the mailbox) and that the credential has the "IMAP Trigger" permission; then reconnect the credential.',
-						)
-					: new PersistentImapError(
-							`The folder "${this.options.folder}" does not exist in the mailbox ${user}`,
-							'Pick the folder again from the list; it may have been renamed or deleted.',
-						);
+						? new PersistentImapError(
+								`The IMAP server ${host} refused to log in as ${user} with a fresh token`,
+								'Check that the mailbox address is right, that the account may use IMAP (Exchange admin: IMAP enabled for the mailbox) and that the credential has the "IMAP Trigger" permission; then reconnect the credential.',
+							)
+						: new PersistentImapError(
+								`The folder "${this.options.folder}" does not exist in the mailbox ${user}`,
+								'Pick the folder again from the list; it may have been renamed or deleted.',
+							);
 		}
 		this.options.logger.error(`Outlook IMAP Trigger stopped: ${reported.message}`);
 		this.options.emitError(reported);
@@ -383,7 +454,10 @@ export class ImapWatcher {
 			secure: security !== 'plain',
 			// Plaintext only when the user asked for it (test servers): no STARTTLS upgrade.
 			...(security === 'plain' ? { doSTARTTLS: false } : {}),
-			tls: { rejectUnauthorized: security !== 'tlsUnverified', servername: /^[\d.:]+$/.test(host) ? undefined : host },
+			tls: {
+				rejectUnauthorized: security !== 'tlsUnverified',
+				servername: /^[\d.:]+$/.test(host) ? undefined : host,
+			},
 			auth: { user, accessToken: token.accessToken },
 			// imapflow's own logger would print protocol lines; the trigger logs what matters itself.
 			logger: false,
@@ -402,10 +476,23 @@ export class ImapWatcher {
 		const token = await this.options.getToken();
 		if (this.stopped) return { healthy: false, planned: false };
 		// A server's error text may echo what it was sent (the token, or the SASL XOAUTH2 string).
-		this.secrets = [token.accessToken, Buffer.from(`user=${this.options.endpoint.user}\x01auth=Bearer ${token.accessToken}\x01\x01`).toString('base64')];
-		const client = (this.options.createClient ?? ((o) => new ImapFlow(o)))(this.clientOptions(token));
+		this.secrets = [
+			token.accessToken,
+			Buffer.from(
+				`user=${this.options.endpoint.user}\x01auth=Bearer ${token.accessToken}\x01\x01`,
+			).toString('base64'),
+		];
+		const client = (this.options.createClient ?? ((o) => new ImapFlow(o)))(
+			this.clientOptions(token),
+		);
 		let endSession!: () => void;
-		const session: Session = { client, ended: new Promise((resolve) => (endSession = resolve)), active: true, timers: [], syncAgain: false };
+		const session: Session = {
+			client,
+			ended: new Promise((resolve) => (endSession = resolve)),
+			active: true,
+			timers: [],
+			syncAgain: false,
+		};
 		let planned = false;
 		let healthy = false;
 		client.on('close', () => {
@@ -414,7 +501,9 @@ export class ImapWatcher {
 		});
 		client.on('error', (error: unknown) => {
 			// 'close' follows and drives the reconnect; the error is only worth a log line.
-			this.options.logger.warn('Outlook IMAP Trigger: connection error', { error: describe(error, this.secrets) });
+			this.options.logger.warn('Outlook IMAP Trigger: connection error', {
+				error: describe(error, this.secrets),
+			});
 		});
 		client.on('exists', () => this.requestSync(session));
 		this.session = session;
@@ -430,18 +519,28 @@ export class ImapWatcher {
 			// Reconnect with a new token a few minutes before this one expires (Exchange ends the
 			// session with BYE AccessTokenExpired otherwise).
 			const lifetime = token.expiresAt - Date.now();
-			const refreshIn = Math.max(1_000, Math.max(lifetime - this.tuning.tokenRefreshMarginMs, lifetime / 2));
+			const refreshIn = Math.max(
+				1_000,
+				Math.max(lifetime - this.tuning.tokenRefreshMarginMs, lifetime / 2),
+			);
 			session.timers.push(
 				setTimeout(() => {
 					planned = true;
-					this.options.logger.debug('Outlook IMAP Trigger: reconnecting with a new token before the current one expires');
+					this.options.logger.debug(
+						'Outlook IMAP Trigger: reconnecting with a new token before the current one expires',
+					);
 					void this.endSession(session, false);
 				}, refreshIn),
 			);
 			if (this.options.receive.mode === 'poll') {
-				session.timers.push(setInterval(() => this.requestSync(session), this.options.receive.intervalMs));
+				session.timers.push(
+					setInterval(() => this.requestSync(session), this.options.receive.intervalMs),
+				);
 			}
-			this.options.logger.debug('Outlook IMAP Trigger: connected', { folder: this.options.folder, mode: this.options.receive.mode });
+			this.options.logger.debug('Outlook IMAP Trigger: connected', {
+				folder: this.options.folder,
+				mode: this.options.receive.mode,
+			});
 			// A session the server ends mid-command may leave that command unanswered: stop waiting.
 			await Promise.race([this.requestSync(session, true), session.ended]);
 			healthy = session.active;
@@ -475,7 +574,10 @@ export class ImapWatcher {
 		const client = session.client;
 		if (session.active) {
 			session.active = false;
-			await Promise.race([client.logout().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
+			await Promise.race([
+				client.logout().catch(() => undefined),
+				new Promise((resolve) => setTimeout(resolve, 3_000).unref()),
+			]);
 		}
 		// close() is idempotent and destroys the socket if LOGOUT did not finish.
 		client.close();
@@ -487,7 +589,12 @@ export class ImapWatcher {
 
 	private openCursor(state: { uidValidity: bigint; uidNext: number }) {
 		const staticData = this.options.sample ? {} : this.options.staticData;
-		const decision = decide(readCursor(staticData, this.cursorKey), this.cursorKey, state, this.options.start);
+		const decision = decide(
+			readCursor(staticData, this.cursorKey),
+			this.cursorKey,
+			state,
+			this.options.start,
+		);
 		if (decision.action === 'baseline') {
 			if (decision.reason === 'uidValidityChanged') {
 				this.options.logger.warn(
@@ -518,7 +625,9 @@ export class ImapWatcher {
 				if (first) throw error;
 				if (session.active && !this.stopped) {
 					// A command failed on a live connection: start over on a new one.
-					this.options.logger.warn('Outlook IMAP Trigger: fetching new mail failed, reconnecting', { error: describe(error, this.secrets) });
+					this.options.logger.warn('Outlook IMAP Trigger: fetching new mail failed, reconnecting', {
+						error: describe(error, this.secrets),
+					});
 					void this.endSession(session, false);
 				}
 			})
@@ -530,7 +639,8 @@ export class ImapWatcher {
 	}
 
 	private enterIdle(session: Session) {
-		if (this.options.receive.mode !== 'idle' || !session.active || this.stopped || session.syncing) return;
+		if (this.options.receive.mode !== 'idle' || !session.active || this.stopped || session.syncing)
+			return;
 		session.client
 			.idle()
 			.then(() => {
@@ -540,15 +650,26 @@ export class ImapWatcher {
 			.catch(() => undefined);
 	}
 
-	private async uidSearch(client: ImapClient, range: string, criteria: SearchObject, extra: ImapAttributes = []): Promise<number[]> {
+	private async uidSearch(
+		client: ImapClient,
+		range: string,
+		criteria: SearchObject,
+		extra: ImapAttributes = [],
+	): Promise<number[]> {
 		let found: number[];
 		if (!extra.length) {
 			const result = await client.search({ ...criteria, uid: range }, { uid: true });
 			// false means the server refused the search (NO/BAD): that is an error, not "nothing".
-			if (!Array.isArray(result)) throw new Error(`The server refused the search in "${this.options.folder}"`);
+			if (!Array.isArray(result))
+				throw new Error(`The server refused the search in "${this.options.folder}"`);
 			found = result;
 		} else {
-			found = await rawUidSearch(client, [{ type: 'ATOM', value: 'UID' }, { type: 'SEQUENCE', value: range }, ...compile(client, criteria), ...extra]);
+			found = await rawUidSearch(client, [
+				{ type: 'ATOM', value: 'UID' },
+				{ type: 'SEQUENCE', value: range },
+				...compile(client, criteria),
+				...extra,
+			]);
 		}
 		return found.filter((uid) => Number.isInteger(uid) && uid > 0).sort((a, b) => a - b);
 	}
@@ -563,8 +684,13 @@ export class ImapWatcher {
 	}
 
 	/** UIDs above the cursor that match the filters (and, in the backlog, the "start from" condition). */
-	private async pendingUids(client: ImapClient, cursor: Cursor): Promise<{ matching: number[]; highest: number }> {
-		const all = (await this.uidSearch(client, `${cursor.lastUid + 1}:*`, {})).filter((uid) => uid > cursor.lastUid);
+	private async pendingUids(
+		client: ImapClient,
+		cursor: Cursor,
+	): Promise<{ matching: number[]; highest: number }> {
+		const all = (await this.uidSearch(client, `${cursor.lastUid + 1}:*`, {})).filter(
+			(uid) => uid > cursor.lastUid,
+		);
 		if (!all.length) return { matching: [], highest: cursor.lastUid };
 		const highest = all[all.length - 1];
 		const { criteria, extra } = this.criteria();
@@ -576,19 +702,35 @@ export class ImapWatcher {
 			const backlog: SearchObject = { ...criteria };
 			if (cursor.backlog?.unseen) backlog.seen = false;
 			if (cursor.backlog?.since) backlog.since = new Date(cursor.backlog.since);
-			matching.push(...(await this.uidSearch(client, `${cursor.lastUid + 1}:${cursor.backlogEnd}`, backlog, extra)));
+			matching.push(
+				...(await this.uidSearch(
+					client,
+					`${cursor.lastUid + 1}:${cursor.backlogEnd}`,
+					backlog,
+					extra,
+				)),
+			);
 		}
 		const from = Math.max(cursor.lastUid, cursor.backlogEnd ?? 0) + 1;
 		if (from <= highest) {
-			matching.push(...(filtered ? await this.uidSearch(client, `${from}:${highest}`, criteria, extra) : all.filter((uid) => uid >= from)));
+			matching.push(
+				...(filtered
+					? await this.uidSearch(client, `${from}:${highest}`, criteria, extra)
+					: all.filter((uid) => uid >= from)),
+			);
 		}
 		return { matching: matching.filter((uid) => uid > cursor.lastUid && uid <= highest), highest };
 	}
 
-	private async collect(client: ImapClient, uids: number[], query: FetchQueryObject): Promise<FetchMessageObject[]> {
+	private async collect(
+		client: ImapClient,
+		uids: number[],
+		query: FetchQueryObject,
+	): Promise<FetchMessageObject[]> {
 		const messages: FetchMessageObject[] = [];
 		// Nothing but pushing inside the loop: a command here would deadlock imapflow.
-		for await (const message of client.fetch(uidSet(uids), { uid: true, ...query }, { uid: true })) messages.push(message);
+		for await (const message of client.fetch(uidSet(uids), { uid: true, ...query }, { uid: true }))
+			messages.push(message);
 		return messages.sort((a, b) => a.uid - b.uid);
 	}
 
@@ -620,21 +762,33 @@ export class ImapWatcher {
 
 	/** True when a message is too large to download (its metadata stands in for it). */
 	private tooLarge(message: FetchMessageObject): boolean {
-		return this.options.output.format !== 'headers' && (message.size ?? 0) > MESSAGE_LIMITS.maxMessageBytes;
+		return (
+			this.options.output.format !== 'headers' &&
+			(message.size ?? 0) > MESSAGE_LIMITS.maxMessageBytes
+		);
 	}
 
 	/** The messages' full data, in UID order; one over the size limit is not downloaded and keeps its metadata. */
-	private async fetchFull(client: ImapClient, metadata: FetchMessageObject[]): Promise<FetchMessageObject[]> {
-		const wanted = metadata.filter((message) => !this.tooLarge(message)).map((message) => message.uid);
+	private async fetchFull(
+		client: ImapClient,
+		metadata: FetchMessageObject[],
+	): Promise<FetchMessageObject[]> {
+		const wanted = metadata
+			.filter((message) => !this.tooLarge(message))
+			.map((message) => message.uid);
 		const fetched = wanted.length ? await this.collect(client, wanted, this.fullQuery()) : [];
-		return [...fetched, ...metadata.filter((message) => this.tooLarge(message))].sort((a, b) => a.uid - b.uid);
+		return [...fetched, ...metadata.filter((message) => this.tooLarge(message))].sort(
+			(a, b) => a.uid - b.uid,
+		);
 	}
 
 	/**
 	 * One item per message, in order; `undefined` for an unreadable message skipped per "On
 	 * Unreadable Message" (logged here with its UID and reason; the cursor still moves past it).
 	 */
-	private async toItems(messages: FetchMessageObject[]): Promise<Array<INodeExecutionData | undefined>> {
+	private async toItems(
+		messages: FetchMessageObject[],
+	): Promise<Array<INodeExecutionData | undefined>> {
 		const items: Array<INodeExecutionData | undefined> = [];
 		for (const message of messages) {
 			const fetched: FetchedMessage = {
@@ -648,15 +802,27 @@ export class ImapWatcher {
 					? `The message is ${message.size} bytes, more than the ${MESSAGE_LIMITS.maxMessageBytes} bytes the trigger downloads`
 					: undefined,
 			};
-			const { item, unreadable } = await readMessage(fetched, this.options.output, this.options.prepareBinary);
+			const { item, unreadable } = await readMessage(
+				fetched,
+				this.options.output,
+				this.options.prepareBinary,
+			);
 			// The source can be large: let go of it before the next message is read.
 			fetched.source = undefined;
 			message.source = undefined;
 			if (unreadable && this.options.output.onUnreadable === 'skip') {
-				this.options.logger.warn('Outlook IMAP Trigger: skipped a message that could not be read', { folder: this.options.folder, uid: message.uid, reason: unreadable });
+				this.options.logger.warn('Outlook IMAP Trigger: skipped a message that could not be read', {
+					folder: this.options.folder,
+					uid: message.uid,
+					reason: unreadable,
+				});
 				items.push(undefined);
 			} else {
-				if (unreadable) this.options.logger.warn('Outlook IMAP Trigger: emitting a message that could not be read, with its error', { folder: this.options.folder, uid: message.uid, reason: unreadable });
+				if (unreadable)
+					this.options.logger.warn(
+						'Outlook IMAP Trigger: emitting a message that could not be read, with its error',
+						{ folder: this.options.folder, uid: message.uid, reason: unreadable },
+					);
 				items.push(item);
 			}
 		}
@@ -670,8 +836,14 @@ export class ImapWatcher {
 		const { matching, highest } = await this.pendingUids(client, cursor);
 		for (let offset = 0; offset < matching.length; offset += this.tuning.metadataBatch) {
 			const slice = matching.slice(offset, offset + this.tuning.metadataBatch);
-			let metadata = await this.collect(client, slice, { size: true, flags: true, internalDate: true, bodyStructure: Boolean(this.options.filters.hasAttachments) });
-			if (this.options.filters.hasAttachments) metadata = metadata.filter((message) => hasAttachment(message.bodyStructure));
+			let metadata = await this.collect(client, slice, {
+				size: true,
+				flags: true,
+				internalDate: true,
+				bodyStructure: Boolean(this.options.filters.hasAttachments),
+			});
+			if (this.options.filters.hasAttachments)
+				metadata = metadata.filter((message) => hasAttachment(message.bodyStructure));
 			const sliceEnd = slice[slice.length - 1];
 			for (const batch of this.batches(metadata)) {
 				if (!session.active || this.stopped) return;
@@ -692,7 +864,10 @@ export class ImapWatcher {
 				}
 				cursor = advance(cursor, batch[batch.length - 1].uid);
 				this.persist(cursor);
-				await this.afterEmit(client, messages.map((message) => message.uid));
+				await this.afterEmit(
+					client,
+					messages.map((message) => message.uid),
+				);
 			}
 			cursor = advance(cursor, sliceEnd);
 			this.persist(cursor);
@@ -710,9 +885,12 @@ export class ImapWatcher {
 		if (!uids.length) return;
 		const action = this.options.afterEmit;
 		const range = uidSet(uids);
-		if (action.action === 'markRead') await client.messageFlagsAdd(range, ['\\Seen'], { uid: true });
-		else if (action.action === 'flag') await client.messageFlagsAdd(range, [action.flag], { uid: true });
-		else if (action.action === 'move') await client.messageMove(range, action.folder, { uid: true });
+		if (action.action === 'markRead')
+			await client.messageFlagsAdd(range, ['\\Seen'], { uid: true });
+		else if (action.action === 'flag')
+			await client.messageFlagsAdd(range, [action.flag], { uid: true });
+		else if (action.action === 'move')
+			await client.messageMove(range, action.folder, { uid: true });
 	}
 
 	/** Manual run: the newest N matching messages; if there are none, the next one to arrive. */
@@ -725,21 +903,29 @@ export class ImapWatcher {
 		const range = firstRun ? '1:*' : `${cursor.lastUid + 1}:*`;
 		let uids = await this.uidSearch(client, range, criteria, extra);
 		if (!firstRun) uids = uids.filter((uid) => uid > cursor.lastUid);
-		let metadata = await this.collect(client, uids.slice(-Math.max(1, this.options.sample ?? 1) * 4), {
-			size: true,
-			flags: true,
-			internalDate: true,
-			bodyStructure: Boolean(this.options.filters.hasAttachments),
-		});
-		if (this.options.filters.hasAttachments) metadata = metadata.filter((message) => hasAttachment(message.bodyStructure));
+		let metadata = await this.collect(
+			client,
+			uids.slice(-Math.max(1, this.options.sample ?? 1) * 4),
+			{
+				size: true,
+				flags: true,
+				internalDate: true,
+				bodyStructure: Boolean(this.options.filters.hasAttachments),
+			},
+		);
+		if (this.options.filters.hasAttachments)
+			metadata = metadata.filter((message) => hasAttachment(message.bodyStructure));
 		const newest = metadata.slice(-(this.options.sample ?? 1));
 		if (!newest.length) {
 			this.sampleWaiting = true;
-			if (uids.length) this.cursor = { ...cursor, lastUid: Math.max(cursor.lastUid, uids[uids.length - 1]) };
+			if (uids.length)
+				this.cursor = { ...cursor, lastUid: Math.max(cursor.lastUid, uids[uids.length - 1]) };
 			return;
 		}
 		const messages = await this.fetchFull(client, newest);
-		const items = (await this.toItems(messages.reverse())).filter((item): item is INodeExecutionData => item !== undefined);
+		const items = (await this.toItems(messages.reverse())).filter(
+			(item): item is INodeExecutionData => item !== undefined,
+		);
 		this.sampleDone = true;
 		this.options.emit(items);
 		this.resolveSampled();
@@ -750,13 +936,20 @@ export class ImapWatcher {
 }
 
 /** Bearer tokens, JWTs and SASL XOAUTH2 strings, whatever their value (RFC 6750 §2.1 b64token). */
-const TOKEN_PATTERNS = [/(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, /dXNlcj[A-Za-z0-9+/]{20,}=*/g];
+const TOKEN_PATTERNS = [
+	/(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi,
+	/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g,
+	/dXNlcj[A-Za-z0-9+/]{20,}=*/g,
+];
 
 /** `text` without the given secrets nor anything shaped like a token. */
 export function redact(text: string, secrets: string[] = []): string {
 	let out = text;
 	for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
-	for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, (_match: string, prefix?: string) => (typeof prefix === 'string' ? `${prefix}[redacted]` : '[redacted]'));
+	for (const pattern of TOKEN_PATTERNS)
+		out = out.replace(pattern, (_match: string, prefix?: string) =>
+			typeof prefix === 'string' ? `${prefix}[redacted]` : '[redacted]',
+		);
 	return out;
 }
 
@@ -776,9 +969,15 @@ export function redactOpaque(text: string, secrets: string[] = []): string {
 
 /** Error details safe to log: code and server text (redacted), never options or credentials. */
 export function describe(error: unknown, secrets: string[] = []): IDataObject {
-	if (error instanceof ImapTokenError) return { message: redactOpaque(error.message, secrets), kind: error.kind };
+	if (error instanceof ImapTokenError)
+		return { message: redactOpaque(error.message, secrets), kind: error.kind };
 	if (!(error instanceof Error)) return { message: redact(String(error), secrets) };
-	const e = error as Error & { code?: string; serverResponseCode?: string; responseText?: string; authenticationFailed?: boolean };
+	const e = error as Error & {
+		code?: string;
+		serverResponseCode?: string;
+		responseText?: string;
+		authenticationFailed?: boolean;
+	};
 	return {
 		message: redact(e.message, secrets),
 		...(e.code ? { code: e.code } : {}),

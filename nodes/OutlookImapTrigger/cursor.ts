@@ -53,7 +53,12 @@ export interface StartOptions {
 
 export type CursorDecision =
 	| { action: 'resume'; cursor: Cursor }
-	| { action: 'baseline'; cursor: Cursor; reason: 'first' | 'uidValidityChanged'; previous?: Cursor };
+	| {
+			action: 'baseline';
+			cursor: Cursor;
+			reason: 'first' | 'uidValidityChanged';
+			previous?: Cursor;
+	  };
 
 /** A new cursor per the "start from" choice, for a mailbox in this state. */
 export function baseline(mailbox: string, state: MailboxState, start: StartOptions): Cursor {
@@ -68,11 +73,22 @@ export function baseline(mailbox: string, state: MailboxState, start: StartOptio
  * On opening the mailbox: go on from the stored cursor, or set a baseline when there is none or
  * the server's UIDVALIDITY changed (the old UIDs mean nothing any more: RFC 9051 §2.3.1.1).
  */
-export function decide(stored: Cursor | undefined, mailbox: string, state: MailboxState, start: StartOptions): CursorDecision {
+export function decide(
+	stored: Cursor | undefined,
+	mailbox: string,
+	state: MailboxState,
+	start: StartOptions,
+): CursorDecision {
 	const uidValidity = String(state.uidValidity);
-	if (!stored) return { action: 'baseline', cursor: baseline(mailbox, state, start), reason: 'first' };
+	if (!stored)
+		return { action: 'baseline', cursor: baseline(mailbox, state, start), reason: 'first' };
 	if (stored.uidValidity !== uidValidity) {
-		return { action: 'baseline', cursor: baseline(mailbox, state, start), reason: 'uidValidityChanged', previous: stored };
+		return {
+			action: 'baseline',
+			cursor: baseline(mailbox, state, start),
+			reason: 'uidValidityChanged',
+			previous: stored,
+		};
 	}
 	return { action: 'resume', cursor: stored };
 }

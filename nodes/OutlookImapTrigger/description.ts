@@ -48,11 +48,24 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'new',
 		options: [
-			{ name: 'New Mail Only', value: 'new', description: 'Only mail that arrives after the workflow is activated' },
-			{ name: 'Unread Mail Already There', value: 'unread', description: 'Unread mail already in the folder, then all new mail' },
-			{ name: 'Mail Since a Date', value: 'sinceDate', description: 'Mail received on or after a date, then all new mail' },
+			{
+				name: 'New Mail Only',
+				value: 'new',
+				description: 'Only mail that arrives after the workflow is activated',
+			},
+			{
+				name: 'Unread Mail Already There',
+				value: 'unread',
+				description: 'Unread mail already in the folder, then all new mail',
+			},
+			{
+				name: 'Mail Since a Date',
+				value: 'sinceDate',
+				description: 'Mail received on or after a date, then all new mail',
+			},
 		],
-		description: 'Which mail to emit the first time the workflow is activated. Later activations go on from where the last one stopped.',
+		description:
+			'Which mail to emit the first time the workflow is activated. Later activations go on from where the last one stopped.',
 	},
 	{
 		displayName: 'Since',
@@ -69,8 +82,16 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'idle',
 		options: [
-			{ name: 'Push (IMAP IDLE)', value: 'idle', description: 'The server tells the trigger at once when mail arrives' },
-			{ name: 'Polling', value: 'poll', description: 'Ask every few seconds, for servers without IDLE' },
+			{
+				name: 'Push (IMAP IDLE)',
+				value: 'idle',
+				description: 'The server tells the trigger at once when mail arrives',
+			},
+			{
+				name: 'Polling',
+				value: 'poll',
+				description: 'Ask every few seconds, for servers without IDLE',
+			},
 		],
 	},
 	{
@@ -87,7 +108,11 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'nothing',
 		options: [
-			{ name: 'Nothing', value: 'nothing', description: 'Leave the message as it is (opened read-only)' },
+			{
+				name: 'Nothing',
+				value: 'nothing',
+				description: 'Leave the message as it is (opened read-only)',
+			},
 			{ name: 'Mark as Read', value: 'markRead', description: 'Set the \\Seen flag' },
 			{ name: 'Move to a Folder', value: 'move' },
 			{ name: 'Add a Flag or Keyword', value: 'flag' },
@@ -111,7 +136,8 @@ export const properties: INodeProperties[] = [
 		default: '\\Flagged',
 		required: true,
 		displayOptions: { show: { afterEmit: ['flag'] } },
-		description: 'A system flag such as \\Flagged, or a keyword such as Processed (letters, digits and ._-)',
+		description:
+			'A system flag such as \\Flagged, or a keyword such as Processed (letters, digits and ._-)',
 	},
 	{
 		displayName: 'Output',
@@ -119,9 +145,21 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'parsed',
 		options: [
-			{ name: 'Parsed', value: 'parsed', description: 'Fields, text, HTML and attachments as binary properties' },
-			{ name: 'Raw Source', value: 'raw', description: 'The whole RFC 822 message as one binary property "data"' },
-			{ name: 'Headers Only', value: 'headers', description: 'Addresses, subject, dates and headers; no body is downloaded' },
+			{
+				name: 'Parsed',
+				value: 'parsed',
+				description: 'Fields, text, HTML and attachments as binary properties',
+			},
+			{
+				name: 'Raw Source',
+				value: 'raw',
+				description: 'The whole RFC 822 message as one binary property "data"',
+			},
+			{
+				name: 'Headers Only',
+				value: 'headers',
+				description: 'Addresses, subject, dates and headers; no body is downloaded',
+			},
 		],
 	},
 	{
@@ -131,7 +169,13 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{ displayName: 'From', name: 'from', type: 'string', default: '', description: 'Only mail whose From header contains this text' },
+			{
+				displayName: 'From',
+				name: 'from',
+				type: 'string',
+				default: '',
+				description: 'Only mail whose From header contains this text',
+			},
 			{
 				displayName: 'Has Attachments',
 				name: 'hasAttachments',
@@ -148,7 +192,13 @@ export const properties: INodeProperties[] = [
 				description: 'IMAP SEARCH criteria (RFC 9051 §6.4.4), combined with the other filters',
 			},
 			{ displayName: 'Subject Contains', name: 'subjectContains', type: 'string', default: '' },
-			{ displayName: 'Unread Only', name: 'unreadOnly', type: 'boolean', default: false, description: 'Whether to emit only unread mail' },
+			{
+				displayName: 'Unread Only',
+				name: 'unreadOnly',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to emit only unread mail',
+			},
 		],
 	},
 	{
@@ -163,7 +213,8 @@ export const properties: INodeProperties[] = [
 				name: 'attachmentPrefix',
 				type: 'string',
 				default: 'attachment_',
-				description: 'Attachments become binary properties named prefix + index: attachment_0, attachment_1…',
+				description:
+					'Attachments become binary properties named prefix + index: attachment_0, attachment_1…',
 			},
 			{
 				displayName: 'Connection Security',
@@ -171,16 +222,31 @@ export const properties: INodeProperties[] = [
 				type: 'options',
 				default: 'tls',
 				options: [
-					{ name: 'TLS', value: 'tls', description: 'Encrypted, with the server certificate verified' },
+					{
+						name: 'TLS',
+						value: 'tls',
+						description: 'Encrypted, with the server certificate verified',
+					},
 					{
 						name: 'TLS Without Certificate Check (for Testing)',
 						value: 'tlsUnverified',
-						description: 'For test servers with a self-signed certificate only: anyone on the path could read the mail',
+						description:
+							'For test servers with a self-signed certificate only: anyone on the path could read the mail',
 					},
-					{ name: 'Plaintext (for Testing)', value: 'plain', description: 'For local test servers only: token and mail travel unencrypted' },
+					{
+						name: 'Plaintext (for Testing)',
+						value: 'plain',
+						description: 'For local test servers only: token and mail travel unencrypted',
+					},
 				],
 			},
-			{ displayName: 'Download Attachments', name: 'downloadAttachments', type: 'boolean', default: true, description: 'Whether to attach attachment contents as binary data' },
+			{
+				displayName: 'Download Attachments',
+				name: 'downloadAttachments',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to attach attachment contents as binary data',
+			},
 			{
 				displayName: 'IMAP Host',
 				name: 'host',
@@ -189,7 +255,13 @@ export const properties: INodeProperties[] = [
 				placeholder: 'outlook.office365.com',
 				description: "Leave empty for the IMAP host of the credential's cloud",
 			},
-			{ displayName: 'IMAP Port', name: 'port', type: 'number', default: IMAPS_PORT, typeOptions: { minValue: 1, maxValue: 65535 } },
+			{
+				displayName: 'IMAP Port',
+				name: 'port',
+				type: 'number',
+				default: IMAPS_PORT,
+				typeOptions: { minValue: 1, maxValue: 65535 },
+			},
 			{
 				displayName: 'Max Attachment Size (MB)',
 				name: 'maxAttachmentSizeMb',
@@ -207,9 +279,14 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'Emit With Error Field',
 						value: 'emitWithError',
-						description: 'Emit the UID, size, flags and raw headers that could be read, plus "error" with the reason',
+						description:
+							'Emit the UID, size, flags and raw headers that could be read, plus "error" with the reason',
 					},
-					{ name: 'Skip and Log', value: 'skip', description: 'Emit nothing for it and write the reason to the n8n log' },
+					{
+						name: 'Skip and Log',
+						value: 'skip',
+						description: 'Emit nothing for it and write the reason to the n8n log',
+					},
 				],
 				description:
 					'What to do with a message that cannot be parsed or is over a safety limit (message over 150 MB, header over 1 MB, MIME parts nested over 100 deep). Later mail arrives either way.',

@@ -69,7 +69,6 @@ export const MESSAGE_LIMITS = {
 	maxReasonLength: 300,
 };
 
-
 /** What the connection hands over for one message. */
 export interface FetchedMessage {
 	uid: number;
@@ -85,7 +84,11 @@ export interface FetchedMessage {
 }
 
 /** n8n's binary helper (prepareBinaryData), passed in so this file stays free of n8n contexts. */
-export type PrepareBinary = (data: Buffer, fileName?: string, mimeType?: string) => Promise<IBinaryKeyData[string]>;
+export type PrepareBinary = (
+	data: Buffer,
+	fileName?: string,
+	mimeType?: string,
+) => Promise<IBinaryKeyData[string]>;
 
 export interface Address extends IDataObject {
 	name: string;
@@ -118,10 +121,16 @@ function headerObject(parsed: ParsedMail): IDataObject {
 	const out: IDataObject = {};
 	for (const line of parsed.headerLines ?? []) {
 		const name = line.key.toLowerCase();
-		const value = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+		const value = line.line
+			.slice(line.line.indexOf(':') + 1)
+			.replace(/\r?\n[ \t]+/g, ' ')
+			.trim();
 		const previous = out[name];
 		if (previous === undefined) out[name] = value;
-		else out[name] = Array.isArray(previous) ? [...(previous as string[]), value] : [previous as string, value];
+		else
+			out[name] = Array.isArray(previous)
+				? [...(previous as string[]), value]
+				: [previous as string, value];
 	}
 	return out;
 }
@@ -181,7 +190,9 @@ export function headerLength(source: Buffer): number {
 
 function checkHeaderSize(bytes: number) {
 	if (bytes > MESSAGE_LIMITS.maxHeaderBytes) {
-		throw new UnreadableMessageError(`The header block is ${bytes} bytes, more than the ${MESSAGE_LIMITS.maxHeaderBytes} bytes the trigger parses`);
+		throw new UnreadableMessageError(
+			`The header block is ${bytes} bytes, more than the ${MESSAGE_LIMITS.maxHeaderBytes} bytes the trigger parses`,
+		);
 	}
 }
 
@@ -216,7 +227,12 @@ export function mimeDepth(source: Buffer, limit = MESSAGE_LIMITS.maxMimeDepth): 
 			const line = source.toString('latin1', start, end).replace(/\r$/, '');
 			if (line === '') endHeaders();
 			else if (header.length < MESSAGE_LIMITS.maxHeaderBytes) header += `${line}\n`;
-		} else if (boundaries.length && source[start] === 0x2d && source[start + 1] === 0x2d && end - start <= 210) {
+		} else if (
+			boundaries.length &&
+			source[start] === 0x2d &&
+			source[start + 1] === 0x2d &&
+			end - start <= 210
+		) {
 			const line = source.toString('latin1', start + 2, end).replace(/[ \t\r]+$/, '');
 			for (let level = boundaries.length - 1; level >= 0; level--) {
 				const boundary = boundaries[level];
@@ -240,7 +256,9 @@ export function mimeDepth(source: Buffer, limit = MESSAGE_LIMITS.maxMimeDepth): 
 function checkMimeDepth(source: Buffer) {
 	const depth = mimeDepth(source);
 	if (depth > MESSAGE_LIMITS.maxMimeDepth) {
-		throw new UnreadableMessageError(`MIME parts are nested more than ${MESSAGE_LIMITS.maxMimeDepth} levels deep`);
+		throw new UnreadableMessageError(
+			`MIME parts are nested more than ${MESSAGE_LIMITS.maxMimeDepth} levels deep`,
+		);
 	}
 }
 
@@ -263,7 +281,11 @@ interface BoundedMail {
  * mailparser's streaming parser, collecting like simpleParser but holding at most `maxBytes` of
  * each attachment: the rest is counted and dropped as it streams past.
  */
-async function parseBounded(source: Buffer, maxBytes: number, keepContent: boolean): Promise<BoundedMail> {
+async function parseBounded(
+	source: Buffer,
+	maxBytes: number,
+	keepContent: boolean,
+): Promise<BoundedMail> {
 	return await new Promise((resolve, reject) => {
 		const parser = new MailParser(PARSE_OPTIONS);
 		const mail: Partial<ParsedMail> & { attachments: [] } = { attachments: [] };
@@ -278,7 +300,9 @@ async function parseBounded(source: Buffer, maxBytes: number, keepContent: boole
 		parser.on('error', fail);
 		parser.on('headers', (headers) => {
 			mail.headers = headers;
-			mail.headerLines = (parser as unknown as { headerLines: ParsedMail['headerLines'] }).headerLines;
+			mail.headerLines = (
+				parser as unknown as { headerLines: ParsedMail['headerLines'] }
+			).headerLines;
 		});
 		let reading = false;
 		const read = () => {
@@ -360,7 +384,11 @@ export function displayFileName(name: string | undefined): string | undefined {
 	return result || undefined;
 }
 
-export async function toExecutionData(message: FetchedMessage, options: OutputOptions, prepareBinary: PrepareBinary): Promise<INodeExecutionData> {
+export async function toExecutionData(
+	message: FetchedMessage,
+	options: OutputOptions,
+	prepareBinary: PrepareBinary,
+): Promise<INodeExecutionData> {
 	if (options.format === 'raw') {
 		const source = message.source ?? Buffer.alloc(0);
 		const headerBytes = headerLength(source);
@@ -387,8 +415,15 @@ export async function toExecutionData(message: FetchedMessage, options: OutputOp
 	const source = message.source ?? Buffer.alloc(0);
 	checkHeaderSize(headerLength(source));
 	checkMimeDepth(source);
-	const cap = options.maxAttachmentBytes > 0 ? Math.min(options.maxAttachmentBytes, MESSAGE_LIMITS.maxDecodedAttachmentBytes) : MESSAGE_LIMITS.maxDecodedAttachmentBytes;
-	const { parsed, attachments: read } = await parseBounded(source, cap, options.downloadAttachments);
+	const cap =
+		options.maxAttachmentBytes > 0
+			? Math.min(options.maxAttachmentBytes, MESSAGE_LIMITS.maxDecodedAttachmentBytes)
+			: MESSAGE_LIMITS.maxDecodedAttachmentBytes;
+	const { parsed, attachments: read } = await parseBounded(
+		source,
+		cap,
+		options.downloadAttachments,
+	);
 	const json = commonFields(message, parsed);
 	json.text = parsed.text ?? '';
 	json.html = typeof parsed.html === 'string' ? parsed.html : '';
@@ -406,10 +441,16 @@ export async function toExecutionData(message: FetchedMessage, options: OutputOp
 		};
 		if (options.downloadAttachments && attachment.content) {
 			const property = `${options.attachmentPrefix}${index++}`;
-			binary[property] = await prepareBinary(attachment.content, displayFileName(attachment.filename), attachment.contentType);
+			binary[property] = await prepareBinary(
+				attachment.content,
+				displayFileName(attachment.filename),
+				attachment.contentType,
+			);
 			entry.binaryProperty = property;
 		} else {
-			entry.skipped = options.downloadAttachments ? 'larger than the size limit' : 'attachments not downloaded';
+			entry.skipped = options.downloadAttachments
+				? 'larger than the size limit'
+				: 'attachments not downloaded';
 		}
 		attachments.push(entry);
 	}
@@ -442,13 +483,24 @@ export interface ReadResult {
 }
 
 /** toExecutionData that never throws: a message that cannot be read becomes an item with `error`. */
-export async function readMessage(message: FetchedMessage, options: OutputOptions, prepareBinary: PrepareBinary): Promise<ReadResult> {
-	if (message.notFetched) return { item: unreadableItem(message, message.notFetched), unreadable: message.notFetched };
+export async function readMessage(
+	message: FetchedMessage,
+	options: OutputOptions,
+	prepareBinary: PrepareBinary,
+): Promise<ReadResult> {
+	if (message.notFetched)
+		return { item: unreadableItem(message, message.notFetched), unreadable: message.notFetched };
 	try {
 		return { item: await toExecutionData(message, options, prepareBinary) };
 	} catch (error) {
-		const text = error instanceof UnreadableMessageError ? error.reason : `The message could not be parsed: ${error instanceof Error ? error.message : String(error)}`;
-		const reason = text.length > MESSAGE_LIMITS.maxReasonLength ? `${text.slice(0, MESSAGE_LIMITS.maxReasonLength)}…` : text;
+		const text =
+			error instanceof UnreadableMessageError
+				? error.reason
+				: `The message could not be parsed: ${error instanceof Error ? error.message : String(error)}`;
+		const reason =
+			text.length > MESSAGE_LIMITS.maxReasonLength
+				? `${text.slice(0, MESSAGE_LIMITS.maxReasonLength)}…`
+				: text;
 		return { item: unreadableItem(message, reason), unreadable: reason };
 	}
 }

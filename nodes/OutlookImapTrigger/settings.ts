@@ -2,12 +2,23 @@
  * The node's parameters, checked and turned into what the connection needs. Bad input becomes a
  * NodeOperationError naming the field, before any connection is made.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeParameterResourceLocator, ITriggerFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeParameterResourceLocator,
+	ITriggerFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveEnvironment } from '../shared/auth/environments';
 import { GraphTransport, type GraphCallingContext } from '../shared/graph/client';
-import type { AfterEmit, ConnectionSecurity, ImapEndpoint, ReceiveMode, SearchFilters } from './connection';
+import type {
+	AfterEmit,
+	ConnectionSecurity,
+	ImapEndpoint,
+	ReceiveMode,
+	SearchFilters,
+} from './connection';
 import { parseRawSearch } from './connection';
 import type { StartOptions } from './cursor';
 import { IMAPS_PORT } from './description';
@@ -37,14 +48,19 @@ function folderPath(value: unknown): string {
 	return String(locator?.value ?? '').trim();
 }
 
-export function readSettings(ctx: ITriggerFunctions, credential: ICredentialDataDecryptedObject): TriggerSettings {
+export function readSettings(
+	ctx: ITriggerFunctions,
+	credential: ICredentialDataDecryptedObject,
+): TriggerSettings {
 	const node = ctx.getNode();
-	const fail = (message: string, description?: string) => new NodeOperationError(node, message, { description });
+	const fail = (message: string, description?: string) =>
+		new NodeOperationError(node, message, { description });
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const filters = ctx.getNodeParameter('filters', {}) as IDataObject;
 
 	const mailbox = String(ctx.getNodeParameter('mailbox', '') ?? '').trim();
-	if (mailbox && !ADDRESS.test(mailbox)) throw fail(`"${mailbox}" in the field "Mailbox" is not an email address`);
+	if (mailbox && !ADDRESS.test(mailbox))
+		throw fail(`"${mailbox}" in the field "Mailbox" is not an email address`);
 
 	const folder = folderPath(ctx.getNodeParameter('folder', 'INBOX', { extractValue: true }));
 	if (!folder) throw fail('The field "Folder" is empty: pick a folder or type INBOX');
@@ -58,9 +74,11 @@ export function readSettings(ctx: ITriggerFunctions, credential: ICredentialData
 			throw fail(`The credential's environment is not usable: ${(error as Error).message}`);
 		}
 	}
-	if (!/^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:.]+\]?$/.test(host)) throw fail(`"${host}" in the option "IMAP Host" is not a host name`);
+	if (!/^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:.]+\]?$/.test(host))
+		throw fail(`"${host}" in the option "IMAP Host" is not a host name`);
 	const port = Number(options.port ?? IMAPS_PORT);
-	if (!Number.isInteger(port) || port < 1 || port > 65535) throw fail('The option "IMAP Port" must be a whole number from 1 to 65535');
+	if (!Number.isInteger(port) || port < 1 || port > 65535)
+		throw fail('The option "IMAP Port" must be a whole number from 1 to 65535');
 	const security = String(options.security ?? 'tls') as ConnectionSecurity;
 
 	const startFrom = ctx.getNodeParameter('startFrom', 'new') as StartOptions['startFrom'];
@@ -68,7 +86,8 @@ export function readSettings(ctx: ITriggerFunctions, credential: ICredentialData
 	if (startFrom === 'sinceDate') {
 		const since = String(ctx.getNodeParameter('since', '') ?? '');
 		const date = new Date(since);
-		if (!since || Number.isNaN(date.getTime())) throw fail(`"${since}" in the field "Since" is not a date`);
+		if (!since || Number.isNaN(date.getTime()))
+			throw fail(`"${since}" in the field "Since" is not a date`);
 		start.since = date.toISOString();
 	}
 
@@ -93,21 +112,29 @@ export function readSettings(ctx: ITriggerFunctions, credential: ICredentialData
 	if (action === 'markRead') afterEmit = { action };
 	else if (action === 'move') {
 		const folderTo = String(ctx.getNodeParameter('moveTo', '') ?? '').trim();
-		if (!folderTo || /[\r\n\0]/.test(folderTo)) throw fail('The field "Move To Folder" needs a folder path');
+		if (!folderTo || /[\r\n\0]/.test(folderTo))
+			throw fail('The field "Move To Folder" needs a folder path');
 		afterEmit = { action, folder: folderTo };
 	} else if (action === 'flag') {
 		const flag = String(ctx.getNodeParameter('flag', '\\Flagged') ?? '').trim();
 		const system = SYSTEM_FLAGS.find((f) => f.toLowerCase() === flag.toLowerCase());
 		if (!system && !KEYWORD.test(flag)) {
-			throw fail(`"${flag}" in the field "Flag or Keyword" is not a flag`, 'Use a system flag (\\Flagged, \\Seen, \\Answered, \\Draft) or a keyword of letters, digits and . _ - $');
+			throw fail(
+				`"${flag}" in the field "Flag or Keyword" is not a flag`,
+				'Use a system flag (\\Flagged, \\Seen, \\Answered, \\Draft) or a keyword of letters, digits and . _ - $',
+			);
 		}
 		afterEmit = { action, flag: system ?? flag };
 	}
 
 	const maxMb = Number(options.maxAttachmentSizeMb ?? 0);
-	if (!Number.isFinite(maxMb) || maxMb < 0) throw fail('The option "Max Attachment Size (MB)" must be 0 or more');
+	if (!Number.isFinite(maxMb) || maxMb < 0)
+		throw fail('The option "Max Attachment Size (MB)" must be 0 or more');
 	const prefix = String(options.attachmentPrefix ?? 'attachment_');
-	if (!/^[A-Za-z0-9_-]{0,64}$/.test(prefix)) throw fail('The option "Attachment Property Prefix" may hold only letters, digits, "_" and "-"');
+	if (!/^[A-Za-z0-9_-]{0,64}$/.test(prefix))
+		throw fail(
+			'The option "Attachment Property Prefix" may hold only letters, digits, "_" and "-"',
+		);
 	const output: OutputOptions = {
 		format: ctx.getNodeParameter('output', 'parsed') as OutputOptions['format'],
 		attachmentPrefix: prefix,
@@ -120,18 +147,30 @@ export function readSettings(ctx: ITriggerFunctions, credential: ICredentialData
 	let receive: ReceiveMode = { mode: 'idle' };
 	if (receiveMode === 'poll') {
 		const seconds = Number(ctx.getNodeParameter('pollIntervalSeconds', 60));
-		if (!Number.isFinite(seconds) || seconds < 1) throw fail('The field "Poll Interval (Seconds)" must be at least 1');
+		if (!Number.isFinite(seconds) || seconds < 1)
+			throw fail('The field "Poll Interval (Seconds)" must be at least 1');
 		receive = { mode: 'poll', intervalMs: Math.round(seconds * 1000) };
 	}
 
-	return { endpoint: { host, port, security, user: mailbox || undefined }, folder, start, filters: searchFilters, afterEmit, output, receive };
+	return {
+		endpoint: { host, port, security, user: mailbox || undefined },
+		folder,
+		start,
+		filters: searchFilters,
+		afterEmit,
+		output,
+		receive,
+	};
 }
 
 /**
  * The login name of the connected account: from the ID token Microsoft returned with the
  * credential (openid scope), else Graph's /me (User.Read is always granted).
  */
-export async function signedInUser(ctx: GraphCallingContext, credential: ICredentialDataDecryptedObject): Promise<string> {
+export async function signedInUser(
+	ctx: GraphCallingContext,
+	credential: ICredentialDataDecryptedObject,
+): Promise<string> {
 	const fromIdToken = idTokenUser(credential);
 	if (fromIdToken) return fromIdToken;
 	try {
@@ -145,11 +184,19 @@ export async function signedInUser(ctx: GraphCallingContext, credential: ICreden
 		const user = me.userPrincipalName || me.mail;
 		if (user) return user;
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `Could not find out which mailbox the credential signs in to: ${(error as Error).message}`, {
-			description: 'Enter the mailbox address in the field "Mailbox".',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Could not find out which mailbox the credential signs in to: ${(error as Error).message}`,
+			{
+				description: 'Enter the mailbox address in the field "Mailbox".',
+			},
+		);
 	}
-	throw new NodeOperationError(ctx.getNode(), 'Could not find out which mailbox the credential signs in to', {
-		description: 'Enter the mailbox address in the field "Mailbox".',
-	});
+	throw new NodeOperationError(
+		ctx.getNode(),
+		'Could not find out which mailbox the credential signs in to',
+		{
+			description: 'Enter the mailbox address in the field "Mailbox".',
+		},
+	);
 }

@@ -13,7 +13,13 @@
  *
  * The IMAP token lives in memory only; it is never logged, thrown or emitted.
  */
-import type { IAllExecuteFunctions, ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, RequestHelperFunctions } from 'n8n-workflow';
+import type {
+	IAllExecuteFunctions,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+	RequestHelperFunctions,
+} from 'n8n-workflow';
 
 import { resolveEnvironment } from '../shared/auth/environments';
 import { IMAP_SCOPE_NAME, scopeIncludes } from '../shared/auth/scopes';
@@ -60,8 +66,10 @@ export function imapScope(imapResource: string): string {
 /** True when the credential's permissions (or its granted scope) include the IMAP trigger. */
 export function credentialAllowsImap(credential: ICredentialDataDecryptedObject): boolean {
 	const permissions: unknown = credential.permissions;
-	if (Array.isArray(permissions) && permissions.some((permission) => permission === 'imap')) return true;
-	const additional = typeof credential.additionalScopes === 'string' ? credential.additionalScopes : '';
+	if (Array.isArray(permissions) && permissions.some((permission) => permission === 'imap'))
+		return true;
+	const additional =
+		typeof credential.additionalScopes === 'string' ? credential.additionalScopes : '';
 	return scopeIncludes(additional.replace(/,/g, ' '), IMAP_SCOPE_NAME);
 }
 
@@ -73,7 +81,10 @@ interface TokenData extends IDataObject {
 }
 
 function isRevokedGrant(error: unknown): boolean {
-	const text = error instanceof Error ? `${error.message} ${(error as { description?: string }).description ?? ''}` : String(error);
+	const text =
+		error instanceof Error
+			? `${error.message} ${(error as { description?: string }).description ?? ''}`
+			: String(error);
 	const body = (error as { body?: { error?: string } } | undefined)?.body;
 	return body?.error === 'invalid_grant' || /invalid_grant|needs to be reconnected/i.test(text);
 }
@@ -88,18 +99,30 @@ function refreshFailure(error: unknown): ImapTokenError {
 	if (isRevokedGrant(error)) return new ImapTokenError(RECONNECT_MESSAGE, 'revoked');
 	const message = error instanceof Error ? error.message : String(error);
 	if (/not connected/i.test(message)) {
-		return new ImapTokenError('The Outlook credential is not connected yet: open it and click "Connect my account".', 'rejected');
+		return new ImapTokenError(
+			'The Outlook credential is not connected yet: open it and click "Connect my account".',
+			'rejected',
+		);
 	}
-	const status = Number((error as { status?: number; httpCode?: string | number }).status ?? (error as { httpCode?: string }).httpCode);
+	const status = Number(
+		(error as { status?: number; httpCode?: string | number }).status ??
+			(error as { httpCode?: string }).httpCode,
+	);
 	// The message of n8n's own errors holds no secret; keep it for the log and the error workflow.
-	return new ImapTokenError(`Refreshing the Outlook credential failed: ${message}`, isTransientHttp(Number.isFinite(status) ? status : undefined) ? 'transient' : 'rejected');
+	return new ImapTokenError(
+		`Refreshing the Outlook credential failed: ${message}`,
+		isTransientHttp(Number.isFinite(status) ? status : undefined) ? 'transient' : 'rejected',
+	);
 }
 
 /** Step 1: n8n refreshes the stored token (and stores the rotated refresh token). */
 async function refreshStoredToken(ctx: TokenContext): Promise<TokenData> {
 	let failure: ImapTokenError | undefined;
 	try {
-		return (await ctx.helpers.refreshOAuth2Token.call(ctx as unknown as IAllExecuteFunctions, CREDENTIAL_TYPE)) as TokenData;
+		return (await ctx.helpers.refreshOAuth2Token.call(
+			ctx as unknown as IAllExecuteFunctions,
+			CREDENTIAL_TYPE,
+		)) as TokenData;
 	} catch (error) {
 		failure = refreshFailure(error);
 	}
@@ -109,15 +132,23 @@ async function refreshStoredToken(ctx: TokenContext): Promise<TokenData> {
 /** Step 2: the refresh token redeemed for an IMAP-audience access token. */
 export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 	const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
-	if (!credentialAllowsImap(credential)) throw new ImapTokenError(MISSING_PERMISSION_MESSAGE, 'rejected');
+	if (!credentialAllowsImap(credential))
+		throw new ImapTokenError(MISSING_PERMISSION_MESSAGE, 'rejected');
 	const environment = resolveEnvironment(credential);
 	const tokenUrl = String(credential.accessTokenUrl ?? '');
-	if (!tokenUrl) throw new ImapTokenError('The Outlook credential has no token endpoint (Access Token URL).', 'rejected');
+	if (!tokenUrl)
+		throw new ImapTokenError(
+			'The Outlook credential has no token endpoint (Access Token URL).',
+			'rejected',
+		);
 
 	const refreshed = await refreshStoredToken(ctx);
 	const refreshToken = refreshed.refresh_token;
 	if (!refreshToken) {
-		throw new ImapTokenError('The Outlook credential holds no refresh token: reconnect it (the "offline_access" scope is needed).', 'rejected');
+		throw new ImapTokenError(
+			'The Outlook credential holds no refresh token: reconnect it (the "offline_access" scope is needed).',
+			'rejected',
+		);
 	}
 
 	const form = new URLSearchParams({
@@ -145,20 +176,37 @@ export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 		// Network failure: only the errno is kept (the request's options hold the form).
 		networkError = (error as { code?: string }).code ?? 'network error';
 	}
-	if (!response) throw new ImapTokenError(`The token endpoint could not be reached (${networkError})`, 'transient');
+	if (!response)
+		throw new ImapTokenError(
+			`The token endpoint could not be reached (${networkError})`,
+			'transient',
+		);
 	const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) ?? {};
-	if (response.statusCode >= 200 && response.statusCode < 300 && typeof body.access_token === 'string') {
+	if (
+		response.statusCode >= 200 &&
+		response.statusCode < 300 &&
+		typeof body.access_token === 'string'
+	) {
 		const expiresIn = Number(body.expires_in);
 		return {
 			accessToken: body.access_token,
-			expiresAt: Date.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
+			expiresAt:
+				Date.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
 		};
 	}
 	const error = typeof body.error === 'string' ? body.error : '';
 	// error_description holds Microsoft's AADSTS code and text, never a token.
-	const description = typeof body.error_description === 'string' ? body.error_description.split(/\r?\n/)[0] : undefined;
-	if (error === 'invalid_grant') throw new ImapTokenError(RECONNECT_MESSAGE, 'revoked', description);
-	if (error === 'invalid_scope' || error === 'consent_required' || error === 'interaction_required') {
+	const description =
+		typeof body.error_description === 'string'
+			? body.error_description.split(/\r?\n/)[0]
+			: undefined;
+	if (error === 'invalid_grant')
+		throw new ImapTokenError(RECONNECT_MESSAGE, 'revoked', description);
+	if (
+		error === 'invalid_scope' ||
+		error === 'consent_required' ||
+		error === 'interaction_required'
+	) {
 		throw new ImapTokenError(
 			`Microsoft refused the IMAP permission (${error}): add "IMAP Trigger" to the credential's permissions, grant consent and reconnect it.`,
 			'rejected',
@@ -188,7 +236,10 @@ export function idTokenUser(credential: ICredentialDataDecryptedObject): string 
 	const payload = idToken.split('.')[1];
 	if (!payload) return undefined;
 	try {
-		const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+		const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
+			string,
+			unknown
+		>;
 		for (const claim of ['preferred_username', 'upn', 'email']) {
 			const value = claims[claim];
 			if (typeof value === 'string' && value.includes('@')) return value;

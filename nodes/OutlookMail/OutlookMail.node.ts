@@ -1,4 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeBaseDescription, INodeTypeDescription, IVersionedNodeType } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeBaseDescription,
+	INodeTypeDescription,
+	IVersionedNodeType,
+} from 'n8n-workflow';
 import { VersionedNodeType } from 'n8n-workflow';
 
 import { router } from './actions/router';

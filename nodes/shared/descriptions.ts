@@ -25,11 +25,19 @@ export function mailboxProperties(what: 'mailbox' | 'calendar' = 'mailbox'): INo
 			name: 'mailbox',
 			type: 'options',
 			options: [
-				{ name: what === 'mailbox' ? 'My Mailbox' : 'Me', value: 'me', description: 'The account the credential signed in with' },
 				{
-					name: what === 'mailbox' ? 'Another Mailbox (Shared or Delegated)' : 'Another User (Shared or Delegated)',
+					name: what === 'mailbox' ? 'My Mailbox' : 'Me',
+					value: 'me',
+					description: 'The account the credential signed in with',
+				},
+				{
+					name:
+						what === 'mailbox'
+							? 'Another Mailbox (Shared or Delegated)'
+							: 'Another User (Shared or Delegated)',
 					value: 'other',
-					description: 'A mailbox someone shared with you; needs the Shared permissions in the credential',
+					description:
+						'A mailbox someone shared with you; needs the Shared permissions in the credential',
 				},
 			],
 			default: 'me',
@@ -49,21 +57,31 @@ export function mailboxProperties(what: 'mailbox' | 'calendar' = 'mailbox'): INo
 }
 
 /** The Graph root for the item's Mailbox field: `/me` or `/users/{encoded address}`. */
-export function getMailboxRoot(ctx: IExecuteFunctions | ILoadOptionsFunctions, itemIndex = 0): string {
+export function getMailboxRoot(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	itemIndex = 0,
+): string {
 	const choice = (ctx.getNodeParameter('mailbox', itemIndex, 'me') as string) || 'me';
 	if (choice === 'me') return '/me';
 	const id = String(ctx.getNodeParameter('mailboxId', itemIndex, '') ?? '').trim();
 	if (!MAILBOX_ADDRESS.test(id) && !OBJECT_ID.test(id)) {
-		throw new NodeOperationError(ctx.getNode(), `"${id}" in the field Mailbox Address or ID is not an email address or user ID`, {
-			itemIndex,
-			description: 'Enter the shared mailbox address, e.g. shared@contoso.com',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"${id}" in the field Mailbox Address or ID is not an email address or user ID`,
+			{
+				itemIndex,
+				description: 'Enter the shared mailbox address, e.g. shared@contoso.com',
+			},
+		);
 	}
 	return mailboxRoot(id);
 }
 
 /** Whether the item works in a mailbox other than the signed-in user's (for the permission hint on 403). */
-export function isOtherMailbox(ctx: IExecuteFunctions | ILoadOptionsFunctions, itemIndex = 0): boolean {
+export function isOtherMailbox(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	itemIndex = 0,
+): boolean {
 	return ctx.getNodeParameter('mailbox', itemIndex, 'me') === 'other';
 }
 

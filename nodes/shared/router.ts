@@ -3,7 +3,12 @@
  * operation, runs it per item (or once for all items when the operation batches), pairs each
  * output with its input item, and applies n8n's "continue on fail" per item.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 export type OperationResult = INodeExecutionData[] | IDataObject | IDataObject[];
@@ -16,26 +21,40 @@ export interface OperationModule {
 	 * Handles all items in one go (through `$batch`); returns one outcome per entry of
 	 * `itemIndexes`, in the same order: the item's output, or the error for that item alone.
 	 */
-	executeAll?(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<OperationResult | Error>>;
+	executeAll?(
+		this: IExecuteFunctions,
+		itemIndexes: number[],
+	): Promise<Array<OperationResult | Error>>;
 }
 
 /** resource → operation → module */
 export type ResourceMap = Record<string, Record<string, OperationModule>>;
 
 function isExecutionData(value: unknown): value is INodeExecutionData {
-	return typeof value === 'object' && value !== null && 'json' in value && typeof (value as INodeExecutionData).json === 'object';
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		'json' in value &&
+		typeof (value as INodeExecutionData).json === 'object'
+	);
 }
 
 /** Output items of one input item, each paired with it. */
 function toItems(result: OperationResult, itemIndex: number): INodeExecutionData[] {
 	const list = Array.isArray(result) ? result : [result];
 	return list.map((entry) =>
-		isExecutionData(entry) ? { ...entry, pairedItem: { item: itemIndex } } : { json: entry as IDataObject, pairedItem: { item: itemIndex } },
+		isExecutionData(entry)
+			? { ...entry, pairedItem: { item: itemIndex } }
+			: { json: entry as IDataObject, pairedItem: { item: itemIndex } },
 	);
 }
 
 /** An error for one item, with the item index set so n8n shows which item failed. */
-function itemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+function itemError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex ??= itemIndex;
 		return error;
@@ -43,20 +62,29 @@ function itemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): N
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
-function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+function errorItem(
+	error: NodeApiError | NodeOperationError,
+	itemIndex: number,
+): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.description = error.description;
 	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
 	return { json, pairedItem: { item: itemIndex } };
 }
 
-export async function routeItems(this: IExecuteFunctions, resources: ResourceMap): Promise<INodeExecutionData[][]> {
+export async function routeItems(
+	this: IExecuteFunctions,
+	resources: ResourceMap,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const module = resources[resource]?.[operation];
 	if (!module) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	const output: INodeExecutionData[] = [];
 	const indexes = items.map((_, i) => i);
@@ -83,7 +111,11 @@ export async function routeItems(this: IExecuteFunctions, resources: ResourceMap
 		return [output];
 	}
 
-	if (!module.execute) throw new NodeOperationError(this.getNode(), `The operation "${operation}" has no implementation`);
+	if (!module.execute)
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" has no implementation`,
+		);
 	for (const i of indexes) {
 		try {
 			output.push(...toItems(await module.execute.call(this, i), i));

@@ -8,44 +8,84 @@ const t = calendarSuite();
 const node = new OutlookCalendar();
 
 function context(parameters: Record<string, unknown> = {}): ILoadOptionsFunctions {
-	return t.n8n.loadOptionsContext(TYPE, { parameters: { resource: 'event', operation: 'get', ...parameters } as never }) as unknown as ILoadOptionsFunctions;
+	return t.n8n.loadOptionsContext(TYPE, {
+		parameters: { resource: 'event', operation: 'get', ...parameters } as never,
+	}) as unknown as ILoadOptionsFunctions;
 }
 
 describe('list search', () => {
 	it('searchCalendars lists the calendars, filters by name and passes the next link on', async () => {
-		t.s.graph.collection('GET', '/me/calendars', () => [
-			{ id: 'C1', name: 'Work' },
-			{ id: 'C2', name: 'Family' },
-			{ id: 'C3', name: 'Homework' },
-		], { maxPageSize: 2 });
+		t.s.graph.collection(
+			'GET',
+			'/me/calendars',
+			() => [
+				{ id: 'C1', name: 'Work' },
+				{ id: 'C2', name: 'Family' },
+				{ id: 'C3', name: 'Homework' },
+			],
+			{ maxPageSize: 2 },
+		);
 		const first = await node.methods.listSearch.searchCalendars.call(context(), 'work');
 		expect(first.results).toEqual([{ name: 'Work', value: 'C1' }]);
 		expect(first.paginationToken).toMatch(/skiptoken=/);
-		const second = await node.methods.listSearch.searchCalendars.call(context(), 'work', first.paginationToken as string);
+		const second = await node.methods.listSearch.searchCalendars.call(
+			context(),
+			'work',
+			first.paginationToken as string,
+		);
 		expect(second.results).toEqual([{ name: 'Homework', value: 'C3' }]);
 		expect(second.paginationToken).toBeUndefined();
 		expect(t.s.graph.calls()[0].query).toMatchObject({ $select: 'id,name,owner' });
 	});
 
 	it('searchCalendars looks in the mailbox the Mailbox field names', async () => {
-		t.s.graph.on('GET', '/users/:user/calendars', { body: { value: [{ id: 'C9', name: 'Boss' }] } });
-		const found = await node.methods.listSearch.searchCalendars.call(context({ mailbox: 'other', mailboxId: 'boss@contoso.com' }));
+		t.s.graph.on('GET', '/users/:user/calendars', {
+			body: { value: [{ id: 'C9', name: 'Boss' }] },
+		});
+		const found = await node.methods.listSearch.searchCalendars.call(
+			context({ mailbox: 'other', mailboxId: 'boss@contoso.com' }),
+		);
 		expect(found.results).toEqual([{ name: 'Boss', value: 'C9' }]);
 		expect(t.s.graph.calls()[0].path).toBe('/users/boss%40contoso.com/calendars');
 	});
 
 	it('searchEvents without a filter lists the latest events with their local start', async () => {
 		t.s.graph.on('GET', '/me/events', {
-			body: { value: [graphEvent('E1', '2026-03-29T09:00:00', '2026-03-29T10:00:00', 'Romance Standard Time', { subject: 'Standup' })] },
+			body: {
+				value: [
+					graphEvent('E1', '2026-03-29T09:00:00', '2026-03-29T10:00:00', 'Romance Standard Time', {
+						subject: 'Standup',
+					}),
+				],
+			},
 		});
 		const found = await node.methods.listSearch.searchEvents.call(context());
-		expect(t.s.graph.calls()[0].query).toEqual({ $select: 'id,subject,start,end,webLink', $orderby: 'start/dateTime desc', $top: '50' });
-		expect(found.results).toEqual([{ name: 'Standup (2026-03-29 09:00)', value: 'E1', url: 'https://outlook.office365.com/owa/?itemid=E1&exvsurl=1&path=/calendar/item' }]);
+		expect(t.s.graph.calls()[0].query).toEqual({
+			$select: 'id,subject,start,end,webLink',
+			$orderby: 'start/dateTime desc',
+			$top: '50',
+		});
+		expect(found.results).toEqual([
+			{
+				name: 'Standup (2026-03-29 09:00)',
+				value: 'E1',
+				url: 'https://outlook.office365.com/owa/?itemid=E1&exvsurl=1&path=/calendar/item',
+			},
+		]);
 	});
 
 	it('searchEvents filters by subject on the server with a quoted OData literal', async () => {
 		t.s.graph.on('GET', '/me/events', {
-			body: { value: [{ id: 'e1', subject: "Lunch with O'Brien", start: { dateTime: '2026-03-29T09:00:00.0000000', timeZone: 'UTC' }, webLink: 'https://outlook.office.com/calendar/item/e1' }] },
+			body: {
+				value: [
+					{
+						id: 'e1',
+						subject: "Lunch with O'Brien",
+						start: { dateTime: '2026-03-29T09:00:00.0000000', timeZone: 'UTC' },
+						webLink: 'https://outlook.office.com/calendar/item/e1',
+					},
+				],
+			},
 		});
 		const result = await node.methods.listSearch.searchEvents.call(context(), "O'Brien");
 		expect(t.s.graph.calls()[0].query).toEqual({
@@ -69,13 +109,19 @@ describe('load options', () => {
 	it('getTimeZones starts with the workflow zone and lists IANA zones with their Windows names', async () => {
 		const zones = await node.methods.loadOptions.getTimeZones.call(context());
 		expect(zones[0]).toEqual({ name: 'Workflow Time Zone (Europe/Madrid)', value: '' });
-		expect(zones.find((z) => z.value === 'Asia/Kolkata')).toEqual({ name: 'Asia/Kolkata', value: 'Asia/Kolkata', description: 'Outlook: India Standard Time' });
+		expect(zones.find((z) => z.value === 'Asia/Kolkata')).toEqual({
+			name: 'Asia/Kolkata',
+			value: 'Asia/Kolkata',
+			description: 'Outlook: India Standard Time',
+		});
 		expect(zones[1]).toMatchObject({ value: 'UTC' });
 		expect(zones.length).toBeGreaterThan(300);
 	});
 
 	it('getCalendarGroups lists the groups', async () => {
-		t.s.graph.on('GET', '/me/calendarGroups', { body: { value: [{ id: 'G1', name: 'My Calendars' }] } });
+		t.s.graph.on('GET', '/me/calendarGroups', {
+			body: { value: [{ id: 'G1', name: 'My Calendars' }] },
+		});
 		expect(await node.methods.loadOptions.getCalendarGroups.call(context())).toEqual([
 			{ name: 'None', value: '' },
 			{ name: 'My Calendars', value: 'G1' },
@@ -86,17 +132,33 @@ describe('load options', () => {
 describe('node description', () => {
 	it('is a versioned, tool-usable node whose first field is the shared Mailbox field', () => {
 		const d = node.description;
-		expect(d).toMatchObject({ name: 'outlookCalendar', displayName: 'Outlook Calendar', usableAsTool: true, version: [1], defaultVersion: 1 });
+		expect(d).toMatchObject({
+			name: 'outlookCalendar',
+			displayName: 'Outlook Calendar',
+			usableAsTool: true,
+			version: [1],
+			defaultVersion: 1,
+		});
 		expect(d.credentials).toEqual([{ name: 'outlookOAuth2Api', required: true }]);
 		expect(d.properties[0].name).toBe('mailbox');
 		const resource = d.properties.find((p) => p.name === 'resource');
-		expect(resource?.options?.map((o) => (o as { value: string }).value).sort()).toEqual(['availability', 'calendar', 'event']);
+		expect(resource?.options?.map((o) => (o as { value: string }).value).sort()).toEqual([
+			'availability',
+			'calendar',
+			'event',
+		]);
 	});
 
 	it('every operation the UI offers has an implementation', async () => {
-		const { operations: event } = await import('../../nodes/OutlookCalendar/actions/event/Event.resource');
-		const { operations: calendar } = await import('../../nodes/OutlookCalendar/actions/calendar/Calendar.resource');
-		const { operations: availability } = await import('../../nodes/OutlookCalendar/actions/availability/Availability.resource');
+		const { operations: event } = await import(
+			'../../nodes/OutlookCalendar/actions/event/Event.resource'
+		);
+		const { operations: calendar } = await import(
+			'../../nodes/OutlookCalendar/actions/calendar/Calendar.resource'
+		);
+		const { operations: availability } = await import(
+			'../../nodes/OutlookCalendar/actions/availability/Availability.resource'
+		);
 		const modules: Record<string, Record<string, unknown>> = { event, calendar, availability };
 		const selectors = node.description.properties.filter((p) => p.name === 'operation');
 		for (const selector of selectors) {

@@ -2,7 +2,12 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { OutlookCalendar } from '../../nodes/OutlookCalendar/OutlookCalendar.node';
-import { connectedCredential, expectGraphContractKept, startStandIns, type StandIns } from '../support/fixtures';
+import {
+	connectedCredential,
+	expectGraphContractKept,
+	startStandIns,
+	type StandIns,
+} from '../support/fixtures';
 import { N8nHarness, type RunOptions } from '../support/n8n-harness';
 
 export const TYPE = 'outlookCalendar';
@@ -10,8 +15,14 @@ export const TYPE = 'outlookCalendar';
 export interface CalendarSuite {
 	s: StandIns;
 	n8n: N8nHarness;
-	run(parameters: INodeParameters, options?: Omit<RunOptions, 'parameters'>): Promise<INodeExecutionData[]>;
-	json(parameters: INodeParameters, options?: Omit<RunOptions, 'parameters'>): Promise<Array<Record<string, unknown>>>;
+	run(
+		parameters: INodeParameters,
+		options?: Omit<RunOptions, 'parameters'>,
+	): Promise<INodeExecutionData[]>;
+	json(
+		parameters: INodeParameters,
+		options?: Omit<RunOptions, 'parameters'>,
+	): Promise<Array<Record<string, unknown>>>;
 }
 
 /** Registers beforeAll/afterAll/beforeEach/afterEach; the returned object is filled in before each test. */
@@ -30,7 +41,8 @@ export function calendarSuite(): CalendarSuite {
 		const [out] = await suite.n8n.execute(TYPE, { ...options, parameters });
 		return out;
 	};
-	suite.json = async (parameters, options = {}) => (await suite.run(parameters, options)).map((item) => item.json as Record<string, unknown>);
+	suite.json = async (parameters, options = {}) =>
+		(await suite.run(parameters, options)).map((item) => item.json as Record<string, unknown>);
 	return suite;
 }
 
@@ -44,7 +56,13 @@ export function byUrl(value: string) {
 }
 
 /** A Graph event as the stand-in returns it (times in the zone the Prefer header asked for). */
-export function graphEvent(id: string, start: string, end: string, timeZone: string, extra: Record<string, unknown> = {}) {
+export function graphEvent(
+	id: string,
+	start: string,
+	end: string,
+	timeZone: string,
+	extra: Record<string, unknown> = {},
+) {
 	return {
 		id,
 		subject: `Event ${id}`,

@@ -54,9 +54,23 @@ describe('helpers', () => {
 	test('hasAttachment reads the body structure', () => {
 		expect(hasAttachment({ type: 'text/plain' })).toBe(false);
 		expect(
-			hasAttachment({ type: 'multipart/mixed', childNodes: [{ type: 'text/plain' }, { type: 'application/pdf', disposition: 'attachment' }] }),
+			hasAttachment({
+				type: 'multipart/mixed',
+				childNodes: [
+					{ type: 'text/plain' },
+					{ type: 'application/pdf', disposition: 'attachment' },
+				],
+			}),
 		).toBe(true);
-		expect(hasAttachment({ type: 'multipart/related', childNodes: [{ type: 'text/html' }, { type: 'image/png', disposition: 'inline', parameters: { name: 'a.png' } }] })).toBe(false);
+		expect(
+			hasAttachment({
+				type: 'multipart/related',
+				childNodes: [
+					{ type: 'text/html' },
+					{ type: 'image/png', disposition: 'inline', parameters: { name: 'a.png' } },
+				],
+			}),
+		).toBe(false);
 		expect(hasAttachment({ type: 'application/zip', parameters: { name: 'a.zip' } })).toBe(true);
 	});
 });
@@ -94,12 +108,22 @@ function watcher(overrides: Partial<WatcherOptions>) {
 		start: { startFrom: 'new' },
 		filters: {},
 		afterEmit: { action: 'nothing' },
-		output: { format: 'parsed', attachmentPrefix: 'attachment_', maxAttachmentBytes: 0, downloadAttachments: true },
+		output: {
+			format: 'parsed',
+			attachmentPrefix: 'attachment_',
+			maxAttachmentBytes: 0,
+			downloadAttachments: true,
+		},
 		receive: { mode: 'idle' },
 		prepareBinary: async () => ({ data: '', mimeType: 'text/plain' }),
 		emit: () => undefined,
 		emitError: (error) => errors.push(error),
-		logger: { debug: () => undefined, info: () => undefined, warn: (message) => warnings.push(message), error: () => undefined },
+		logger: {
+			debug: () => undefined,
+			info: () => undefined,
+			warn: (message) => warnings.push(message),
+			error: () => undefined,
+		},
 		tuning: { initialBackoffMs: 5, maxBackoffMs: 20 },
 		...overrides,
 	});
@@ -118,19 +142,29 @@ describe('ImapWatcher decisions (fake server)', () => {
 				tokens.push(Date.now());
 				return { accessToken: 'token', expiresAt: Date.now() + 3_600_000 };
 			},
-			createClient: () => new RefusingClient({ authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED' }) as unknown as ImapClient,
+			createClient: () =>
+				new RefusingClient({
+					authenticationFailed: true,
+					serverResponseCode: 'AUTHENTICATIONFAILED',
+				}) as unknown as ImapClient,
 		});
 		w.start();
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		await w.stop();
 		expect(RefusingClient.connects).toBe(3);
 		expect(tokens).toHaveLength(3);
-		expect(errors.map((e) => e.message)).toEqual(['The IMAP server imap.test refused to log in as alice@example.test with a fresh token']);
+		expect(errors.map((e) => e.message)).toEqual([
+			'The IMAP server imap.test refused to log in as alice@example.test with a fresh token',
+		]);
 	});
 
 	test('identity provider unavailable behind the server (UNAVAILABLE): retried quietly, never reported', async () => {
 		const { w, errors, warnings } = watcher({
-			createClient: () => new RefusingClient({ authenticationFailed: true, serverResponseCode: 'UNAVAILABLE' }) as unknown as ImapClient,
+			createClient: () =>
+				new RefusingClient({
+					authenticationFailed: true,
+					serverResponseCode: 'UNAVAILABLE',
+				}) as unknown as ImapClient,
 		});
 		w.start();
 		await new Promise((resolve) => setTimeout(resolve, 300));
@@ -145,7 +179,8 @@ describe('ImapWatcher decisions (fake server)', () => {
 			getToken: async () => {
 				throw new ImapTokenError(RECONNECT_MESSAGE, 'revoked');
 			},
-			createClient: (options: ImapFlowOptions) => new RefusingClient(options) as unknown as ImapClient,
+			createClient: (options: ImapFlowOptions) =>
+				new RefusingClient(options) as unknown as ImapClient,
 		});
 		w.start();
 		await new Promise((resolve) => setTimeout(resolve, 100));
@@ -159,7 +194,10 @@ describe('ImapWatcher decisions (fake server)', () => {
 		const { w, errors } = watcher({
 			getToken: async () => {
 				calls++;
-				throw new ImapTokenError('The token endpoint could not be reached (ECONNREFUSED)', 'transient');
+				throw new ImapTokenError(
+					'The token endpoint could not be reached (ECONNREFUSED)',
+					'transient',
+				);
 			},
 		});
 		w.start();

@@ -1,8 +1,21 @@
-import { toExecutionData, type OutputOptions, type PrepareBinary } from '../../nodes/OutlookImapTrigger/messages';
+import {
+	toExecutionData,
+	type OutputOptions,
+	type PrepareBinary,
+} from '../../nodes/OutlookImapTrigger/messages';
 
-const OPTIONS: OutputOptions = { format: 'parsed', attachmentPrefix: 'att_', maxAttachmentBytes: 0, downloadAttachments: true };
+const OPTIONS: OutputOptions = {
+	format: 'parsed',
+	attachmentPrefix: 'att_',
+	maxAttachmentBytes: 0,
+	downloadAttachments: true,
+};
 
-const prepare: PrepareBinary = async (data, fileName, mimeType) => ({ data: data.toString('base64'), fileName, mimeType: mimeType ?? 'application/octet-stream' });
+const prepare: PrepareBinary = async (data, fileName, mimeType) => ({
+	data: data.toString('base64'),
+	fileName,
+	mimeType: mimeType ?? 'application/octet-stream',
+});
 
 const MESSAGE = Buffer.from(
 	[
@@ -30,7 +43,11 @@ const MESSAGE = Buffer.from(
 );
 
 test('parsed: groups flattened, encoded subject decoded, repeated headers as a list, attachments as prefix+index', async () => {
-	const item = await toExecutionData({ uid: 9, size: MESSAGE.length, flags: new Set(['\\Seen', '\\Recent']), source: MESSAGE }, OPTIONS, prepare);
+	const item = await toExecutionData(
+		{ uid: 9, size: MESSAGE.length, flags: new Set(['\\Seen', '\\Recent']), source: MESSAGE },
+		OPTIONS,
+		prepare,
+	);
 	expect(item.json).toMatchObject({
 		uid: 9,
 		subject: 'Überweisung',
@@ -42,11 +59,25 @@ test('parsed: groups flattened, encoded subject decoded, repeated headers as a l
 	});
 	expect((item.json.headers as Record<string, unknown>).received).toEqual(['from a', 'from b']);
 	expect(Object.keys(item.binary ?? {})).toEqual(['att_0']);
-	expect(item.binary!.att_0).toEqual({ data: 'AAECAw==', fileName: '../secret/../a.bin', mimeType: 'application/octet-stream' });
+	expect(item.binary!.att_0).toEqual({
+		data: 'AAECAw==',
+		fileName: '../secret/../a.bin',
+		mimeType: 'application/octet-stream',
+	});
 });
 
 test('downloadAttachments off lists attachments without binary data', async () => {
-	const item = await toExecutionData({ uid: 1, source: MESSAGE }, { ...OPTIONS, downloadAttachments: false }, prepare);
+	const item = await toExecutionData(
+		{ uid: 1, source: MESSAGE },
+		{ ...OPTIONS, downloadAttachments: false },
+		prepare,
+	);
 	expect(item.binary).toBeUndefined();
-	expect(item.json.attachments).toEqual([expect.objectContaining({ fileName: '../secret/../a.bin', size: 4, skipped: 'attachments not downloaded' })]);
+	expect(item.json.attachments).toEqual([
+		expect.objectContaining({
+			fileName: '../secret/../a.bin',
+			size: 4,
+			skipped: 'attachments not downloaded',
+		}),
+	]);
 });

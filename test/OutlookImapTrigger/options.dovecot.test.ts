@@ -44,31 +44,55 @@ const ATTACHED = [
 
 describe('after emitting', () => {
 	test('mark as read, move to a folder, add a flag or keyword: visible on the server afterwards', async () => {
-		for (const folder of ['ActRead', 'ActMove', 'ActFlag', 'ActKeyword', 'Processed']) await rig.dovecot.createMailbox(folder);
+		for (const folder of ['ActRead', 'ActMove', 'ActFlag', 'ActKeyword', 'Processed'])
+			await rig.dovecot.createMailbox(folder);
 		const n8n = rig.harness();
 		const runs = await Promise.all([
-			n8n.activateTrigger(TYPE, { parameters: inFolder('ActRead', { afterEmit: 'markRead' }), nodeName: 'read' }),
-			n8n.activateTrigger(TYPE, { parameters: inFolder('ActMove', { afterEmit: 'move', moveTo: 'Processed' }), nodeName: 'move' }),
-			n8n.activateTrigger(TYPE, { parameters: inFolder('ActFlag', { afterEmit: 'flag', flag: '\\Flagged' }), nodeName: 'flag' }),
-			n8n.activateTrigger(TYPE, { parameters: inFolder('ActKeyword', { afterEmit: 'flag', flag: 'Processed' }), nodeName: 'keyword' }),
+			n8n.activateTrigger(TYPE, {
+				parameters: inFolder('ActRead', { afterEmit: 'markRead' }),
+				nodeName: 'read',
+			}),
+			n8n.activateTrigger(TYPE, {
+				parameters: inFolder('ActMove', { afterEmit: 'move', moveTo: 'Processed' }),
+				nodeName: 'move',
+			}),
+			n8n.activateTrigger(TYPE, {
+				parameters: inFolder('ActFlag', { afterEmit: 'flag', flag: '\\Flagged' }),
+				nodeName: 'flag',
+			}),
+			n8n.activateTrigger(TYPE, {
+				parameters: inFolder('ActKeyword', { afterEmit: 'flag', flag: 'Processed' }),
+				nodeName: 'keyword',
+			}),
 		]);
 		try {
-			for (const run of runs) await waitFor(() => run.staticData.imapCursor, 10_000, 'the baseline');
+			for (const run of runs)
+				await waitFor(() => run.staticData.imapCursor, 10_000, 'the baseline');
 			for (const folder of ['ActRead', 'ActMove', 'ActFlag', 'ActKeyword']) {
 				await rig.dovecot.appendMessage(textMessage(`${folder} 1`), folder);
 				await rig.dovecot.appendMessage(textMessage(`${folder} 2`), folder);
 			}
 			for (const run of runs) await waitFor(() => run.emitted.length === 2, 5_000, 'two items');
-			await waitFor(async () => (await rig.dovecot.status('Processed')).messages === 2, 5_000, 'the moved messages');
+			await waitFor(
+				async () => (await rig.dovecot.status('Processed')).messages === 2,
+				5_000,
+				'the moved messages',
+			);
 
 			const read = await rig.dovecot.flags('ActRead');
 			expect([...read.values()].every((flags) => flags.includes('\\Seen'))).toBe(true);
 			expect((await rig.dovecot.status('ActMove')).messages).toBe(0);
 			expect((await rig.dovecot.status('Processed')).messages).toBe(2);
 			const flagged = await rig.dovecot.flags('ActFlag');
-			expect([...flagged.values()].map((flags) => flags.filter((f) => f !== '\\Recent'))).toEqual([['\\Flagged'], ['\\Flagged']]);
+			expect([...flagged.values()].map((flags) => flags.filter((f) => f !== '\\Recent'))).toEqual([
+				['\\Flagged'],
+				['\\Flagged'],
+			]);
 			const keyword = await rig.dovecot.flags('ActKeyword');
-			expect([...keyword.values()].map((flags) => flags.filter((f) => f !== '\\Recent'))).toEqual([['Processed'], ['Processed']]);
+			expect([...keyword.values()].map((flags) => flags.filter((f) => f !== '\\Recent'))).toEqual([
+				['Processed'],
+				['Processed'],
+			]);
 			// Emitting did not mark anything read where that was not asked for (fetch uses BODY.PEEK).
 			expect([...flagged.values()].some((flags) => flags.includes('\\Seen'))).toBe(false);
 			for (const run of runs) expect(run.errors).toEqual([]);
@@ -84,18 +108,42 @@ describe('filters', () => {
 		const n8n = rig.harness();
 		const run = await n8n.activateTrigger(TYPE, {
 			parameters: inFolder('Filtered', {
-				filters: { from: 'files@example.test', subjectContains: 'file', unreadOnly: true, hasAttachments: true, rawSearch: 'NOT HEADER "X-Skip" "yes"' },
+				filters: {
+					from: 'files@example.test',
+					subjectContains: 'file',
+					unreadOnly: true,
+					hasAttachments: true,
+					rawSearch: 'NOT HEADER "X-Skip" "yes"',
+				},
 			}),
 		});
 		try {
 			await waitFor(() => run.staticData.imapCursor, 10_000, 'the baseline');
 			await rig.dovecot.appendMessage(ATTACHED, 'Filtered'); // matches
 			await rig.dovecot.appendMessage(textMessage('with file but no attachment'), 'Filtered'); // wrong sender
-			await rig.dovecot.appendMessage(ATTACHED.replace('see file', 'see file again').replace('Subject: with file', 'Subject: other'), 'Filtered'); // subject
-			await rig.dovecot.appendMessage(ATTACHED.replace('Subject: with file', 'Subject: with file\r\nX-Skip: yes'), 'Filtered'); // raw search
+			await rig.dovecot.appendMessage(
+				ATTACHED.replace('see file', 'see file again').replace(
+					'Subject: with file',
+					'Subject: other',
+				),
+				'Filtered',
+			); // subject
+			await rig.dovecot.appendMessage(
+				ATTACHED.replace('Subject: with file', 'Subject: with file\r\nX-Skip: yes'),
+				'Filtered',
+			); // raw search
 			await rig.dovecot.dropMessages([ATTACHED], { mailbox: 'Filtered', seen: true }); // read already
-			await rig.dovecot.appendMessage(ATTACHED.replace('see file', 'plain').replace(/--b1\r\nContent-Type: text\/csv[\s\S]*?--b1--/, '--b1--'), 'Filtered'); // no attachment
-			await rig.dovecot.appendMessage(ATTACHED.replace('Subject: with file', 'Subject: with file 2'), 'Filtered'); // matches
+			await rig.dovecot.appendMessage(
+				ATTACHED.replace('see file', 'plain').replace(
+					/--b1\r\nContent-Type: text\/csv[\s\S]*?--b1--/,
+					'--b1--',
+				),
+				'Filtered',
+			); // no attachment
+			await rig.dovecot.appendMessage(
+				ATTACHED.replace('Subject: with file', 'Subject: with file 2'),
+				'Filtered',
+			); // matches
 			await waitFor(() => run.emitted.length === 2, 8_000, 'the two matching messages');
 			await sleep(800);
 			expect(subjects(run)).toEqual(['with file', 'with file 2']);
@@ -113,19 +161,37 @@ describe('output', () => {
 	test('raw source as one binary, and headers only', async () => {
 		await rig.dovecot.createMailbox('Formats');
 		const n8n = rig.harness();
-		const raw = await n8n.activateTrigger(TYPE, { parameters: inFolder('Formats', { output: 'raw' }), nodeName: 'raw' });
-		const headers = await n8n.activateTrigger(TYPE, { parameters: inFolder('Formats', { output: 'headers' }), nodeName: 'headers' });
+		const raw = await n8n.activateTrigger(TYPE, {
+			parameters: inFolder('Formats', { output: 'raw' }),
+			nodeName: 'raw',
+		});
+		const headers = await n8n.activateTrigger(TYPE, {
+			parameters: inFolder('Formats', { output: 'headers' }),
+			nodeName: 'headers',
+		});
 		try {
-			await waitFor(() => raw.staticData.imapCursor && headers.staticData.imapCursor, 10_000, 'the baselines');
+			await waitFor(
+				() => raw.staticData.imapCursor && headers.staticData.imapCursor,
+				10_000,
+				'the baselines',
+			);
 			await rig.dovecot.appendMessage(ATTACHED, 'Formats');
-			await waitFor(() => raw.emitted.length === 1 && headers.emitted.length === 1, 5_000, 'both items');
+			await waitFor(
+				() => raw.emitted.length === 1 && headers.emitted.length === 1,
+				5_000,
+				'both items',
+			);
 			const [rawItem] = raw.emitted;
 			expect(rawItem.json).toMatchObject({ uid: 1, subject: 'with file' });
 			expect(rawItem.binary?.data.mimeType).toBe('message/rfc822');
 			expect(rawItem.binary?.data.fileName).toBe('message-1.eml');
 			expect(Buffer.from(rawItem.binary!.data.data, 'base64').toString()).toBe(ATTACHED);
 			const [headerItem] = headers.emitted;
-			expect(headerItem.json).toMatchObject({ uid: 1, subject: 'with file', from: { address: 'files@example.test' } });
+			expect(headerItem.json).toMatchObject({
+				uid: 1,
+				subject: 'with file',
+				from: { address: 'files@example.test' },
+			});
 			expect(headerItem.json.text).toBeUndefined();
 			expect(headerItem.binary).toBeUndefined();
 		} finally {
@@ -137,13 +203,19 @@ describe('output', () => {
 	test('an attachment size limit lists the attachment without attaching it', async () => {
 		await rig.dovecot.createMailbox('Limited');
 		const n8n = rig.harness();
-		const run = await n8n.activateTrigger(TYPE, { parameters: inFolder('Limited', { options: { maxAttachmentSizeMb: 0.000001, attachmentPrefix: 'file_' } }) });
+		const run = await n8n.activateTrigger(TYPE, {
+			parameters: inFolder('Limited', {
+				options: { maxAttachmentSizeMb: 0.000001, attachmentPrefix: 'file_' },
+			}),
+		});
 		try {
 			await waitFor(() => run.staticData.imapCursor, 10_000, 'the baseline');
 			await rig.dovecot.appendMessage(ATTACHED, 'Limited');
 			await waitFor(() => run.emitted.length === 1, 5_000, 'the item');
 			expect(run.emitted[0].binary).toBeUndefined();
-			expect(run.emitted[0].json.attachments).toEqual([expect.objectContaining({ fileName: 'data.csv', skipped: 'larger than the size limit' })]);
+			expect(run.emitted[0].json.attachments).toEqual([
+				expect.objectContaining({ fileName: 'data.csv', skipped: 'larger than the size limit' }),
+			]);
 		} finally {
 			await run.close();
 		}
@@ -156,7 +228,9 @@ describe('start from', () => {
 		await rig.dovecot.appendMessage(textMessage('unread old'), 'Backlog');
 		await rig.dovecot.dropMessages([textMessage('read old')], { mailbox: 'Backlog', seen: true });
 		const n8n = rig.harness();
-		const run = await n8n.activateTrigger(TYPE, { parameters: inFolder('Backlog', { startFrom: 'unread' }) });
+		const run = await n8n.activateTrigger(TYPE, {
+			parameters: inFolder('Backlog', { startFrom: 'unread' }),
+		});
 		try {
 			await waitFor(() => run.emitted.length === 1, 10_000, 'the unread message');
 			await rig.dovecot.dropMessages([textMessage('read new')], { mailbox: 'Backlog', seen: true });
@@ -169,11 +243,19 @@ describe('start from', () => {
 
 	test('mail since a date (received date), then new mail', async () => {
 		await rig.dovecot.createMailbox('Since');
-		await rig.dovecot.dropMessages([textMessage('last year')], { mailbox: 'Since', receivedAt: new Date('2025-01-10T12:00:00Z') });
-		await rig.dovecot.dropMessages([textMessage('this month')], { mailbox: 'Since', receivedAt: new Date(Date.now() - 3 * 86_400_000) });
+		await rig.dovecot.dropMessages([textMessage('last year')], {
+			mailbox: 'Since',
+			receivedAt: new Date('2025-01-10T12:00:00Z'),
+		});
+		await rig.dovecot.dropMessages([textMessage('this month')], {
+			mailbox: 'Since',
+			receivedAt: new Date(Date.now() - 3 * 86_400_000),
+		});
 		const n8n = rig.harness();
 		const since = new Date(Date.now() - 10 * 86_400_000).toISOString();
-		const run = await n8n.activateTrigger(TYPE, { parameters: inFolder('Since', { startFrom: 'sinceDate', since }) });
+		const run = await n8n.activateTrigger(TYPE, {
+			parameters: inFolder('Since', { startFrom: 'sinceDate', since }),
+		});
 		try {
 			await waitFor(() => run.emitted.length === 1, 10_000, 'the recent message');
 			await rig.dovecot.appendMessage(textMessage('new'), 'Since');
@@ -189,7 +271,9 @@ describe('start from', () => {
 test('polling mode (no IDLE) emits new mail on the next poll', async () => {
 	await rig.dovecot.createMailbox('Polled');
 	const n8n = rig.harness();
-	const run = await n8n.activateTrigger(TYPE, { parameters: inFolder('Polled', { receiveMode: 'poll', pollIntervalSeconds: 1 }) });
+	const run = await n8n.activateTrigger(TYPE, {
+		parameters: inFolder('Polled', { receiveMode: 'poll', pollIntervalSeconds: 1 }),
+	});
 	try {
 		await waitFor(() => run.staticData.imapCursor, 10_000, 'the baseline');
 		await rig.dovecot.appendMessage(textMessage('polled'), 'Polled');
@@ -204,7 +288,10 @@ test('plaintext for testing, on the non-TLS port', async () => {
 	await rig.dovecot.createMailbox('Plain');
 	const n8n = rig.harness();
 	const run = await n8n.activateTrigger(TYPE, {
-		parameters: rig.parameters({ folder: { __rl: true, mode: 'path', value: 'Plain' }, options: { port: rig.dovecot.plainPort, security: 'plain' } }),
+		parameters: rig.parameters({
+			folder: { __rl: true, mode: 'path', value: 'Plain' },
+			options: { port: rig.dovecot.plainPort, security: 'plain' },
+		}),
 	});
 	try {
 		await waitFor(() => run.staticData.imapCursor, 10_000, 'the baseline');
@@ -217,10 +304,14 @@ test('plaintext for testing, on the non-TLS port', async () => {
 
 test('TLS with certificate verification (the default) refuses the self-signed test server and reports it after retries', async () => {
 	const n8n = rig.harness();
-	const run = await n8n.activateTrigger(TYPE, { parameters: rig.parameters({ options: { security: 'tls' } }) });
+	const run = await n8n.activateTrigger(TYPE, {
+		parameters: rig.parameters({ options: { security: 'tls' } }),
+	});
 	try {
 		await waitFor(() => run.errors.length > 0, 15_000, 'the certificate error');
-		expect(run.errors.map((e) => e.message)).toEqual(['The certificate of the IMAP server 127.0.0.1 could not be verified (DEPTH_ZERO_SELF_SIGNED_CERT)']);
+		expect(run.errors.map((e) => e.message)).toEqual([
+			'The certificate of the IMAP server 127.0.0.1 could not be verified (DEPTH_ZERO_SELF_SIGNED_CERT)',
+		]);
 		expect(run.emitted).toEqual([]);
 		expect(run.staticData.imapCursor).toBeUndefined();
 		expect(await rig.dovecot.who()).toEqual([]);
@@ -231,9 +322,13 @@ test('TLS with certificate verification (the default) refuses the self-signed te
 
 test('a manual run emits the newest messages once, newest first, and changes nothing', async () => {
 	await rig.dovecot.createMailbox('Manual');
-	for (const n of [1, 2, 3, 4]) await rig.dovecot.appendMessage(textMessage(`manual ${n}`), 'Manual');
+	for (const n of [1, 2, 3, 4])
+		await rig.dovecot.appendMessage(textMessage(`manual ${n}`), 'Manual');
 	const n8n = rig.harness();
-	const run = await n8n.activateTrigger(TYPE, { parameters: inFolder('Manual', { afterEmit: 'markRead' }), activation: 'manual' });
+	const run = await n8n.activateTrigger(TYPE, {
+		parameters: inFolder('Manual', { afterEmit: 'markRead' }),
+		activation: 'manual',
+	});
 	try {
 		expect(run.response?.manualTriggerFunction).toBeDefined();
 		await run.response!.manualTriggerFunction!();
@@ -249,21 +344,35 @@ test('a manual run emits the newest messages once, newest first, and changes not
 
 test('without the IMAP permission, activation fails and says to add it and reconnect', async () => {
 	const n8n = rig.harness({ permissions: ALL_GRAPH_PERMISSIONS });
-	await expect(n8n.activateTrigger(TYPE, { parameters: rig.parameters() })).rejects.toThrow(/"IMAP Trigger" permission.*reconnect/);
+	await expect(n8n.activateTrigger(TYPE, { parameters: rig.parameters() })).rejects.toThrow(
+		/"IMAP Trigger" permission.*reconnect/,
+	);
 });
 
 test('bad input names the field before any connection', async () => {
 	const n8n = rig.harness();
 	const tokenRequests = rig.standIns.idp.requests.length;
-	await expect(n8n.activateTrigger(TYPE, { parameters: rig.parameters({ mailbox: 'not an address' }) })).rejects.toThrow(/"Mailbox"/);
-	await expect(n8n.activateTrigger(TYPE, { parameters: rig.parameters({ afterEmit: 'flag', flag: 'bad flag(' }) })).rejects.toThrow(/"Flag or Keyword"/);
-	await expect(n8n.activateTrigger(TYPE, { parameters: rig.parameters({ filters: { rawSearch: 'HEADER "X' } }) })).rejects.toThrow(/"Raw IMAP Search"/);
+	await expect(
+		n8n.activateTrigger(TYPE, { parameters: rig.parameters({ mailbox: 'not an address' }) }),
+	).rejects.toThrow(/"Mailbox"/);
+	await expect(
+		n8n.activateTrigger(TYPE, {
+			parameters: rig.parameters({ afterEmit: 'flag', flag: 'bad flag(' }),
+		}),
+	).rejects.toThrow(/"Flag or Keyword"/);
+	await expect(
+		n8n.activateTrigger(TYPE, {
+			parameters: rig.parameters({ filters: { rawSearch: 'HEADER "X' } }),
+		}),
+	).rejects.toThrow(/"Raw IMAP Search"/);
 	expect(rig.standIns.idp.requests.length).toBe(tokenRequests);
 });
 
 test('an empty "Mailbox" logs in as the signed-in user (Graph /me)', async () => {
 	rig.standIns.graph.reset();
-	rig.standIns.graph.on('GET', '/me', { body: { userPrincipalName: rig.dovecot.user, mail: rig.dovecot.user } });
+	rig.standIns.graph.on('GET', '/me', {
+		body: { userPrincipalName: rig.dovecot.user, mail: rig.dovecot.user },
+	});
 	const n8n = rig.harness();
 	const run = await n8n.activateTrigger(TYPE, { parameters: rig.parameters({ mailbox: '' }) });
 	try {
@@ -283,13 +392,18 @@ test('the folder list comes from IMAP LIST', async () => {
 	const context = n8n.loadOptionsContext(TYPE, { parameters: rig.parameters() });
 	const all = await searchFolders.call(context);
 	expect(all.results[0]).toEqual({ name: 'INBOX', value: 'INBOX' });
-	expect(all.results.map((r) => r.value)).toEqual(expect.arrayContaining(['Listed', 'Listed.Child']));
+	expect(all.results.map((r) => r.value)).toEqual(
+		expect.arrayContaining(['Listed', 'Listed.Child']),
+	);
 	const filtered = await searchFolders.call(context, 'child');
 	expect(filtered.results).toEqual([{ name: 'Listed.Child', value: 'Listed.Child' }]);
 	// No mailbox typed: the signed-in user's, from Graph /me.
 	rig.standIns.graph.reset();
 	rig.standIns.graph.on('GET', '/me', { body: { userPrincipalName: rig.dovecot.user } });
-	const own = await searchFolders.call(n8n.loadOptionsContext(TYPE, { parameters: rig.parameters({ mailbox: '' }) }), 'listed');
+	const own = await searchFolders.call(
+		n8n.loadOptionsContext(TYPE, { parameters: rig.parameters({ mailbox: '' }) }),
+		'listed',
+	);
 	expect(own.results.map((r) => r.value)).toEqual(['Listed', 'Listed.Child']);
 	expectGraphContractKept(rig.standIns.graph);
 });
@@ -299,7 +413,9 @@ test('a folder that does not exist: reported through emitError after a few tries
 	const run = await n8n.activateTrigger(TYPE, { parameters: inFolder('Missing') });
 	try {
 		await waitFor(() => run.errors.length > 0, 15_000, 'the error');
-		expect(run.errors.map((e) => e.message)).toEqual(['The folder "Missing" does not exist in the mailbox alice@example.test']);
+		expect(run.errors.map((e) => e.message)).toEqual([
+			'The folder "Missing" does not exist in the mailbox alice@example.test',
+		]);
 		const requests = rig.standIns.idp.requests.length;
 		await sleep(1_500);
 		expect(rig.standIns.idp.requests.length).toBe(requests);

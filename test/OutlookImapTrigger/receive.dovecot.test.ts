@@ -97,8 +97,22 @@ describe('Outlook IMAP Trigger against Dovecot', () => {
 			expect((item.json.headers as Record<string, string>)['x-custom']).toBe('yes');
 			expect(item.json.size).toBeGreaterThan(500);
 			expect(item.json.attachments).toEqual([
-				{ fileName: '../../etc/pixel.png', mimeType: 'image/png', size: PNG.length, contentId: '', inline: false, binaryProperty: 'attachment_0' },
-				{ fileName: 'report.pdf', mimeType: 'application/pdf', size: PDF.length, contentId: '', inline: false, binaryProperty: 'attachment_1' },
+				{
+					fileName: '../../etc/pixel.png',
+					mimeType: 'image/png',
+					size: PNG.length,
+					contentId: '',
+					inline: false,
+					binaryProperty: 'attachment_0',
+				},
+				{
+					fileName: 'report.pdf',
+					mimeType: 'application/pdf',
+					size: PDF.length,
+					contentId: '',
+					inline: false,
+					binaryProperty: 'attachment_1',
+				},
 			]);
 			expect(Object.keys(item.binary ?? {})).toEqual(['attachment_0', 'attachment_1']);
 			const png = item.binary!.attachment_0;
@@ -109,7 +123,11 @@ describe('Outlook IMAP Trigger against Dovecot', () => {
 			expect(Buffer.from(item.binary!.attachment_1.data, 'base64')).toEqual(PDF);
 			// Written after the emit: (UIDVALIDITY, last UID).
 			const status = await rig.dovecot.status();
-			expect(run.staticData.imapCursor).toEqual({ mailbox: 'alice@example.test/INBOX', uidValidity: String(status.uidValidity), lastUid: 1 });
+			expect(run.staticData.imapCursor).toEqual({
+				mailbox: 'alice@example.test/INBOX',
+				uidValidity: String(status.uidValidity),
+				lastUid: 1,
+			});
 			// The IMAP login used an IMAP-audience token, and no token appears in the output.
 			expect(imapTokens(rig.standIns).length).toBeGreaterThan(0);
 			const output = JSON.stringify(run.emitted.map((i) => i.json));

@@ -5,7 +5,17 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { captureLogs, imapTokens, sleep, startImapRig, subjects, textMessage, TYPE, waitFor, type ImapRig } from './support';
+import {
+	captureLogs,
+	imapTokens,
+	sleep,
+	startImapRig,
+	subjects,
+	textMessage,
+	TYPE,
+	waitFor,
+	type ImapRig,
+} from './support';
 
 let rig: ImapRig;
 beforeAll(async () => {
@@ -21,14 +31,20 @@ function persisted(data: IDataObject): IDataObject {
 }
 
 async function noSessionLeft() {
-	await waitFor(async () => (await rig.dovecot.who()).length === 0, 5_000, 'no IMAP session left on the server');
+	await waitFor(
+		async () => (await rig.dovecot.who()).length === 0,
+		5_000,
+		'no IMAP session left on the server',
+	);
 }
 
 test('200 messages while the session is kicked 20 times and the server restarts once: 200 distinct items in UID order', async () => {
 	await rig.dovecot.createMailbox('Load');
 	const n8n = rig.harness();
 	const logs = captureLogs();
-	const run = await n8n.activateTrigger(TYPE, { parameters: rig.parameters({ folder: { __rl: true, mode: 'path', value: 'Load' } }) });
+	const run = await n8n.activateTrigger(TYPE, {
+		parameters: rig.parameters({ folder: { __rl: true, mode: 'path', value: 'Load' } }),
+	});
 	try {
 		await waitFor(() => run.staticData.imapCursor, 15_000, 'the cursor baseline');
 		let kicks = 0;
@@ -36,7 +52,11 @@ test('200 messages while the session is kicked 20 times and the server restarts 
 			await rig.dovecot.appendMessage(textMessage(`load ${i}`), 'Load');
 			if (i % 10 === 4) {
 				// Kick a live session: wait for the trigger to be back from the previous kick.
-				await waitFor(async () => (await rig.dovecot.who()).length > 0, 10_000, `a session to kick (message ${i}, ${new Date().toISOString()})`);
+				await waitFor(
+					async () => (await rig.dovecot.who()).length > 0,
+					10_000,
+					`a session to kick (message ${i}, ${new Date().toISOString()})`,
+				);
 				kicks += await rig.dovecot.kick();
 			}
 			if (i === 120) await rig.dovecot.restart();
@@ -51,7 +71,9 @@ test('200 messages while the session is kicked 20 times and the server restarts 
 		expect(run.executions.map((items) => items.length)).toEqual(new Array(200).fill(1));
 		// Every message once. (Append order and UID order can differ: when a kicked session held the
 		// Maildir's uidlist lock, Dovecot gives a saved message its UID at the next sync.)
-		expect([...subjects(run)].sort()).toEqual(Array.from({ length: 200 }, (_, i) => `load ${i}`).sort());
+		expect([...subjects(run)].sort()).toEqual(
+			Array.from({ length: 200 }, (_, i) => `load ${i}`).sort(),
+		);
 		// In UID order: strictly increasing UIDs.
 		const uids = run.emitted.map((item) => Number(item.json.uid));
 		expect(uids.every((uid, i) => i === 0 || uid > uids[i - 1])).toBe(true);
@@ -80,16 +102,27 @@ test('a restart with the same static data emits nothing twice and misses nothing
 	await first.close();
 	const saved = persisted(first.workflow.staticData as IDataObject);
 
-	for (const n of [1, 2, 3, 4]) await rig.dovecot.appendMessage(textMessage(`while down ${n}`), 'Restart');
+	for (const n of [1, 2, 3, 4])
+		await rig.dovecot.appendMessage(textMessage(`while down ${n}`), 'Restart');
 
 	const second = await n8n.activateTrigger(TYPE, { parameters, staticData: saved });
 	try {
-		await waitFor(() => second.emitted.length === 4, 10_000, 'the 4 messages that arrived while down');
+		await waitFor(
+			() => second.emitted.length === 4,
+			10_000,
+			'the 4 messages that arrived while down',
+		);
 		await rig.dovecot.appendMessage(textMessage('after'), 'Restart');
 		await waitFor(() => second.emitted.length === 5, 5_000, 'the message after the restart');
 		await sleep(700);
 		expect(subjects(first)).toEqual(['before 1', 'before 2', 'before 3']);
-		expect(subjects(second)).toEqual(['while down 1', 'while down 2', 'while down 3', 'while down 4', 'after']);
+		expect(subjects(second)).toEqual([
+			'while down 1',
+			'while down 2',
+			'while down 3',
+			'while down 4',
+			'after',
+		]);
 		expect(second.errors).toEqual([]);
 	} finally {
 		await second.close();
@@ -101,7 +134,10 @@ test('UIDVALIDITY change (folder deleted and recreated): a warning, a new baseli
 	await rig.dovecot.createMailbox('Recreated');
 	const logs = captureLogs();
 	const n8n = rig.harness();
-	const parameters = rig.parameters({ folder: { __rl: true, mode: 'path', value: 'Recreated' }, startFrom: 'unread' });
+	const parameters = rig.parameters({
+		folder: { __rl: true, mode: 'path', value: 'Recreated' },
+		startFrom: 'unread',
+	});
 	const run = await n8n.activateTrigger(TYPE, { parameters });
 	try {
 		await waitFor(() => run.staticData.imapCursor, 10_000, 'the cursor baseline');
@@ -118,15 +154,24 @@ test('UIDVALIDITY change (folder deleted and recreated): a warning, a new baseli
 		const after = (await rig.dovecot.status('Recreated')).uidValidity;
 		expect(after).not.toBe(before);
 
-		const again = await n8n.activateTrigger(TYPE, { parameters, staticData: persisted(run.workflow.staticData as IDataObject) });
+		const again = await n8n.activateTrigger(TYPE, {
+			parameters,
+			staticData: persisted(run.workflow.staticData as IDataObject),
+		});
 		try {
-			await waitFor(() => again.emitted.length === 1, 10_000, 'the unread message of the recreated folder');
+			await waitFor(
+				() => again.emitted.length === 1,
+				10_000,
+				'the unread message of the recreated folder',
+			);
 			await rig.dovecot.appendMessage(textMessage('new 2'), 'Recreated');
 			await waitFor(() => again.emitted.length === 2, 5_000, 'new mail after the re-baseline');
 			expect(subjects(again)).toEqual(['new 1', 'new 2']);
 			expect(again.emitted.map((item) => item.json.uid)).toEqual([1, 2]);
 			expect(again.staticData.imapCursor).toMatchObject({ uidValidity: String(after), lastUid: 2 });
-			const warnings = logs.lines.filter((line) => line.level === 'warn' && /UIDVALIDITY/.test(line.message));
+			const warnings = logs.lines.filter(
+				(line) => line.level === 'warn' && /UIDVALIDITY/.test(line.message),
+			);
 			expect(warnings).toHaveLength(1);
 			expect(warnings[0].message).toContain(`${before} → ${after}`);
 		} finally {
@@ -142,7 +187,9 @@ test('UIDVALIDITY change (folder deleted and recreated): a warning, a new baseli
 test('UIDVALIDITY change while connected ("start from: new mail"): the trigger re-baselines at the current end of the folder', async () => {
 	await rig.dovecot.createMailbox('Live');
 	const n8n = rig.harness();
-	const run = await n8n.activateTrigger(TYPE, { parameters: rig.parameters({ folder: { __rl: true, mode: 'path', value: 'Live' } }) });
+	const run = await n8n.activateTrigger(TYPE, {
+		parameters: rig.parameters({ folder: { __rl: true, mode: 'path', value: 'Live' } }),
+	});
 	try {
 		await waitFor(() => run.staticData.imapCursor, 10_000, 'the cursor baseline');
 		await rig.dovecot.appendMessage(textMessage('live 1'), 'Live');
@@ -151,7 +198,11 @@ test('UIDVALIDITY change while connected ("start from: new mail"): the trigger r
 		await rig.dovecot.recreateMailbox('Live');
 		// The deleted folder's session is ended by the server or by our kick; the trigger reconnects.
 		await rig.dovecot.kick();
-		await waitFor(() => (run.staticData.imapCursor as IDataObject).uidValidity !== oldValidity, 10_000, 'the new baseline');
+		await waitFor(
+			() => (run.staticData.imapCursor as IDataObject).uidValidity !== oldValidity,
+			10_000,
+			'the new baseline',
+		);
 		await rig.dovecot.appendMessage(textMessage('live 2'), 'Live');
 		await waitFor(() => run.emitted.length === 2, 5_000, 'mail in the recreated folder');
 		expect(subjects(run)).toEqual(['live 1', 'live 2']);
@@ -178,16 +229,25 @@ test('token expiry: the trigger refreshes through n8n, redeems the rotated refre
 		expect(imapTokens(rig.standIns).length).toBeGreaterThan(tokensBefore);
 
 		// Every IMAP token was redeemed with the refresh token n8n had just stored.
-		const stored = n8n.credentialsHelper.tokenUpdates.map((update) => update.oauthTokenData.refresh_token);
-		const redemptions = rig.standIns.idp.requests.filter((request) => /IMAP\.AccessAsUser\.All/.test(request.form.scope ?? ''));
+		const stored = n8n.credentialsHelper.tokenUpdates.map(
+			(update) => update.oauthTokenData.refresh_token,
+		);
+		const redemptions = rig.standIns.idp.requests.filter((request) =>
+			/IMAP\.AccessAsUser\.All/.test(request.form.scope ?? ''),
+		);
 		expect(redemptions.length).toBeGreaterThanOrEqual(2);
 		for (const redemption of redemptions.slice(-2)) {
-			expect(redemption.form).toMatchObject({ grant_type: 'refresh_token', scope: 'https://outlook.office.com/IMAP.AccessAsUser.All offline_access' });
+			expect(redemption.form).toMatchObject({
+				grant_type: 'refresh_token',
+				scope: 'https://outlook.office.com/IMAP.AccessAsUser.All offline_access',
+			});
 			expect(stored).toContain(redemption.form.refresh_token);
 			expect(redemption.form.refresh_token).not.toBe(initialRefresh);
 		}
 		const last = redemptions[redemptions.length - 1];
-		expect(last.form.refresh_token).toBe((n8n.credential().oauthTokenData as IDataObject).refresh_token);
+		expect(last.form.refresh_token).toBe(
+			(n8n.credential().oauthTokenData as IDataObject).refresh_token,
+		);
 	} finally {
 		await run.close();
 	}
@@ -201,9 +261,17 @@ test('a token about to expire: the trigger reconnects on its own before it does'
 		await waitFor(() => run.staticData.imapCursor, 10_000, 'the cursor baseline');
 		const tokensBefore = imapTokens(rig.standIns).length;
 		// Lifetime 3 s: the trigger reconnects at half of it, so two more tokens within ~4 s.
-		await waitFor(() => imapTokens(rig.standIns).length >= tokensBefore + 2, 8_000, 'two proactive reconnects');
+		await waitFor(
+			() => imapTokens(rig.standIns).length >= tokensBefore + 2,
+			8_000,
+			'two proactive reconnects',
+		);
 		await rig.dovecot.appendMessage(textMessage('still listening'));
-		await waitFor(() => run.emitted.some((item) => item.json.subject === 'still listening'), 5_000, 'the message');
+		await waitFor(
+			() => run.emitted.some((item) => item.json.subject === 'still listening'),
+			5_000,
+			'the message',
+		);
 		expect(run.errors).toEqual([]);
 	} finally {
 		rig.standIns.idp.accessTokenLifetimeSeconds = 3600;
@@ -227,7 +295,10 @@ test('a revoked refresh token: emitError with the reconnect message, and no retr
 		// No tight loop: not one more token request after the error.
 		expect(rig.standIns.idp.requests.length).toBe(tokenRequests);
 		expect(await rig.dovecot.who()).toEqual([]);
-		const text = JSON.stringify({ message: run.errors[0].message, description: (run.errors[0] as { description?: string }).description });
+		const text = JSON.stringify({
+			message: run.errors[0].message,
+			description: (run.errors[0] as { description?: string }).description,
+		});
 		for (const secret of rig.standIns.idp.secrets()) expect(text).not.toContain(secret);
 	} finally {
 		await run.close();
@@ -235,7 +306,8 @@ test('a revoked refresh token: emitError with the reconnect message, and no retr
 }, 30_000);
 
 test('100 activate/deactivate cycles leave no session on the server and no handle behind', async () => {
-	const handles = () => (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
+	const handles = () =>
+		(process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
 	const n8n = rig.harness();
 	const cycle = async (i: number) => {
 		const run = await n8n.activateTrigger(TYPE, { parameters: rig.parameters() });

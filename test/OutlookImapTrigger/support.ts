@@ -9,7 +9,12 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 
 import { OutlookImapTrigger } from '../../nodes/OutlookImapTrigger/OutlookImapTrigger.node';
 import { startDovecot, type Dovecot } from '../support/dovecot';
-import { ALL_GRAPH_PERMISSIONS, connectedCredential, startStandIns, type StandIns } from '../support/fixtures';
+import {
+	ALL_GRAPH_PERMISSIONS,
+	connectedCredential,
+	startStandIns,
+	type StandIns,
+} from '../support/fixtures';
 import { IMAP_AUDIENCE } from '../support/identity-provider';
 import { initBinaryData, N8nHarness, type TriggerRun } from '../support/n8n-harness';
 
@@ -34,7 +39,10 @@ export async function startImapRig(): Promise<ImapRig> {
 		harness(overrides = {}) {
 			return new N8nHarness(
 				{ [TYPE]: new OutlookImapTrigger() },
-				connectedCredential(standIns, { permissions: [...ALL_GRAPH_PERMISSIONS, 'imap'], ...overrides }),
+				connectedCredential(standIns, {
+					permissions: [...ALL_GRAPH_PERMISSIONS, 'imap'],
+					...overrides,
+				}),
 			);
 		},
 		parameters(extra = {}) {
@@ -43,7 +51,12 @@ export async function startImapRig(): Promise<ImapRig> {
 				mailbox: dovecot.user,
 				folder: { __rl: true, mode: 'path', value: 'INBOX' },
 				...rest,
-				options: { host: dovecot.host, port: dovecot.port, security: 'tlsUnverified', ...((options as IDataObject) ?? {}) },
+				options: {
+					host: dovecot.host,
+					port: dovecot.port,
+					security: 'tlsUnverified',
+					...((options as IDataObject) ?? {}),
+				},
 			};
 		},
 		async close() {
@@ -53,7 +66,11 @@ export async function startImapRig(): Promise<ImapRig> {
 	};
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+	probe: () => T | undefined | false | Promise<T | undefined | false>,
+	timeoutMs = 10_000,
+	what = 'condition',
+): Promise<T> {
 	const until = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
@@ -66,7 +83,11 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
 export const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A plain text message with a recognisable subject. */
-export function textMessage(subject: string, body = `Body of ${subject}`, extraHeaders: string[] = []): string {
+export function textMessage(
+	subject: string,
+	body = `Body of ${subject}`,
+	extraHeaders: string[] = [],
+): string {
 	return [
 		'From: "Bob Sender" <bob@example.test>',
 		'To: alice@example.test',
@@ -88,7 +109,9 @@ export function subjects(run: TriggerRun): string[] {
 
 /** IMAP tokens the identity-provider stand-in issued, oldest first. */
 export function imapTokens(standIns: StandIns): string[] {
-	return [...standIns.idp.accessTokens.values()].filter((token) => token.audience === IMAP_AUDIENCE).map((token) => token.token);
+	return [...standIns.idp.accessTokens.values()]
+		.filter((token) => token.audience === IMAP_AUDIENCE)
+		.map((token) => token.token);
 }
 
 export interface CapturedLog {
@@ -103,7 +126,10 @@ export function captureLogs(): { lines: CapturedLog[]; restore(): void } {
 	const spies = (['warn', 'error', 'info', 'debug'] as const).map((level) =>
 		jest.spyOn(logger, level).mockImplementation((...args: [string, unknown?]) => {
 			const [message, meta] = args;
-			lines.push({ level, message: `${new Date().toISOString().slice(11, 23)} ${meta ? `${message} ${JSON.stringify(meta)}` : message}` });
+			lines.push({
+				level,
+				message: `${new Date().toISOString().slice(11, 23)} ${meta ? `${message} ${JSON.stringify(meta)}` : message}`,
+			});
 		}),
 	);
 	return {

@@ -5,7 +5,13 @@
  */
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { credentialAllowsImap, fetchImapToken, ImapTokenError, RECONNECT_MESSAGE, type TokenContext } from '../../nodes/OutlookImapTrigger/token';
+import {
+	credentialAllowsImap,
+	fetchImapToken,
+	ImapTokenError,
+	RECONNECT_MESSAGE,
+	type TokenContext,
+} from '../../nodes/OutlookImapTrigger/token';
 
 const CREDENTIAL: ICredentialDataDecryptedObject = {
 	clientId: 'client-1',
@@ -15,7 +21,10 @@ const CREDENTIAL: ICredentialDataDecryptedObject = {
 	accessTokenUrl: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/token',
 };
 
-function context(reply: { statusCode: number; body: unknown } | Error, refresh: () => Promise<unknown> = async () => ({ refresh_token: 'rt-rotated' })) {
+function context(
+	reply: { statusCode: number; body: unknown } | Error,
+	refresh: () => Promise<unknown> = async () => ({ refresh_token: 'rt-rotated' }),
+) {
 	const requests: IHttpRequestOptions[] = [];
 	const ctx: TokenContext = {
 		getCredentials: async () => CREDENTIAL,
@@ -42,13 +51,20 @@ async function failure(promise: Promise<unknown>): Promise<ImapTokenError> {
 }
 
 test('redeems the refresh token n8n just rotated for an IMAP-audience token', async () => {
-	const { ctx, requests } = context({ statusCode: 200, body: { access_token: 'at-imap', expires_in: 3599 } });
+	const { ctx, requests } = context({
+		statusCode: 200,
+		body: { access_token: 'at-imap', expires_in: 3599 },
+	});
 	const before = Date.now();
 	const token = await fetchImapToken(ctx);
 	expect(token.accessToken).toBe('at-imap');
 	expect(token.expiresAt).toBeGreaterThanOrEqual(before + 3_599_000);
 	expect(requests).toHaveLength(1);
-	expect(requests[0]).toMatchObject({ method: 'POST', url: CREDENTIAL.accessTokenUrl, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+	expect(requests[0]).toMatchObject({
+		method: 'POST',
+		url: CREDENTIAL.accessTokenUrl,
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+	});
 	expect(Object.fromEntries(new URLSearchParams(String(requests[0].body)))).toEqual({
 		client_id: 'client-1',
 		client_secret: 'secret-1',
@@ -59,35 +75,77 @@ test('redeems the refresh token n8n just rotated for an IMAP-audience token', as
 });
 
 test('national clouds ask for their own IMAP resource', async () => {
-	const { ctx, requests } = context({ statusCode: 200, body: { access_token: 'at', expires_in: 60 } });
+	const { ctx, requests } = context({
+		statusCode: 200,
+		body: { access_token: 'at', expires_in: 60 },
+	});
 	ctx.getCredentials = async () => ({ ...CREDENTIAL, environment: 'usGov' });
 	await fetchImapToken(ctx);
-	expect(new URLSearchParams(String(requests[0].body)).get('scope')).toBe('https://outlook.office365.us/IMAP.AccessAsUser.All offline_access');
+	expect(new URLSearchParams(String(requests[0].body)).get('scope')).toBe(
+		'https://outlook.office365.us/IMAP.AccessAsUser.All offline_access',
+	);
 });
 
-test('invalid_grant, from n8n\'s refresh or from the redemption, says to reconnect', async () => {
-	const revoked = Object.assign(new Error('The credential "Outlook account" needs to be reconnected.'), {});
-	const fromRefresh = await failure(fetchImapToken(context({ statusCode: 200, body: {} }, async () => Promise.reject(revoked)).ctx));
+test("invalid_grant, from n8n's refresh or from the redemption, says to reconnect", async () => {
+	const revoked = Object.assign(
+		new Error('The credential "Outlook account" needs to be reconnected.'),
+		{},
+	);
+	const fromRefresh = await failure(
+		fetchImapToken(context({ statusCode: 200, body: {} }, async () => Promise.reject(revoked)).ctx),
+	);
 	expect(fromRefresh).toMatchObject({ kind: 'revoked', message: RECONNECT_MESSAGE });
 	const fromRedeem = await failure(
-		fetchImapToken(context({ statusCode: 400, body: { error: 'invalid_grant', error_description: 'AADSTS70000: revoked\r\nTrace ID: x' } }).ctx),
+		fetchImapToken(
+			context({
+				statusCode: 400,
+				body: { error: 'invalid_grant', error_description: 'AADSTS70000: revoked\r\nTrace ID: x' },
+			}).ctx,
+		),
 	);
-	expect(fromRedeem).toMatchObject({ kind: 'revoked', message: RECONNECT_MESSAGE, description: 'AADSTS70000: revoked' });
+	expect(fromRedeem).toMatchObject({
+		kind: 'revoked',
+		message: RECONNECT_MESSAGE,
+		description: 'AADSTS70000: revoked',
+	});
 });
 
 test('5xx and network failures are transient; other refusals are not', async () => {
-	expect((await failure(fetchImapToken(context({ statusCode: 503, body: { error: 'temporarily_unavailable' } }).ctx))).kind).toBe('transient');
-	const network = await failure(fetchImapToken(context(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).ctx));
-	expect(network).toMatchObject({ kind: 'transient', message: 'The token endpoint could not be reached (ECONNREFUSED)' });
-	const scope = await failure(fetchImapToken(context({ statusCode: 400, body: { error: 'invalid_scope' } }).ctx));
+	expect(
+		(
+			await failure(
+				fetchImapToken(
+					context({ statusCode: 503, body: { error: 'temporarily_unavailable' } }).ctx,
+				),
+			)
+		).kind,
+	).toBe('transient');
+	const network = await failure(
+		fetchImapToken(
+			context(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).ctx,
+		),
+	);
+	expect(network).toMatchObject({
+		kind: 'transient',
+		message: 'The token endpoint could not be reached (ECONNREFUSED)',
+	});
+	const scope = await failure(
+		fetchImapToken(context({ statusCode: 400, body: { error: 'invalid_scope' } }).ctx),
+	);
 	expect(scope.kind).toBe('rejected');
 	expect(scope.message).toMatch(/IMAP Trigger/);
 	// No secret in any message.
-	for (const error of [network, scope]) expect(`${error.message} ${error.description ?? ''}`).not.toMatch(/secret-1|rt-rotated/);
+	for (const error of [network, scope])
+		expect(`${error.message} ${error.description ?? ''}`).not.toMatch(/secret-1|rt-rotated/);
 });
 
 test('the IMAP permission is read from the credential', () => {
 	expect(credentialAllowsImap({ permissions: ['imap'] })).toBe(true);
 	expect(credentialAllowsImap({ permissions: ['mailRead'] })).toBe(false);
-	expect(credentialAllowsImap({ permissions: [], additionalScopes: 'https://outlook.office.com/IMAP.AccessAsUser.All' })).toBe(true);
+	expect(
+		credentialAllowsImap({
+			permissions: [],
+			additionalScopes: 'https://outlook.office.com/IMAP.AccessAsUser.All',
+		}),
+	).toBe(true);
 });

@@ -10,7 +10,11 @@ function v1(): INodeTypeDescription {
 describe('Outlook Mail node description', () => {
 	it('is a versioned node named outlookMail, usable as a tool, with the Outlook credential', () => {
 		const node = new OutlookMail();
-		expect(node.description).toMatchObject({ name: 'outlookMail', displayName: 'Outlook Mail', defaultVersion: 1 });
+		expect(node.description).toMatchObject({
+			name: 'outlookMail',
+			displayName: 'Outlook Mail',
+			defaultVersion: 1,
+		});
 		const description = v1();
 		expect(description).toMatchObject({
 			name: 'outlookMail',
@@ -30,18 +34,29 @@ describe('Outlook Mail node description', () => {
 	it('has a module for every operation offered, and an option for every module', () => {
 		const properties = v1().properties;
 		for (const resource of ['message', 'draft']) {
-			const field = properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource)) as INodeProperties;
-			const offered = (field.options as Array<{ value: string; action?: string }>).map((o) => o.value).sort();
+			const field = properties.find(
+				(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource),
+			) as INodeProperties;
+			const offered = (field.options as Array<{ value: string; action?: string }>)
+				.map((o) => o.value)
+				.sort();
 			expect(offered).toEqual(Object.keys(resources[resource]).sort());
-			for (const option of field.options as Array<{ action?: string }>) expect(option.action).toBeTruthy();
+			for (const option of field.options as Array<{ action?: string }>)
+				expect(option.action).toBeTruthy();
 		}
 	});
 
 	it('shows each operation field only for its resource and operation', () => {
-		for (const [resource, operations] of Object.entries({ message: resources.message, draft: resources.draft })) {
+		for (const [resource, operations] of Object.entries({
+			message: resources.message,
+			draft: resources.draft,
+		})) {
 			for (const [operation, module] of Object.entries(operations)) {
 				for (const property of module.description) {
-					expect(property.displayOptions?.show).toMatchObject({ resource: [resource], operation: [operation] });
+					expect(property.displayOptions?.show).toMatchObject({
+						resource: [resource],
+						operation: [operation],
+					});
 				}
 			}
 		}

@@ -14,7 +14,14 @@ import { Container } from '@n8n/di';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { MESSAGE_LIMITS } from '../../nodes/OutlookImapTrigger/messages';
-import { captureLogs, startImapRig, textMessage, TYPE, waitFor, type ImapRig } from '../OutlookImapTrigger/support';
+import {
+	captureLogs,
+	startImapRig,
+	textMessage,
+	TYPE,
+	waitFor,
+	type ImapRig,
+} from '../OutlookImapTrigger/support';
 import { initBinaryData } from '../support/n8n-harness';
 
 let rig: ImapRig;
@@ -32,7 +39,14 @@ afterAll(async () => {
 const MB = 1024 * 1024;
 
 function headers(subject: string, contentType: string): string[] {
-	return ['From: "Mallory" <mallory@example.test>', 'To: alice@example.test', `Subject: ${subject}`, 'Date: Mon, 16 Nov 2026 10:00:00 +0000', 'MIME-Version: 1.0', `Content-Type: ${contentType}`];
+	return [
+		'From: "Mallory" <mallory@example.test>',
+		'To: alice@example.test',
+		`Subject: ${subject}`,
+		'Date: Mon, 16 Nov 2026 10:00:00 +0000',
+		'MIME-Version: 1.0',
+		`Content-Type: ${contentType}`,
+	];
 }
 
 /** Boundaries that never match, a part with no header/body separator, and no closing boundary. */
@@ -60,7 +74,9 @@ function brokenMime(): string {
 function hugeHeader(subject: string, bytes: number): Buffer {
 	const line = `X-Pad: ${'a'.repeat(990)}\r\n`;
 	const count = Math.ceil(bytes / line.length);
-	const head = Buffer.from(`From: mallory@example.test\r\nTo: alice@example.test\r\nSubject: ${subject}\r\n`);
+	const head = Buffer.from(
+		`From: mallory@example.test\r\nTo: alice@example.test\r\nSubject: ${subject}\r\n`,
+	);
 	const tail = Buffer.from('Content-Type: text/plain\r\n\r\nbody after a huge header\r\n');
 	return Buffer.concat([head, Buffer.from(line.repeat(count)), tail]);
 }
@@ -79,19 +95,46 @@ function deeplyNested(depth: number): string {
 }
 
 function withPart(subject: string, partHeaders: string[], body: string): string {
-	return [...headers(subject, 'multipart/mixed; boundary="p"'), '', '--p', 'Content-Type: text/plain', '', 'see attached', '--p', ...partHeaders, '', body, '--p--', ''].join('\r\n');
+	return [
+		...headers(subject, 'multipart/mixed; boundary="p"'),
+		'',
+		'--p',
+		'Content-Type: text/plain',
+		'',
+		'see attached',
+		'--p',
+		...partHeaders,
+		'',
+		body,
+		'--p--',
+		'',
+	].join('\r\n');
 }
 
 const LARGE_PART_BYTES = 6 * MB;
 function largeBase64(): string {
-	const base64 = Buffer.alloc(LARGE_PART_BYTES, 0x41).toString('base64').replace(/.{76}/g, '$&\r\n');
-	return withPart('large base64', ['Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="big.bin"', 'Content-Transfer-Encoding: base64'], base64);
+	const base64 = Buffer.alloc(LARGE_PART_BYTES, 0x41)
+		.toString('base64')
+		.replace(/.{76}/g, '$&\r\n');
+	return withPart(
+		'large base64',
+		[
+			'Content-Type: application/octet-stream',
+			'Content-Disposition: attachment; filename="big.bin"',
+			'Content-Transfer-Encoding: base64',
+		],
+		base64,
+	);
 }
 
 function garbageBase64(): string {
 	return withPart(
 		'garbage base64',
-		['Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="garbage.bin"', 'Content-Transfer-Encoding: base64'],
+		[
+			'Content-Type: application/octet-stream',
+			'Content-Disposition: attachment; filename="garbage.bin"',
+			'Content-Transfer-Encoding: base64',
+		],
 		'!!!! this is *not* base64 ~~~ ###\r\n@@@@====AAAA====\r\n\x01\x02\x7f%%%',
 	);
 }
@@ -114,10 +157,16 @@ function hostileNames(): string {
 		'Content-Type: text/plain',
 		'',
 		'four attachments',
-		...part('Content-Disposition: attachment; filename="../../etc/passwd"', 'root:x:0:0::/root:/bin/sh\n'),
+		...part(
+			'Content-Disposition: attachment; filename="../../etc/passwd"',
+			'root:x:0:0::/root:/bin/sh\n',
+		),
 		...part("Content-Disposition: attachment; filename*=utf-8''evil%00name.txt", 'nul'),
 		...part(`Content-Disposition: attachment; filename="${LONG_NAME}"`, 'long'),
-		...part("Content-Disposition: attachment;\r\n filename*0*=utf-8''..%2F..%2Ftmp%2Fpart%20one;\r\n filename*1*=%20part%20two.txt", 'rfc2231'),
+		...part(
+			"Content-Disposition: attachment;\r\n filename*0*=utf-8''..%2F..%2Ftmp%2Fpart%20one;\r\n filename*1*=%20part%20two.txt",
+			'rfc2231',
+		),
 		'--p--',
 		'',
 	].join('\r\n');
@@ -129,10 +178,13 @@ function byUid(run: { emitted: INodeExecutionData[] }): Map<number, INodeExecuti
 
 function filesUnder(dir: string): string[] {
 	if (!existsSync(dir)) return [];
-	return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => statSync(join(dir, name)).isFile());
+	return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) =>
+		statSync(join(dir, name)).isFile(),
+	);
 }
 
-const sha = (path: string) => (existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : 'absent');
+const sha = (path: string) =>
+	existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : 'absent';
 
 function expectNoSecrets(text: string) {
 	for (const secret of rig.standIns.idp.secrets()) expect(text).not.toContain(secret);
@@ -144,7 +196,10 @@ test('each hostile message is emitted with an error field or read safely, and th
 	const n8n = rig.harness();
 	const logs = captureLogs();
 	const run = await n8n.activateTrigger(TYPE, {
-		parameters: rig.parameters({ folder: { __rl: true, mode: 'path', value: 'Hostile' }, options: { maxAttachmentSizeMb: 1 } }),
+		parameters: rig.parameters({
+			folder: { __rl: true, mode: 'path', value: 'Hostile' },
+			options: { maxAttachmentSizeMb: 1 },
+		}),
 	});
 	try {
 		await waitFor(() => run.staticData.imapCursor, 10_000, 'the cursor baseline');
@@ -174,27 +229,45 @@ test('each hostile message is emitted with an error field or read safely, and th
 		expect((run.staticData.imapCursor as IDataObject).lastUid).toBe(12);
 
 		// Broken MIME: parsed as far as it goes, no error needed, fields kept.
-		expect(items.get(1)!.json).toMatchObject({ uid: 1, subject: 'broken mime', from: { address: 'mallory@example.test' } });
+		expect(items.get(1)!.json).toMatchObject({
+			uid: 1,
+			subject: 'broken mime',
+			from: { address: 'mallory@example.test' },
+		});
 
 		// 50 MB header: not parsed; the item has the UID, size, flags and the first bytes of the header.
 		const huge = items.get(3)!.json;
-		expect(huge.error).toMatch(/^The header block is \d+ bytes, more than the 1048576 bytes the trigger parses$/);
+		expect(huge.error).toMatch(
+			/^The header block is \d+ bytes, more than the 1048576 bytes the trigger parses$/,
+		);
 		expect(huge.size).toBeGreaterThan(50 * MB);
 		expect(huge.flags).toEqual([]);
-		expect(String(huge.rawHeaders)).toMatch(/^From: mallory@example\.test\r\nTo: alice@example\.test\r\nSubject: huge header\r\nX-Pad: a/);
+		expect(String(huge.rawHeaders)).toMatch(
+			/^From: mallory@example\.test\r\nTo: alice@example\.test\r\nSubject: huge header\r\nX-Pad: a/,
+		);
 		expect(String(huge.rawHeaders).length).toBe(MESSAGE_LIMITS.rawHeaderPreviewBytes);
 		expect(huge.rawHeadersTruncated).toBe(true);
 		expect(items.get(3)!.binary).toBeUndefined();
 
 		// 200-deep multiparts: over the nesting limit.
-		expect(items.get(5)!.json).toMatchObject({ uid: 5, error: 'MIME parts are nested more than 100 levels deep' });
+		expect(items.get(5)!.json).toMatchObject({
+			uid: 5,
+			error: 'MIME parts are nested more than 100 levels deep',
+		});
 		expect(String(items.get(5)!.json.rawHeaders)).toContain('Subject: nested 200');
 
 		// Large base64 part: counted while streaming, listed, not attached (over the 1 MB option).
 		const large = items.get(7)!;
 		expect(large.json.error).toBeUndefined();
 		expect(large.json.attachments).toEqual([
-			{ fileName: 'big.bin', mimeType: 'application/octet-stream', size: LARGE_PART_BYTES, contentId: '', inline: false, skipped: 'larger than the size limit' },
+			{
+				fileName: 'big.bin',
+				mimeType: 'application/octet-stream',
+				size: LARGE_PART_BYTES,
+				contentId: '',
+				inline: false,
+				skipped: 'larger than the size limit',
+			},
 		]);
 		expect(large.binary).toBeUndefined();
 
@@ -202,16 +275,33 @@ test('each hostile message is emitted with an error field or read safely, and th
 		const garbage = items.get(9)!;
 		expect(garbage.json.subject).toBe('garbage base64');
 		expect(garbage.json.error).toBeUndefined();
-		expect((garbage.json.attachments as IDataObject[]).map((a) => a.fileName)).toEqual(['garbage.bin']);
+		expect((garbage.json.attachments as IDataObject[]).map((a) => a.fileName)).toEqual([
+			'garbage.bin',
+		]);
 		expect(Object.keys(garbage.binary ?? {})).toEqual(['attachment_0']);
 
 		// Hostile names: kept as metadata, never in a property name.
 		const named = items.get(11)!;
 		expect(named.json.error).toBeUndefined();
 		const names = (named.json.attachments as IDataObject[]).map((a) => a.fileName);
-		expect(names).toEqual(['../../etc/passwd', 'evil\u0000name.txt', LONG_NAME, '../../tmp/part one part two.txt']);
-		expect((named.json.attachments as IDataObject[]).map((a) => a.binaryProperty)).toEqual(['attachment_0', 'attachment_1', 'attachment_2', 'attachment_3']);
-		expect(Object.keys(named.binary ?? {})).toEqual(['attachment_0', 'attachment_1', 'attachment_2', 'attachment_3']);
+		expect(names).toEqual([
+			'../../etc/passwd',
+			'evil\u0000name.txt',
+			LONG_NAME,
+			'../../tmp/part one part two.txt',
+		]);
+		expect((named.json.attachments as IDataObject[]).map((a) => a.binaryProperty)).toEqual([
+			'attachment_0',
+			'attachment_1',
+			'attachment_2',
+			'attachment_3',
+		]);
+		expect(Object.keys(named.binary ?? {})).toEqual([
+			'attachment_0',
+			'attachment_1',
+			'attachment_2',
+			'attachment_3',
+		]);
 		// The binary's display name: last segment, control characters removed, at most 255 characters.
 		expect(named.binary!.attachment_0.fileName).toBe('passwd');
 		expect(named.binary!.attachment_1.fileName).toBe('evilname.txt');
@@ -219,20 +309,29 @@ test('each hostile message is emitted with an error field or read safely, and th
 		expect(named.binary!.attachment_3.fileName).toBe('part one part two.txt');
 
 		// Every binary property of every item is prefix + index.
-		for (const item of run.emitted) for (const key of Object.keys(item.binary ?? {})) expect(key).toMatch(/^attachment_\d+$/);
+		for (const item of run.emitted)
+			for (const key of Object.keys(item.binary ?? {})) expect(key).toMatch(/^attachment_\d+$/);
 
 		// Nothing written outside n8n's binary storage: /etc/passwd untouched, no file named after an
 		// attachment anywhere near, and the stored files carry n8n's own names.
 		expect(sha('/etc/passwd')).toBe(passwdBefore);
-		for (const dir of [process.cwd(), resolve(process.cwd(), '..'), resolve(storagePath, '..'), resolve(storagePath, '../../tmp')]) {
-			for (const name of readdirSync(dir)) expect(name).not.toMatch(/passwd|evil|part one|nnnnnnnn/);
+		for (const dir of [
+			process.cwd(),
+			resolve(process.cwd(), '..'),
+			resolve(storagePath, '..'),
+			resolve(storagePath, '../../tmp'),
+		]) {
+			for (const name of readdirSync(dir))
+				expect(name).not.toMatch(/passwd|evil|part one|nnnnnnnn/);
 		}
 		const stored = filesUnder(storagePath);
 		expect(stored.length).toBeGreaterThanOrEqual(5);
 		for (const file of stored) expect(file).not.toMatch(/passwd|evil|part one|nnnnnnnn|\.\./);
 
 		// The unreadable ones were logged with their UID and reason; no secret anywhere.
-		const warnings = logs.lines.filter((line) => line.level === 'warn' && line.message.includes('could not be read')).map((line) => line.message);
+		const warnings = logs.lines
+			.filter((line) => line.level === 'warn' && line.message.includes('could not be read'))
+			.map((line) => line.message);
 		expect(warnings).toHaveLength(2);
 		expect(warnings[0]).toContain('"uid":3');
 		expect(warnings[1]).toContain('"uid":5');
@@ -249,7 +348,10 @@ test('"Skip and Log" emits nothing for an unreadable message, logs why, and move
 	const n8n = rig.harness();
 	const logs = captureLogs();
 	const run = await n8n.activateTrigger(TYPE, {
-		parameters: rig.parameters({ folder: { __rl: true, mode: 'path', value: 'Skip' }, options: { onUnreadable: 'skip' } }),
+		parameters: rig.parameters({
+			folder: { __rl: true, mode: 'path', value: 'Skip' },
+			options: { onUnreadable: 'skip' },
+		}),
 	});
 	try {
 		await waitFor(() => run.staticData.imapCursor, 10_000, 'the cursor baseline');
@@ -258,13 +360,23 @@ test('"Skip and Log" emits nothing for an unreadable message, logs why, and move
 		await rig.dovecot.appendMessage(hugeHeader('big header', 2 * MB), 'Skip');
 		await rig.dovecot.appendMessage(textMessage('normal 2'), 'Skip');
 		await waitFor(() => run.emitted.length >= 2, 15_000, 'the normal messages');
-		await waitFor(() => (run.staticData.imapCursor as IDataObject).lastUid === 4, 5_000, 'the cursor past the last message');
+		await waitFor(
+			() => (run.staticData.imapCursor as IDataObject).lastUid === 4,
+			5_000,
+			'the cursor past the last message',
+		);
 		expect(run.errors).toEqual([]);
 		expect(run.emitted.map((item) => [item.json.uid, item.json.subject])).toEqual([
 			[2, 'normal 1'],
 			[4, 'normal 2'],
 		]);
-		const skipped = logs.lines.filter((line) => line.level === 'warn' && line.message.includes('skipped a message that could not be read')).map((line) => line.message);
+		const skipped = logs.lines
+			.filter(
+				(line) =>
+					line.level === 'warn' &&
+					line.message.includes('skipped a message that could not be read'),
+			)
+			.map((line) => line.message);
 		expect(skipped).toHaveLength(2);
 		expect(skipped[0]).toContain('"uid":1');
 		expect(skipped[0]).toContain('MIME parts are nested more than 100 levels deep');
@@ -283,7 +395,9 @@ test('a message over the download limit is not downloaded: emitted from its meta
 	// The production limit is 150 MB; 1 MB here keeps the test quick.
 	MESSAGE_LIMITS.maxMessageBytes = 1 * MB;
 	const n8n = rig.harness();
-	const run = await n8n.activateTrigger(TYPE, { parameters: rig.parameters({ folder: { __rl: true, mode: 'path', value: 'TooLarge' } }) });
+	const run = await n8n.activateTrigger(TYPE, {
+		parameters: rig.parameters({ folder: { __rl: true, mode: 'path', value: 'TooLarge' } }),
+	});
 	try {
 		await waitFor(() => run.staticData.imapCursor, 10_000, 'the cursor baseline');
 		const big = textMessage('too large', 'x'.repeat(2 * MB));

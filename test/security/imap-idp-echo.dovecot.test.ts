@@ -6,7 +6,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { captureLogs, startImapRig, TYPE, waitFor, type ImapRig } from '../OutlookImapTrigger/support';
+import {
+	captureLogs,
+	startImapRig,
+	TYPE,
+	waitFor,
+	type ImapRig,
+} from '../OutlookImapTrigger/support';
 
 let rig: ImapRig;
 let echo: Server;
@@ -24,11 +30,24 @@ beforeAll(async () => {
 			if (!/IMAP/.test(form.scope ?? '')) {
 				// n8n's own refresh of the stored token succeeds; the IMAP token request is refused.
 				res.writeHead(200, { 'content-type': 'application/json' });
-				res.end(JSON.stringify({ token_type: 'Bearer', access_token: `at.${Date.now()}.graph`, refresh_token: ROTATED, expires_in: 3600, scope: 'Mail.Read' }));
+				res.end(
+					JSON.stringify({
+						token_type: 'Bearer',
+						access_token: `at.${Date.now()}.graph`,
+						refresh_token: ROTATED,
+						expires_in: 3600,
+						scope: 'Mail.Read',
+					}),
+				);
 				return;
 			}
 			res.writeHead(400, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ error: 'invalid_request', error_description: `AADSTS9000: got secret ${form.client_secret} and refresh ${form.refresh_token} auth ${req.headers.authorization ?? ''}` }));
+			res.end(
+				JSON.stringify({
+					error: 'invalid_request',
+					error_description: `AADSTS9000: got secret ${form.client_secret} and refresh ${form.refresh_token} auth ${req.headers.authorization ?? ''}`,
+				}),
+			);
 		});
 	});
 	await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
@@ -43,7 +62,9 @@ afterAll(async () => {
 test('the echoed secret and refresh token reach no error and no log line', async () => {
 	const n8n = rig.harness({ customAuthorityUrl: echoUrl });
 	const credential = n8n.credential();
-	const refreshToken = String((credential.oauthTokenData as { refresh_token: string }).refresh_token);
+	const refreshToken = String(
+		(credential.oauthTokenData as { refresh_token: string }).refresh_token,
+	);
 	const logs = captureLogs();
 	const run = await n8n.activateTrigger(TYPE, { parameters: rig.parameters() });
 	try {
@@ -56,9 +77,17 @@ test('the echoed secret and refresh token reach no error and no log line', async
 	expect(received).toHaveLength(2);
 	expect(received[0]).toContain(refreshToken);
 	expect(received[1]).toContain(ROTATED);
-	expect(run.errors.map((error) => error.message)).toEqual(['The token endpoint refused the IMAP token request (HTTP 400, invalid_request)']);
+	expect(run.errors.map((error) => error.message)).toEqual([
+		'The token endpoint refused the IMAP token request (HTTP 400, invalid_request)',
+	]);
 	// Microsoft's code stays; what the endpoint echoed does not.
-	expect((run.errors[0] as { description?: string }).description).toBe('AADSTS9000: got secret [redacted] and refresh [redacted] auth ');
-	const seen = JSON.stringify([run.errors.map((e) => [e.message, (e as { description?: string }).description, e.stack]), logs.lines.map((line) => line.message)]);
-	for (const secret of [refreshToken, ROTATED, rig.standIns.idp.clientSecret]) expect(seen).not.toContain(secret);
+	expect((run.errors[0] as { description?: string }).description).toBe(
+		'AADSTS9000: got secret [redacted] and refresh [redacted] auth ',
+	);
+	const seen = JSON.stringify([
+		run.errors.map((e) => [e.message, (e as { description?: string }).description, e.stack]),
+		logs.lines.map((line) => line.message),
+	]);
+	for (const secret of [refreshToken, ROTATED, rig.standIns.idp.clientSecret])
+		expect(seen).not.toContain(secret);
 }, 30_000);

@@ -12,18 +12,32 @@ import {
 	type PrepareBinary,
 } from '../../nodes/OutlookImapTrigger/messages';
 
-const OPTIONS: OutputOptions = { format: 'parsed', attachmentPrefix: 'file_', maxAttachmentBytes: 0, downloadAttachments: true };
+const OPTIONS: OutputOptions = {
+	format: 'parsed',
+	attachmentPrefix: 'file_',
+	maxAttachmentBytes: 0,
+	downloadAttachments: true,
+};
 const prepared: Array<{ size: number; fileName?: string }> = [];
 const prepare: PrepareBinary = async (data, fileName, mimeType) => {
 	prepared.push({ size: data.length, fileName });
-	return { data: data.toString('base64'), fileName, mimeType: mimeType ?? 'application/octet-stream' };
+	return {
+		data: data.toString('base64'),
+		fileName,
+		mimeType: mimeType ?? 'application/octet-stream',
+	};
 };
 beforeEach(() => {
 	prepared.length = 0;
 });
 
 function nested(depth: number): Buffer {
-	const lines = ['Subject: nested', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b0"', ''];
+	const lines = [
+		'Subject: nested',
+		'MIME-Version: 1.0',
+		'Content-Type: multipart/mixed; boundary="b0"',
+		'',
+	];
 	for (let i = 0; i < depth; i++) {
 		lines.push(`--b${i}`);
 		if (i + 1 < depth) lines.push(`Content-Type: multipart/mixed;`, ` boundary="b${i + 1}"`, '');
@@ -35,12 +49,34 @@ function nested(depth: number): Buffer {
 
 function message(source: Buffer | string, extra: Partial<FetchedMessage> = {}): FetchedMessage {
 	const buffer = Buffer.isBuffer(source) ? source : Buffer.from(source);
-	return { uid: 7, size: buffer.length, flags: new Set(['\\Seen', '\\Recent']), internalDate: '2026-11-16T10:00:00Z', source: buffer, ...extra };
+	return {
+		uid: 7,
+		size: buffer.length,
+		flags: new Set(['\\Seen', '\\Recent']),
+		internalDate: '2026-11-16T10:00:00Z',
+		source: buffer,
+		...extra,
+	};
 }
 
 function attachmentMail(partHeaders: string[], body: string): Buffer {
 	return Buffer.from(
-		['Subject: att', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="p"', '', '--p', 'Content-Type: text/plain', '', 'hi', '--p', ...partHeaders, '', body, '--p--', ''].join('\r\n'),
+		[
+			'Subject: att',
+			'MIME-Version: 1.0',
+			'Content-Type: multipart/mixed; boundary="p"',
+			'',
+			'--p',
+			'Content-Type: text/plain',
+			'',
+			'hi',
+			'--p',
+			...partHeaders,
+			'',
+			body,
+			'--p--',
+			'',
+		].join('\r\n'),
 	);
 }
 
@@ -49,7 +85,26 @@ describe('mimeDepth', () => {
 		expect(mimeDepth(Buffer.from('Subject: x\r\n\r\nbody'))).toBe(0);
 		expect(mimeDepth(nested(1))).toBe(1);
 		expect(mimeDepth(nested(7))).toBe(7);
-		const siblings = ['Content-Type: multipart/mixed; boundary=a', '', '--a', 'Content-Type: multipart/alternative; boundary=b', '', '--b', '', 'x', '--b--', '--a', 'Content-Type: multipart/alternative; boundary=c', '', '--c', '', 'y', '--c--', '--a--', ''];
+		const siblings = [
+			'Content-Type: multipart/mixed; boundary=a',
+			'',
+			'--a',
+			'Content-Type: multipart/alternative; boundary=b',
+			'',
+			'--b',
+			'',
+			'x',
+			'--b--',
+			'--a',
+			'Content-Type: multipart/alternative; boundary=c',
+			'',
+			'--c',
+			'',
+			'y',
+			'--c--',
+			'--a--',
+			'',
+		];
 		expect(mimeDepth(Buffer.from(siblings.join('\n')))).toBe(2);
 	});
 
@@ -78,20 +133,30 @@ describe('readMessage', () => {
 				size: nested(200).length,
 				flags: ['\\Seen'],
 				receivedAt: '2026-11-16T10:00:00.000Z',
-				rawHeaders: 'Subject: nested\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b0"\r\n\r\n',
+				rawHeaders:
+					'Subject: nested\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b0"\r\n\r\n',
 				error: 'MIME parts are nested more than 100 levels deep',
 			},
 		});
 	});
 
 	test('a header over the limit is refused in every output format, before any parsing', async () => {
-		const header = Buffer.from(`Subject: big\r\n${'X-Pad: 0123456789abcdef\r\n'.repeat(Math.ceil((MESSAGE_LIMITS.maxHeaderBytes + 10) / 24))}\r\nbody`);
+		const header = Buffer.from(
+			`Subject: big\r\n${'X-Pad: 0123456789abcdef\r\n'.repeat(Math.ceil((MESSAGE_LIMITS.maxHeaderBytes + 10) / 24))}\r\nbody`,
+		);
 		for (const format of ['parsed', 'raw', 'headers'] as const) {
-			const fetched = format === 'headers' ? message(header, { source: undefined, headers: header.subarray(0, header.length - 4) }) : message(header);
+			const fetched =
+				format === 'headers'
+					? message(header, { source: undefined, headers: header.subarray(0, header.length - 4) })
+					: message(header);
 			const result = await readMessage(fetched, { ...OPTIONS, format }, prepare);
-			expect(result.unreadable).toMatch(/^The header block is \d+ bytes, more than the 1048576 bytes the trigger parses$/);
+			expect(result.unreadable).toMatch(
+				/^The header block is \d+ bytes, more than the 1048576 bytes the trigger parses$/,
+			);
 			expect(result.item.binary).toBeUndefined();
-			expect(String(result.item.json.rawHeaders)).toHaveLength(MESSAGE_LIMITS.rawHeaderPreviewBytes);
+			expect(String(result.item.json.rawHeaders)).toHaveLength(
+				MESSAGE_LIMITS.rawHeaderPreviewBytes,
+			);
 			expect(result.item.json.rawHeadersTruncated).toBe(true);
 		}
 		expect(prepared).toEqual([]);
@@ -101,24 +166,56 @@ describe('readMessage', () => {
 		const failing: PrepareBinary = async () => {
 			throw new Error('disk full');
 		};
-		const source = attachmentMail(['Content-Type: application/pdf', 'Content-Disposition: attachment; filename="a.pdf"', 'Content-Transfer-Encoding: base64'], 'AAAA');
+		const source = attachmentMail(
+			[
+				'Content-Type: application/pdf',
+				'Content-Disposition: attachment; filename="a.pdf"',
+				'Content-Transfer-Encoding: base64',
+			],
+			'AAAA',
+		);
 		const result = await readMessage(message(source), OPTIONS, failing);
 		expect(result.unreadable).toBe('The message could not be parsed: disk full');
-		expect(result.item.json).toMatchObject({ uid: 7, error: 'The message could not be parsed: disk full' });
+		expect(result.item.json).toMatchObject({
+			uid: 7,
+			error: 'The message could not be parsed: disk full',
+		});
 	});
 
 	test('an attachment over the size option is counted but its bytes are never handed on', async () => {
 		const bytes = 3 * 1024 * 1024;
 		const base64 = Buffer.alloc(bytes, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
-		const source = attachmentMail(['Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="big.bin"', 'Content-Transfer-Encoding: base64'], base64);
-		const result = await readMessage(message(source), { ...OPTIONS, maxAttachmentBytes: 1024 * 1024 }, prepare);
+		const source = attachmentMail(
+			[
+				'Content-Type: application/octet-stream',
+				'Content-Disposition: attachment; filename="big.bin"',
+				'Content-Transfer-Encoding: base64',
+			],
+			base64,
+		);
+		const result = await readMessage(
+			message(source),
+			{ ...OPTIONS, maxAttachmentBytes: 1024 * 1024 },
+			prepare,
+		);
 		expect(result.unreadable).toBeUndefined();
 		expect(result.item.json.attachments).toEqual([
-			{ fileName: 'big.bin', mimeType: 'application/octet-stream', size: bytes, contentId: '', inline: false, skipped: 'larger than the size limit' },
+			{
+				fileName: 'big.bin',
+				mimeType: 'application/octet-stream',
+				size: bytes,
+				contentId: '',
+				inline: false,
+				skipped: 'larger than the size limit',
+			},
 		]);
 		expect(prepared).toEqual([]);
 		// Within the limit, the same part is attached whole.
-		const within = await readMessage(message(source), { ...OPTIONS, maxAttachmentBytes: 4 * 1024 * 1024 }, prepare);
+		const within = await readMessage(
+			message(source),
+			{ ...OPTIONS, maxAttachmentBytes: 4 * 1024 * 1024 },
+			prepare,
+		);
 		expect(Object.keys(within.item.binary ?? {})).toEqual(['file_0']);
 		expect(prepared).toEqual([{ size: bytes, fileName: 'big.bin' }]);
 	});
@@ -145,7 +242,11 @@ describe('readMessage', () => {
 		);
 		const result = await readMessage(message(source), OPTIONS, prepare);
 		expect(result.unreadable).toBeUndefined();
-		expect((result.item.json.attachments as Array<{ fileName: string; binaryProperty: string }>).map((a) => [a.fileName, a.binaryProperty])).toEqual([
+		expect(
+			(result.item.json.attachments as Array<{ fileName: string; binaryProperty: string }>).map(
+				(a) => [a.fileName, a.binaryProperty],
+			),
+		).toEqual([
 			['../../etc/shadow\u0000.txt', 'file_0'],
 			['__proto__', 'file_1'],
 		]);
@@ -154,7 +255,12 @@ describe('readMessage', () => {
 	});
 
 	test('garbage everywhere: never throws', async () => {
-		const inputs = [Buffer.alloc(0), Buffer.from('\u0000\u0001\u0002'), Buffer.from('Content-Type: multipart/mixed; boundary=\r\n\r\n--\r\n--\r\n'), Buffer.from('no headers at all\n\nbody')];
+		const inputs = [
+			Buffer.alloc(0),
+			Buffer.from('\u0000\u0001\u0002'),
+			Buffer.from('Content-Type: multipart/mixed; boundary=\r\n\r\n--\r\n--\r\n'),
+			Buffer.from('no headers at all\n\nbody'),
+		];
 		for (const input of inputs) {
 			const result = await readMessage(message(input), OPTIONS, prepare);
 			expect(result.item.json.uid).toBe(7);

@@ -8,8 +8,20 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-import { CREDENTIAL_TYPE, MISSING_PERMISSION_MESSAGE, RECONNECT_MESSAGE } from '../../nodes/OutlookImapTrigger/token';
-import { captureLogs, imapTokens, startImapRig, textMessage, TYPE, waitFor, type ImapRig } from '../OutlookImapTrigger/support';
+import {
+	CREDENTIAL_TYPE,
+	MISSING_PERMISSION_MESSAGE,
+	RECONNECT_MESSAGE,
+} from '../../nodes/OutlookImapTrigger/token';
+import {
+	captureLogs,
+	imapTokens,
+	startImapRig,
+	textMessage,
+	TYPE,
+	waitFor,
+	type ImapRig,
+} from '../OutlookImapTrigger/support';
 import { resolveCredential, type N8nHarness, type TriggerRun } from '../support/n8n-harness';
 
 let rig: ImapRig;
@@ -52,7 +64,9 @@ class RecordingImapServer {
 					if (/^AUTHENTICATE$/i.test(command)) {
 						const decoded = Buffer.from(payload, 'base64').toString('latin1');
 						const bearer = decoded.split('auth=Bearer ')[1]?.split('\x01')[0] ?? '';
-						socket.write(`${tag} NO [AUTHENTICATIONFAILED] rejected ${payload} Bearer ${bearer}\r\n`);
+						socket.write(
+							`${tag} NO [AUTHENTICATIONFAILED] rejected ${payload} Bearer ${bearer}\r\n`,
+						);
 					} else if (/^LOGOUT$/i.test(command)) {
 						socket.end(`* BYE\r\n${tag} OK LOGOUT completed\r\n`);
 					} else if (tag) {
@@ -83,15 +97,25 @@ function secrets(): string[] {
 
 function expectNoSecretIn(text: string, what: string) {
 	for (const secret of secrets()) {
-		if (text.includes(secret)) throw new Error(`${what} contains a secret (${secret.slice(0, 6)}…)`);
+		if (text.includes(secret))
+			throw new Error(`${what} contains a secret (${secret.slice(0, 6)}…)`);
 	}
 }
 
 /** Everything n8n was handed by the trigger, and everything it logged. */
 function expectNothingLeaked(run: TriggerRun, logLines: string[]) {
-	expectNoSecretIn(JSON.stringify(run.emitted.map((item) => ({ json: item.json, binary: item.binary }))), 'an emitted item');
 	expectNoSecretIn(
-		JSON.stringify(run.errors.map((error) => ({ message: error.message, description: (error as { description?: string }).description, stack: error.stack }))),
+		JSON.stringify(run.emitted.map((item) => ({ json: item.json, binary: item.binary }))),
+		'an emitted item',
+	);
+	expectNoSecretIn(
+		JSON.stringify(
+			run.errors.map((error) => ({
+				message: error.message,
+				description: (error as { description?: string }).description,
+				stack: error.stack,
+			})),
+		),
 		'an error given to emitError',
 	);
 	expectNoSecretIn(logLines.join('\n'), 'a log line');
@@ -99,11 +123,14 @@ function expectNothingLeaked(run: TriggerRun, logLines: string[]) {
 
 /** Requests to the identity provider that carried the client secret, as "METHOD path". */
 function secretRequests(): string[] {
-	return rig.standIns.idp.requests.filter((request) => JSON.stringify(request).includes(rig.standIns.idp.clientSecret)).map((request) => `${request.method} ${request.path}`);
+	return rig.standIns.idp.requests
+		.filter((request) => JSON.stringify(request).includes(rig.standIns.idp.clientSecret))
+		.map((request) => `${request.method} ${request.path}`);
 }
 
 function tokenEndpointPath(n8n: N8nHarness): string {
-	return new URL(String(resolveCredential(CREDENTIAL_TYPE, n8n.credential()).accessTokenUrl)).pathname;
+	return new URL(String(resolveCredential(CREDENTIAL_TYPE, n8n.credential()).accessTokenUrl))
+		.pathname;
 }
 
 test('against Dovecot: the client secret goes only to the token endpoint, Dovecot gets an IMAP token, nothing leaks', async () => {
@@ -125,13 +152,28 @@ test('against Dovecot: the client secret goes only to the token endpoint, Doveco
 	// n8n's refresh of the stored token, then the redemption for an IMAP token: both POSTs to the token endpoint.
 	expect(withSecret.length).toBeGreaterThanOrEqual(2);
 	expect(new Set(withSecret)).toEqual(new Set([`POST ${tokenPath}`]));
-	const imapRedemption = rig.standIns.idp.requests.filter((request) => request.form.scope?.startsWith('https://outlook.office.com/IMAP.AccessAsUser.All'));
+	const imapRedemption = rig.standIns.idp.requests.filter((request) =>
+		request.form.scope?.startsWith('https://outlook.office.com/IMAP.AccessAsUser.All'),
+	);
 	expect(imapRedemption.length).toBeGreaterThanOrEqual(1);
-	expect(imapRedemption.every((request) => request.method === 'POST' && request.path === tokenPath && request.form.grant_type === 'refresh_token')).toBe(true);
+	expect(
+		imapRedemption.every(
+			(request) =>
+				request.method === 'POST' &&
+				request.path === tokenPath &&
+				request.form.grant_type === 'refresh_token',
+		),
+	).toBe(true);
 	// Graph never saw the client secret or a refresh token.
-	expectNoSecretIn(JSON.stringify(rig.standIns.graph.requests).replace(/"authorization":"Bearer [^"]*"/gi, ''), 'a Graph request');
+	expectNoSecretIn(
+		JSON.stringify(rig.standIns.graph.requests).replace(/"authorization":"Bearer [^"]*"/gi, ''),
+		'a Graph request',
+	);
 	expect(imapTokens(rig.standIns).length).toBeGreaterThan(0);
-	expectNothingLeaked(run, logs.lines.map((line) => line.message));
+	expectNothingLeaked(
+		run,
+		logs.lines.map((line) => line.message),
+	);
 	expectNoSecretIn(rig.dovecot.log(), "Dovecot's log");
 }, 30_000);
 
@@ -161,12 +203,16 @@ describe('a Custom environment whose IMAP host is another host', () => {
 			logs.restore();
 			await run.close();
 		}
-		expect(run.errors.map((error) => error.message)).toEqual(['The IMAP server localhost refused to log in as alice@example.test with a fresh token']);
+		expect(run.errors.map((error) => error.message)).toEqual([
+			'The IMAP server localhost refused to log in as alice@example.test with a fresh token',
+		]);
 		expect(run.emitted).toEqual([]);
 
 		// What the IMAP host received: SASL XOAUTH2 with an IMAP-audience token, never the client secret or a refresh token.
 		const received = imap.received();
-		const payloads = [...received.matchAll(/AUTHENTICATE XOAUTH2 ([A-Za-z0-9+/=]+)/g)].map((match) => Buffer.from(match[1], 'base64').toString('latin1'));
+		const payloads = [...received.matchAll(/AUTHENTICATE XOAUTH2 ([A-Za-z0-9+/=]+)/g)].map(
+			(match) => Buffer.from(match[1], 'base64').toString('latin1'),
+		);
 		expect(payloads.length).toBeGreaterThanOrEqual(3);
 		const issued = imapTokens(rig.standIns);
 		for (const payload of payloads) {
@@ -209,7 +255,10 @@ describe('a Custom environment whose IMAP host is another host', () => {
 		expect(imap.connections.every((bytes) => bytes.length > 0 && bytes[0] === 0x16)).toBe(true);
 		expect(imap.received()).not.toMatch(/AUTHENTICATE|LOGIN|XOAUTH2/);
 		expect(run.emitted).toEqual([]);
-		expectNothingLeaked(run, logs.lines.map((line) => line.message));
+		expectNothingLeaked(
+			run,
+			logs.lines.map((line) => line.message),
+		);
 	}, 30_000);
 });
 
@@ -226,18 +275,25 @@ test("default TLS to Dovecot's self-signed certificate fails with a clear error,
 		logs.restore();
 		await run.close();
 	}
-	expect(run.errors.map((error) => error.message)).toEqual(['The certificate of the IMAP server 127.0.0.1 could not be verified (DEPTH_ZERO_SELF_SIGNED_CERT)']);
+	expect(run.errors.map((error) => error.message)).toEqual([
+		'The certificate of the IMAP server 127.0.0.1 could not be verified (DEPTH_ZERO_SELF_SIGNED_CERT)',
+	]);
 	expect((run.errors[0] as { description?: string }).description).toMatch(/for test servers only/);
 	expect(run.emitted).toEqual([]);
 	// Dovecot logged no login of any kind while the trigger tried.
 	expect(rig.dovecot.log().slice(logBefore)).not.toMatch(/Login: user=/);
-	expectNothingLeaked(run, logs.lines.map((line) => line.message));
+	expectNothingLeaked(
+		run,
+		logs.lines.map((line) => line.message),
+	);
 }, 30_000);
 
 test('a credential without the IMAP permission is refused before any token request', async () => {
 	rig.standIns.idp.requests.length = 0;
 	const n8n = rig.harness({ permissions: ['mailRead'] });
-	await expect(n8n.activateTrigger(TYPE, { parameters: rig.parameters() })).rejects.toThrow(MISSING_PERMISSION_MESSAGE);
+	await expect(n8n.activateTrigger(TYPE, { parameters: rig.parameters() })).rejects.toThrow(
+		MISSING_PERMISSION_MESSAGE,
+	);
 	expect(rig.standIns.idp.requests).toEqual([]);
 });
 
@@ -256,5 +312,8 @@ test('a revoked refresh token: one clear error, and no secret in it or in the lo
 	}
 	expect(run.errors.map((error) => error.message)).toEqual([RECONNECT_MESSAGE]);
 	expect(run.emitted).toEqual([]);
-	expectNothingLeaked(run, logs.lines.map((line) => line.message));
+	expectNothingLeaked(
+		run,
+		logs.lines.map((line) => line.message),
+	);
 }, 30_000);

@@ -50,13 +50,21 @@ describe('the token goes only to the Graph host of the credential', () => {
 
 	it.each([
 		['another host', () => `${attacker.url}/v1.0/me/messages?$skiptoken=x`],
-		['the Graph host on another port', () => `${attacker.url.replace('127.0.0.1', 'localhost')}/v1.0/me/messages`],
+		[
+			'the Graph host on another port',
+			() => `${attacker.url.replace('127.0.0.1', 'localhost')}/v1.0/me/messages`,
+		],
 		['the Graph host outside /v1.0', () => `${s.graph.url}/beta/me/messages?$skiptoken=x`],
-		['a URL with user information', () => `${s.graph.url.replace('http://', 'http://user:pass@')}/v1.0/me/messages`],
+		[
+			'a URL with user information',
+			() => `${s.graph.url.replace('http://', 'http://user:pass@')}/v1.0/me/messages`,
+		],
 	])('refuses an @odata.nextLink to %s and names it', async (_what, link) => {
 		const next = link();
 		s.graph.on('GET', '/me/messages', { body: { value: [{ id: 'm1' }], '@odata.nextLink': next } });
-		const run = n8n.execute(PROBE_NODE_TYPE, { parameters: { mode: 'collect', path: '/me/messages', returnAll: true } });
+		const run = n8n.execute(PROBE_NODE_TYPE, {
+			parameters: { mode: 'collect', path: '/me/messages', returnAll: true },
+		});
 		await expect(run).rejects.toThrow(/Refused to follow a link to/);
 		await expect(run).rejects.toThrow(new URL(next).origin.replace(/\/\/.*@/, '//'));
 		expect(attacker.seen).toEqual([]);
@@ -65,7 +73,9 @@ describe('the token goes only to the Graph host of the credential', () => {
 
 	it('does not follow a redirect from Graph, so the token is not sent to its target', async () => {
 		s.graph.on('GET', '/me', { status: 302, headers: { location: `${attacker.url}/v1.0/me` } });
-		await expect(n8n.execute(PROBE_NODE_TYPE, { parameters: { path: '/me' } })).rejects.toThrow(/302/);
+		await expect(n8n.execute(PROBE_NODE_TYPE, { parameters: { path: '/me' } })).rejects.toThrow(
+			/302/,
+		);
 		expect(attacker.seen).toEqual([]);
 	});
 
@@ -75,10 +85,17 @@ describe('the token goes only to the Graph host of the credential', () => {
 		s.graph.on('GET', '/me/messages', (req) => {
 			// Serve pages of 10 whatever $top says, the way Graph may cap a page.
 			const skip = Number(req.query.$skiptoken ?? 0);
-			const next = skip + 10 < items.length ? `${s.graph.url}/v1.0/me/messages?$skiptoken=${skip + 10}` : undefined;
-			return { body: { value: items.slice(skip, skip + 10), ...(next ? { '@odata.nextLink': next } : {}) } };
+			const next =
+				skip + 10 < items.length
+					? `${s.graph.url}/v1.0/me/messages?$skiptoken=${skip + 10}`
+					: undefined;
+			return {
+				body: { value: items.slice(skip, skip + 10), ...(next ? { '@odata.nextLink': next } : {}) },
+			};
 		});
-		const [out] = await n8n.execute(PROBE_NODE_TYPE, { parameters: { mode: 'collect', path: '/me/messages', returnAll: true } });
+		const [out] = await n8n.execute(PROBE_NODE_TYPE, {
+			parameters: { mode: 'collect', path: '/me/messages', returnAll: true },
+		});
 		expect(out).toHaveLength(30);
 		const token = (n8n.credential().oauthTokenData as Record<string, string>).access_token;
 		expect(s.graph.tokensSeen).toEqual([`Bearer ${token}`, `Bearer ${token}`, `Bearer ${token}`]);

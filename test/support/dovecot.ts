@@ -12,7 +12,18 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+	chownSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	utimesSync,
+	writeFileSync,
+} from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +68,10 @@ export interface Dovecot {
 	 * does; Dovecot assigns UIDs when it next syncs the folder. Fast (no process per message):
 	 * for backlogs of thousands. `receivedAt` sets the file time (Dovecot's INTERNALDATE).
 	 */
-	dropMessages(emls: Array<string | Buffer>, options?: { mailbox?: string; user?: string; receivedAt?: Date; seen?: boolean }): Promise<void>;
+	dropMessages(
+		emls: Array<string | Buffer>,
+		options?: { mailbox?: string; user?: string; receivedAt?: Date; seen?: boolean },
+	): Promise<void>;
 	/** `doveadm kick`: ends every IMAP session of the user (the server closes the socket); resolves to 0 when none was open. */
 	kick(user?: string): Promise<number>;
 	/** Stops and starts the master process (every session drops; listeners come back on the same ports). */
@@ -68,7 +82,10 @@ export interface Dovecot {
 	/** Deletes and recreates a mailbox (UIDVALIDITY changes). */
 	recreateMailbox(name: string, user?: string): Promise<void>;
 	/** `doveadm mailbox status`: uidvalidity, uidnext, messages, unseen. */
-	status(mailbox?: string, user?: string): Promise<{ uidValidity: number; uidNext: number; messages: number; unseen: number }>;
+	status(
+		mailbox?: string,
+		user?: string,
+	): Promise<{ uidValidity: number; uidNext: number; messages: number; unseen: number }>;
 	/** Flags of every message in a mailbox, by UID. */
 	flags(mailbox?: string, user?: string): Promise<Map<number, string[]>>;
 	/** `doveadm who`: the IMAP sessions currently open. */
@@ -134,7 +151,9 @@ export function dovecotInstalled(): boolean {
 
 export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
 	if (!dovecotInstalled()) {
-		throw new Error('Dovecot is not installed: run `bash test/rig/install-system-packages.sh` (Debian: dovecot-core dovecot-imapd)');
+		throw new Error(
+			'Dovecot is not installed: run `bash test/rig/install-system-packages.sh` (Debian: dovecot-core dovecot-imapd)',
+		);
 	}
 	const user = options.user ?? 'alice@example.test';
 	const dir = mkdtempSync(join(tmpdir(), 'dovecot-rig-'));
@@ -142,9 +161,21 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
 	const [port, plainPort] = [await freePort(), await freePort()];
 
 	await run('openssl', [
-		'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
-		'-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-		'-keyout', join(dir, 'certs/key.pem'), '-out', join(dir, 'certs/cert.pem'),
+		'req',
+		'-x509',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-days',
+		'2',
+		'-subj',
+		'/CN=127.0.0.1',
+		'-addext',
+		'subjectAltName=IP:127.0.0.1,DNS:localhost',
+		'-keyout',
+		join(dir, 'certs/key.pem'),
+		'-out',
+		join(dir, 'certs/cert.pem'),
 	]);
 	const introspection = new URL('/introspect', options.idpUrl).toString();
 	writeFileSync(
@@ -211,7 +242,20 @@ service imap-login {
 }
 `,
 	);
-	for (const path of [dir, ...['run', 'state', 'log', 'certs', 'mail', 'certs/key.pem', 'certs/cert.pem', 'dovecot.conf', 'dovecot-oauth2.conf.ext'].map((p) => join(dir, p))]) {
+	for (const path of [
+		dir,
+		...[
+			'run',
+			'state',
+			'log',
+			'certs',
+			'mail',
+			'certs/key.pem',
+			'certs/cert.pem',
+			'dovecot.conf',
+			'dovecot-oauth2.conf.ext',
+		].map((p) => join(dir, p)),
+	]) {
 		chownTree(path);
 	}
 
@@ -246,7 +290,11 @@ service imap-login {
 		master = child;
 		await Promise.race([
 			Promise.all([waitForPort(port), waitForPort(plainPort)]),
-			new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`Dovecot exited (${code}): ${stderr}\n${readLog()}`)))),
+			new Promise((_, reject) =>
+				child.once('exit', (code) =>
+					reject(new Error(`Dovecot exited (${code}): ${stderr}\n${readLog()}`)),
+				),
+			),
 		]);
 	};
 
@@ -265,14 +313,26 @@ service imap-login {
 		rmSync(join(dir, 'run/master.pid'), { force: true });
 	};
 
-	const doveadm = async (args: string[], input?: string | Buffer, okCodes: number[] = []): Promise<string> => {
+	const doveadm = async (
+		args: string[],
+		input?: string | Buffer,
+		okCodes: number[] = [],
+	): Promise<string> => {
 		const [cmd, argv] = asDovecotUser(DOVEADM, ['-c', conf, ...args]);
 		return await new Promise((resolve, reject) => {
-			const child = execFile(cmd, argv, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-				const code = typeof error?.code === 'number' ? error.code : undefined;
-				if (error && !(code !== undefined && okCodes.includes(code))) reject(new Error(`doveadm ${args.join(' ')} failed (${code ?? error.message}): ${stderr}`));
-				else resolve(stdout);
-			});
+			const child = execFile(
+				cmd,
+				argv,
+				{ maxBuffer: 64 * 1024 * 1024 },
+				(error, stdout, stderr) => {
+					const code = typeof error?.code === 'number' ? error.code : undefined;
+					if (error && !(code !== undefined && okCodes.includes(code)))
+						reject(
+							new Error(`doveadm ${args.join(' ')} failed (${code ?? error.message}): ${stderr}`),
+						);
+					else resolve(stdout);
+				},
+			);
 			if (input !== undefined) child.stdin?.end(input);
 		});
 	};
@@ -312,7 +372,10 @@ service imap-login {
 				chownTree(tmpPath);
 				if (opts.receivedAt) utimesSync(tmpPath, opts.receivedAt, opts.receivedAt);
 				// rename() into new/ is Maildir's atomic delivery; cur/ with ":2,S" is a message already read.
-				renameSync(tmpPath, opts.seen ? join(folder, 'cur', `${name}:2,S`) : join(folder, 'new', name));
+				renameSync(
+					tmpPath,
+					opts.seen ? join(folder, 'cur', `${name}:2,S`) : join(folder, 'new', name),
+				);
 			}
 		},
 		async kick(u = user) {
@@ -335,16 +398,31 @@ service imap-login {
 			await rig.createMailbox(name, u);
 		},
 		async status(mailbox = 'INBOX', u = user) {
-			const out = await doveadm(['-f', 'flow', 'mailbox', 'status', '-u', u, 'uidvalidity uidnext messages unseen', mailbox]);
+			const out = await doveadm([
+				'-f',
+				'flow',
+				'mailbox',
+				'status',
+				'-u',
+				u,
+				'uidvalidity uidnext messages unseen',
+				mailbox,
+			]);
 			const field = (name: string) => Number(new RegExp(`${name}=(\\d+)`).exec(out)?.[1] ?? NaN);
-			return { uidValidity: field('uidvalidity'), uidNext: field('uidnext'), messages: field('messages'), unseen: field('unseen') };
+			return {
+				uidValidity: field('uidvalidity'),
+				uidNext: field('uidnext'),
+				messages: field('messages'),
+				unseen: field('unseen'),
+			};
 		},
 		async flags(mailbox = 'INBOX', u = user) {
 			const out = await doveadm(['-f', 'tab', 'fetch', '-u', u, 'uid flags', 'mailbox', mailbox]);
 			const result = new Map<number, string[]>();
 			for (const line of out.split('\n').slice(1)) {
 				const [uid, flags] = line.split('\t');
-				if (uid && /^\d+$/.test(uid)) result.set(Number(uid), (flags ?? '').split(' ').filter(Boolean));
+				if (uid && /^\d+$/.test(uid))
+					result.set(Number(uid), (flags ?? '').split(' ').filter(Boolean));
 			}
 			return result;
 		},

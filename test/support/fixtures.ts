@@ -27,7 +27,14 @@ export async function startStandIns(): Promise<StandIns> {
 	};
 }
 
-export const ALL_GRAPH_PERMISSIONS = ['mailReadWrite', 'mailSend', 'mailShared', 'calendarsReadWrite', 'calendarsShared', 'mailboxSettings'];
+export const ALL_GRAPH_PERMISSIONS = [
+	'mailReadWrite',
+	'mailSend',
+	'mailShared',
+	'calendarsReadWrite',
+	'calendarsShared',
+	'mailboxSettings',
+];
 
 /**
  * A credential as the user would save it (Custom environment at the stand-ins), already

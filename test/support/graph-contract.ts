@@ -28,14 +28,20 @@ export function openApiPath(): string {
 		resolve(__dirname, '../../shared/graph/graph-v1.0-mail-calendar.validation.openapi.json'),
 	].filter((p): p is string => Boolean(p));
 	const found = candidates.find((p) => existsSync(p));
-	if (!found) throw new Error(`Microsoft's Graph OpenAPI description was not found (looked in ${candidates.join(', ')})`);
+	if (!found)
+		throw new Error(
+			`Microsoft's Graph OpenAPI description was not found (looked in ${candidates.join(', ')})`,
+		);
 	return found;
 }
 
 let shared: Promise<GraphContract> | undefined;
 
 export class GraphContract {
-	private constructor(private readonly api: OpenAPIBackend, private readonly definition: Document) {}
+	private constructor(
+		private readonly api: OpenAPIBackend,
+		private readonly definition: Document,
+	) {}
 
 	/** One validator per process: loading and compiling the description takes about a second. */
 	static async load(): Promise<GraphContract> {
@@ -45,7 +51,9 @@ export class GraphContract {
 			for (const item of Object.values(definition.paths ?? {})) {
 				for (const op of Object.values(item as Record<string, Record<string, unknown>>)) {
 					if (op?.['x-ms-docs-operation-type'] !== 'action') continue;
-					const schema = (op.requestBody as { content?: Record<string, { schema?: JsonSchema }> } | undefined)?.content?.['application/json']?.schema;
+					const schema = (
+						op.requestBody as { content?: Record<string, { schema?: JsonSchema }> } | undefined
+					)?.content?.['application/json']?.schema;
 					if (schema?.properties) schema.additionalProperties = false;
 				}
 			}
@@ -55,7 +63,8 @@ export class GraphContract {
 				validate: true,
 				ajvOpts: { strict: false, validateFormats: false },
 				// openapi-backend splits explode:false query values into arrays; let ajv unwrap 1-item arrays.
-				customizeAjv: (ajv, opts, ctx) => (ctx === 'paramsValidator' ? new Ajv({ ...opts, coerceTypes: 'array' }) : ajv),
+				customizeAjv: (ajv, opts, ctx) =>
+					ctx === 'paramsValidator' ? new Ajv({ ...opts, coerceTypes: 'array' }) : ajv,
 			});
 			await api.init();
 			return new GraphContract(api, definition);
@@ -65,7 +74,8 @@ export class GraphContract {
 
 	/** Violations of the description for one request; [] when it is allowed. */
 	check(request: ContractRequest): string[] {
-		if (request.method.toUpperCase() === 'POST' && request.path === '/$batch') return this.checkBatch(request.body);
+		if (request.method.toUpperCase() === 'POST' && request.path === '/$batch')
+			return this.checkBatch(request.body);
 		let path = request.path;
 		// $skiptoken/$deltatoken only ever appear in links Graph itself issued (@odata.nextLink,
 		// @odata.deltaLink); they are opaque paging state, not parameters the description declares.
@@ -74,7 +84,8 @@ export class GraphContract {
 		delete query.$deltatoken;
 		// openapi-backend splits explode:false query values on commas; $filter and $search are single
 		// OData strings whose function calls (contains(subject,'x')) contain commas.
-		for (const key of ['$filter', '$search']) if (query[key]?.includes(',')) query[key] = query[key].replace(/,/g, ' ');
+		for (const key of ['$filter', '$search'])
+			if (query[key]?.includes(',')) query[key] = query[key].replace(/,/g, ' ');
 		// Graph's description spells delta functions `delta()`; without it the path matches `{message-id}`.
 		path = path.replace(/\/delta$/, '/delta()');
 		const req = {
@@ -85,10 +96,18 @@ export class GraphContract {
 			body: request.body,
 		};
 		const operation = this.api.router.matchOperation(req as never);
-		if (!operation) return [`${request.method} ${request.path} is not an operation in Microsoft's Graph description`];
-		if (operation.method !== req.method) return [`${request.method} ${request.path}: method not allowed`];
+		if (!operation)
+			return [
+				`${request.method} ${request.path} is not an operation in Microsoft's Graph description`,
+			];
+		if (operation.method !== req.method)
+			return [`${request.method} ${request.path}: method not allowed`];
 		const opDef = operation as unknown as Record<string, unknown>;
-		if (opDef['x-ms-docs-operation-type'] === 'action' && request.body && typeof request.body === 'object') {
+		if (
+			opDef['x-ms-docs-operation-type'] === 'action' &&
+			request.body &&
+			typeof request.body === 'object'
+		) {
 			req.body = this.renameActionKeys(operation as never, request.body as Record<string, unknown>);
 		}
 		const result = this.api.validateRequest(req as never, operation);
@@ -97,12 +116,19 @@ export class GraphContract {
 			const text = JSON.stringify(error);
 			return !(/\$(value|count)/.test(request.path) && /path/.test(text) && /required/.test(text));
 		});
-		return errors.map((error) => `${request.method} ${request.path}: ${error.instancePath || ''} ${error.message ?? ''} ${JSON.stringify(error.params ?? {})}`.trim());
+		return errors.map((error) =>
+			`${request.method} ${request.path}: ${error.instancePath || ''} ${error.message ?? ''} ${JSON.stringify(error.params ?? {})}`.trim(),
+		);
 	}
 
 	/** Action parameters are PascalCase in the description; Graph matches them case-insensitively. */
-	private renameActionKeys(operation: { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }, body: Record<string, unknown>) {
-		const properties = Object.keys(operation.requestBody?.content?.['application/json']?.schema?.properties ?? {});
+	private renameActionKeys(
+		operation: { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } },
+		body: Record<string, unknown>,
+	) {
+		const properties = Object.keys(
+			operation.requestBody?.content?.['application/json']?.schema?.properties ?? {},
+		);
 		const renamed: Record<string, unknown> = {};
 		for (const [key, value] of Object.entries(body)) {
 			renamed[properties.find((p) => p.toLowerCase() === key.toLowerCase()) ?? key] = value;
@@ -114,18 +140,20 @@ export class GraphContract {
 		const requests = (body as { requests?: Array<Record<string, unknown>> } | undefined)?.requests;
 		if (!Array.isArray(requests)) return ['POST /$batch: body has no requests array'];
 		const errors: string[] = [];
-		if (requests.length > 20) errors.push(`POST /$batch: ${requests.length} requests, Graph allows 20`);
+		if (requests.length > 20)
+			errors.push(`POST /$batch: ${requests.length} requests, Graph allows 20`);
 		const ids = new Set<string>();
 		for (const inner of requests) {
 			const id = String(inner.id ?? '');
 			if (!id || ids.has(id)) errors.push(`POST /$batch: request id "${id}" missing or repeated`);
 			ids.add(id);
 			const url = new URL(String(inner.url ?? ''), 'http://graph.invalid/v1.0/');
-			if (!String(inner.url ?? '').startsWith('/')) errors.push(`POST /$batch: url "${String(inner.url)}" must be relative and start with /`);
+			if (!String(inner.url ?? '').startsWith('/'))
+				errors.push(`POST /$batch: url "${String(inner.url)}" must be relative and start with /`);
 			errors.push(
 				...this.check({
 					method: String(inner.method ?? 'GET'),
-					path: url.pathname.replace(/^\/v1\.0/, ""),
+					path: url.pathname.replace(/^\/v1\.0/, ''),
 					query: Object.fromEntries(url.searchParams),
 					body: inner.body,
 					headers: inner.headers as Record<string, string> | undefined,

@@ -37,7 +37,10 @@ export interface GraphReply {
 	headers?: Record<string, string>;
 }
 
-export type GraphHandler = (request: GraphRequestRecord, params: Record<string, string>) => GraphReply | Promise<GraphReply>;
+export type GraphHandler = (
+	request: GraphRequestRecord,
+	params: Record<string, string>,
+) => GraphReply | Promise<GraphReply>;
 
 interface Route {
 	method: string;
@@ -57,7 +60,17 @@ interface Throttle {
 export function graphError(status: number, code: string, message: string): GraphReply {
 	return {
 		status,
-		body: { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } },
+		body: {
+			error: {
+				code,
+				message,
+				innerError: {
+					date: new Date().toISOString(),
+					'request-id': randomUUID(),
+					'client-request-id': randomUUID(),
+				},
+			},
+		},
 	};
 }
 
@@ -99,7 +112,10 @@ export class GraphStandIn {
 
 	url = '';
 
-	private constructor(private readonly idp: IdentityProviderStandIn, private readonly contract: GraphContract) {}
+	private constructor(
+		private readonly idp: IdentityProviderStandIn,
+		private readonly contract: GraphContract,
+	) {}
 
 	static async start(idp: IdentityProviderStandIn, port = 0): Promise<GraphStandIn> {
 		const graph = new GraphStandIn(idp, await GraphContract.load());
@@ -139,8 +155,19 @@ export class GraphStandIn {
 	}
 
 	/** The next `times` requests matching answer `status` (429 by default) with Retry-After. */
-	throttle(method: string, pattern: string, times: number, options: { status?: number; retryAfter?: string } = {}): this {
-		this.throttles.push({ method: method.toUpperCase(), pattern: compile(pattern).pattern, remaining: times, status: options.status ?? 429, retryAfter: options.retryAfter });
+	throttle(
+		method: string,
+		pattern: string,
+		times: number,
+		options: { status?: number; retryAfter?: string } = {},
+	): this {
+		this.throttles.push({
+			method: method.toUpperCase(),
+			pattern: compile(pattern).pattern,
+			remaining: times,
+			status: options.status ?? 429,
+			retryAfter: options.retryAfter,
+		});
 		return this;
 	}
 
@@ -148,19 +175,31 @@ export class GraphStandIn {
 	 * Serves `items` as a collection with Graph's paging: `$top` (default `defaultPageSize`, at most
 	 * `maxPageSize`) and an opaque `@odata.nextLink` carrying a `$skiptoken`.
 	 */
-	collection(method: string, pattern: string, items: () => unknown[], options: { defaultPageSize?: number; maxPageSize?: number } = {}): this {
+	collection(
+		method: string,
+		pattern: string,
+		items: () => unknown[],
+		options: { defaultPageSize?: number; maxPageSize?: number } = {},
+	): this {
 		const tokens = new Map<string, number>();
 		return this.on(method, pattern, (request) => {
 			const all = items();
 			const skip = request.query.$skiptoken ? (tokens.get(request.query.$skiptoken) ?? 0) : 0;
-			const pageSize = Math.min(Number(request.query.$top ?? options.defaultPageSize ?? 10), options.maxPageSize ?? 1000);
+			const pageSize = Math.min(
+				Number(request.query.$top ?? options.defaultPageSize ?? 10),
+				options.maxPageSize ?? 1000,
+			);
 			const value = all.slice(skip, skip + pageSize);
-			const body: Record<string, unknown> = { '@odata.context': `${this.url}/v1.0/$metadata#collection`, value };
+			const body: Record<string, unknown> = {
+				'@odata.context': `${this.url}/v1.0/$metadata#collection`,
+				value,
+			};
 			if (skip + pageSize < all.length) {
 				const token = randomUUID();
 				tokens.set(token, skip + pageSize);
 				const next = new URL(`${this.url}/v1.0${request.path}`);
-				for (const [k, v] of Object.entries(request.query)) if (k !== '$skiptoken' && k !== '$top') next.searchParams.set(k, v);
+				for (const [k, v] of Object.entries(request.query))
+					if (k !== '$skiptoken' && k !== '$top') next.searchParams.set(k, v);
 				next.searchParams.set('$top', String(pageSize));
 				next.searchParams.set('$skiptoken', token);
 				body['@odata.nextLink'] = next.toString();
@@ -183,26 +222,53 @@ export class GraphStandIn {
 
 	private async dispatch(record: GraphRequestRecord): Promise<GraphReply> {
 		for (const throttle of this.throttles) {
-			if (throttle.remaining > 0 && throttle.method === record.method && throttle.pattern.test(record.path)) {
+			if (
+				throttle.remaining > 0 &&
+				throttle.method === record.method &&
+				throttle.pattern.test(record.path)
+			) {
 				throttle.remaining--;
-				const reply = graphError(throttle.status, throttle.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', 'Please retry again later.');
-				return { ...reply, headers: throttle.retryAfter !== undefined ? { 'Retry-After': throttle.retryAfter } : {} };
+				const reply = graphError(
+					throttle.status,
+					throttle.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable',
+					'Please retry again later.',
+				);
+				return {
+					...reply,
+					headers: throttle.retryAfter !== undefined ? { 'Retry-After': throttle.retryAfter } : {},
+				};
 			}
 		}
-		const violations = this.contract.check({ method: record.method, path: record.path, query: record.query, body: record.body, headers: record.headers });
+		const violations = this.contract.check({
+			method: record.method,
+			path: record.path,
+			query: record.query,
+			body: record.body,
+			headers: record.headers,
+		});
 		if (violations.length) {
 			this.violations.push(...violations);
-			return graphError(400, 'BadRequest', `Request does not match Microsoft's Graph description: ${violations.join('; ')}`);
+			return graphError(
+				400,
+				'BadRequest',
+				`Request does not match Microsoft's Graph description: ${violations.join('; ')}`,
+			);
 		}
 		for (const route of this.routes) {
 			if (route.method !== record.method) continue;
 			const match = route.pattern.exec(record.path);
 			if (!match) continue;
-			const params = Object.fromEntries(route.keys.map((key, i) => [key, decodeURIComponent(match[i + 1])]));
+			const params = Object.fromEntries(
+				route.keys.map((key, i) => [key, decodeURIComponent(match[i + 1])]),
+			);
 			return await route.handler(record, params);
 		}
 		this.unhandled.push(`${record.method} ${record.path}`);
-		return graphError(404, 'ResourceNotFound', `Resource not found for the segment '${record.path.split('/').pop()}'.`);
+		return graphError(
+			404,
+			'ResourceNotFound',
+			`Resource not found for the segment '${record.path.split('/').pop()}'.`,
+		);
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -210,13 +276,22 @@ export class GraphStandIn {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const raw = Buffer.concat(chunks);
-		const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
+		const headers = Object.fromEntries(
+			Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+		);
 		const send = (reply: GraphReply) => {
 			const status = reply.status ?? 200;
 			const isBuffer = Buffer.isBuffer(reply.body);
-			const payload = reply.body === undefined ? undefined : isBuffer ? (reply.body as Buffer) : Buffer.from(JSON.stringify(reply.body));
+			const payload =
+				reply.body === undefined
+					? undefined
+					: isBuffer
+						? (reply.body as Buffer)
+						: Buffer.from(JSON.stringify(reply.body));
 			res.writeHead(status, {
-				...(payload && !isBuffer ? { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8' } : {}),
+				...(payload && !isBuffer
+					? { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8' }
+					: {}),
 				'request-id': randomUUID(),
 				...(reply.headers ?? {}),
 			});
@@ -226,9 +301,20 @@ export class GraphStandIn {
 		if (url.pathname.startsWith('/upload/')) {
 			// Outlook upload URLs carry their own authorization; a bearer token here is a leak.
 			this.uploads.push({ path: url.pathname, headers, size: raw.length });
-			if (headers.authorization) this.violations.push(`Authorization header sent to the upload URL ${url.pathname}`);
-			const handler = this.routes.find((r) => r.method === req.method && r.pattern.test(url.pathname));
-			const record: GraphRequestRecord = { method: req.method ?? 'PUT', path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: undefined, raw, inBatch: false };
+			if (headers.authorization)
+				this.violations.push(`Authorization header sent to the upload URL ${url.pathname}`);
+			const handler = this.routes.find(
+				(r) => r.method === req.method && r.pattern.test(url.pathname),
+			);
+			const record: GraphRequestRecord = {
+				method: req.method ?? 'PUT',
+				path: url.pathname,
+				query: Object.fromEntries(url.searchParams),
+				headers,
+				body: undefined,
+				raw,
+				inBatch: false,
+			};
 			return send(handler ? await handler.handler(record, {}) : { status: 200, body: {} });
 		}
 		if (!url.pathname.startsWith('/v1.0/') && url.pathname !== '/v1.0') {
@@ -237,7 +323,13 @@ export class GraphStandIn {
 		if (headers.authorization) this.tokensSeen.push(headers.authorization);
 		const token = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
 		if (!this.idp.validate(token, GRAPH_AUDIENCE)) {
-			return send(graphError(401, 'InvalidAuthenticationToken', token ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.'));
+			return send(
+				graphError(
+					401,
+					'InvalidAuthenticationToken',
+					token ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.',
+				),
+			);
 		}
 		let body: unknown;
 		if (raw.length && (headers['content-type'] ?? '').includes('json')) {
@@ -257,13 +349,20 @@ export class GraphStandIn {
 			inBatch: false,
 		};
 		this.requests.push(record);
-		if (record.method === 'POST' && record.path === '/$batch') return send(await this.batch(record));
+		if (record.method === 'POST' && record.path === '/$batch')
+			return send(await this.batch(record));
 		send(await this.dispatch(record));
 	}
 
 	private async batch(envelope: GraphRequestRecord): Promise<GraphReply> {
-		const violations = this.contract.check({ method: 'POST', path: '/$batch', query: {}, body: envelope.body });
-		const requests = (envelope.body as { requests?: Array<Record<string, unknown>> }).requests ?? [];
+		const violations = this.contract.check({
+			method: 'POST',
+			path: '/$batch',
+			query: {},
+			body: envelope.body,
+		});
+		const requests =
+			(envelope.body as { requests?: Array<Record<string, unknown>> }).requests ?? [];
 		if (violations.some((v) => v.startsWith('POST /$batch:'))) {
 			this.violations.push(...violations);
 			return graphError(400, 'BadRequest', violations.join('; '));
@@ -276,14 +375,24 @@ export class GraphStandIn {
 				// Graph's documented sub-request URLs start with / and are relative to the version root.
 				path: url.pathname.replace(/^\/v1\.0(?=\/)/, ''),
 				query: Object.fromEntries(url.searchParams),
-				headers: Object.fromEntries(Object.entries((inner.headers as Record<string, string>) ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+				headers: Object.fromEntries(
+					Object.entries((inner.headers as Record<string, string>) ?? {}).map(([k, v]) => [
+						k.toLowerCase(),
+						v,
+					]),
+				),
 				body: inner.body,
 				raw: Buffer.alloc(0),
 				inBatch: true,
 			};
 			this.requests.push(record);
 			const reply = await this.dispatch(record);
-			responses.push({ id: inner.id, status: reply.status ?? 200, headers: { 'Content-Type': 'application/json', ...(reply.headers ?? {}) }, body: reply.body });
+			responses.push({
+				id: inner.id,
+				status: reply.status ?? 200,
+				headers: { 'Content-Type': 'application/json', ...(reply.headers ?? {}) },
+				body: reply.body,
+			});
 		}
 		return { status: 200, body: { responses } };
 	}

@@ -22,7 +22,8 @@ export const TEST_CLIENT_ID = '00000000-0000-4000-8000-00000000c1d0';
 export const TEST_CLIENT_SECRET = 'fake-client-secret-for-tests';
 export const TEST_USER = 'alice@example.test';
 
-const TENANT = /^(common|organizations|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?:[a-z0-9-]+\.)+[a-z]{2,63})$/i;
+const TENANT =
+	/^(common|organizations|consumers|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?:[a-z0-9-]+\.)+[a-z]{2,63})$/i;
 const OIDC = new Set(['offline_access', 'openid', 'profile', 'email']);
 
 export interface AccessToken {
@@ -85,7 +86,9 @@ function grantedScope(scope: string, audience: string): string {
 		.split(/\s+/)
 		.filter(Boolean)
 		.filter((s) => OIDC.has(s.toLowerCase()) || audienceOf(s) === audience)
-		.map((s) => (audience === GRAPH_AUDIENCE ? s.replace(/^https:\/\/graph\.microsoft\.com\//i, '') : s))
+		.map((s) =>
+			audience === GRAPH_AUDIENCE ? s.replace(/^https:\/\/graph\.microsoft\.com\//i, '') : s,
+		)
 		.join(' ');
 }
 
@@ -128,7 +131,9 @@ export class IdentityProviderStandIn {
 				res.end(String(error));
 			});
 		});
-		await new Promise<void>((resolve) => idp.server.listen(options.port ?? 0, '127.0.0.1', resolve));
+		await new Promise<void>((resolve) =>
+			idp.server.listen(options.port ?? 0, '127.0.0.1', resolve),
+		);
 		idp.url = `http://127.0.0.1:${(idp.server.address() as AddressInfo).port}`;
 		return idp;
 	}
@@ -136,7 +141,13 @@ export class IdentityProviderStandIn {
 	async close() {
 		// test/run.sh greps the whole run's output for every secret issued here.
 		const file = process.env.OUTLOOK_TEST_SECRETS_FILE;
-		if (file) appendFileSync(file, this.secrets().map((s) => `${s}\n`).join(''));
+		if (file)
+			appendFileSync(
+				file,
+				this.secrets()
+					.map((s) => `${s}\n`)
+					.join(''),
+			);
 		this.server.closeAllConnections();
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 	}
@@ -148,7 +159,12 @@ export class IdentityProviderStandIn {
 
 	/** Every secret value this stand-in knows: client secret, codes, access and refresh tokens. */
 	secrets(): string[] {
-		return [this.clientSecret, ...this.codes.keys(), ...this.accessTokens.keys(), ...this.refreshTokens.keys()];
+		return [
+			this.clientSecret,
+			...this.codes.keys(),
+			...this.accessTokens.keys(),
+			...this.refreshTokens.keys(),
+		];
 	}
 
 	/** Issues tokens without the browser flow, as if the user had connected the credential. */
@@ -184,7 +200,13 @@ export class IdentityProviderStandIn {
 	}
 
 	private newRefreshToken(username: string, scope: string): RefreshToken {
-		const refresh: RefreshToken = { token: random('rt'), username, scope, revoked: false, clientId: this.clientId };
+		const refresh: RefreshToken = {
+			token: random('rt'),
+			username,
+			scope,
+			revoked: false,
+			clientId: this.clientId,
+		};
 		this.refreshTokens.set(refresh.token, refresh);
 		return refresh;
 	}
@@ -226,16 +248,28 @@ export class IdentityProviderStandIn {
 		};
 		this.requests.push(recorded);
 		const json = (status: number, body: unknown) => {
-			res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+			res.writeHead(status, {
+				'content-type': 'application/json; charset=utf-8',
+				'cache-control': 'no-store',
+			});
 			res.end(JSON.stringify(body));
 		};
 		const oauthError = (status: number, error: string, code: string, description: string) =>
-			json(status, { error, error_description: `${code}: ${description}`, error_codes: [Number(code.replace('AADSTS', ''))] });
+			json(status, {
+				error,
+				error_description: `${code}: ${description}`,
+				error_codes: [Number(code.replace('AADSTS', ''))],
+			});
 
 		if (url.pathname === '/introspect' && req.method === 'POST') {
 			// Dovecot's oauth2 passdb (introspection_mode = post): only IMAP-audience tokens are active.
 			const token = this.validate(form.token, IMAP_AUDIENCE);
-			json(200, token ? { active: true, username: token.username, exp: Math.floor(token.expiresAt / 1000) } : { active: false });
+			json(
+				200,
+				token
+					? { active: true, username: token.username, exp: Math.floor(token.expiresAt / 1000) }
+					: { active: false },
+			);
 			return;
 		}
 		if (url.pathname.startsWith('/_control/') && req.method === 'POST') {
@@ -256,21 +290,41 @@ export class IdentityProviderStandIn {
 			const q = recorded.query;
 			const redirect = q.redirect_uri;
 			if (q.client_id !== this.clientId) {
-				return oauthError(400, 'unauthorized_client', 'AADSTS700016', `Application with identifier '${q.client_id}' was not found in the directory.`);
+				return oauthError(
+					400,
+					'unauthorized_client',
+					'AADSTS700016',
+					`Application with identifier '${q.client_id}' was not found in the directory.`,
+				);
 			}
-			if (!redirect) return oauthError(400, 'invalid_request', 'AADSTS900144', "The request body must contain the following parameter: 'redirect_uri'.");
+			if (!redirect)
+				return oauthError(
+					400,
+					'invalid_request',
+					'AADSTS900144',
+					"The request body must contain the following parameter: 'redirect_uri'.",
+				);
 			const back = new URL(redirect);
 			if (q.state) back.searchParams.set('state', q.state);
 			if (q.response_type !== 'code') {
 				back.searchParams.set('error', 'unsupported_response_type');
 			} else if (q.prompt && !['login', 'consent', 'select_account', 'none'].includes(q.prompt)) {
 				back.searchParams.set('error', 'invalid_request');
-				back.searchParams.set('error_description', `AADSTS90023: Invalid prompt value '${q.prompt}'.`);
+				back.searchParams.set(
+					'error_description',
+					`AADSTS90023: Invalid prompt value '${q.prompt}'.`,
+				);
 			} else if (q.prompt === 'none') {
 				// No browser session exists here, so silent sign-in fails as it would at Microsoft.
 				back.searchParams.set('error', 'login_required');
 			} else {
-				const code: AuthCode = { code: random('code'), redirectUri: redirect, scope: q.scope ?? '', username: q.login_hint || this.username, used: false };
+				const code: AuthCode = {
+					code: random('code'),
+					redirectUri: redirect,
+					scope: q.scope ?? '',
+					username: q.login_hint || this.username,
+					used: false,
+				};
 				this.codes.set(code.code, code);
 				back.searchParams.set('code', code.code);
 			}
@@ -282,22 +336,53 @@ export class IdentityProviderStandIn {
 		if (endpoint === 'token' && req.method === 'POST') {
 			if (this.failTokenRequests > 0) {
 				this.failTokenRequests--;
-				return oauthError(503, 'temporarily_unavailable', 'AADSTS90033', 'A transient error has occurred. Please try again.');
+				return oauthError(
+					503,
+					'temporarily_unavailable',
+					'AADSTS90033',
+					'A transient error has occurred. Please try again.',
+				);
 			}
 			let clientId = form.client_id;
 			let secret = form.client_secret;
 			const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
-			if (basic) [clientId, secret] = Buffer.from(basic[1], 'base64').toString().split(':').map(decodeURIComponent);
+			if (basic)
+				[clientId, secret] = Buffer.from(basic[1], 'base64')
+					.toString()
+					.split(':')
+					.map(decodeURIComponent);
 			if (clientId !== this.clientId) {
-				return oauthError(400, 'unauthorized_client', 'AADSTS700016', `Application with identifier '${clientId}' was not found in the directory.`);
+				return oauthError(
+					400,
+					'unauthorized_client',
+					'AADSTS700016',
+					`Application with identifier '${clientId}' was not found in the directory.`,
+				);
 			}
 			if (secret !== this.clientSecret) {
-				return oauthError(401, 'invalid_client', 'AADSTS7000215', 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
+				return oauthError(
+					401,
+					'invalid_client',
+					'AADSTS7000215',
+					'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+				);
 			}
 			if (form.grant_type === 'authorization_code') {
 				const code = this.codes.get(form.code ?? '');
-				if (!code || code.used) return oauthError(400, 'invalid_grant', 'AADSTS70008', 'The provided authorization code or refresh token has expired or was already redeemed.');
-				if (code.redirectUri !== form.redirect_uri) return oauthError(400, 'invalid_grant', 'AADSTS50011', 'The redirect URI does not match the one used to request the code.');
+				if (!code || code.used)
+					return oauthError(
+						400,
+						'invalid_grant',
+						'AADSTS70008',
+						'The provided authorization code or refresh token has expired or was already redeemed.',
+					);
+				if (code.redirectUri !== form.redirect_uri)
+					return oauthError(
+						400,
+						'invalid_grant',
+						'AADSTS50011',
+						'The redirect URI does not match the one used to request the code.',
+					);
 				code.used = true;
 				const scope = form.scope || code.scope;
 				const refresh = this.newRefreshToken(code.username, scope);
@@ -306,13 +391,23 @@ export class IdentityProviderStandIn {
 			if (form.grant_type === 'refresh_token') {
 				const old = this.refreshTokens.get(form.refresh_token ?? '');
 				if (!old || old.revoked) {
-					return oauthError(400, 'invalid_grant', 'AADSTS70000', 'The provided grant has expired due to it being revoked, a fresh auth token is needed.');
+					return oauthError(
+						400,
+						'invalid_grant',
+						'AADSTS70000',
+						'The provided grant has expired due to it being revoked, a fresh auth token is needed.',
+					);
 				}
 				const scope = form.scope || old.scope;
 				const refresh = this.newRefreshToken(old.username, scope);
 				return json(200, this.tokenResponse(scope, old.username, refresh.token));
 			}
-			return oauthError(400, 'unsupported_grant_type', 'AADSTS70003', `The app requested an unsupported grant type '${form.grant_type}'.`);
+			return oauthError(
+				400,
+				'unsupported_grant_type',
+				'AADSTS70003',
+				`The app requested an unsupported grant type '${form.grant_type}'.`,
+			);
 		}
 		json(405, { error: 'method_not_allowed' });
 	}

@@ -8,7 +8,13 @@
  * node-type registry.
  */
 import { Container } from '@n8n/di';
-import { BinaryDataConfig, BinaryDataService, ExecuteContext, LoadOptionsContext, TriggerContext } from 'n8n-core';
+import {
+	BinaryDataConfig,
+	BinaryDataService,
+	ExecuteContext,
+	LoadOptionsContext,
+	TriggerContext,
+} from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -78,23 +84,60 @@ export function credentialProperties(type: string): INodeProperties[] {
  * the credential itself as `$self` (what CredentialsHelper.applyDefaultsAndOverwrites does).
  */
 const mockNodeType = {
-	description: { displayName: 'Mock', name: 'mock', group: [], version: 1, description: '', defaults: {}, inputs: [], outputs: [], properties: [] },
+	description: {
+		displayName: 'Mock',
+		name: 'mock',
+		group: [],
+		version: 1,
+		description: '',
+		defaults: {},
+		inputs: [],
+		outputs: [],
+		properties: [],
+	},
 } as unknown as INodeType;
 
-export function resolveCredential(type: string, data: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
+export function resolveCredential(
+	type: string,
+	data: ICredentialDataDecryptedObject,
+): ICredentialDataDecryptedObject {
 	const nodeTypes = new MapNodeTypes({ mock: mockNodeType });
 	const properties = credentialProperties(type);
-	const withDefaults = NodeHelpers.getNodeParameters(properties, data as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
+	const withDefaults = NodeHelpers.getNodeParameters(
+		properties,
+		data as INodeParameters,
+		true,
+		false,
+		null,
+		null,
+	) as ICredentialDataDecryptedObject;
 	// Hidden fields are not returned by getNodeParameters for values the user did not set; take their defaults.
 	for (const property of properties) {
 		if (withDefaults[property.name] === undefined && property.type !== 'notice') {
-			withDefaults[property.name] = (data[property.name] ?? property.default) as ICredentialDataDecryptedObject[string];
+			withDefaults[property.name] = (data[property.name] ??
+				property.default) as ICredentialDataDecryptedObject[string];
 		}
 	}
-	for (const key of Object.keys(data)) if (withDefaults[key] === undefined) withDefaults[key] = data[key];
-	const mockNode: INode = { id: 'mock', name: 'mock', type: 'mock', typeVersion: 1, position: [0, 0], parameters: {} };
+	for (const key of Object.keys(data))
+		if (withDefaults[key] === undefined) withDefaults[key] = data[key];
+	const mockNode: INode = {
+		id: 'mock',
+		name: 'mock',
+		type: 'mock',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	const workflow = new Workflow({ nodes: [mockNode], connections: {}, active: false, nodeTypes });
-	return workflow.expression.getComplexParameterValue(mockNode, withDefaults as INodeParameters, 'internal', {}, undefined, undefined, withDefaults) as ICredentialDataDecryptedObject;
+	return workflow.expression.getComplexParameterValue(
+		mockNode,
+		withDefaults as INodeParameters,
+		'internal',
+		{},
+		undefined,
+		undefined,
+		withDefaults,
+	) as ICredentialDataDecryptedObject;
 }
 
 export interface TokenUpdate {
@@ -107,7 +150,6 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 
 	readonly tokenUpdates: TokenUpdate[] = [];
 
-
 	getParentTypes(name: string): string[] {
 		const parents = credentialTypes[name]?.extends ?? [];
 		return parents.flatMap((parent) => [parent, ...this.getParentTypes(parent)]);
@@ -117,7 +159,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(_credentials: ICredentialDataDecryptedObject, _type: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		_credentials: ICredentialDataDecryptedObject,
+		_type: string,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		return requestOptions;
 	}
 
@@ -147,15 +193,26 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return raw ? data : resolveCredential(type, data);
 	}
 
-	async updateCredentials(nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
 		this.store.set(nodeCredentials.id ?? '', { type, data: structuredClone(data) });
 	}
 
-	async updateCredentialsOauthTokenData(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentialsOauthTokenData(
+		nodeCredentials: INodeCredentialsDetails,
+		_type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
 		const stored = this.store.get(nodeCredentials.id ?? '');
 		if (!stored) throw new Error(`Credential ${nodeCredentials.id} not found`);
 		stored.data.oauthTokenData = structuredClone(data.oauthTokenData) as IDataObject;
-		this.tokenUpdates.push({ at: Date.now(), oauthTokenData: structuredClone(data.oauthTokenData) as IDataObject });
+		this.tokenUpdates.push({
+			at: Date.now(),
+			oauthTokenData: structuredClone(data.oauthTokenData) as IDataObject,
+		});
 	}
 
 	getCredentialsProperties(type: string): INodeProperties[] {
@@ -167,7 +224,9 @@ let binaryDataReady: Promise<void> | undefined;
 let binaryStoragePath = '';
 
 /** n8n's binary data service, in 'default' (memory) or 'filesystem' mode as n8n configures it. */
-export async function initBinaryData(mode: 'default' | 'filesystem' = 'default'): Promise<BinaryDataService> {
+export async function initBinaryData(
+	mode: 'default' | 'filesystem' = 'default',
+): Promise<BinaryDataService> {
 	binaryStoragePath ||= mkdtempSync(join(tmpdir(), 'n8n-binary-'));
 	const config = Container.get(BinaryDataConfig);
 	config.mode = mode as typeof config.mode;
@@ -198,7 +257,10 @@ export class N8nHarness {
 	/** Every error n8n-core reported through the context (continueOnFail and trigger errors). */
 	readonly emittedErrors: Error[] = [];
 
-	constructor(types: Record<string, INodeType | IVersionedNodeType>, credentialData?: ICredentialDataDecryptedObject) {
+	constructor(
+		types: Record<string, INodeType | IVersionedNodeType>,
+		credentialData?: ICredentialDataDecryptedObject,
+	) {
 		this.nodeTypes = new MapNodeTypes(types);
 		this.credentialsHelper = new TestCredentialsHelper();
 		if (credentialData) this.setCredential(credentialData);
@@ -281,8 +343,23 @@ export class N8nHarness {
 		const workflow = this.makeWorkflow(node, options);
 		const items = options.items ?? [{ json: {} }];
 		const runExecutionData = createRunExecutionData();
-		const executeData: IExecuteData = { node, data: { main: [items] }, source: { main: [{ previousNode: 'Start' }] } };
-		const context = new ExecuteContext(workflow, node, this.additionalData(), options.mode ?? 'manual', runExecutionData, 0, items, { main: [items] }, executeData, []);
+		const executeData: IExecuteData = {
+			node,
+			data: { main: [items] },
+			source: { main: [{ previousNode: 'Start' }] },
+		};
+		const context = new ExecuteContext(
+			workflow,
+			node,
+			this.additionalData(),
+			options.mode ?? 'manual',
+			runExecutionData,
+			0,
+			items,
+			{ main: [items] },
+			executeData,
+			[],
+		);
 		const nodeType = this.nodeTypes.getByNameAndVersion(type, node.typeVersion);
 		if (!nodeType.execute) throw new Error(`${type} has no execute()`);
 		const result = await nodeType.execute.call(context);
@@ -297,11 +374,24 @@ export class N8nHarness {
 	}
 
 	/** Activates a trigger node through n8n-core's TriggerContext; emitted items land in `emitted`. */
-	async activateTrigger(type: string, options: RunOptions & { activation?: 'activate' | 'init' | 'update' | 'manual'; workflow?: Workflow }): Promise<TriggerRun> {
+	async activateTrigger(
+		type: string,
+		options: RunOptions & {
+			activation?: 'activate' | 'init' | 'update' | 'manual';
+			workflow?: Workflow;
+		},
+	): Promise<TriggerRun> {
 		const node = this.makeNode(type, options);
 		const nodeType = this.nodeTypes.getByNameAndVersion(type, node.typeVersion);
 		node.parameters =
-			NodeHelpers.getNodeParameters(nodeType.description.properties, node.parameters, true, false, node, nodeType.description) ?? node.parameters;
+			NodeHelpers.getNodeParameters(
+				nodeType.description.properties,
+				node.parameters,
+				true,
+				false,
+				node,
+				nodeType.description,
+			) ?? node.parameters;
 		const workflow = options.workflow ?? this.makeWorkflow(node, options);
 		const run = new TriggerRun(workflow, node);
 		const mode: WorkflowExecuteMode = options.activation === 'manual' ? 'manual' : 'trigger';
@@ -333,7 +423,10 @@ export class TriggerRun {
 
 	response: ITriggerResponse | undefined;
 
-	constructor(readonly workflow: Workflow, readonly node: INode) {}
+	constructor(
+		readonly workflow: Workflow,
+		readonly node: INode,
+	) {}
 
 	get staticData(): IDataObject {
 		return this.workflow.getStaticData('node', this.node);

@@ -3,7 +3,14 @@
  * transport, so the transport can be exercised through n8n-core's execution functions before
  * (and independently of) the real nodes.
  */
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IDataObject,
+	IHttpRequestMethods,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { GraphTransport } from '../../nodes/shared/graph/client';
@@ -30,7 +37,18 @@ export class GraphProbe implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'outlookOAuth2Api', required: true }],
 		properties: [
-			{ displayName: 'Mode', name: 'mode', type: 'options', options: [{ name: 'Request', value: 'request' }, { name: 'Collect', value: 'collect' }, { name: 'Batch', value: 'batch' }, { name: 'Parallel', value: 'parallel' }], default: 'request' },
+			{
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				options: [
+					{ name: 'Request', value: 'request' },
+					{ name: 'Collect', value: 'collect' },
+					{ name: 'Batch', value: 'batch' },
+					{ name: 'Parallel', value: 'parallel' },
+				],
+				default: 'request',
+			},
 			{ displayName: 'Method', name: 'method', type: 'string', default: 'GET' },
 			{ displayName: 'Path', name: 'path', type: 'string', default: '/me' },
 			{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false },
@@ -52,12 +70,24 @@ export class GraphProbe implements INodeType {
 				itemIndex: i,
 			}));
 			const results = await graphBatch(transport, requests);
-			return [results.map((r) => ({ json: { status: r.status, body: r.body ?? null, error: r.error?.message ?? null }, pairedItem: { item: r.index } }))];
+			return [
+				results.map((r) => ({
+					json: { status: r.status, body: r.body ?? null, error: r.error?.message ?? null },
+					pairedItem: { item: r.index },
+				})),
+			];
 		}
 		if (mode === 'parallel') {
 			// Every item's request at once, so the transport's per-mailbox limit is what holds them back.
 			const answers = await Promise.all(
-				items.map(async (_, i) => await transport.request({ method: this.getNodeParameter('method', i) as IHttpRequestMethods, path: this.getNodeParameter('path', i) as string, itemIndex: i })),
+				items.map(
+					async (_, i) =>
+						await transport.request({
+							method: this.getNodeParameter('method', i) as IHttpRequestMethods,
+							path: this.getNodeParameter('path', i) as string,
+							itemIndex: i,
+						}),
+				),
 			);
 			return [answers.map((json, i) => ({ json, pairedItem: { item: i } }))];
 		}

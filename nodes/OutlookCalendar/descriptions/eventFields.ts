@@ -4,10 +4,12 @@ import type { INodeProperties } from 'n8n-workflow';
 import { timeZoneOption } from './common';
 import { importanceField } from '../../shared/descriptions';
 
-const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map((d) => ({
-	name: d[0].toUpperCase() + d.slice(1),
-	value: d,
-}));
+const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map(
+	(d) => ({
+		name: d[0].toUpperCase() + d.slice(1),
+		value: d,
+	}),
+);
 
 export const recurrenceOption: INodeProperties = {
 	displayName: 'Recurrence',
@@ -15,7 +17,8 @@ export const recurrenceOption: INodeProperties = {
 	type: 'fixedCollection',
 	default: {},
 	placeholder: 'Add Recurrence',
-	description: 'Repeat the event. The series starts on the date of Start, in the event\'s time zone.',
+	description:
+		"Repeat the event. The series starts on the date of Start, in the event's time zone.",
 	options: [
 		{
 			displayName: 'Rule',
@@ -47,7 +50,11 @@ export const recurrenceOption: INodeProperties = {
 					type: 'options',
 					options: [
 						{ name: 'Day of the Month', value: 'dayOfMonth', description: 'E.g. the 15th' },
-						{ name: 'Weekday of the Month', value: 'weekday', description: 'E.g. the second Tuesday' },
+						{
+							name: 'Weekday of the Month',
+							value: 'weekday',
+							description: 'E.g. the second Tuesday',
+						},
 					],
 					default: 'dayOfMonth',
 					description: 'For monthly and yearly series',
@@ -58,7 +65,8 @@ export const recurrenceOption: INodeProperties = {
 					type: 'multiOptions',
 					options: DAYS,
 					default: [],
-					description: 'For weekly series and "weekday of the month"; empty means the weekday of Start',
+					description:
+						'For weekly series and "weekday of the month"; empty means the weekday of Start',
 				},
 				{
 					displayName: 'Day of Month',
@@ -66,13 +74,17 @@ export const recurrenceOption: INodeProperties = {
 					type: 'number',
 					typeOptions: { minValue: 0, maxValue: 31 },
 					default: 0,
-					description: 'For monthly and yearly series on a day of the month; 0 means the day of Start',
+					description:
+						'For monthly and yearly series on a day of the month; 0 means the day of Start',
 				},
 				{
 					displayName: 'Week of Month',
 					name: 'weekIndex',
 					type: 'options',
-					options: ['first', 'second', 'third', 'fourth', 'last'].map((v) => ({ name: v[0].toUpperCase() + v.slice(1), value: v })),
+					options: ['first', 'second', 'third', 'fourth', 'last'].map((v) => ({
+						name: v[0].toUpperCase() + v.slice(1),
+						value: v,
+					})),
 					default: 'first',
 					description: 'For "weekday of the month"',
 				},
@@ -131,7 +143,8 @@ export function eventOptionalFields(): INodeProperties[] {
 			name: 'allDay',
 			type: 'boolean',
 			default: false,
-			description: "Whether the event lasts whole days: it runs midnight to midnight in the event's time zone, and End is the last day (or the next midnight)",
+			description:
+				"Whether the event lasts whole days: it runs midnight to midnight in the event's time zone, and End is the last day (or the next midnight)",
 		},
 		{
 			displayName: 'Allow New Time Proposals',
@@ -140,7 +153,14 @@ export function eventOptionalFields(): INodeProperties[] {
 			default: true,
 			description: 'Whether invitees may propose a different time',
 		},
-		{ displayName: 'Body', name: 'body', type: 'string', typeOptions: { rows: 4 }, default: '', description: 'The event description' },
+		{
+			displayName: 'Body',
+			name: 'body',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			description: 'The event description',
+		},
 		{
 			displayName: 'Body Content Type',
 			name: 'bodyContentType',
@@ -172,7 +192,13 @@ export function eventOptionalFields(): INodeProperties[] {
 					displayName: 'Location',
 					name: 'location',
 					values: [
-						{ displayName: 'Name', name: 'displayName', type: 'string', default: '', placeholder: 'e.g. Room 4.02' },
+						{
+							displayName: 'Name',
+							name: 'displayName',
+							type: 'string',
+							default: '',
+							placeholder: 'e.g. Room 4.02',
+						},
 						{
 							displayName: 'Location Email Address',
 							name: 'locationEmailAddress',
@@ -201,7 +227,13 @@ export function eventOptionalFields(): INodeProperties[] {
 			typeOptions: { minValue: 0 },
 			default: 15,
 		},
-		{ displayName: 'Reminder On', name: 'isReminderOn', type: 'boolean', default: true, description: 'Whether a reminder is set' },
+		{
+			displayName: 'Reminder On',
+			name: 'isReminderOn',
+			type: 'boolean',
+			default: true,
+			description: 'Whether a reminder is set',
+		},
 		{
 			displayName: 'Required Attendees',
 			name: 'requiredAttendees',
@@ -257,6 +289,8 @@ export function eventOptionalFields(): INodeProperties[] {
 			default: false,
 			description: 'Whether to add a Microsoft Teams online meeting (work or school accounts)',
 		},
-		timeZoneOption("The zone of Start and End when they carry no offset, and the event's zone in Outlook."),
+		timeZoneOption(
+			"The zone of Start and End when they carry no offset, and the event's zone in Outlook.",
+		),
 	];
 }

@@ -2,7 +2,11 @@
  * The calendar and event pickers (resource locators: from a list, by ID, by URL) and the reader
  * that turns what the user picked, typed or pasted into a Graph ID.
  */
-import type { IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeParameterResourceLocator,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /**
@@ -30,7 +34,10 @@ export function eventIdFromUrl(url: string): string | undefined {
 	return (OWA_ITEM_ID.exec(url) ?? GRAPH_EVENT_URL.exec(url) ?? OWA_ITEM_PATH.exec(url))?.[1];
 }
 
-export function calendarLocator(options: { required: boolean; description?: string }): INodeProperties {
+export function calendarLocator(options: {
+	required: boolean;
+	description?: string;
+}): INodeProperties {
 	return {
 		displayName: 'Calendar',
 		name: 'calendar',
@@ -52,7 +59,15 @@ export function calendarLocator(options: { required: boolean; description?: stri
 				name: 'url',
 				type: 'string',
 				placeholder: 'e.g. https://graph.microsoft.com/v1.0/me/calendars/AAMkAGI2TGuLAAA=',
-				validation: [{ type: 'regex', properties: { regex: '.*/calendars/[^/?#]+.*', errorMessage: 'Not a Graph calendar URL' } }],
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '.*/calendars/[^/?#]+.*',
+							errorMessage: 'Not a Graph calendar URL',
+						},
+					},
+				],
 			},
 		],
 	};
@@ -78,7 +93,8 @@ export const eventLocator: INodeProperties = {
 			displayName: 'By URL',
 			name: 'url',
 			type: 'string',
-			placeholder: 'e.g. https://outlook.office365.com/owa/?itemid=AAMkAGI2TG93AAA%3D&exvsurl=1&path=/calendar/item',
+			placeholder:
+				'e.g. https://outlook.office365.com/owa/?itemid=AAMkAGI2TG93AAA%3D&exvsurl=1&path=/calendar/item',
 		},
 	],
 };
@@ -104,13 +120,25 @@ export function readLocatorId(
 	let id = value;
 	if (mode === 'url') {
 		const found = name === 'calendar' ? calendarIdFromUrl(value) : eventIdFromUrl(value);
-		if (!found) throw new NodeOperationError(ctx.getNode(), `The URL in the field ${field} holds no ${field.toLowerCase()} ID`, { itemIndex });
+		if (!found)
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The URL in the field ${field} holds no ${field.toLowerCase()} ID`,
+				{ itemIndex },
+			);
 		try {
 			id = decodeURIComponent(found);
 		} catch {
-			throw new NodeOperationError(ctx.getNode(), `The URL in the field ${field} is not properly encoded`, { itemIndex });
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The URL in the field ${field} is not properly encoded`,
+				{ itemIndex },
+			);
 		}
 	}
-	if (!ID_TEXT.test(id)) throw new NodeOperationError(ctx.getNode(), `"${id}" in the field ${field} is not a valid ID`, { itemIndex });
+	if (!ID_TEXT.test(id))
+		throw new NodeOperationError(ctx.getNode(), `"${id}" in the field ${field} is not a valid ID`, {
+			itemIndex,
+		});
 	return ewsToRestId(id);
 }

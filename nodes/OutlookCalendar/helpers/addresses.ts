@@ -38,14 +38,22 @@ function parseOne(entry: string): EmailAddress | undefined {
 	const named = /^(.*?)\s*<([^>]+)>$/.exec(entry);
 	if (named) {
 		const address = named[2].trim();
-		const name = named[1].trim().replace(/^"(.*)"$/, '$1').trim();
+		const name = named[1]
+			.trim()
+			.replace(/^"(.*)"$/, '$1')
+			.trim();
 		return ADDRESS.test(address) ? { address, ...(name ? { name } : {}) } : undefined;
 	}
 	return ADDRESS.test(entry) ? { address: entry } : undefined;
 }
 
 /** The addresses of a field; any entry that is not an address is an error naming the field. */
-export function parseAddresses(ctx: IExecuteFunctions, itemIndex: number, value: unknown, field: string): EmailAddress[] {
+export function parseAddresses(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	field: string,
+): EmailAddress[] {
 	const entries: Array<string | EmailAddress> = [];
 	if (Array.isArray(value)) {
 		for (const v of value) {
@@ -61,16 +69,25 @@ export function parseAddresses(ctx: IExecuteFunctions, itemIndex: number, value:
 		if (typeof entry === 'object') {
 			const address = String(entry.address ?? '').trim();
 			if (!ADDRESS.test(address)) {
-				throw new NodeOperationError(ctx.getNode(), `"${address}" in the field ${field} is not an email address`, { itemIndex });
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`"${address}" in the field ${field} is not an email address`,
+					{ itemIndex },
+				);
 			}
 			return entry.name ? { address, name: String(entry.name) } : { address };
 		}
 		const parsed = parseOne(entry);
 		if (!parsed) {
-			throw new NodeOperationError(ctx.getNode(), `"${entry}" in the field ${field} is not an email address`, {
-				itemIndex,
-				description: 'Separate addresses with commas, e.g. ana@contoso.com, Bea Ruiz <bea@contoso.com>',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`"${entry}" in the field ${field} is not an email address`,
+				{
+					itemIndex,
+					description:
+						'Separate addresses with commas, e.g. ana@contoso.com, Bea Ruiz <bea@contoso.com>',
+				},
+			);
 		}
 		return parsed;
 	});

@@ -22,19 +22,32 @@ export interface CalendarCall {
 }
 
 /** Reads the Mailbox field (validated, field-named error) and builds the transport. */
-export async function calendarCall(ctx: IExecuteFunctions, itemIndex: number): Promise<CalendarCall> {
+export async function calendarCall(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Promise<CalendarCall> {
 	const root = getMailboxRoot(ctx, itemIndex);
-	const permission = isOtherMailbox(ctx, itemIndex) ? SHARED_CALENDAR_PERMISSION : OWN_CALENDAR_PERMISSION;
+	const permission = isOtherMailbox(ctx, itemIndex)
+		? SHARED_CALENDAR_PERMISSION
+		: OWN_CALENDAR_PERMISSION;
 	const transport = await GraphTransport.create(ctx, itemIndex);
 	return { transport, root, permission, itemIndex };
 }
 
 /** An ID as one encoded path segment; an unusable ID is an error naming the field. */
-export function idSegment(ctx: IExecuteFunctions, itemIndex: number, id: string, field: string): string {
+export function idSegment(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	id: string,
+	field: string,
+): string {
 	try {
 		return segment(id);
 	} catch (error) {
-		const reason = error instanceof UnsafePathSegmentError ? 'is not a valid ID' : 'cannot be used in a request';
-		throw new NodeOperationError(ctx.getNode(), `"${id}" in the field ${field} ${reason}`, { itemIndex });
+		const reason =
+			error instanceof UnsafePathSegmentError ? 'is not a valid ID' : 'cannot be used in a request';
+		throw new NodeOperationError(ctx.getNode(), `"${id}" in the field ${field} ${reason}`, {
+			itemIndex,
+		});
 	}
 }

@@ -11,7 +11,13 @@ import { parseAddresses } from './addresses';
 import type { RecurrenceRule } from './recurrence';
 import { buildRecurrence } from './recurrence';
 import type { CalendarZone } from './timeZones';
-import { fromGraphDateTime, isoWithOffset, requireDateTime, toGraphDateTime, zoneFromParameter } from './timeZones';
+import {
+	fromGraphDateTime,
+	isoWithOffset,
+	requireDateTime,
+	toGraphDateTime,
+	zoneFromParameter,
+} from './timeZones';
 
 /** What Create (subject/start/end + Additional Fields) and Update (Update Fields) collect. */
 export interface EventInput {
@@ -42,7 +48,12 @@ function given(value: unknown): boolean {
 	return value !== undefined && value !== null && value !== '';
 }
 
-function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description?: string): never {
+function fail(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	description?: string,
+): never {
 	throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 }
 
@@ -52,7 +63,10 @@ function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, descri
  * no End (or one on the start's day) makes a one-day event.
  * https://learn.microsoft.com/graph/api/resources/event (isAllDay)
  */
-function allDayBounds(start: DateTime, end: DateTime | undefined): { start: DateTime; end: DateTime } {
+function allDayBounds(
+	start: DateTime,
+	end: DateTime | undefined,
+): { start: DateTime; end: DateTime } {
 	const first = start.startOf('day');
 	if (!end) return { start: first, end: first.plus({ days: 1 }) };
 	const endDay = end.startOf('day');
@@ -70,7 +84,12 @@ function categoryList(value: unknown): string[] {
  * The Graph event body for Create (`requireTimes`) or Update. Every check runs before any request:
  * End after Start, a known zone, attendee addresses, a complete recurrence.
  */
-export function buildEventBody(ctx: IExecuteFunctions, itemIndex: number, input: EventInput, requireTimes: boolean): IDataObject {
+export function buildEventBody(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	input: EventInput,
+	requireTimes: boolean,
+): IDataObject {
 	const zone = zoneFromParameter(ctx, itemIndex, input.timeZone);
 	const body: IDataObject = {};
 	if (given(input.subject)) body.subject = input.subject;
@@ -78,34 +97,53 @@ export function buildEventBody(ctx: IExecuteFunctions, itemIndex: number, input:
 	const hasStart = given(input.start);
 	const hasEnd = given(input.end);
 	if (requireTimes && !hasStart) fail(ctx, itemIndex, 'The field Start is empty');
-	if (requireTimes && !hasEnd && input.allDay !== true) fail(ctx, itemIndex, 'The field End is empty');
+	if (requireTimes && !hasEnd && input.allDay !== true)
+		fail(ctx, itemIndex, 'The field End is empty');
 	let start = hasStart ? requireDateTime(ctx, itemIndex, input.start, zone, 'Start') : undefined;
 	let end = hasEnd ? requireDateTime(ctx, itemIndex, input.end, zone, 'End') : undefined;
 
 	if (input.allDay === true) {
 		if (!start) fail(ctx, itemIndex, 'The field Start is needed to make an event all-day');
 		if (end && end.startOf('day') < start.startOf('day')) {
-			fail(ctx, itemIndex, `The field End (${isoWithOffset(end)}) is before Start (${isoWithOffset(start)})`);
+			fail(
+				ctx,
+				itemIndex,
+				`The field End (${isoWithOffset(end)}) is before Start (${isoWithOffset(start)})`,
+			);
 		}
 		({ start, end } = allDayBounds(start, end));
 		body.isAllDay = true;
 	} else {
 		if (start && end && end <= start) {
-			fail(ctx, itemIndex, `The field End (${isoWithOffset(end)}) must be after Start (${isoWithOffset(start)})`, 'Check the dates and the Time Zone');
+			fail(
+				ctx,
+				itemIndex,
+				`The field End (${isoWithOffset(end)}) must be after Start (${isoWithOffset(start)})`,
+				'Check the dates and the Time Zone',
+			);
 		}
 		if (input.allDay === false) body.isAllDay = false;
 	}
 	if (start) body.start = toGraphDateTime(start, zone);
 	if (end) body.end = toGraphDateTime(end, zone);
 
-	if (given(input.body)) body.body = { contentType: input.bodyContentType === 'html' ? 'html' : 'text', content: input.body };
+	if (given(input.body))
+		body.body = {
+			contentType: input.bodyContentType === 'html' ? 'html' : 'text',
+			content: input.body,
+		};
 
 	const locations = (input.locations?.location ?? [])
 		.filter((l) => given(l.displayName) || given(l.locationEmailAddress))
 		.map((l) => {
 			const location: IDataObject = { displayName: l.displayName ?? l.locationEmailAddress ?? '' };
 			if (given(l.locationEmailAddress)) {
-				const [room] = parseAddresses(ctx, itemIndex, l.locationEmailAddress, 'Location Email Address');
+				const [room] = parseAddresses(
+					ctx,
+					itemIndex,
+					l.locationEmailAddress,
+					'Location Email Address',
+				);
 				location.locationEmailAddress = room.address;
 			}
 			return location;
@@ -121,7 +159,8 @@ export function buildEventBody(ctx: IExecuteFunctions, itemIndex: number, input:
 		['optionalAttendees', 'optional', 'Optional Attendees'],
 		['resourceAttendees', 'resource', 'Resource Attendees'],
 	] as const) {
-		for (const emailAddress of parseAddresses(ctx, itemIndex, input[field], label)) attendees.push({ type, emailAddress });
+		for (const emailAddress of parseAddresses(ctx, itemIndex, input[field], label))
+			attendees.push({ type, emailAddress });
 	}
 	if (attendees.length) body.attendees = attendees;
 
@@ -133,20 +172,32 @@ export function buildEventBody(ctx: IExecuteFunctions, itemIndex: number, input:
 	}
 	if (given(input.reminderMinutesBeforeStart)) {
 		const minutes = Number(input.reminderMinutesBeforeStart);
-		if (!Number.isInteger(minutes) || minutes < 0) fail(ctx, itemIndex, `The field Reminder (Minutes Before Start) must be a whole number of 0 or more (got ${String(input.reminderMinutesBeforeStart)})`);
+		if (!Number.isInteger(minutes) || minutes < 0)
+			fail(
+				ctx,
+				itemIndex,
+				`The field Reminder (Minutes Before Start) must be a whole number of 0 or more (got ${String(input.reminderMinutesBeforeStart)})`,
+			);
 		body.reminderMinutesBeforeStart = minutes;
 		body.isReminderOn = input.isReminderOn ?? true;
 	} else if (input.isReminderOn !== undefined) {
 		body.isReminderOn = input.isReminderOn;
 	}
-	for (const key of ['showAs', 'sensitivity', 'importance'] as const) if (given(input[key])) body[key] = input[key];
+	for (const key of ['showAs', 'sensitivity', 'importance'] as const)
+		if (given(input[key])) body[key] = input[key];
 	if (input.categories !== undefined) body.categories = categoryList(input.categories);
-	if (input.allowNewTimeProposals !== undefined) body.allowNewTimeProposals = input.allowNewTimeProposals;
+	if (input.allowNewTimeProposals !== undefined)
+		body.allowNewTimeProposals = input.allowNewTimeProposals;
 	if (input.responseRequested !== undefined) body.responseRequested = input.responseRequested;
 
 	const rule = input.recurrence?.rule;
 	if (rule) {
-		if (!start) fail(ctx, itemIndex, 'The field Start is needed to set a Recurrence (the series starts on its date)');
+		if (!start)
+			fail(
+				ctx,
+				itemIndex,
+				'The field Start is needed to set a Recurrence (the series starts on its date)',
+			);
 		body.recurrence = buildRecurrence(ctx, itemIndex, rule, start, zone);
 	}
 	return body;
@@ -166,7 +217,9 @@ export function simplifyEvent(event: IDataObject, zone: CalendarZone): IDataObje
 	const start = fromGraphDateTime(event.start, zone);
 	const end = fromGraphDateTime(event.end, zone);
 	const location = event.location as IDataObject | undefined;
-	const organizer = (event.organizer as { emailAddress?: { address?: string; name?: string } } | undefined)?.emailAddress;
+	const organizer = (
+		event.organizer as { emailAddress?: { address?: string; name?: string } } | undefined
+	)?.emailAddress;
 	const out: IDataObject = {
 		id: event.id,
 		subject: event.subject,
@@ -182,7 +235,9 @@ export function simplifyEvent(event: IDataObject, zone: CalendarZone): IDataObje
 	}
 	Object.assign(out, {
 		location: location?.displayName || undefined,
-		locations: ((event.locations as IDataObject[] | undefined) ?? []).map((l) => l.displayName).filter(Boolean),
+		locations: ((event.locations as IDataObject[] | undefined) ?? [])
+			.map((l) => l.displayName)
+			.filter(Boolean),
 		organizer: organizer?.address,
 		organizerName: organizer?.name,
 		attendees: ((event.attendees as GraphAttendee[] | undefined) ?? []).map((a) => ({
@@ -193,7 +248,10 @@ export function simplifyEvent(event: IDataObject, zone: CalendarZone): IDataObje
 		})),
 		bodyPreview: event.bodyPreview,
 		isOnlineMeeting: event.isOnlineMeeting,
-		onlineMeetingUrl: (event.onlineMeeting as IDataObject | undefined)?.joinUrl ?? event.onlineMeetingUrl ?? undefined,
+		onlineMeetingUrl:
+			(event.onlineMeeting as IDataObject | undefined)?.joinUrl ??
+			event.onlineMeetingUrl ??
+			undefined,
 		showAs: event.showAs,
 		sensitivity: event.sensitivity,
 		importance: event.importance,

@@ -37,11 +37,29 @@ export interface TimeRange {
 	query: { startDateTime: string; endDateTime: string };
 }
 
-export function readRange(ctx: IExecuteFunctions, itemIndex: number, zone: CalendarZone): TimeRange {
-	const from = requireDateTime(ctx, itemIndex, ctx.getNodeParameter('from', itemIndex, ''), zone, 'From');
+export function readRange(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	zone: CalendarZone,
+): TimeRange {
+	const from = requireDateTime(
+		ctx,
+		itemIndex,
+		ctx.getNodeParameter('from', itemIndex, ''),
+		zone,
+		'From',
+	);
 	const to = requireDateTime(ctx, itemIndex, ctx.getNodeParameter('to', itemIndex, ''), zone, 'To');
 	if (to <= from) {
-		throw new NodeOperationError(ctx.getNode(), `The field To (${isoWithOffset(to)}) must be after From (${isoWithOffset(from)})`, { itemIndex });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The field To (${isoWithOffset(to)}) must be after From (${isoWithOffset(from)})`,
+			{ itemIndex },
+		);
 	}
-	return { from, to, query: { startDateTime: isoWithOffset(from, zone), endDateTime: isoWithOffset(to, zone) } };
+	return {
+		from,
+		to,
+		query: { startDateTime: isoWithOffset(from, zone), endDateTime: isoWithOffset(to, zone) },
+	};
 }

@@ -11,7 +11,16 @@ import type { CalendarZone } from './timeZones';
 import { requireDateTime } from './timeZones';
 
 /** Graph's `dayOfWeek` values, indexed by luxon's ISO weekday (1 = Monday … 7 = Sunday). */
-const DAY_NAMES = ['', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const DAY_NAMES = [
+	'',
+	'monday',
+	'tuesday',
+	'wednesday',
+	'thursday',
+	'friday',
+	'saturday',
+	'sunday',
+];
 
 export type RecurrenceFrequency = 'daily' | 'weekly' | 'monthly' | 'yearly';
 
@@ -35,7 +44,12 @@ export function weekdayName(day: DateTime): string {
 	return DAY_NAMES[day.weekday];
 }
 
-function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description?: string): never {
+function fail(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	description?: string,
+): never {
 	throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 }
 
@@ -48,10 +62,21 @@ function positiveInteger(value: unknown): number | undefined {
  * The `patternedRecurrence` for a series starting at `start` (in the event's zone). Missing days
  * default to the start's day, as Outlook does; the range starts on the start's date in the event's zone.
  */
-export function buildRecurrence(ctx: IExecuteFunctions, itemIndex: number, rule: RecurrenceRule, start: DateTime, zone: CalendarZone): IDataObject {
+export function buildRecurrence(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	rule: RecurrenceRule,
+	start: DateTime,
+	zone: CalendarZone,
+): IDataObject {
 	const frequency = rule.frequency ?? 'weekly';
 	const interval = positiveInteger(rule.interval ?? 1);
-	if (!interval) fail(ctx, itemIndex, `The field Recurrence Interval must be a whole number of 1 or more (got ${String(rule.interval)})`);
+	if (!interval)
+		fail(
+			ctx,
+			itemIndex,
+			`The field Recurrence Interval must be a whole number of 1 or more (got ${String(rule.interval)})`,
+		);
 	const days = (rule.daysOfWeek ?? []).filter((d) => DAY_NAMES.includes(d));
 	const startDays = days.length ? days : [weekdayName(start)];
 	const pattern: IDataObject = { interval };
@@ -76,18 +101,32 @@ export function buildRecurrence(ctx: IExecuteFunctions, itemIndex: number, rule:
 			} else {
 				pattern.type = yearly ? 'absoluteYearly' : 'absoluteMonthly';
 				const day = rule.dayOfMonth ? positiveInteger(rule.dayOfMonth) : start.day;
-				if (!day || day > 31) fail(ctx, itemIndex, `The field Recurrence Day of Month must be between 1 and 31 (got ${String(rule.dayOfMonth)})`);
+				if (!day || day > 31)
+					fail(
+						ctx,
+						itemIndex,
+						`The field Recurrence Day of Month must be between 1 and 31 (got ${String(rule.dayOfMonth)})`,
+					);
 				pattern.dayOfMonth = day;
 			}
 			if (yearly) {
 				const month = rule.month ? positiveInteger(rule.month) : start.month;
-				if (!month || month > 12) fail(ctx, itemIndex, `The field Recurrence Month must be between 1 and 12 (got ${String(rule.month)})`);
+				if (!month || month > 12)
+					fail(
+						ctx,
+						itemIndex,
+						`The field Recurrence Month must be between 1 and 12 (got ${String(rule.month)})`,
+					);
 				pattern.month = month;
 			}
 			break;
 		}
 		default:
-			fail(ctx, itemIndex, `"${String(frequency)}" in the field Recurrence Frequency is not daily, weekly, monthly or yearly`);
+			fail(
+				ctx,
+				itemIndex,
+				`"${String(frequency)}" in the field Recurrence Frequency is not daily, weekly, monthly or yearly`,
+			);
 	}
 
 	const startDate = start.setZone(zone.iana).toISODate() as string;
@@ -98,21 +137,45 @@ export function buildRecurrence(ctx: IExecuteFunctions, itemIndex: number, rule:
 	} else if (endBy === 'date') {
 		const empty = rule.endDate === undefined || rule.endDate === null || rule.endDate === '';
 		if (empty) {
-			fail(ctx, itemIndex, 'The field Recurrence End Date is empty, but End By is "Date"', 'Give the last date of the series, or choose End By: Count or Never');
+			fail(
+				ctx,
+				itemIndex,
+				'The field Recurrence End Date is empty, but End By is "Date"',
+				'Give the last date of the series, or choose End By: Count or Never',
+			);
 		}
-		const endDate = requireDateTime(ctx, itemIndex, rule.endDate, zone, 'Recurrence End Date').toISODate() as string;
-		if (endDate < startDate) fail(ctx, itemIndex, `The field Recurrence End Date (${endDate}) is before the series starts (${startDate})`);
+		const endDate = requireDateTime(
+			ctx,
+			itemIndex,
+			rule.endDate,
+			zone,
+			'Recurrence End Date',
+		).toISODate() as string;
+		if (endDate < startDate)
+			fail(
+				ctx,
+				itemIndex,
+				`The field Recurrence End Date (${endDate}) is before the series starts (${startDate})`,
+			);
 		range.type = 'endDate';
 		range.endDate = endDate;
 	} else if (endBy === 'count') {
 		const count = positiveInteger(rule.occurrences);
 		if (!count) {
-			fail(ctx, itemIndex, `The field Recurrence Occurrences must be 1 or more when End By is "Count" (got ${String(rule.occurrences ?? 'nothing')})`);
+			fail(
+				ctx,
+				itemIndex,
+				`The field Recurrence Occurrences must be 1 or more when End By is "Count" (got ${String(rule.occurrences ?? 'nothing')})`,
+			);
 		}
 		range.type = 'numbered';
 		range.numberOfOccurrences = count;
 	} else {
-		fail(ctx, itemIndex, `"${String(endBy)}" in the field Recurrence End By is not never, date or count`);
+		fail(
+			ctx,
+			itemIndex,
+			`"${String(endBy)}" in the field Recurrence End By is not never, date or count`,
+		);
 	}
 	return { pattern, range };
 }

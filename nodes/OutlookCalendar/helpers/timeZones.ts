@@ -34,7 +34,17 @@ export interface GraphDateTimeTimeZone {
 /** The local wall-clock format Graph expects in `dateTimeTimeZone.dateTime`. */
 const GRAPH_LOCAL_FORMAT = "yyyy-MM-dd'T'HH:mm:ss";
 
-const UTC_NAMES = new Set(['utc', 'etc/utc', 'gmt', 'etc/gmt', 'z', 'zulu', 'etc/zulu', 'universal', 'etc/universal']);
+const UTC_NAMES = new Set([
+	'utc',
+	'etc/utc',
+	'gmt',
+	'etc/gmt',
+	'z',
+	'zulu',
+	'etc/zulu',
+	'universal',
+	'etc/universal',
+]);
 
 function windowsNameFor(iana: string): string | undefined {
 	if (UTC_NAMES.has(iana.toLowerCase())) return 'UTC';
@@ -77,15 +87,25 @@ type Context = IExecuteFunctions | ILoadOptionsFunctions;
  * The zone of the item: the given field's value, or the workflow's time zone when it is empty
  * (n8n's setting, not UTC). An unknown name is a field-named error before any request.
  */
-export function zoneFromParameter(ctx: Context, itemIndex: number, value: unknown, field = 'Time Zone'): CalendarZone {
+export function zoneFromParameter(
+	ctx: Context,
+	itemIndex: number,
+	value: unknown,
+	field = 'Time Zone',
+): CalendarZone {
 	const text = typeof value === 'string' ? value.trim() : '';
 	const name = text || ctx.getTimezone();
 	const zone = resolveZone(name);
 	if (!zone) {
-		throw new NodeOperationError(ctx.getNode(), `"${name}" in the field ${field} is not a time zone`, {
-			itemIndex,
-			description: 'Use an IANA name such as Europe/Madrid or a Windows name such as Romance Standard Time',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"${name}" in the field ${field} is not a time zone`,
+			{
+				itemIndex,
+				description:
+					'Use an IANA name such as Europe/Madrid or a Windows name such as Romance Standard Time',
+			},
+		);
 	}
 	return zone;
 }
@@ -98,7 +118,11 @@ interface LuxonLike {
 
 function isLuxonLike(value: unknown): value is LuxonLike {
 	// n8n may hand over a DateTime from its own copy of luxon: recognise it by luxon's marker, not instanceof.
-	return typeof value === 'object' && value !== null && (value as { isLuxonDateTime?: boolean }).isLuxonDateTime === true;
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		(value as { isLuxonDateTime?: boolean }).isLuxonDateTime === true
+	);
 }
 
 /**
@@ -106,8 +130,12 @@ function isLuxonLike(value: unknown): value is LuxonLike {
  * a naive ISO date-time or date (read as wall-clock time in `zone`), a luxon DateTime or a JS Date.
  */
 export function parseDateTimeValue(value: unknown, zone: CalendarZone): DateTime | undefined {
-	if (isLuxonLike(value)) return value.isValid ? DateTime.fromMillis(value.toMillis(), { zone: zone.iana }) : undefined;
-	if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : DateTime.fromJSDate(value, { zone: zone.iana });
+	if (isLuxonLike(value))
+		return value.isValid ? DateTime.fromMillis(value.toMillis(), { zone: zone.iana }) : undefined;
+	if (value instanceof Date)
+		return Number.isNaN(value.getTime())
+			? undefined
+			: DateTime.fromJSDate(value, { zone: zone.iana });
 	if (typeof value !== 'string') return undefined;
 	const text = value.trim();
 	if (!text) return undefined;
@@ -119,14 +147,26 @@ export function parseDateTimeValue(value: unknown, zone: CalendarZone): DateTime
 }
 
 /** Like parseDateTimeValue, but an empty or unreadable value is an error naming the field. */
-export function requireDateTime(ctx: Context, itemIndex: number, value: unknown, zone: CalendarZone, field: string): DateTime {
+export function requireDateTime(
+	ctx: Context,
+	itemIndex: number,
+	value: unknown,
+	zone: CalendarZone,
+	field: string,
+): DateTime {
 	const parsed = parseDateTimeValue(value, zone);
 	if (!parsed) {
 		const shown = typeof value === 'string' ? value : JSON.stringify(value ?? '');
 		throw new NodeOperationError(
 			ctx.getNode(),
-			shown === '' || shown === '""' ? `The field ${field} is empty` : `${shown} in the field ${field} is not a date and time`,
-			{ itemIndex, description: 'Use ISO 8601, e.g. 2026-03-29T09:00:00 (read in the Time Zone) or 2026-03-29T09:00:00+02:00' },
+			shown === '' || shown === '""'
+				? `The field ${field} is empty`
+				: `${shown} in the field ${field} is not a date and time`,
+			{
+				itemIndex,
+				description:
+					'Use ISO 8601, e.g. 2026-03-29T09:00:00 (read in the Time Zone) or 2026-03-29T09:00:00+02:00',
+			},
 		);
 	}
 	return parsed;
@@ -134,7 +174,10 @@ export function requireDateTime(ctx: Context, itemIndex: number, value: unknown,
 
 /** Graph's `dateTimeTimeZone` for an instant: the wall-clock time in the zone, and the zone's Windows name. */
 export function toGraphDateTime(instant: DateTime, zone: CalendarZone): GraphDateTimeTimeZone {
-	return { dateTime: instant.setZone(zone.iana).toFormat(GRAPH_LOCAL_FORMAT), timeZone: zone.windows };
+	return {
+		dateTime: instant.setZone(zone.iana).toFormat(GRAPH_LOCAL_FORMAT),
+		timeZone: zone.windows,
+	};
 }
 
 /** The instant a Graph `dateTimeTimeZone` stands for; `preferred` wins when it is the same Windows zone. */
@@ -155,7 +198,8 @@ export function isoWithOffset(instant: DateTime, zone?: CalendarZone): string {
 }
 
 /** Region/City names (not legacy `US/Eastern`-style or `Etc/` aliases) for the picker. */
-const REGION_CITY = /^(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)\//;
+const REGION_CITY =
+	/^(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific)\//;
 
 /**
  * Every IANA zone for the Time Zone picker: the runtime's list (ICU spells some zones the old way,
@@ -164,9 +208,13 @@ const REGION_CITY = /^(Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|
 export function knownTimeZones(): string[] {
 	const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
 	const names = new Set(intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : []);
-	for (const entry of Object.values(IANA_ALIAS_MAP) as ReadonlyArray<{ alias: readonly string[] }>) {
+	for (const entry of Object.values(IANA_ALIAS_MAP) as ReadonlyArray<{
+		alias: readonly string[];
+	}>) {
 		for (const alias of entry.alias) if (REGION_CITY.test(alias)) names.add(alias);
 	}
-	const valid = [...names].filter((z) => z !== 'UTC' && REGION_CITY.test(z) && IANAZone.isValidZone(z)).sort();
+	const valid = [...names]
+		.filter((z) => z !== 'UTC' && REGION_CITY.test(z) && IANAZone.isValidZone(z))
+		.sort();
 	return ['UTC', ...valid];
 }

@@ -1,5 +1,10 @@
 /** List search for the Calendar and Event pickers, in the mailbox the Mailbox field names. */
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
 
 import { getMailboxRoot } from '../../shared/descriptions';
 import { GraphTransport } from '../../shared/graph/client';
@@ -14,7 +19,11 @@ interface Page {
 	'@odata.nextLink'?: string;
 }
 
-export async function searchCalendars(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchCalendars(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	const transport = await GraphTransport.create(this);
 	const root = getMailboxRoot(this);
 	const page = await transport.request<Page>({
@@ -25,12 +34,22 @@ export async function searchCalendars(this: ILoadOptionsFunctions, filter?: stri
 	// Calendar lists are short; filtering here avoids depending on $filter support for calendars.
 	const wanted = (filter ?? '').trim().toLowerCase();
 	const results: INodeListSearchItems[] = (page.value ?? [])
-		.filter((c) => !wanted || String(c.name ?? '').toLowerCase().includes(wanted))
+		.filter(
+			(c) =>
+				!wanted ||
+				String(c.name ?? '')
+					.toLowerCase()
+					.includes(wanted),
+		)
 		.map((c) => ({ name: String(c.name ?? c.id), value: String(c.id) }));
 	return { results, paginationToken: page['@odata.nextLink'] };
 }
 
-export async function searchEvents(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchEvents(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	const transport = await GraphTransport.create(this);
 	const root = getMailboxRoot(this);
 	const zone = resolveZone(this.getTimezone()) ?? { iana: 'UTC', windows: 'UTC' };
@@ -51,7 +70,11 @@ export async function searchEvents(this: ILoadOptionsFunctions, filter?: string,
 	const results: INodeListSearchItems[] = (page.value ?? []).map((event) => {
 		const start = fromGraphDateTime(event.start, zone);
 		const when = start ? ` (${isoWithOffset(start, zone).slice(0, 16).replace('T', ' ')})` : '';
-		return { name: `${String(event.subject ?? '(no subject)')}${when}`, value: String(event.id), url: event.webLink ? String(event.webLink) : undefined };
+		return {
+			name: `${String(event.subject ?? '(no subject)')}${when}`,
+			value: String(event.id),
+			url: event.webLink ? String(event.webLink) : undefined,
+		};
 	});
 	return { results, paginationToken: page['@odata.nextLink'] };
 }

@@ -12,14 +12,27 @@ export async function getTimeZones(this: ILoadOptionsFunctions): Promise<INodePr
 		{ name: `Workflow Time Zone (${workflowZone})`, value: '' },
 		...knownTimeZones().map((zone) => {
 			const windows = resolveZone(zone)?.windows;
-			return { name: zone, value: zone, description: windows && windows !== zone ? `Outlook: ${windows}` : undefined };
+			return {
+				name: zone,
+				value: zone,
+				description: windows && windows !== zone ? `Outlook: ${windows}` : undefined,
+			};
 		}),
 	];
 }
 
-export async function getCalendarGroups(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+export async function getCalendarGroups(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
 	const transport = await GraphTransport.create(this);
 	const root = getMailboxRoot(this);
-	const groups: IDataObject[] = await graphCollect(transport, { method: 'GET', path: `${root}/calendarGroups`, query: { $select: 'id,name' } }, { returnAll: true });
-	return [{ name: 'None', value: '' }, ...groups.map((g) => ({ name: String(g.name ?? g.id), value: String(g.id) }))];
+	const groups: IDataObject[] = await graphCollect(
+		transport,
+		{ method: 'GET', path: `${root}/calendarGroups`, query: { $select: 'id,name' } },
+		{ returnAll: true },
+	);
+	return [
+		{ name: 'None', value: '' },
+		...groups.map((g) => ({ name: String(g.name ?? g.id), value: String(g.id) })),
+	];
 }

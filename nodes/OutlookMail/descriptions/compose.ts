@@ -45,8 +45,20 @@ export const bodyField: INodeProperties = {
 };
 
 export const recipientOptions: INodeProperties[] = [
-	{ displayName: 'CC', name: 'ccRecipients', type: 'string', default: '', description: recipientsHint },
-	{ displayName: 'BCC', name: 'bccRecipients', type: 'string', default: '', description: recipientsHint },
+	{
+		displayName: 'CC',
+		name: 'ccRecipients',
+		type: 'string',
+		default: '',
+		description: recipientsHint,
+	},
+	{
+		displayName: 'BCC',
+		name: 'bccRecipients',
+		type: 'string',
+		default: '',
+		description: recipientsHint,
+	},
 ];
 
 export const attachmentsField: INodeProperties = {
@@ -55,7 +67,8 @@ export const attachmentsField: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. data, invoice',
-	description: 'Names of the input binary properties to attach, comma-separated. Files up to 150 MB; large ones are uploaded in pieces.',
+	description:
+		'Names of the input binary properties to attach, comma-separated. Files up to 150 MB; large ones are uploaded in pieces.',
 };
 
 /** Message options other than recipients: used inside the Options / Update Fields collections. */
@@ -107,7 +120,13 @@ export const internetHeadersField: INodeProperties = {
 			displayName: 'Header',
 			name: 'headers',
 			values: [
-				{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. x-campaign-id' },
+				{
+					displayName: 'Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. x-campaign-id',
+				},
 				{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 			],
 		},
@@ -119,12 +138,17 @@ export const saveToSentItemsField: INodeProperties = {
 	name: 'saveToSentItems',
 	type: 'boolean',
 	default: true,
-	description: 'Whether to keep a copy in Sent Items. A message with attachments too large to send in one request is sent from a draft and always kept.',
+	description:
+		'Whether to keep a copy in Sent Items. A message with attachments too large to send in one request is sent from a draft and always kept.',
 };
 
 /** The fields of Send and Draft → Create: To, Subject, Body Format, Body, then an Options collection. */
 export function composeFields(options: { toRequired: boolean; send: boolean }): INodeProperties[] {
-	const extra = [...messageOptions, internetHeadersField, ...(options.send ? [saveToSentItemsField] : [])];
+	const extra = [
+		...messageOptions,
+		internetHeadersField,
+		...(options.send ? [saveToSentItemsField] : []),
+	];
 	return [
 		toField(options.toRequired),
 		subjectField,

@@ -102,7 +102,10 @@ const messageUrlMode: INodePropertyMode = {
 	validation: [
 		{
 			type: 'regex',
-			properties: { regex: '.*(/id/|[?&][Ii]tem[Ii][Dd]=).+', errorMessage: 'Not an Outlook on the web message link' },
+			properties: {
+				regex: '.*(/id/|[?&][Ii]tem[Ii][Dd]=).+',
+				errorMessage: 'Not an Outlook on the web message link',
+			},
 		},
 	],
 };
@@ -141,7 +144,8 @@ export function folderLocator(overrides: Partial<INodeProperties> = {}): INodePr
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		required: true,
-		description: 'A mail folder, or a well-known folder name such as inbox, sentitems, drafts, deleteditems, archive or junkemail',
+		description:
+			'A mail folder, or a well-known folder name such as inbox, sentitems, drafts, deleteditems, archive or junkemail',
 		modes: [
 			{
 				displayName: 'From List',
@@ -174,46 +178,76 @@ function readLocator(ctx: IExecuteFunctions, name: string, itemIndex: number): L
 }
 
 /** The raw message ID of the item's Message field (parameter `name`, `messageId` by default). */
-export function getMessageId(ctx: IExecuteFunctions, itemIndex: number, name = 'messageId', label = 'Message'): string {
+export function getMessageId(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name = 'messageId',
+	label = 'Message',
+): string {
 	const { mode, value } = readLocator(ctx, name, itemIndex);
 	const text = String(value ?? '').trim();
 	if (!text) {
-		throw new NodeOperationError(ctx.getNode(), `The field ${label} is empty`, { itemIndex, description: 'Pick a message, or enter its ID or Outlook on the web link.' });
+		throw new NodeOperationError(ctx.getNode(), `The field ${label} is empty`, {
+			itemIndex,
+			description: 'Pick a message, or enter its ID or Outlook on the web link.',
+		});
 	}
 	let id = text;
 	if (mode === 'url' || /^https?:\/\//i.test(text)) {
 		const fromUrl = messageIdFromUrl(text);
 		if (!fromUrl) {
-			throw new NodeOperationError(ctx.getNode(), `The link in the field ${label} holds no message ID`, {
-				itemIndex,
-				description: 'Open the message in Outlook on the web (in its own window) and copy the link; it contains /id/… or ItemID=….',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The link in the field ${label} holds no message ID`,
+				{
+					itemIndex,
+					description:
+						'Open the message in Outlook on the web (in its own window) and copy the link; it contains /id/… or ItemID=….',
+				},
+			);
 		}
 		id = fromUrl;
 	}
 	if (!REST_ID.test(id)) {
-		throw new NodeOperationError(ctx.getNode(), `"${text.slice(0, 80)}" in the field ${label} is not a message ID`, {
-			itemIndex,
-			description: 'Message IDs contain only letters, digits, "-", "_" and "=".',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"${text.slice(0, 80)}" in the field ${label} is not a message ID`,
+			{
+				itemIndex,
+				description: 'Message IDs contain only letters, digits, "-", "_" and "=".',
+			},
+		);
 	}
 	return id;
 }
 
 /** The raw folder ID (or well-known name, lower-cased) of the item's Folder field. */
-export function getFolderId(ctx: IExecuteFunctions, itemIndex: number, name = 'folderId', label = 'Folder'): string {
+export function getFolderId(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name = 'folderId',
+	label = 'Folder',
+): string {
 	const { mode, value } = readLocator(ctx, name, itemIndex);
 	let text = String(value ?? '').trim();
 	if (!text) {
-		throw new NodeOperationError(ctx.getNode(), `The field ${label} is empty`, { itemIndex, description: 'Pick a folder, or enter its ID or a well-known name such as inbox.' });
+		throw new NodeOperationError(ctx.getNode(), `The field ${label} is empty`, {
+			itemIndex,
+			description: 'Pick a folder, or enter its ID or a well-known name such as inbox.',
+		});
 	}
 	if (mode === 'url' || /^https?:\/\//i.test(text)) {
 		const fromUrl = folderIdFromUrl(text);
 		if (!fromUrl) {
-			throw new NodeOperationError(ctx.getNode(), `The link in the field ${label} holds no folder`, {
-				itemIndex,
-				description: 'Open the folder in Outlook on the web and copy the link; it contains /mail/<folder>.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The link in the field ${label} holds no folder`,
+				{
+					itemIndex,
+					description:
+						'Open the folder in Outlook on the web and copy the link; it contains /mail/<folder>.',
+				},
+			);
 		}
 		text = fromUrl;
 	}
@@ -222,10 +256,14 @@ export function getFolderId(ctx: IExecuteFunctions, itemIndex: number, name = 'f
 	// Folder IDs are base64 (always with digits or padding); a plain word is a display name typed
 	// where Graph wants an ID or a well-known name, which Graph would answer with a 400/404.
 	if (!REST_ID.test(text) || /^[A-Za-z]+$/.test(text)) {
-		throw new NodeOperationError(ctx.getNode(), `"${text.slice(0, 80)}" in the field ${label} is not a folder ID or a well-known folder name`, {
-			itemIndex,
-			description: `Pick the folder from the list, or use one of: ${WELL_KNOWN_FOLDERS.join(', ')}.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"${text.slice(0, 80)}" in the field ${label} is not a folder ID or a well-known folder name`,
+			{
+				itemIndex,
+				description: `Pick the folder from the list, or use one of: ${WELL_KNOWN_FOLDERS.join(', ')}.`,
+			},
+		);
 	}
 	return text;
 }

@@ -44,9 +44,18 @@ export const outputProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'simple',
 		options: [
-			{ name: 'Simplified', value: 'simple', description: 'Flat fields: from, to, subject, received, preview, read, attachments, link, IDs' },
+			{
+				name: 'Simplified',
+				value: 'simple',
+				description:
+					'Flat fields: from, to, subject, received, preview, read, attachments, link, IDs',
+			},
 			{ name: 'Raw', value: 'raw', description: "Microsoft Graph's JSON as returned" },
-			{ name: 'Selected Fields', value: 'fields', description: 'Only the message properties you choose' },
+			{
+				name: 'Selected Fields',
+				value: 'fields',
+				description: 'Only the message properties you choose',
+			},
 		],
 	},
 	{

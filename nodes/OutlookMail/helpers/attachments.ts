@@ -21,11 +21,22 @@ export interface PreparedAttachments {
 }
 
 /** Reads and checks the files named in the field (comma-separated binary property names), before any request. */
-export async function prepareAttachments(ctx: IExecuteFunctions, itemIndex: number, value: unknown, fieldName = 'Attachments'): Promise<PreparedAttachments> {
+export async function prepareAttachments(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	fieldName = 'Attachments',
+): Promise<PreparedAttachments> {
 	const names = splitList(value);
 	if (!names.length) return { files: [], inline: [] };
 	const files = await readBinaryAttachments(ctx, itemIndex, names, { fieldName });
 	const total = files.reduce((sum, file) => sum + file.size, 0);
 	const allSmall = files.every((file) => file.small);
-	return { files, inline: allSmall && total < INLINE_TOTAL_LIMIT ? files.map((file) => file.small as IDataObject) : undefined };
+	return {
+		files,
+		inline:
+			allSmall && total < INLINE_TOTAL_LIMIT
+				? files.map((file) => file.small as IDataObject)
+				: undefined,
+	};
 }

@@ -30,21 +30,33 @@ export function splitList(value: unknown): string[] {
 }
 
 function internetHeaders(ctx: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject[] {
-	const entries = ((value as IDataObject | undefined)?.headers ?? []) as Array<{ name?: string; value?: string }>;
+	const entries = ((value as IDataObject | undefined)?.headers ?? []) as Array<{
+		name?: string;
+		value?: string;
+	}>;
 	return entries.map(({ name = '', value: headerValue = '' }) => {
 		const headerName = String(name).trim();
 		if (!HEADER_NAME.test(headerName)) {
-			throw new NodeOperationError(ctx.getNode(), `"${headerName.slice(0, 80)}" in the field Internet Headers is not a custom header name`, {
-				itemIndex,
-				description: 'Microsoft Graph only accepts custom headers, whose names start with "x-" (e.g. x-campaign-id), without spaces or colons.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`"${headerName.slice(0, 80)}" in the field Internet Headers is not a custom header name`,
+				{
+					itemIndex,
+					description:
+						'Microsoft Graph only accepts custom headers, whose names start with "x-" (e.g. x-campaign-id), without spaces or colons.',
+				},
+			);
 		}
 		const text = String(headerValue);
 		if (/[\r\n]/.test(text)) {
-			throw new NodeOperationError(ctx.getNode(), `The value of the header ${headerName} in the field Internet Headers contains a line break`, {
-				itemIndex,
-				description: 'Header values must be on one line.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The value of the header ${headerName} in the field Internet Headers contains a line break`,
+				{
+					itemIndex,
+					description: 'Header values must be on one line.',
+				},
+			);
 		}
 		return { name: headerName, value: text };
 	});
@@ -55,7 +67,11 @@ function internetHeaders(ctx: IExecuteFunctions, itemIndex: number, value: unkno
  * Fields not present are left out, so the same builder serves create (all fields) and update
  * (only the ones the user chose).
  */
-export function buildMessage(ctx: IExecuteFunctions, itemIndex: number, fields: IDataObject): IDataObject {
+export function buildMessage(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fields: IDataObject,
+): IDataObject {
 	const message: IDataObject = {};
 	for (const [key, label] of Object.entries(RECIPIENT_FIELDS)) {
 		if (fields[key] === undefined) continue;
@@ -63,11 +79,16 @@ export function buildMessage(ctx: IExecuteFunctions, itemIndex: number, fields: 
 	}
 	if (fields.subject !== undefined) message.subject = String(fields.subject);
 	if (fields.bodyContent !== undefined) {
-		message.body = { contentType: fields.bodyContentType === 'html' ? 'html' : 'text', content: String(fields.bodyContent) };
+		message.body = {
+			contentType: fields.bodyContentType === 'html' ? 'html' : 'text',
+			content: String(fields.bodyContent),
+		};
 	}
 	if (fields.importance !== undefined) message.importance = fields.importance;
-	if (fields.isReadReceiptRequested !== undefined) message.isReadReceiptRequested = fields.isReadReceiptRequested;
-	if (fields.isDeliveryReceiptRequested !== undefined) message.isDeliveryReceiptRequested = fields.isDeliveryReceiptRequested;
+	if (fields.isReadReceiptRequested !== undefined)
+		message.isReadReceiptRequested = fields.isReadReceiptRequested;
+	if (fields.isDeliveryReceiptRequested !== undefined)
+		message.isDeliveryReceiptRequested = fields.isDeliveryReceiptRequested;
 	if (fields.categories !== undefined) message.categories = splitList(fields.categories);
 	if (fields.internetMessageHeaders !== undefined) {
 		const headers = internetHeaders(ctx, itemIndex, fields.internetMessageHeaders);
@@ -77,9 +98,19 @@ export function buildMessage(ctx: IExecuteFunctions, itemIndex: number, fields: 
 }
 
 /** Throws unless the message has at least one recipient (Graph would answer 400 ErrorInvalidRecipients). */
-export function requireRecipient(ctx: IExecuteFunctions, itemIndex: number, message: IDataObject): void {
-	const count = ['toRecipients', 'ccRecipients', 'bccRecipients'].reduce((sum, key) => sum + ((message[key] as unknown[] | undefined)?.length ?? 0), 0);
+export function requireRecipient(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	message: IDataObject,
+): void {
+	const count = ['toRecipients', 'ccRecipients', 'bccRecipients'].reduce(
+		(sum, key) => sum + ((message[key] as unknown[] | undefined)?.length ?? 0),
+		0,
+	);
 	if (count === 0) {
-		throw new NodeOperationError(ctx.getNode(), 'The field To is empty', { itemIndex, description: 'A message needs at least one recipient in To, CC or BCC.' });
+		throw new NodeOperationError(ctx.getNode(), 'The field To is empty', {
+			itemIndex,
+			description: 'A message needs at least one recipient in To, CC or BCC.',
+		});
 	}
 }

@@ -14,7 +14,12 @@ export interface PermissionHint {
 	action: string;
 }
 
-export function mailPermission(ctx: IExecuteFunctions, itemIndex: number, access: MailAccess, action: string): PermissionHint {
+export function mailPermission(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	access: MailAccess,
+	action: string,
+): PermissionHint {
 	const shared = isOtherMailbox(ctx, itemIndex);
 	const permission = {
 		read: shared ? 'Mail.ReadWrite.Shared' : 'Mail.Read',

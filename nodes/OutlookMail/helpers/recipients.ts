@@ -15,10 +15,16 @@ export interface GraphRecipient extends IDataObject {
  * which Exchange Online does not accept for recipients either): local@domain.tld, no spaces,
  * no angle brackets, no consecutive or edge dots in the domain.
  */
-const ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const ADDRESS =
+	/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 export function isEmailAddress(value: string): boolean {
-	return ADDRESS.test(value) && !value.startsWith('.') && !value.includes('..') && value.split('@')[0].length <= 64;
+	return (
+		ADDRESS.test(value) &&
+		!value.startsWith('.') &&
+		!value.includes('..') &&
+		value.split('@')[0].length <= 64
+	);
 }
 
 /** Splits on `,` and `;` that are not inside a quoted display name or angle brackets. */
@@ -46,7 +52,10 @@ function splitList(text: string): string[] {
 function parseOne(entry: string): { address: string; name?: string } {
 	const match = /^(.*)<([^<>]*)>$/.exec(entry);
 	if (!match) return { address: entry };
-	const name = match[1].trim().replace(/^"(.*)"$/, '$1').trim();
+	const name = match[1]
+		.trim()
+		.replace(/^"(.*)"$/, '$1')
+		.trim();
 	return { address: match[2].trim(), ...(name ? { name } : {}) };
 }
 
@@ -57,7 +66,8 @@ function entriesOf(value: unknown): string[] {
 	if (typeof value === 'object') {
 		const record = value as IDataObject;
 		const inner = (record.emailAddress ?? record) as IDataObject;
-		if (typeof inner.address === 'string') return [inner.name ? `${String(inner.name)} <${inner.address}>` : inner.address];
+		if (typeof inner.address === 'string')
+			return [inner.name ? `${String(inner.name)} <${inner.address}>` : inner.address];
 	}
 	return splitList(String(value));
 }
@@ -66,24 +76,43 @@ function entriesOf(value: unknown): string[] {
  * Graph recipients for one field; throws a NodeOperationError naming the field, the bad address
  * and the item.
  */
-export function parseRecipients(ctx: IExecuteFunctions, itemIndex: number, fieldLabel: string, value: unknown): GraphRecipient[] {
+export function parseRecipients(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fieldLabel: string,
+	value: unknown,
+): GraphRecipient[] {
 	return entriesOf(value).map((entry) => {
 		const { address, name } = parseOne(entry);
 		if (!isEmailAddress(address)) {
-			throw new NodeOperationError(ctx.getNode(), `"${entry.slice(0, 120)}" in the field ${fieldLabel} is not an email address`, {
-				itemIndex,
-				description: 'Separate several addresses with commas, e.g. alice@contoso.com, Bob <bob@contoso.com>',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`"${entry.slice(0, 120)}" in the field ${fieldLabel} is not an email address`,
+				{
+					itemIndex,
+					description:
+						'Separate several addresses with commas, e.g. alice@contoso.com, Bob <bob@contoso.com>',
+				},
+			);
 		}
 		return { emailAddress: { address, ...(name ? { name } : {}) } };
 	});
 }
 
 /** A single address field (e.g. the From filter of Get Many). */
-export function parseAddress(ctx: IExecuteFunctions, itemIndex: number, fieldLabel: string, value: unknown): string {
+export function parseAddress(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fieldLabel: string,
+	value: unknown,
+): string {
 	const list = parseRecipients(ctx, itemIndex, fieldLabel, value);
 	if (list.length !== 1) {
-		throw new NodeOperationError(ctx.getNode(), `The field ${fieldLabel} must hold exactly one email address`, { itemIndex });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The field ${fieldLabel} must hold exactly one email address`,
+			{ itemIndex },
+		);
 	}
 	return list[0].emailAddress.address;
 }

@@ -22,9 +22,15 @@ export function relocateOperation(action: 'copy' | 'move') {
 		}),
 	];
 
-	const description = updateDisplayOptions({ show: { resource: ['message'], operation: [action] } }, properties);
+	const description = updateDisplayOptions(
+		{ show: { resource: ['message'], operation: [action] } },
+		properties,
+	);
 
-	async function executeAll(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<OperationResult | Error>> {
+	async function executeAll(
+		this: IExecuteFunctions,
+		itemIndexes: number[],
+	): Promise<Array<OperationResult | Error>> {
 		return await runBatched(this, itemIndexes, (i) => {
 			const root = getMailboxRoot(this, i);
 			const messageId = getMessageId(this, i);

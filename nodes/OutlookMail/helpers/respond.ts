@@ -21,7 +21,11 @@ import { attachAndSendDraft } from './sending';
 
 export type RespondKind = 'reply' | 'replyAll' | 'forward';
 
-const CREATE_ACTION: Record<RespondKind, string> = { reply: 'createReply', replyAll: 'createReplyAll', forward: 'createForward' };
+const CREATE_ACTION: Record<RespondKind, string> = {
+	reply: 'createReply',
+	replyAll: 'createReplyAll',
+	forward: 'createForward',
+};
 
 export function respondProperties(kind: RespondKind): INodeProperties[] {
 	const properties: INodeProperties[] = [
@@ -32,7 +36,10 @@ export function respondProperties(kind: RespondKind): INodeProperties[] {
 			type: 'string',
 			typeOptions: { rows: 4 },
 			default: '',
-			description: kind === 'forward' ? 'Text placed above the forwarded message' : 'Your reply, placed above the quoted message',
+			description:
+				kind === 'forward'
+					? 'Text placed above the forwarded message'
+					: 'Your reply, placed above the quoted message',
 		},
 	];
 	if (kind === 'forward') {
@@ -57,20 +64,33 @@ export function respondProperties(kind: RespondKind): INodeProperties[] {
 			...recipientOptions,
 			...(kind === 'forward'
 				? []
-				: [{ displayName: 'Extra To', name: 'toRecipients', type: 'string', default: '', description: 'Additional recipients, comma-separated' } as INodeProperties]),
+				: [
+						{
+							displayName: 'Extra To',
+							name: 'toRecipients',
+							type: 'string',
+							default: '',
+							description: 'Additional recipients, comma-separated',
+						} as INodeProperties,
+					]),
 		],
 	});
 	return properties;
 }
 
-export async function respond(ctx: IExecuteFunctions, i: number, kind: RespondKind): Promise<IDataObject> {
+export async function respond(
+	ctx: IExecuteFunctions,
+	i: number,
+	kind: RespondKind,
+): Promise<IDataObject> {
 	const root = getMailboxRoot(ctx, i);
 	const messageId = getMessageId(ctx, i);
 	const comment = ctx.getNodeParameter('comment', i, '') as string;
 	const options = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
 
 	const recipients: IDataObject = {};
-	const to = kind === 'forward' ? ctx.getNodeParameter('toRecipients', i, '') : options.toRecipients;
+	const to =
+		kind === 'forward' ? ctx.getNodeParameter('toRecipients', i, '') : options.toRecipients;
 	const toList = parseRecipients(ctx, i, kind === 'forward' ? 'To' : 'Extra To', to);
 	for (const key of ['ccRecipients', 'bccRecipients']) {
 		const list = parseRecipients(ctx, i, RECIPIENT_FIELDS[key], options[key]);
@@ -78,7 +98,10 @@ export async function respond(ctx: IExecuteFunctions, i: number, kind: RespondKi
 	}
 	if (kind === 'forward' && !toList.length) {
 		// Graph answers 400 for a forward without recipients; say so first, naming the field.
-		throw new NodeOperationError(ctx.getNode(), 'The field To is empty', { itemIndex: i, description: 'Forward needs at least one recipient.' });
+		throw new NodeOperationError(ctx.getNode(), 'The field To is empty', {
+			itemIndex: i,
+			description: 'Forward needs at least one recipient.',
+		});
 	}
 	const { files, inline } = await prepareAttachments(ctx, i, options.attachments);
 
@@ -93,7 +116,13 @@ export async function respond(ctx: IExecuteFunctions, i: number, kind: RespondKi
 	const messagePath = `${root}/messages/${segment(messageId)}`;
 	const action = kind === 'forward' ? 'forward mail' : 'reply to mail';
 	if (inline) {
-		await transport.request({ method: 'POST', path: `${messagePath}/${kind}`, body, itemIndex: i, ...mailPermission(ctx, i, 'send', action) });
+		await transport.request({
+			method: 'POST',
+			path: `${messagePath}/${kind}`,
+			body,
+			itemIndex: i,
+			...mailPermission(ctx, i, 'send', action),
+		});
 		return { sent: true, action: kind, messageId, attachments: inline.map((a) => a.name) };
 	}
 	const draft = await transport.request<IDataObject>({
@@ -104,5 +133,11 @@ export async function respond(ctx: IExecuteFunctions, i: number, kind: RespondKi
 		...mailPermission(ctx, i, 'write', `create the ${kind} draft that carries large attachments`),
 	});
 	const attached = await attachAndSendDraft(ctx, transport, i, root, String(draft.id), files);
-	return { sent: true, action: kind, messageId, id: draft.id, attachments: attached.map((a) => a.name) };
+	return {
+		sent: true,
+		action: kind,
+		messageId,
+		id: draft.id,
+		attachments: attached.map((a) => a.name),
+	};
 }

@@ -27,6 +27,11 @@ export async function attachAndSendDraft(
 		attachments: files,
 		permission: mailPermission(ctx, itemIndex, 'write', 'add an attachment').permission,
 	});
-	await transport.request({ method: 'POST', path: `${messagePath}/send`, itemIndex, ...mailPermission(ctx, itemIndex, 'send', 'send mail') });
+	await transport.request({
+		method: 'POST',
+		path: `${messagePath}/send`,
+		itemIndex,
+		...mailPermission(ctx, itemIndex, 'send', 'send mail'),
+	});
 	return attached as unknown as IDataObject[];
 }

@@ -2,7 +2,12 @@
  * Searchable lists behind the Folder and Message pickers, read from Graph in the mailbox the node
  * is set to (the signed-in user's or a shared one).
  */
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
 
 import { getMailboxRoot, isOtherMailbox } from '../../shared/descriptions';
 import { graphBatch } from '../../shared/graph/batch';
@@ -11,7 +16,14 @@ import { graphPages } from '../../shared/graph/paging';
 import { segment } from '../../shared/graph/request';
 
 /** The well-known folders offered first, in Outlook's order (https://learn.microsoft.com/graph/api/resources/mailfolder). */
-export const LISTED_WELL_KNOWN_FOLDERS = ['inbox', 'sentitems', 'drafts', 'deleteditems', 'archive', 'junkemail'] as const;
+export const LISTED_WELL_KNOWN_FOLDERS = [
+	'inbox',
+	'sentitems',
+	'drafts',
+	'deleteditems',
+	'archive',
+	'junkemail',
+] as const;
 
 /** Top-level folders per page of the folder list (each page also brings every child folder under them). */
 export const FOLDER_SEARCH_PAGE_SIZE = 100;
@@ -27,7 +39,10 @@ interface GraphPage {
 }
 
 /** For the 403 hint: another user's mailbox needs the Shared permission (as in helpers/permissions.ts). */
-function readPermission(ctx: ILoadOptionsFunctions, action: string): { permission: string; action: string } {
+function readPermission(
+	ctx: ILoadOptionsFunctions,
+	action: string,
+): { permission: string; action: string } {
 	return { permission: isOtherMailbox(ctx) ? 'Mail.ReadWrite.Shared' : 'Mail.Read', action };
 }
 
@@ -43,7 +58,11 @@ function matches(filter: string | undefined, ...texts: string[]): boolean {
  * matches any part of the path, case-insensitively. Each page is one page of top-level folders
  * with everything under them; the next page's token is Graph's nextLink.
  */
-export async function searchFolders(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchFolders(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	const root = getMailboxRoot(this);
 	const transport = await GraphTransport.create(this);
 	const permission = readPermission(this, 'list folders');
@@ -51,7 +70,11 @@ export async function searchFolders(this: ILoadOptionsFunctions, filter?: string
 	// Which folder IDs are the well-known ones: one $batch of GETs (a missing Archive answers 404).
 	const wellKnown = await graphBatch(
 		transport,
-		LISTED_WELL_KNOWN_FOLDERS.map((name) => ({ method: 'GET' as const, path: `${root}/mailFolders/${name}`, query: { $select: FOLDER_SELECT } })),
+		LISTED_WELL_KNOWN_FOLDERS.map((name) => ({
+			method: 'GET' as const,
+			path: `${root}/mailFolders/${name}`,
+			query: { $select: FOLDER_SELECT },
+		})),
 	);
 	const wellKnownNames = new Map<string, string>();
 	const results: INodeListSearchItems[] = [];
@@ -83,7 +106,12 @@ export async function searchFolders(this: ILoadOptionsFunctions, filter?: string
 				const children: IDataObject[] = [];
 				for await (const childPage of graphPages(
 					transport,
-					{ method: 'GET', path: `${root}/mailFolders/${segment(id)}/childFolders`, query: { $select: FOLDER_SELECT }, ...permission },
+					{
+						method: 'GET',
+						path: `${root}/mailFolders/${segment(id)}/childFolders`,
+						query: { $select: FOLDER_SELECT },
+						...permission,
+					},
 					{ returnAll: true, maxPageSize: FOLDER_SEARCH_PAGE_SIZE },
 				)) {
 					children.push(...childPage);
@@ -98,9 +126,11 @@ export async function searchFolders(this: ILoadOptionsFunctions, filter?: string
 
 function messageLabel(message: IDataObject): string {
 	const subject = String(message.subject ?? '').trim() || '(no subject)';
-	const from = (message.from as { emailAddress?: { name?: string; address?: string } } | undefined)?.emailAddress;
+	const from = (message.from as { emailAddress?: { name?: string; address?: string } } | undefined)
+		?.emailAddress;
 	const sender = from?.name || from?.address;
-	const date = typeof message.receivedDateTime === 'string' ? message.receivedDateTime.slice(0, 10) : '';
+	const date =
+		typeof message.receivedDateTime === 'string' ? message.receivedDateTime.slice(0, 10) : '';
 	const details = [sender, date].filter(Boolean).join(', ');
 	return details ? `${subject} (${details})` : subject;
 }
@@ -120,7 +150,11 @@ export function subjectSearch(text: string): string | undefined {
  * and word prefixes, sorted by date: https://learn.microsoft.com/graph/search-query-parameter).
  * `$orderby` cannot be combined with `$search`, so it is sent only without a filter.
  */
-export async function searchMessages(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchMessages(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	const root = getMailboxRoot(this);
 	const transport = await GraphTransport.create(this);
 	const search = filter ? subjectSearch(filter) : undefined;

@@ -70,14 +70,22 @@ export interface ResolvedEnvironment extends CloudEnvironment {
 /** Strips trailing slashes; refuses anything but an absolute http(s) URL with no query or fragment. */
 export function normaliseBaseUrl(value: string, field: string): string {
 	const url = URL.canParse(value.trim()) ? new URL(value.trim()) : undefined;
-	if (!url) throw new Error(`${field} "${value}" is not a URL: enter it as https://host[:port][/path]`);
+	if (!url)
+		throw new Error(`${field} "${value}" is not a URL: enter it as https://host[:port][/path]`);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new Error(`${field} must start with https:// (or http:// for a local test server)`);
 	}
 	// `?`, `#`, `@` and `\` are checked on the text as typed as well: URL parsers read `\` as `/`, so
 	// "https://evil.example\@login.example.com" would otherwise go to evil.example while reading as
 	// login.example.com. `..` is refused rather than collapsed, as in the credential's expressions.
-	if (url.search || url.hash || url.username || url.password || /[?#@\\\s]/.test(value.trim()) || value.includes('..')) {
+	if (
+		url.search ||
+		url.hash ||
+		url.username ||
+		url.password ||
+		/[?#@\\\s]/.test(value.trim()) ||
+		value.includes('..')
+	) {
 		throw new Error(`${field} must not contain a query, a fragment or user information`);
 	}
 	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');

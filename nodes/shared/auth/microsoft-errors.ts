@@ -51,11 +51,17 @@ interface Entry {
 const RECONNECT = 'Open the credential and click Reconnect.';
 
 const consentFix = (context: ExplainContext): string => {
-	const single = context.tenant && !['common', 'organizations', 'consumers'].includes(context.tenant);
-	const url = single && context.authority && context.clientId ? adminConsentUrl(context.authority, context.tenant as string, context.clientId) : undefined;
+	const single =
+		context.tenant && !['common', 'organizations', 'consumers'].includes(context.tenant);
+	const url =
+		single && context.authority && context.clientId
+			? adminConsentUrl(context.authority, context.tenant as string, context.clientId)
+			: undefined;
 	return (
 		'Reconnect the credential and accept the consent screen (Login Prompt: Force Consent shows it again). If your organisation requires an administrator to consent, ' +
-		(url ? `ask one to open ${url} ` : 'ask one to open https://login.microsoftonline.com/{tenant}/adminconsent?client_id={client ID} ') +
+		(url
+			? `ask one to open ${url} `
+			: 'ask one to open https://login.microsoftonline.com/{tenant}/adminconsent?client_id={client ID} ') +
 		'or to click "Grant admin consent" under API permissions in the app registration.'
 	);
 };
@@ -63,11 +69,13 @@ const consentFix = (context: ExplainContext): string => {
 /** Keys are upper-cased for lookup. */
 const TABLE: Record<string, Entry> = {
 	AADSTS50194: {
-		cause: 'The app registration is single-tenant ("Accounts in this organizational directory only"), but the credential signs in through the multi-tenant endpoint (common or organizations).',
+		cause:
+			'The app registration is single-tenant ("Accounts in this organizational directory only"), but the credential signs in through the multi-tenant endpoint (common or organizations).',
 		fix: 'In the credential set Account Type to "Single Organisation" and enter the Directory (tenant) ID from the app registration\'s Overview page, then reconnect. Or change Supported account types in the app registration.',
 	},
 	AADSTS50011: {
-		cause: 'The redirect URI n8n sent is not registered on the app registration (it must match exactly: scheme, host, port and path).',
+		cause:
+			'The redirect URI n8n sent is not registered on the app registration (it must match exactly: scheme, host, port and path).',
 		fix: 'Copy the OAuth Redirect URL shown in the credential and add it under Authentication → Web → Redirect URIs in the app registration. Behind a reverse proxy, set WEBHOOK_URL so n8n shows its public address.',
 	},
 	AADSTS7000222: {
@@ -75,27 +83,33 @@ const TABLE: Record<string, Entry> = {
 		fix: "Create a new client secret under Certificates & secrets in the app registration, paste its Value into the credential's Client Secret, save, and reconnect.",
 	},
 	AADSTS7000215: {
-		cause: "The client secret is not valid; usually the secret's ID was pasted instead of its Value.",
+		cause:
+			"The client secret is not valid; usually the secret's ID was pasted instead of its Value.",
 		fix: "Under Certificates & secrets, copy the Value column (shown only right after the secret is created; create a new secret if it is hidden) into the credential's Client Secret, save, and reconnect.",
 	},
 	AADSTS65001: {
-		cause: 'Nobody has consented to the permissions the credential asks for, or your organisation lets only administrators consent.',
+		cause:
+			'Nobody has consented to the permissions the credential asks for, or your organisation lets only administrators consent.',
 		fix: consentFix,
 	},
 	AADSTS700016: {
-		cause: 'No app with this Client ID exists in the tenant the credential signs in to: the Client ID is wrong, or the app is registered in another tenant.',
+		cause:
+			'No app with this Client ID exists in the tenant the credential signs in to: the Client ID is wrong, or the app is registered in another tenant.',
 		fix: "Copy the Application (client) ID from the app registration's Overview page into the credential, and make sure Account Type and Tenant point at the tenant where the app is registered.",
 	},
 	AADSTS90023: {
-		cause: 'Microsoft refused the sign-in request as malformed, for example an unsupported prompt value or a bad parameter.',
+		cause:
+			'Microsoft refused the sign-in request as malformed, for example an unsupported prompt value or a bad parameter.',
 		fix: 'Choose one of the listed Login Prompt values, check Login Hint and Additional Scopes for typos, and reconnect.',
 	},
 	AADSTS70000: {
-		cause: 'The refresh token was revoked or has expired: the password changed, an administrator revoked sessions or consent, or the credential was unused for 90 days.',
+		cause:
+			'The refresh token was revoked or has expired: the password changed, an administrator revoked sessions or consent, or the credential was unused for 90 days.',
 		fix: RECONNECT,
 	},
 	AADSTS50076: {
-		cause: 'Your organisation requires multi-factor authentication for this sign-in, which n8n cannot complete on its own.',
+		cause:
+			'Your organisation requires multi-factor authentication for this sign-in, which n8n cannot complete on its own.',
 		fix: 'Reconnect the credential and complete the MFA prompt in the browser. If refreshes keep failing, ask your administrator about the Conditional Access sign-in frequency for this app.',
 	},
 	AADSTS50079: {
@@ -103,39 +117,48 @@ const TABLE: Record<string, Entry> = {
 		fix: 'Sign in to https://aka.ms/mfasetup once to register MFA, then reconnect the credential.',
 	},
 	AADSTS53003: {
-		cause: 'A Conditional Access policy blocked the sign-in (for example a location, device-compliance or app restriction).',
+		cause:
+			'A Conditional Access policy blocked the sign-in (for example a location, device-compliance or app restriction).',
 		fix: "Ask your administrator to check this app's entry in the Entra sign-in logs and to allow n8n's server in the policy, then reconnect.",
 	},
 	INVALIDAUTHENTICATIONTOKEN: {
-		cause: 'Microsoft Graph refused the access token even after n8n refreshed it (expired, revoked, or issued for another resource).',
+		cause:
+			'Microsoft Graph refused the access token even after n8n refreshed it (expired, revoked, or issued for another resource).',
 		fix: RECONNECT,
 	},
 	ERRORACCESSDENIED: {
-		cause: 'The credential lacks a permission for this operation, or the mailbox owner has not given the connected account access.',
+		cause:
+			'The credential lacks a permission for this operation, or the mailbox owner has not given the connected account access.',
 		fix: 'Add the matching permission to the credential and the app registration and reconnect; for another mailbox, ask its owner or an Exchange administrator for Full Access or folder permissions.',
 	},
 	AUTHORIZATION_REQUESTDENIED: {
-		cause: 'The directory refused the request: the credential lacks the permission, or it needs an administrator to consent.',
+		cause:
+			'The directory refused the request: the credential lacks the permission, or it needs an administrator to consent.',
 		fix: 'Add the permission to the credential and the app registration, have an administrator grant consent if the permission requires it, and reconnect.',
 	},
 	ERRORITEMNOTFOUND: {
-		cause: 'The message, event, folder or attachment does not exist in this mailbox, or is not visible to the connected account (it may have been deleted or moved).',
+		cause:
+			'The message, event, folder or attachment does not exist in this mailbox, or is not visible to the connected account (it may have been deleted or moved).',
 		fix: 'Check the ID and the Mailbox field; take IDs from a recent run, since an item moved to another mailbox gets a new ID.',
 	},
 	RESOURCENOTFOUND: {
-		cause: 'Microsoft Graph has no resource at this address: the ID, folder or mailbox does not exist for the connected account.',
+		cause:
+			'Microsoft Graph has no resource at this address: the ID, folder or mailbox does not exist for the connected account.',
 		fix: 'Check the ID and the Mailbox field (the address of the other mailbox, or "My Mailbox").',
 	},
 	APPLICATIONTHROTTLED: {
-		cause: 'Microsoft Graph is throttling this app across the tenant: too many requests in a short time.',
+		cause:
+			'Microsoft Graph is throttling this app across the tenant: too many requests in a short time.',
 		fix: "The node already waits for Retry-After and retries per the credential's retry settings; lower the workflow's rate or batch size, or raise Max Retries in the credential.",
 	},
 	TOOMANYREQUESTS: {
-		cause: 'Microsoft Graph is throttling requests to this mailbox (Exchange allows 4 concurrent and about 10,000 requests per 10 minutes per mailbox and app).',
+		cause:
+			'Microsoft Graph is throttling requests to this mailbox (Exchange allows 4 concurrent and about 10,000 requests per 10 minutes per mailbox and app).',
 		fix: "The node already waits for Retry-After and retries per the credential's retry settings; lower the workflow's rate, or raise Max Retries in the credential.",
 	},
 	MAILBOXNOTENABLEDFORRESTAPI: {
-		cause: 'The mailbox cannot be reached through Microsoft Graph: it is on-premises Exchange, inactive or unlicensed, or a shared mailbox addressed through the wrong account.',
+		cause:
+			'The mailbox cannot be reached through Microsoft Graph: it is on-premises Exchange, inactive or unlicensed, or a shared mailbox addressed through the wrong account.',
 		fix: 'Use a mailbox in Exchange Online with an Exchange licence (or a shared mailbox the connected account can access); check the licence in the Microsoft 365 admin center.',
 	},
 	ERRORINVALIDUSER: {
@@ -143,9 +166,9 @@ const TABLE: Record<string, Entry> = {
 		fix: "Enter the mailbox's primary email address or its object ID in the Mailbox field.",
 	},
 	AUTHENTICATIONFAILED: {
-		cause: 'Exchange Online refused the IMAP sign-in (XOAUTH2): IMAP is turned off for the mailbox or organisation, the token lacks IMAP.AccessAsUser.All, or the user name is not the signed-in account or a mailbox it may open.',
-		fix:
-			'Turn on IMAP for the mailbox (Microsoft 365 admin center → user → Mail → Manage email apps), add the "IMAP Trigger" permission to the credential and Office 365 Exchange Online → IMAP.AccessAsUser.All to the app registration, reconnect, and use the mailbox\'s primary address as the user name.',
+		cause:
+			'Exchange Online refused the IMAP sign-in (XOAUTH2): IMAP is turned off for the mailbox or organisation, the token lacks IMAP.AccessAsUser.All, or the user name is not the signed-in account or a mailbox it may open.',
+		fix: 'Turn on IMAP for the mailbox (Microsoft 365 admin center → user → Mail → Manage email apps), add the "IMAP Trigger" permission to the credential and Office 365 Exchange Online → IMAP.AccessAsUser.All to the app registration, reconnect, and use the mailbox\'s primary address as the user name.',
 	},
 };
 
@@ -162,25 +185,39 @@ const AADSTS = /\bAADSTS(\d{3,})\b/i;
  * code (in `code` or inside `message`) wins over an OAuth error such as `invalid_grant`, which
  * covers many AADSTS codes.
  */
-export function explainMicrosoftError(error: MicrosoftErrorInput, context: ExplainContext = {}): MicrosoftErrorExplanation | undefined {
+export function explainMicrosoftError(
+	error: MicrosoftErrorInput,
+	context: ExplainContext = {},
+): MicrosoftErrorExplanation | undefined {
 	const keys: string[] = [];
 	const aadsts = AADSTS.exec(`${error.code ?? ''} ${error.message ?? ''}`);
 	if (aadsts) keys.push(`AADSTS${aadsts[1]}`);
 	if (error.code) keys.push(error.code.trim().toUpperCase());
 	// RFC 5530 response code (Dovecot, imapflow's serverResponseCode); Exchange Online answers "NO AUTHENTICATE failed."
-	if (/\bAUTHENTICATIONFAILED\b|\bAUTHENTICATE failed\b/i.test(error.message ?? '')) keys.push('AUTHENTICATIONFAILED');
+	if (/\bAUTHENTICATIONFAILED\b|\bAUTHENTICATE failed\b/i.test(error.message ?? ''))
+		keys.push('AUTHENTICATIONFAILED');
 	for (const key of keys) {
 		const entry = TABLE[key];
 		if (!entry) continue;
 		// Graph codes keep Microsoft's spelling (ErrorAccessDenied), AADSTS codes their upper case.
-		const code = !key.startsWith('AADSTS') && error.code?.trim().toUpperCase() === key ? error.code.trim() : key;
-		return { code, cause: entry.cause, fix: typeof entry.fix === 'function' ? entry.fix(context) : entry.fix };
+		const code =
+			!key.startsWith('AADSTS') && error.code?.trim().toUpperCase() === key
+				? error.code.trim()
+				: key;
+		return {
+			code,
+			cause: entry.cause,
+			fix: typeof entry.fix === 'function' ? entry.fix(context) : entry.fix,
+		};
 	}
 	return undefined;
 }
 
 /** "cause fix", for an error's description. */
-export function describeMicrosoftError(error: MicrosoftErrorInput, context: ExplainContext = {}): string | undefined {
+export function describeMicrosoftError(
+	error: MicrosoftErrorInput,
+	context: ExplainContext = {},
+): string | undefined {
 	const explained = explainMicrosoftError(error, context);
 	return explained ? `${explained.cause} ${explained.fix}` : undefined;
 }

@@ -17,15 +17,72 @@ export interface PermissionGroup {
 }
 
 export const PERMISSION_GROUPS: PermissionGroup[] = [
-	{ value: 'mailRead', name: 'Read Mail', description: 'Read messages and folders (Mail.Read)', graphScopes: ['Mail.Read'], adminConsent: false },
-	{ value: 'mailReadWrite', name: 'Read and Write Mail', description: 'Create, update, move and delete messages, drafts and folders (Mail.ReadWrite)', graphScopes: ['Mail.ReadWrite'], adminConsent: false },
-	{ value: 'mailSend', name: 'Send Mail', description: 'Send messages, replies and forwards (Mail.Send)', graphScopes: ['Mail.Send'], adminConsent: false },
-	{ value: 'mailShared', name: 'Shared Mailboxes', description: 'Read, write and send from mailboxes shared with you (Mail.ReadWrite.Shared, Mail.Send.Shared)', graphScopes: ['Mail.ReadWrite.Shared', 'Mail.Send.Shared'], adminConsent: false },
-	{ value: 'calendarsRead', name: 'Read Calendars', description: 'Read events and calendars (Calendars.Read)', graphScopes: ['Calendars.Read'], adminConsent: false },
-	{ value: 'calendarsReadWrite', name: 'Read and Write Calendars', description: 'Create, update, respond to and delete events and calendars (Calendars.ReadWrite)', graphScopes: ['Calendars.ReadWrite'], adminConsent: false },
-	{ value: 'calendarsShared', name: 'Shared Calendars', description: "Work with calendars other people shared with you (Calendars.ReadWrite.Shared)", graphScopes: ['Calendars.ReadWrite.Shared'], adminConsent: false },
-	{ value: 'mailboxSettings', name: 'Mailbox Settings', description: 'Read time zone and other mailbox settings (MailboxSettings.Read)', graphScopes: ['MailboxSettings.Read'], adminConsent: false },
-	{ value: 'imap', name: 'IMAP Trigger', description: 'Let the Outlook IMAP Trigger read mail over IMAP (IMAP.AccessAsUser.All on Office 365 Exchange Online)', graphScopes: [], imap: true, adminConsent: false },
+	{
+		value: 'mailRead',
+		name: 'Read Mail',
+		description: 'Read messages and folders (Mail.Read)',
+		graphScopes: ['Mail.Read'],
+		adminConsent: false,
+	},
+	{
+		value: 'mailReadWrite',
+		name: 'Read and Write Mail',
+		description: 'Create, update, move and delete messages, drafts and folders (Mail.ReadWrite)',
+		graphScopes: ['Mail.ReadWrite'],
+		adminConsent: false,
+	},
+	{
+		value: 'mailSend',
+		name: 'Send Mail',
+		description: 'Send messages, replies and forwards (Mail.Send)',
+		graphScopes: ['Mail.Send'],
+		adminConsent: false,
+	},
+	{
+		value: 'mailShared',
+		name: 'Shared Mailboxes',
+		description:
+			'Read, write and send from mailboxes shared with you (Mail.ReadWrite.Shared, Mail.Send.Shared)',
+		graphScopes: ['Mail.ReadWrite.Shared', 'Mail.Send.Shared'],
+		adminConsent: false,
+	},
+	{
+		value: 'calendarsRead',
+		name: 'Read Calendars',
+		description: 'Read events and calendars (Calendars.Read)',
+		graphScopes: ['Calendars.Read'],
+		adminConsent: false,
+	},
+	{
+		value: 'calendarsReadWrite',
+		name: 'Read and Write Calendars',
+		description: 'Create, update, respond to and delete events and calendars (Calendars.ReadWrite)',
+		graphScopes: ['Calendars.ReadWrite'],
+		adminConsent: false,
+	},
+	{
+		value: 'calendarsShared',
+		name: 'Shared Calendars',
+		description: 'Work with calendars other people shared with you (Calendars.ReadWrite.Shared)',
+		graphScopes: ['Calendars.ReadWrite.Shared'],
+		adminConsent: false,
+	},
+	{
+		value: 'mailboxSettings',
+		name: 'Mailbox Settings',
+		description: 'Read time zone and other mailbox settings (MailboxSettings.Read)',
+		graphScopes: ['MailboxSettings.Read'],
+		adminConsent: false,
+	},
+	{
+		value: 'imap',
+		name: 'IMAP Trigger',
+		description:
+			'Let the Outlook IMAP Trigger read mail over IMAP (IMAP.AccessAsUser.All on Office 365 Exchange Online)',
+		graphScopes: [],
+		imap: true,
+		adminConsent: false,
+	},
 ];
 
 export const DEFAULT_PERMISSIONS = ['mailReadWrite', 'mailSend', 'calendarsReadWrite'];
@@ -58,10 +115,18 @@ function unique(values: string[]): string[] {
  * @param graphResource prefix for Graph scopes outside the global cloud ('' for short names)
  * @param imapResource the IMAP token audience, e.g. https://outlook.office.com
  */
-export function buildScopes(settings: ScopeSettings, graphResource: string, imapResource: string): string[] {
-	const chosen = PERMISSION_GROUPS.filter((group) => (settings.permissions ?? []).includes(group.value));
+export function buildScopes(
+	settings: ScopeSettings,
+	graphResource: string,
+	imapResource: string,
+): string[] {
+	const chosen = PERMISSION_GROUPS.filter((group) =>
+		(settings.permissions ?? []).includes(group.value),
+	);
 	const prefix = graphResource ? `${graphResource}/` : '';
-	const graph = [...ALWAYS_GRAPH_SCOPES, ...chosen.flatMap((group) => group.graphScopes)].map((s) => prefix + s);
+	const graph = [...ALWAYS_GRAPH_SCOPES, ...chosen.flatMap((group) => group.graphScopes)].map(
+		(s) => prefix + s,
+	);
 	const extra = (settings.additionalScopes ?? '').split(/[\s,]+/).filter(Boolean);
 	const imap = chosen.some((group) => group.imap) ? [`${imapResource}/${IMAP_SCOPE_NAME}`] : [];
 	return unique([...graph, ...extra, ...OIDC_SCOPES, ...imap]);

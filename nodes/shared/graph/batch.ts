@@ -20,7 +20,12 @@ export interface BatchResult {
 }
 
 interface BatchResponseBody {
-	responses?: Array<{ id: string; status: number; headers?: Record<string, string>; body?: unknown }>;
+	responses?: Array<{
+		id: string;
+		status: number;
+		headers?: Record<string, string>;
+		body?: unknown;
+	}>;
 }
 
 function toBatchRequest(id: number, request: GraphRequestOptions, prefer: string) {
@@ -43,7 +48,10 @@ function toBatchRequest(id: number, request: GraphRequestOptions, prefer: string
  * A throttled sub-request (per the credential's retry policy) is sent again on its own, in a
  * later batch, after its Retry-After; the others are not repeated. Failures become per-item errors.
  */
-export async function graphBatch(transport: GraphTransport, requests: GraphRequestOptions[]): Promise<BatchResult[]> {
+export async function graphBatch(
+	transport: GraphTransport,
+	requests: GraphRequestOptions[],
+): Promise<BatchResult[]> {
 	const results: BatchResult[] = new Array(requests.length);
 	const attempts = new Array<number>(requests.length).fill(0);
 	let pending = requests.map((_, index) => index);
@@ -52,7 +60,11 @@ export async function graphBatch(transport: GraphTransport, requests: GraphReque
 		let waitMs = 0;
 		for (let start = 0; start < pending.length; start += GRAPH_BATCH_LIMIT) {
 			const chunk = pending.slice(start, start + GRAPH_BATCH_LIMIT);
-			const body = { requests: chunk.map((index) => toBatchRequest(index, requests[index], transport.preferHeader(requests[index]))) };
+			const body = {
+				requests: chunk.map((index) =>
+					toBatchRequest(index, requests[index], transport.preferHeader(requests[index])),
+				),
+			};
 			const response = await transport.request<BatchResponseBody>({
 				method: 'POST',
 				path: '/$batch',
@@ -64,10 +76,19 @@ export async function graphBatch(transport: GraphTransport, requests: GraphReque
 				attempts[index]++;
 				const sub = byId.get(index);
 				const status = sub?.status ?? 500;
-				const headers = Object.fromEntries(Object.entries(sub?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-				if (status >= 400 && isRetryable(transport.policy, status, requests[index].method) && attempts[index] <= transport.policy.maxRetries) {
+				const headers = Object.fromEntries(
+					Object.entries(sub?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+				);
+				if (
+					status >= 400 &&
+					isRetryable(transport.policy, status, requests[index].method) &&
+					attempts[index] <= transport.policy.maxRetries
+				) {
 					retry.push(index);
-					waitMs = Math.max(waitMs, retryDelayMs(transport.policy, attempts[index], headers['retry-after']));
+					waitMs = Math.max(
+						waitMs,
+						retryDelayMs(transport.policy, attempts[index], headers['retry-after']),
+					);
 					continue;
 				}
 				const subBody = (sub?.body ?? undefined) as IDataObject | undefined;
@@ -75,14 +96,22 @@ export async function graphBatch(transport: GraphTransport, requests: GraphReque
 				if (status >= 400) {
 					const request = requests[index];
 					results[index].error = graphApiError(
-						{ status, body: subBody ?? '', method: request.method, path: request.path, attempts: attempts[index] },
+						{
+							status,
+							body: subBody ?? '',
+							method: request.method,
+							path: request.path,
+							attempts: attempts[index],
+						},
 						transport.errorContext(request),
 					);
 				}
 			}
 		}
 		if (retry.length) {
-			transport.ctx.logger.warn(`Microsoft Graph throttled ${retry.length} batched request(s); sending them again in ${waitMs} ms`);
+			transport.ctx.logger.warn(
+				`Microsoft Graph throttled ${retry.length} batched request(s); sending them again in ${waitMs} ms`,
+			);
 			await sleep(waitMs);
 		}
 		pending = retry;

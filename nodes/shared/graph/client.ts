@@ -31,7 +31,10 @@ export const GRAPH_VERSION = 'v1.0';
 export interface GraphCallingContext {
 	getNode(): INode;
 	// The helpers are called with `this` set to the context, as n8n's own nodes do.
-	getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string, itemIndex?: number): Promise<T>;
+	getCredentials<T extends object = ICredentialDataDecryptedObject>(
+		type: string,
+		itemIndex?: number,
+	): Promise<T>;
 	logger: Logger;
 	helpers: Pick<RequestHelperFunctions, 'httpRequestWithAuthentication' | 'httpRequest'>;
 }
@@ -88,7 +91,8 @@ function headerRecord(headers: unknown): Record<string, string> {
 		return out;
 	}
 	for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
-		if (value !== undefined && value !== null) out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+		if (value !== undefined && value !== null)
+			out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
 	}
 	return out;
 }
@@ -98,14 +102,20 @@ function headerRecord(headers: unknown): Record<string, string> {
  * request with the stored token, refreshes it on 401 and stores the rotated refresh token.
  */
 class N8nSendMiddleware implements Middleware {
-	constructor(private readonly ctx: GraphCallingContext, private readonly graphOrigin: string) {}
+	constructor(
+		private readonly ctx: GraphCallingContext,
+		private readonly graphOrigin: string,
+	) {}
 
 	async execute(context: Context): Promise<void> {
 		const url = typeof context.request === 'string' ? context.request : context.request.url;
 		const target = new URL(url);
 		// The token goes only to the credential's Graph host (scheme, host and port).
 		if (target.origin !== this.graphOrigin) {
-			throw new NodeOperationError(this.ctx.getNode(), `Refused to send the Microsoft token to ${target.origin}: it is not the credential's Graph host ${this.graphOrigin}`);
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`Refused to send the Microsoft token to ${target.origin}: it is not the credential's Graph host ${this.graphOrigin}`,
+			);
 		}
 		const options = context.options ?? {};
 		const headers = headerRecord(options.headers);
@@ -125,7 +135,11 @@ class N8nSendMiddleware implements Middleware {
 		let responseHeaders: Record<string, string>;
 		let body: Buffer;
 		try {
-			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx as unknown as IAllExecuteFunctions, CREDENTIAL_TYPE, request)) as {
+			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				this.ctx as unknown as IAllExecuteFunctions,
+				CREDENTIAL_TYPE,
+				request,
+			)) as {
 				statusCode: number;
 				headers: Record<string, unknown>;
 				body: ArrayBuffer | Buffer | string | undefined;
@@ -142,14 +156,21 @@ class N8nSendMiddleware implements Middleware {
 				body = toBuffer(failed.data as ArrayBuffer | Buffer | string | undefined);
 			} else {
 				const authFailure = tokenRefreshFailure(error);
-				const state = context.middlewareControl?.getMiddlewareOptions(RequestState) as RequestState | undefined;
+				const state = context.middlewareControl?.getMiddlewareOptions(RequestState) as
+					| RequestState
+					| undefined;
 				if (authFailure && state) state.authFailure = authFailure;
 				// Library errors carry the request config, Authorization header included: never pass them on.
-				throw authFailure ? new GraphAuthError(authFailure.message) : redactedNetworkError(error, target.origin);
+				throw authFailure
+					? new GraphAuthError(authFailure.message)
+					: redactedNetworkError(error, target.origin);
 			}
 		}
 		const hasBody = status !== 204 && status !== 304 && body.length > 0;
-		context.response = new Response(hasBody ? new Uint8Array(body) : null, { status, headers: responseHeaders });
+		context.response = new Response(hasBody ? new Uint8Array(body) : null, {
+			status,
+			headers: responseHeaders,
+		});
 	}
 }
 
@@ -172,7 +193,12 @@ export interface TokenRefreshFailure {
 /** The description for a failed refresh: the cause and fix of a known AADSTS code, else the generic advice. */
 function refreshFailureDescription(failure: TokenRefreshFailure, context: ExplainContext): string {
 	if (!failure.oauthError) return failure.description;
-	return describeMicrosoftError({ code: failure.oauthError, message: failure.oauthDescription }, context) ?? failure.description;
+	return (
+		describeMicrosoftError(
+			{ code: failure.oauthError, message: failure.oauthDescription },
+			context,
+		) ?? failure.description
+	);
 }
 
 /**
@@ -196,10 +222,14 @@ function tokenRefreshFailure(error: unknown): TokenRefreshFailure | undefined {
 		}
 		const body = (link as { body?: { error?: unknown; error_description?: unknown } }).body;
 		if ((link as { code?: string }).code === 'EAUTH' && body && typeof body.error === 'string') {
-			const detail = typeof body.error_description === 'string' ? body.error_description.split(/\r?\n/)[0].slice(0, 300) : '';
+			const detail =
+				typeof body.error_description === 'string'
+					? body.error_description.split(/\r?\n/)[0].slice(0, 300)
+					: '';
 			return {
 				message: `Microsoft refused to refresh the access token: ${body.error}${detail ? ` (${detail})` : ''}`,
-				description: 'Open the credential, check the Client ID and Client Secret, and reconnect it.',
+				description:
+					'Open the credential, check the Client ID and Client Secret, and reconnect it.',
 				oauthError: body.error,
 				oauthDescription: detail || undefined,
 			};
@@ -216,7 +246,9 @@ export class GraphAuthError extends Error {
 	}
 }
 
-function toBuffer(body: ArrayBuffer | Buffer | string | Uint8Array | undefined | null | object): Buffer {
+function toBuffer(
+	body: ArrayBuffer | Buffer | string | Uint8Array | undefined | null | object,
+): Buffer {
 	if (body === undefined || body === null) return Buffer.alloc(0);
 	if (Buffer.isBuffer(body)) return body;
 	if (body instanceof ArrayBuffer) return Buffer.from(body);
@@ -227,7 +259,10 @@ function toBuffer(body: ArrayBuffer | Buffer | string | Uint8Array | undefined |
 
 /** A network failure, stripped of everything a library attached to it (headers, config, tokens). */
 export class GraphNetworkError extends Error {
-	constructor(message: string, readonly code?: string) {
+	constructor(
+		message: string,
+		readonly code?: string,
+	) {
 		super(message);
 		this.name = 'GraphNetworkError';
 	}
@@ -238,30 +273,42 @@ function redactedNetworkError(error: unknown, origin: string): GraphNetworkError
 	const code = (error as { code?: string }).code;
 	const raw = error instanceof Error ? error.message : String(error);
 	// Keep the library's message only when it is short and says nothing about headers.
-	const safe = raw.length < 200 && !/bearer|authorization|token|secret/i.test(raw) ? raw : 'request failed';
+	const safe =
+		raw.length < 200 && !/bearer|authorization|token|secret/i.test(raw) ? raw : 'request failed';
 	// n8n refreshes the token inside the same call: a failure there is the sign-in endpoint's, not Graph's.
 	const failedUrl = [error, (error as { cause?: unknown } | undefined)?.cause]
 		.map((link) => (link as { config?: { url?: unknown } } | undefined)?.config?.url)
 		.find((url): url is string => typeof url === 'string' && URL.canParse(url));
 	const failedOrigin = failedUrl ? new URL(failedUrl).origin : origin;
 	if (failedOrigin !== origin) {
-		return new GraphNetworkError(`Could not reach the Microsoft sign-in endpoint at ${failedOrigin} to refresh the access token: ${code ?? safe}`, code);
+		return new GraphNetworkError(
+			`Could not reach the Microsoft sign-in endpoint at ${failedOrigin} to refresh the access token: ${code ?? safe}`,
+			code,
+		);
 	}
-	return new GraphNetworkError(`Could not reach Microsoft Graph at ${origin}: ${code ?? safe}`, code);
+	return new GraphNetworkError(
+		`Could not reach Microsoft Graph at ${origin}: ${code ?? safe}`,
+		code,
+	);
 }
 
 /** Retries per the credential's policy; Retry-After wins over backoff. */
 class RetryMiddleware implements Middleware {
 	private next!: Middleware;
 
-	constructor(private readonly policy: RetryPolicy, private readonly logger: Logger) {}
+	constructor(
+		private readonly policy: RetryPolicy,
+		private readonly logger: Logger,
+	) {}
 
 	setNext(next: Middleware) {
 		this.next = next;
 	}
 
 	async execute(context: Context): Promise<void> {
-		const state = context.middlewareControl?.getMiddlewareOptions(RequestState) as RequestState | undefined;
+		const state = context.middlewareControl?.getMiddlewareOptions(RequestState) as
+			| RequestState
+			| undefined;
 		for (let attempt = 1; ; attempt++) {
 			if (state) state.attempts = attempt;
 			let status: number | undefined;
@@ -272,15 +319,26 @@ class RetryMiddleware implements Middleware {
 			} catch (error) {
 				const network = error instanceof GraphNetworkError;
 				// Passed on unchanged: GraphTransport.request turns it into a NodeOperationError for the item.
-				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-				if (!network || !isRetryable(this.policy, undefined) || attempt > this.policy.maxRetries) throw error;
+				if (!network || !isRetryable(this.policy, undefined) || attempt > this.policy.maxRetries) {
+					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+					throw error;
+				}
 			}
 			const answered = status as number | undefined;
 			const method = context.options?.method;
-			if (answered !== undefined && (answered < 400 || !isRetryable(this.policy, answered, method) || attempt > this.policy.maxRetries)) return;
-			const retryAfter = (context.response as Response | undefined)?.headers.get('retry-after') ?? null;
+			if (
+				answered !== undefined &&
+				(answered < 400 ||
+					!isRetryable(this.policy, answered, method) ||
+					attempt > this.policy.maxRetries)
+			)
+				return;
+			const retryAfter =
+				(context.response as Response | undefined)?.headers.get('retry-after') ?? null;
 			const wait = retryDelayMs(this.policy, attempt, retryAfter);
-			this.logger.warn(`Microsoft Graph answered ${answered ?? 'with a network error'}; retry ${attempt} of ${this.policy.maxRetries} in ${wait} ms`);
+			this.logger.warn(
+				`Microsoft Graph answered ${answered ?? 'with a network error'}; retry ${attempt} of ${this.policy.maxRetries} in ${wait} ms`,
+			);
 			await sleep(wait);
 		}
 	}
@@ -298,7 +356,10 @@ class ConcurrencyMiddleware implements Middleware {
 
 	async execute(context: Context): Promise<void> {
 		const url = typeof context.request === 'string' ? context.request : context.request.url;
-		await withMailboxSlot(`${this.keyPrefix}:${mailboxOfUrl(url)}`, async () => await this.next.execute(context));
+		await withMailboxSlot(
+			`${this.keyPrefix}:${mailboxOfUrl(url)}`,
+			async () => await this.next.execute(context),
+		);
 	}
 }
 
@@ -322,11 +383,17 @@ export class GraphTransport {
 	) {
 		this.graphBase = `${graphRoot}/${GRAPH_VERSION}`;
 		const retry = new RetryMiddleware(policy, ctx.logger);
-		const concurrency = new ConcurrencyMiddleware(ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? 'default');
+		const concurrency = new ConcurrencyMiddleware(
+			ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? 'default',
+		);
 		const send = new N8nSendMiddleware(ctx, new URL(graphRoot).origin);
 		retry.setNext(concurrency);
 		concurrency.setNext(send);
-		this.client = Client.initWithMiddleware({ middleware: retry, baseUrl: graphRoot, defaultVersion: GRAPH_VERSION });
+		this.client = Client.initWithMiddleware({
+			middleware: retry,
+			baseUrl: graphRoot,
+			defaultVersion: GRAPH_VERSION,
+		});
 	}
 
 	/** Reads the credential once and builds the transport; an invalid tenant or URL is a NodeOperationError. */
@@ -338,14 +405,23 @@ export class GraphTransport {
 			const tenant = resolveTenant(credential.accountType, credential.tenantId);
 			const environment = resolveEnvironment(credential);
 			graphRoot = environment.graph;
-			authContext = { authority: environment.authority, tenant, clientId: typeof credential.clientId === 'string' ? credential.clientId : undefined };
+			authContext = {
+				authority: environment.authority,
+				tenant,
+				clientId: typeof credential.clientId === 'string' ? credential.clientId : undefined,
+			};
 		} catch (error) {
 			throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
 				itemIndex,
 				description: 'Fix the Outlook OAuth2 credential and reconnect it.',
 			});
 		}
-		const transport = new GraphTransport(ctx, graphRoot, retryPolicyFromCredential(credential), credential.oauthTokenData?.scope);
+		const transport = new GraphTransport(
+			ctx,
+			graphRoot,
+			retryPolicyFromCredential(credential),
+			credential.oauthTokenData?.scope,
+		);
 		transport.authContext = authContext;
 		return transport;
 	}
@@ -357,12 +433,23 @@ export class GraphTransport {
 	 */
 	relativePath(absoluteUrl: string): string {
 		if (!URL.canParse(absoluteUrl)) {
-			throw new NodeOperationError(this.ctx.getNode(), `Microsoft Graph returned a link that is not a URL: ${absoluteUrl.slice(0, 200)}`);
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`Microsoft Graph returned a link that is not a URL: ${absoluteUrl.slice(0, 200)}`,
+			);
 		}
 		const url = new URL(absoluteUrl);
 		const base = new URL(this.graphBase);
-		if (url.origin !== base.origin || url.username || url.password || !url.pathname.startsWith(`${base.pathname}/`)) {
-			throw new NodeOperationError(this.ctx.getNode(), `Refused to follow a link to ${url.origin}${url.pathname.slice(0, 60)}: it is not under the credential's Graph endpoint ${this.graphBase}`);
+		if (
+			url.origin !== base.origin ||
+			url.username ||
+			url.password ||
+			!url.pathname.startsWith(`${base.pathname}/`)
+		) {
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`Refused to follow a link to ${url.origin}${url.pathname.slice(0, 60)}: it is not under the credential's Graph endpoint ${this.graphBase}`,
+			);
 		}
 		return url.pathname.slice(base.pathname.length) + url.search;
 	}
@@ -379,13 +466,20 @@ export class GraphTransport {
 	async send(options: GraphRequestOptions): Promise<GraphRawResponse & { attempts: number }> {
 		const state = new RequestState();
 		const path = options.path.startsWith('http') ? this.relativePath(options.path) : options.path;
-		const headers: Record<string, string> = { Prefer: this.preferHeader(options), ...(options.headers ?? {}) };
+		const headers: Record<string, string> = {
+			Prefer: this.preferHeader(options),
+			...(options.headers ?? {}),
+		};
 		let request = this.client
 			.api(path + buildQueryString(options.query))
 			.headers(headers)
 			.responseType(ResponseType.RAW)
 			.middlewareOptions([state as never]);
-		if (options.body !== undefined && typeof options.body === 'object' && !Buffer.isBuffer(options.body)) {
+		if (
+			options.body !== undefined &&
+			typeof options.body === 'object' &&
+			!Buffer.isBuffer(options.body)
+		) {
 			request = request.header('Content-Type', 'application/json');
 		}
 		let response: Response;
@@ -410,7 +504,10 @@ export class GraphTransport {
 		};
 	}
 
-	private async dispatch(request: ReturnType<Client['api']>, options: GraphRequestOptions): Promise<Response> {
+	private async dispatch(
+		request: ReturnType<Client['api']>,
+		options: GraphRequestOptions,
+	): Promise<Response> {
 		let response: Response;
 		switch (options.method) {
 			case 'GET':
@@ -434,7 +531,9 @@ export class GraphTransport {
 		return response;
 	}
 
-	errorContext(options: Pick<GraphRequestOptions, 'itemIndex' | 'permission' | 'action'>): ErrorContext {
+	errorContext(
+		options: Pick<GraphRequestOptions, 'itemIndex' | 'permission' | 'action'>,
+	): ErrorContext {
 		return {
 			node: this.ctx.getNode(),
 			itemIndex: options.itemIndex,

@@ -33,7 +33,11 @@ class Semaphore {
 const semaphores = new Map<string, Semaphore>();
 
 /** Runs `task` holding one of the mailbox's slots. */
-export async function withMailboxSlot<T>(key: string, task: () => Promise<T>, limit = MAILBOX_CONCURRENCY_LIMIT): Promise<T> {
+export async function withMailboxSlot<T>(
+	key: string,
+	task: () => Promise<T>,
+	limit = MAILBOX_CONCURRENCY_LIMIT,
+): Promise<T> {
 	let semaphore = semaphores.get(key);
 	if (!semaphore) {
 		semaphore = new Semaphore(limit);

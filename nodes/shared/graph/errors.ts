@@ -78,25 +78,40 @@ export function graphApiError(failure: GraphFailure, ctx: ErrorContext): NodeApi
 	let description: string | undefined;
 	if (status === 403) {
 		description =
-			permissionHint(ctx) ?? describeMicrosoftError({ code, message, status }) ?? 'The credential lacks a permission for this operation, or the mailbox owner has not shared it with you.';
-	} else if ((status === 429 || status === 503 || status === 504) && failure.attempts && failure.attempts > 1) {
-		const advice = explained?.fix ?? "Try later, lower the workflow's rate, or raise Max Retries in the credential.";
+			permissionHint(ctx) ??
+			describeMicrosoftError({ code, message, status }) ??
+			'The credential lacks a permission for this operation, or the mailbox owner has not shared it with you.';
+	} else if (
+		(status === 429 || status === 503 || status === 504) &&
+		failure.attempts &&
+		failure.attempts > 1
+	) {
+		const advice =
+			explained?.fix ??
+			"Try later, lower the workflow's rate, or raise Max Retries in the credential.";
 		description = `Microsoft Graph was still throttling or unavailable after ${failure.attempts} attempts. ${advice}`;
 	} else if (explained) {
 		description = `${explained.cause} ${explained.fix}`;
 	} else if (status === 401) {
-		description = 'The access token was refused even after n8n refreshed it. Open the credential and click Reconnect.';
+		description =
+			'The access token was refused even after n8n refreshed it. Open the credential and click Reconnect.';
 	} else if (status === 404) {
-		description = 'The item, folder or mailbox does not exist or is not visible to the connected account. Check the ID and the Mailbox field.';
+		description =
+			'The item, folder or mailbox does not exist or is not visible to the connected account. Check the ID and the Mailbox field.';
 	}
-	const attempts = failure.attempts && failure.attempts > 1 ? ` (after ${failure.attempts} attempts)` : '';
+	const attempts =
+		failure.attempts && failure.attempts > 1 ? ` (after ${failure.attempts} attempts)` : '';
 	const text = `${head}${attempts}`;
-	const error = new NodeApiError(ctx.node, { status, code, message, method: failure.method, path: failure.path } as JsonObject, {
-		message: text,
-		description,
-		httpCode: String(status),
-		itemIndex: ctx.itemIndex,
-	});
+	const error = new NodeApiError(
+		ctx.node,
+		{ status, code, message, method: failure.method, path: failure.path } as JsonObject,
+		{
+			message: text,
+			description,
+			httpCode: String(status),
+			itemIndex: ctx.itemIndex,
+		},
+	);
 	// NodeApiError swaps a message containing a Node.js error code for a network text, and
 	// "ResourceNotFound" contains "ENOTFOUND": keep Graph's own words.
 	if (error.message !== text) {

@@ -26,7 +26,11 @@ interface GraphPage {
  * Yields each page's items. `@odata.nextLink` is opaque: it is followed as Graph gave it (after the
  * transport checks it points at the credential's Graph host), never rebuilt from `$skip`.
  */
-export async function* graphPages(transport: GraphTransport, request: GraphRequestOptions, paging: PagingOptions): AsyncGenerator<IDataObject[]> {
+export async function* graphPages(
+	transport: GraphTransport,
+	request: GraphRequestOptions,
+	paging: PagingOptions,
+): AsyncGenerator<IDataObject[]> {
 	const maxPage = paging.maxPageSize ?? MAX_PAGE_SIZE;
 	const wanted = paging.returnAll ? Infinity : Math.max(0, paging.limit ?? 50);
 	if (wanted === 0) return;
@@ -45,15 +49,26 @@ export async function* graphPages(transport: GraphTransport, request: GraphReque
 		const link = page['@odata.nextLink'];
 		// A link that comes back again would loop forever; Graph never does this, a broken proxy might.
 		if (link && followed.has(link)) {
-			throw new NodeOperationError(transport.ctx.getNode(), 'Microsoft Graph returned the same page link twice; stopped paging', { itemIndex: request.itemIndex });
+			throw new NodeOperationError(
+				transport.ctx.getNode(),
+				'Microsoft Graph returned the same page link twice; stopped paging',
+				{ itemIndex: request.itemIndex },
+			);
 		}
 		if (link) followed.add(link);
-		next = link && received < wanted ? { ...request, method: 'GET', path: link, query: undefined } : undefined;
+		next =
+			link && received < wanted
+				? { ...request, method: 'GET', path: link, query: undefined }
+				: undefined;
 	}
 }
 
 /** All items of a collection (or up to the limit) in one array. */
-export async function graphCollect(transport: GraphTransport, request: GraphRequestOptions, paging: PagingOptions): Promise<IDataObject[]> {
+export async function graphCollect(
+	transport: GraphTransport,
+	request: GraphRequestOptions,
+	paging: PagingOptions,
+): Promise<IDataObject[]> {
 	const all: IDataObject[] = [];
 	for await (const page of graphPages(transport, request, paging)) all.push(...page);
 	return all;

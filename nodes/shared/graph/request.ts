@@ -28,7 +28,10 @@ export function buildQueryString(query: GraphQuery | undefined): string {
 	if (!query) return '';
 	const parts = Object.entries(query)
 		.filter(([, value]) => value !== undefined && value !== null && value !== '')
-		.map(([key, value]) => `${encodeURIComponent(key).replace(/^%24/, '$')}=${encodeURIComponent(String(value))}`);
+		.map(
+			([key, value]) =>
+				`${encodeURIComponent(key).replace(/^%24/, '$')}=${encodeURIComponent(String(value))}`,
+		);
 	return parts.length ? `?${parts.join('&')}` : '';
 }
 

@@ -38,7 +38,11 @@ export function parseStatusCodes(value: string | undefined): number[] {
 }
 
 export function retryPolicyFromCredential(fields: RetryCredentialFields): RetryPolicy {
-	const mode = (['none', 'statusCodes', 'anyError'].includes(fields.retryMode ?? '') ? fields.retryMode : 'statusCodes') as RetryMode;
+	const mode = (
+		['none', 'statusCodes', 'anyError'].includes(fields.retryMode ?? '')
+			? fields.retryMode
+			: 'statusCodes'
+	) as RetryMode;
 	return {
 		mode,
 		statusCodes: parseStatusCodes(fields.retryStatusCodes),
@@ -55,7 +59,11 @@ export function retryPolicyFromCredential(fields: RetryCredentialFields): RetryP
  * the work (sent the mail, created the event), and a retry would do it twice. 429 and 503 mean
  * the request was not processed. https://learn.microsoft.com/graph/errors#http-status-codes
  */
-export function isRetryable(policy: RetryPolicy, status: number | undefined, method?: string): boolean {
+export function isRetryable(
+	policy: RetryPolicy,
+	status: number | undefined,
+	method?: string,
+): boolean {
 	if (policy.mode === 'none') return false;
 	if (status === 504 && method?.toUpperCase() === 'POST') return false;
 	if (policy.mode === 'anyError') return status === undefined || status === 429 || status >= 500;
@@ -66,7 +74,10 @@ export function isRetryable(policy: RetryPolicy, status: number | undefined, met
  * Milliseconds to wait from a Retry-After header value: delta-seconds or an HTTP-date
  * (RFC 9110 §10.2.3). Undefined when absent or unreadable.
  */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+	value: string | null | undefined,
+	now = Date.now(),
+): number | undefined {
 	if (value === null || value === undefined || value.trim() === '') return undefined;
 	const trimmed = value.trim();
 	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
@@ -76,10 +87,16 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 }
 
 /** The wait before retry number `attempt` (1-based): Retry-After when given, else the backoff. */
-export function retryDelayMs(policy: RetryPolicy, attempt: number, retryAfter: string | null | undefined, now = Date.now()): number {
+export function retryDelayMs(
+	policy: RetryPolicy,
+	attempt: number,
+	retryAfter: string | null | undefined,
+	now = Date.now(),
+): number {
 	const fromHeader = parseRetryAfter(retryAfter, now);
 	const backoff = policy.doubles ? policy.baseWaitMs * 2 ** (attempt - 1) : policy.baseWaitMs;
 	return Math.min(fromHeader ?? backoff, policy.maxWaitMs);
 }
 
-export const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const sleep = async (ms: number) =>
+	await new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -14,7 +14,12 @@ import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 
-import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CLOUD_ENVIRONMENTS } from '../auth/environments';
@@ -46,7 +51,10 @@ export const UPLOAD_CHUNK_SIZE = 12 * UPLOAD_CHUNK_MULTIPLE;
 export const OUTLOOK_UPLOAD_HOSTS = [
 	'outlook.office.com',
 	'outlook.office365.com',
-	...Object.values(CLOUD_ENVIRONMENTS).flatMap((cloud) => [cloud.imapHost, new URL(cloud.imapResource).hostname]),
+	...Object.values(CLOUD_ENVIRONMENTS).flatMap((cloud) => [
+		cloud.imapHost,
+		new URL(cloud.imapResource).hostname,
+	]),
 ].filter((host, index, all) => all.indexOf(host) === index);
 
 export interface BinaryAttachment {
@@ -120,12 +128,16 @@ export async function readBinaryAttachments(
 		const binary = item?.binary?.[propertyName];
 		if (!binary) {
 			const available = Object.keys(item?.binary ?? {});
-			throw new NodeOperationError(ctx.getNode(), `The binary property "${propertyName}" named in the field ${field} does not exist on item ${itemIndex}`, {
-				itemIndex,
-				description: available.length
-					? `The item has these binary properties: ${available.join(', ')}`
-					: 'The item has no binary data: make sure a previous node outputs the file',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The binary property "${propertyName}" named in the field ${field} does not exist on item ${itemIndex}`,
+				{
+					itemIndex,
+					description: available.length
+						? `The item has these binary properties: ${available.join(', ')}`
+						: 'The item has no binary data: make sure a previous node outputs the file',
+				},
+			);
 		}
 		const size = await binarySize(ctx, binary);
 		const fileName = binary.fileName || propertyName;
@@ -133,7 +145,11 @@ export async function readBinaryAttachments(
 			throw new NodeOperationError(
 				ctx.getNode(),
 				`The file "${fileName}" in binary property "${propertyName}" (field ${field}, item ${itemIndex}) is ${formatMegabytes(size)}: Outlook attachments can be at most 150 MB`,
-				{ itemIndex, description: 'Share a link to the file instead (for example from OneDrive or SharePoint).' },
+				{
+					itemIndex,
+					description:
+						'Share a link to the file instead (for example from OneDrive or SharePoint).',
+				},
 			);
 		}
 		const attachment: BinaryAttachment = {
@@ -169,7 +185,11 @@ const STREAM_READ_SIZE = UPLOAD_CHUNK_MULTIPLE;
  * The stored file, opened for reading, when n8n keeps it on the local disk (filesystem mode) and
  * it has the announced size; undefined otherwise (other storage: stream it instead).
  */
-async function openStoredFile(ctx: IExecuteFunctions, binaryDataId: string, size: number): Promise<FileHandle | undefined> {
+async function openStoredFile(
+	ctx: IExecuteFunctions,
+	binaryDataId: string,
+	size: number,
+): Promise<FileHandle | undefined> {
 	let path: string;
 	try {
 		path = ctx.helpers.getBinaryPath(binaryDataId);
@@ -197,10 +217,16 @@ async function openStoredFile(ctx: IExecuteFunctions, binaryDataId: string, size
  * - other storage: n8n's binary stream, copied into the same reused buffer.
  * The consumer must be done with a piece before it asks for the next (the upload awaits each PUT).
  */
-async function* fileChunks(ctx: IExecuteFunctions, itemIndex: number, attachment: BinaryAttachment, chunkSize: number): AsyncGenerator<Buffer> {
+async function* fileChunks(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	attachment: BinaryAttachment,
+	chunkSize: number,
+): AsyncGenerator<Buffer> {
 	if (!attachment.binaryDataId) {
 		const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, attachment.propertyName);
-		for (let start = 0; start < buffer.length; start += chunkSize) yield buffer.subarray(start, start + chunkSize);
+		for (let start = 0; start < buffer.length; start += chunkSize)
+			yield buffer.subarray(start, start + chunkSize);
 		return;
 	}
 	const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(chunkSize, attachment.size)));
@@ -254,7 +280,11 @@ export function isTrustedUploadUrl(uploadUrl: string, graphRoot: string): boolea
 	const url = new URL(uploadUrl);
 	if (url.username || url.password) return false;
 	if (url.origin === new URL(graphRoot).origin) return true;
-	return url.protocol === 'https:' && OUTLOOK_UPLOAD_HOSTS.includes(url.hostname.toLowerCase()) && (url.port === '' || url.port === '443');
+	return (
+		url.protocol === 'https:' &&
+		OUTLOOK_UPLOAD_HOSTS.includes(url.hostname.toLowerCase()) &&
+		(url.port === '' || url.port === '443')
+	);
 }
 
 /** The attachment ID in the Location of the last PUT: `.../Attachments('AAMk...')`. */
@@ -315,17 +345,40 @@ async function putChunk(
 				await sleep(retryDelayMs(transport.policy, attempt, undefined));
 				continue;
 			}
-			throw new NodeOperationError(ctx.getNode(), `Uploading bytes ${start}-${end} of the attachment failed: ${code}`, { itemIndex });
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Uploading bytes ${start}-${end} of the attachment failed: ${code}`,
+				{ itemIndex },
+			);
 		}
 		if (response.statusCode < 400) return response;
-		if (isRetryable(transport.policy, response.statusCode) && attempt <= transport.policy.maxRetries) {
+		if (
+			isRetryable(transport.policy, response.statusCode) &&
+			attempt <= transport.policy.maxRetries
+		) {
 			const retryAfter = response.headers['retry-after'];
-			await sleep(retryDelayMs(transport.policy, attempt, typeof retryAfter === 'string' ? retryAfter : undefined));
+			await sleep(
+				retryDelayMs(
+					transport.policy,
+					attempt,
+					typeof retryAfter === 'string' ? retryAfter : undefined,
+				),
+			);
 			continue;
 		}
-		const body = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+		const body = Buffer.isBuffer(response.body)
+			? response.body.toString('utf8')
+			: typeof response.body === 'string'
+				? response.body
+				: JSON.stringify(response.body ?? '');
 		throw graphApiError(
-			{ status: response.statusCode, body, method: 'PUT', path: `upload session (bytes ${start}-${end}/${total})`, attempts: attempt },
+			{
+				status: response.statusCode,
+				body,
+				method: 'PUT',
+				path: `upload session (bytes ${start}-${end}/${total})`,
+				attempts: attempt,
+			},
 			transport.errorContext({ itemIndex }),
 		);
 	}
@@ -338,26 +391,51 @@ async function putChunk(
  */
 async function cancelUploadSession(ctx: IExecuteFunctions, uploadUrl: string): Promise<void> {
 	try {
-		await ctx.helpers.httpRequest({ url: uploadUrl, method: 'DELETE', ignoreHttpStatusErrors: true, disableFollowRedirect: true, returnFullResponse: true });
+		await ctx.helpers.httpRequest({
+			url: uploadUrl,
+			method: 'DELETE',
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			returnFullResponse: true,
+		});
 	} catch {
 		// ignored, see above
 	}
 }
 
-async function uploadLargeFile(ctx: IExecuteFunctions, transport: GraphTransport, options: AttachOptions, attachment: BinaryAttachment): Promise<AttachedFile> {
+async function uploadLargeFile(
+	ctx: IExecuteFunctions,
+	transport: GraphTransport,
+	options: AttachOptions,
+	attachment: BinaryAttachment,
+): Promise<AttachedFile> {
 	const { itemIndex } = options;
 	const session = await transport.request<UploadSession>({
 		method: 'POST',
 		path: `${options.messagePath}/attachments/createUploadSession`,
-		body: { AttachmentItem: { attachmentType: 'file', name: attachment.fileName, size: attachment.size, contentType: attachment.mimeType } },
+		body: {
+			AttachmentItem: {
+				attachmentType: 'file',
+				name: attachment.fileName,
+				size: attachment.size,
+				contentType: attachment.mimeType,
+			},
+		},
 		itemIndex,
 		permission: options.permission ?? 'Mail.ReadWrite',
 		action: 'add an attachment',
 	});
 	const graphRoot = transport.graphBase;
 	if (!session.uploadUrl || !isTrustedUploadUrl(session.uploadUrl, graphRoot)) {
-		const host = session.uploadUrl && URL.canParse(session.uploadUrl) ? new URL(session.uploadUrl).host : 'no URL';
-		throw new NodeOperationError(ctx.getNode(), `Refused to upload "${attachment.fileName}": the upload session points at ${host}, which is neither the credential's Graph host nor an Outlook host`, { itemIndex });
+		const host =
+			session.uploadUrl && URL.canParse(session.uploadUrl)
+				? new URL(session.uploadUrl).host
+				: 'no URL';
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Refused to upload "${attachment.fileName}": the upload session points at ${host}, which is neither the credential's Graph host nor an Outlook host`,
+			{ itemIndex },
+		);
 	}
 	let offset = 0;
 	let chunks = 0;
@@ -369,12 +447,24 @@ async function uploadLargeFile(ctx: IExecuteFunctions, transport: GraphTransport
 				overflow = true;
 				break;
 			}
-			last = await putChunk(ctx, transport, session.uploadUrl, chunk, offset, attachment.size, itemIndex);
+			last = await putChunk(
+				ctx,
+				transport,
+				session.uploadUrl,
+				chunk,
+				offset,
+				attachment.size,
+				itemIndex,
+			);
 			offset += chunk.length;
 			chunks++;
 		}
 		if (overflow || offset !== attachment.size) {
-			throw new NodeOperationError(ctx.getNode(), `The file "${attachment.fileName}" in binary property "${attachment.propertyName}" does not have the ${attachment.size} bytes its metadata says`, { itemIndex });
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The file "${attachment.fileName}" in binary property "${attachment.propertyName}" does not have the ${attachment.size} bytes its metadata says`,
+				{ itemIndex },
+			);
 		}
 	} catch (error) {
 		await cancelUploadSession(ctx, session.uploadUrl);
@@ -389,7 +479,9 @@ async function uploadLargeFile(ctx: IExecuteFunctions, transport: GraphTransport
 		size: attachment.size,
 		method: 'uploadSession',
 		chunks,
-		...(typeof location === 'string' && attachmentIdFromLocation(location) ? { id: attachmentIdFromLocation(location) } : {}),
+		...(typeof location === 'string' && attachmentIdFromLocation(location)
+			? { id: attachmentIdFromLocation(location) }
+			: {}),
 	};
 }
 
@@ -397,7 +489,11 @@ async function uploadLargeFile(ctx: IExecuteFunctions, transport: GraphTransport
  * Adds each file to an existing message, draft or event, in order: small files with one POST,
  * large ones through an upload session. Returns what was attached.
  */
-export async function attachBinaryProperties(ctx: IExecuteFunctions, transport: GraphTransport, options: AttachOptions): Promise<AttachedFile[]> {
+export async function attachBinaryProperties(
+	ctx: IExecuteFunctions,
+	transport: GraphTransport,
+	options: AttachOptions,
+): Promise<AttachedFile[]> {
 	const attached: AttachedFile[] = [];
 	for (const attachment of options.attachments) {
 		if (attachment.small) {

@@ -11,14 +11,28 @@ describe('Availability → Get Schedule', () => {
 						scheduleId: 'bea@contoso.com',
 						availabilityView: '0210',
 						scheduleItems: [
-							{ status: 'busy', start: { dateTime: '2026-03-29T09:30:00.0000000', timeZone: 'Romance Standard Time' }, end: { dateTime: '2026-03-29T10:30:00.0000000', timeZone: 'Romance Standard Time' } },
+							{
+								status: 'busy',
+								start: {
+									dateTime: '2026-03-29T09:30:00.0000000',
+									timeZone: 'Romance Standard Time',
+								},
+								end: { dateTime: '2026-03-29T10:30:00.0000000', timeZone: 'Romance Standard Time' },
+							},
 						],
 					},
 					{ scheduleId: 'room1@contoso.com', availabilityView: '0000', scheduleItems: [] },
 				],
 			},
 		});
-		const out = await t.json({ resource: 'availability', operation: 'getSchedule', schedules: 'bea@contoso.com, room1@contoso.com', from: '2026-03-29T09:00:00', to: '2026-03-29T11:00:00', interval: 30 });
+		const out = await t.json({
+			resource: 'availability',
+			operation: 'getSchedule',
+			schedules: 'bea@contoso.com, room1@contoso.com',
+			from: '2026-03-29T09:00:00',
+			to: '2026-03-29T11:00:00',
+			interval: 30,
+		});
 		expect(t.s.graph.calls()[0]).toMatchObject({
 			method: 'POST',
 			path: '/me/calendar/getSchedule',
@@ -29,7 +43,9 @@ describe('Availability → Get Schedule', () => {
 				availabilityViewInterval: 30,
 			},
 		});
-		expect(t.s.graph.requests[0].headers.prefer).toContain('outlook.timezone="Romance Standard Time"');
+		expect(t.s.graph.requests[0].headers.prefer).toContain(
+			'outlook.timezone="Romance Standard Time"',
+		);
 		expect(out).toHaveLength(2);
 		expect(out[0].slots).toEqual([
 			{ start: '2026-03-29T09:00:00+02:00', end: '2026-03-29T09:30:00+02:00', status: 'free' },
@@ -37,17 +53,42 @@ describe('Availability → Get Schedule', () => {
 			{ start: '2026-03-29T10:00:00+02:00', end: '2026-03-29T10:30:00+02:00', status: 'tentative' },
 			{ start: '2026-03-29T10:30:00+02:00', end: '2026-03-29T11:00:00+02:00', status: 'free' },
 		]);
-		expect(out[0].scheduleItems).toEqual([{ status: 'busy', start: '2026-03-29T09:30:00+02:00', end: '2026-03-29T10:30:00+02:00' }]);
+		expect(out[0].scheduleItems).toEqual([
+			{ status: 'busy', start: '2026-03-29T09:30:00+02:00', end: '2026-03-29T10:30:00+02:00' },
+		]);
 	});
 
 	it.each([
-		['21 addresses', { schedules: Array.from({ length: 21 }, (_, n) => `p${n}@contoso.com`).join(',') }, /The field Addresses holds 21 addresses; at most 20/],
-		['a bad address', { schedules: 'bea@contoso.com, room 1' }, /"room 1" in the field Addresses is not an email address/],
-		['an interval below 5', { interval: 4 }, /The field Interval \(Minutes\) must be a whole number from 5 to 1440/],
+		[
+			'21 addresses',
+			{ schedules: Array.from({ length: 21 }, (_, n) => `p${n}@contoso.com`).join(',') },
+			/The field Addresses holds 21 addresses; at most 20/,
+		],
+		[
+			'a bad address',
+			{ schedules: 'bea@contoso.com, room 1' },
+			/"room 1" in the field Addresses is not an email address/,
+		],
+		[
+			'an interval below 5',
+			{ interval: 4 },
+			/The field Interval \(Minutes\) must be a whole number from 5 to 1440/,
+		],
 		['To before From', { to: '2026-03-29T08:00:00' }, /The field To .* must be after From/],
-		['an unknown zone', { options: { timeZone: 'Atlantis/Capital' } }, /in the field Time Zone is not a time zone/],
+		[
+			'an unknown zone',
+			{ options: { timeZone: 'Atlantis/Capital' } },
+			/in the field Time Zone is not a time zone/,
+		],
 	])('refuses %s before any request', async (_name, override, message) => {
-		const parameters = { resource: 'availability', operation: 'getSchedule', schedules: 'bea@contoso.com', from: '2026-03-29T09:00:00', to: '2026-03-29T11:00:00', ...override };
+		const parameters = {
+			resource: 'availability',
+			operation: 'getSchedule',
+			schedules: 'bea@contoso.com',
+			from: '2026-03-29T09:00:00',
+			to: '2026-03-29T11:00:00',
+			...override,
+		};
 		await expect(t.run(parameters)).rejects.toThrow(message);
 		expect(t.s.graph.requests).toHaveLength(0);
 	});
@@ -76,7 +117,15 @@ describe('Availability → Find Meeting Times', () => {
 			durationMinutes: 90,
 			from: '2026-06-01T09:00:00',
 			to: '2026-06-01T18:00:00',
-			options: { timeZone: 'Asia/Kolkata', activityDomain: 'unrestricted', maxCandidates: 3, optionalAttendees: 'carla@contoso.com', isOrganizerOptional: true, minimumAttendeePercentage: 80, returnSuggestionReasons: true },
+			options: {
+				timeZone: 'Asia/Kolkata',
+				activityDomain: 'unrestricted',
+				maxCandidates: 3,
+				optionalAttendees: 'carla@contoso.com',
+				isOrganizerOptional: true,
+				minimumAttendeePercentage: 80,
+				returnSuggestionReasons: true,
+			},
 		});
 		expect(t.s.graph.calls()[0]).toMatchObject({
 			method: 'POST',
@@ -88,7 +137,12 @@ describe('Availability → Find Meeting Times', () => {
 				],
 				timeConstraint: {
 					activityDomain: 'unrestricted',
-					timeSlots: [{ start: { dateTime: '2026-06-01T09:00:00', timeZone: 'India Standard Time' }, end: { dateTime: '2026-06-01T18:00:00', timeZone: 'India Standard Time' } }],
+					timeSlots: [
+						{
+							start: { dateTime: '2026-06-01T09:00:00', timeZone: 'India Standard Time' },
+							end: { dateTime: '2026-06-01T18:00:00', timeZone: 'India Standard Time' },
+						},
+					],
 				},
 				meetingDuration: 'PT1H30M',
 				maxCandidates: 3,
@@ -98,21 +152,49 @@ describe('Availability → Find Meeting Times', () => {
 			},
 		});
 		expect(out).toHaveLength(1);
-		expect(out[0]).toMatchObject({ confidence: 100, start: '2026-06-01T15:00:00+05:30', end: '2026-06-01T16:30:00+05:30', timeZone: 'Asia/Kolkata' });
+		expect(out[0]).toMatchObject({
+			confidence: 100,
+			start: '2026-06-01T15:00:00+05:30',
+			end: '2026-06-01T16:30:00+05:30',
+			timeZone: 'Asia/Kolkata',
+		});
 	});
 
 	it('says why there are no suggestions', async () => {
-		t.s.graph.on('POST', '/me/findMeetingTimes', { body: { emptySuggestionsReason: 'AttendeesUnavailable', meetingTimeSuggestions: [] } });
-		const out = await t.json({ resource: 'availability', operation: 'findMeetingTimes', attendees: 'bea@contoso.com', from: '2026-06-01T09:00:00', to: '2026-06-01T18:00:00' });
+		t.s.graph.on('POST', '/me/findMeetingTimes', {
+			body: { emptySuggestionsReason: 'AttendeesUnavailable', meetingTimeSuggestions: [] },
+		});
+		const out = await t.json({
+			resource: 'availability',
+			operation: 'findMeetingTimes',
+			attendees: 'bea@contoso.com',
+			from: '2026-06-01T09:00:00',
+			to: '2026-06-01T18:00:00',
+		});
 		expect(out).toEqual([{ suggestions: 0, emptySuggestionsReason: 'AttendeesUnavailable' }]);
 	});
 
 	it.each([
 		['no attendees', { attendees: '' }, /The field Attendees is empty/],
-		['a bad attendee', { attendees: 'bea' }, /"bea" in the field Attendees is not an email address/],
-		['a window shorter than the meeting', { durationMinutes: 120, to: '2026-06-01T10:00:00' }, /shorter than the field Duration/],
+		[
+			'a bad attendee',
+			{ attendees: 'bea' },
+			/"bea" in the field Attendees is not an email address/,
+		],
+		[
+			'a window shorter than the meeting',
+			{ durationMinutes: 120, to: '2026-06-01T10:00:00' },
+			/shorter than the field Duration/,
+		],
 	])('refuses %s before any request', async (_name, override, message) => {
-		const parameters = { resource: 'availability', operation: 'findMeetingTimes', attendees: 'bea@contoso.com', from: '2026-06-01T09:00:00', to: '2026-06-01T18:00:00', ...override };
+		const parameters = {
+			resource: 'availability',
+			operation: 'findMeetingTimes',
+			attendees: 'bea@contoso.com',
+			from: '2026-06-01T09:00:00',
+			to: '2026-06-01T18:00:00',
+			...override,
+		};
 		await expect(t.run(parameters)).rejects.toThrow(message);
 		expect(t.s.graph.requests).toHaveLength(0);
 	});

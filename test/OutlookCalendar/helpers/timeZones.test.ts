@@ -1,6 +1,12 @@
 import { DateTime } from 'luxon';
 
-import { fromGraphDateTime, isoWithOffset, parseDateTimeValue, resolveZone, toGraphDateTime } from '../../../nodes/OutlookCalendar/helpers/timeZones';
+import {
+	fromGraphDateTime,
+	isoWithOffset,
+	parseDateTimeValue,
+	resolveZone,
+	toGraphDateTime,
+} from '../../../nodes/OutlookCalendar/helpers/timeZones';
 
 describe('resolveZone (CLDR windowsZones via windows-iana)', () => {
 	it.each([
@@ -31,12 +37,23 @@ describe('date-times', () => {
 	const madrid = resolveZone('Europe/Madrid')!;
 
 	it('naive times are wall-clock in the zone; offsets are kept as instants', () => {
-		expect(isoWithOffset(parseDateTimeValue('2026-03-29T02:30:00', madrid)!)).toBe('2026-03-29T03:30:00+02:00'); // 02:30 does not exist that night
+		expect(isoWithOffset(parseDateTimeValue('2026-03-29T02:30:00', madrid)!)).toBe(
+			'2026-03-29T03:30:00+02:00',
+		); // 02:30 does not exist that night
 		// 02:30 happens twice that night; whichever instant luxon picks, Graph gets the wall-clock 02:30.
-		expect(toGraphDateTime(parseDateTimeValue('2026-10-25T02:30:00', madrid)!, madrid)).toEqual({ dateTime: '2026-10-25T02:30:00', timeZone: 'Romance Standard Time' });
-		expect(isoWithOffset(parseDateTimeValue('2026-03-29T09:00:00-05:00', madrid)!)).toBe('2026-03-29T16:00:00+02:00');
-		expect(isoWithOffset(parseDateTimeValue(new Date('2026-01-01T00:00:00Z'), madrid)!)).toBe('2026-01-01T01:00:00+01:00');
-		expect(isoWithOffset(parseDateTimeValue(DateTime.fromISO('2026-07-01T12:00:00Z'), madrid)!)).toBe('2026-07-01T14:00:00+02:00');
+		expect(toGraphDateTime(parseDateTimeValue('2026-10-25T02:30:00', madrid)!, madrid)).toEqual({
+			dateTime: '2026-10-25T02:30:00',
+			timeZone: 'Romance Standard Time',
+		});
+		expect(isoWithOffset(parseDateTimeValue('2026-03-29T09:00:00-05:00', madrid)!)).toBe(
+			'2026-03-29T16:00:00+02:00',
+		);
+		expect(isoWithOffset(parseDateTimeValue(new Date('2026-01-01T00:00:00Z'), madrid)!)).toBe(
+			'2026-01-01T01:00:00+01:00',
+		);
+		expect(
+			isoWithOffset(parseDateTimeValue(DateTime.fromISO('2026-07-01T12:00:00Z'), madrid)!),
+		).toBe('2026-07-01T14:00:00+02:00');
 		expect(parseDateTimeValue('tomorrow', madrid)).toBeUndefined();
 	});
 
@@ -44,7 +61,17 @@ describe('date-times', () => {
 		const instant = parseDateTimeValue('2026-10-25T09:00:00', madrid)!;
 		const graph = toGraphDateTime(instant, madrid);
 		expect(graph).toEqual({ dateTime: '2026-10-25T09:00:00', timeZone: 'Romance Standard Time' });
-		expect(isoWithOffset(fromGraphDateTime({ ...graph, dateTime: `${graph.dateTime}.0000000` }, madrid)!, madrid)).toBe('2026-10-25T09:00:00+01:00');
-		expect(isoWithOffset(fromGraphDateTime({ dateTime: '2026-10-25T08:00:00.0000000', timeZone: 'UTC' }, madrid)!, madrid)).toBe('2026-10-25T09:00:00+01:00');
+		expect(
+			isoWithOffset(
+				fromGraphDateTime({ ...graph, dateTime: `${graph.dateTime}.0000000` }, madrid)!,
+				madrid,
+			),
+		).toBe('2026-10-25T09:00:00+01:00');
+		expect(
+			isoWithOffset(
+				fromGraphDateTime({ dateTime: '2026-10-25T08:00:00.0000000', timeZone: 'UTC' }, madrid)!,
+				madrid,
+			),
+		).toBe('2026-10-25T09:00:00+01:00');
 	});
 });

@@ -31,8 +31,16 @@ function bytes(size: number): Buffer {
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-function binaryItem(content: Buffer, fileName: string, mimeType: string, property = 'data'): INodeExecutionData {
-	return { json: {}, binary: { [property]: { data: content.toString('base64'), fileName, mimeType } } };
+function binaryItem(
+	content: Buffer,
+	fileName: string,
+	mimeType: string,
+	property = 'data',
+): INodeExecutionData {
+	return {
+		json: {},
+		binary: { [property]: { data: content.toString('base64'), fileName, mimeType } },
+	};
 }
 
 describe('Attachment → Get Many', () => {
@@ -40,33 +48,89 @@ describe('Attachment → Get Many', () => {
 
 	it('lists the metadata of a message’s attachments, without content', async () => {
 		t.s.graph.on('GET', '/me/messages/:id/attachments', {
-			body: { value: [fileAttachment('A1', 'a.pdf'), { '@odata.type': '#microsoft.graph.itemAttachment', id: 'A2', name: 'Fwd: hello', contentType: null, size: 900, isInline: false }] },
+			body: {
+				value: [
+					fileAttachment('A1', 'a.pdf'),
+					{
+						'@odata.type': '#microsoft.graph.itemAttachment',
+						id: 'A2',
+						name: 'Fwd: hello',
+						contentType: null,
+						size: 900,
+						isInline: false,
+					},
+				],
+			},
 		});
 		const out = await t.run({ resource: 'attachment', operation: 'getAll', messageId: rl(MSG_ID) });
-		expect(t.s.graph.calls()).toEqual([{ method: 'GET', path: `${MSG_PATH}/attachments`, query: { $select: SELECT, $top: '50' }, body: undefined, inBatch: false }]);
+		expect(t.s.graph.calls()).toEqual([
+			{
+				method: 'GET',
+				path: `${MSG_PATH}/attachments`,
+				query: { $select: SELECT, $top: '50' },
+				body: undefined,
+				inBatch: false,
+			},
+		]);
 		expect(out).toEqual([
 			{
-				json: { messageId: MSG_ID, id: 'A1', name: 'a.pdf', contentType: 'application/pdf', size: 1234, isInline: false, lastModifiedDateTime: '2024-05-01T09:00:00Z', attachmentType: 'file' },
+				json: {
+					messageId: MSG_ID,
+					id: 'A1',
+					name: 'a.pdf',
+					contentType: 'application/pdf',
+					size: 1234,
+					isInline: false,
+					lastModifiedDateTime: '2024-05-01T09:00:00Z',
+					attachmentType: 'file',
+				},
 				pairedItem: { item: 0 },
 			},
-			{ json: { messageId: MSG_ID, id: 'A2', name: 'Fwd: hello', contentType: null, size: 900, isInline: false, attachmentType: 'item' }, pairedItem: { item: 0 } },
+			{
+				json: {
+					messageId: MSG_ID,
+					id: 'A2',
+					name: 'Fwd: hello',
+					contentType: null,
+					size: 900,
+					isInline: false,
+					attachmentType: 'item',
+				},
+				pairedItem: { item: 0 },
+			},
 		]);
 	});
 
 	it('follows nextLink pages with Return All, in a shared mailbox, for a message given by Outlook on the web link', async () => {
 		const all = Array.from({ length: 7 }, (_, i) => fileAttachment(`A${i}`, `f${i}.pdf`));
-		t.s.graph.collection('GET', `${SHARED_ROOT}/messages/:id/attachments`, () => all, { maxPageSize: 3 });
+		t.s.graph.collection('GET', `${SHARED_ROOT}/messages/:id/attachments`, () => all, {
+			maxPageSize: 3,
+		});
 		const link = `https://outlook.office.com/mail/inbox/id/${encodeURIComponent('AAMkAGI2TG93AAA=')}`;
-		const out = await t.run({ resource: 'attachment', operation: 'getAll', ...SHARED, messageId: rl(link, 'url'), returnAll: true });
+		const out = await t.run({
+			resource: 'attachment',
+			operation: 'getAll',
+			...SHARED,
+			messageId: rl(link, 'url'),
+			returnAll: true,
+		});
 		expect(out.map((o) => o.json.id)).toEqual(['A0', 'A1', 'A2', 'A3', 'A4', 'A5', 'A6']);
 		const calls = t.s.graph.calls();
 		expect(calls).toHaveLength(3);
-		expect(calls[0]).toMatchObject({ method: 'GET', path: `${SHARED_ROOT}/messages/${encodeURIComponent(MSG_ID)}/attachments`, query: { $select: SELECT, $top: '1000' } });
+		expect(calls[0]).toMatchObject({
+			method: 'GET',
+			path: `${SHARED_ROOT}/messages/${encodeURIComponent(MSG_ID)}/attachments`,
+			query: { $select: SELECT, $top: '1000' },
+		});
 		expect(calls[1].query.$skiptoken).toBeDefined();
 	});
 
 	it('names the field and the item when the message ID is not an ID, before any request', async () => {
-		const error = await t.fail({ resource: 'attachment', operation: 'getAll', messageId: rl('../../me') });
+		const error = await t.fail({
+			resource: 'attachment',
+			operation: 'getAll',
+			messageId: rl('../../me'),
+		});
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('"../../me" in the field Message is not a message ID');
 		expect(t.s.graph.requests).toEqual([]);
@@ -79,10 +143,31 @@ describe('Attachment → Download', () => {
 	it('puts the file in the binary field with its name and MIME type', async () => {
 		const content = bytes(5000);
 		t.s.graph.on('GET', '/me/messages/:id/attachments/:attachmentId', (_request, params) =>
-			params.attachmentId === 'AAMkATT/1=' ? { body: fileAttachment('AAMkATT/1=', 'report.pdf', { size: 5000, contentBytes: content.toString('base64') }) } : graphError(404, 'ErrorItemNotFound', 'no'),
+			params.attachmentId === 'AAMkATT/1='
+				? {
+						body: fileAttachment('AAMkATT/1=', 'report.pdf', {
+							size: 5000,
+							contentBytes: content.toString('base64'),
+						}),
+					}
+				: graphError(404, 'ErrorItemNotFound', 'no'),
 		);
-		const out = await t.run({ resource: 'attachment', operation: 'download', messageId: rl(MSG_ID), attachmentId: 'AAMkATT/1=', binaryPropertyName: 'file' });
-		expect(t.s.graph.calls()).toEqual([{ method: 'GET', path: `${MSG_PATH}/attachments/AAMkATT%2F1%3D`, query: {}, body: undefined, inBatch: false }]);
+		const out = await t.run({
+			resource: 'attachment',
+			operation: 'download',
+			messageId: rl(MSG_ID),
+			attachmentId: 'AAMkATT/1=',
+			binaryPropertyName: 'file',
+		});
+		expect(t.s.graph.calls()).toEqual([
+			{
+				method: 'GET',
+				path: `${MSG_PATH}/attachments/AAMkATT%2F1%3D`,
+				query: {},
+				body: undefined,
+				inBatch: false,
+			},
+		]);
 		expect(out).toHaveLength(1);
 		expect(out[0].json).toEqual({
 			messageId: MSG_ID,
@@ -95,21 +180,44 @@ describe('Attachment → Download', () => {
 			attachmentType: 'file',
 		});
 		const binary = out[0].binary!.file;
-		expect(binary).toMatchObject({ fileName: 'report.pdf', mimeType: 'application/pdf', fileExtension: 'pdf' });
+		expect(binary).toMatchObject({
+			fileName: 'report.pdf',
+			mimeType: 'application/pdf',
+			fileExtension: 'pdf',
+		});
 		// Memory mode (n8n's default): the file is in the item as base64.
 		expect(sha(Buffer.from(binary.data, 'base64'))).toBe(sha(content));
 		expect(out[0].pairedItem).toEqual({ item: 0 });
 	});
 
 	it('says that an attached email has no file to download', async () => {
-		t.s.graph.on('GET', '/me/messages/:id/attachments/:attachmentId', { body: { '@odata.type': '#microsoft.graph.itemAttachment', id: 'A2', name: 'Fwd: hello', size: 900 } });
-		const error = await t.fail({ resource: 'attachment', operation: 'download', messageId: rl(MSG_ID), attachmentId: 'A2' });
+		t.s.graph.on('GET', '/me/messages/:id/attachments/:attachmentId', {
+			body: {
+				'@odata.type': '#microsoft.graph.itemAttachment',
+				id: 'A2',
+				name: 'Fwd: hello',
+				size: 900,
+			},
+		});
+		const error = await t.fail({
+			resource: 'attachment',
+			operation: 'download',
+			messageId: rl(MSG_ID),
+			attachmentId: 'A2',
+		});
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('The attachment "Fwd: hello" is an attached Outlook item (an email, event or contact), not a file: there is no file to download');
+		expect(error.message).toBe(
+			'The attachment "Fwd: hello" is an attached Outlook item (an email, event or contact), not a file: there is no file to download',
+		);
 	});
 
 	it('names the Attachment ID field when it is empty, before any request', async () => {
-		const error = await t.fail({ resource: 'attachment', operation: 'download', messageId: rl(MSG_ID), attachmentId: '  ' });
+		const error = await t.fail({
+			resource: 'attachment',
+			operation: 'download',
+			messageId: rl(MSG_ID),
+			attachmentId: '  ',
+		});
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('The field Attachment ID is empty');
 		expect(t.s.graph.requests).toEqual([]);
@@ -117,10 +225,22 @@ describe('Attachment → Download', () => {
 
 	it('turns a 404 into an error item with Continue On Fail, and goes on with the next item', async () => {
 		t.s.graph.on('GET', '/me/messages/:id/attachments/:attachmentId', (_r, params) =>
-			params.attachmentId === 'gone' ? graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.') : { body: fileAttachment('ok', 'ok.txt', { contentType: 'text/plain', contentBytes: 'aGk=' }) },
+			params.attachmentId === 'gone'
+				? graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.')
+				: {
+						body: fileAttachment('ok', 'ok.txt', {
+							contentType: 'text/plain',
+							contentBytes: 'aGk=',
+						}),
+					},
 		);
 		const out = await t.run(
-			{ resource: 'attachment', operation: 'download', messageId: rl(MSG_ID), attachmentId: '={{ $json.a }}' },
+			{
+				resource: 'attachment',
+				operation: 'download',
+				messageId: rl(MSG_ID),
+				attachmentId: '={{ $json.a }}',
+			},
 			{ items: [{ json: { a: 'gone' } }, { json: { a: 'ok' } }], continueOnFail: true },
 		);
 		expect(out[0].json.httpCode).toBe('404');
@@ -130,8 +250,18 @@ describe('Attachment → Download', () => {
 	});
 
 	it('fails with a NodeApiError naming the missing permission on 403', async () => {
-		t.s.graph.on('GET', '/users/:user/messages/:id/attachments/:attachmentId', graphError(403, 'ErrorAccessDenied', 'Access is denied.'));
-		const error = await t.fail({ resource: 'attachment', operation: 'download', ...SHARED, messageId: rl(MSG_ID), attachmentId: 'A1' });
+		t.s.graph.on(
+			'GET',
+			'/users/:user/messages/:id/attachments/:attachmentId',
+			graphError(403, 'ErrorAccessDenied', 'Access is denied.'),
+		);
+		const error = await t.fail({
+			resource: 'attachment',
+			operation: 'download',
+			...SHARED,
+			messageId: rl(MSG_ID),
+			attachmentId: 'A1',
+		});
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(`${error.message} ${error.description}`).toContain('Mail.ReadWrite.Shared');
 	});
@@ -144,29 +274,69 @@ describe('Attachment → Add', () => {
 	beforeEach(() => (chunks = []));
 
 	function stubSession(path: string) {
-		t.s.graph.on('POST', `${path}/attachments/createUploadSession`, { status: 201, body: { uploadUrl: t.s.graph.uploadUrl('s1'), expirationDateTime: '2030-01-01T00:00:00Z', nextExpectedRanges: ['0-'] } });
+		t.s.graph.on('POST', `${path}/attachments/createUploadSession`, {
+			status: 201,
+			body: {
+				uploadUrl: t.s.graph.uploadUrl('s1'),
+				expirationDateTime: '2030-01-01T00:00:00Z',
+				nextExpectedRanges: ['0-'],
+			},
+		});
 		t.s.graph.on('PUT', '/upload/:id', (request: GraphRequestRecord) => {
-			chunks.push({ range: request.headers['content-range'], raw: request.raw, authorization: request.headers.authorization });
+			chunks.push({
+				range: request.headers['content-range'],
+				raw: request.raw,
+				authorization: request.headers.authorization,
+			});
 			const [, end, total] = /bytes \d+-(\d+)\/(\d+)/.exec(request.headers['content-range']) ?? [];
 			return Number(end) + 1 === Number(total)
-				? { status: 201, headers: { Location: "https://outlook.office.com/api/v2.0/Users('u')/Messages('m')/Attachments('AAMkBIG=')" } }
+				? {
+						status: 201,
+						headers: {
+							Location:
+								"https://outlook.office.com/api/v2.0/Users('u')/Messages('m')/Attachments('AAMkBIG=')",
+						},
+					}
 				: { status: 200, body: { nextExpectedRanges: [`${Number(end) + 1}-`] } };
 		});
 	}
 
 	it('adds a small file with one POST', async () => {
-		t.s.graph.on('POST', '/me/messages/:id/attachments', { status: 201, body: { id: 'AAMkSMALL=', name: 'hi.txt' } });
-		const out = await t.run({ resource: 'attachment', operation: 'add', messageId: rl(MSG_ID) }, { items: [binaryItem(Buffer.from('hi'), 'hi.txt', 'text/plain')] });
+		t.s.graph.on('POST', '/me/messages/:id/attachments', {
+			status: 201,
+			body: { id: 'AAMkSMALL=', name: 'hi.txt' },
+		});
+		const out = await t.run(
+			{ resource: 'attachment', operation: 'add', messageId: rl(MSG_ID) },
+			{ items: [binaryItem(Buffer.from('hi'), 'hi.txt', 'text/plain')] },
+		);
 		expect(t.s.graph.calls()).toEqual([
 			{
 				method: 'POST',
 				path: `${MSG_PATH}/attachments`,
 				query: {},
-				body: { '@odata.type': '#microsoft.graph.fileAttachment', name: 'hi.txt', contentType: 'text/plain', contentBytes: 'aGk=' },
+				body: {
+					'@odata.type': '#microsoft.graph.fileAttachment',
+					name: 'hi.txt',
+					contentType: 'text/plain',
+					contentBytes: 'aGk=',
+				},
 				inBatch: false,
 			},
 		]);
-		expect(out).toEqual([{ json: { messageId: MSG_ID, name: 'hi.txt', contentType: 'text/plain', size: 2, method: 'inline', id: 'AAMkSMALL=' }, pairedItem: { item: 0 } }]);
+		expect(out).toEqual([
+			{
+				json: {
+					messageId: MSG_ID,
+					name: 'hi.txt',
+					contentType: 'text/plain',
+					size: 2,
+					method: 'inline',
+					id: 'AAMkSMALL=',
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
 	});
 
 	it('uploads a 10 MB file to a shared mailbox’s draft: one upload session, 3 chunks with correct Content-Range', async () => {
@@ -174,13 +344,29 @@ describe('Attachment → Add', () => {
 		stubSession(path);
 		const size = 10 * 1024 * 1024;
 		const content = bytes(size);
-		const out = await t.run({ resource: 'attachment', operation: 'add', ...SHARED, messageId: rl(MSG_ID), binaryPropertyName: 'big' }, { items: [binaryItem(content, 'video.mp4', 'video/mp4', 'big')] });
+		const out = await t.run(
+			{
+				resource: 'attachment',
+				operation: 'add',
+				...SHARED,
+				messageId: rl(MSG_ID),
+				binaryPropertyName: 'big',
+			},
+			{ items: [binaryItem(content, 'video.mp4', 'video/mp4', 'big')] },
+		);
 		expect(t.s.graph.calls()).toEqual([
 			{
 				method: 'POST',
 				path: `${path}/attachments/createUploadSession`,
 				query: {},
-				body: { AttachmentItem: { attachmentType: 'file', name: 'video.mp4', size, contentType: 'video/mp4' } },
+				body: {
+					AttachmentItem: {
+						attachmentType: 'file',
+						name: 'video.mp4',
+						size,
+						contentType: 'video/mp4',
+					},
+				},
 				inBatch: false,
 			},
 		]);
@@ -191,22 +377,57 @@ describe('Attachment → Add', () => {
 		]);
 		expect(chunks.map((c) => c.authorization)).toEqual([undefined, undefined, undefined]);
 		expect(sha(Buffer.concat(chunks.map((c) => c.raw)))).toBe(sha(content));
-		expect(out.map((o) => o.json)).toEqual([{ messageId: MSG_ID, name: 'video.mp4', contentType: 'video/mp4', size, method: 'uploadSession', chunks: 3, id: 'AAMkBIG=' }]);
+		expect(out.map((o) => o.json)).toEqual([
+			{
+				messageId: MSG_ID,
+				name: 'video.mp4',
+				contentType: 'video/mp4',
+				size,
+				method: 'uploadSession',
+				chunks: 3,
+				id: 'AAMkBIG=',
+			},
+		]);
 	});
 
 	it('names the field and the item when a binary property does not exist, before any request', async () => {
-		const error = await t.fail({ resource: 'attachment', operation: 'add', messageId: rl(MSG_ID), binaryPropertyName: 'data, invoice' }, { items: [binaryItem(Buffer.from('x'), 'x.txt', 'text/plain')] });
+		const error = await t.fail(
+			{
+				resource: 'attachment',
+				operation: 'add',
+				messageId: rl(MSG_ID),
+				binaryPropertyName: 'data, invoice',
+			},
+			{ items: [binaryItem(Buffer.from('x'), 'x.txt', 'text/plain')] },
+		);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('The binary property "invoice" named in the field Input Binary Fields does not exist on item 0');
+		expect(error.message).toBe(
+			'The binary property "invoice" named in the field Input Binary Fields does not exist on item 0',
+		);
 		expect(error.context?.itemIndex).toBe(0);
 		expect(t.s.graph.requests).toEqual([]);
 	});
 
 	it('refuses a file over 150 MB before any request', async () => {
-		const item: INodeExecutionData = { json: {}, binary: { data: { data: '', bytes: UPLOAD_SESSION_LIMIT + 1024 * 1024, fileName: 'disk.iso', mimeType: 'application/octet-stream' } } };
-		const error = await t.fail({ resource: 'attachment', operation: 'add', messageId: rl(MSG_ID) }, { items: [item] });
+		const item: INodeExecutionData = {
+			json: {},
+			binary: {
+				data: {
+					data: '',
+					bytes: UPLOAD_SESSION_LIMIT + 1024 * 1024,
+					fileName: 'disk.iso',
+					mimeType: 'application/octet-stream',
+				},
+			},
+		};
+		const error = await t.fail(
+			{ resource: 'attachment', operation: 'add', messageId: rl(MSG_ID) },
+			{ items: [item] },
+		);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('The file "disk.iso" in binary property "data" (field Input Binary Fields, item 0) is 151.0 MB: Outlook attachments can be at most 150 MB');
+		expect(error.message).toBe(
+			'The file "disk.iso" in binary property "data" (field Input Binary Fields, item 0) is 151.0 MB: Outlook attachments can be at most 150 MB',
+		);
 		expect(t.s.graph.requests).toEqual([]);
 	});
 
@@ -218,9 +439,16 @@ describe('Attachment → Add', () => {
 			const service = await initBinaryData('filesystem');
 			const size = 10 * 1024 * 1024;
 			const content = bytes(size);
-			const stored = await service.store({ type: 'execution', workflowId: 'wf-test', executionId: 'test-execution' }, content, { data: '', fileName: 'scan.tiff', mimeType: 'image/tiff' });
+			const stored = await service.store(
+				{ type: 'execution', workflowId: 'wf-test', executionId: 'test-execution' },
+				content,
+				{ data: '', fileName: 'scan.tiff', mimeType: 'image/tiff' },
+			);
 			stubSession(MSG_PATH);
-			const out = await t.run({ resource: 'attachment', operation: 'add', messageId: rl(MSG_ID) }, { items: [{ json: {}, binary: { data: stored } }] });
+			const out = await t.run(
+				{ resource: 'attachment', operation: 'add', messageId: rl(MSG_ID) },
+				{ items: [{ json: {}, binary: { data: stored } }] },
+			);
 			expect(chunks).toHaveLength(3);
 			expect(chunks[2].range).toBe(`bytes ${2 * UPLOAD_CHUNK_SIZE}-${size - 1}/${size}`);
 			expect(sha(Buffer.concat(chunks.map((c) => c.raw)))).toBe(sha(content));

@@ -1,8 +1,18 @@
 /** Shared setup of the Attachment, Folder and list-search tests: stand-ins, the real Outlook Mail node, builders. */
-import type { IDataObject, INodeExecutionData, INodeParameterResourceLocator, INodeParameters } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameterResourceLocator,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import { OutlookMail } from '../../../nodes/OutlookMail/OutlookMail.node';
-import { connectedCredential, expectGraphContractKept, startStandIns, type StandIns } from '../../support/fixtures';
+import {
+	connectedCredential,
+	expectGraphContractKept,
+	startStandIns,
+	type StandIns,
+} from '../../support/fixtures';
 import { N8nHarness } from '../../support/n8n-harness';
 
 export const MAIL = 'outlookMail';
@@ -18,15 +28,30 @@ export function rl(value: string, mode = 'id'): INodeParameterResourceLocator {
 }
 
 export function graphFolder(id: string, displayName: string, extra: IDataObject = {}): IDataObject {
-	return { id, displayName, parentFolderId: 'AAMkRoot=', childFolderCount: 0, unreadItemCount: 1, totalItemCount: 3, isHidden: false, ...extra };
+	return {
+		id,
+		displayName,
+		parentFolderId: 'AAMkRoot=',
+		childFolderCount: 0,
+		unreadItemCount: 1,
+		totalItemCount: 3,
+		isHidden: false,
+		...extra,
+	};
 }
 
 export interface MailTest {
 	s: StandIns;
 	n8n: N8nHarness;
-	run(parameters: INodeParameters, options?: { items?: INodeExecutionData[]; continueOnFail?: boolean }): Promise<INodeExecutionData[]>;
+	run(
+		parameters: INodeParameters,
+		options?: { items?: INodeExecutionData[]; continueOnFail?: boolean },
+	): Promise<INodeExecutionData[]>;
 	/** Runs and returns the error it throws (fails the test if it does not throw). */
-	fail(parameters: INodeParameters, options?: { items?: INodeExecutionData[] }): Promise<Error & { description?: string | null; context?: IDataObject }>;
+	fail(
+		parameters: INodeParameters,
+		options?: { items?: INodeExecutionData[] },
+	): Promise<Error & { description?: string | null; context?: IDataObject }>;
 }
 
 /** Starts the stand-ins once, a fresh harness per test, and checks the Graph contract after each test. */
@@ -42,7 +67,11 @@ export function useMailNode(): MailTest {
 	});
 	afterEach(() => expectGraphContractKept(t.s.graph));
 	t.run = async (parameters, options = {}) => {
-		const [out] = await t.n8n.execute(MAIL, { parameters, items: options.items, continueOnFail: options.continueOnFail });
+		const [out] = await t.n8n.execute(MAIL, {
+			parameters,
+			items: options.items,
+			continueOnFail: options.continueOnFail,
+		});
 		return out;
 	};
 	t.fail = async (parameters, options = {}) => {

@@ -3,7 +3,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { graphError } from '../../support/graph-standin';
 import { FOLDER_ID, graphMessage, rl, useMailNode } from './setup';
 
-const ids = (n: number) => Array.from({ length: n }, (_, k) => `AAMkBulk${String(k).padStart(3, '0')}=`);
+const ids = (n: number) =>
+	Array.from({ length: n }, (_, k) => `AAMkBulk${String(k).padStart(3, '0')}=`);
 const itemsFor = (list: string[]): INodeExecutionData[] => list.map((id) => ({ json: { id } }));
 const byExpression = rl('={{ $json.id }}');
 
@@ -12,36 +13,75 @@ describe('bulk Update / Move / Copy / Delete through $batch', () => {
 
 	it('updates 45 items in 3 $batch calls (20 + 20 + 5), each result paired to its item', async () => {
 		const list = ids(45);
-		t.s.graph.on('PATCH', '/me/messages/:id', (request, p) => ({ body: graphMessage(p.id, request.body as IDataObject) }));
+		t.s.graph.on('PATCH', '/me/messages/:id', (request, p) => ({
+			body: graphMessage(p.id, request.body as IDataObject),
+		}));
 		const out = await t.run(
-			{ resource: 'message', operation: 'update', messageId: byExpression, updateFields: { isRead: true, flagStatus: 'flagged', categories: 'Done', importance: 'low' } },
+			{
+				resource: 'message',
+				operation: 'update',
+				messageId: byExpression,
+				updateFields: {
+					isRead: true,
+					flagStatus: 'flagged',
+					categories: 'Done',
+					importance: 'low',
+				},
+			},
 			{ items: itemsFor(list) },
 		);
 		const envelopes = t.s.graph.requests.filter((r) => r.path === '/$batch');
-		expect(envelopes.map((e) => (e.body as { requests: unknown[] }).requests.length)).toEqual([20, 20, 5]);
+		expect(envelopes.map((e) => (e.body as { requests: unknown[] }).requests.length)).toEqual([
+			20, 20, 5,
+		]);
 		const calls = t.s.graph.calls();
 		expect(calls).toHaveLength(45);
 		expect(calls[0]).toEqual({
 			method: 'PATCH',
 			path: `/me/messages/${encodeURIComponent(list[0])}`,
 			query: {},
-			body: { isRead: true, categories: ['Done'], importance: 'low', flag: { flagStatus: 'flagged' } },
+			body: {
+				isRead: true,
+				categories: ['Done'],
+				importance: 'low',
+				flag: { flagStatus: 'flagged' },
+			},
 			inBatch: true,
 		});
 		expect(t.s.graph.requests.find((r) => r.inBatch)?.headers.prefer).toBe('IdType="ImmutableId"');
 		expect(out).toHaveLength(45);
 		out.forEach((item, k) => {
 			expect(item.pairedItem).toEqual({ item: k });
-			expect(item.json).toMatchObject({ id: list[k], isRead: true, flag: 'flagged', categories: ['Done'], importance: 'low' });
+			expect(item.json).toMatchObject({
+				id: list[k],
+				isRead: true,
+				flag: 'flagged',
+				categories: ['Done'],
+				importance: 'low',
+			});
 		});
 	});
 
 	it('retries only the throttled sub-request', async () => {
 		const list = ids(3);
-		t.s.graph.on('PATCH', '/me/messages/:id', (_, p) => ({ body: graphMessage(p.id, { isRead: false }) }));
-		t.s.graph.throttle('PATCH', `/me/messages/${encodeURIComponent(list[1])}`, 1, { retryAfter: '0' });
-		const out = await t.run({ resource: 'message', operation: 'update', messageId: byExpression, updateFields: { isRead: false } }, { items: itemsFor(list) });
-		const patched = t.s.graph.calls().map((c) => decodeURIComponent(c.path.split('/').pop() as string));
+		t.s.graph.on('PATCH', '/me/messages/:id', (_, p) => ({
+			body: graphMessage(p.id, { isRead: false }),
+		}));
+		t.s.graph.throttle('PATCH', `/me/messages/${encodeURIComponent(list[1])}`, 1, {
+			retryAfter: '0',
+		});
+		const out = await t.run(
+			{
+				resource: 'message',
+				operation: 'update',
+				messageId: byExpression,
+				updateFields: { isRead: false },
+			},
+			{ items: itemsFor(list) },
+		);
+		const patched = t.s.graph
+			.calls()
+			.map((c) => decodeURIComponent(c.path.split('/').pop() as string));
 		expect(patched).toEqual([list[0], list[1], list[2], list[1]]);
 		expect(t.s.graph.requests.filter((r) => r.path === '/$batch')).toHaveLength(2);
 		expect(out.map((o) => o.json.id)).toEqual(list);
@@ -50,13 +90,27 @@ describe('bulk Update / Move / Copy / Delete through $batch', () => {
 	it('with continueOnFail, a 404 fails only its item; without it, the node throws that error', async () => {
 		const list = ids(3);
 		t.s.graph.on('POST', '/me/messages/:id/move', (_, p) =>
-			p.id === list[1] ? graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.') : { status: 201, body: graphMessage(`${p.id}moved`) },
+			p.id === list[1]
+				? graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.')
+				: { status: 201, body: graphMessage(`${p.id}moved`) },
 		);
-		const parameters = { resource: 'message', operation: 'move', messageId: byExpression, folderId: rl('archive') };
+		const parameters = {
+			resource: 'message',
+			operation: 'move',
+			messageId: byExpression,
+			folderId: rl('archive'),
+		};
 		const out = await t.run(parameters, { items: itemsFor(list), continueOnFail: true });
-		expect(t.s.graph.calls().map((c) => c.body)).toEqual([{ destinationId: 'archive' }, { destinationId: 'archive' }, { destinationId: 'archive' }]);
+		expect(t.s.graph.calls().map((c) => c.body)).toEqual([
+			{ destinationId: 'archive' },
+			{ destinationId: 'archive' },
+			{ destinationId: 'archive' },
+		]);
 		expect(out[0]).toMatchObject({ json: { id: `${list[0]}moved` }, pairedItem: { item: 0 } });
-		expect(out[1]).toMatchObject({ json: { error: expect.stringMatching(/404 ErrorItemNotFound/), httpCode: '404' }, pairedItem: { item: 1 } });
+		expect(out[1]).toMatchObject({
+			json: { error: expect.stringMatching(/404 ErrorItemNotFound/), httpCode: '404' },
+			pairedItem: { item: 1 },
+		});
 		expect(out[2]).toMatchObject({ json: { id: `${list[2]}moved` }, pairedItem: { item: 2 } });
 
 		const error = await t.fail(parameters, { items: itemsFor(list) });
@@ -65,42 +119,99 @@ describe('bulk Update / Move / Copy / Delete through $batch', () => {
 	});
 
 	it('copies to a folder by ID in a shared mailbox', async () => {
-		t.s.graph.on('POST', '/users/:user/messages/:id/copy', (_, p) => ({ status: 201, body: graphMessage(`${p.id}copy`) }));
+		t.s.graph.on('POST', '/users/:user/messages/:id/copy', (_, p) => ({
+			status: 201,
+			body: graphMessage(`${p.id}copy`),
+		}));
 		const out = await t.run(
-			{ resource: 'message', operation: 'copy', mailbox: 'other', mailboxId: 'shared@contoso.com', messageId: byExpression, folderId: rl(FOLDER_ID, 'list') },
+			{
+				resource: 'message',
+				operation: 'copy',
+				mailbox: 'other',
+				mailboxId: 'shared@contoso.com',
+				messageId: byExpression,
+				folderId: rl(FOLDER_ID, 'list'),
+			},
 			{ items: itemsFor(ids(2)) },
 		);
 		expect(t.s.graph.calls()).toEqual(
-			ids(2).map((id) => ({ method: 'POST', path: `/users/shared%40contoso.com/messages/${encodeURIComponent(id)}/copy`, query: {}, body: { destinationId: FOLDER_ID }, inBatch: true })),
+			ids(2).map((id) => ({
+				method: 'POST',
+				path: `/users/shared%40contoso.com/messages/${encodeURIComponent(id)}/copy`,
+				query: {},
+				body: { destinationId: FOLDER_ID },
+				inBatch: true,
+			})),
 		);
 		expect(out.map((o) => o.json.id)).toEqual(ids(2).map((id) => `${id}copy`));
 	});
 
 	it('deletes to Deleted Items (a move) or permanently (DELETE)', async () => {
-		t.s.graph.on('POST', '/me/messages/:id/move', (_, p) => ({ status: 201, body: graphMessage(p.id) }));
+		t.s.graph.on('POST', '/me/messages/:id/move', (_, p) => ({
+			status: 201,
+			body: graphMessage(p.id),
+		}));
 		t.s.graph.on('DELETE', '/me/messages/:id', { status: 204 });
-		const soft = await t.run({ resource: 'message', operation: 'delete', messageId: byExpression }, { items: itemsFor(ids(1)) });
-		const hard = await t.run({ resource: 'message', operation: 'delete', messageId: byExpression, permanent: true }, { items: itemsFor(ids(1)) });
+		const soft = await t.run(
+			{ resource: 'message', operation: 'delete', messageId: byExpression },
+			{ items: itemsFor(ids(1)) },
+		);
+		const hard = await t.run(
+			{ resource: 'message', operation: 'delete', messageId: byExpression, permanent: true },
+			{ items: itemsFor(ids(1)) },
+		);
 		expect(t.s.graph.calls()).toEqual([
-			{ method: 'POST', path: `/me/messages/${encodeURIComponent(ids(1)[0])}/move`, query: {}, body: { destinationId: 'deleteditems' }, inBatch: true },
-			{ method: 'DELETE', path: `/me/messages/${encodeURIComponent(ids(1)[0])}`, query: {}, body: undefined, inBatch: true },
+			{
+				method: 'POST',
+				path: `/me/messages/${encodeURIComponent(ids(1)[0])}/move`,
+				query: {},
+				body: { destinationId: 'deleteditems' },
+				inBatch: true,
+			},
+			{
+				method: 'DELETE',
+				path: `/me/messages/${encodeURIComponent(ids(1)[0])}`,
+				query: {},
+				body: undefined,
+				inBatch: true,
+			},
 		]);
 		expect(soft[0].json).toEqual({ id: ids(1)[0], deleted: true, permanent: false });
 		expect(hard[0].json).toEqual({ id: ids(1)[0], deleted: true, permanent: true });
 	});
 
 	it('an item with bad input fails alone, before any request; the others still go out', async () => {
-		t.s.graph.on('POST', '/me/messages/:id/move', (_, p) => ({ status: 201, body: graphMessage(p.id) }));
-		const items = [{ json: { id: ids(1)[0], folder: 'archive' } }, { json: { id: 'bad id!', folder: 'archive' } }, { json: { id: ids(2)[1], folder: 'My Stuff' } }];
-		const out = await t.run({ resource: 'message', operation: 'move', messageId: byExpression, folderId: rl('={{ $json.folder }}') }, { items, continueOnFail: true });
+		t.s.graph.on('POST', '/me/messages/:id/move', (_, p) => ({
+			status: 201,
+			body: graphMessage(p.id),
+		}));
+		const items = [
+			{ json: { id: ids(1)[0], folder: 'archive' } },
+			{ json: { id: 'bad id!', folder: 'archive' } },
+			{ json: { id: ids(2)[1], folder: 'My Stuff' } },
+		];
+		const out = await t.run(
+			{
+				resource: 'message',
+				operation: 'move',
+				messageId: byExpression,
+				folderId: rl('={{ $json.folder }}'),
+			},
+			{ items, continueOnFail: true },
+		);
 		expect(t.s.graph.calls()).toHaveLength(1);
 		expect(out[0].json.id).toBe(ids(1)[0]);
 		expect(out[1].json.error).toMatch(/"bad id!" in the field Message is not a message ID/);
-		expect(out[2].json.error).toMatch(/"My Stuff" in the field Destination Folder is not a folder ID or a well-known folder name/);
+		expect(out[2].json.error).toMatch(
+			/"My Stuff" in the field Destination Folder is not a folder ID or a well-known folder name/,
+		);
 	});
 
 	it('refuses an Update without fields', async () => {
-		const error = await t.fail({ resource: 'message', operation: 'update', messageId: byExpression, updateFields: {} }, { items: itemsFor(ids(1)) });
+		const error = await t.fail(
+			{ resource: 'message', operation: 'update', messageId: byExpression, updateFields: {} },
+			{ items: itemsFor(ids(1)) },
+		);
 		expect(error.message).toMatch(/No field to update/);
 		expect(t.s.graph.requests).toHaveLength(0);
 	});

@@ -7,12 +7,28 @@ describe('Message → Get', () => {
 	const t = useMailNode();
 
 	it('simplified: selects the fields it needs and returns a flat object', async () => {
-		t.s.graph.on('GET', '/me/messages/:id', (_, p) => ({ body: graphMessage(p.id, { body: { contentType: 'html', content: '<p>Hello Bob</p>' } }) }));
+		t.s.graph.on('GET', '/me/messages/:id', (_, p) => ({
+			body: graphMessage(p.id, { body: { contentType: 'html', content: '<p>Hello Bob</p>' } }),
+		}));
 		const out = await t.run({ resource: 'message', operation: 'get', messageId: rl(MSG_ID) });
 		const [call] = t.s.graph.calls();
 		expect(call.method).toBe('GET');
 		expect(call.path).toBe(`/me/messages/${enc}`);
-		expect(call.query.$select.split(',')).toEqual(expect.arrayContaining(['id', 'subject', 'from', 'toRecipients', 'receivedDateTime', 'bodyPreview', 'isRead', 'hasAttachments', 'webLink', 'conversationId', 'body']));
+		expect(call.query.$select.split(',')).toEqual(
+			expect.arrayContaining([
+				'id',
+				'subject',
+				'from',
+				'toRecipients',
+				'receivedDateTime',
+				'bodyPreview',
+				'isRead',
+				'hasAttachments',
+				'webLink',
+				'conversationId',
+				'body',
+			]),
+		);
 		expect(out).toEqual([
 			{
 				json: {
@@ -45,27 +61,62 @@ describe('Message → Get', () => {
 	it('raw: returns Graph JSON as is, without $select; body as text sets the Prefer header', async () => {
 		const raw = graphMessage(MSG_ID, { '@odata.etag': 'W/"x"', internetMessageId: '<a@b>' });
 		t.s.graph.on('GET', '/me/messages/:id', { body: raw });
-		const out = await t.run({ resource: 'message', operation: 'get', messageId: rl(MSG_ID), output: 'raw', options: { bodyAsText: true } });
+		const out = await t.run({
+			resource: 'message',
+			operation: 'get',
+			messageId: rl(MSG_ID),
+			output: 'raw',
+			options: { bodyAsText: true },
+		});
 		expect(t.s.graph.calls()[0].query).toEqual({});
-		expect(t.s.graph.requests[0].headers.prefer).toBe('IdType="ImmutableId", outlook.body-content-type="text"');
+		expect(t.s.graph.requests[0].headers.prefer).toBe(
+			'IdType="ImmutableId", outlook.body-content-type="text"',
+		);
 		expect(out[0].json).toEqual(raw);
 	});
 
 	it('selected fields: $select is the ID plus the chosen fields', async () => {
-		t.s.graph.on('GET', '/users/:user/messages/:id', { body: { id: MSG_ID, subject: 'S', isRead: true } });
-		const out = await t.run({ resource: 'message', operation: 'get', mailbox: 'other', mailboxId: 'shared@contoso.com', messageId: rl(MSG_ID), output: 'fields', fields: ['subject', 'isRead'] });
-		expect(t.s.graph.calls()[0]).toMatchObject({ path: `/users/shared%40contoso.com/messages/${enc}`, query: { $select: 'id,subject,isRead' } });
+		t.s.graph.on('GET', '/users/:user/messages/:id', {
+			body: { id: MSG_ID, subject: 'S', isRead: true },
+		});
+		const out = await t.run({
+			resource: 'message',
+			operation: 'get',
+			mailbox: 'other',
+			mailboxId: 'shared@contoso.com',
+			messageId: rl(MSG_ID),
+			output: 'fields',
+			fields: ['subject', 'isRead'],
+		});
+		expect(t.s.graph.calls()[0]).toMatchObject({
+			path: `/users/shared%40contoso.com/messages/${enc}`,
+			query: { $select: 'id,subject,isRead' },
+		});
 		expect(out[0].json).toEqual({ id: MSG_ID, subject: 'S', isRead: true });
 	});
 
 	it('a 404 says the item does not exist; a 403 in a shared mailbox names the Shared permission', async () => {
-		t.s.graph.on('GET', '/me/messages/:id', graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.'));
+		t.s.graph.on(
+			'GET',
+			'/me/messages/:id',
+			graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.'),
+		);
 		const notFound = await t.fail({ resource: 'message', operation: 'get', messageId: rl(MSG_ID) });
 		expect(notFound.message).toMatch(/404 ErrorItemNotFound/);
 		expect(notFound.description).toMatch(/does not exist/);
 
-		t.s.graph.on('GET', '/users/:user/messages/:id', graphError(403, 'ErrorAccessDenied', 'Access is denied.'));
-		const denied = await t.fail({ resource: 'message', operation: 'get', mailbox: 'other', mailboxId: 'shared@contoso.com', messageId: rl(MSG_ID) });
+		t.s.graph.on(
+			'GET',
+			'/users/:user/messages/:id',
+			graphError(403, 'ErrorAccessDenied', 'Access is denied.'),
+		);
+		const denied = await t.fail({
+			resource: 'message',
+			operation: 'get',
+			mailbox: 'other',
+			mailboxId: 'shared@contoso.com',
+			messageId: rl(MSG_ID),
+		});
 		expect(denied.description).toMatch(/Mail\.ReadWrite\.Shared is needed to read mail/);
 	});
 });
@@ -75,9 +126,26 @@ describe('Message → Get MIME', () => {
 
 	it('downloads $value as a message/rfc822 binary', async () => {
 		const mime = Buffer.from('From: alice@contoso.com\r\nSubject: Hi\r\n\r\nHello\r\n');
-		t.s.graph.on('GET', '/me/messages/:id/$value', { body: mime, headers: { 'content-type': 'message/rfc822' } });
-		const out = await t.run({ resource: 'message', operation: 'getMime', messageId: rl(MSG_ID), binaryPropertyName: 'mime', fileName: 'hi.eml' });
-		expect(t.s.graph.calls()).toEqual([{ method: 'GET', path: `/me/messages/${enc}/$value`, query: {}, body: undefined, inBatch: false }]);
+		t.s.graph.on('GET', '/me/messages/:id/$value', {
+			body: mime,
+			headers: { 'content-type': 'message/rfc822' },
+		});
+		const out = await t.run({
+			resource: 'message',
+			operation: 'getMime',
+			messageId: rl(MSG_ID),
+			binaryPropertyName: 'mime',
+			fileName: 'hi.eml',
+		});
+		expect(t.s.graph.calls()).toEqual([
+			{
+				method: 'GET',
+				path: `/me/messages/${enc}/$value`,
+				query: {},
+				body: undefined,
+				inBatch: false,
+			},
+		]);
 		expect(out[0].json).toEqual({ id: MSG_ID, fileName: 'hi.eml', size: mime.length });
 		expect(out[0].binary?.mime).toMatchObject({ fileName: 'hi.eml', mimeType: 'message/rfc822' });
 		expect(Buffer.from(out[0].binary!.mime.data, 'base64').equals(mime)).toBe(true);

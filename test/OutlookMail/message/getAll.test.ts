@@ -1,6 +1,7 @@
 import { FOLDER_ID, graphMessage, rl, useMailNode } from './setup';
 
-const messages = (n: number) => Array.from({ length: n }, (_, k) => graphMessage(`AAMkMsg${String(k).padStart(5, '0')}=`));
+const messages = (n: number) =>
+	Array.from({ length: n }, (_, k) => graphMessage(`AAMkMsg${String(k).padStart(5, '0')}=`));
 
 describe('Message → Get Many', () => {
 	const t = useMailNode();
@@ -8,7 +9,12 @@ describe('Message → Get Many', () => {
 	it('Return All pages with $top=1000 and follows @odata.nextLink as given', async () => {
 		const all = messages(2500);
 		t.s.graph.collection('GET', '/me/messages', () => all, { maxPageSize: 1000 });
-		const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: true, output: 'raw' });
+		const out = await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			returnAll: true,
+			output: 'raw',
+		});
 		const calls = t.s.graph.calls();
 		expect(calls).toHaveLength(3);
 		expect(calls[0].query).toEqual({ $top: '1000', $orderby: 'receivedDateTime desc' });
@@ -20,39 +26,53 @@ describe('Message → Get Many', () => {
 
 	it('Limit fetches only as many pages as needed, with $top no larger than the limit', async () => {
 		t.s.graph.collection('GET', '/me/messages', () => messages(500), { maxPageSize: 1000 });
-		const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: false, limit: 30 });
+		const out = await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			returnAll: false,
+			limit: 30,
+		});
 		expect(t.s.graph.calls()).toHaveLength(1);
 		expect(t.s.graph.calls()[0].query.$top).toBe('30');
 		expect(out).toHaveLength(30);
-		expect(out[0].json).toMatchObject({ from: 'alice@contoso.com', to: ['bob@contoso.com'], preview: 'Hello Bob' });
+		expect(out[0].json).toMatchObject({
+			from: 'alice@contoso.com',
+			to: ['bob@contoso.com'],
+			preview: 'Hello Bob',
+		});
 	});
 
 	it('Limit over a small page size stops at the page that reaches it', async () => {
 		t.s.graph.collection('GET', '/me/messages', () => messages(500), { maxPageSize: 100 });
-		const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: false, limit: 250 });
+		const out = await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			returnAll: false,
+			limit: 250,
+		});
 		expect(t.s.graph.calls()).toHaveLength(3);
 		expect(out).toHaveLength(250);
 	});
 
 	it('combines filters into one $filter, sorted property first, in the chosen folder', async () => {
-		t.s.graph.collection('GET', '/me/mailFolders/:folder/messages', () => [graphMessage('AAMkOne=')]);
-		await t.run(
-			{
-				resource: 'message',
-				operation: 'getAll',
-				limit: 10,
-				filters: {
-					folderId: rl(FOLDER_ID),
-					unreadOnly: true,
-					from: "o'brien@contoso.com",
-					receivedAfter: '2024-05-01T00:00:00',
-					receivedBefore: '2024-06-01T00:00:00',
-					hasAttachments: true,
-					categories: 'Red, Blue',
-					filter: "importance eq 'high'",
-				},
+		t.s.graph.collection('GET', '/me/mailFolders/:folder/messages', () => [
+			graphMessage('AAMkOne='),
+		]);
+		await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			limit: 10,
+			filters: {
+				folderId: rl(FOLDER_ID),
+				unreadOnly: true,
+				from: "o'brien@contoso.com",
+				receivedAfter: '2024-05-01T00:00:00',
+				receivedBefore: '2024-06-01T00:00:00',
+				hasAttachments: true,
+				categories: 'Red, Blue',
+				filter: "importance eq 'high'",
 			},
-		);
+		});
 		const [call] = t.s.graph.calls();
 		expect(call.path).toBe(`/me/mailFolders/${encodeURIComponent(FOLDER_ID)}/messages`);
 		// The workflow's time zone (Europe/Madrid, UTC+2 in May) turns into UTC.
@@ -66,30 +86,74 @@ describe('Message → Get Many', () => {
 
 	it('puts a receivedDateTime condition first when sorting with other filters (Graph InefficientFilter rule)', async () => {
 		t.s.graph.collection('GET', '/me/mailFolders/:folder/messages', () => []);
-		await t.run({ resource: 'message', operation: 'getAll', limit: 5, filters: { folderId: rl('inbox'), unreadOnly: true } });
+		await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			limit: 5,
+			filters: { folderId: rl('inbox'), unreadOnly: true },
+		});
 		expect(t.s.graph.calls()[0]).toMatchObject({
 			path: '/me/mailFolders/inbox/messages',
-			query: { $filter: 'receivedDateTime ge 1900-01-01T00:00:00Z and isRead eq false', $orderby: 'receivedDateTime desc' },
+			query: {
+				$filter: 'receivedDateTime ge 1900-01-01T00:00:00Z and isRead eq false',
+				$orderby: 'receivedDateTime desc',
+			},
 		});
 	});
 
 	it('sends $search quoted, without $orderby', async () => {
 		t.s.graph.collection('GET', '/users/:user/messages', () => [graphMessage('AAMkOne=')]);
-		await t.run({ resource: 'message', operation: 'getAll', mailbox: 'other', mailboxId: 'shared@contoso.com', limit: 5, filters: { search: 'invoice "Q3"' } });
+		await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			mailbox: 'other',
+			mailboxId: 'shared@contoso.com',
+			limit: 5,
+			filters: { search: 'invoice "Q3"' },
+		});
 		const [call] = t.s.graph.calls();
 		expect(call.path).toBe('/users/shared%40contoso.com/messages');
-		expect(call.query).toEqual({ $search: '"invoice \\"Q3\\""', $top: '5', $select: expect.any(String) });
+		expect(call.query).toEqual({
+			$search: '"invoice \\"Q3\\""',
+			$top: '5',
+			$select: expect.any(String),
+		});
 		expect(t.s.graph.requests[0].headers.consistencylevel).toBeUndefined();
 	});
 
 	it.each([
-		['$search with a filter', { filters: { search: 'invoice', unreadOnly: true } }, /Search cannot be combined with other filters/],
-		['$search with a sort order', { filters: { search: 'invoice' }, options: { orderBy: 'subject asc' } }, /Sort cannot be used with the filter Search/],
-		['a bad From address', { filters: { from: 'alice' } }, /"alice" in the field From is not an email address/],
-		['a bad date', { filters: { receivedAfter: 'yesterday-ish' } }, /"yesterday-ish" in the filter Received After is not a date/],
-		['a folder name that is not an ID', { filters: { folderId: rl('Projects') } }, /"Projects" in the field Folder is not a folder ID or a well-known folder name/],
+		[
+			'$search with a filter',
+			{ filters: { search: 'invoice', unreadOnly: true } },
+			/Search cannot be combined with other filters/,
+		],
+		[
+			'$search with a sort order',
+			{ filters: { search: 'invoice' }, options: { orderBy: 'subject asc' } },
+			/Sort cannot be used with the filter Search/,
+		],
+		[
+			'a bad From address',
+			{ filters: { from: 'alice' } },
+			/"alice" in the field From is not an email address/,
+		],
+		[
+			'a bad date',
+			{ filters: { receivedAfter: 'yesterday-ish' } },
+			/"yesterday-ish" in the filter Received After is not a date/,
+		],
+		[
+			'a folder name that is not an ID',
+			{ filters: { folderId: rl('Projects') } },
+			/"Projects" in the field Folder is not a folder ID or a well-known folder name/,
+		],
 	])('refuses %s before any request', async (_, parameters, message) => {
-		const error = await t.fail({ resource: 'message', operation: 'getAll', limit: 5, ...parameters });
+		const error = await t.fail({
+			resource: 'message',
+			operation: 'getAll',
+			limit: 5,
+			...parameters,
+		});
 		expect((error as Error).message).toMatch(message);
 		expect(t.s.graph.requests).toHaveLength(0);
 	});

@@ -9,21 +9,52 @@ describe('Message → Reply, Reply All, Forward', () => {
 
 	it('replies with a comment only', async () => {
 		t.s.graph.on('POST', '/me/messages/:id/reply', { status: 202 });
-		const out = await t.run({ resource: 'message', operation: 'reply', messageId: rl(MSG_ID), comment: 'Thanks!' });
-		expect(t.s.graph.calls()).toEqual([{ method: 'POST', path: `/me/messages/${enc}/reply`, query: {}, body: { comment: 'Thanks!' }, inBatch: false }]);
-		expect(out[0].json).toEqual({ sent: true, action: 'reply', messageId: MSG_ID, attachments: [] });
+		const out = await t.run({
+			resource: 'message',
+			operation: 'reply',
+			messageId: rl(MSG_ID),
+			comment: 'Thanks!',
+		});
+		expect(t.s.graph.calls()).toEqual([
+			{
+				method: 'POST',
+				path: `/me/messages/${enc}/reply`,
+				query: {},
+				body: { comment: 'Thanks!' },
+				inBatch: false,
+			},
+		]);
+		expect(out[0].json).toEqual({
+			sent: true,
+			action: 'reply',
+			messageId: MSG_ID,
+			attachments: [],
+		});
 	});
 
 	it('replies to all with extra recipients and an inline attachment', async () => {
 		t.s.graph.on('POST', '/me/messages/:id/replyAll', { status: 202 });
-		const item = { json: {}, binary: { data: { data: Buffer.from('hello').toString('base64'), mimeType: 'text/plain', fileName: 'note.txt' } } };
+		const item = {
+			json: {},
+			binary: {
+				data: {
+					data: Buffer.from('hello').toString('base64'),
+					mimeType: 'text/plain',
+					fileName: 'note.txt',
+				},
+			},
+		};
 		await t.run(
 			{
 				resource: 'message',
 				operation: 'replyAll',
 				messageId: rl(MSG_ID),
 				comment: 'See attached',
-				additionalFields: { toRecipients: 'extra@contoso.com', ccRecipients: 'cc@contoso.com', attachments: 'data' },
+				additionalFields: {
+					toRecipients: 'extra@contoso.com',
+					ccRecipients: 'cc@contoso.com',
+					attachments: 'data',
+				},
 			},
 			{ items: [item] },
 		);
@@ -35,7 +66,14 @@ describe('Message → Reply, Reply All, Forward', () => {
 				message: {
 					toRecipients: [{ emailAddress: { address: 'extra@contoso.com' } }],
 					ccRecipients: [{ emailAddress: { address: 'cc@contoso.com' } }],
-					attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'note.txt', contentType: 'text/plain', contentBytes: Buffer.from('hello').toString('base64') }],
+					attachments: [
+						{
+							'@odata.type': '#microsoft.graph.fileAttachment',
+							name: 'note.txt',
+							contentType: 'text/plain',
+							contentBytes: Buffer.from('hello').toString('base64'),
+						},
+					],
 				},
 			},
 		});
@@ -61,7 +99,10 @@ describe('Message → Reply, Reply All, Forward', () => {
 				inBatch: false,
 				body: {
 					comment: 'FYI',
-					toRecipients: [{ emailAddress: { address: 'bob@contoso.com' } }, { emailAddress: { address: 'carol@contoso.com', name: 'Carol' } }],
+					toRecipients: [
+						{ emailAddress: { address: 'bob@contoso.com' } },
+						{ emailAddress: { address: 'carol@contoso.com', name: 'Carol' } },
+					],
 					message: { bccRecipients: [{ emailAddress: { address: 'audit@contoso.com' } }] },
 				},
 			},
@@ -70,12 +111,26 @@ describe('Message → Reply, Reply All, Forward', () => {
 
 	it('forwards with a large attachment via createForward → upload session → send', async () => {
 		t.s.graph.on('POST', '/me/messages/:id/createForward', { status: 201, body: { id: MSG_ID_2 } });
-		t.s.graph.on('POST', '/me/messages/:id/attachments/createUploadSession', { body: { uploadUrl: t.s.graph.uploadUrl('f1') } });
+		t.s.graph.on('POST', '/me/messages/:id/attachments/createUploadSession', {
+			body: { uploadUrl: t.s.graph.uploadUrl('f1') },
+		});
 		t.s.graph.on('POST', '/me/messages/:id/send', { status: 202 });
 		const big = Buffer.alloc(3_200_000, 1);
-		const item = { json: {}, binary: { data: { data: big.toString('base64'), mimeType: 'application/zip', fileName: 'logs.zip' } } };
+		const item = {
+			json: {},
+			binary: {
+				data: { data: big.toString('base64'), mimeType: 'application/zip', fileName: 'logs.zip' },
+			},
+		};
 		const out = await t.run(
-			{ resource: 'message', operation: 'forward', messageId: rl(MSG_ID), comment: 'logs', toRecipients: 'ops@contoso.com', additionalFields: { attachments: 'data' } },
+			{
+				resource: 'message',
+				operation: 'forward',
+				messageId: rl(MSG_ID),
+				comment: 'logs',
+				toRecipients: 'ops@contoso.com',
+				additionalFields: { attachments: 'data' },
+			},
 			{ items: [item] },
 		);
 		const enc2 = encodeURIComponent(MSG_ID_2);
@@ -84,23 +139,54 @@ describe('Message → Reply, Reply All, Forward', () => {
 			`POST /me/messages/${enc2}/attachments/createUploadSession`,
 			`POST /me/messages/${enc2}/send`,
 		]);
-		expect(t.s.graph.calls()[0].body).toEqual({ comment: 'logs', toRecipients: [{ emailAddress: { address: 'ops@contoso.com' } }] });
-		expect(out[0].json).toMatchObject({ sent: true, action: 'forward', id: MSG_ID_2, attachments: ['logs.zip'] });
+		expect(t.s.graph.calls()[0].body).toEqual({
+			comment: 'logs',
+			toRecipients: [{ emailAddress: { address: 'ops@contoso.com' } }],
+		});
+		expect(out[0].json).toMatchObject({
+			sent: true,
+			action: 'forward',
+			id: MSG_ID_2,
+			attachments: ['logs.zip'],
+		});
 	});
 
 	it('accepts an Outlook on the web link as the message', async () => {
 		t.s.graph.on('POST', '/me/messages/:id/reply', { status: 202 });
 		const owaId = 'AAMkAGI2+abc/def=';
-		await t.run({ resource: 'message', operation: 'reply', messageId: rl(`https://outlook.office.com/mail/inbox/id/${encodeURIComponent(owaId)}`, 'url'), comment: 'ok' });
-		expect(t.s.graph.calls()[0].path).toBe(`/me/messages/${encodeURIComponent('AAMkAGI2_abc-def=')}/reply`);
+		await t.run({
+			resource: 'message',
+			operation: 'reply',
+			messageId: rl(`https://outlook.office.com/mail/inbox/id/${encodeURIComponent(owaId)}`, 'url'),
+			comment: 'ok',
+		});
+		expect(t.s.graph.calls()[0].path).toBe(
+			`/me/messages/${encodeURIComponent('AAMkAGI2_abc-def=')}/reply`,
+		);
 	});
 
 	it.each([
-		['a forward without recipients', { operation: 'forward', messageId: rl(MSG_ID), toRecipients: '' }, /The field To is empty/],
-		['a bad forward address', { operation: 'forward', messageId: rl(MSG_ID), toRecipients: 'bob at contoso' }, /"bob at contoso" in the field To/],
-		['a bad message ID', { operation: 'reply', messageId: rl('../../me/sendMail') }, /in the field Message is not a message ID/],
+		[
+			'a forward without recipients',
+			{ operation: 'forward', messageId: rl(MSG_ID), toRecipients: '' },
+			/The field To is empty/,
+		],
+		[
+			'a bad forward address',
+			{ operation: 'forward', messageId: rl(MSG_ID), toRecipients: 'bob at contoso' },
+			/"bob at contoso" in the field To/,
+		],
+		[
+			'a bad message ID',
+			{ operation: 'reply', messageId: rl('../../me/sendMail') },
+			/in the field Message is not a message ID/,
+		],
 		['an empty message', { operation: 'reply', messageId: rl('') }, /The field Message is empty/],
-		['a link without an ID', { operation: 'reply', messageId: rl('https://outlook.office.com/mail/inbox', 'url') }, /holds no message ID/],
+		[
+			'a link without an ID',
+			{ operation: 'reply', messageId: rl('https://outlook.office.com/mail/inbox', 'url') },
+			/holds no message ID/,
+		],
 	])('refuses %s before any request', async (_, parameters, message) => {
 		const error = await t.fail({ resource: 'message', ...parameters });
 		expect((error as Error).message).toMatch(message);

@@ -4,10 +4,17 @@ import { initBinaryData } from '../../support/n8n-harness';
 import { graphError } from '../../support/graph-standin';
 import { MSG_ID, useMailNode } from './setup';
 
-function fileItem(files: Record<string, { bytes: Buffer; name: string; type?: string }>): INodeExecutionData {
+function fileItem(
+	files: Record<string, { bytes: Buffer; name: string; type?: string }>,
+): INodeExecutionData {
 	const binary: INodeExecutionData['binary'] = {};
 	for (const [key, file] of Object.entries(files)) {
-		binary[key] = { data: file.bytes.toString('base64'), fileName: file.name, mimeType: file.type ?? 'application/pdf', fileSize: String(file.bytes.length) };
+		binary[key] = {
+			data: file.bytes.toString('base64'),
+			fileName: file.name,
+			mimeType: file.type ?? 'application/pdf',
+			fileSize: String(file.bytes.length),
+		};
 	}
 	return { json: {}, binary };
 }
@@ -50,9 +57,15 @@ describe('Message → Send', () => {
 				inBatch: false,
 				body: {
 					message: {
-						toRecipients: [{ emailAddress: { address: 'bob@contoso.com' } }, { emailAddress: { address: 'carol@contoso.com', name: 'Carol C.' } }],
+						toRecipients: [
+							{ emailAddress: { address: 'bob@contoso.com' } },
+							{ emailAddress: { address: 'carol@contoso.com', name: 'Carol C.' } },
+						],
 						ccRecipients: [{ emailAddress: { address: 'dave@contoso.com' } }],
-						bccRecipients: [{ emailAddress: { address: 'erin@contoso.com' } }, { emailAddress: { address: 'frank@contoso.com' } }],
+						bccRecipients: [
+							{ emailAddress: { address: 'erin@contoso.com' } },
+							{ emailAddress: { address: 'frank@contoso.com' } },
+						],
 						replyTo: [{ emailAddress: { address: 'replies@contoso.com' } }],
 						subject: 'Quarterly report',
 						body: { contentType: 'html', content: '<p>Hi</p>' },
@@ -67,7 +80,14 @@ describe('Message → Send', () => {
 		]);
 		expect(out).toEqual([
 			{
-				json: { sent: true, subject: 'Quarterly report', to: ['bob@contoso.com', 'carol@contoso.com'], cc: ['dave@contoso.com'], bcc: ['erin@contoso.com', 'frank@contoso.com'], attachments: [] },
+				json: {
+					sent: true,
+					subject: 'Quarterly report',
+					to: ['bob@contoso.com', 'carol@contoso.com'],
+					cc: ['dave@contoso.com'],
+					bcc: ['erin@contoso.com', 'frank@contoso.com'],
+					attachments: [],
+				},
 				pairedItem: { item: 0 },
 			},
 		]);
@@ -76,36 +96,68 @@ describe('Message → Send', () => {
 	it('sends from a shared mailbox under /users/{address}', async () => {
 		t.s.graph.on('POST', '/users/:user/sendMail', { status: 202 });
 		await t.run(send({ mailbox: 'other', mailboxId: 'shared@contoso.com' }));
-		expect(t.s.graph.calls().map((c) => `${c.method} ${c.path}`)).toEqual(['POST /users/shared%40contoso.com/sendMail']);
+		expect(t.s.graph.calls().map((c) => `${c.method} ${c.path}`)).toEqual([
+			'POST /users/shared%40contoso.com/sendMail',
+		]);
 		expect((t.s.graph.calls()[0].body as { saveToSentItems: boolean }).saveToSentItems).toBe(true);
 	});
 
 	it('puts small files from several binary properties inline in the one sendMail', async () => {
 		t.s.graph.on('POST', '/me/sendMail', { status: 202 });
-		const item = fileItem({ data: { bytes: Buffer.from('%PDF-1.4 report'), name: 'report.pdf' }, logo: { bytes: Buffer.from('PNG'), name: 'logo.png', type: 'image/png' } });
-		const out = await t.run(send({ additionalFields: { attachments: 'data, logo' } }), { items: [item] });
+		const item = fileItem({
+			data: { bytes: Buffer.from('%PDF-1.4 report'), name: 'report.pdf' },
+			logo: { bytes: Buffer.from('PNG'), name: 'logo.png', type: 'image/png' },
+		});
+		const out = await t.run(send({ additionalFields: { attachments: 'data, logo' } }), {
+			items: [item],
+		});
 		const calls = t.s.graph.calls();
 		expect(calls).toHaveLength(1);
 		expect((calls[0].body as { message: { attachments: unknown } }).message.attachments).toEqual([
-			{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'report.pdf', contentType: 'application/pdf', contentBytes: Buffer.from('%PDF-1.4 report').toString('base64') },
-			{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'logo.png', contentType: 'image/png', contentBytes: Buffer.from('PNG').toString('base64') },
+			{
+				'@odata.type': '#microsoft.graph.fileAttachment',
+				name: 'report.pdf',
+				contentType: 'application/pdf',
+				contentBytes: Buffer.from('%PDF-1.4 report').toString('base64'),
+			},
+			{
+				'@odata.type': '#microsoft.graph.fileAttachment',
+				name: 'logo.png',
+				contentType: 'image/png',
+				contentBytes: Buffer.from('PNG').toString('base64'),
+			},
 		]);
 		expect(out[0].json.attachments).toEqual(['report.pdf', 'logo.png']);
 	});
 
 	it('sends a message with a large file as draft → upload session → send', async () => {
 		const big = Buffer.alloc(3_500_000, 7);
-		t.s.graph.on('POST', '/me/messages', { status: 201, body: { id: MSG_ID, subject: 'Quarterly report' } });
-		t.s.graph.on('POST', '/me/messages/:id/attachments/createUploadSession', { body: { uploadUrl: t.s.graph.uploadUrl('u1'), nextExpectedRanges: ['0-'] } });
+		t.s.graph.on('POST', '/me/messages', {
+			status: 201,
+			body: { id: MSG_ID, subject: 'Quarterly report' },
+		});
+		t.s.graph.on('POST', '/me/messages/:id/attachments/createUploadSession', {
+			body: { uploadUrl: t.s.graph.uploadUrl('u1'), nextExpectedRanges: ['0-'] },
+		});
 		t.s.graph.on('POST', '/me/messages/:id/send', { status: 202 });
-		const out = await t.run(send({ additionalFields: { attachments: 'data' } }), { items: [fileItem({ data: { bytes: big, name: 'big.bin', type: 'application/octet-stream' } })] });
+		const out = await t.run(send({ additionalFields: { attachments: 'data' } }), {
+			items: [
+				fileItem({ data: { bytes: big, name: 'big.bin', type: 'application/octet-stream' } }),
+			],
+		});
 		const calls = t.s.graph.calls();
 		expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
 			'POST /me/messages',
 			`POST /me/messages/${encodeURIComponent(MSG_ID)}/attachments/createUploadSession`,
 			`POST /me/messages/${encodeURIComponent(MSG_ID)}/send`,
 		]);
-		expect(calls[0].body).toMatchObject({ subject: 'Quarterly report', toRecipients: [{ emailAddress: { address: 'bob@contoso.com' } }, { emailAddress: { address: 'carol@contoso.com', name: 'Carol C.' } }] });
+		expect(calls[0].body).toMatchObject({
+			subject: 'Quarterly report',
+			toRecipients: [
+				{ emailAddress: { address: 'bob@contoso.com' } },
+				{ emailAddress: { address: 'carol@contoso.com', name: 'Carol C.' } },
+			],
+		});
 		expect(calls[0].body).not.toHaveProperty('attachments');
 		expect(t.s.graph.uploads.reduce((sum, u) => sum + u.size, 0)).toBe(big.length);
 		expect(out[0].json).toMatchObject({ sent: true, id: MSG_ID, attachments: ['big.bin'] });
@@ -113,13 +165,47 @@ describe('Message → Send', () => {
 
 	describe('refuses bad input before any request, naming the field and the item', () => {
 		it.each([
-			['a To address', send({ toRecipients: 'bob@contoso.com, not-an-address' }), /"not-an-address" in the field To is not an email address/],
-			['a CC address', send({ additionalFields: { ccRecipients: 'dave@' } }), /"dave@" in the field CC is not an email address/],
+			[
+				'a To address',
+				send({ toRecipients: 'bob@contoso.com, not-an-address' }),
+				/"not-an-address" in the field To is not an email address/,
+			],
+			[
+				'a CC address',
+				send({ additionalFields: { ccRecipients: 'dave@' } }),
+				/"dave@" in the field CC is not an email address/,
+			],
 			['an empty To', send({ toRecipients: '' }), /The field To is empty/],
-			['a header not starting with x-', send({ additionalFields: { internetMessageHeaders: { headers: [{ name: 'Subject', value: 'x' }] } } }), /"Subject" in the field Internet Headers is not a custom header name/],
-			['a header value with CR/LF', send({ additionalFields: { internetMessageHeaders: { headers: [{ name: 'x-a', value: 'ok\r\nBcc: evil@example.com' }] } } }), /header x-a .* contains a line break/],
-			['a missing binary property', send({ additionalFields: { attachments: 'nothere' } }), /binary property "nothere" named in the field Attachments does not exist on item 0/],
-			['a bad shared mailbox', send({ mailbox: 'other', mailboxId: 'not a mailbox' }), /Mailbox Address or ID/],
+			[
+				'a header not starting with x-',
+				send({
+					additionalFields: {
+						internetMessageHeaders: { headers: [{ name: 'Subject', value: 'x' }] },
+					},
+				}),
+				/"Subject" in the field Internet Headers is not a custom header name/,
+			],
+			[
+				'a header value with CR/LF',
+				send({
+					additionalFields: {
+						internetMessageHeaders: {
+							headers: [{ name: 'x-a', value: 'ok\r\nBcc: evil@example.com' }],
+						},
+					},
+				}),
+				/header x-a .* contains a line break/,
+			],
+			[
+				'a missing binary property',
+				send({ additionalFields: { attachments: 'nothere' } }),
+				/binary property "nothere" named in the field Attachments does not exist on item 0/,
+			],
+			[
+				'a bad shared mailbox',
+				send({ mailbox: 'other', mailboxId: 'not a mailbox' }),
+				/Mailbox Address or ID/,
+			],
 		])('%s', async (_, parameters, message) => {
 			const error = await t.fail(parameters);
 			expect(error).toBeInstanceOf(Error);
@@ -129,15 +215,26 @@ describe('Message → Send', () => {
 		});
 
 		it('a file over 150 MB', async () => {
-			const item: INodeExecutionData = { json: {}, binary: { data: { data: '', mimeType: 'video/mp4', fileName: 'huge.mp4', bytes: 151 * 1024 * 1024 } } };
-			const error = await t.fail(send({ additionalFields: { attachments: 'data' } }), { items: [item] });
+			const item: INodeExecutionData = {
+				json: {},
+				binary: {
+					data: { data: '', mimeType: 'video/mp4', fileName: 'huge.mp4', bytes: 151 * 1024 * 1024 },
+				},
+			};
+			const error = await t.fail(send({ additionalFields: { attachments: 'data' } }), {
+				items: [item],
+			});
 			expect((error as Error).message).toMatch(/huge\.mp4.*150 MB/);
 			expect(t.s.graph.requests).toHaveLength(0);
 		});
 	});
 
 	it('a 403 says Mail.Send is missing and what to add', async () => {
-		t.s.graph.on('POST', '/me/sendMail', graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
+		t.s.graph.on(
+			'POST',
+			'/me/sendMail',
+			graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'),
+		);
 		const error = await t.fail(send());
 		expect(error.message).toMatch(/403 ErrorAccessDenied/);
 		expect(error.description).toMatch(/Mail\.Send is needed to send mail/);
@@ -147,10 +244,16 @@ describe('Message → Send', () => {
 		t.s.graph.on('POST', '/me/sendMail', { status: 202 });
 		const out = await t.run(
 			{ ...send(), toRecipients: '={{ $json.to }}' },
-			{ items: [{ json: { to: 'bob@contoso.com' } }, { json: { to: 'bob@@contoso' } }], continueOnFail: true },
+			{
+				items: [{ json: { to: 'bob@contoso.com' } }, { json: { to: 'bob@@contoso' } }],
+				continueOnFail: true,
+			},
 		);
 		expect(out[0].json.sent).toBe(true);
-		expect(out[1]).toMatchObject({ json: { error: expect.stringMatching(/"bob@@contoso" in the field To/) }, pairedItem: { item: 1 } });
+		expect(out[1]).toMatchObject({
+			json: { error: expect.stringMatching(/"bob@@contoso" in the field To/) },
+			pairedItem: { item: 1 },
+		});
 		expect(t.s.graph.calls()).toHaveLength(1);
 	});
 });

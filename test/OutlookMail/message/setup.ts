@@ -1,8 +1,19 @@
 /** Shared setup of the Outlook Mail node tests: stand-ins, harness, and small builders. */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameterResourceLocator, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeParameterResourceLocator,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import { OutlookMail } from '../../../nodes/OutlookMail/OutlookMail.node';
-import { connectedCredential, expectGraphContractKept, startStandIns, type StandIns } from '../../support/fixtures';
+import {
+	connectedCredential,
+	expectGraphContractKept,
+	startStandIns,
+	type StandIns,
+} from '../../support/fixtures';
 import { N8nHarness } from '../../support/n8n-harness';
 
 export const MAIL = 'outlookMail';
@@ -63,11 +74,18 @@ export function useMailNode(credentialOverrides: ICredentialDataDecryptedObject 
 	afterAll(async () => await t.s.close());
 	beforeEach(() => {
 		t.s.graph.reset();
-		t.n8n = new N8nHarness({ [MAIL]: new OutlookMail() }, connectedCredential(t.s, credentialOverrides));
+		t.n8n = new N8nHarness(
+			{ [MAIL]: new OutlookMail() },
+			connectedCredential(t.s, credentialOverrides),
+		);
 	});
 	afterEach(() => expectGraphContractKept(t.s.graph));
 	t.run = async (parameters, options = {}) => {
-		const [out] = await t.n8n.execute(MAIL, { parameters, items: options.items, continueOnFail: options.continueOnFail });
+		const [out] = await t.n8n.execute(MAIL, {
+			parameters,
+			items: options.items,
+			continueOnFail: options.continueOnFail,
+		});
 		return out;
 	};
 	t.fail = async (parameters, options = {}) => {
@@ -77,7 +95,9 @@ export function useMailNode(credentialOverrides: ICredentialDataDecryptedObject 
 		} catch (error) {
 			return error as NodeFailure;
 		}
-		throw new Error(`Expected the node to throw, it returned ${JSON.stringify(outcome).slice(0, 300)}`);
+		throw new Error(
+			`Expected the node to throw, it returned ${JSON.stringify(outcome).slice(0, 300)}`,
+		);
 	};
 	return t;
 }

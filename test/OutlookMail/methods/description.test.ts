@@ -5,26 +5,41 @@ import * as folder from '../../../nodes/OutlookMail/actions/folder/Folder.resour
 import { OutlookMail } from '../../../nodes/OutlookMail/OutlookMail.node';
 
 function searchMethodsUsed(properties: INodeProperties[]): string[] {
-	return properties.flatMap((p) => (p.modes ?? []).map((mode) => mode.typeOptions?.searchListMethod).filter((m): m is string => typeof m === 'string'));
+	return properties.flatMap((p) =>
+		(p.modes ?? [])
+			.map((mode) => mode.typeOptions?.searchListMethod)
+			.filter((m): m is string => typeof m === 'string'),
+	);
 }
 
 describe('Attachment and Folder descriptions', () => {
 	it.each([
 		['attachment', attachment],
 		['folder', folder],
-	])('%s: one operation field, every option has a module, every other field shows only for its resource and operation', (resource, module) => {
-		const [operationField, ...fields] = module.description;
-		expect(operationField).toMatchObject({ name: 'operation', type: 'options', displayOptions: { show: { resource: [resource] } } });
-		const values = (operationField.options as Array<{ value: string; action: string }>).map((o) => o.value);
-		expect(values.sort()).toEqual(Object.keys(module.operations).sort());
-		for (const field of fields) {
-			expect(field.displayOptions?.show?.resource).toEqual([resource]);
-			expect(values).toEqual(expect.arrayContaining(field.displayOptions?.show?.operation as string[]));
-		}
-		for (const value of values) {
-			expect(module.operations[value].execute).toEqual(expect.any(Function));
-		}
-	});
+	])(
+		'%s: one operation field, every option has a module, every other field shows only for its resource and operation',
+		(resource, module) => {
+			const [operationField, ...fields] = module.description;
+			expect(operationField).toMatchObject({
+				name: 'operation',
+				type: 'options',
+				displayOptions: { show: { resource: [resource] } },
+			});
+			const values = (operationField.options as Array<{ value: string; action: string }>).map(
+				(o) => o.value,
+			);
+			expect(values.sort()).toEqual(Object.keys(module.operations).sort());
+			for (const field of fields) {
+				expect(field.displayOptions?.show?.resource).toEqual([resource]);
+				expect(values).toEqual(
+					expect.arrayContaining(field.displayOptions?.show?.operation as string[]),
+				);
+			}
+			for (const value of values) {
+				expect(module.operations[value].execute).toEqual(expect.any(Function));
+			}
+		},
+	);
 
 	it('every list-search method a field of the node names exists on the node', () => {
 		const node = new OutlookMail();

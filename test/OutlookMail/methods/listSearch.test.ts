@@ -9,7 +9,10 @@ const enc = encodeURIComponent;
 
 describe('list search: searchFolders', () => {
 	const t = useMailNode();
-	const context = (parameters: INodeParameters = {}) => t.n8n.loadOptionsContext(MAIL, { parameters: { resource: 'folder', operation: 'get', ...parameters } });
+	const context = (parameters: INodeParameters = {}) =>
+		t.n8n.loadOptionsContext(MAIL, {
+			parameters: { resource: 'folder', operation: 'get', ...parameters },
+		});
 
 	/** Well-known: inbox=AAMkIN=, sentitems=AAMkSI=, drafts=AAMkDR=, deleteditems=AAMkDI=, junkemail=AAMkJU=; no Archive. */
 	function stubMailbox(root = '/me', topLevel?: IDataObject[]) {
@@ -21,13 +24,29 @@ describe('list search: searchFolders', () => {
 			junkemail: graphFolder('AAMkJU=', 'Junk Email'),
 		};
 		t.s.graph.on('GET', `${root}/mailFolders/:id`, (_request, params) =>
-			wellKnown[params.id] ? { body: wellKnown[params.id] } : graphError(404, 'ErrorFolderNotFound', 'The specified folder could not be found in the store.'),
+			wellKnown[params.id]
+				? { body: wellKnown[params.id] }
+				: graphError(
+						404,
+						'ErrorFolderNotFound',
+						'The specified folder could not be found in the store.',
+					),
 		);
-		const top = topLevel ?? [...Object.values(wellKnown), graphFolder('AAMkPR=', 'Projects', { childFolderCount: 1 }), graphFolder("AAMkQU=", "Bob's things")];
+		const top = topLevel ?? [
+			...Object.values(wellKnown),
+			graphFolder('AAMkPR=', 'Projects', { childFolderCount: 1 }),
+			graphFolder('AAMkQU=', "Bob's things"),
+		];
 		t.s.graph.collection('GET', `${root}/mailFolders`, () => top, { maxPageSize: 100 });
-		t.s.graph.collection('GET', `${root}/mailFolders/${enc('AAMkIN=')}/childFolders`, () => [graphFolder('AAMkIN1=', 'Customers', { childFolderCount: 1 })]);
-		t.s.graph.collection('GET', `${root}/mailFolders/${enc('AAMkIN1=')}/childFolders`, () => [graphFolder('AAMkIN2=', 'Contoso')]);
-		t.s.graph.collection('GET', `${root}/mailFolders/${enc('AAMkPR=')}/childFolders`, () => [graphFolder('AAMkPR1=', '2025')]);
+		t.s.graph.collection('GET', `${root}/mailFolders/${enc('AAMkIN=')}/childFolders`, () => [
+			graphFolder('AAMkIN1=', 'Customers', { childFolderCount: 1 }),
+		]);
+		t.s.graph.collection('GET', `${root}/mailFolders/${enc('AAMkIN1=')}/childFolders`, () => [
+			graphFolder('AAMkIN2=', 'Contoso'),
+		]);
+		t.s.graph.collection('GET', `${root}/mailFolders/${enc('AAMkPR=')}/childFolders`, () => [
+			graphFolder('AAMkPR1=', '2025'),
+		]);
 	}
 
 	it('lists well-known folders first (by name), then every folder with its path, child folders included', async () => {
@@ -49,14 +68,26 @@ describe('list search: searchFolders', () => {
 		const calls = t.s.graph.calls();
 		// One $batch with the six well-known folders, then the folder tree.
 		expect(calls.filter((c) => c.inBatch).map((c) => [c.path, c.query])).toEqual(
-			['inbox', 'sentitems', 'drafts', 'deleteditems', 'archive', 'junkemail'].map((name) => [`/me/mailFolders/${name}`, { $select: 'id,displayName,childFolderCount' }]),
+			['inbox', 'sentitems', 'drafts', 'deleteditems', 'archive', 'junkemail'].map((name) => [
+				`/me/mailFolders/${name}`,
+				{ $select: 'id,displayName,childFolderCount' },
+			]),
 		);
 		expect(t.s.graph.requests.filter((r) => r.path === '/$batch')).toHaveLength(1);
 		expect(calls.filter((c) => !c.inBatch).map((c) => [c.path, c.query])).toEqual([
 			['/me/mailFolders', { $select: 'id,displayName,childFolderCount', $top: '100' }],
-			[`/me/mailFolders/${enc('AAMkIN=')}/childFolders`, { $select: 'id,displayName,childFolderCount', $top: '100' }],
-			[`/me/mailFolders/${enc('AAMkIN1=')}/childFolders`, { $select: 'id,displayName,childFolderCount', $top: '100' }],
-			[`/me/mailFolders/${enc('AAMkPR=')}/childFolders`, { $select: 'id,displayName,childFolderCount', $top: '100' }],
+			[
+				`/me/mailFolders/${enc('AAMkIN=')}/childFolders`,
+				{ $select: 'id,displayName,childFolderCount', $top: '100' },
+			],
+			[
+				`/me/mailFolders/${enc('AAMkIN1=')}/childFolders`,
+				{ $select: 'id,displayName,childFolderCount', $top: '100' },
+			],
+			[
+				`/me/mailFolders/${enc('AAMkPR=')}/childFolders`,
+				{ $select: 'id,displayName,childFolderCount', $top: '100' },
+			],
 		]);
 	});
 
@@ -89,7 +120,10 @@ describe('list search: searchFolders', () => {
 
 describe('list search: searchMessages', () => {
 	const t = useMailNode();
-	const context = (parameters: INodeParameters = {}) => t.n8n.loadOptionsContext(MAIL, { parameters: { resource: 'message', operation: 'get', ...parameters } });
+	const context = (parameters: INodeParameters = {}) =>
+		t.n8n.loadOptionsContext(MAIL, {
+			parameters: { resource: 'message', operation: 'get', ...parameters },
+		});
 	const message = (id: string, subject: string) => ({
 		id,
 		subject,
@@ -99,21 +133,36 @@ describe('list search: searchMessages', () => {
 	});
 
 	it('lists recent messages, newest first, with subject, sender and date', async () => {
-		t.s.graph.collection('GET', '/me/messages', () => [message('AAMkM1=', 'Quarterly report'), message('AAMkM2=', '')]);
+		t.s.graph.collection('GET', '/me/messages', () => [
+			message('AAMkM1=', 'Quarterly report'),
+			message('AAMkM2=', ''),
+		]);
 		const result = await listSearch.searchMessages.call(context());
 		expect(t.s.graph.calls()).toEqual([
 			{
 				method: 'GET',
 				path: '/me/messages',
-				query: { $select: 'id,subject,from,receivedDateTime,webLink', $orderby: 'receivedDateTime desc', $top: '50' },
+				query: {
+					$select: 'id,subject,from,receivedDateTime,webLink',
+					$orderby: 'receivedDateTime desc',
+					$top: '50',
+				},
 				body: undefined,
 				inBatch: false,
 			},
 		]);
 		expect(result).toEqual({
 			results: [
-				{ name: 'Quarterly report (Alice, 2025-03-04)', value: 'AAMkM1=', url: 'https://outlook.office365.com/owa/?ItemID=AAMkM1=' },
-				{ name: '(no subject) (Alice, 2025-03-04)', value: 'AAMkM2=', url: 'https://outlook.office365.com/owa/?ItemID=AAMkM2=' },
+				{
+					name: 'Quarterly report (Alice, 2025-03-04)',
+					value: 'AAMkM1=',
+					url: 'https://outlook.office365.com/owa/?ItemID=AAMkM1=',
+				},
+				{
+					name: '(no subject) (Alice, 2025-03-04)',
+					value: 'AAMkM2=',
+					url: 'https://outlook.office365.com/owa/?ItemID=AAMkM2=',
+				},
 			],
 			paginationToken: undefined,
 		});
@@ -124,9 +173,17 @@ describe('list search: searchMessages', () => {
 		t.s.graph.collection('GET', `${SHARED_ROOT}/messages`, () => all);
 		const first = await listSearch.searchMessages.call(context(SHARED), " O'Brien ");
 		expect(t.s.graph.calls()[0].path).toBe(`${SHARED_ROOT}/messages`);
-		expect(t.s.graph.calls()[0].query).toEqual({ $select: 'id,subject,from,receivedDateTime,webLink', $search: `"subject:O'Brien"`, $top: '50' });
+		expect(t.s.graph.calls()[0].query).toEqual({
+			$select: 'id,subject,from,receivedDateTime,webLink',
+			$search: `"subject:O'Brien"`,
+			$top: '50',
+		});
 		expect(first.results).toHaveLength(50);
-		const second = await listSearch.searchMessages.call(context(SHARED), " O'Brien ", first.paginationToken);
+		const second = await listSearch.searchMessages.call(
+			context(SHARED),
+			" O'Brien ",
+			first.paginationToken,
+		);
 		expect(second.results.map((r) => r.value)).toEqual(all.slice(50).map((m) => m.id));
 		expect(t.s.graph.calls()[1].query.$skiptoken).toBeDefined();
 	});

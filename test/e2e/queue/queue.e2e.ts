@@ -8,7 +8,14 @@ import { randomUUID } from 'node:crypto';
 
 import { TEST_USER } from '../../support/identity-provider';
 import { nodeType } from '../support/environment';
-import { activate, allExecutions, deactivate, QueueEnvironment, saveChain, type SavedWorkflow } from './support/queue-environment';
+import {
+	activate,
+	allExecutions,
+	deactivate,
+	QueueEnvironment,
+	saveChain,
+	type SavedWorkflow,
+} from './support/queue-environment';
 import { psql } from './support/cluster';
 import { runWorkflow } from '../support/executions';
 
@@ -16,7 +23,11 @@ const env = new QueueEnvironment();
 
 const sleep = async (ms: number) => await new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+async function waitFor<T>(
+	probe: () => T | undefined | false | Promise<T | undefined | false>,
+	timeoutMs: number,
+	what: string,
+): Promise<T> {
 	const until = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
@@ -38,10 +49,18 @@ describe('queue mode: infrastructure', () => {
 	test('Redis and PostgreSQL answer; the main and both workers are ready', async () => {
 		expect(await psql(env.services, 'SELECT 1')).toBe('1');
 		// n8n's own tables are in the run's PostgreSQL (migrations ran on the main).
-		expect(await psql(env.services, "SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'workflow_entity'")).toBe('t');
+		expect(
+			await psql(
+				env.services,
+				"SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'workflow_entity'",
+			),
+		).toBe('t');
 		for (const worker of env.cluster.workers) {
 			const health = await fetch(`http://127.0.0.1:${worker.options.healthPort}/healthz/readiness`);
-			expect({ worker: worker.name, status: health.status }).toEqual({ worker: worker.name, status: 200 });
+			expect({ worker: worker.name, status: health.status }).toEqual({
+				worker: worker.name,
+				status: 200,
+			});
 		}
 		// Each worker says it is a worker on the "jobs" queue with the concurrency it was given.
 		for (const worker of env.cluster.workers) {
@@ -53,8 +72,17 @@ describe('queue mode: infrastructure', () => {
 	test('the main lists the package nodes and credential (each worker proves it in the executions below)', async () => {
 		const nodes = await env.rest.request<Array<{ name: string }>>('GET', '/types/nodes.json');
 		const names = nodes.body.map((n) => n.name);
-		expect(names).toEqual(expect.arrayContaining([nodeType('outlookMail'), nodeType('outlookCalendar'), nodeType('outlookImapTrigger')]));
-		const credentials = await env.rest.request<Array<{ name: string }>>('GET', '/types/credentials.json');
+		expect(names).toEqual(
+			expect.arrayContaining([
+				nodeType('outlookMail'),
+				nodeType('outlookCalendar'),
+				nodeType('outlookImapTrigger'),
+			]),
+		);
+		const credentials = await env.rest.request<Array<{ name: string }>>(
+			'GET',
+			'/types/credentials.json',
+		);
 		expect(credentials.body.map((c) => c.name)).toContain('outlookOAuth2Api');
 	});
 });
@@ -73,18 +101,35 @@ describe('queue mode: Graph executions run on the workers', () => {
 	/** A manual run, which queue mode hands to a worker (OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true). */
 	async function call(): Promise<WhereAnswer> {
 		const execution = await runWorkflow(env.rest, workflow, 'Manual Trigger', 120_000);
-		if (execution.status !== 'success') throw new Error(`execution ${execution.id} ended ${execution.status}: ${JSON.stringify(execution.error('Mail') ?? execution.error('Calendar'))}`);
+		if (execution.status !== 'success')
+			throw new Error(
+				`execution ${execution.id} ended ${execution.status}: ${JSON.stringify(execution.error('Mail') ?? execution.error('Calendar'))}`,
+			);
 		return execution.output('Where')[0].json as unknown as WhereAnswer;
 	}
 
 	beforeAll(async () => {
-		credential = await env.connectedCredential({ permissions: ['mailReadWrite', 'mailSend', 'calendarsReadWrite'] }, 'Queue Graph');
+		credential = await env.connectedCredential(
+			{ permissions: ['mailReadWrite', 'mailSend', 'calendarsReadWrite'] },
+			'Queue Graph',
+		);
 		const from = new Date(Date.now() - 86_400_000).toISOString();
 		const to = new Date(Date.now() + 30 * 86_400_000).toISOString();
 		const credentials = { outlookOAuth2Api: credential };
 		workflow = await saveChain(env.rest, 'Queue: mail and calendar', [
-			{ name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
-			{ name: 'Mail', type: nodeType('outlookMail'), typeVersion: 1, parameters: { resource: 'message', operation: 'getAll', limit: 2 }, credentials },
+			{
+				name: 'Manual Trigger',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				parameters: {},
+			},
+			{
+				name: 'Mail',
+				type: nodeType('outlookMail'),
+				typeVersion: 1,
+				parameters: { resource: 'message', operation: 'getAll', limit: 2 },
+				credentials,
+			},
 			{
 				name: 'Calendar',
 				type: nodeType('outlookCalendar'),
@@ -103,10 +148,30 @@ describe('queue mode: Graph executions run on the workers', () => {
 					includeOtherFields: false,
 					assignments: {
 						assignments: [
-							{ id: randomUUID(), name: 'process', type: 'string', value: '={{ $env.OUTLOOK_E2E_PROCESS }}' },
-							{ id: randomUUID(), name: 'executionId', type: 'string', value: '={{ $execution.id }}' },
-							{ id: randomUUID(), name: 'messages', type: 'number', value: "={{ $('Mail').all().length }}" },
-							{ id: randomUUID(), name: 'events', type: 'number', value: "={{ $('Calendar').all().length }}" },
+							{
+								id: randomUUID(),
+								name: 'process',
+								type: 'string',
+								value: '={{ $env.OUTLOOK_E2E_PROCESS }}',
+							},
+							{
+								id: randomUUID(),
+								name: 'executionId',
+								type: 'string',
+								value: '={{ $execution.id }}',
+							},
+							{
+								id: randomUUID(),
+								name: 'messages',
+								type: 'number',
+								value: "={{ $('Mail').all().length }}",
+							},
+							{
+								id: randomUUID(),
+								name: 'events',
+								type: 'number',
+								value: "={{ $('Calendar').all().length }}",
+							},
 						],
 					},
 					options: {},
@@ -118,7 +183,12 @@ describe('queue mode: Graph executions run on the workers', () => {
 	test('8 concurrent executions: each ran on a worker (its $env and its log say which), both workers took some', async () => {
 		const answers = await Promise.all(Array.from({ length: 8 }, async () => await call()));
 		for (const answer of answers) {
-			expect(answer).toEqual({ process: expect.stringMatching(/^worker-[12]$/), executionId: expect.any(String), messages: 2, events: 2 });
+			expect(answer).toEqual({
+				process: expect.stringMatching(/^worker-[12]$/),
+				executionId: expect.any(String),
+				messages: 2,
+				events: 2,
+			});
 			// The main enqueued it; the worker's own log names the execution it started.
 			expect(env.cluster.main.logText()).toContain(`Enqueued execution ${answer.executionId} `);
 			expect(env.cluster.workerOf(answer.executionId)).toBe(answer.process);
@@ -136,17 +206,24 @@ describe('queue mode: Graph executions run on the workers', () => {
 		env.idp.expireAccessTokens();
 		const idpBefore = env.idp.requests.length;
 		const answers = await Promise.all(Array.from({ length: 10 }, async () => await call()));
-		for (const answer of answers) expect(answer).toMatchObject({ process: expect.stringMatching(/^worker-[12]$/), messages: 2, events: 2 });
+		for (const answer of answers)
+			expect(answer).toMatchObject({
+				process: expect.stringMatching(/^worker-[12]$/),
+				messages: 2,
+				events: 2,
+			});
 		expect(new Set(answers.map((a) => a.process))).toEqual(new Set(['worker-1', 'worker-2']));
-		const refreshes = env.idp.requests.slice(idpBefore).filter((r) => r.form.grant_type === 'refresh_token');
+		const refreshes = env.idp.requests
+			.slice(idpBefore)
+			.filter((r) => r.form.grant_type === 'refresh_token');
 		expect(refreshes).toHaveLength(1);
 		// n8n took its cross-process credential lock (PostgreSQL) rather than refreshing uncoordinated.
-		for (const worker of env.cluster.workers) expect(worker.logText()).not.toContain('Could not acquire refresh lock');
+		for (const worker of env.cluster.workers)
+			expect(worker.logText()).not.toContain('Could not acquire refresh lock');
 		// Every execution after the refresh used the one new token.
 		const tokens = env.graph.tokensSeen.slice(-4);
 		expect(new Set(tokens).size).toBe(1);
 	});
-
 });
 
 describe('queue mode: the IMAP trigger runs on the main only', () => {
@@ -164,7 +241,8 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 
 	function count(subjects: string[]): Map<string, number> {
 		const seen = new Map<string, number>();
-		for (const { subject } of sent()) if (subjects.includes(subject)) seen.set(subject, (seen.get(subject) ?? 0) + 1);
+		for (const { subject } of sent())
+			if (subjects.includes(subject)) seen.set(subject, (seen.get(subject) ?? 0) + 1);
 		return seen;
 	}
 
@@ -183,16 +261,25 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 		].join('\r\n');
 
 	async function storedCursor(): Promise<{ lastUid: number; uidValidity: string } | undefined> {
-		const row = await psql(env.services, `SELECT "staticData" FROM workflow_entity WHERE id = '${workflow.id}'`);
+		const row = await psql(
+			env.services,
+			`SELECT "staticData" FROM workflow_entity WHERE id = '${workflow.id}'`,
+		);
 		if (!row) return undefined;
-		const data = JSON.parse(row) as Record<string, { imapCursor?: { lastUid: number; uidValidity: string } }> | null;
+		const data = JSON.parse(row) as Record<
+			string,
+			{ imapCursor?: { lastUid: number; uidValidity: string } }
+		> | null;
 		// n8n keeps a trigger's static data under "node:<node name>".
 		return data?.['node:IMAP Trigger']?.imapCursor;
 	}
 
 	beforeAll(async () => {
 		sentBefore = env.mailbox.sent.length;
-		const credential = await env.connectedCredential({ permissions: ['mailReadWrite', 'mailSend', 'imap'] }, 'Queue IMAP');
+		const credential = await env.connectedCredential(
+			{ permissions: ['mailReadWrite', 'mailSend', 'imap'] },
+			'Queue IMAP',
+		);
 		workflow = await saveChain(env.rest, 'Queue: IMAP trigger', [
 			{
 				name: 'IMAP Trigger',
@@ -225,20 +312,32 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 		]);
 		await activate(env.rest, workflow);
 		// Activated: the main opened ONE IMAP session (the workers run no triggers) and stored a baseline.
-		await waitFor(async () => (await env.dovecot.who()).length > 0, 60_000, 'the trigger to open its IMAP session');
+		await waitFor(
+			async () => (await env.dovecot.who()).length > 0,
+			60_000,
+			'the trigger to open its IMAP session',
+		);
 		await sleep(2_000);
 	}, 180_000);
 
-	test('5 messages, one at a time: each sent exactly once, by a worker; one IMAP session (the main\'s)', async () => {
-		const subjects = Array.from({ length: 5 }, (_, i) => `Queue live ${i + 1} ${randomUUID().slice(0, 6)}`);
+	test("5 messages, one at a time: each sent exactly once, by a worker; one IMAP session (the main's)", async () => {
+		const subjects = Array.from(
+			{ length: 5 },
+			(_, i) => `Queue live ${i + 1} ${randomUUID().slice(0, 6)}`,
+		);
 		for (const subject of subjects) {
 			await env.dovecot.appendMessage(mail(subject));
 			await sleep(300);
 		}
-		await waitFor(() => count(subjects).size === subjects.length, 90_000, 'the 5 messages to be sent');
+		await waitFor(
+			() => count(subjects).size === subjects.length,
+			90_000,
+			'the 5 messages to be sent',
+		);
 		await sleep(3_000); // anything emitted twice would show by now
 		expect([...count(subjects).values()]).toEqual(subjects.map(() => 1));
-		for (const s of sent().filter((x) => subjects.includes(x.subject))) expect(s.process).toMatch(/^worker-[12]$/);
+		for (const s of sent().filter((x) => subjects.includes(x.subject)))
+			expect(s.process).toMatch(/^worker-[12]$/);
 		expect((await env.dovecot.who()).length).toBe(1);
 		const cursor = await storedCursor();
 		expect(cursor?.lastUid).toBeGreaterThanOrEqual(5);
@@ -247,7 +346,10 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 	test('the main restarts while 3 messages arrive: resumed from the cursor in PostgreSQL, nothing lost or repeated', async () => {
 		const before = sent().map((s) => s.subject);
 		const cursorBefore = await storedCursor();
-		const subjects = Array.from({ length: 3 }, (_, i) => `Queue while down ${i + 1} ${randomUUID().slice(0, 6)}`);
+		const subjects = Array.from(
+			{ length: 3 },
+			(_, i) => `Queue while down ${i + 1} ${randomUUID().slice(0, 6)}`,
+		);
 		// What PostgreSQL holds, sampled every 250 ms from here on (for the failure message).
 		const cursorTimeline: string[] = [];
 		const sampler = setInterval(() => {
@@ -268,7 +370,11 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 			sentWhileDown = sent().length - sentAtStop;
 		});
 		expect(sentWhileDown).toBe(0);
-		await waitFor(() => count(subjects).size === subjects.length, 120_000, 'the 3 messages received while the main was down');
+		await waitFor(
+			() => count(subjects).size === subjects.length,
+			120_000,
+			'the 3 messages received while the main was down',
+		);
 		await sleep(3_000);
 		expect([...count(subjects).values()]).toEqual([1, 1, 1]);
 		// Nothing sent before the restart was sent again.
@@ -277,16 +383,28 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 		expect(again).toHaveLength(before.length + 3);
 		// The cursor n8n stored in PostgreSQL moved past the 3 messages (the trigger writes it into
 		// static data after each emitted batch; n8n saves static data on the next emit and on shutdown).
-		await waitFor(async () => (await storedCursor())?.lastUid === cursorBefore!.lastUid + 3, 20_000, `the stored cursor to reach ${cursorBefore!.lastUid + 3}`).catch(
-			(error: Error) => console.log(`restart: ${error.message}; stored lastUid went ${cursorTimeline.join(' → ')}`),
+		await waitFor(
+			async () => (await storedCursor())?.lastUid === cursorBefore!.lastUid + 3,
+			20_000,
+			`the stored cursor to reach ${cursorBefore!.lastUid + 3}`,
+		).catch((error: Error) =>
+			console.log(`restart: ${error.message}; stored lastUid went ${cursorTimeline.join(' → ')}`),
 		);
 		clearInterval(sampler);
 		// A second restart with no new mail: nothing is emitted again, whatever PostgreSQL holds.
 		const sentBeforeSecond = sent().length;
 		await env.restartMain();
-		await waitFor(async () => (await env.dovecot.who()).length > 0, 60_000, 'the trigger to reconnect');
+		await waitFor(
+			async () => (await env.dovecot.who()).length > 0,
+			60_000,
+			'the trigger to reconnect',
+		);
 		await sleep(5_000);
-		expect(sent().slice(sentBeforeSecond).map((s) => s.subject)).toEqual([]);
+		expect(
+			sent()
+				.slice(sentBeforeSecond)
+				.map((s) => s.subject),
+		).toEqual([]);
 		const cursorAfter = await storedCursor();
 		expect(cursorAfter?.uidValidity).toBe(cursorBefore?.uidValidity);
 		expect(cursorAfter!.lastUid).toBe(cursorBefore!.lastUid + 3);
@@ -294,10 +412,17 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 
 	test('500 messages in a burst: 500 sends, none duplicated or lost, all on workers', async () => {
 		const sentCount = sent().length;
-		const subjects = Array.from({ length: 500 }, (_, i) => `Queue burst ${String(i + 1).padStart(3, '0')} ${randomUUID().slice(0, 6)}`);
+		const subjects = Array.from(
+			{ length: 500 },
+			(_, i) => `Queue burst ${String(i + 1).padStart(3, '0')} ${randomUUID().slice(0, 6)}`,
+		);
 		const started = Date.now();
 		await env.dovecot.dropMessages(subjects.map(mail));
-		await waitFor(() => count(subjects).size === subjects.length, 420_000, 'the 500 messages to be sent');
+		await waitFor(
+			() => count(subjects).size === subjects.length,
+			420_000,
+			'the 500 messages to be sent',
+		);
 		const seconds = (Date.now() - started) / 1000;
 		await sleep(3_000);
 		const counts = count(subjects);
@@ -318,9 +443,12 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 					executionIds.slice(i, i + 20).map(async (id) => {
 						const deadline = Date.now() + 30_000;
 						for (;;) {
-							const response = await env.rest.request<{ data?: { status?: string; workflowId?: string } }>('GET', `/rest/executions/${id}`);
+							const response = await env.rest.request<{
+								data?: { status?: string; workflowId?: string };
+							}>('GET', `/rest/executions/${id}`);
 							const status = response.body?.data?.status;
-							if (status && !['new', 'running', 'waiting'].includes(status)) return `${response.body?.data?.workflowId}:${status}`;
+							if (status && !['new', 'running', 'waiting'].includes(status))
+								return `${response.body?.data?.workflowId}:${status}`;
 							if (Date.now() > deadline) return `${id}: not finished`;
 							await sleep(250);
 						}
@@ -339,19 +467,28 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 	}, 480_000);
 
 	test('the main restarts in the middle of a 300-message burst: every message sent exactly once', async () => {
-		const subjects = Array.from({ length: 300 }, (_, i) => `Queue mid-burst ${String(i + 1).padStart(3, '0')} ${randomUUID().slice(0, 6)}`);
+		const subjects = Array.from(
+			{ length: 300 },
+			(_, i) => `Queue mid-burst ${String(i + 1).padStart(3, '0')} ${randomUUID().slice(0, 6)}`,
+		);
 		const sentCount = sent().length;
 		await env.dovecot.dropMessages(subjects.map(mail));
 		// Restart as soon as the first of them went out (some batches emitted, others not yet).
 		await waitFor(() => count(subjects).size > 0, 120_000, 'the first messages of the burst');
 		const atRestart = count(subjects).size;
 		await env.restartMain();
-		await waitFor(() => count(subjects).size === subjects.length, 300_000, 'every message of the burst');
+		await waitFor(
+			() => count(subjects).size === subjects.length,
+			300_000,
+			'every message of the burst',
+		);
 		await sleep(3_000);
 		const counts = count(subjects);
 		expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
 		expect(sent().length - sentCount).toBe(300);
-		console.log(`mid-burst restart: ${atRestart} of 300 sent when the main was stopped; all 300 sent once in the end`);
+		console.log(
+			`mid-burst restart: ${atRestart} of 300 sent when the main was stopped; all 300 sent once in the end`,
+		);
 	}, 480_000);
 
 	afterAll(async () => {

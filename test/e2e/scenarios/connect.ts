@@ -33,7 +33,13 @@ const CASES: Case[] = [
 	},
 	{
 		name: 'verified domain, read-only mail, prompt login, login hint',
-		fields: { accountType: 'singleTenant', tenantId: 'Contoso.onmicrosoft.com', permissions: ['mailRead'], prompt: 'login', loginHint: 'alice@contoso.com' },
+		fields: {
+			accountType: 'singleTenant',
+			tenantId: 'Contoso.onmicrosoft.com',
+			permissions: ['mailRead'],
+			prompt: 'login',
+			loginHint: 'alice@contoso.com',
+		},
 		tenant: 'contoso.onmicrosoft.com',
 		scope: `User.Read Mail.Read ${OIDC}`,
 		extraQuery: { prompt: 'login', login_hint: 'alice@contoso.com' },
@@ -42,7 +48,15 @@ const CASES: Case[] = [
 		name: 'common, every Graph permission plus IMAP and an additional scope, prompt consent',
 		fields: {
 			accountType: 'common',
-			permissions: ['mailReadWrite', 'mailSend', 'mailShared', 'calendarsReadWrite', 'calendarsShared', 'mailboxSettings', 'imap'],
+			permissions: [
+				'mailReadWrite',
+				'mailSend',
+				'mailShared',
+				'calendarsReadWrite',
+				'calendarsShared',
+				'mailboxSettings',
+				'imap',
+			],
 			additionalScopes: 'Contacts.Read',
 			prompt: 'consent',
 		},
@@ -61,7 +75,11 @@ const CASES: Case[] = [
 	},
 	{
 		name: 'consumers, mail and IMAP only',
-		fields: { accountType: 'consumers', permissions: ['mailRead', 'imap'], prompt: 'select_account' },
+		fields: {
+			accountType: 'consumers',
+			permissions: ['mailRead', 'imap'],
+			prompt: 'select_account',
+		},
 		tenant: 'consumers',
 		scope: `User.Read Mail.Read ${OIDC} https://outlook.office.com/IMAP.AccessAsUser.All`,
 		extraQuery: { prompt: 'select_account' },
@@ -109,7 +127,11 @@ export function connectScenario(env: E2eEnvironment) {
 			const tokenRequests = env.idp.requests.slice(before).filter((r) => r.path.endsWith('/token'));
 			expect(tokenRequests).toHaveLength(1);
 			expect(tokenRequests[0].path).toBe(`/${c.tenant}/oauth2/v2.0/token`);
-			expect(tokenRequests[0].form).toMatchObject({ grant_type: 'authorization_code', redirect_uri: CALLBACK, client_id: env.idp.clientId });
+			expect(tokenRequests[0].form).toMatchObject({
+				grant_type: 'authorization_code',
+				redirect_uri: CALLBACK,
+				client_id: env.idp.clientId,
+			});
 			connected.push({ id: credentialId, scope: c.scope });
 		});
 	});
@@ -140,7 +162,10 @@ export function connectScenario(env: E2eEnvironment) {
 		test('n8n builds no authorize URL, and the identity provider is never asked', async () => {
 			const before = env.idp.requests.length;
 			const credential = await env.createCredential({ accountType: 'singleTenant', tenantId });
-			const response = await env.rest.request('GET', `/rest/oauth2-credential/auth?id=${credential.id}`);
+			const response = await env.rest.request(
+				'GET',
+				`/rest/oauth2-credential/auth?id=${credential.id}`,
+			);
 			// The credential's expression throws; n8n 2.41 reports it as "Invalid URL" (HTTP 500).
 			expect(response.status).toBeGreaterThanOrEqual(400);
 			expect(response.text).not.toContain(env.idp.authority);

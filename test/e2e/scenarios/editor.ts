@@ -17,10 +17,15 @@ import { OWNER, REPO_ROOT, e2eEnvironment } from '../support/n8n';
 const CHROMIUM = '/usr/lib/chromium/chromium';
 const DOCS_IMAGES = join(REPO_ROOT, 'docs/images');
 
-async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+async function until(
+	probe: () => Promise<boolean>,
+	timeoutMs: number,
+	what: string,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!(await probe())) {
-		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 200));
 	}
 }
@@ -32,7 +37,10 @@ export function editorScenario(env: E2eEnvironment) {
 	let context: BrowserContext;
 	let page: Page;
 
-	async function screenshot(name: string, target?: { screenshot(options: { path: string }): Promise<unknown> }) {
+	async function screenshot(
+		name: string,
+		target?: { screenshot(options: { path: string }): Promise<unknown> },
+	) {
 		const dir = join(e2eEnvironment().runDir, 'screenshots');
 		mkdirSync(dir, { recursive: true });
 		const file = join(dir, `${name}.png`);
@@ -49,13 +57,19 @@ export function editorScenario(env: E2eEnvironment) {
 
 	async function choose(parameter: string, optionText: string, scope = modal()) {
 		await scope.locator(`[data-test-id=parameter-input-${parameter}]`).first().click();
-		await page.locator('.el-select-dropdown__item:visible', { hasText: optionText }).first().click();
+		await page
+			.locator('.el-select-dropdown__item:visible', { hasText: optionText })
+			.first()
+			.click();
 	}
 
 	async function addFromNodePanel(nodeName: string, action?: string) {
 		await page.locator('[data-test-id=node-creator-plus-button]').click();
 		await page.keyboard.type('Outlook');
-		await page.locator('[data-test-id=node-creator-item-name]', { hasText: nodeName }).first().click();
+		await page
+			.locator('[data-test-id=node-creator-item-name]', { hasText: nodeName })
+			.first()
+			.click();
 		if (action) await page.getByText(action, { exact: true }).first().click();
 		await page.locator('[data-test-id=ndv]').waitFor();
 	}
@@ -70,7 +84,14 @@ export function editorScenario(env: E2eEnvironment) {
 		browser = await chromium.launch({
 			executablePath: CHROMIUM,
 			headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-dev-shm-usage',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
 		});
 		context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 		context.setDefaultTimeout(20_000);
@@ -97,7 +118,9 @@ export function editorScenario(env: E2eEnvironment) {
 		const names = page.locator('[data-test-id=node-creator-item-name]');
 		await names.filter({ hasText: 'Outlook Mail' }).first().waitFor();
 		const listed = await names.allInnerTexts();
-		expect(listed).toEqual(expect.arrayContaining(['Outlook Mail', 'Outlook Calendar', 'Outlook IMAP Trigger']));
+		expect(listed).toEqual(
+			expect.arrayContaining(['Outlook Mail', 'Outlook Calendar', 'Outlook IMAP Trigger']),
+		);
 		await screenshot('editor-node-panel');
 		await page.keyboard.press('Escape');
 	});
@@ -112,7 +135,10 @@ export function editorScenario(env: E2eEnvironment) {
 			await empty.locator('button').first().click();
 		} else {
 			await select.click();
-			await page.locator('.el-select-dropdown__item:visible', { hasText: 'Create new credential' }).first().click();
+			await page
+				.locator('.el-select-dropdown__item:visible', { hasText: 'Create new credential' })
+				.first()
+				.click();
 		}
 		await modal().waitFor();
 
@@ -142,13 +168,29 @@ export function editorScenario(env: E2eEnvironment) {
 		await modal().locator('[data-test-id=quick-connect-button]').waitFor();
 		// Saved on the server, with what was typed (the REST API blanks the secret).
 		let saved: { id: string; type: string; data?: Record<string, unknown> } | undefined;
-		await until(async () => {
-			const list = await env.rest.data<Array<{ id: string; type: string; name: string }>>('GET', '/rest/credentials');
-			saved = list.find((c) => c.type === 'outlookOAuth2Api');
-			return saved !== undefined;
-		}, 20_000, 'the credential to be saved');
-		const stored = await env.rest.data<{ data: Record<string, unknown> }>('GET', `/rest/credentials/${saved!.id}?includeData=true`);
-		expect(stored.data).toMatchObject({ clientId: env.idp.clientId, environment: 'custom', customAuthorityUrl: env.idp.authority, customGraphUrl: env.graph.url, accountType: 'organizations' });
+		await until(
+			async () => {
+				const list = await env.rest.data<Array<{ id: string; type: string; name: string }>>(
+					'GET',
+					'/rest/credentials',
+				);
+				saved = list.find((c) => c.type === 'outlookOAuth2Api');
+				return saved !== undefined;
+			},
+			20_000,
+			'the credential to be saved',
+		);
+		const stored = await env.rest.data<{ data: Record<string, unknown> }>(
+			'GET',
+			`/rest/credentials/${saved!.id}?includeData=true`,
+		);
+		expect(stored.data).toMatchObject({
+			clientId: env.idp.clientId,
+			environment: 'custom',
+			customAuthorityUrl: env.idp.authority,
+			customGraphUrl: env.graph.url,
+			accountType: 'organizations',
+		});
 		// (the Save button's spinner settles a moment later; only the screenshot cares)
 		await page.waitForTimeout(1500);
 		await modal().locator('[data-test-id=quick-connect-button]').scrollIntoViewIfNeeded();
@@ -163,16 +205,36 @@ export function editorScenario(env: E2eEnvironment) {
 		// n8n shows "Account connected" in the modal and, for a credential made from the node, then
 		// closes the modal; reopening it from the node shows the connected state again.
 		// (innerText of what is rendered: no waiting for an element that may be closing.)
-		const modalText = async () => (await modal().evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText).join('\n'))) as string;
-		await until(async () => !(await modal().isVisible()) || (await modalText()).includes('Account connected'), 20_000, 'the connection');
+		const modalText = async () =>
+			(await modal().evaluateAll((els) =>
+				els.map((e) => (e as HTMLElement).innerText).join('\n'),
+			)) as string;
+		await until(
+			async () => !(await modal().isVisible()) || (await modalText()).includes('Account connected'),
+			20_000,
+			'the connection',
+		);
 		await page.waitForTimeout(1000);
-		if (!(await modal().isVisible())) await page.locator('[data-test-id=ndv] [data-test-id=credential-edit-button]').click();
-		await until(async () => (await modal().isVisible()) && (await modalText()).includes('Account connected'), 20_000, '"Account connected" in the modal');
+		if (!(await modal().isVisible()))
+			await page.locator('[data-test-id=ndv] [data-test-id=credential-edit-button]').click();
+		await until(
+			async () => (await modal().isVisible()) && (await modalText()).includes('Account connected'),
+			20_000,
+			'"Account connected" in the modal',
+		);
 		await modal().getByText('Account connected').first().scrollIntoViewIfNeeded();
-		const seen = env.idp.requests.slice(before).map((r) => `${r.method} ${r.path}${r.form.grant_type ? ` ${r.form.grant_type}` : ''}`);
-		expect(seen).toEqual(['GET /organizations/oauth2/v2.0/authorize', 'POST /organizations/oauth2/v2.0/token authorization_code']);
+		const seen = env.idp.requests
+			.slice(before)
+			.map((r) => `${r.method} ${r.path}${r.form.grant_type ? ` ${r.form.grant_type}` : ''}`);
+		expect(seen).toEqual([
+			'GET /organizations/oauth2/v2.0/authorize',
+			'POST /organizations/oauth2/v2.0/token authorization_code',
+		]);
 		await screenshot('editor-account-connected', modal());
-		await modal().locator('button[aria-label="Close this dialog"], .el-dialog__headerbtn').first().click();
+		await modal()
+			.locator('button[aria-label="Close this dialog"], .el-dialog__headerbtn')
+			.first()
+			.click();
 		await modal().waitFor({ state: 'hidden' });
 	});
 
@@ -181,7 +243,9 @@ export function editorScenario(env: E2eEnvironment) {
 		await page.locator('[data-test-id=node-execute-button]').first().click();
 		const output = page.locator('[data-test-id=output-panel]');
 		await output.getByText('Welcome to the demo mailbox').first().waitFor();
-		expect(env.graph.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toContain('GET /me/messages');
+		expect(env.graph.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toContain(
+			'GET /me/messages',
+		);
 		await screenshot('editor-run-output');
 		await closeNodeView();
 	});
@@ -189,11 +253,19 @@ export function editorScenario(env: E2eEnvironment) {
 	it('adds Outlook Calendar and Outlook IMAP Trigger from the node panel too', async () => {
 		await addFromNodePanel('Outlook Calendar', 'Get many events');
 		// The credential made above is picked for the new node (the only one of its type the owner has, or the newest).
-		await expect(page.locator('[data-test-id=ndv] [data-test-id=node-credentials-select] input').first().inputValue()).resolves.toMatch(/\S/);
+		await expect(
+			page
+				.locator('[data-test-id=ndv] [data-test-id=node-credentials-select] input')
+				.first()
+				.inputValue(),
+		).resolves.toMatch(/\S/);
 		await closeNodeView();
 		await page.locator('[data-test-id=node-creator-plus-button]').click();
 		await page.keyboard.type('Outlook');
-		await page.locator('[data-test-id=node-creator-item-name]', { hasText: 'Outlook IMAP Trigger' }).first().click();
+		await page
+			.locator('[data-test-id=node-creator-item-name]', { hasText: 'Outlook IMAP Trigger' })
+			.first()
+			.click();
 		// A second trigger is offered with an "Add to workflow" button rather than a list of events.
 		await page.getByText('Add to workflow', { exact: true }).first().click();
 		await page.locator('[data-test-id=ndv]').waitFor();

@@ -31,7 +31,10 @@ export function loadingScenario(env: E2eEnvironment) {
 
 	beforeAll(async () => {
 		const nodesResponse = await env.rest.request<NodeTypeDescription[]>('GET', '/types/nodes.json');
-		const credentialsResponse = await env.rest.request<CredentialTypeDescription[]>('GET', '/types/credentials.json');
+		const credentialsResponse = await env.rest.request<CredentialTypeDescription[]>(
+			'GET',
+			'/types/credentials.json',
+		);
 		expect(nodesResponse.status).toBe(200);
 		expect(credentialsResponse.status).toBe(200);
 		nodes = nodesResponse.body;
@@ -56,12 +59,17 @@ export function loadingScenario(env: E2eEnvironment) {
 			const versions = ours.filter((n) => n.name === name);
 			// A versioned node is listed once per version; each must ask for our credential.
 			expect(versions.length).toBeGreaterThan(0);
-			for (const version of versions) expect(version.credentials?.map((c) => c.name)).toContain('outlookOAuth2Api');
+			for (const version of versions)
+				expect(version.credentials?.map((c) => c.name)).toContain('outlookOAuth2Api');
 		}
 	});
 
 	test('all three nodes are in the package (fails while a node is not built yet)', () => {
-		expect(packedNodeNames().sort()).toEqual(['OutlookCalendar', 'OutlookImapTrigger', 'OutlookMail']);
+		expect(packedNodeNames().sort()).toEqual([
+			'OutlookCalendar',
+			'OutlookImapTrigger',
+			'OutlookMail',
+		]);
 	});
 
 	test("the credential outlookOAuth2Api is listed once, as ours, extending n8n's OAuth2", () => {
@@ -76,8 +84,12 @@ export function loadingScenario(env: E2eEnvironment) {
 		const builtInCredential = credentials.find((c) => c.name === 'microsoftOutlookOAuth2Api');
 		expect(builtInNode).toBeDefined();
 		expect(builtInCredential).toBeDefined();
-		const ourDisplayNames = new Set(nodes.filter((n) => n.name.startsWith(`${PACKAGE_NAME}.`)).map((n) => n.displayName));
-		const theirDisplayNames = new Set(nodes.filter((n) => !n.name.startsWith(`${PACKAGE_NAME}.`)).map((n) => n.displayName));
+		const ourDisplayNames = new Set(
+			nodes.filter((n) => n.name.startsWith(`${PACKAGE_NAME}.`)).map((n) => n.displayName),
+		);
+		const theirDisplayNames = new Set(
+			nodes.filter((n) => !n.name.startsWith(`${PACKAGE_NAME}.`)).map((n) => n.displayName),
+		);
 		for (const name of ourDisplayNames) expect(theirDisplayNames.has(name)).toBe(false);
 		expect(credentials.filter((c) => c.displayName === 'Outlook OAuth2 API')).toHaveLength(1);
 	});

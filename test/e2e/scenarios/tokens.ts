@@ -15,7 +15,10 @@ export function tokensScenario(env: E2eEnvironment) {
 
 	async function storedTokens(): Promise<Record<string, string>> {
 		const exported = await env.server.exportCredentials();
-		return exported.find((c) => c.id === credential.id)!.data.oauthTokenData as Record<string, string>;
+		return exported.find((c) => c.id === credential.id)!.data.oauthTokenData as Record<
+			string,
+			string
+		>;
 	}
 
 	beforeAll(async () => {
@@ -24,7 +27,12 @@ export function tokensScenario(env: E2eEnvironment) {
 			env.rest,
 			'Token life: who am I',
 			chain([
-				{ name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+				{
+					name: 'Manual Trigger',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					parameters: {},
+				},
 				{
 					name: 'Who Am I',
 					type: 'n8n-nodes-base.httpRequest',
@@ -47,7 +55,9 @@ export function tokensScenario(env: E2eEnvironment) {
 		const before = env.graph.requests.length;
 		const execution = await runWorkflow(env.rest, workflow);
 		expect(execution.status).toBe('success');
-		expect(execution.output('Who Am I').map((i) => i.json.userPrincipalName)).toEqual(['alice@example.test']);
+		expect(execution.output('Who Am I').map((i) => i.json.userPrincipalName)).toEqual([
+			'alice@example.test',
+		]);
 		const seen = env.graph.requests.slice(before);
 		expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /me']);
 		expect(seen[0].headers.authorization).toBe(`Bearer ${first.access_token}`);
@@ -62,14 +72,21 @@ export function tokensScenario(env: E2eEnvironment) {
 
 		const execution = await runWorkflow(env.rest, workflow);
 		expect(execution.status).toBe('success');
-		expect(execution.output('Who Am I').map((i) => i.json.userPrincipalName)).toEqual(['alice@example.test']);
+		expect(execution.output('Who Am I').map((i) => i.json.userPrincipalName)).toEqual([
+			'alice@example.test',
+		]);
 
 		// Graph: the old token refused (401), then the same request with the new one.
 		const graphSeen = env.graph.requests.slice(graphBefore);
-		expect(env.graph.tokensSeen.slice(-2)).toEqual([`Bearer ${first.access_token}`, expect.stringMatching(/^Bearer at-graph\./)]);
+		expect(env.graph.tokensSeen.slice(-2)).toEqual([
+			`Bearer ${first.access_token}`,
+			expect.stringMatching(/^Bearer at-graph\./),
+		]);
 		expect(graphSeen.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /me']);
 		// The identity provider: one refresh_token grant with the stored refresh token.
-		const refreshes = env.idp.requests.slice(idpBefore).filter((r) => r.form.grant_type === 'refresh_token');
+		const refreshes = env.idp.requests
+			.slice(idpBefore)
+			.filter((r) => r.form.grant_type === 'refresh_token');
 		expect(refreshes).toHaveLength(1);
 		expect(refreshes[0].form.refresh_token).toBe(first.refresh_token);
 		expect(refreshes[0].path).toBe('/organizations/oauth2/v2.0/token');
@@ -78,7 +95,9 @@ export function tokensScenario(env: E2eEnvironment) {
 		expect(second.refresh_token).not.toBe(first.refresh_token);
 		expect(second.access_token).not.toBe(first.access_token);
 		// What n8n stored is what the identity provider issued last, and it works.
-		const newest = [...env.idp.refreshTokens.values()].filter((t) => t.scope === env.idp.refreshTokens.get(first.refresh_token)!.scope).pop()!;
+		const newest = [...env.idp.refreshTokens.values()]
+			.filter((t) => t.scope === env.idp.refreshTokens.get(first.refresh_token)!.scope)
+			.pop()!;
 		expect(second.refresh_token).toBe(newest.token);
 		expect(graphSeen[0].headers.authorization).toBe(`Bearer ${second.access_token}`);
 		expect(env.idp.validate(second.access_token, 'https://graph.microsoft.com')).toBeDefined();

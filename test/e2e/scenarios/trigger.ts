@@ -14,7 +14,11 @@ import { e2eEnvironment } from '../support/n8n';
 import { createWorkflow, listExecutions, readExecution } from '../support/executions';
 import type { CreatedWorkflow } from '../support/executions';
 
-async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+async function waitFor<T>(
+	probe: () => Promise<T | undefined | false> | T | undefined | false,
+	timeoutMs: number,
+	what: string,
+): Promise<T> {
 	const until = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
@@ -47,7 +51,10 @@ export function triggerScenario(env: E2eEnvironment) {
 	beforeAll(async () => {
 		if (!ready) return;
 		dovecot = await startDovecot({ idpUrl: env.idp.url });
-		const credential = await env.connectedCredential({ permissions: ['mailRead', 'imap'] }, 'IMAP trigger');
+		const credential = await env.connectedCredential(
+			{ permissions: ['mailRead', 'imap'] },
+			'IMAP trigger',
+		);
 		workflow = await createWorkflow(env.rest, 'Trigger: new mail', {
 			nodes: [
 				{
@@ -78,12 +85,18 @@ export function triggerScenario(env: E2eEnvironment) {
 	});
 
 	it('activating the workflow opens one IMAP session for the mailbox', async () => {
-		const activated = await env.rest.request('POST', `/rest/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+		const activated = await env.rest.request('POST', `/rest/workflows/${workflow.id}/activate`, {
+			versionId: workflow.versionId,
+		});
 		expect(activated.status).toBe(200);
-		const sessions = await waitFor(async () => {
-			const who = await dovecot.who();
-			return who.length > 0 && who;
-		}, 20_000, 'an IMAP session');
+		const sessions = await waitFor(
+			async () => {
+				const who = await dovecot.who();
+				return who.length > 0 && who;
+			},
+			20_000,
+			'an IMAP session',
+		);
 		expect(sessions.map((s) => s.username)).toEqual([dovecot.user]);
 	});
 
@@ -91,10 +104,14 @@ export function triggerScenario(env: E2eEnvironment) {
 		// "New mail only": the trigger writes its baseline once the folder is open; give it a moment.
 		await new Promise((r) => setTimeout(r, 1000));
 		await dovecot.appendMessage(message('Invoice 42'));
-		const executions = await waitFor(async () => {
-			const list = await listExecutions(env.rest, workflow.id);
-			return list.some((e) => e.status === 'success') && list;
-		}, 30_000, 'a finished execution');
+		const executions = await waitFor(
+			async () => {
+				const list = await listExecutions(env.rest, workflow.id);
+				return list.some((e) => e.status === 'success') && list;
+			},
+			30_000,
+			'a finished execution',
+		);
 		expect(executions).toHaveLength(1);
 		expect(executions[0]).toMatchObject({ status: 'success', mode: 'trigger' });
 		const execution = await readExecution(env.rest, executions[0].id);
@@ -112,13 +129,23 @@ export function triggerScenario(env: E2eEnvironment) {
 	});
 
 	it('deactivating the workflow leaves no IMAP session open', async () => {
-		const deactivated = await env.rest.request('POST', `/rest/workflows/${workflow.id}/deactivate`, {});
+		const deactivated = await env.rest.request(
+			'POST',
+			`/rest/workflows/${workflow.id}/deactivate`,
+			{},
+		);
 		expect(deactivated.status).toBe(200);
-		await waitFor(async () => (await dovecot.who()).length === 0, 10_000, 'the IMAP session to close');
+		await waitFor(
+			async () => (await dovecot.who()).length === 0,
+			10_000,
+			'the IMAP session to close',
+		);
 		expect(await dovecot.who()).toEqual([]);
 	});
 
 	if (!ready) {
-		test.todo(`trigger scenario skipped: ${hasNode('OutlookImapTrigger') ? 'Dovecot is not installed' : 'the Outlook IMAP Trigger is not built'}`);
+		test.todo(
+			`trigger scenario skipped: ${hasNode('OutlookImapTrigger') ? 'Dovecot is not installed' : 'the Outlook IMAP Trigger is not built'}`,
+		);
 	}
 }

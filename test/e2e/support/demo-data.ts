@@ -70,7 +70,14 @@ function message(n: number, subject: string, from: string, hoursAgo: number): De
 }
 
 function event(n: number, subject: string, dayOffset: number, hour: number): DemoEvent {
-	const day = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + dayOffset, hour));
+	const day = new Date(
+		Date.UTC(
+			new Date().getUTCFullYear(),
+			new Date().getUTCMonth(),
+			new Date().getUTCDate() + dayOffset,
+			hour,
+		),
+	);
 	const end = new Date(day.getTime() + 3600_000);
 	const fmt = (d: Date) => d.toISOString().replace(/Z$/, '0000');
 	return {
@@ -96,40 +103,82 @@ export function demoMailbox(): DemoMailbox {
 			message(5, 'Your package has shipped', 'shop@example.test', 75),
 		],
 		sent: [],
-		events: [event(1, 'Team stand-up', 0, 9), event(2, 'Design review', 1, 14), event(3, 'Customer call', 2, 10), event(4, '1:1 with Bob', 7, 15)],
+		events: [
+			event(1, 'Team stand-up', 0, 9),
+			event(2, 'Design review', 1, 14),
+			event(3, 'Customer call', 2, 10),
+			event(4, '1:1 with Bob', 7, 15),
+		],
 	};
 }
 
 /** `$select=a,b` applied to one item, as Graph does (id always kept). */
-function select(item: Record<string, unknown>, request: GraphRequestRecord): Record<string, unknown> {
-	const fields = request.query.$select?.split(',').map((f) => f.trim()).filter(Boolean);
+function select(
+	item: Record<string, unknown>,
+	request: GraphRequestRecord,
+): Record<string, unknown> {
+	const fields = request.query.$select
+		?.split(',')
+		.map((f) => f.trim())
+		.filter(Boolean);
 	if (!fields?.length) return item;
 	return Object.fromEntries(Object.entries(item).filter(([k]) => k === 'id' || fields.includes(k)));
 }
 
 /** Registers the demo mailbox on the stand-in, for `/me` and for `/users/{TEST_USER}`. */
-export function addDemoData(graph: GraphStandIn, mailbox: DemoMailbox = demoMailbox()): DemoMailbox {
-	const me = { id: 'demo-user-id', displayName: 'Alice Demo', mail: TEST_USER, userPrincipalName: TEST_USER, givenName: 'Alice', surname: 'Demo' };
+export function addDemoData(
+	graph: GraphStandIn,
+	mailbox: DemoMailbox = demoMailbox(),
+): DemoMailbox {
+	const me = {
+		id: 'demo-user-id',
+		displayName: 'Alice Demo',
+		mail: TEST_USER,
+		userPrincipalName: TEST_USER,
+		givenName: 'Alice',
+		surname: 'Demo',
+	};
 	graph.on('GET', '/me', { body: me });
 	for (const root of ['/me', '/users/:user']) {
-		graph.on('GET', `${root}/mailboxSettings`, { body: { timeZone: 'UTC', language: { locale: 'en-US' } } });
-		graph.collection('GET', `${root}/mailFolders`, () => FOLDERS.map(({ id, displayName }) => ({ id, displayName, totalItemCount: 0, unreadItemCount: 0 })));
+		graph.on('GET', `${root}/mailboxSettings`, {
+			body: { timeZone: 'UTC', language: { locale: 'en-US' } },
+		});
+		graph.collection('GET', `${root}/mailFolders`, () =>
+			FOLDERS.map(({ id, displayName }) => ({
+				id,
+				displayName,
+				totalItemCount: 0,
+				unreadItemCount: 0,
+			})),
+		);
 		graph.collection('GET', `${root}/messages`, () => mailbox.messages.map((m) => m));
 		graph.collection('GET', `${root}/mailFolders/:folder/messages`, () => mailbox.messages);
 		const findMessage = (id: string) => mailbox.messages.find((m) => m.id === id);
 		graph.on('GET', `${root}/messages/:id`, (request, { id }) => {
 			const found = findMessage(id);
-			return found ? { body: select(found, request) } : graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+			return found
+				? { body: select(found, request) }
+				: graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 		});
 		graph.on('PATCH', `${root}/messages/:id`, (request, { id }) => {
 			const found = findMessage(id);
-			if (!found) return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+			if (!found)
+				return graphError(
+					404,
+					'ErrorItemNotFound',
+					'The specified object was not found in the store.',
+				);
 			Object.assign(found, request.body as object);
 			return { body: found };
 		});
 		graph.on('DELETE', `${root}/messages/:id`, (_request, { id }) => {
 			const index = mailbox.messages.findIndex((m) => m.id === id);
-			if (index < 0) return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+			if (index < 0)
+				return graphError(
+					404,
+					'ErrorItemNotFound',
+					'The specified object was not found in the store.',
+				);
 			mailbox.messages.splice(index, 1);
 			return { status: 204 };
 		});
@@ -141,9 +190,14 @@ export function addDemoData(graph: GraphStandIn, mailbox: DemoMailbox = demoMail
 		graph.collection('GET', `${root}/calendar/events`, () => mailbox.events);
 		graph.collection('GET', `${root}/calendarView`, () => mailbox.events);
 		graph.collection('GET', `${root}/calendar/calendarView`, () => mailbox.events);
-		graph.collection('GET', `${root}/calendars`, () => [{ id: 'calendar-id', name: 'Calendar', isDefaultCalendar: true, canEdit: true }]);
+		graph.collection('GET', `${root}/calendars`, () => [
+			{ id: 'calendar-id', name: 'Calendar', isDefaultCalendar: true, canEdit: true },
+		]);
 		const createEvent = (request: GraphRequestRecord) => {
-			const created = { ...(request.body as object), id: `AAMkAD-demo-event-${randomUUID()}` } as DemoEvent;
+			const created = {
+				...(request.body as object),
+				id: `AAMkAD-demo-event-${randomUUID()}`,
+			} as DemoEvent;
 			mailbox.events.push(created);
 			return { status: 201, body: created };
 		};
@@ -151,7 +205,9 @@ export function addDemoData(graph: GraphStandIn, mailbox: DemoMailbox = demoMail
 		graph.on('POST', `${root}/calendar/events`, createEvent);
 		graph.on('GET', `${root}/events/:id`, (request, { id }) => {
 			const found = mailbox.events.find((e) => e.id === id);
-			return found ? { body: select(found, request) } : graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+			return found
+				? { body: select(found, request) }
+				: graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 		});
 	}
 	return mailbox;

@@ -19,7 +19,9 @@ export const N8N_PORT = Number(process.env.E2E_N8N_PORT ?? 5678);
 /** The node files the packed tarball lists (a node still being written is left out by scripts/pack.sh). */
 export function packedNodeNames(): string[] {
 	const e2e = e2eEnvironment();
-	const listing = JSON.parse(readFileSync(join(e2e.runDir, 'packed-package.json'), 'utf8')) as { n8n: { nodes: string[] } };
+	const listing = JSON.parse(readFileSync(join(e2e.runDir, 'packed-package.json'), 'utf8')) as {
+		n8n: { nodes: string[] };
+	};
 	return listing.n8n.nodes.map((file) => /\/([^/]+)\.node\.js$/.exec(file)![1]);
 }
 
@@ -28,7 +30,9 @@ export function nodeType(node: 'outlookMail' | 'outlookCalendar' | 'outlookImapT
 	return `${PACKAGE_NAME}.${node}`;
 }
 
-export function hasNode(className: 'OutlookMail' | 'OutlookCalendar' | 'OutlookImapTrigger'): boolean {
+export function hasNode(
+	className: 'OutlookMail' | 'OutlookCalendar' | 'OutlookImapTrigger',
+): boolean {
 	return packedNodeNames().includes(className);
 }
 
@@ -83,19 +87,31 @@ export class E2eEnvironment {
 	}
 
 	/** Saves a credential through the REST API, as the editor's credential modal does. */
-	async createCredential(overrides: CredentialFields = {}, name?: string): Promise<{ id: string; name: string }> {
+	async createCredential(
+		overrides: CredentialFields = {},
+		name?: string,
+	): Promise<{ id: string; name: string }> {
 		this.credentialCount++;
-		const created = await this.rest.data<{ id: string; name: string }>('POST', '/rest/credentials', {
-			name: name ?? `Outlook e2e ${this.credentialCount}`,
-			type: 'outlookOAuth2Api',
-			data: this.credentialFields(overrides),
-		});
+		const created = await this.rest.data<{ id: string; name: string }>(
+			'POST',
+			'/rest/credentials',
+			{
+				name: name ?? `Outlook e2e ${this.credentialCount}`,
+				type: 'outlookOAuth2Api',
+				data: this.credentialFields(overrides),
+			},
+		);
 		return { id: created.id, name: created.name };
 	}
 
 	/** n8n's authorize URL for a credential (what the Connect button opens). */
 	async authorizeUrl(credentialId: string): Promise<URL> {
-		return new URL(await this.rest.data<string>('GET', `/rest/oauth2-credential/auth?id=${encodeURIComponent(credentialId)}`));
+		return new URL(
+			await this.rest.data<string>(
+				'GET',
+				`/rest/oauth2-credential/auth?id=${encodeURIComponent(credentialId)}`,
+			),
+		);
 	}
 
 	/**
@@ -103,22 +119,30 @@ export class E2eEnvironment {
 	 * stand-in's redirect, and n8n's callback (which redeems the code and stores the tokens).
 	 * Returns the callback page's status and text.
 	 */
-	async connect(credentialId: string): Promise<{ authorizeUrl: URL; callback: URL; status: number; page: string }> {
+	async connect(
+		credentialId: string,
+	): Promise<{ authorizeUrl: URL; callback: URL; status: number; page: string }> {
 		const authorizeUrl = await this.authorizeUrl(credentialId);
 		const authorize = await fetch(authorizeUrl, { redirect: 'manual' });
 		const location = authorize.headers.get('location');
-		if (authorize.status !== 302 || !location) throw new Error(`the identity provider answered ${authorize.status} to the authorize URL`);
+		if (authorize.status !== 302 || !location)
+			throw new Error(`the identity provider answered ${authorize.status} to the authorize URL`);
 		const callback = new URL(location);
 		const page = await this.rest.request('GET', `${callback.pathname}${callback.search}`);
 		return { authorizeUrl, callback, status: page.status, page: page.text };
 	}
 
 	/** A credential created and connected through n8n's OAuth2 flow. */
-	async connectedCredential(overrides: CredentialFields = {}, name?: string): Promise<{ id: string; name: string }> {
+	async connectedCredential(
+		overrides: CredentialFields = {},
+		name?: string,
+	): Promise<{ id: string; name: string }> {
 		const credential = await this.createCredential(overrides, name);
 		const result = await this.connect(credential.id);
 		if (result.status !== 200 || !result.page.includes('Connection successful')) {
-			throw new Error(`connecting the credential failed (${result.status}): ${/<h4>([^<]*)<\/h4>/.exec(result.page)?.[1] ?? 'no message'}`);
+			throw new Error(
+				`connecting the credential failed (${result.status}): ${/<h4>([^<]*)<\/h4>/.exec(result.page)?.[1] ?? 'no message'}`,
+			);
 		}
 		return credential;
 	}

@@ -17,7 +17,12 @@ const execFileAsync = promisify(execFile);
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
 
-export const OWNER = { email: 'owner@example.test', firstName: 'Olivia', lastName: 'Owner', password: 'E2e-password-1' };
+export const OWNER = {
+	email: 'owner@example.test',
+	firstName: 'Olivia',
+	lastName: 'Owner',
+	password: 'E2e-password-1',
+};
 
 /** Any fixed value: n8n ties the auth cookie to the browser-id header it was issued with. */
 const BROWSER_ID = 'outlook-oauth-e2e-browser';
@@ -74,7 +79,11 @@ export class N8nServer {
 	static async prepare(options: N8nStartOptions = {}): Promise<N8nServer> {
 		const e2e = e2eEnvironment();
 		const userFolder = mkdtempSync(join(e2e.runDir, 'n8n-user-'));
-		await execFileAsync('bash', [join(REPO_ROOT, 'scripts/install-package.sh'), userFolder, e2e.packageTgz], { cwd: REPO_ROOT });
+		await execFileAsync(
+			'bash',
+			[join(REPO_ROOT, 'scripts/install-package.sh'), userFolder, e2e.packageTgz],
+			{ cwd: REPO_ROOT },
+		);
 		const port = options.port ?? 5678;
 		const logFile = join(e2e.runDir, options.logName ?? 'n8n.log');
 		return new N8nServer(userFolder, port, logFile, options.env ?? {});
@@ -84,7 +93,10 @@ export class N8nServer {
 	private command(args: string[]): string[] {
 		const e2e = e2eEnvironment();
 		const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-		return ['-c', `source '${join(REPO_ROOT, 'scripts/n8n-env.sh')}' && exec '${e2e.node24Bin}/node' '${e2e.n8nBin}' ${quoted}`];
+		return [
+			'-c',
+			`source '${join(REPO_ROOT, 'scripts/n8n-env.sh')}' && exec '${e2e.node24Bin}/node' '${e2e.n8nBin}' ${quoted}`,
+		];
 	}
 
 	private processEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -102,7 +114,8 @@ export class N8nServer {
 		};
 		// The jest process's own settings for n8n's libraries must not leak into the real n8n.
 		// (jest sets NODE_ENV=test, with which n8n silences its log and exits without a word).
-		for (const name of ['N8N_LOG_LEVEL', 'NODE_OPTIONS', 'NODE_ENV', 'JEST_WORKER_ID']) delete env[name];
+		for (const name of ['N8N_LOG_LEVEL', 'NODE_OPTIONS', 'NODE_ENV', 'JEST_WORKER_ID'])
+			delete env[name];
 		return env;
 	}
 
@@ -111,9 +124,16 @@ export class N8nServer {
 			() => true,
 			() => false,
 		);
-		if (busy) throw new Error(`Port ${this.port} is in use (is \`npm run dev\` running?); stop it or set E2E_N8N_PORT`);
+		if (busy)
+			throw new Error(
+				`Port ${this.port} is in use (is \`npm run dev\` running?); stop it or set E2E_N8N_PORT`,
+			);
 		const log = createWriteStream(this.logFile, { flags: 'a' });
-		const child = spawn('bash', this.command(['start']), { env: this.processEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = spawn('bash', this.command(['start']), {
+			env: this.processEnv(),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
 		this.child = child;
 		this.exited = false;
 		this.recent = '';
@@ -130,7 +150,10 @@ export class N8nServer {
 		});
 		const deadline = Date.now() + readyTimeoutMs;
 		while (Date.now() < deadline) {
-			if (this.exited) throw new Error(`n8n exited during start-up (${this.exitReason}); see ${this.logFile}:\n${this.logTail()}`);
+			if (this.exited)
+				throw new Error(
+					`n8n exited during start-up (${this.exitReason}); see ${this.logFile}:\n${this.logTail()}`,
+				);
 			try {
 				const response = await fetch(`${this.url}/healthz/readiness`);
 				if (response.ok) return;
@@ -139,7 +162,9 @@ export class N8nServer {
 			}
 			await sleep(250);
 		}
-		throw new Error(`n8n was not ready after ${readyTimeoutMs} ms; see ${this.logFile}:\n${this.logTail()}`);
+		throw new Error(
+			`n8n was not ready after ${readyTimeoutMs} ms; see ${this.logFile}:\n${this.logTail()}`,
+		);
 	}
 
 	async stop(): Promise<void> {
@@ -175,7 +200,9 @@ export class N8nServer {
 	}
 
 	/** Stored credentials with their secrets, as `n8n export:credentials --decrypted` writes them. */
-	async exportCredentials(): Promise<Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>> {
+	async exportCredentials(): Promise<
+		Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>
+	> {
 		const file = join(this.userFolder, `export-${Date.now()}.json`);
 		await this.cli(['export:credentials', '--all', '--decrypted', `--output=${file}`]);
 		const exported = JSON.parse(readFileSync(file, 'utf8'));
@@ -197,7 +224,12 @@ export class N8nRest {
 
 	constructor(readonly url: string) {}
 
-	async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RestResponse<T>> {
+	async request<T = unknown>(
+		method: string,
+		path: string,
+		body?: unknown,
+		headers: Record<string, string> = {},
+	): Promise<RestResponse<T>> {
 		const response = await fetch(`${this.url}${path}`, {
 			method,
 			redirect: 'manual',
@@ -225,14 +257,20 @@ export class N8nRest {
 	async data<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
 		const response = await this.request<{ data: T; message?: string }>(method, path, body);
 		if (response.status < 200 || response.status > 299) {
-			throw new Error(`${method} ${path} answered ${response.status}: ${response.text.slice(0, 500)}`);
+			throw new Error(
+				`${method} ${path} answered ${response.status}: ${response.text.slice(0, 500)}`,
+			);
 		}
 		return response.body.data;
 	}
 
 	async setUpOwnerAndLogin(): Promise<void> {
 		const setup = await this.request('POST', '/rest/owner/setup', OWNER);
-		if (setup.status !== 200 && setup.status !== 400) throw new Error(`owner setup answered ${setup.status}: ${setup.text}`);
-		await this.data('POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		if (setup.status !== 200 && setup.status !== 400)
+			throw new Error(`owner setup answered ${setup.status}: ${setup.text}`);
+		await this.data('POST', '/rest/login', {
+			emailOrLdapLoginId: OWNER.email,
+			password: OWNER.password,
+		});
 	}
 }

@@ -4,7 +4,8 @@
  * IDs) and Graph's `{ error: { code, message, innerError } }`. Texts follow what Entra ID and
  * Graph return (reference-error-codes, graph/errors); IDs and times are placeholders.
  */
-const TRACE = ' Trace ID: 0b6a3e7c-4f1d-4e55-9c0a-2f7d6c1e8a00 Correlation ID: 6f1c2b9e-1a2b-4c3d-8e9f-0a1b2c3d4e5f Timestamp: 2025-03-14 09:26:53Z';
+const TRACE =
+	' Trace ID: 0b6a3e7c-4f1d-4e55-9c0a-2f7d6c1e8a00 Correlation ID: 6f1c2b9e-1a2b-4c3d-8e9f-0a1b2c3d4e5f Timestamp: 2025-03-14 09:26:53Z';
 const APP = '6731de76-14a6-49ae-97bc-6eba6914391e';
 
 function idpError(error: string, code: number, text: string, suberror?: string) {
@@ -69,7 +70,12 @@ export const IDENTITY_PLATFORM_ERRORS = {
 		50079,
 		"Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access '00000003-0000-0000-c000-000000000000'.",
 	),
-	AADSTS53003: idpError('invalid_grant', 53003, 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.', 'message_only'),
+	AADSTS53003: idpError(
+		'invalid_grant',
+		53003,
+		'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+		'message_only',
+	),
 } as const;
 
 function graphBody(code: string, message: string) {
@@ -77,22 +83,63 @@ function graphBody(code: string, message: string) {
 		error: {
 			code,
 			message,
-			innerError: { date: '2025-03-14T09:26:53', 'request-id': 'a1b2c3d4-0000-4000-8000-000000000001', 'client-request-id': 'a1b2c3d4-0000-4000-8000-000000000002' },
+			innerError: {
+				date: '2025-03-14T09:26:53',
+				'request-id': 'a1b2c3d4-0000-4000-8000-000000000001',
+				'client-request-id': 'a1b2c3d4-0000-4000-8000-000000000002',
+			},
 		},
 	};
 }
 
-export const GRAPH_ERRORS: Record<string, { status: number; body: ReturnType<typeof graphBody> }> = {
-	InvalidAuthenticationToken: { status: 401, body: graphBody('InvalidAuthenticationToken', 'Access token has expired or is not yet valid.') },
-	ErrorAccessDenied: { status: 403, body: graphBody('ErrorAccessDenied', 'Access is denied. Check credentials and try again.') },
-	Authorization_RequestDenied: { status: 403, body: graphBody('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.') },
-	ErrorItemNotFound: { status: 404, body: graphBody('ErrorItemNotFound', 'The specified object was not found in the store.') },
-	ResourceNotFound: { status: 404, body: graphBody('ResourceNotFound', "Resource not found for the segment 'mailFolders'.") },
-	ApplicationThrottled: { status: 429, body: graphBody('ApplicationThrottled', 'Application is over its MailboxConcurrency limit.') },
-	TooManyRequests: { status: 429, body: graphBody('TooManyRequests', 'Please retry again later.') },
-	MailboxNotEnabledForRESTAPI: { status: 404, body: graphBody('MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.') },
-	ErrorInvalidUser: { status: 404, body: graphBody('ErrorInvalidUser', "The requested user 'nobody@contoso.com' is invalid.") },
-};
+export const GRAPH_ERRORS: Record<string, { status: number; body: ReturnType<typeof graphBody> }> =
+	{
+		InvalidAuthenticationToken: {
+			status: 401,
+			body: graphBody(
+				'InvalidAuthenticationToken',
+				'Access token has expired or is not yet valid.',
+			),
+		},
+		ErrorAccessDenied: {
+			status: 403,
+			body: graphBody('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'),
+		},
+		Authorization_RequestDenied: {
+			status: 403,
+			body: graphBody(
+				'Authorization_RequestDenied',
+				'Insufficient privileges to complete the operation.',
+			),
+		},
+		ErrorItemNotFound: {
+			status: 404,
+			body: graphBody('ErrorItemNotFound', 'The specified object was not found in the store.'),
+		},
+		ResourceNotFound: {
+			status: 404,
+			body: graphBody('ResourceNotFound', "Resource not found for the segment 'mailFolders'."),
+		},
+		ApplicationThrottled: {
+			status: 429,
+			body: graphBody('ApplicationThrottled', 'Application is over its MailboxConcurrency limit.'),
+		},
+		TooManyRequests: {
+			status: 429,
+			body: graphBody('TooManyRequests', 'Please retry again later.'),
+		},
+		MailboxNotEnabledForRESTAPI: {
+			status: 404,
+			body: graphBody(
+				'MailboxNotEnabledForRESTAPI',
+				'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+			),
+		},
+		ErrorInvalidUser: {
+			status: 404,
+			body: graphBody('ErrorInvalidUser', "The requested user 'nobody@contoso.com' is invalid."),
+		},
+	};
 
 /** IMAP answers: Dovecot's RFC 5530 response code, and Exchange Online's plain failure. */
 export const IMAP_ERRORS = {

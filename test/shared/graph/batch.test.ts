@@ -1,7 +1,12 @@
 /** graphBatch through n8n-core: chunks of 20, per-request throttling and failures, input order. */
 import * as retry from '../../../nodes/shared/graph/retry';
 import { GRAPH_BATCH_LIMIT } from '../../../nodes/shared/graph/batch';
-import { connectedCredential, expectGraphContractKept, startStandIns, type StandIns } from '../../support/fixtures';
+import {
+	connectedCredential,
+	expectGraphContractKept,
+	startStandIns,
+	type StandIns,
+} from '../../support/fixtures';
 import { graphError } from '../../support/graph-standin';
 import { N8nHarness } from '../../support/n8n-harness';
 import { GraphProbe, PROBE_NODE_TYPE } from '../../support/probe-node';
@@ -18,7 +23,9 @@ describe('$batch through n8n-core', () => {
 		waits = [];
 		jest.spyOn(retry, 'sleep').mockImplementation(async (ms: number) => void waits.push(ms));
 		s.graph.on('GET', '/me/messages/:id', (_request, params) =>
-			params.id === 'missing' ? graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.') : { body: { id: params.id } },
+			params.id === 'missing'
+				? graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.')
+				: { body: { id: params.id } },
 		);
 		n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
 	});
@@ -30,7 +37,10 @@ describe('$batch through n8n-core', () => {
 	const envelopes = () =>
 		s.graph.requests
 			.filter((r) => r.method === 'POST' && r.path === '/$batch')
-			.map((r) => (r.body as { requests: Array<{ id: string; method: string; url: string }> }).requests);
+			.map(
+				(r) =>
+					(r.body as { requests: Array<{ id: string; method: string; url: string }> }).requests,
+			);
 
 	const runBatch = async (ids: string[]) =>
 		(
@@ -45,12 +55,18 @@ describe('$batch through n8n-core', () => {
 		const out = await runBatch(ids);
 		expect(GRAPH_BATCH_LIMIT).toBe(20);
 		expect(envelopes().map((requests) => requests.length)).toEqual([20, 20, 5]);
-		expect(envelopes()[2].map((r) => r.url)).toEqual(ids.slice(40).map((id) => `/me/messages/${id}`));
-		expect(out.map((item) => item.json)).toEqual(ids.map((id) => ({ status: 200, body: { id }, error: null })));
+		expect(envelopes()[2].map((r) => r.url)).toEqual(
+			ids.slice(40).map((id) => `/me/messages/${id}`),
+		);
+		expect(out.map((item) => item.json)).toEqual(
+			ids.map((id) => ({ status: 200, body: { id }, error: null })),
+		);
 		expect(out.map((item) => item.pairedItem)).toEqual(ids.map((_, i) => ({ item: i })));
 		expect(s.graph.calls().every((call) => call.inBatch)).toBe(true);
 		// Headers are per sub-request in JSON batching: each asks for immutable IDs itself.
-		expect(s.graph.requests.filter((r) => r.inBatch).map((r) => r.headers.prefer)).toEqual(ids.map(() => 'IdType="ImmutableId"'));
+		expect(s.graph.requests.filter((r) => r.inBatch).map((r) => r.headers.prefer)).toEqual(
+			ids.map(() => 'IdType="ImmutableId"'),
+		);
 		expect(waits).toEqual([]);
 	});
 
@@ -60,26 +76,42 @@ describe('$batch through n8n-core', () => {
 		const out = await runBatch(ids);
 
 		expect(envelopes().map((requests) => requests.length)).toEqual([20, 5, 1]);
-		expect(envelopes()[2]).toEqual([{ id: '7', method: 'GET', url: '/me/messages/m7', headers: { Prefer: 'IdType="ImmutableId"' } }]);
+		expect(envelopes()[2]).toEqual([
+			{
+				id: '7',
+				method: 'GET',
+				url: '/me/messages/m7',
+				headers: { Prefer: 'IdType="ImmutableId"' },
+			},
+		]);
 		expect(waits).toEqual([3000]);
 		expect(s.graph.calls().filter((call) => call.path === '/me/messages/m7')).toHaveLength(2);
 		expect(s.graph.calls().filter((call) => call.path === '/me/messages/m8')).toHaveLength(1);
 
 		expect(out).toHaveLength(25);
 		expect(out[7].json).toEqual({ status: 200, body: { id: 'm7' }, error: null });
-		expect(out[11].json).toMatchObject({ status: 404, error: 'Microsoft Graph answered 404 ErrorItemNotFound: The specified object was not found in the store.' });
+		expect(out[11].json).toMatchObject({
+			status: 404,
+			error:
+				'Microsoft Graph answered 404 ErrorItemNotFound: The specified object was not found in the store.',
+		});
 		for (const [i, item] of out.entries()) {
 			if (i !== 11) expect(item.json).toEqual({ status: 200, body: { id: ids[i] }, error: null });
 		}
 	});
 
 	it('a sub-request still throttled after Max Retries fails alone, naming its attempts', async () => {
-		n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s, { maxRetries: 2 }));
+		n8n = new N8nHarness(
+			{ [PROBE_NODE_TYPE]: new GraphProbe() },
+			connectedCredential(s, { maxRetries: 2 }),
+		);
 		s.graph.throttle('GET', '/me/messages/m1', 10, { retryAfter: '1' });
 		const out = await runBatch(['m0', 'm1', 'm2']);
 		expect(envelopes().map((requests) => requests.length)).toEqual([3, 1, 1]);
 		expect(waits).toEqual([1000, 1000]);
 		expect(out.map((item) => item.json.status)).toEqual([200, 429, 200]);
-		expect(out[1].json.error).toBe('Microsoft Graph answered 429 TooManyRequests: Please retry again later. (after 3 attempts)');
+		expect(out[1].json.error).toBe(
+			'Microsoft Graph answered 429 TooManyRequests: Please retry again later. (after 3 attempts)',
+		);
 	});
 });

@@ -1,6 +1,11 @@
 import { GraphProbe, PROBE_NODE_TYPE } from '../../support/probe-node';
 import { N8nHarness } from '../../support/n8n-harness';
-import { connectedCredential, expectGraphContractKept, startStandIns, type StandIns } from '../../support/fixtures';
+import {
+	connectedCredential,
+	expectGraphContractKept,
+	startStandIns,
+	type StandIns,
+} from '../../support/fixtures';
 
 describe('Graph transport through n8n-core', () => {
 	let s: StandIns;
@@ -19,9 +24,13 @@ describe('Graph transport through n8n-core', () => {
 	it('sends GET /me with the stored token and the ImmutableId preference', async () => {
 		s.graph.on('GET', '/me', { body: { id: 'u1', mail: 'alice@example.test' } });
 		const [out] = await n8n.execute(PROBE_NODE_TYPE, { parameters: { path: '/me' } });
-		expect(out).toEqual([{ json: { id: 'u1', mail: 'alice@example.test' }, pairedItem: { item: 0 } }]);
+		expect(out).toEqual([
+			{ json: { id: 'u1', mail: 'alice@example.test' }, pairedItem: { item: 0 } },
+		]);
 		expect(s.graph.requests[0].headers.prefer).toBe('IdType="ImmutableId"');
-		expect(s.graph.requests[0].headers.authorization).toBe(`Bearer ${(n8n.credential().oauthTokenData as Record<string, string>).access_token}`);
+		expect(s.graph.requests[0].headers.authorization).toBe(
+			`Bearer ${(n8n.credential().oauthTokenData as Record<string, string>).access_token}`,
+		);
 	});
 });
 
@@ -43,8 +52,14 @@ describe('token refresh through n8n-core', () => {
 		expect(n8n.credentialsHelper.tokenUpdates).toHaveLength(1);
 		const tokenCalls = s.idp.requests.filter((r) => r.path.endsWith('/token'));
 		expect(tokenCalls).toHaveLength(1);
-		expect(tokenCalls[0].form).toMatchObject({ grant_type: 'refresh_token', refresh_token: before.refresh_token });
-		expect(s.graph.tokensSeen).toEqual([`Bearer ${before.access_token}`, `Bearer ${after.access_token}`]);
+		expect(tokenCalls[0].form).toMatchObject({
+			grant_type: 'refresh_token',
+			refresh_token: before.refresh_token,
+		});
+		expect(s.graph.tokensSeen).toEqual([
+			`Bearer ${before.access_token}`,
+			`Bearer ${after.access_token}`,
+		]);
 		expectGraphContractKept(s.graph);
 	});
 
@@ -52,13 +67,22 @@ describe('token refresh through n8n-core', () => {
 		s.graph.reset();
 		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
 		s.idp.expireAccessTokens();
-		s.graph.on('POST', '/me/mailFolders', (request) => ({ status: 201, body: { id: 'f1', ...(request.body as object) } }));
-		const [out] = await n8n.execute(PROBE_NODE_TYPE, { parameters: { method: 'POST', path: '/me/mailFolders', body: '{"displayName":"Invoices"}' } });
+		s.graph.on('POST', '/me/mailFolders', (request) => ({
+			status: 201,
+			body: { id: 'f1', ...(request.body as object) },
+		}));
+		const [out] = await n8n.execute(PROBE_NODE_TYPE, {
+			parameters: { method: 'POST', path: '/me/mailFolders', body: '{"displayName":"Invoices"}' },
+		});
 		expect(out[0].json).toEqual({ id: 'f1', displayName: 'Invoices' });
 		// The stand-in answers 401 before recording a request; the one recorded came with the new token.
-		expect(s.graph.requests.map((r) => [r.method, r.path, r.body])).toEqual([['POST', '/me/mailFolders', { displayName: 'Invoices' }]]);
+		expect(s.graph.requests.map((r) => [r.method, r.path, r.body])).toEqual([
+			['POST', '/me/mailFolders', { displayName: 'Invoices' }],
+		]);
 		expect(s.graph.tokensSeen).toHaveLength(2);
-		expect(s.graph.requests[0].headers.authorization).toBe(`Bearer ${(n8n.credential().oauthTokenData as Record<string, string>).access_token}`);
+		expect(s.graph.requests[0].headers.authorization).toBe(
+			`Bearer ${(n8n.credential().oauthTokenData as Record<string, string>).access_token}`,
+		);
 		expectGraphContractKept(s.graph);
 	});
 
@@ -66,13 +90,24 @@ describe('token refresh through n8n-core', () => {
 		s.graph.reset();
 		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
 		s.idp.expireAccessTokens();
-		const refreshesBefore = s.idp.requests.filter((r) => r.form.grant_type === 'refresh_token').length;
+		const refreshesBefore = s.idp.requests.filter(
+			(r) => r.form.grant_type === 'refresh_token',
+		).length;
 		s.graph.on('GET', '/me', { body: { id: 'u1' } });
-		const [out] = await n8n.execute(PROBE_NODE_TYPE, { parameters: { path: '/me' }, items: [{ json: {} }, { json: {} }, { json: {} }] });
+		const [out] = await n8n.execute(PROBE_NODE_TYPE, {
+			parameters: { path: '/me' },
+			items: [{ json: {} }, { json: {} }, { json: {} }],
+		});
 		expect(out).toHaveLength(3);
-		expect(s.idp.requests.filter((r) => r.form.grant_type === 'refresh_token').length - refreshesBefore).toBe(1);
+		expect(
+			s.idp.requests.filter((r) => r.form.grant_type === 'refresh_token').length - refreshesBefore,
+		).toBe(1);
 		const stored = (n8n.credential().oauthTokenData as Record<string, string>).access_token;
-		expect(s.graph.tokensSeen.slice(1)).toEqual([`Bearer ${stored}`, `Bearer ${stored}`, `Bearer ${stored}`]);
+		expect(s.graph.tokensSeen.slice(1)).toEqual([
+			`Bearer ${stored}`,
+			`Bearer ${stored}`,
+			`Bearer ${stored}`,
+		]);
 		expectGraphContractKept(s.graph);
 	});
 
@@ -90,7 +125,9 @@ describe('token refresh through n8n-core', () => {
 			{ status: 200, body: { id: 'b' }, error: null },
 		]);
 		expect(s.graph.tokensSeen).toHaveLength(2);
-		expect(s.graph.tokensSeen[1]).toBe(`Bearer ${(n8n.credential().oauthTokenData as Record<string, string>).access_token}`);
+		expect(s.graph.tokensSeen[1]).toBe(
+			`Bearer ${(n8n.credential().oauthTokenData as Record<string, string>).access_token}`,
+		);
 		expectGraphContractKept(s.graph);
 	});
 });

@@ -1,6 +1,15 @@
 /** At most 4 requests in flight per mailbox (Exchange's limit); other mailboxes keep going. */
-import { MAILBOX_CONCURRENCY_LIMIT, mailboxOfUrl, withMailboxSlot } from '../../../nodes/shared/graph/concurrency';
-import { connectedCredential, expectGraphContractKept, startStandIns, type StandIns } from '../../support/fixtures';
+import {
+	MAILBOX_CONCURRENCY_LIMIT,
+	mailboxOfUrl,
+	withMailboxSlot,
+} from '../../../nodes/shared/graph/concurrency';
+import {
+	connectedCredential,
+	expectGraphContractKept,
+	startStandIns,
+	type StandIns,
+} from '../../support/fixtures';
 import { N8nHarness } from '../../support/n8n-harness';
 import { GraphProbe, PROBE_NODE_TYPE } from '../../support/probe-node';
 
@@ -15,7 +24,9 @@ const until = async (condition: () => boolean, what: string, ms = 5000) => {
 describe('mailbox concurrency (unit)', () => {
 	it('names the mailbox of a Graph URL', () => {
 		expect(mailboxOfUrl('https://graph.microsoft.com/v1.0/me/messages?$top=1')).toBe('me');
-		expect(mailboxOfUrl('https://graph.microsoft.com/v1.0/users/Bob%40Contoso.com/events')).toBe('users/bob@contoso.com');
+		expect(mailboxOfUrl('https://graph.microsoft.com/v1.0/users/Bob%40Contoso.com/events')).toBe(
+			'users/bob@contoso.com',
+		);
 		expect(mailboxOfUrl('https://graph.microsoft.com/v1.0/$batch')).toBe('other');
 	});
 
@@ -29,7 +40,9 @@ describe('mailbox concurrency (unit)', () => {
 			await new Promise<void>((resolve) => gates.push(resolve));
 			active--;
 		};
-		const all = Promise.all(Array.from({ length: 6 }, async () => await withMailboxSlot('unit:me', task)));
+		const all = Promise.all(
+			Array.from({ length: 6 }, async () => await withMailboxSlot('unit:me', task)),
+		);
 		await until(() => gates.length === 4, '4 tasks');
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(active).toBe(MAILBOX_CONCURRENCY_LIMIT);
@@ -57,24 +70,36 @@ describe('mailbox concurrency through n8n-core', () => {
 		const finished = { me: 0, bob: 0 };
 		let releaseMe!: () => void;
 		const meGate = new Promise<void>((resolve) => (releaseMe = resolve));
-		const slow = (who: 'me' | 'bob', gate: () => Promise<void>) => async (_request: unknown, params: Record<string, string>) => {
-			inFlight[who]++;
-			peak[who] = Math.max(peak[who], inFlight[who]);
-			await gate();
-			await new Promise((resolve) => setTimeout(resolve, 15));
-			inFlight[who]--;
-			finished[who]++;
-			return { body: { id: params.id } };
-		};
-		s.graph.on('GET', '/me/messages/:id', slow('me', async () => await meGate));
-		s.graph.on('GET', '/users/:user/messages/:id', slow('bob', async () => {}));
+		const slow =
+			(who: 'me' | 'bob', gate: () => Promise<void>) =>
+			async (_request: unknown, params: Record<string, string>) => {
+				inFlight[who]++;
+				peak[who] = Math.max(peak[who], inFlight[who]);
+				await gate();
+				await new Promise((resolve) => setTimeout(resolve, 15));
+				inFlight[who]--;
+				finished[who]++;
+				return { body: { id: params.id } };
+			};
+		s.graph.on(
+			'GET',
+			'/me/messages/:id',
+			slow('me', async () => await meGate),
+		);
+		s.graph.on(
+			'GET',
+			'/users/:user/messages/:id',
+			slow('bob', async () => {}),
+		);
 
 		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
 		const run = n8n.execute(PROBE_NODE_TYPE, {
 			parameters: { mode: 'parallel', path: "={{ $json.mailbox + '/messages/' + $json.id }}" },
 			items: [
 				...Array.from({ length: 10 }, (_, i) => ({ json: { mailbox: '/me', id: `me${i}` } })),
-				...Array.from({ length: 10 }, (_, i) => ({ json: { mailbox: '/users/bob%40example.test', id: `bob${i}` } })),
+				...Array.from({ length: 10 }, (_, i) => ({
+					json: { mailbox: '/users/bob%40example.test', id: `bob${i}` },
+				})),
 			],
 		});
 		// /me is stuck at its limit while every request to Bob's mailbox completes.
@@ -84,7 +109,10 @@ describe('mailbox concurrency through n8n-core', () => {
 		releaseMe();
 		const [out] = await run;
 		expect(out).toHaveLength(20);
-		expect(out.map((item) => item.json.id)).toEqual([...Array.from({ length: 10 }, (_, i) => `me${i}`), ...Array.from({ length: 10 }, (_, i) => `bob${i}`)]);
+		expect(out.map((item) => item.json.id)).toEqual([
+			...Array.from({ length: 10 }, (_, i) => `me${i}`),
+			...Array.from({ length: 10 }, (_, i) => `bob${i}`),
+		]);
 		expect(peak.me).toBe(4);
 		expect(peak.bob).toBe(4);
 		expect(finished.me).toBe(10);

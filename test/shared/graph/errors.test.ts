@@ -3,29 +3,63 @@ import type { INode, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { graphApiError, graphErrorParts } from '../../../nodes/shared/graph/errors';
-import { connectedCredential, expectGraphContractKept, startStandIns, type StandIns } from '../../support/fixtures';
+import {
+	connectedCredential,
+	expectGraphContractKept,
+	startStandIns,
+	type StandIns,
+} from '../../support/fixtures';
 import { graphError } from '../../support/graph-standin';
 import { N8nHarness } from '../../support/n8n-harness';
 import { GraphProbe, PROBE_NODE_TYPE } from '../../support/probe-node';
 
-const node: INode = { id: 'n', name: 'Outlook', type: 'outlookMail', typeVersion: 1, position: [0, 0], parameters: {} };
-const denied = { error: { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' } };
+const node: INode = {
+	id: 'n',
+	name: 'Outlook',
+	type: 'outlookMail',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+const denied = {
+	error: {
+		code: 'ErrorAccessDenied',
+		message: 'Access is denied. Check credentials and try again.',
+	},
+};
 
 describe('graphApiError (unit)', () => {
 	it('reads Graph error bodies as JSON text, objects, or plain text', () => {
-		expect(graphErrorParts(JSON.stringify(denied))).toEqual({ code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' });
-		expect(graphErrorParts(denied)).toEqual({ code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' });
-		expect(graphErrorParts('<html>Bad gateway</html>')).toEqual({ code: '', message: '<html>Bad gateway</html>' });
+		expect(graphErrorParts(JSON.stringify(denied))).toEqual({
+			code: 'ErrorAccessDenied',
+			message: 'Access is denied. Check credentials and try again.',
+		});
+		expect(graphErrorParts(denied)).toEqual({
+			code: 'ErrorAccessDenied',
+			message: 'Access is denied. Check credentials and try again.',
+		});
+		expect(graphErrorParts('<html>Bad gateway</html>')).toEqual({
+			code: '',
+			message: '<html>Bad gateway</html>',
+		});
 		expect(graphErrorParts(undefined)).toEqual({ code: '', message: '' });
 	});
 
 	it('403: names the permission and says the granted scope lacks it', () => {
 		const error = graphApiError(
 			{ status: 403, body: denied, method: 'POST', path: '/me/sendMail' },
-			{ node, itemIndex: 3, permission: 'Mail.Send', action: 'send mail', grantedScope: 'User.Read Mail.ReadWrite openid profile email' },
+			{
+				node,
+				itemIndex: 3,
+				permission: 'Mail.Send',
+				action: 'send mail',
+				grantedScope: 'User.Read Mail.ReadWrite openid profile email',
+			},
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('Microsoft Graph answered 403 ErrorAccessDenied: Access is denied. Check credentials and try again.');
+		expect(error.message).toBe(
+			'Microsoft Graph answered 403 ErrorAccessDenied: Access is denied. Check credentials and try again.',
+		);
 		expect(error.description).toBe(
 			"Mail.Send is needed to send mail, and the credential's granted permissions do not include it. Add *Send Mail* to the credential's permissions, grant it in the app registration, and reconnect.",
 		);
@@ -36,21 +70,45 @@ describe('graphApiError (unit)', () => {
 	it('403: when the granted scope has the permission, points at mailbox sharing instead', () => {
 		const error = graphApiError(
 			{ status: 403, body: denied, method: 'GET', path: '/users/boss%40contoso.com/messages' },
-			{ node, permission: 'Mail.ReadWrite.Shared', action: 'read the shared mailbox', grantedScope: 'User.Read Mail.ReadWrite.Shared offline_access' },
+			{
+				node,
+				permission: 'Mail.ReadWrite.Shared',
+				action: 'read the shared mailbox',
+				grantedScope: 'User.Read Mail.ReadWrite.Shared offline_access',
+			},
 		);
-		expect(error.description).toMatch(/^Mail\.ReadWrite\.Shared is needed to read the shared mailbox\. The credential holds it, so the mailbox owner has not given you access/);
+		expect(error.description).toMatch(
+			/^Mail\.ReadWrite\.Shared is needed to read the shared mailbox\. The credential holds it, so the mailbox owner has not given you access/,
+		);
 	});
 
 	it('403: matches a granted scope with a resource prefix (national clouds) case-insensitively', () => {
 		const error = graphApiError(
 			{ status: 403, body: denied, method: 'POST', path: '/me/sendMail' },
-			{ node, permission: 'Mail.Send', grantedScope: 'https://graph.microsoft.us/mail.send openid' },
+			{
+				node,
+				permission: 'Mail.Send',
+				grantedScope: 'https://graph.microsoft.us/mail.send openid',
+			},
 		);
 		expect(error.description).toMatch(/The credential holds it/);
 	});
 
 	it('401 after refresh says to reconnect', () => {
-		const error = graphApiError({ status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } }, method: 'GET', path: '/me' }, { node });
+		const error = graphApiError(
+			{
+				status: 401,
+				body: {
+					error: {
+						code: 'InvalidAuthenticationToken',
+						message: 'Access token has expired or is not yet valid.',
+					},
+				},
+				method: 'GET',
+				path: '/me',
+			},
+			{ node },
+		);
 		expect(error.message).toMatch(/^Microsoft Graph answered 401 InvalidAuthenticationToken/);
 		expect(error.description).toMatch(/reconnect/i);
 	});
@@ -73,27 +131,53 @@ describe('Graph errors through n8n-core', () => {
 		);
 
 	it('403 from Graph names the missing permission for a credential without it', async () => {
-		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s, { permissions: ['mailRead'] }));
-		s.graph.on('POST', '/me/sendMail', graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
+		const n8n = new N8nHarness(
+			{ [PROBE_NODE_TYPE]: new GraphProbe() },
+			connectedCredential(s, { permissions: ['mailRead'] }),
+		);
+		s.graph.on(
+			'POST',
+			'/me/sendMail',
+			graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'),
+		);
 		const error = await run(n8n, { method: 'POST', path: '/me/sendMail', permission: 'Mail.Send' });
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('Microsoft Graph answered 403 ErrorAccessDenied: Access is denied. Check credentials and try again.');
-		expect(error.description).toMatch(/^Mail\.Send is needed to do this, and the credential's granted permissions do not include it\. Add \*Send Mail\*/);
+		expect(error.message).toBe(
+			'Microsoft Graph answered 403 ErrorAccessDenied: Access is denied. Check credentials and try again.',
+		);
+		expect(error.description).toMatch(
+			/^Mail\.Send is needed to do this, and the credential's granted permissions do not include it\. Add \*Send Mail\*/,
+		);
 	});
 
 	it('403 with the permission granted says the mailbox is not shared with the account', async () => {
 		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
-		s.graph.on('GET', '/users/:user/messages', graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
-		const error = await run(n8n, { path: '/users/boss%40example.test/messages', permission: 'Mail.ReadWrite.Shared' });
-		expect(error.description).toMatch(/The credential holds it, so the mailbox owner has not given you access/);
+		s.graph.on(
+			'GET',
+			'/users/:user/messages',
+			graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'),
+		);
+		const error = await run(n8n, {
+			path: '/users/boss%40example.test/messages',
+			permission: 'Mail.ReadWrite.Shared',
+		});
+		expect(error.description).toMatch(
+			/The credential holds it, so the mailbox owner has not given you access/,
+		);
 	});
 
 	it('401 even after n8n refreshed the token says to reconnect', async () => {
 		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
-		s.graph.on('GET', '/me', graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.'));
+		s.graph.on(
+			'GET',
+			'/me',
+			graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.'),
+		);
 		const error = await run(n8n, { path: '/me' });
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('Microsoft Graph answered 401 InvalidAuthenticationToken: Access token validation failure.');
+		expect(error.message).toBe(
+			'Microsoft Graph answered 401 InvalidAuthenticationToken: Access token validation failure.',
+		);
 		expect(error.description).toMatch(/Reconnect/);
 		// n8n refreshed once and sent the request again with the new token.
 		expect(s.idp.requests.filter((r) => r.form.grant_type === 'refresh_token')).toHaveLength(1);
@@ -101,7 +185,7 @@ describe('Graph errors through n8n-core', () => {
 		expect(s.graph.tokensSeen[0]).not.toBe(s.graph.tokensSeen[1]);
 	});
 
-	it('a refresh token Microsoft revoked gives n8n\'s reconnect error, not a network error', async () => {
+	it("a refresh token Microsoft revoked gives n8n's reconnect error, not a network error", async () => {
 		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
 		s.graph.on('GET', '/me', { body: { id: 'u1' } });
 		s.idp.expireAccessTokens();
@@ -113,8 +197,20 @@ describe('Graph errors through n8n-core', () => {
 	});
 });
 
-it('keeps Graph\'s words when the code contains a Node.js error name (ResourceNotFound ⊃ ENOTFOUND)', () => {
-	const error = graphApiError({ status: 404, body: { error: { code: 'ResourceNotFound', message: "Resource not found for the segment 'x'." } }, method: 'GET', path: '/me/x' }, { node });
-	expect(error.message).toBe("Microsoft Graph answered 404 ResourceNotFound: Resource not found for the segment 'x'.");
+it("keeps Graph's words when the code contains a Node.js error name (ResourceNotFound ⊃ ENOTFOUND)", () => {
+	const error = graphApiError(
+		{
+			status: 404,
+			body: {
+				error: { code: 'ResourceNotFound', message: "Resource not found for the segment 'x'." },
+			},
+			method: 'GET',
+			path: '/me/x',
+		},
+		{ node },
+	);
+	expect(error.message).toBe(
+		"Microsoft Graph answered 404 ResourceNotFound: Resource not found for the segment 'x'.",
+	);
 	expect(error.description).toMatch(/does not exist/);
 });

@@ -1,6 +1,17 @@
 /** Path segments and OData literals built from hostile input, alone and on the wire. */
-import { buildQueryString, mailboxRoot, odataString, segment, UnsafePathSegmentError } from '../../../nodes/shared/graph/request';
-import { connectedCredential, expectGraphContractKept, startStandIns, type StandIns } from '../../support/fixtures';
+import {
+	buildQueryString,
+	mailboxRoot,
+	odataString,
+	segment,
+	UnsafePathSegmentError,
+} from '../../../nodes/shared/graph/request';
+import {
+	connectedCredential,
+	expectGraphContractKept,
+	startStandIns,
+	type StandIns,
+} from '../../support/fixtures';
 import { N8nHarness } from '../../support/n8n-harness';
 import { GraphProbe, PROBE_NODE_TYPE } from '../../support/probe-node';
 
@@ -41,9 +52,14 @@ describe('odataString()', () => {
 	});
 
 	it('is encoded in the query string with $ keys kept', () => {
-		expect(buildQueryString({ $filter: `displayName eq ${odataString("inbox') or (1 eq 1")}`, $top: 5, skip: undefined, empty: '' })).toBe(
-			"?$filter=displayName%20eq%20'inbox'')%20or%20(1%20eq%201'&$top=5",
-		);
+		expect(
+			buildQueryString({
+				$filter: `displayName eq ${odataString("inbox') or (1 eq 1")}`,
+				$top: 5,
+				skip: undefined,
+				empty: '',
+			}),
+		).toBe("?$filter=displayName%20eq%20'inbox'')%20or%20(1%20eq%201'&$top=5");
 		expect(buildQueryString({ a: '&b=c#d' })).toBe('?a=%26b%3Dc%23d');
 		expect(buildQueryString(undefined)).toBe('');
 	});
@@ -61,15 +77,28 @@ describe('hostile IDs on the wire', () => {
 	});
 	afterEach(() => expectGraphContractKept(s.graph));
 
-	it.each(['../../users/ceo@contoso.com/messages', 'a/b', '%2F', '?', '#', 'id?$select=x#frag'])('%j stays one message ID', async (id) => {
-		let seen: string | undefined;
-		s.graph.on('GET', '/me/messages/:id', (_request, params) => {
-			seen = params.id;
-			return { body: { id: params.id } };
-		});
-		const [out] = await n8n.execute(PROBE_NODE_TYPE, { parameters: { path: `/me/messages/${segment(id)}` } });
-		expect(seen).toBe(id);
-		expect(out[0].json).toEqual({ id });
-		expect(s.graph.calls()).toEqual([{ method: 'GET', path: `/me/messages/${segment(id)}`, query: {}, body: undefined, inBatch: false }]);
-	});
+	it.each(['../../users/ceo@contoso.com/messages', 'a/b', '%2F', '?', '#', 'id?$select=x#frag'])(
+		'%j stays one message ID',
+		async (id) => {
+			let seen: string | undefined;
+			s.graph.on('GET', '/me/messages/:id', (_request, params) => {
+				seen = params.id;
+				return { body: { id: params.id } };
+			});
+			const [out] = await n8n.execute(PROBE_NODE_TYPE, {
+				parameters: { path: `/me/messages/${segment(id)}` },
+			});
+			expect(seen).toBe(id);
+			expect(out[0].json).toEqual({ id });
+			expect(s.graph.calls()).toEqual([
+				{
+					method: 'GET',
+					path: `/me/messages/${segment(id)}`,
+					query: {},
+					body: undefined,
+					inBatch: false,
+				},
+			]);
+		},
+	);
 });

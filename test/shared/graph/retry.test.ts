@@ -6,8 +6,20 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import * as retry from '../../../nodes/shared/graph/retry';
-import { isRetryable, parseRetryAfter, parseStatusCodes, retryDelayMs, retryPolicyFromCredential, type RetryPolicy } from '../../../nodes/shared/graph/retry';
-import { connectedCredential, expectGraphContractKept, startStandIns, type StandIns } from '../../support/fixtures';
+import {
+	isRetryable,
+	parseRetryAfter,
+	parseStatusCodes,
+	retryDelayMs,
+	retryPolicyFromCredential,
+	type RetryPolicy,
+} from '../../../nodes/shared/graph/retry';
+import {
+	connectedCredential,
+	expectGraphContractKept,
+	startStandIns,
+	type StandIns,
+} from '../../support/fixtures';
 import { N8nHarness } from '../../support/n8n-harness';
 import { GraphProbe, PROBE_NODE_TYPE } from '../../support/probe-node';
 
@@ -42,20 +54,52 @@ describe('retry policy (pure)', () => {
 	});
 
 	it('backs off from the base wait, doubling each try unless told not to', () => {
-		expect([1, 2, 3, 4].map((attempt) => retryDelayMs(policy(), attempt, null, now))).toEqual([1000, 2000, 4000, 8000]);
-		expect([1, 2, 3].map((attempt) => retryDelayMs(policy({ doubles: false }), attempt, undefined, now))).toEqual([1000, 1000, 1000]);
+		expect([1, 2, 3, 4].map((attempt) => retryDelayMs(policy(), attempt, null, now))).toEqual([
+			1000, 2000, 4000, 8000,
+		]);
+		expect(
+			[1, 2, 3].map((attempt) => retryDelayMs(policy({ doubles: false }), attempt, undefined, now)),
+		).toEqual([1000, 1000, 1000]);
 		expect(retryDelayMs(policy(), 20, null, now)).toBe(180_000);
 	});
 
 	it('retries only what the mode allows', () => {
-		expect([429, 503, 504, 500, 404, undefined].map((s) => isRetryable(policy(), s))).toEqual([true, true, true, false, false, false]);
-		expect([429, 503, 500, 502, 404, undefined].map((s) => isRetryable(policy({ mode: 'anyError' }), s))).toEqual([true, true, true, true, false, true]);
-		expect([429, 503, undefined].map((s) => isRetryable(policy({ mode: 'none' }), s))).toEqual([false, false, false]);
+		expect([429, 503, 504, 500, 404, undefined].map((s) => isRetryable(policy(), s))).toEqual([
+			true,
+			true,
+			true,
+			false,
+			false,
+			false,
+		]);
+		expect(
+			[429, 503, 500, 502, 404, undefined].map((s) => isRetryable(policy({ mode: 'anyError' }), s)),
+		).toEqual([true, true, true, true, false, true]);
+		expect([429, 503, undefined].map((s) => isRetryable(policy({ mode: 'none' }), s))).toEqual([
+			false,
+			false,
+			false,
+		]);
 	});
 
 	it('reads the credential fields, with defaults for what is missing', () => {
-		expect(retryPolicyFromCredential({})).toEqual({ mode: 'statusCodes', statusCodes: [429, 503, 504], maxRetries: 5, baseWaitMs: 1000, doubles: true, maxWaitMs: 180_000 });
-		expect(retryPolicyFromCredential({ retryMode: 'none', retryStatusCodes: '429, 500|x|999', maxRetries: 2.7, retryBaseWaitSeconds: 0.5, retryBackoffDoubles: false })).toEqual({
+		expect(retryPolicyFromCredential({})).toEqual({
+			mode: 'statusCodes',
+			statusCodes: [429, 503, 504],
+			maxRetries: 5,
+			baseWaitMs: 1000,
+			doubles: true,
+			maxWaitMs: 180_000,
+		});
+		expect(
+			retryPolicyFromCredential({
+				retryMode: 'none',
+				retryStatusCodes: '429, 500|x|999',
+				maxRetries: 2.7,
+				retryBaseWaitSeconds: 0.5,
+				retryBackoffDoubles: false,
+			}),
+		).toEqual({
 			mode: 'none',
 			statusCodes: [429, 500],
 			maxRetries: 2,
@@ -63,7 +107,10 @@ describe('retry policy (pure)', () => {
 			doubles: false,
 			maxWaitMs: 180_000,
 		});
-		expect(retryPolicyFromCredential({ retryMode: 'bogus', maxRetries: -3 })).toMatchObject({ mode: 'statusCodes', maxRetries: 0 });
+		expect(retryPolicyFromCredential({ retryMode: 'bogus', maxRetries: -3 })).toMatchObject({
+			mode: 'statusCodes',
+			maxRetries: 0,
+		});
 		expect(parseStatusCodes(undefined)).toEqual([429, 503, 504]);
 	});
 
@@ -100,9 +147,12 @@ describe('retry policy applied by the transport through n8n-core', () => {
 	});
 
 	/** Records each wait the transport asks for, without waiting. */
-	const recordWaits = () => jest.spyOn(retry, 'sleep').mockImplementation(async (ms: number) => void waits.push(ms));
-	const harness = (overrides = {}) => new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s, overrides));
-	const run = async (n8n: N8nHarness) => await n8n.execute(PROBE_NODE_TYPE, { parameters: { path: '/me' } });
+	const recordWaits = () =>
+		jest.spyOn(retry, 'sleep').mockImplementation(async (ms: number) => void waits.push(ms));
+	const harness = (overrides = {}) =>
+		new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s, overrides));
+	const run = async (n8n: N8nHarness) =>
+		await n8n.execute(PROBE_NODE_TYPE, { parameters: { path: '/me' } });
 
 	it('429 with Retry-After: 2 waits about 2 s, then succeeds', async () => {
 		s.graph.throttle('GET', '/me', 1, { retryAfter: '2' });
@@ -149,7 +199,9 @@ describe('retry policy applied by the transport through n8n-core', () => {
 		s.graph.throttle('POST', '/me/sendMail', 1, { status: 504 });
 		const n8n = harness();
 		const error = await n8n
-			.execute(PROBE_NODE_TYPE, { parameters: { method: 'POST', path: '/me/sendMail', body: { message: { subject: 'x' } } } })
+			.execute(PROBE_NODE_TYPE, {
+				parameters: { method: 'POST', path: '/me/sendMail', body: { message: { subject: 'x' } } },
+			})
 			.catch((e: unknown) => e);
 		expect((error as NodeApiError).httpCode).toBe('504');
 		expect(s.graph.requests.filter((r) => r.path === '/me/sendMail')).toHaveLength(1);
@@ -164,8 +216,12 @@ describe('retry policy applied by the transport through n8n-core', () => {
 		const error = await run(harness({ maxRetries: 2 })).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
 		const apiError = error as NodeApiError;
-		expect(apiError.message).toBe('Microsoft Graph answered 429 TooManyRequests: Please retry again later. (after 3 attempts)');
-		expect(apiError.description).toMatch(/still throttling or unavailable after 3 attempts.*Max Retries/);
+		expect(apiError.message).toBe(
+			'Microsoft Graph answered 429 TooManyRequests: Please retry again later. (after 3 attempts)',
+		);
+		expect(apiError.description).toMatch(
+			/still throttling or unavailable after 3 attempts.*Max Retries/,
+		);
 		expect(apiError.httpCode).toBe('429');
 		expect(waits).toEqual([1000, 1000]);
 		expect(s.graph.requests).toHaveLength(3);
@@ -174,9 +230,13 @@ describe('retry policy applied by the transport through n8n-core', () => {
 	it('mode None fails at the first 429 without waiting', async () => {
 		recordWaits();
 		s.graph.throttle('GET', '/me', 1, { retryAfter: '1' });
-		const error = (await run(harness({ retryMode: 'none' })).catch((e: unknown) => e)) as NodeApiError;
+		const error = (await run(harness({ retryMode: 'none' })).catch(
+			(e: unknown) => e,
+		)) as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('Microsoft Graph answered 429 TooManyRequests: Please retry again later.');
+		expect(error.message).toBe(
+			'Microsoft Graph answered 429 TooManyRequests: Please retry again later.',
+		);
 		expect(waits).toEqual([]);
 		expect(s.graph.requests).toHaveLength(1);
 	});
@@ -184,7 +244,9 @@ describe('retry policy applied by the transport through n8n-core', () => {
 	it('a status not in the list is not retried', async () => {
 		recordWaits();
 		s.graph.throttle('GET', '/me', 1, { status: 503 });
-		const error = (await run(harness({ retryStatusCodes: '429' })).catch((e: unknown) => e)) as NodeApiError;
+		const error = (await run(harness({ retryStatusCodes: '429' })).catch(
+			(e: unknown) => e,
+		)) as NodeApiError;
 		expect(error.httpCode).toBe('503');
 		expect(waits).toEqual([]);
 		expect(s.graph.requests).toHaveLength(1);
@@ -192,7 +254,11 @@ describe('retry policy applied by the transport through n8n-core', () => {
 
 	it('mode Any Error retries a network failure, then reports it without the request config', async () => {
 		recordWaits();
-		const n8n = harness({ retryMode: 'anyError', maxRetries: 2, customGraphUrl: 'http://127.0.0.1:1' });
+		const n8n = harness({
+			retryMode: 'anyError',
+			maxRetries: 2,
+			customGraphUrl: 'http://127.0.0.1:1',
+		});
 		const error = (await run(n8n).catch((e: unknown) => e)) as NodeOperationError;
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toMatch(/^Could not reach Microsoft Graph at http:\/\/127\.0\.0\.1:1: /);

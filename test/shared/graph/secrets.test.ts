@@ -16,7 +16,12 @@ const TYPED_WRONG_SECRET = 'typed-wrong-secret-6d1f0c';
 
 /** Everything of an error that reaches the UI, the execution log or a support ticket. */
 function exposedText(error: unknown): string {
-	const e = error as Error & { description?: unknown; toJSON?: () => unknown; cause?: unknown; context?: unknown };
+	const e = error as Error & {
+		description?: unknown;
+		toJSON?: () => unknown;
+		cause?: unknown;
+		context?: unknown;
+	};
 	return [
 		e.message,
 		String(e.description ?? ''),
@@ -24,7 +29,9 @@ function exposedText(error: unknown): string {
 		JSON.stringify(e.toJSON?.() ?? null),
 		String(e.stack ?? ''),
 		JSON.stringify(e.context ?? null),
-		e.cause instanceof Error ? `${e.cause.message} ${e.cause.stack ?? ''}` : JSON.stringify(e.cause ?? null),
+		e.cause instanceof Error
+			? `${e.cause.message} ${e.cause.stack ?? ''}`
+			: JSON.stringify(e.cause ?? null),
 	].join('\n');
 }
 
@@ -50,7 +57,13 @@ describe('no token or secret in errors', () => {
 
 	const expectNoSecrets = (error: Error, n8n: N8nHarness) => {
 		const stored = n8n.credential().oauthTokenData as Record<string, string>;
-		const secrets = [...s.idp.secrets(), stored.access_token, stored.refresh_token, s.idp.clientSecret, TYPED_WRONG_SECRET];
+		const secrets = [
+			...s.idp.secrets(),
+			stored.access_token,
+			stored.refresh_token,
+			s.idp.clientSecret,
+			TYPED_WRONG_SECRET,
+		];
 		const text = exposedText(error);
 		expect(text.length).toBeGreaterThan(20);
 		for (const secret of secrets) expect(text).not.toContain(secret);
@@ -58,10 +71,15 @@ describe('no token or secret in errors', () => {
 		expect(text).not.toMatch(/authorization/i);
 	};
 
-	const harness = (overrides = {}) => new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s, overrides));
+	const harness = (overrides = {}) =>
+		new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s, overrides));
 
 	it('network failure (the library error holds the request config with the Authorization header)', async () => {
-		const n8n = harness({ customGraphUrl: 'http://127.0.0.1:1', retryMode: 'anyError', maxRetries: 1 });
+		const n8n = harness({
+			customGraphUrl: 'http://127.0.0.1:1',
+			retryMode: 'anyError',
+			maxRetries: 1,
+		});
 		const error = await failure(n8n);
 		expect(error.message).toMatch(/^Could not reach Microsoft Graph/);
 		expectNoSecrets(error, n8n);
@@ -69,7 +87,11 @@ describe('no token or secret in errors', () => {
 
 	it('401 after the refresh', async () => {
 		const n8n = harness();
-		s.graph.on('GET', '/me', graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.'));
+		s.graph.on(
+			'GET',
+			'/me',
+			graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.'),
+		);
 		const error = await failure(n8n);
 		expect(error.message).toMatch(/401 InvalidAuthenticationToken/);
 		expectNoSecrets(error, n8n);
@@ -78,7 +100,12 @@ describe('no token or secret in errors', () => {
 	it('403', async () => {
 		const n8n = harness();
 		s.graph.on('POST', '/me/sendMail', graphError(403, 'ErrorAccessDenied', 'Access is denied.'));
-		const error = await failure(n8n, { method: 'POST', path: '/me/sendMail', permission: 'Mail.Send', body: '{"message":{"subject":"x"}}' });
+		const error = await failure(n8n, {
+			method: 'POST',
+			path: '/me/sendMail',
+			permission: 'Mail.Send',
+			body: '{"message":{"subject":"x"}}',
+		});
 		expect(error.message).toMatch(/403 ErrorAccessDenied/);
 		expectNoSecrets(error, n8n);
 	});
@@ -91,7 +118,7 @@ describe('no token or secret in errors', () => {
 		expectNoSecrets(error, n8n);
 	});
 
-	it('invalid_grant on refresh (n8n\'s reconnect error)', async () => {
+	it("invalid_grant on refresh (n8n's reconnect error)", async () => {
 		const n8n = harness();
 		s.graph.on('GET', '/me', { body: { id: 'u1' } });
 		s.idp.expireAccessTokens();
@@ -111,11 +138,16 @@ describe('no token or secret in errors', () => {
 	});
 
 	it('the sign-in endpoint unreachable during the refresh (the library error holds the refresh token and secret)', async () => {
-		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, { ...connectedCredential(s), customAuthorityUrl: 'http://127.0.0.1:1' });
+		const n8n = new N8nHarness(
+			{ [PROBE_NODE_TYPE]: new GraphProbe() },
+			{ ...connectedCredential(s), customAuthorityUrl: 'http://127.0.0.1:1' },
+		);
 		s.graph.on('GET', '/me', { body: { id: 'u1' } });
 		s.idp.expireAccessTokens();
 		const error = await failure(n8n);
-		expect(error.message).toMatch(/^Could not reach the Microsoft sign-in endpoint at http:\/\/127\.0\.0\.1:1 to refresh the access token: /);
+		expect(error.message).toMatch(
+			/^Could not reach the Microsoft sign-in endpoint at http:\/\/127\.0\.0\.1:1 to refresh the access token: /,
+		);
 		expectNoSecrets(error, n8n);
 	});
 });

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { GraphTransport } from '../../../nodes/shared/graph/client';
@@ -14,7 +19,12 @@ import {
 	UPLOAD_CHUNK_SIZE,
 	UPLOAD_SESSION_LIMIT,
 } from '../../../nodes/shared/graph/upload';
-import { connectedCredential, expectGraphContractKept, startStandIns, type StandIns } from '../../support/fixtures';
+import {
+	connectedCredential,
+	expectGraphContractKept,
+	startStandIns,
+	type StandIns,
+} from '../../support/fixtures';
 import type { GraphRequestRecord } from '../../support/graph-standin';
 import { initBinaryData, N8nHarness } from '../../support/n8n-harness';
 
@@ -33,7 +43,12 @@ class UploadProbe implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'outlookOAuth2Api', required: true }],
 		properties: [
-			{ displayName: 'Message Path', name: 'messagePath', type: 'string', default: '/me/messages/m1' },
+			{
+				displayName: 'Message Path',
+				name: 'messagePath',
+				type: 'string',
+				default: '/me/messages/m1',
+			},
 			{ displayName: 'Properties', name: 'properties', type: 'string', default: 'data' },
 			// Simulates binary storage without a local file path (e.g. S3): only the stream is available.
 			{ displayName: 'Stream Only', name: 'streamOnly', type: 'boolean', default: false },
@@ -58,8 +73,15 @@ class UploadProbe implements INodeType {
 			const names = (this.getNodeParameter('properties', i) as string).split(',');
 			const attachments = await readBinaryAttachments(this, i, names, { fieldName: 'Properties' });
 			const transport = await GraphTransport.create(this, i);
-			const attached = await attachBinaryProperties(this, transport, { itemIndex: i, messagePath: this.getNodeParameter('messagePath', i) as string, attachments });
-			out.push({ json: { large: hasLargeAttachment(attachments), attached: attached as never }, pairedItem: { item: i } });
+			const attached = await attachBinaryProperties(this, transport, {
+				itemIndex: i,
+				messagePath: this.getNodeParameter('messagePath', i) as string,
+				attachments,
+			});
+			out.push({
+				json: { large: hasLargeAttachment(attachments), attached: attached as never },
+				pairedItem: { item: i },
+			});
 		}
 		return [out];
 	}
@@ -76,10 +98,16 @@ function fileOf(size: number): Buffer {
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-function memoryItem(properties: Record<string, { content: Buffer; fileName: string; mimeType: string }>): INodeExecutionData {
+function memoryItem(
+	properties: Record<string, { content: Buffer; fileName: string; mimeType: string }>,
+): INodeExecutionData {
 	const binary: INodeExecutionData['binary'] = {};
 	for (const [name, file] of Object.entries(properties)) {
-		binary[name] = { data: file.content.toString('base64'), fileName: file.fileName, mimeType: file.mimeType };
+		binary[name] = {
+			data: file.content.toString('base64'),
+			fileName: file.fileName,
+			mimeType: file.mimeType,
+		};
 	}
 	return { json: {}, binary };
 }
@@ -92,15 +120,36 @@ describe('upload: attachments from n8n binary data', () => {
 	function stubUploadSession(messagePath = '/me/messages/m1', uploadUrl?: () => string) {
 		s.graph.on('POST', `${messagePath}/attachments/createUploadSession`, () => ({
 			status: 201,
-			body: { uploadUrl: uploadUrl ? uploadUrl() : s.graph.uploadUrl('session-1'), expirationDateTime: '2030-01-01T00:00:00Z', nextExpectedRanges: ['0-'] },
+			body: {
+				uploadUrl: uploadUrl ? uploadUrl() : s.graph.uploadUrl('session-1'),
+				expirationDateTime: '2030-01-01T00:00:00Z',
+				nextExpectedRanges: ['0-'],
+			},
 		}));
 		s.graph.on('PUT', '/upload/:id', (request: GraphRequestRecord) => {
-			received.push({ range: request.headers['content-range'], length: request.headers['content-length'], raw: request.raw, authorization: request.headers.authorization });
-			const [, , end, total] = /bytes (\d+)-(\d+)\/(\d+)/.exec(request.headers['content-range']) ?? [];
+			received.push({
+				range: request.headers['content-range'],
+				length: request.headers['content-length'],
+				raw: request.raw,
+				authorization: request.headers.authorization,
+			});
+			const [, , end, total] =
+				/bytes (\d+)-(\d+)\/(\d+)/.exec(request.headers['content-range']) ?? [];
 			if (Number(end) + 1 === Number(total)) {
-				return { status: 201, headers: { Location: `https://outlook.office.com/api/v2.0/Users('u1')/Messages('m1')/Attachments('AAMkATT%3D%3D')` } };
+				return {
+					status: 201,
+					headers: {
+						Location: `https://outlook.office.com/api/v2.0/Users('u1')/Messages('m1')/Attachments('AAMkATT%3D%3D')`,
+					},
+				};
 			}
-			return { status: 200, body: { expirationDateTime: '2030-01-01T00:00:00Z', nextExpectedRanges: [`${Number(end) + 1}-`] } };
+			return {
+				status: 200,
+				body: {
+					expirationDateTime: '2030-01-01T00:00:00Z',
+					nextExpectedRanges: [`${Number(end) + 1}-`],
+				},
+			};
 		});
 	}
 
@@ -119,31 +168,59 @@ describe('upload: attachments from n8n binary data', () => {
 		afterEach(() => expectGraphContractKept(s.graph));
 
 		it('posts a small file inline as a fileAttachment', async () => {
-			s.graph.on('POST', '/me/messages/m1/attachments', (request) => ({ status: 201, body: { id: 'att-1', ...(request.body as object) } }));
+			s.graph.on('POST', '/me/messages/m1/attachments', (request) => ({
+				status: 201,
+				body: { id: 'att-1', ...(request.body as object) },
+			}));
 			const content = Buffer.from('hello, world');
-			const [out] = await n8n.execute(TYPE, { parameters: { properties: 'data' }, items: [memoryItem({ data: { content, fileName: 'hello.txt', mimeType: 'text/plain' } })] });
+			const [out] = await n8n.execute(TYPE, {
+				parameters: { properties: 'data' },
+				items: [memoryItem({ data: { content, fileName: 'hello.txt', mimeType: 'text/plain' } })],
+			});
 			expect(s.graph.calls()).toEqual([
 				{
 					method: 'POST',
 					path: '/me/messages/m1/attachments',
 					query: {},
-					body: { '@odata.type': '#microsoft.graph.fileAttachment', name: 'hello.txt', contentType: 'text/plain', contentBytes: content.toString('base64') },
+					body: {
+						'@odata.type': '#microsoft.graph.fileAttachment',
+						name: 'hello.txt',
+						contentType: 'text/plain',
+						contentBytes: content.toString('base64'),
+					},
 					inBatch: false,
 				},
 			]);
-			expect(out[0].json).toEqual({ large: false, attached: [{ name: 'hello.txt', contentType: 'text/plain', size: 12, method: 'inline', id: 'att-1' }] });
+			expect(out[0].json).toEqual({
+				large: false,
+				attached: [
+					{ name: 'hello.txt', contentType: 'text/plain', size: 12, method: 'inline', id: 'att-1' },
+				],
+			});
 		});
 
 		it('uploads a 10 MB file through one upload session in 3 chunks with correct Content-Range and no Authorization', async () => {
 			stubUploadSession();
 			const content = fileOf(MB10);
-			const [out] = await n8n.execute(TYPE, { parameters: { properties: 'data' }, items: [memoryItem({ data: { content, fileName: 'big.bin', mimeType: 'application/pdf' } })] });
+			const [out] = await n8n.execute(TYPE, {
+				parameters: { properties: 'data' },
+				items: [
+					memoryItem({ data: { content, fileName: 'big.bin', mimeType: 'application/pdf' } }),
+				],
+			});
 			expect(s.graph.calls()).toEqual([
 				{
 					method: 'POST',
 					path: '/me/messages/m1/attachments/createUploadSession',
 					query: {},
-					body: { AttachmentItem: { attachmentType: 'file', name: 'big.bin', size: MB10, contentType: 'application/pdf' } },
+					body: {
+						AttachmentItem: {
+							attachmentType: 'file',
+							name: 'big.bin',
+							size: MB10,
+							contentType: 'application/pdf',
+						},
+					},
 					inBatch: false,
 				},
 			]);
@@ -152,12 +229,25 @@ describe('upload: attachments from n8n binary data', () => {
 				`bytes ${UPLOAD_CHUNK_SIZE}-${2 * UPLOAD_CHUNK_SIZE - 1}/${MB10}`,
 				`bytes ${2 * UPLOAD_CHUNK_SIZE}-${MB10 - 1}/${MB10}`,
 			]);
-			expect(received.map((r) => r.length)).toEqual([String(UPLOAD_CHUNK_SIZE), String(UPLOAD_CHUNK_SIZE), String(MB10 - 2 * UPLOAD_CHUNK_SIZE)]);
+			expect(received.map((r) => r.length)).toEqual([
+				String(UPLOAD_CHUNK_SIZE),
+				String(UPLOAD_CHUNK_SIZE),
+				String(MB10 - 2 * UPLOAD_CHUNK_SIZE),
+			]);
 			expect(received.every((r) => r.authorization === undefined)).toBe(true);
 			expect(sha(Buffer.concat(received.map((r) => r.raw)))).toBe(sha(content));
 			expect(out[0].json).toEqual({
 				large: true,
-				attached: [{ name: 'big.bin', contentType: 'application/pdf', size: MB10, method: 'uploadSession', chunks: 3, id: 'AAMkATT==' }],
+				attached: [
+					{
+						name: 'big.bin',
+						contentType: 'application/pdf',
+						size: MB10,
+						method: 'uploadSession',
+						chunks: 3,
+						id: 'AAMkATT==',
+					},
+				],
 			});
 		});
 
@@ -167,12 +257,27 @@ describe('upload: attachments from n8n binary data', () => {
 			stubUploadSession(path);
 			const item = memoryItem({
 				a: { content: Buffer.from('a'), fileName: 'a.txt', mimeType: 'text/plain' },
-				b: { content: fileOf(INLINE_ATTACHMENT_LIMIT), fileName: 'b.bin', mimeType: 'application/octet-stream' },
+				b: {
+					content: fileOf(INLINE_ATTACHMENT_LIMIT),
+					fileName: 'b.bin',
+					mimeType: 'application/octet-stream',
+				},
 			});
-			const [out] = await n8n.execute(TYPE, { parameters: { properties: 'a, b', messagePath: path }, items: [item] });
-			expect(s.graph.calls().map((c) => `${c.method} ${c.path}`)).toEqual([`POST ${path}/attachments`, `POST ${path}/attachments/createUploadSession`]);
-			expect(received.map((r) => r.range)).toEqual([`bytes 0-${INLINE_ATTACHMENT_LIMIT - 1}/${INLINE_ATTACHMENT_LIMIT}`]);
-			expect((out[0].json.attached as Array<{ method: string }>).map((a) => a.method)).toEqual(['inline', 'uploadSession']);
+			const [out] = await n8n.execute(TYPE, {
+				parameters: { properties: 'a, b', messagePath: path },
+				items: [item],
+			});
+			expect(s.graph.calls().map((c) => `${c.method} ${c.path}`)).toEqual([
+				`POST ${path}/attachments`,
+				`POST ${path}/attachments/createUploadSession`,
+			]);
+			expect(received.map((r) => r.range)).toEqual([
+				`bytes 0-${INLINE_ATTACHMENT_LIMIT - 1}/${INLINE_ATTACHMENT_LIMIT}`,
+			]);
+			expect((out[0].json.attached as Array<{ method: string }>).map((a) => a.method)).toEqual([
+				'inline',
+				'uploadSession',
+			]);
 		});
 
 		it('retries a throttled chunk after Retry-After and then goes on', async () => {
@@ -180,13 +285,34 @@ describe('upload: attachments from n8n binary data', () => {
 			let throttled = 0;
 			const content = fileOf(2 * UPLOAD_CHUNK_SIZE + 10);
 			s.graph.on('PUT', '/upload/:id', (request: GraphRequestRecord) => {
-				if (request.headers['content-range'].startsWith(`bytes ${UPLOAD_CHUNK_SIZE}-`) && throttled++ === 0) {
-					return { status: 503, headers: { 'Retry-After': '0' }, body: { error: { code: 'ServiceUnavailable', message: 'later' } } };
+				if (
+					request.headers['content-range'].startsWith(`bytes ${UPLOAD_CHUNK_SIZE}-`) &&
+					throttled++ === 0
+				) {
+					return {
+						status: 503,
+						headers: { 'Retry-After': '0' },
+						body: { error: { code: 'ServiceUnavailable', message: 'later' } },
+					};
 				}
-				received.push({ range: request.headers['content-range'], length: request.headers['content-length'], raw: request.raw });
-				return { status: request.headers['content-range'].endsWith(`-${content.length - 1}/${content.length}`) ? 201 : 200, body: {} };
+				received.push({
+					range: request.headers['content-range'],
+					length: request.headers['content-length'],
+					raw: request.raw,
+				});
+				return {
+					status: request.headers['content-range'].endsWith(
+						`-${content.length - 1}/${content.length}`,
+					)
+						? 201
+						: 200,
+					body: {},
+				};
 			});
-			await n8n.execute(TYPE, { parameters: {}, items: [memoryItem({ data: { content, fileName: 'x.bin', mimeType: 'application/zip' } })] });
+			await n8n.execute(TYPE, {
+				parameters: {},
+				items: [memoryItem({ data: { content, fileName: 'x.bin', mimeType: 'application/zip' } })],
+			});
 			expect(throttled).toBe(2);
 			expect(received.map((r) => r.range)).toEqual([
 				`bytes 0-${UPLOAD_CHUNK_SIZE - 1}/${content.length}`,
@@ -198,41 +324,106 @@ describe('upload: attachments from n8n binary data', () => {
 
 		it('fails with a Graph error (and no upload URL in it) when a chunk is refused', async () => {
 			stubUploadSession();
-			s.graph.on('PUT', '/upload/:id', { status: 400, body: { error: { code: 'InvalidRange', message: 'The range is wrong' } } });
+			s.graph.on('PUT', '/upload/:id', {
+				status: 400,
+				body: { error: { code: 'InvalidRange', message: 'The range is wrong' } },
+			});
 			const error = await n8n
-				.execute(TYPE, { parameters: {}, items: [memoryItem({ data: { content: fileOf(INLINE_ATTACHMENT_LIMIT + 4), fileName: 'x.bin', mimeType: 'application/zip' } })] })
+				.execute(TYPE, {
+					parameters: {},
+					items: [
+						memoryItem({
+							data: {
+								content: fileOf(INLINE_ATTACHMENT_LIMIT + 4),
+								fileName: 'x.bin',
+								mimeType: 'application/zip',
+							},
+						}),
+					],
+				})
 				.catch((e: Error) => e);
 			expect(error).toBeInstanceOf(Error);
-			expect(JSON.stringify({ message: (error as Error).message, description: (error as NodeOperationError).description })).not.toContain('/upload/');
-			expect((error as Error).message + String((error as NodeOperationError).description)).toMatch(/range is wrong|Bad request/i);
+			expect(
+				JSON.stringify({
+					message: (error as Error).message,
+					description: (error as NodeOperationError).description,
+				}),
+			).not.toContain('/upload/');
+			expect((error as Error).message + String((error as NodeOperationError).description)).toMatch(
+				/range is wrong|Bad request/i,
+			);
 		});
 
 		it('deletes the upload session (without the token) when a chunk fails', async () => {
 			stubUploadSession();
 			const deleted: Array<string | undefined> = [];
-			s.graph.on('PUT', '/upload/:id', { status: 413, body: { error: { code: 'RequestEntityTooLarge', message: 'too large' } } });
+			s.graph.on('PUT', '/upload/:id', {
+				status: 413,
+				body: { error: { code: 'RequestEntityTooLarge', message: 'too large' } },
+			});
 			s.graph.on('DELETE', '/upload/:id', (request: GraphRequestRecord) => {
 				deleted.push(request.headers.authorization);
 				return { status: 204 };
 			});
-			await n8n.execute(TYPE, { parameters: {}, items: [memoryItem({ data: { content: fileOf(INLINE_ATTACHMENT_LIMIT + 4), fileName: 'x.bin', mimeType: 'application/zip' } })] }).catch(() => undefined);
+			await n8n
+				.execute(TYPE, {
+					parameters: {},
+					items: [
+						memoryItem({
+							data: {
+								content: fileOf(INLINE_ATTACHMENT_LIMIT + 4),
+								fileName: 'x.bin',
+								mimeType: 'application/zip',
+							},
+						}),
+					],
+				})
+				.catch(() => undefined);
 			expect(deleted).toEqual([undefined]);
-			expect(s.graph.uploads.map((u) => u.path)).toEqual(['/upload/session-1', '/upload/session-1']);
+			expect(s.graph.uploads.map((u) => u.path)).toEqual([
+				'/upload/session-1',
+				'/upload/session-1',
+			]);
 		});
 
 		it('fails when the file has fewer bytes than its metadata announced', async () => {
 			stubUploadSession();
 			const content = fileOf(INLINE_ATTACHMENT_LIMIT + 1000);
-			const item: INodeExecutionData = { json: {}, binary: { data: { data: content.toString('base64'), bytes: content.length + 5000, fileName: 'short.bin', mimeType: 'application/zip' } } };
-			const error = await n8n.execute(TYPE, { parameters: {}, items: [item] }).catch((e: Error) => e);
+			const item: INodeExecutionData = {
+				json: {},
+				binary: {
+					data: {
+						data: content.toString('base64'),
+						bytes: content.length + 5000,
+						fileName: 'short.bin',
+						mimeType: 'application/zip',
+					},
+				},
+			};
+			const error = await n8n
+				.execute(TYPE, { parameters: {}, items: [item] })
+				.catch((e: Error) => e);
 			expect(error).toBeInstanceOf(NodeOperationError);
-			expect((error as Error).message).toBe(`The file "short.bin" in binary property "data" does not have the ${content.length + 5000} bytes its metadata says`);
+			expect((error as Error).message).toBe(
+				`The file "short.bin" in binary property "data" does not have the ${content.length + 5000} bytes its metadata says`,
+			);
 		});
 
 		it('refuses an upload URL on a foreign host before sending any bytes', async () => {
 			stubUploadSession('/me/messages/m1', () => 'https://evil.example.com/upload/x');
 			const error = await n8n
-				.execute(TYPE, { parameters: {}, items: [memoryItem({ data: { content: fileOf(INLINE_ATTACHMENT_LIMIT), fileName: 'x.bin', mimeType: 'application/zip' } })] })
+				.execute(TYPE, {
+					parameters: {},
+					items: [
+						memoryItem({
+							data: {
+								content: fileOf(INLINE_ATTACHMENT_LIMIT),
+								fileName: 'x.bin',
+								mimeType: 'application/zip',
+							},
+						}),
+					],
+				})
 				.catch((e: Error) => e);
 			expect(error).toBeInstanceOf(NodeOperationError);
 			expect((error as Error).message).toContain('evil.example.com');
@@ -241,24 +432,59 @@ describe('upload: attachments from n8n binary data', () => {
 
 		it('names the property and the item when a binary property does not exist, before any request', async () => {
 			const error = await n8n
-				.execute(TYPE, { parameters: { properties: 'data,missing' }, items: [{ json: {} }, memoryItem({ data: { content: Buffer.from('x'), fileName: 'x', mimeType: 'text/plain' } })] })
+				.execute(TYPE, {
+					parameters: { properties: 'data,missing' },
+					items: [
+						{ json: {} },
+						memoryItem({
+							data: { content: Buffer.from('x'), fileName: 'x', mimeType: 'text/plain' },
+						}),
+					],
+				})
 				.catch((e: Error) => e);
 			expect(error).toBeInstanceOf(NodeOperationError);
-			expect((error as Error).message).toBe('The binary property "data" named in the field Properties does not exist on item 0');
+			expect((error as Error).message).toBe(
+				'The binary property "data" named in the field Properties does not exist on item 0',
+			);
 			expect(s.graph.requests).toEqual([]);
 			const second = await n8n
-				.execute(TYPE, { parameters: { properties: 'data,missing' }, items: [memoryItem({ data: { content: Buffer.from('x'), fileName: 'x', mimeType: 'text/plain' } })] })
+				.execute(TYPE, {
+					parameters: { properties: 'data,missing' },
+					items: [
+						memoryItem({
+							data: { content: Buffer.from('x'), fileName: 'x', mimeType: 'text/plain' },
+						}),
+					],
+				})
 				.catch((e: Error) => e);
-			expect((second as Error).message).toBe('The binary property "missing" named in the field Properties does not exist on item 0');
-			expect((second as NodeOperationError).description).toBe('The item has these binary properties: data');
+			expect((second as Error).message).toBe(
+				'The binary property "missing" named in the field Properties does not exist on item 0',
+			);
+			expect((second as NodeOperationError).description).toBe(
+				'The item has these binary properties: data',
+			);
 			expect(s.graph.requests).toEqual([]);
 		});
 
 		it('refuses a file over 150 MB before any request', async () => {
-			const item: INodeExecutionData = { json: {}, binary: { data: { data: '', bytes: UPLOAD_SESSION_LIMIT + 1, fileName: 'huge.iso', mimeType: 'application/octet-stream' } } };
-			const error = await n8n.execute(TYPE, { parameters: {}, items: [item] }).catch((e: Error) => e);
+			const item: INodeExecutionData = {
+				json: {},
+				binary: {
+					data: {
+						data: '',
+						bytes: UPLOAD_SESSION_LIMIT + 1,
+						fileName: 'huge.iso',
+						mimeType: 'application/octet-stream',
+					},
+				},
+			};
+			const error = await n8n
+				.execute(TYPE, { parameters: {}, items: [item] })
+				.catch((e: Error) => e);
 			expect(error).toBeInstanceOf(NodeOperationError);
-			expect((error as Error).message).toBe('The file "huge.iso" in binary property "data" (field Properties, item 0) is 150.0 MB: Outlook attachments can be at most 150 MB');
+			expect((error as Error).message).toBe(
+				'The file "huge.iso" in binary property "data" (field Properties, item 0) is 150.0 MB: Outlook attachments can be at most 150 MB',
+			);
 			expect(s.graph.requests).toEqual([]);
 		});
 	});
@@ -269,8 +495,16 @@ describe('upload: attachments from n8n binary data', () => {
 		afterAll(async () => await initBinaryData('default'));
 		afterEach(() => expectGraphContractKept(s.graph));
 
-		async function storedItem(content: Buffer, fileName: string, mimeType: string): Promise<INodeExecutionData> {
-			const binary = await service.store({ type: 'execution', workflowId: 'wf-test', executionId: 'test-execution' }, content, { data: '', fileName, mimeType });
+		async function storedItem(
+			content: Buffer,
+			fileName: string,
+			mimeType: string,
+		): Promise<INodeExecutionData> {
+			const binary = await service.store(
+				{ type: 'execution', workflowId: 'wf-test', executionId: 'test-execution' },
+				content,
+				{ data: '', fileName, mimeType },
+			);
 			expect(binary.id).toMatch(/^filesystem/);
 			return { json: {}, binary: { data: binary } };
 		}
@@ -287,10 +521,19 @@ describe('upload: attachments from n8n binary data', () => {
 			]);
 			expect(sha(Buffer.concat(received.map((r) => r.raw)))).toBe(sha(content));
 			expect(received.every((r) => r.authorization === undefined)).toBe(true);
-			expect(out[0].json.attached).toEqual([{ name: 'report.pdf', contentType: 'application/pdf', size: MB10, method: 'uploadSession', chunks: 3, id: 'AAMkATT==' }]);
+			expect(out[0].json.attached).toEqual([
+				{
+					name: 'report.pdf',
+					contentType: 'application/pdf',
+					size: MB10,
+					method: 'uploadSession',
+					chunks: 3,
+					id: 'AAMkATT==',
+				},
+			]);
 		});
 
-		it('streams through n8n\'s binary stream when the storage has no local file path', async () => {
+		it("streams through n8n's binary stream when the storage has no local file path", async () => {
 			stubUploadSession();
 			const content = fileOf(MB10 + 12345);
 			const item = await storedItem(content, 'stream.bin', 'application/octet-stream');
@@ -309,8 +552,15 @@ describe('upload: attachments from n8n binary data', () => {
 			const item = await storedItem(Buffer.from('stored bytes'), 'notes.txt', 'text/plain');
 			delete item.binary!.data.bytes;
 			const [out] = await n8n.execute(TYPE, { parameters: {}, items: [item] });
-			expect(s.graph.calls()[0].body).toEqual({ '@odata.type': '#microsoft.graph.fileAttachment', name: 'notes.txt', contentType: 'text/plain', contentBytes: Buffer.from('stored bytes').toString('base64') });
-			expect(out[0].json.attached).toEqual([{ name: 'notes.txt', contentType: 'text/plain', size: 12, method: 'inline', id: 'att-2' }]);
+			expect(s.graph.calls()[0].body).toEqual({
+				'@odata.type': '#microsoft.graph.fileAttachment',
+				name: 'notes.txt',
+				contentType: 'text/plain',
+				contentBytes: Buffer.from('stored bytes').toString('base64'),
+			});
+			expect(out[0].json.attached).toEqual([
+				{ name: 'notes.txt', contentType: 'text/plain', size: 12, method: 'inline', id: 'att-2' },
+			]);
 		});
 	});
 });
@@ -323,7 +573,10 @@ describe('upload: limits and trusted upload hosts', () => {
 	});
 
 	it.each([
-		['https://outlook.office.com/api/v2.0/Users(\'x\')/Messages(\'y\')/AttachmentSessions(\'z\')?authtoken=t', true],
+		[
+			"https://outlook.office.com/api/v2.0/Users('x')/Messages('y')/AttachmentSessions('z')?authtoken=t",
+			true,
+		],
 		['https://outlook.office365.com/api/v2.0/x', true],
 		['https://outlook.office365.us/api/v2.0/x', true],
 		['https://outlook-dod.office365.us/api/v2.0/x', true],

@@ -14,8 +14,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['availability'] } },
 		options: [
-			{ name: 'Find Meeting Times', value: 'findMeetingTimes', description: 'Suggest times when the attendees are free', action: 'Find meeting times' },
-			{ name: 'Get Schedule', value: 'getSchedule', description: 'Get free/busy information for people and rooms', action: 'Get free busy schedule' },
+			{
+				name: 'Find Meeting Times',
+				value: 'findMeetingTimes',
+				description: 'Suggest times when the attendees are free',
+				action: 'Find meeting times',
+			},
+			{
+				name: 'Get Schedule',
+				value: 'getSchedule',
+				description: 'Get free/busy information for people and rooms',
+				action: 'Get free busy schedule',
+			},
 		],
 		default: 'getSchedule',
 	},

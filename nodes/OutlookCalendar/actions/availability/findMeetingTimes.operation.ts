@@ -7,7 +7,12 @@ import { timeZoneOption } from '../../descriptions/common';
 import { parseAddresses } from '../../helpers/addresses';
 import { calendarCall } from '../../helpers/context';
 import { rangeFields, readRange } from '../../helpers/range';
-import { fromGraphDateTime, isoWithOffset, toGraphDateTime, zoneFromParameter } from '../../helpers/timeZones';
+import {
+	fromGraphDateTime,
+	isoWithOffset,
+	toGraphDateTime,
+	zoneFromParameter,
+} from '../../helpers/timeZones';
 
 const properties: INodeProperties[] = [
 	{
@@ -46,7 +51,14 @@ const properties: INodeProperties[] = [
 				default: 'work',
 				description: 'Which hours of the window may hold the meeting',
 			},
-			{ displayName: 'Max Candidates', name: 'maxCandidates', type: 'number', typeOptions: { minValue: 1 }, default: 5, description: 'Max number of suggestions to return' },
+			{
+				displayName: 'Max Candidates',
+				name: 'maxCandidates',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 5,
+				description: 'Max number of suggestions to return',
+			},
 			{
 				displayName: 'Minimum Attendee Percentage',
 				name: 'minimumAttendeePercentage',
@@ -55,15 +67,38 @@ const properties: INodeProperties[] = [
 				default: 50,
 				description: 'The lowest confidence (0–100) a suggestion may have',
 			},
-			{ displayName: 'Optional Attendees', name: 'optionalAttendees', type: 'string', default: '', description: 'Comma-separated addresses' },
-			{ displayName: 'Organizer Optional', name: 'isOrganizerOptional', type: 'boolean', default: false, description: 'Whether the organizer need not attend' },
-			{ displayName: 'Return Suggestion Reasons', name: 'returnSuggestionReasons', type: 'boolean', default: false, description: 'Whether each suggestion says why it was made' },
-			timeZoneOption('The zone of From and To when they carry no offset, and of the returned times.'),
+			{
+				displayName: 'Optional Attendees',
+				name: 'optionalAttendees',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated addresses',
+			},
+			{
+				displayName: 'Organizer Optional',
+				name: 'isOrganizerOptional',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the organizer need not attend',
+			},
+			{
+				displayName: 'Return Suggestion Reasons',
+				name: 'returnSuggestionReasons',
+				type: 'boolean',
+				default: false,
+				description: 'Whether each suggestion says why it was made',
+			},
+			timeZoneOption(
+				'The zone of From and To when they carry no offset, and of the returned times.',
+			),
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['availability'], operation: ['findMeetingTimes'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['availability'], operation: ['findMeetingTimes'] } },
+	properties,
+);
 
 interface FindOptions {
 	activityDomain?: string;
@@ -81,17 +116,26 @@ interface FindOptions {
  */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const required = parseAddresses(this, i, this.getNodeParameter('attendees', i), 'Attendees');
-	if (!required.length) throw new NodeOperationError(this.getNode(), 'The field Attendees is empty', { itemIndex: i });
+	if (!required.length)
+		throw new NodeOperationError(this.getNode(), 'The field Attendees is empty', { itemIndex: i });
 	const options = this.getNodeParameter('options', i, {}) as FindOptions;
 	const optional = parseAddresses(this, i, options.optionalAttendees, 'Optional Attendees');
 	const minutes = Number(this.getNodeParameter('durationMinutes', i, 30));
 	if (!Number.isInteger(minutes) || minutes < 1) {
-		throw new NodeOperationError(this.getNode(), `The field Duration (Minutes) must be a whole number of 1 or more (got ${minutes})`, { itemIndex: i });
+		throw new NodeOperationError(
+			this.getNode(),
+			`The field Duration (Minutes) must be a whole number of 1 or more (got ${minutes})`,
+			{ itemIndex: i },
+		);
 	}
 	const zone = zoneFromParameter(this, i, options.timeZone);
 	const range = readRange(this, i, zone);
 	if (range.to.diff(range.from, 'minutes').minutes < minutes) {
-		throw new NodeOperationError(this.getNode(), `The window From–To is shorter than the field Duration (Minutes) (${minutes})`, { itemIndex: i });
+		throw new NodeOperationError(
+			this.getNode(),
+			`The window From–To is shorter than the field Duration (Minutes) (${minutes})`,
+			{ itemIndex: i },
+		);
 	}
 	const body: IDataObject = {
 		attendees: [
@@ -100,16 +144,24 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		],
 		timeConstraint: {
 			activityDomain: options.activityDomain ?? 'work',
-			timeSlots: [{ start: toGraphDateTime(range.from, zone), end: toGraphDateTime(range.to, zone) }],
+			timeSlots: [
+				{ start: toGraphDateTime(range.from, zone), end: toGraphDateTime(range.to, zone) },
+			],
 		},
 		meetingDuration: Duration.fromObject({ minutes }).shiftTo('hours', 'minutes').toISO(),
 	};
 	if (options.maxCandidates !== undefined) body.maxCandidates = options.maxCandidates;
-	if (options.minimumAttendeePercentage !== undefined) body.minimumAttendeePercentage = options.minimumAttendeePercentage;
-	if (options.isOrganizerOptional !== undefined) body.isOrganizerOptional = options.isOrganizerOptional;
-	if (options.returnSuggestionReasons !== undefined) body.returnSuggestionReasons = options.returnSuggestionReasons;
+	if (options.minimumAttendeePercentage !== undefined)
+		body.minimumAttendeePercentage = options.minimumAttendeePercentage;
+	if (options.isOrganizerOptional !== undefined)
+		body.isOrganizerOptional = options.isOrganizerOptional;
+	if (options.returnSuggestionReasons !== undefined)
+		body.returnSuggestionReasons = options.returnSuggestionReasons;
 	const call = await calendarCall(this, i);
-	const result = await call.transport.request<{ meetingTimeSuggestions?: IDataObject[]; emptySuggestionsReason?: string }>({
+	const result = await call.transport.request<{
+		meetingTimeSuggestions?: IDataObject[];
+		emptySuggestionsReason?: string;
+	}>({
 		method: 'POST',
 		path: `${call.root}/findMeetingTimes`,
 		body,
@@ -119,11 +171,17 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		action: 'find meeting times',
 	});
 	const suggestions = result.meetingTimeSuggestions ?? [];
-	if (!suggestions.length) return [{ suggestions: 0, emptySuggestionsReason: result.emptySuggestionsReason ?? '' }];
+	if (!suggestions.length)
+		return [{ suggestions: 0, emptySuggestionsReason: result.emptySuggestionsReason ?? '' }];
 	return suggestions.map((suggestion) => {
 		const slot = (suggestion.meetingTimeSlot ?? {}) as IDataObject;
 		const start = fromGraphDateTime(slot.start, zone);
 		const end = fromGraphDateTime(slot.end, zone);
-		return { ...suggestion, start: start ? isoWithOffset(start, zone) : undefined, end: end ? isoWithOffset(end, zone) : undefined, timeZone: zone.iana };
+		return {
+			...suggestion,
+			start: start ? isoWithOffset(start, zone) : undefined,
+			end: end ? isoWithOffset(end, zone) : undefined,
+			timeZone: zone.iana,
+		};
 	});
 }

@@ -7,7 +7,12 @@ import { parseAddresses } from '../../helpers/addresses';
 import { calendarCall } from '../../helpers/context';
 import { rangeFields, readRange } from '../../helpers/range';
 import type { CalendarZone } from '../../helpers/timeZones';
-import { fromGraphDateTime, isoWithOffset, toGraphDateTime, zoneFromParameter } from '../../helpers/timeZones';
+import {
+	fromGraphDateTime,
+	isoWithOffset,
+	toGraphDateTime,
+	zoneFromParameter,
+} from '../../helpers/timeZones';
 
 /** The node's limit on addresses per request, as the issue sets it (Graph answers per schedule). */
 export const MAX_SCHEDULES = 20;
@@ -16,7 +21,13 @@ const MIN_INTERVAL = 5;
 const MAX_INTERVAL = 1440;
 
 /** The digits of `availabilityView`. https://learn.microsoft.com/graph/api/resources/scheduleinformation */
-const AVAILABILITY_DIGITS: Record<string, string> = { '0': 'free', '1': 'tentative', '2': 'busy', '3': 'oof', '4': 'workingElsewhere' };
+const AVAILABILITY_DIGITS: Record<string, string> = {
+	'0': 'free',
+	'1': 'tentative',
+	'2': 'busy',
+	'3': 'oof',
+	'4': 'workingElsewhere',
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -43,16 +54,27 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [timeZoneOption('The zone of From and To when they carry no offset, and of the returned times.')],
+		options: [
+			timeZoneOption(
+				'The zone of From and To when they carry no offset, and of the returned times.',
+			),
+		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['availability'], operation: ['getSchedule'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['availability'], operation: ['getSchedule'] } },
+	properties,
+);
 
 function withIsoTimes(item: IDataObject, zone: CalendarZone): IDataObject {
 	const start = fromGraphDateTime(item.start, zone);
 	const end = fromGraphDateTime(item.end, zone);
-	return { ...item, start: start ? isoWithOffset(start, zone) : item.start, end: end ? isoWithOffset(end, zone) : item.end };
+	return {
+		...item,
+		start: start ? isoWithOffset(start, zone) : item.start,
+		end: end ? isoWithOffset(end, zone) : item.end,
+	};
 }
 
 /**
@@ -61,16 +83,25 @@ function withIsoTimes(item: IDataObject, zone: CalendarZone): IDataObject {
  */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const addresses = parseAddresses(this, i, this.getNodeParameter('schedules', i), 'Addresses');
-	if (!addresses.length) throw new NodeOperationError(this.getNode(), 'The field Addresses is empty', { itemIndex: i });
+	if (!addresses.length)
+		throw new NodeOperationError(this.getNode(), 'The field Addresses is empty', { itemIndex: i });
 	if (addresses.length > MAX_SCHEDULES) {
-		throw new NodeOperationError(this.getNode(), `The field Addresses holds ${addresses.length} addresses; at most ${MAX_SCHEDULES} are allowed`, {
-			itemIndex: i,
-			description: 'Split the addresses over several items',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`The field Addresses holds ${addresses.length} addresses; at most ${MAX_SCHEDULES} are allowed`,
+			{
+				itemIndex: i,
+				description: 'Split the addresses over several items',
+			},
+		);
 	}
 	const interval = Number(this.getNodeParameter('interval', i, 30));
 	if (!Number.isInteger(interval) || interval < MIN_INTERVAL || interval > MAX_INTERVAL) {
-		throw new NodeOperationError(this.getNode(), `The field Interval (Minutes) must be a whole number from ${MIN_INTERVAL} to ${MAX_INTERVAL} (got ${interval})`, { itemIndex: i });
+		throw new NodeOperationError(
+			this.getNode(),
+			`The field Interval (Minutes) must be a whole number from ${MIN_INTERVAL} to ${MAX_INTERVAL} (got ${interval})`,
+			{ itemIndex: i },
+		);
 	}
 	const options = this.getNodeParameter('options', i, {}) as { timeZone?: string };
 	const zone = zoneFromParameter(this, i, options.timeZone);
@@ -100,7 +131,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		}));
 		return {
 			...schedule,
-			scheduleItems: ((schedule.scheduleItems as IDataObject[] | undefined) ?? []).map((item) => withIsoTimes(item, zone)),
+			scheduleItems: ((schedule.scheduleItems as IDataObject[] | undefined) ?? []).map((item) =>
+				withIsoTimes(item, zone),
+			),
 			slots,
 			timeZone: zone.iana,
 		};

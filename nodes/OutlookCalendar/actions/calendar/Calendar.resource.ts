@@ -7,7 +7,13 @@ import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';
 
-export const operations: Record<string, OperationModule> = { create, delete: del, get, getAll, update };
+export const operations: Record<string, OperationModule> = {
+	create,
+	delete: del,
+	get,
+	getAll,
+	update,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -17,11 +23,31 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['calendar'] } },
 		options: [
-			{ name: 'Create', value: 'create', description: 'Create a calendar', action: 'Create a calendar' },
-			{ name: 'Delete', value: 'delete', description: 'Delete a calendar', action: 'Delete a calendar' },
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a calendar',
+				action: 'Create a calendar',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete a calendar',
+				action: 'Delete a calendar',
+			},
 			{ name: 'Get', value: 'get', description: 'Get a calendar', action: 'Get a calendar' },
-			{ name: 'Get Many', value: 'getAll', description: 'Get many calendars', action: 'Get many calendars' },
-			{ name: 'Update', value: 'update', description: 'Rename or recolor a calendar', action: 'Update a calendar' },
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'Get many calendars',
+				action: 'Get many calendars',
+			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: 'Rename or recolor a calendar',
+				action: 'Update a calendar',
+			},
 		],
 		default: 'getAll',
 	},

@@ -17,18 +17,32 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['calendar'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['calendar'], operation: ['create'] } },
+	properties,
+);
 
 /** POST /calendars, or /calendarGroups/{id}/calendars. https://learn.microsoft.com/graph/api/user-post-calendars */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const name = String(this.getNodeParameter('name', i) ?? '').trim();
-	if (!name) throw new NodeOperationError(this.getNode(), 'The field Name is empty', { itemIndex: i });
-	const options = this.getNodeParameter('options', i, {}) as { color?: string; calendarGroup?: string };
+	if (!name)
+		throw new NodeOperationError(this.getNode(), 'The field Name is empty', { itemIndex: i });
+	const options = this.getNodeParameter('options', i, {}) as {
+		color?: string;
+		calendarGroup?: string;
+	};
 	const call = await calendarCall(this, i);
 	const body: IDataObject = { name };
 	if (options.color) body.color = options.color;
 	const path = options.calendarGroup
 		? `${call.root}/calendarGroups/${idSegment(this, i, options.calendarGroup, 'Calendar Group')}/calendars`
 		: `${call.root}/calendars`;
-	return await call.transport.request<IDataObject>({ method: 'POST', path, body, itemIndex: i, permission: call.permission, action: 'create calendars' });
+	return await call.transport.request<IDataObject>({
+		method: 'POST',
+		path,
+		body,
+		itemIndex: i,
+		permission: call.permission,
+		action: 'create calendars',
+	});
 }

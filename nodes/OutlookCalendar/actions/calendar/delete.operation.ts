@@ -6,7 +6,10 @@ import { calendarCall, idSegment } from '../../helpers/context';
 
 const properties: INodeProperties[] = [calendarLocator({ required: true })];
 
-export const description = updateDisplayOptions({ show: { resource: ['calendar'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['calendar'], operation: ['delete'] } },
+	properties,
+);
 
 /** DELETE /calendars/{id}; the default calendar cannot be deleted. https://learn.microsoft.com/graph/api/calendar-delete */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {

@@ -6,7 +6,10 @@ import { calendarCall, idSegment } from '../../helpers/context';
 
 const properties: INodeProperties[] = [calendarLocator({ required: true })];
 
-export const description = updateDisplayOptions({ show: { resource: ['calendar'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['calendar'], operation: ['get'] } },
+	properties,
+);
 
 /** GET /calendars/{id}. https://learn.microsoft.com/graph/api/calendar-get */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {

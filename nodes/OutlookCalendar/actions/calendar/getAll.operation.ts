@@ -19,7 +19,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['calendar'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['calendar'], operation: ['getAll'] } },
+	properties,
+);
 
 /** GET /calendars, or /calendarGroups/{id}/calendars. https://learn.microsoft.com/graph/api/user-list-calendars */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
@@ -30,5 +33,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const path = options.calendarGroup
 		? `${call.root}/calendarGroups/${idSegment(this, i, options.calendarGroup, 'Calendar Group')}/calendars`
 		: `${call.root}/calendars`;
-	return await graphCollect(call.transport, { method: 'GET', path, itemIndex: i, permission: call.permission, action: 'read calendars' }, { returnAll, limit });
+	return await graphCollect(
+		call.transport,
+		{ method: 'GET', path, itemIndex: i, permission: call.permission, action: 'read calendars' },
+		{ returnAll, limit },
+	);
 }

@@ -18,18 +18,27 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['calendar'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['calendar'], operation: ['update'] } },
+	properties,
+);
 
 /** PATCH /calendars/{id} (name, color). https://learn.microsoft.com/graph/api/calendar-update */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const fields = this.getNodeParameter('updateFields', i, {}) as { name?: string; color?: string };
 	const body: IDataObject = {};
 	if (fields.name !== undefined) {
-		if (!fields.name.trim()) throw new NodeOperationError(this.getNode(), 'The field Name is empty', { itemIndex: i });
+		if (!fields.name.trim())
+			throw new NodeOperationError(this.getNode(), 'The field Name is empty', { itemIndex: i });
 		body.name = fields.name.trim();
 	}
 	if (fields.color) body.color = fields.color;
-	if (!Object.keys(body).length) throw new NodeOperationError(this.getNode(), 'The field Update Fields is empty: add Name or Color', { itemIndex: i });
+	if (!Object.keys(body).length)
+		throw new NodeOperationError(
+			this.getNode(),
+			'The field Update Fields is empty: add Name or Color',
+			{ itemIndex: i },
+		);
 	const id = readLocatorId(this, i, 'calendar') as string;
 	const call = await calendarCall(this, i);
 	return await call.transport.request<IDataObject>({

@@ -11,7 +11,17 @@ import * as getInstances from './getInstances.operation';
 import * as respond from './respond.operation';
 import * as update from './update.operation';
 
-export const operations: Record<string, OperationModule> = { cancel, create, delete: del, forward, get, getAll, getInstances, respond, update };
+export const operations: Record<string, OperationModule> = {
+	cancel,
+	create,
+	delete: del,
+	forward,
+	get,
+	getAll,
+	getInstances,
+	respond,
+	update,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -21,15 +31,55 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['event'] } },
 		options: [
-			{ name: 'Cancel', value: 'cancel', description: 'Cancel a meeting you organise and notify the attendees', action: 'Cancel an event' },
-			{ name: 'Create', value: 'create', description: 'Create an event', action: 'Create an event' },
-			{ name: 'Delete', value: 'delete', description: 'Delete an event', action: 'Delete an event' },
-			{ name: 'Forward', value: 'forward', description: 'Forward a meeting invitation', action: 'Forward an event' },
+			{
+				name: 'Cancel',
+				value: 'cancel',
+				description: 'Cancel a meeting you organise and notify the attendees',
+				action: 'Cancel an event',
+			},
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create an event',
+				action: 'Create an event',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete an event',
+				action: 'Delete an event',
+			},
+			{
+				name: 'Forward',
+				value: 'forward',
+				description: 'Forward a meeting invitation',
+				action: 'Forward an event',
+			},
 			{ name: 'Get', value: 'get', description: 'Get an event', action: 'Get an event' },
-			{ name: 'Get Instances', value: 'getInstances', description: 'Get the occurrences of a recurring series in a time range', action: 'Get instances of an event' },
-			{ name: 'Get Many', value: 'getAll', description: 'Get the events between two dates (recurring series expanded)', action: 'Get many events' },
-			{ name: 'Respond', value: 'respond', description: 'Accept, tentatively accept or decline an invitation', action: 'Respond to an event' },
-			{ name: 'Update', value: 'update', description: 'Update an event', action: 'Update an event' },
+			{
+				name: 'Get Instances',
+				value: 'getInstances',
+				description: 'Get the occurrences of a recurring series in a time range',
+				action: 'Get instances of an event',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'Get the events between two dates (recurring series expanded)',
+				action: 'Get many events',
+			},
+			{
+				name: 'Respond',
+				value: 'respond',
+				description: 'Accept, tentatively accept or decline an invitation',
+				action: 'Respond to an event',
+			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: 'Update an event',
+				action: 'Update an event',
+			},
 		],
 		default: 'create',
 	},

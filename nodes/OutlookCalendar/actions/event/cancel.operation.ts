@@ -16,7 +16,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['cancel'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['event'], operation: ['cancel'] } },
+	properties,
+);
 
 /**
  * POST /events/{id}/cancel: only the organizer can cancel; attendees get a cancellation message

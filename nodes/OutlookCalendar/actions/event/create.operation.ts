@@ -10,7 +10,10 @@ import { buildEventBody, simplifyEvent } from '../../helpers/eventMapping';
 import { zoneFromParameter } from '../../helpers/timeZones';
 
 const properties: INodeProperties[] = [
-	calendarLocator({ required: false, description: 'The calendar to add the event to; leave empty for the default calendar' }),
+	calendarLocator({
+		required: false,
+		description: 'The calendar to add the event to; leave empty for the default calendar',
+	}),
 	{ displayName: 'Subject', name: 'subject', type: 'string', default: '', required: true },
 	{
 		displayName: 'Start',
@@ -18,7 +21,8 @@ const properties: INodeProperties[] = [
 		type: 'dateTime',
 		default: '',
 		required: true,
-		description: 'When the event starts. Without an offset it is read in the Time Zone (default: the workflow\'s).',
+		description:
+			"When the event starts. Without an offset it is read in the Time Zone (default: the workflow's).",
 	},
 	{
 		displayName: 'End',
@@ -39,7 +43,10 @@ const properties: INodeProperties[] = [
 	simplifyField,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['event'], operation: ['create'] } },
+	properties,
+);
 
 /** POST /events (default calendar) or /calendars/{id}/events. https://learn.microsoft.com/graph/api/user-post-events */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
@@ -54,7 +61,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const zone = zoneFromParameter(this, i, input.timeZone);
 	const calendarId = readLocatorId(this, i, 'calendar', { optional: true });
 	const call = await calendarCall(this, i);
-	const path = calendarId ? `${call.root}/calendars/${idSegment(this, i, calendarId, 'Calendar')}/events` : `${call.root}/events`;
+	const path = calendarId
+		? `${call.root}/calendars/${idSegment(this, i, calendarId, 'Calendar')}/events`
+		: `${call.root}/events`;
 	const created = await call.transport.request<IDataObject>({
 		method: 'POST',
 		path,

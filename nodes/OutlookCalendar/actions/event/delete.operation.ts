@@ -6,7 +6,10 @@ import { calendarCall, idSegment } from '../../helpers/context';
 
 const properties: INodeProperties[] = [eventLocator];
 
-export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['event'], operation: ['delete'] } },
+	properties,
+);
 
 /**
  * DELETE /events/{id}. Deleting a meeting you organise does not notify attendees; Cancel does.

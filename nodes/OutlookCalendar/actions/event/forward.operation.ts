@@ -17,16 +17,26 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. ana@contoso.com, Bea Ruiz <bea@contoso.com>',
 		description: 'Comma-separated email addresses to forward the invitation to',
 	},
-	{ displayName: 'Comment', name: 'comment', type: 'string', typeOptions: { rows: 2 }, default: '' },
+	{
+		displayName: 'Comment',
+		name: 'comment',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['forward'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['event'], operation: ['forward'] } },
+	properties,
+);
 
 /** POST /events/{id}/forward. https://learn.microsoft.com/graph/api/event-forward */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const id = readLocatorId(this, i, 'eventId') as string;
 	const to = parseAddresses(this, i, this.getNodeParameter('toRecipients', i), 'To');
-	if (!to.length) throw new NodeOperationError(this.getNode(), 'The field To is empty', { itemIndex: i });
+	if (!to.length)
+		throw new NodeOperationError(this.getNode(), 'The field To is empty', { itemIndex: i });
 	const comment = this.getNodeParameter('comment', i, '') as string;
 	const call = await calendarCall(this, i);
 	const body: IDataObject = { toRecipients: to.map((emailAddress) => ({ emailAddress })) };

@@ -20,7 +20,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['event'], operation: ['get'] } },
+	properties,
+);
 
 /**
  * GET /events/{id} with `Prefer: outlook.timezone` so start and end come back in the chosen zone.

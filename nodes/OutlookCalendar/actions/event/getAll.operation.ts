@@ -3,7 +3,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import type { GraphRequestOptions } from '../../../shared/graph/client';
 import { graphCollect, graphPages } from '../../../shared/graph/paging';
-import { limitField, returnAllField, simplifyField, timeZoneOption } from '../../descriptions/common';
+import {
+	limitField,
+	returnAllField,
+	simplifyField,
+	timeZoneOption,
+} from '../../descriptions/common';
 import { calendarLocator, readLocatorId } from '../../descriptions/locators';
 import type { CalendarCall } from '../../helpers/context';
 import { calendarCall, idSegment } from '../../helpers/context';
@@ -20,7 +25,11 @@ const properties: INodeProperties[] = [
 		options: [
 			{ name: 'Default Calendar', value: 'default' },
 			{ name: 'One Calendar', value: 'one' },
-			{ name: 'All Calendars', value: 'all', description: 'Every calendar of the owner, one request per calendar' },
+			{
+				name: 'All Calendars',
+				value: 'all',
+				description: 'Every calendar of the owner, one request per calendar',
+			},
 		],
 		default: 'default',
 	},
@@ -36,9 +45,28 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{ displayName: 'Category', name: 'category', type: 'string', default: '', description: 'Only events with this category' },
-			{ displayName: 'Exclude Cancelled', name: 'excludeCancelled', type: 'boolean', default: false, description: 'Whether to leave out cancelled events' },
-			{ displayName: 'Organizer', name: 'organizer', type: 'string', default: '', placeholder: 'e.g. ana@contoso.com', description: 'Only events organised by this address' },
+			{
+				displayName: 'Category',
+				name: 'category',
+				type: 'string',
+				default: '',
+				description: 'Only events with this category',
+			},
+			{
+				displayName: 'Exclude Cancelled',
+				name: 'excludeCancelled',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to leave out cancelled events',
+			},
+			{
+				displayName: 'Organizer',
+				name: 'organizer',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. ana@contoso.com',
+				description: 'Only events organised by this address',
+			},
 			{
 				displayName: 'Show As',
 				name: 'showAs',
@@ -53,7 +81,13 @@ const properties: INodeProperties[] = [
 				],
 				default: [],
 			},
-			{ displayName: 'Subject Contains', name: 'subjectContains', type: 'string', default: '', description: 'Only events whose subject contains this text (not case-sensitive)' },
+			{
+				displayName: 'Subject Contains',
+				name: 'subjectContains',
+				type: 'string',
+				default: '',
+				description: 'Only events whose subject contains this text (not case-sensitive)',
+			},
 		],
 	},
 	{
@@ -62,11 +96,18 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [timeZoneOption('The zone of From and To when they carry no offset, and of the returned times.')],
+		options: [
+			timeZoneOption(
+				'The zone of From and To when they carry no offset, and of the returned times.',
+			),
+		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['event'], operation: ['getAll'] } },
+	properties,
+);
 
 interface EventFilters {
 	category?: string;
@@ -81,23 +122,49 @@ interface EventFilters {
  * per property, and a filter Graph refuses would fail the whole request.
  */
 function matches(event: IDataObject, filters: EventFilters): boolean {
-	if (filters.subjectContains && !String(event.subject ?? '').toLowerCase().includes(filters.subjectContains.toLowerCase())) return false;
-	if (filters.category && !((event.categories as string[] | undefined) ?? []).some((c) => c.toLowerCase() === filters.category!.toLowerCase())) return false;
+	if (
+		filters.subjectContains &&
+		!String(event.subject ?? '')
+			.toLowerCase()
+			.includes(filters.subjectContains.toLowerCase())
+	)
+		return false;
+	if (
+		filters.category &&
+		!((event.categories as string[] | undefined) ?? []).some(
+			(c) => c.toLowerCase() === filters.category!.toLowerCase(),
+		)
+	)
+		return false;
 	if (filters.excludeCancelled && event.isCancelled === true) return false;
 	if (filters.showAs?.length && !filters.showAs.includes(String(event.showAs))) return false;
 	if (filters.organizer) {
-		const address = (event.organizer as { emailAddress?: { address?: string } } | undefined)?.emailAddress?.address ?? '';
+		const address =
+			(event.organizer as { emailAddress?: { address?: string } } | undefined)?.emailAddress
+				?.address ?? '';
 		if (address.toLowerCase() !== filters.organizer.trim().toLowerCase()) return false;
 	}
 	return true;
 }
 
 function hasFilters(filters: EventFilters): boolean {
-	return Boolean(filters.subjectContains || filters.category || filters.excludeCancelled || filters.showAs?.length || filters.organizer);
+	return Boolean(
+		filters.subjectContains ||
+			filters.category ||
+			filters.excludeCancelled ||
+			filters.showAs?.length ||
+			filters.organizer,
+	);
 }
 
 /** Up to `wanted` matching events of one calendarView, following @odata.nextLink page by page. */
-async function collectView(call: CalendarCall, request: GraphRequestOptions, filters: EventFilters, returnAll: boolean, limit: number): Promise<IDataObject[]> {
+async function collectView(
+	call: CalendarCall,
+	request: GraphRequestOptions,
+	filters: EventFilters,
+	returnAll: boolean,
+	limit: number,
+): Promise<IDataObject[]> {
 	const filtering = hasFilters(filters);
 	const out: IDataObject[] = [];
 	// Without filters the pager stops at the limit itself; with them it pages until enough match.
@@ -131,23 +198,46 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const filters = this.getNodeParameter('filters', i, {}) as EventFilters;
 	const simplify = this.getNodeParameter('simplify', i, true) as boolean;
 	const call = await calendarCall(this, i);
-	const base = { method: 'GET' as const, timeZone: zone.windows, itemIndex: i, permission: call.permission, action: 'read events' };
+	const base = {
+		method: 'GET' as const,
+		timeZone: zone.windows,
+		itemIndex: i,
+		permission: call.permission,
+		action: 'read events',
+	};
 	const query = { ...range.query, $orderby: 'start/dateTime' };
 
 	let events: IDataObject[];
 	if (scope === 'all') {
-		const calendars = await graphCollect(call.transport, { ...base, path: `${call.root}/calendars`, query: { $select: 'id,name' } }, { returnAll: true });
+		const calendars = await graphCollect(
+			call.transport,
+			{ ...base, path: `${call.root}/calendars`, query: { $select: 'id,name' } },
+			{ returnAll: true },
+		);
 		events = [];
 		for (const calendar of calendars) {
 			const path = `${call.root}/calendars/${idSegment(this, i, String(calendar.id), 'Calendar')}/calendarView`;
 			const found = await collectView(call, { ...base, path, query }, filters, returnAll, limit);
-			events.push(...found.map((event) => ({ ...event, calendarId: calendar.id, calendarName: calendar.name })));
+			events.push(
+				...found.map((event) => ({
+					...event,
+					calendarId: calendar.id,
+					calendarName: calendar.name,
+				})),
+			);
 		}
 		events.sort((a, b) => startMillis(a, zone) - startMillis(b, zone));
 		if (!returnAll) events = events.slice(0, limit);
 	} else {
-		const path = calendarId ? `${call.root}/calendars/${idSegment(this, i, calendarId, 'Calendar')}/calendarView` : `${call.root}/calendarView`;
+		const path = calendarId
+			? `${call.root}/calendars/${idSegment(this, i, calendarId, 'Calendar')}/calendarView`
+			: `${call.root}/calendarView`;
 		events = await collectView(call, { ...base, path, query }, filters, returnAll, limit);
 	}
-	return simplify ? events.map((event) => ({ ...simplifyEvent(event, zone), ...(event.calendarName ? { calendarName: event.calendarName } : {}) })) : events;
+	return simplify
+		? events.map((event) => ({
+				...simplifyEvent(event, zone),
+				...(event.calendarName ? { calendarName: event.calendarName } : {}),
+			}))
+		: events;
 }

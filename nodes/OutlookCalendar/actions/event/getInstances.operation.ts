@@ -2,7 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { graphCollect } from '../../../shared/graph/paging';
-import { limitField, returnAllField, simplifyField, timeZoneOption } from '../../descriptions/common';
+import {
+	limitField,
+	returnAllField,
+	simplifyField,
+	timeZoneOption,
+} from '../../descriptions/common';
 import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
 import { simplifyEvent } from '../../helpers/eventMapping';
@@ -21,11 +26,18 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [timeZoneOption('The zone of From and To when they carry no offset, and of the returned times.')],
+		options: [
+			timeZoneOption(
+				'The zone of From and To when they carry no offset, and of the returned times.',
+			),
+		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['getInstances'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['event'], operation: ['getInstances'] } },
+	properties,
+);
 
 /** GET /events/{id}/instances between From and To. https://learn.microsoft.com/graph/api/event-list-instances */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
@@ -49,5 +61,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		},
 		{ returnAll, limit },
 	);
-	return this.getNodeParameter('simplify', i, true) ? events.map((event) => simplifyEvent(event, zone)) : events;
+	return this.getNodeParameter('simplify', i, true)
+		? events.map((event) => simplifyEvent(event, zone))
+		: events;
 }

@@ -6,7 +6,12 @@ import { updateDisplayOptions } from '../../../shared/descriptions';
 import { timeZoneOption } from '../../descriptions/common';
 import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
-import { isoWithOffset, requireDateTime, toGraphDateTime, zoneFromParameter } from '../../helpers/timeZones';
+import {
+	isoWithOffset,
+	requireDateTime,
+	toGraphDateTime,
+	zoneFromParameter,
+} from '../../helpers/timeZones';
 
 const properties: INodeProperties[] = [
 	eventLocator,
@@ -21,13 +26,21 @@ const properties: INodeProperties[] = [
 		],
 		default: 'accept',
 	},
-	{ displayName: 'Comment', name: 'comment', type: 'string', typeOptions: { rows: 2 }, default: '', description: 'Text sent with the response' },
+	{
+		displayName: 'Comment',
+		name: 'comment',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		description: 'Text sent with the response',
+	},
 	{
 		displayName: 'Send Response',
 		name: 'sendResponse',
 		type: 'boolean',
 		default: true,
-		description: 'Whether the organizer gets a response message; otherwise only your calendar changes',
+		description:
+			'Whether the organizer gets a response message; otherwise only your calendar changes',
 	},
 	{
 		displayName: 'Propose New Time',
@@ -35,7 +48,8 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Proposed Time',
 		default: {},
-		description: 'Suggest another time to the organizer (needs Send Response, and the organizer allowing new time proposals)',
+		description:
+			'Suggest another time to the organizer (needs Send Response, and the organizer allowing new time proposals)',
 		displayOptions: { show: { response: ['tentativelyAccept', 'decline'] } },
 		options: [
 			{ displayName: 'End', name: 'end', type: 'dateTime', default: '' },
@@ -45,7 +59,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['respond'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['event'], operation: ['respond'] } },
+	properties,
+);
 
 /** Graph's response actions share one body. https://learn.microsoft.com/graph/api/event-accept (…-tentativelyaccept, …-decline) */
 const RESPONSE_ACTIONS = new Set(['accept', 'tentativelyAccept', 'decline']);
@@ -59,19 +76,34 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const body: IDataObject = { sendResponse };
 	if (comment) body.comment = comment;
 	if (action !== 'accept') {
-		const proposal = this.getNodeParameter('proposeNewTime', i, {}) as { start?: unknown; end?: unknown; timeZone?: string };
+		const proposal = this.getNodeParameter('proposeNewTime', i, {}) as {
+			start?: unknown;
+			end?: unknown;
+			timeZone?: string;
+		};
 		if (proposal.start || proposal.end) {
 			// Graph: "proposedNewTime … can only be set when sendResponse is true". https://learn.microsoft.com/graph/api/event-tentativelyaccept
 			if (!sendResponse) {
-				throw new NodeOperationError(this.getNode(), 'Propose New Time needs the field Send Response turned on', { itemIndex: i });
+				throw new NodeOperationError(
+					this.getNode(),
+					'Propose New Time needs the field Send Response turned on',
+					{ itemIndex: i },
+				);
 			}
 			const zone = zoneFromParameter(this, i, proposal.timeZone);
 			const start = requireDateTime(this, i, proposal.start, zone, 'Proposed Start');
 			const end = requireDateTime(this, i, proposal.end, zone, 'Proposed End');
 			if (end <= start) {
-				throw new NodeOperationError(this.getNode(), `The field Proposed End (${isoWithOffset(end)}) must be after Proposed Start (${isoWithOffset(start)})`, { itemIndex: i });
+				throw new NodeOperationError(
+					this.getNode(),
+					`The field Proposed End (${isoWithOffset(end)}) must be after Proposed Start (${isoWithOffset(start)})`,
+					{ itemIndex: i },
+				);
 			}
-			body.proposedNewTime = { start: toGraphDateTime(start, zone), end: toGraphDateTime(end, zone) };
+			body.proposedNewTime = {
+				start: toGraphDateTime(start, zone),
+				end: toGraphDateTime(end, zone),
+			};
 		}
 	}
 	const call = await calendarCall(this, i);

@@ -12,9 +12,21 @@ import { zoneFromParameter } from '../../helpers/timeZones';
 
 const updateOptions: INodeProperties[] = (
 	[
-	{ displayName: 'End', name: 'end', type: 'dateTime', default: '', description: 'When the event ends; must be after Start' },
-	{ displayName: 'Start', name: 'start', type: 'dateTime', default: '', description: 'When the event starts. Without an offset it is read in the Time Zone.' },
-	{ displayName: 'Subject', name: 'subject', type: 'string', default: '' },
+		{
+			displayName: 'End',
+			name: 'end',
+			type: 'dateTime',
+			default: '',
+			description: 'When the event ends; must be after Start',
+		},
+		{
+			displayName: 'Start',
+			name: 'start',
+			type: 'dateTime',
+			default: '',
+			description: 'When the event starts. Without an offset it is read in the Time Zone.',
+		},
+		{ displayName: 'Subject', name: 'subject', type: 'string', default: '' },
 		...eventOptionalFields(),
 	] as INodeProperties[]
 ).sort((a, b) => a.displayName.localeCompare(b.displayName));
@@ -32,14 +44,21 @@ const properties: INodeProperties[] = [
 	simplifyField,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['event'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['event'], operation: ['update'] } },
+	properties,
+);
 
 /** PATCH /events/{id} with only the fields given. https://learn.microsoft.com/graph/api/event-update */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const input = this.getNodeParameter('updateFields', i, {}) as EventInput;
 	const body = buildEventBody(this, i, input, false);
 	if (Object.keys(body).length === 0) {
-		throw new NodeOperationError(this.getNode(), 'The field Update Fields is empty: add at least one field to change', { itemIndex: i });
+		throw new NodeOperationError(
+			this.getNode(),
+			'The field Update Fields is empty: add at least one field to change',
+			{ itemIndex: i },
+		);
 	}
 	const zone = zoneFromParameter(this, i, input.timeZone);
 	const id = readLocatorId(this, i, 'eventId') as string;

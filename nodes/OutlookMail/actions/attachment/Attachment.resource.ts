@@ -15,9 +15,24 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['attachment'] } },
 		options: [
-			{ name: 'Add', value: 'add', description: 'Add files to a message or draft', action: 'Add an attachment to a message' },
-			{ name: 'Download', value: 'download', description: 'Download a file attachment', action: 'Download an attachment' },
-			{ name: 'Get Many', value: 'getAll', description: 'List the attachments of a message', action: 'Get many attachments' },
+			{
+				name: 'Add',
+				value: 'add',
+				description: 'Add files to a message or draft',
+				action: 'Add an attachment to a message',
+			},
+			{
+				name: 'Download',
+				value: 'download',
+				description: 'Download a file attachment',
+				action: 'Download an attachment',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List the attachments of a message',
+				action: 'Get many attachments',
+			},
 		],
 		default: 'getAll',
 	},

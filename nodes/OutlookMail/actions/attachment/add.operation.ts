@@ -18,11 +18,15 @@ const properties: INodeProperties[] = [
 		default: 'data',
 		placeholder: 'e.g. data, invoice',
 		hint: 'The names of the input binary fields holding the files, separated by commas',
-		description: 'Files under 3 MB are added in one request; larger ones (up to 150 MB) are uploaded in chunks',
+		description:
+			'Files under 3 MB are added in one request; larger ones (up to 150 MB) are uploaded in chunks',
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['add'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['attachment'], operation: ['add'] } },
+	properties,
+);
 
 /**
  * Adds files from the item's binary fields to a message or draft: each file under 3 MB with one
@@ -36,10 +40,15 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		.map((name) => name.trim())
 		.filter((name) => name !== '');
 	if (!names.length) {
-		throw new NodeOperationError(this.getNode(), 'The field Input Binary Fields is empty', { itemIndex: i, description: 'Enter the binary field names, e.g. data.' });
+		throw new NodeOperationError(this.getNode(), 'The field Input Binary Fields is empty', {
+			itemIndex: i,
+			description: 'Enter the binary field names, e.g. data.',
+		});
 	}
 	const root = getMailboxRoot(this, i);
-	const attachments = await readBinaryAttachments(this, i, names, { fieldName: 'Input Binary Fields' });
+	const attachments = await readBinaryAttachments(this, i, names, {
+		fieldName: 'Input Binary Fields',
+	});
 	const transport = await GraphTransport.create(this, i);
 	const attached = await attachBinaryProperties(this, transport, {
 		itemIndex: i,

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
@@ -29,7 +34,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['download'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['attachment'], operation: ['download'] } },
+	properties,
+);
 
 const KIND_EXPLANATION = {
 	item: 'an attached Outlook item (an email, event or contact), not a file',
@@ -44,9 +52,14 @@ const KIND_EXPLANATION = {
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData> {
 	const messageId = getMessageId(this, i);
 	const attachmentId = getAttachmentId(this, i);
-	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', i, 'data') ?? '').trim();
+	const binaryPropertyName = String(
+		this.getNodeParameter('binaryPropertyName', i, 'data') ?? '',
+	).trim();
 	if (!binaryPropertyName) {
-		throw new NodeOperationError(this.getNode(), 'The field Put Output File in Field is empty', { itemIndex: i, description: 'Enter a binary field name such as data.' });
+		throw new NodeOperationError(this.getNode(), 'The field Put Output File in Field is empty', {
+			itemIndex: i,
+			description: 'Enter a binary field name such as data.',
+		});
 	}
 	const root = getMailboxRoot(this, i);
 	const transport = await GraphTransport.create(this, i);
@@ -58,14 +71,34 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	});
 	const kind = attachmentKind(attachment);
 	if (kind === 'item' || kind === 'reference' || typeof attachment.contentBytes !== 'string') {
-		const what = kind === 'item' || kind === 'reference' ? KIND_EXPLANATION[kind] : 'not a file (Graph returned no content)';
-		throw new NodeOperationError(this.getNode(), `The attachment "${String(attachment.name ?? attachmentId)}" is ${what}: there is no file to download`, {
-			itemIndex: i,
-			description: kind === 'item' ? 'Get the attached item with Message → Get and $expand, or forward the message instead.' : undefined,
-		});
+		const what =
+			kind === 'item' || kind === 'reference'
+				? KIND_EXPLANATION[kind]
+				: 'not a file (Graph returned no content)';
+		throw new NodeOperationError(
+			this.getNode(),
+			`The attachment "${String(attachment.name ?? attachmentId)}" is ${what}: there is no file to download`,
+			{
+				itemIndex: i,
+				description:
+					kind === 'item'
+						? 'Get the attached item with Message → Get and $expand, or forward the message instead.'
+						: undefined,
+			},
+		);
 	}
 	const fileName = String(attachment.name ?? 'attachment');
-	const mimeType = typeof attachment.contentType === 'string' && attachment.contentType ? attachment.contentType : 'application/octet-stream';
-	const binary = await this.helpers.prepareBinaryData(Buffer.from(attachment.contentBytes, 'base64'), fileName, mimeType);
-	return { json: { messageId, ...attachmentMetadata(attachment) }, binary: { [binaryPropertyName]: binary } };
+	const mimeType =
+		typeof attachment.contentType === 'string' && attachment.contentType
+			? attachment.contentType
+			: 'application/octet-stream';
+	const binary = await this.helpers.prepareBinaryData(
+		Buffer.from(attachment.contentBytes, 'base64'),
+		fileName,
+		mimeType,
+	);
+	return {
+		json: { messageId, ...attachmentMetadata(attachment) },
+		binary: { [binaryPropertyName]: binary },
+	};
 }

@@ -1,6 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getMailboxRoot, updateDisplayOptions, returnAllOrLimit } from '../../../shared/descriptions';
+import {
+	getMailboxRoot,
+	updateDisplayOptions,
+	returnAllOrLimit,
+} from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
 import { graphCollect } from '../../../shared/graph/paging';
 import { segment } from '../../../shared/graph/request';
@@ -8,12 +12,12 @@ import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { ATTACHMENT_METADATA_FIELDS, attachmentMetadata } from './shared';
 
-const properties: INodeProperties[] = [
-	messageLocator(),
-	...returnAllOrLimit,
-];
+const properties: INodeProperties[] = [messageLocator(), ...returnAllOrLimit];
 
-export const description = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['attachment'], operation: ['getAll'] } },
+	properties,
+);
 
 /** The attachments' metadata (name, type, size…), without their content. https://learn.microsoft.com/graph/api/message-list-attachments */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {

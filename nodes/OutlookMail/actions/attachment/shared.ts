@@ -7,7 +7,14 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /** Properties every attachment type has; `$select` on them leaves `contentBytes` out. */
-export const ATTACHMENT_METADATA_FIELDS = ['id', 'name', 'contentType', 'size', 'isInline', 'lastModifiedDateTime'] as const;
+export const ATTACHMENT_METADATA_FIELDS = [
+	'id',
+	'name',
+	'contentType',
+	'size',
+	'isInline',
+	'lastModifiedDateTime',
+] as const;
 
 export type AttachmentKind = 'file' | 'item' | 'reference';
 

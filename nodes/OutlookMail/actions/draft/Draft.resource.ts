@@ -16,10 +16,20 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['draft'] } },
 		options: [
-			{ name: 'Create', value: 'create', description: 'Create a draft in Drafts', action: 'Create a draft' },
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a draft in Drafts',
+				action: 'Create a draft',
+			},
 			{ name: 'Delete', value: 'delete', description: 'Discard a draft', action: 'Delete a draft' },
 			{ name: 'Send', value: 'send', description: 'Send a draft', action: 'Send a draft' },
-			{ name: 'Update', value: 'update', description: 'Change a draft or add attachments to it', action: 'Update a draft' },
+			{
+				name: 'Update',
+				value: 'update',
+				description: 'Change a draft or add attachments to it',
+				action: 'Update a draft',
+			},
 		],
 		default: 'create',
 	},

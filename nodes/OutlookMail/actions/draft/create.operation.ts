@@ -13,7 +13,10 @@ import { composeInput } from '../message/send.operation';
 
 const properties: INodeProperties[] = composeFields({ toRequired: false, send: false });
 
-export const description = updateDisplayOptions({ show: { resource: ['draft'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['draft'], operation: ['create'] } },
+	properties,
+);
 
 /**
  * `POST {mailbox}/messages` creates a draft in Drafts. Files that fit go in the same request;
@@ -27,7 +30,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	if (inline?.length) message.attachments = inline;
 	const transport = await GraphTransport.create(this, i);
 	const permission = mailPermission(this, i, 'write', 'create drafts');
-	const draft = await transport.request<IDataObject>({ method: 'POST', path: `${root}/messages`, body: message, itemIndex: i, ...permission });
+	const draft = await transport.request<IDataObject>({
+		method: 'POST',
+		path: `${root}/messages`,
+		body: message,
+		itemIndex: i,
+		...permission,
+	});
 	const output = simplifyMessage(draft);
 	if (!inline) {
 		const attached = await attachBinaryProperties(this, transport, {

@@ -6,15 +6,25 @@ import { segment } from '../../../shared/graph/request';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 
-const properties: INodeProperties[] = [messageLocator({ displayName: 'Draft', description: 'The draft to delete' })];
+const properties: INodeProperties[] = [
+	messageLocator({ displayName: 'Draft', description: 'The draft to delete' }),
+];
 
-export const description = updateDisplayOptions({ show: { resource: ['draft'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['draft'], operation: ['delete'] } },
+	properties,
+);
 
 /** `DELETE .../messages/{id}`: a discarded draft is not kept in Deleted Items. https://learn.microsoft.com/graph/api/message-delete */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const root = getMailboxRoot(this, i);
 	const draftId = getMessageId(this, i, 'messageId', 'Draft');
 	const transport = await GraphTransport.create(this, i);
-	await transport.request({ method: 'DELETE', path: `${root}/messages/${segment(draftId)}`, itemIndex: i, ...mailPermission(this, i, 'write', 'delete drafts') });
+	await transport.request({
+		method: 'DELETE',
+		path: `${root}/messages/${segment(draftId)}`,
+		itemIndex: i,
+		...mailPermission(this, i, 'write', 'delete drafts'),
+	});
 	return { id: draftId, deleted: true };
 }

@@ -6,15 +6,25 @@ import { segment } from '../../../shared/graph/request';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 
-const properties: INodeProperties[] = [messageLocator({ displayName: 'Draft', description: 'The draft to send' })];
+const properties: INodeProperties[] = [
+	messageLocator({ displayName: 'Draft', description: 'The draft to send' }),
+];
 
-export const description = updateDisplayOptions({ show: { resource: ['draft'], operation: ['send'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['draft'], operation: ['send'] } },
+	properties,
+);
 
 /** `POST .../messages/{id}/send` (202, no body); the sent message lands in Sent Items. https://learn.microsoft.com/graph/api/message-send */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const root = getMailboxRoot(this, i);
 	const draftId = getMessageId(this, i, 'messageId', 'Draft');
 	const transport = await GraphTransport.create(this, i);
-	await transport.request({ method: 'POST', path: `${root}/messages/${segment(draftId)}/send`, itemIndex: i, ...mailPermission(this, i, 'send', 'send mail') });
+	await transport.request({
+		method: 'POST',
+		path: `${root}/messages/${segment(draftId)}/send`,
+		itemIndex: i,
+		...mailPermission(this, i, 'send', 'send mail'),
+	});
 	return { id: draftId, sent: true };
 }

@@ -5,7 +5,13 @@ import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptio
 import { GraphTransport } from '../../../shared/graph/client';
 import { segment } from '../../../shared/graph/request';
 import { attachBinaryProperties } from '../../../shared/graph/upload';
-import { bodyContentTypeField, bodyField, messageOptions, subjectField, toField } from '../../descriptions/compose';
+import {
+	bodyContentTypeField,
+	bodyField,
+	messageOptions,
+	subjectField,
+	toField,
+} from '../../descriptions/compose';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { prepareAttachments } from '../../helpers/attachments';
 import { buildMessage } from '../../helpers/compose';
@@ -13,7 +19,10 @@ import { mailPermission } from '../../helpers/permissions';
 import { simplifyMessage } from '../../helpers/simplify';
 
 const updateOptions: INodeProperties[] = [
-	{ ...messageOptions[0], description: 'Binary properties to add to the draft as attachments, comma-separated' },
+	{
+		...messageOptions[0],
+		description: 'Binary properties to add to the draft as attachments, comma-separated',
+	},
 	...messageOptions.slice(1),
 	{ ...bodyField, typeOptions: { rows: 5 } },
 	bodyContentTypeField,
@@ -33,7 +42,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['draft'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['draft'], operation: ['update'] } },
+	properties,
+);
 
 /** `PATCH .../messages/{id}` with the fields chosen; attachments are added, not replaced. https://learn.microsoft.com/graph/api/message-update */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
@@ -42,22 +54,41 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
 	const patch = buildMessage(this, i, fields);
 	if (fields.bodyContentType !== undefined && fields.bodyContent === undefined) {
-		throw new NodeOperationError(this.getNode(), 'Body Format needs Body: add the field Body as well', { itemIndex: i });
+		throw new NodeOperationError(
+			this.getNode(),
+			'Body Format needs Body: add the field Body as well',
+			{ itemIndex: i },
+		);
 	}
 	const { files } = await prepareAttachments(this, i, fields.attachments);
 	if (!Object.keys(patch).length && !files.length) {
-		throw new NodeOperationError(this.getNode(), 'No field to update: add one under Update Fields', { itemIndex: i });
+		throw new NodeOperationError(
+			this.getNode(),
+			'No field to update: add one under Update Fields',
+			{ itemIndex: i },
+		);
 	}
 	const transport = await GraphTransport.create(this, i);
 	const permission = mailPermission(this, i, 'write', 'update drafts');
 	const messagePath = `${root}/messages/${segment(draftId)}`;
 	let draft: IDataObject = { id: draftId };
 	if (Object.keys(patch).length) {
-		draft = await transport.request<IDataObject>({ method: 'PATCH', path: messagePath, body: patch, itemIndex: i, ...permission });
+		draft = await transport.request<IDataObject>({
+			method: 'PATCH',
+			path: messagePath,
+			body: patch,
+			itemIndex: i,
+			...permission,
+		});
 	}
 	const output = simplifyMessage(draft);
 	if (files.length) {
-		const attached = await attachBinaryProperties(this, transport, { itemIndex: i, messagePath, attachments: files, permission: permission.permission });
+		const attached = await attachBinaryProperties(this, transport, {
+			itemIndex: i,
+			messagePath,
+			attachments: files,
+			permission: permission.permission,
+		});
 		output.attachments = attached.map((a) => a.name);
 	}
 	return output;

@@ -22,12 +22,25 @@ const properties: INodeProperties[] = [
 		name: 'location',
 		type: 'options',
 		options: [
-			{ name: 'Top Level', value: 'top', description: 'Beside Inbox, Sent Items and the other top-level folders' },
-			{ name: 'Inside Another Folder', value: 'child', description: 'As a child folder of the folder picked below' },
+			{
+				name: 'Top Level',
+				value: 'top',
+				description: 'Beside Inbox, Sent Items and the other top-level folders',
+			},
+			{
+				name: 'Inside Another Folder',
+				value: 'child',
+				description: 'As a child folder of the folder picked below',
+			},
 		],
 		default: 'top',
 	},
-	folderLocator({ name: 'parentFolderId', displayName: 'Parent Folder', description: 'The folder to create the new folder in', displayOptions: { show: { location: ['child'] } } }),
+	folderLocator({
+		name: 'parentFolderId',
+		displayName: 'Parent Folder',
+		description: 'The folder to create the new folder in',
+		displayOptions: { show: { location: ['child'] } },
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -40,22 +53,30 @@ const properties: INodeProperties[] = [
 				name: 'isHidden',
 				type: 'boolean',
 				default: false,
-				description: 'Whether the folder is hidden from Outlook; this can only be set when the folder is created',
+				description:
+					'Whether the folder is hidden from Outlook; this can only be set when the folder is created',
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['folder'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['folder'], operation: ['create'] } },
+	properties,
+);
 
 /** https://learn.microsoft.com/graph/api/user-post-mailfolders, /graph/api/mailfolder-post-childfolders */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const displayName = String(this.getNodeParameter('displayName', i, '') ?? '').trim();
 	if (!displayName) {
-		throw new NodeOperationError(this.getNode(), 'The field Name is empty', { itemIndex: i, description: 'Enter the name of the new folder.' });
+		throw new NodeOperationError(this.getNode(), 'The field Name is empty', {
+			itemIndex: i,
+			description: 'Enter the name of the new folder.',
+		});
 	}
 	const location = this.getNodeParameter('location', i, 'top') as string;
-	const parentId = location === 'child' ? getFolderId(this, i, 'parentFolderId', 'Parent Folder') : undefined;
+	const parentId =
+		location === 'child' ? getFolderId(this, i, 'parentFolderId', 'Parent Folder') : undefined;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const root = getMailboxRoot(this, i);
 	const body: IDataObject = { displayName };

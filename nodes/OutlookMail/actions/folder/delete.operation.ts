@@ -6,9 +6,17 @@ import { folderLocator, getFolderId } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { folderPath, refuseWellKnown } from './shared';
 
-const properties: INodeProperties[] = [folderLocator({ description: 'The folder to delete; it goes to Deleted Items with its messages and child folders' })];
+const properties: INodeProperties[] = [
+	folderLocator({
+		description:
+			'The folder to delete; it goes to Deleted Items with its messages and child folders',
+	}),
+];
 
-export const description = updateDisplayOptions({ show: { resource: ['folder'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['folder'], operation: ['delete'] } },
+	properties,
+);
 
 /** https://learn.microsoft.com/graph/api/mailfolder-delete (204 No Content) */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {

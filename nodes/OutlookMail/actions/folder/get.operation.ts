@@ -8,7 +8,10 @@ import { folderPath } from './shared';
 
 const properties: INodeProperties[] = [folderLocator()];
 
-export const description = updateDisplayOptions({ show: { resource: ['folder'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['folder'], operation: ['get'] } },
+	properties,
+);
 
 /** https://learn.microsoft.com/graph/api/mailfolder-get (a well-known name works in place of the ID) */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {

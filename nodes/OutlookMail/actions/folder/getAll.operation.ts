@@ -1,6 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getMailboxRoot, updateDisplayOptions, returnAllOrLimit } from '../../../shared/descriptions';
+import {
+	getMailboxRoot,
+	updateDisplayOptions,
+	returnAllOrLimit,
+} from '../../../shared/descriptions';
 import type { GraphRequestOptions } from '../../../shared/graph/client';
 import { GraphTransport } from '../../../shared/graph/client';
 import { graphPages } from '../../../shared/graph/paging';
@@ -14,12 +18,25 @@ const properties: INodeProperties[] = [
 		name: 'location',
 		type: 'options',
 		options: [
-			{ name: 'Top Level', value: 'top', description: 'The folders beside Inbox, Sent Items and the others' },
-			{ name: 'Inside a Folder', value: 'child', description: 'The child folders of the folder picked below' },
+			{
+				name: 'Top Level',
+				value: 'top',
+				description: 'The folders beside Inbox, Sent Items and the others',
+			},
+			{
+				name: 'Inside a Folder',
+				value: 'child',
+				description: 'The child folders of the folder picked below',
+			},
 		],
 		default: 'top',
 	},
-	folderLocator({ name: 'parentFolderId', displayName: 'Parent Folder', description: 'The folder whose child folders to list', displayOptions: { show: { location: ['child'] } } }),
+	folderLocator({
+		name: 'parentFolderId',
+		displayName: 'Parent Folder',
+		description: 'The folder whose child folders to list',
+		displayOptions: { show: { location: ['child'] } },
+	}),
 	...returnAllOrLimit,
 	{
 		displayName: 'Options',
@@ -33,7 +50,8 @@ const properties: INodeProperties[] = [
 				name: 'recursive',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to list the child folders of each folder too, at every level (each folder is followed by its children)',
+				description:
+					'Whether to list the child folders of each folder too, at every level (each folder is followed by its children)',
 			},
 			{
 				displayName: 'Include Hidden Folders',
@@ -46,7 +64,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['folder'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['folder'], operation: ['getAll'] } },
+	properties,
+);
 
 /**
  * Lists folders; with "Include Child Folders", walks each folder's childFolders depth first (Graph
@@ -55,21 +76,32 @@ export const description = updateDisplayOptions({ show: { resource: ['folder'], 
  */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const location = this.getNodeParameter('location', i, 'top') as string;
-	const parentId = location === 'child' ? getFolderId(this, i, 'parentFolderId', 'Parent Folder') : undefined;
+	const parentId =
+		location === 'child' ? getFolderId(this, i, 'parentFolderId', 'Parent Folder') : undefined;
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const root = getMailboxRoot(this, i);
 	const transport = await GraphTransport.create(this, i);
 	const permission = mailPermission(this, i, 'read', 'list folders');
-	const query = options.includeHiddenFolders === true ? { includeHiddenFolders: 'true' } : undefined;
+	const query =
+		options.includeHiddenFolders === true ? { includeHiddenFolders: 'true' } : undefined;
 	const pageSize = Math.min(FOLDER_PAGE_SIZE, limit);
 
-	const listRequest = (path: string): GraphRequestOptions => ({ method: 'GET', path, query, itemIndex: i, ...permission });
+	const listRequest = (path: string): GraphRequestOptions => ({
+		method: 'GET',
+		path,
+		query,
+		itemIndex: i,
+		...permission,
+	});
 	const found: IDataObject[] = [];
 
 	async function walk(path: string, parents: string[]): Promise<void> {
-		for await (const page of graphPages(transport, listRequest(path), { returnAll: true, maxPageSize: pageSize })) {
+		for await (const page of graphPages(transport, listRequest(path), {
+			returnAll: true,
+			maxPageSize: pageSize,
+		})) {
 			for (const folder of page) {
 				if (found.length >= limit) return;
 				const names = [...parents, String(folder.displayName ?? '')];

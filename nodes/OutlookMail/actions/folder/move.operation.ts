@@ -9,10 +9,17 @@ import { folderPath, refuseWellKnown } from './shared';
 
 const properties: INodeProperties[] = [
 	folderLocator({ description: 'The folder to move' }),
-	folderLocator({ name: 'destinationFolderId', displayName: 'Destination Folder', description: 'The folder to move it into (msgfolderroot for the top level)' }),
+	folderLocator({
+		name: 'destinationFolderId',
+		displayName: 'Destination Folder',
+		description: 'The folder to move it into (msgfolderroot for the top level)',
+	}),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['folder'], operation: ['move'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['folder'], operation: ['move'] } },
+	properties,
+);
 
 /** https://learn.microsoft.com/graph/api/mailfolder-move: POST .../move { destinationId } → the moved folder. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
@@ -20,7 +27,11 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const destinationId = getFolderId(this, i, 'destinationFolderId', 'Destination Folder');
 	refuseWellKnown(this, i, folderId, 'moved');
 	if (destinationId === folderId) {
-		throw new NodeOperationError(this.getNode(), 'The fields Folder and Destination Folder name the same folder', { itemIndex: i, description: 'A folder cannot be moved into itself.' });
+		throw new NodeOperationError(
+			this.getNode(),
+			'The fields Folder and Destination Folder name the same folder',
+			{ itemIndex: i, description: 'A folder cannot be moved into itself.' },
+		);
 	}
 	const root = getMailboxRoot(this, i);
 	const transport = await GraphTransport.create(this, i);

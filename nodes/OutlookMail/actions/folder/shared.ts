@@ -15,7 +15,15 @@ import { WELL_KNOWN_FOLDERS } from '../../descriptions/locators';
  */
 export const FOLDER_PAGE_SIZE = 250;
 
-export const FOLDER_FIELDS = ['id', 'displayName', 'parentFolderId', 'childFolderCount', 'unreadItemCount', 'totalItemCount', 'isHidden'] as const;
+export const FOLDER_FIELDS = [
+	'id',
+	'displayName',
+	'parentFolderId',
+	'childFolderCount',
+	'unreadItemCount',
+	'totalItemCount',
+	'isHidden',
+] as const;
 
 export function folderPath(root: string, folderId: string): string {
 	return `${root}/mailFolders/${segment(folderId)}`;
@@ -25,11 +33,21 @@ export function folderPath(root: string, folderId: string): string {
  * Exchange refuses to rename, move or delete a default ("distinguished") folder
  * (ErrorDeleteDistinguishedFolder, ErrorMoveDistinguishedFolder): say so before the request.
  */
-export function refuseWellKnown(ctx: IExecuteFunctions, itemIndex: number, folderId: string, action: string, label = 'Folder'): void {
+export function refuseWellKnown(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	folderId: string,
+	action: string,
+	label = 'Folder',
+): void {
 	if ((WELL_KNOWN_FOLDERS as readonly string[]).includes(folderId)) {
-		throw new NodeOperationError(ctx.getNode(), `The folder "${folderId}" in the field ${label} is a default Outlook folder, which cannot be ${action}`, {
-			itemIndex,
-			description: 'Pick one of your own folders.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The folder "${folderId}" in the field ${label} is a default Outlook folder, which cannot be ${action}`,
+			{
+				itemIndex,
+				description: 'Pick one of your own folders.',
+			},
+		);
 	}
 }

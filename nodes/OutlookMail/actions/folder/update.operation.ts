@@ -20,14 +20,20 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['folder'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['folder'], operation: ['update'] } },
+	properties,
+);
 
 /** Renames a folder: displayName is the only writable property after creation. https://learn.microsoft.com/graph/api/mailfolder-update */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const folderId = getFolderId(this, i);
 	const displayName = String(this.getNodeParameter('displayName', i, '') ?? '').trim();
 	if (!displayName) {
-		throw new NodeOperationError(this.getNode(), 'The field New Name is empty', { itemIndex: i, description: 'Enter the new name of the folder.' });
+		throw new NodeOperationError(this.getNode(), 'The field New Name is empty', {
+			itemIndex: i,
+			description: 'Enter the new name of the folder.',
+		});
 	}
 	refuseWellKnown(this, i, folderId, 'renamed');
 	const root = getMailboxRoot(this, i);

@@ -18,7 +18,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['delete'] } },
+	properties,
+);
 
 /**
  * To Deleted Items is a move to the well-known folder `deleteditems`. Permanently is `DELETE`:
@@ -26,7 +29,10 @@ export const description = updateDisplayOptions({ show: { resource: ['message'],
  * checked against, and DELETE on a message removes it from the mailbox the same way.
  * https://learn.microsoft.com/graph/api/message-delete
  */
-export async function executeAll(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<OperationResult | Error>> {
+export async function executeAll(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+): Promise<Array<OperationResult | Error>> {
 	return await runBatched(this, itemIndexes, (i) => {
 		const root = getMailboxRoot(this, i);
 		const messageId = getMessageId(this, i);
@@ -36,7 +42,13 @@ export async function executeAll(this: IExecuteFunctions, itemIndexes: number[])
 		return {
 			request: permanent
 				? { method: 'DELETE', path, itemIndex: i, ...permission }
-				: { method: 'POST', path: `${path}/move`, body: { destinationId: 'deleteditems' }, itemIndex: i, ...permission },
+				: {
+						method: 'POST',
+						path: `${path}/move`,
+						body: { destinationId: 'deleteditems' },
+						itemIndex: i,
+						...permission,
+					},
 			output: () => ({ id: messageId, deleted: true, permanent }),
 		};
 	});

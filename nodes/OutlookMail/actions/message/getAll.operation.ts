@@ -2,7 +2,11 @@ import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getMailboxRoot, updateDisplayOptions, returnAllOrLimit } from '../../../shared/descriptions';
+import {
+	getMailboxRoot,
+	updateDisplayOptions,
+	returnAllOrLimit,
+} from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
 import { graphCollect, MAX_PAGE_SIZE } from '../../../shared/graph/paging';
 import { odataString, segment } from '../../../shared/graph/request';
@@ -30,7 +34,10 @@ const properties: INodeProperties[] = [
 				description: 'Messages in any of these categories (comma-separated)',
 			},
 			{
-				...folderLocator({ required: false, description: 'Only messages in this folder (not its subfolders)' }),
+				...folderLocator({
+					required: false,
+					description: 'Only messages in this folder (not its subfolders)',
+				}),
 			},
 			{
 				displayName: 'From',
@@ -45,7 +52,8 @@ const properties: INodeProperties[] = [
 				name: 'hasAttachments',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to return only messages with attachments (on) or only messages without (off)',
+				description:
+					'Whether to return only messages with attachments (on) or only messages without (off)',
 			},
 			{
 				displayName: 'Raw Filter ($filter)',
@@ -53,7 +61,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: "e.g. importance eq 'high'",
-				description: 'An OData $filter expression, combined with the other filters by "and". See <a href="https://learn.microsoft.com/graph/filter-query-parameter">the Graph documentation</a>.',
+				description:
+					'An OData $filter expression, combined with the other filters by "and". See <a href="https://learn.microsoft.com/graph/filter-query-parameter">the Graph documentation</a>.',
 			},
 			{
 				displayName: 'Received After',
@@ -97,7 +106,8 @@ const properties: INodeProperties[] = [
 				name: 'bodyAsText',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to have Microsoft Graph convert HTML bodies to plain text (with Raw or Selected Fields output)',
+				description:
+					'Whether to have Microsoft Graph convert HTML bodies to plain text (with Raw or Selected Fields output)',
 			},
 			{
 				displayName: 'Sort',
@@ -116,14 +126,23 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['getAll'] } },
+	properties,
+);
 
 /** Graph wants UTC ISO 8601 in `$filter`; n8n date fields hold local times in the workflow's zone. */
 function filterDate(ctx: IExecuteFunctions, i: number, label: string, value: unknown): string {
 	const text = String(value);
-	const date = value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromISO(text, { zone: ctx.getTimezone() });
+	const date =
+		value instanceof Date
+			? DateTime.fromJSDate(value)
+			: DateTime.fromISO(text, { zone: ctx.getTimezone() });
 	if (!date.isValid) {
-		throw new NodeOperationError(ctx.getNode(), `"${text}" in the filter ${label} is not a date`, { itemIndex: i, description: 'Use ISO 8601, e.g. 2024-05-01T09:00:00' });
+		throw new NodeOperationError(ctx.getNode(), `"${text}" in the filter ${label} is not a date`, {
+			itemIndex: i,
+			description: 'Use ISO 8601, e.g. 2024-05-01T09:00:00',
+		});
 	}
 	return date.toUTC().toISO({ suppressMilliseconds: true }) as string;
 }
@@ -141,7 +160,11 @@ export interface MessageQuery {
 }
 
 /** Path and query of the item's Get Many, checked before any request. */
-export function messageListQuery(ctx: IExecuteFunctions, i: number, select: string | undefined): MessageQuery {
+export function messageListQuery(
+	ctx: IExecuteFunctions,
+	i: number,
+	select: string | undefined,
+): MessageQuery {
 	const root = getMailboxRoot(ctx, i);
 	const filters = ctx.getNodeParameter('filters', i, {}) as IDataObject;
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
@@ -153,30 +176,54 @@ export function messageListQuery(ctx: IExecuteFunctions, i: number, select: stri
 	}
 
 	const conditions: string[] = [];
-	if (filters.receivedAfter) conditions.push(`receivedDateTime ge ${filterDate(ctx, i, 'Received After', filters.receivedAfter)}`);
-	if (filters.receivedBefore) conditions.push(`receivedDateTime lt ${filterDate(ctx, i, 'Received Before', filters.receivedBefore)}`);
+	if (filters.receivedAfter)
+		conditions.push(
+			`receivedDateTime ge ${filterDate(ctx, i, 'Received After', filters.receivedAfter)}`,
+		);
+	if (filters.receivedBefore)
+		conditions.push(
+			`receivedDateTime lt ${filterDate(ctx, i, 'Received Before', filters.receivedBefore)}`,
+		);
 	if (filters.unreadOnly === true) conditions.push('isRead eq false');
-	if (filters.from) conditions.push(`from/emailAddress/address eq ${odataString(parseAddress(ctx, i, 'From', filters.from))}`);
-	if (filters.hasAttachments !== undefined) conditions.push(`hasAttachments eq ${filters.hasAttachments ? 'true' : 'false'}`);
+	if (filters.from)
+		conditions.push(
+			`from/emailAddress/address eq ${odataString(parseAddress(ctx, i, 'From', filters.from))}`,
+		);
+	if (filters.hasAttachments !== undefined)
+		conditions.push(`hasAttachments eq ${filters.hasAttachments ? 'true' : 'false'}`);
 	const categories = splitList(filters.categories);
-	if (categories.length) conditions.push(`(${categories.map((c) => `categories/any(c:c eq ${odataString(c)})`).join(' or ')})`);
-	if (typeof filters.filter === 'string' && filters.filter.trim()) conditions.push(`(${filters.filter.trim()})`);
+	if (categories.length)
+		conditions.push(
+			`(${categories.map((c) => `categories/any(c:c eq ${odataString(c)})`).join(' or ')})`,
+		);
+	if (typeof filters.filter === 'string' && filters.filter.trim())
+		conditions.push(`(${filters.filter.trim()})`);
 
 	const search = typeof filters.search === 'string' ? filters.search.trim() : '';
 	if (search) {
 		// https://learn.microsoft.com/graph/search-query-parameter#using-search-on-message-collections:
 		// $search cannot be combined with $filter or $orderby on messages.
 		if (conditions.length) {
-			throw new NodeOperationError(ctx.getNode(), 'The filter Search cannot be combined with other filters', {
-				itemIndex: i,
-				description: 'Microsoft Graph does not combine $search with $filter on messages. Use KQL in Search instead, e.g. from:alice received>=2024-05-01 hasattachment:true.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'The filter Search cannot be combined with other filters',
+				{
+					itemIndex: i,
+					description:
+						'Microsoft Graph does not combine $search with $filter on messages. Use KQL in Search instead, e.g. from:alice received>=2024-05-01 hasattachment:true.',
+				},
+			);
 		}
 		if (options.orderBy) {
-			throw new NodeOperationError(ctx.getNode(), 'The option Sort cannot be used with the filter Search', {
-				itemIndex: i,
-				description: 'Microsoft Graph returns search results by relevance and does not sort them ($orderby with $search is refused).',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				'The option Sort cannot be used with the filter Search',
+				{
+					itemIndex: i,
+					description:
+						'Microsoft Graph returns search results by relevance and does not sort them ($orderby with $search is refused).',
+				},
+			);
 		}
 		orderBy = '';
 	}
@@ -187,7 +234,12 @@ export function messageListQuery(ctx: IExecuteFunctions, i: number, select: stri
 		const sortProperty = orderBy.split(' ')[0];
 		const first = conditions.findIndex((c) => c.startsWith(`${sortProperty} `));
 		if (first > 0) conditions.unshift(...conditions.splice(first, 1));
-		if (first < 0) conditions.unshift(sortProperty === 'receivedDateTime' ? 'receivedDateTime ge 1900-01-01T00:00:00Z' : `${sortProperty} ge ''`);
+		if (first < 0)
+			conditions.unshift(
+				sortProperty === 'receivedDateTime'
+					? 'receivedDateTime ge 1900-01-01T00:00:00Z'
+					: `${sortProperty} ge ''`,
+			);
 	}
 
 	return {

@@ -26,14 +26,19 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['getMime'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['getMime'] } },
+	properties,
+);
 
 /** The RFC 822 (MIME) source: `GET .../messages/{id}/$value`. https://learn.microsoft.com/graph/outlook-get-mime-message */
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const root = getMailboxRoot(this, i);
 	const messageId = getMessageId(this, i);
-	const binaryPropertyName = (this.getNodeParameter('binaryPropertyName', i, 'data') as string).trim() || 'data';
-	const fileName = (this.getNodeParameter('fileName', i, '') as string).trim() || `${messageId.slice(-40)}.eml`;
+	const binaryPropertyName =
+		(this.getNodeParameter('binaryPropertyName', i, 'data') as string).trim() || 'data';
+	const fileName =
+		(this.getNodeParameter('fileName', i, '') as string).trim() || `${messageId.slice(-40)}.eml`;
 	const transport = await GraphTransport.create(this, i);
 	const mime = await transport.request<Buffer>({
 		method: 'GET',
@@ -43,5 +48,10 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		...mailPermission(this, i, 'read', 'read mail'),
 	});
 	const binary = await this.helpers.prepareBinaryData(mime, fileName, 'message/rfc822');
-	return [{ json: { id: messageId, fileName, size: mime.length }, binary: { [binaryPropertyName]: binary } }];
+	return [
+		{
+			json: { id: messageId, fileName, size: mime.length },
+			binary: { [binaryPropertyName]: binary },
+		},
+	];
 }

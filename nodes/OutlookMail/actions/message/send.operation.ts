@@ -10,7 +10,10 @@ import { attachAndSendDraft } from '../../helpers/sending';
 
 const properties: INodeProperties[] = composeFields({ toRequired: true, send: true });
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['send'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['send'] } },
+	properties,
+);
 
 /** The flat field record of Send and Draft → Create: top-level fields plus the Options collection. */
 export function composeInput(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
@@ -27,7 +30,10 @@ export function composeInput(ctx: IExecuteFunctions, itemIndex: number): IDataOb
 
 /** Summary of what was sent (sendMail answers 202 with no body). */
 function sentSummary(message: IDataObject, attachments: IDataObject[]): IDataObject {
-	const list = (key: string) => ((message[key] as Array<{ emailAddress: { address: string } }> | undefined) ?? []).map((r) => r.emailAddress.address);
+	const list = (key: string) =>
+		((message[key] as Array<{ emailAddress: { address: string } }> | undefined) ?? []).map(
+			(r) => r.emailAddress.address,
+		);
 	return {
 		sent: true,
 		subject: message.subject ?? '',

@@ -1,7 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getMailboxRoot, importanceField, updateDisplayOptions } from '../../../shared/descriptions';
+import {
+	getMailboxRoot,
+	importanceField,
+	updateDisplayOptions,
+} from '../../../shared/descriptions';
 import { segment } from '../../../shared/graph/request';
 import type { OperationResult } from '../../../shared/router';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
@@ -24,7 +28,8 @@ const properties: INodeProperties[] = [
 				name: 'categories',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated category names; replaces the current categories (empty clears them)',
+				description:
+					'Comma-separated category names; replaces the current categories (empty clears them)',
 			},
 			{
 				displayName: 'Flag',
@@ -49,7 +54,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['update'] } },
+	properties,
+);
 
 /** The PATCH body of Message → Update. https://learn.microsoft.com/graph/api/message-update */
 function updateBody(ctx: IExecuteFunctions, i: number): IDataObject {
@@ -60,12 +68,17 @@ function updateBody(ctx: IExecuteFunctions, i: number): IDataObject {
 	if (fields.importance !== undefined) body.importance = fields.importance;
 	if (fields.flagStatus !== undefined) body.flag = { flagStatus: fields.flagStatus };
 	if (!Object.keys(body).length) {
-		throw new NodeOperationError(ctx.getNode(), 'No field to update: add one under Update Fields', { itemIndex: i });
+		throw new NodeOperationError(ctx.getNode(), 'No field to update: add one under Update Fields', {
+			itemIndex: i,
+		});
 	}
 	return body;
 }
 
-export async function executeAll(this: IExecuteFunctions, itemIndexes: number[]): Promise<Array<OperationResult | Error>> {
+export async function executeAll(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+): Promise<Array<OperationResult | Error>> {
 	return await runBatched(this, itemIndexes, (i) => {
 		const root = getMailboxRoot(this, i);
 		const messageId = getMessageId(this, i);

@@ -65,20 +65,46 @@ const sleep = async (ms: number) => await new Promise((r) => setTimeout(r, ms));
 
 /** Redis + PostgreSQL through scripts/queue/services.sh (installs them with apt-get if missing). */
 export async function startServices(stateDir: string): Promise<Services> {
-	const { stdout } = await execFileAsync('bash', [join(REPO_ROOT, 'scripts/queue/services.sh'), 'start', stateDir, String(QUEUE_PORTS.redis), String(QUEUE_PORTS.postgres)], {
-		cwd: REPO_ROOT,
-		maxBuffer: 16 * 1024 * 1024,
-	});
+	const { stdout } = await execFileAsync(
+		'bash',
+		[
+			join(REPO_ROOT, 'scripts/queue/services.sh'),
+			'start',
+			stateDir,
+			String(QUEUE_PORTS.redis),
+			String(QUEUE_PORTS.postgres),
+		],
+		{
+			cwd: REPO_ROOT,
+			maxBuffer: 16 * 1024 * 1024,
+		},
+	);
 	return JSON.parse(stdout.trim().split('\n').pop()!) as Services;
 }
 
 export async function stopServices(stateDir: string): Promise<void> {
-	await execFileAsync('bash', [join(REPO_ROOT, 'scripts/queue/services.sh'), 'stop', stateDir], { cwd: REPO_ROOT });
+	await execFileAsync('bash', [join(REPO_ROOT, 'scripts/queue/services.sh'), 'stop', stateDir], {
+		cwd: REPO_ROOT,
+	});
 }
 
 /** psql against the run's PostgreSQL (trust authentication on 127.0.0.1); rows as tab-separated text. */
 export async function psql(services: Services, sql: string): Promise<string> {
-	const { stdout } = await execFileAsync('psql', ['-h', services.pgHost, '-p', String(services.pgPort), '-U', services.pgUser, '-d', services.pgDatabase, '-tA', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
+	const { stdout } = await execFileAsync('psql', [
+		'-h',
+		services.pgHost,
+		'-p',
+		String(services.pgPort),
+		'-U',
+		services.pgUser,
+		'-d',
+		services.pgDatabase,
+		'-tA',
+		'-v',
+		'ON_ERROR_STOP=1',
+		'-c',
+		sql,
+	]);
 	return stdout.trim();
 }
 
@@ -125,7 +151,11 @@ export class N8nProcess {
 		const base = join(e2e.runDir, 'queue');
 		mkdirSync(base, { recursive: true });
 		const userFolder = mkdtempSync(join(base, `${options.name}-`));
-		await execFileAsync('bash', [join(REPO_ROOT, 'scripts/install-package.sh'), userFolder, e2e.packageTgz], { cwd: REPO_ROOT });
+		await execFileAsync(
+			'bash',
+			[join(REPO_ROOT, 'scripts/install-package.sh'), userFolder, e2e.packageTgz],
+			{ cwd: REPO_ROOT },
+		);
 		return new N8nProcess(options, userFolder);
 	}
 
@@ -139,7 +169,8 @@ export class N8nProcess {
 
 	/** Where readiness is asked: the main's HTTP port, or a worker's health server. */
 	private get readinessUrl(): string {
-		if (this.options.role === 'worker') return `http://127.0.0.1:${this.options.healthPort}/healthz/readiness`;
+		if (this.options.role === 'worker')
+			return `http://127.0.0.1:${this.options.healthPort}/healthz/readiness`;
 		return `${this.url}/healthz/readiness`;
 	}
 
@@ -169,7 +200,10 @@ export class N8nProcess {
 			});
 		}
 		if (role === 'worker') {
-			Object.assign(env, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.options.healthPort) });
+			Object.assign(env, {
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(this.options.healthPort),
+			});
 		} else {
 			env.N8N_PORT = String(this.options.port ?? QUEUE_PORTS.main);
 		}
@@ -182,7 +216,10 @@ export class N8nProcess {
 		const assignments = Object.entries(this.environment())
 			.map(([name, value]) => `export ${name}=${quote(value)}`)
 			.join(' && ');
-		return ['-c', `source ${quote(join(REPO_ROOT, 'scripts/n8n-env.sh'))} && ${assignments} && exec ${quote(`${e2e.node24Bin}/node`)} ${quote(e2e.n8nBin)} ${args.map(quote).join(' ')}`];
+		return [
+			'-c',
+			`source ${quote(join(REPO_ROOT, 'scripts/n8n-env.sh'))} && ${assignments} && exec ${quote(`${e2e.node24Bin}/node`)} ${quote(e2e.n8nBin)} ${args.map(quote).join(' ')}`,
+		];
 	}
 
 	private processEnv(): NodeJS.ProcessEnv {
@@ -194,7 +231,8 @@ export class N8nProcess {
 			PATH: `${e2e.node24Bin}:${process.env.PATH ?? ''}`,
 		};
 		// jest's settings must not reach n8n (NODE_ENV=test silences its log).
-		for (const name of ['N8N_LOG_LEVEL', 'NODE_OPTIONS', 'NODE_ENV', 'JEST_WORKER_ID']) delete env[name];
+		for (const name of ['N8N_LOG_LEVEL', 'NODE_OPTIONS', 'NODE_ENV', 'JEST_WORKER_ID'])
+			delete env[name];
 		return env;
 	}
 
@@ -203,9 +241,16 @@ export class N8nProcess {
 	}
 
 	async start(readyTimeoutMs = 180_000): Promise<void> {
-		const args = this.options.role === 'worker' ? ['worker', `--concurrency=${this.options.concurrency ?? 5}`] : ['start'];
+		const args =
+			this.options.role === 'worker'
+				? ['worker', `--concurrency=${this.options.concurrency ?? 5}`]
+				: ['start'];
 		const log = createWriteStream(this.logFile, { flags: 'a' });
-		const child = spawn('bash', this.command(args), { env: this.processEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = spawn('bash', this.command(args), {
+			env: this.processEnv(),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
 		this.child = child;
 		this.exited = false;
 		this.recent = '';
@@ -222,7 +267,10 @@ export class N8nProcess {
 		});
 		const deadline = Date.now() + readyTimeoutMs;
 		while (Date.now() < deadline) {
-			if (this.exited) throw new Error(`n8n ${this.name} exited during start-up (${this.exitReason}); see ${this.logFile}:\n${this.logTail()}`);
+			if (this.exited)
+				throw new Error(
+					`n8n ${this.name} exited during start-up (${this.exitReason}); see ${this.logFile}:\n${this.logTail()}`,
+				);
 			try {
 				const response = await fetch(this.readinessUrl);
 				if (response.ok) return;
@@ -231,7 +279,9 @@ export class N8nProcess {
 			}
 			await sleep(250);
 		}
-		throw new Error(`n8n ${this.name} was not ready after ${readyTimeoutMs} ms; see ${this.logFile}:\n${this.logTail()}`);
+		throw new Error(
+			`n8n ${this.name} was not ready after ${readyTimeoutMs} ms; see ${this.logFile}:\n${this.logTail()}`,
+		);
 	}
 
 	/** SIGTERM to the process group (n8n and its task runner), SIGKILL after 30 s. */
@@ -276,7 +326,13 @@ export class QueueCluster {
 	async start(): Promise<void> {
 		const count = this.options.workers ?? 2;
 		const [main, ...workers] = await Promise.all([
-			N8nProcess.prepare({ role: 'main', name: 'main', services: this.services, port: QUEUE_PORTS.main, brokerPort: QUEUE_PORTS.mainBroker }),
+			N8nProcess.prepare({
+				role: 'main',
+				name: 'main',
+				services: this.services,
+				port: QUEUE_PORTS.main,
+				brokerPort: QUEUE_PORTS.mainBroker,
+			}),
 			...Array.from({ length: count }, (_, i) =>
 				N8nProcess.prepare({
 					role: 'worker',
@@ -307,7 +363,9 @@ export class QueueCluster {
 	}
 
 	async stop(): Promise<void> {
-		await Promise.all([this.main, ...this.workers].filter(Boolean).map(async (p) => await p.stop()));
+		await Promise.all(
+			[this.main, ...this.workers].filter(Boolean).map(async (p) => await p.stop()),
+		);
 	}
 
 	/** Which worker's log says it started an execution. */

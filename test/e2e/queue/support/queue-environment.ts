@@ -34,16 +34,31 @@ export interface SavedWorkflow {
 }
 
 /** Nodes in a row on main output 0, saved through the REST API as the editor does. */
-export async function saveChain(rest: N8nRest, name: string, nodes: QueueWorkflowNode[]): Promise<SavedWorkflow> {
+export async function saveChain(
+	rest: N8nRest,
+	name: string,
+	nodes: QueueWorkflowNode[],
+): Promise<SavedWorkflow> {
 	const placed = nodes.map((n, i) => ({ id: randomUUID(), position: [i * 220, 0], ...n }));
 	const connections: Record<string, unknown> = {};
-	for (let i = 0; i + 1 < placed.length; i++) connections[placed[i].name] = { main: [[{ node: placed[i + 1].name, type: 'main', index: 0 }]] };
-	return await rest.data<SavedWorkflow>('POST', '/rest/workflows', { name, active: false, settings: { executionOrder: 'v1' }, nodes: placed, connections });
+	for (let i = 0; i + 1 < placed.length; i++)
+		connections[placed[i].name] = {
+			main: [[{ node: placed[i + 1].name, type: 'main', index: 0 }]],
+		};
+	return await rest.data<SavedWorkflow>('POST', '/rest/workflows', {
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: placed,
+		connections,
+	});
 }
 
 /** Publishes (activates) a saved workflow: its trigger starts on the main, its webhooks answer. */
 export async function activate(rest: N8nRest, workflow: SavedWorkflow): Promise<void> {
-	await rest.data('POST', `/rest/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+	await rest.data('POST', `/rest/workflows/${workflow.id}/activate`, {
+		versionId: workflow.versionId,
+	});
 }
 
 export async function deactivate(rest: N8nRest, workflow: SavedWorkflow): Promise<void> {
@@ -60,13 +75,20 @@ export interface ExecutionSummary {
 }
 
 /** Every execution of a workflow (all pages of GET /rest/executions). */
-export async function allExecutions(rest: N8nRest, workflowId: string): Promise<ExecutionSummary[]> {
+export async function allExecutions(
+	rest: N8nRest,
+	workflowId: string,
+): Promise<ExecutionSummary[]> {
 	const all: ExecutionSummary[] = [];
 	// n8n 2.41 pages the execution list with an opaque `cursor` (it refuses `lastId`): follow `nextCursor`.
 	let cursor: string | undefined;
 	for (;;) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const page = await rest.data<{ results: ExecutionSummary[]; count: number; nextCursor?: string | null }>(
+		const page = await rest.data<{
+			results: ExecutionSummary[];
+			count: number;
+			nextCursor?: string | null;
+		}>(
 			'GET',
 			`/rest/executions?filter=${filter}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
 		);
@@ -90,7 +112,10 @@ export class QueueEnvironment extends E2eEnvironment {
 		this.idp = await IdentityProviderStandIn.start({ port: QUEUE_PORTS.idp });
 		this.graph = await GraphStandIn.start(this.idp, QUEUE_PORTS.graph);
 		this.mailbox = addDemoData(this.graph);
-		[this.services, this.dovecot] = await Promise.all([startServices(this.stateDir), startDovecot({ idpUrl: this.idp.url })]);
+		[this.services, this.dovecot] = await Promise.all([
+			startServices(this.stateDir),
+			startDovecot({ idpUrl: this.idp.url }),
+		]);
 		// Concurrency 2: eight simultaneous executions cannot all fit on one worker, so both take some.
 		this.cluster = new QueueCluster(this.services, { workers: 2, concurrency: 2 });
 		await this.cluster.start();
