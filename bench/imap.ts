@@ -11,21 +11,17 @@
  * (--expose-gc is optional: with it the memory columns start from and end with a collected heap.)
  * Environment: BENCH_MESSAGES (default 100), BENCH_BACKLOG (default 5000), BENCH_POLL_SECONDS (default 5).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 // n8n's libraries read these when they load, so they are set before the imports below.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-bench-'));
 process.env.N8N_ENCRYPTION_KEY ??= 'bench-encryption-key-not-a-secret';
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 process.env.N8N_LOG_LEVEL ??= 'silent';
-// The Graph stand-in loads Microsoft's OpenAPI description; compiled, this file lives elsewhere.
-const OPENAPI = 'shared/graph/graph-v1.0-mail-calendar.validation.openapi.json';
-process.env.GRAPH_OPENAPI ??= [
-	resolve(process.cwd(), '..', OPENAPI),
-	resolve(process.cwd(), OPENAPI),
-].find((path) => existsSync(path));
+// The Graph stand-in loads Microsoft's OpenAPI description from the repository
+// (test/support/graph/, found from the clone's root, which `npm run bench` runs in).
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 5000);

@@ -29,7 +29,7 @@ import {
 	createReadStream,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
 
@@ -172,10 +172,6 @@ async function main() {
 	process.env.N8N_ENCRYPTION_KEY ??= 'bench-encryption-key-not-a-secret';
 	process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 	process.env.N8N_LOG_LEVEL ??= 'silent';
-	process.env.GRAPH_OPENAPI ??= resolve(
-		__dirname,
-		'../../shared/graph/graph-v1.0-mail-calendar.validation.openapi.json',
-	);
 
 	const child = spawn(
 		process.execPath,

@@ -36,7 +36,7 @@ const env = {
 	...process.env,
 	GRAPH_OPENAPI:
 		process.env.GRAPH_OPENAPI ??
-		resolve(root, '..', 'shared', 'graph', 'graph-v1.0-mail-calendar.validation.openapi.json'),
+		resolve(root, 'test', 'support', 'graph', 'graph-v1.0-mail-calendar.validation.openapi.json'),
 	N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'silent',
 };
 let failed = false;

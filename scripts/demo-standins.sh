@@ -15,12 +15,7 @@ npx tsc --outDir "$out" --rootDir "$ROOT" --module commonjs --moduleResolution n
 # Microsoft's Graph OpenAPI description (every request is checked against it); the stand-in's
 # own lookup is relative to test/support, which the compiled copy is not next to.
 if [[ -z "${GRAPH_OPENAPI:-}" ]]; then
-	for candidate in "$ROOT/../shared/graph" "$ROOT/shared/graph" "$ROOT/test/support/graph"; do
-		if [[ -f "$candidate/graph-v1.0-mail-calendar.validation.openapi.json" ]]; then
-			export GRAPH_OPENAPI="$candidate/graph-v1.0-mail-calendar.validation.openapi.json"
-			break
-		fi
-	done
+	export GRAPH_OPENAPI="$ROOT/test/support/graph/graph-v1.0-mail-calendar.validation.openapi.json"
 fi
 # NODE_PATH: the compiled files live outside the clone but need its node_modules (ajv, openapi-backend).
 relay() {

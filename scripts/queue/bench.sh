@@ -19,6 +19,6 @@ bash scripts/queue/services.sh install 2>>"$RUN_DIR/install.log"
 tgz="$(bash scripts/pack.sh "$RUN_DIR/pack")"
 tar -xzOf "$tgz" package/package.json >"$RUN_DIR/packed-package.json"
 export E2E_NODE24_BIN="$NODE24_BIN" E2E_N8N_BIN="$N8N_BIN" E2E_PACKAGE_TGZ="$tgz" E2E_RUN_DIR="$RUN_DIR"
-export GRAPH_OPENAPI="${GRAPH_OPENAPI:-$(cd .. && pwd)/shared/graph/graph-v1.0-mail-calendar.validation.openapi.json}"
+export GRAPH_OPENAPI="${GRAPH_OPENAPI:-$(pwd)/test/support/graph/graph-v1.0-mail-calendar.validation.openapi.json}"
 echo "bench logs: $RUN_DIR" >&2
 exec node "$compiled"

@@ -1,6 +1,6 @@
 /**
  * Checks a Graph request against Microsoft's own OpenAPI description of the mail and calendar
- * endpoints (../shared/graph/, validation variant), with the harness quirks that document lists:
+ * endpoints (test/support/graph/, validation variant; see its README for source and licence), with the harness quirks that document lists:
  * PascalCase action parameters, `delta()` paths, `$value`/`$count` path parameters, and `$batch`
  * (not described there: unwrapped and each inner request checked).
  */
@@ -24,8 +24,16 @@ type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknow
 export function openApiPath(): string {
 	const candidates = [
 		process.env.GRAPH_OPENAPI,
-		resolve(__dirname, '../../../shared/graph/graph-v1.0-mail-calendar.validation.openapi.json'),
-		resolve(__dirname, '../../shared/graph/graph-v1.0-mail-calendar.validation.openapi.json'),
+		// The copy kept in the repository (next to this file when run by ts-jest; from the clone's
+		// root when compiled elsewhere, as the benches are).
+		resolve(__dirname, 'graph', 'graph-v1.0-mail-calendar.validation.openapi.json'),
+		resolve(
+			process.cwd(),
+			'test',
+			'support',
+			'graph',
+			'graph-v1.0-mail-calendar.validation.openapi.json',
+		),
 	].filter((p): p is string => Boolean(p));
 	const found = candidates.find((p) => existsSync(p));
 	if (!found)
