@@ -12,4 +12,6 @@ mkdir -p "$nodes"
 # A rebuilt tarball has a new checksum: drop the previous install so npm does not compare them.
 rm -rf "$nodes/node_modules/n8n-nodes-outlook-oauth" "$nodes/package-lock.json"
 # --omit=peer: n8n-workflow comes from n8n itself at run time (a second copy would not be n8n's).
-(cd "$nodes" && npm install --omit=peer --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error "$tgz" >/dev/null)
+# shellcheck source=scripts/clean-npm-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/clean-npm-env.sh"
+(cd "$nodes" && clean_npm_env npm install --omit=peer --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error "$tgz" >/dev/null)

@@ -29,21 +29,8 @@ export OUTLOOK_CACHE_ROOT
 
 _log() { printf '[n8n-install] %s\n' "$*" >&2; }
 
-# Runs npm (or anything) without the npm_* variables an enclosing `npm run` exported, so the
-# repository's .npmrc (ignore-scripts=true) and the caller's lifecycle settings do not leak into
-# installs that happen in the cache folder. npm's download cache (~/.npm) is npm's own default and
-# is still used.
-_clean_npm_env() {
-	local unset_args=() name
-	while IFS='=' read -r name _; do
-		case "$name" in
-			npm_config_* | npm_lifecycle_* | npm_package_* | npm_execpath | npm_node_execpath | npm_command | NODE_OPTIONS | INIT_CWD)
-				unset_args+=(-u "$name")
-				;;
-		esac
-	done < <(env)
-	env "${unset_args[@]}" "$@"
-}
+# shellcheck source=scripts/clean-npm-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/clean-npm-env.sh"
 
 _node_platform() {
 	local os arch
@@ -91,7 +78,7 @@ ensure_node24() {
 		(
 			cd "$tmp" &&
 				printf '{"private":true}\n' >package.json &&
-				_clean_npm_env npm install "node-$platform@$NODE24_VERSION" --no-save --ignore-scripts --no-audit \
+				clean_npm_env npm install "node-$platform@$NODE24_VERSION" --no-save --ignore-scripts --no-audit \
 					--no-fund --loglevel=error >/dev/null
 		) || {
 			rm -rf "$tmp"
@@ -125,7 +112,7 @@ n8n_install_ok() {
 		return 1
 	}
 	local out
-	out="$(cd "$dir" && _clean_npm_env "$NODE24_BIN/node" -e '
+	out="$(cd "$dir" && clean_npm_env "$NODE24_BIN/node" -e '
 		const sqlite3 = require("sqlite3");
 		const db = new sqlite3.Database(":memory:");
 		db.get("select sqlite_version() as v", (error, row) => {
@@ -136,7 +123,7 @@ n8n_install_ok() {
 		echo "sqlite3 does not load under Node $NODE24_VERSION: ${out:0:300}"
 		return 1
 	}
-	out="$(_clean_npm_env "$NODE24_BIN/node" "$dir/node_modules/n8n/bin/n8n" --version 2>&1)" || {
+	out="$(clean_npm_env "$NODE24_BIN/node" "$dir/node_modules/n8n/bin/n8n" --version 2>&1)" || {
 		echo "n8n --version failed: ${out:0:300}"
 		return 1
 	}
@@ -153,7 +140,7 @@ _rebuild_sqlite3() {
 	_log "step 2/2: building sqlite3 for Node $NODE24_VERSION (about 1-2 min)"
 	(
 		cd "$dir" &&
-			_clean_npm_env env PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_DIR" \
+			clean_npm_env env PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_DIR" \
 				npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts=false --loglevel=error
 	) >&2 || return 1
 	_log "sqlite3 built in $((SECONDS - start)) s"
@@ -182,7 +169,7 @@ ensure_n8n() {
 		(
 			cd "$tmp" &&
 				printf '{"private":true}\n' >package.json &&
-				_clean_npm_env env PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_DIR" \
+				clean_npm_env env PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_DIR" \
 					npm install "n8n@$N8N_VERSION" --save-exact --omit=dev --ignore-scripts --no-audit --no-fund \
 					--loglevel=error
 		) >&2 || {
