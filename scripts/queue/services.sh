@@ -28,12 +28,7 @@ install_packages() {
 	pg_bin_dir >/dev/null || missing+=(postgresql)
 	command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
 	[[ ${#missing[@]} -eq 0 ]] && return 0
-	log "installing ${missing[*]} with apt-get"
-	local sudo=()
-	[[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
-	export DEBIAN_FRONTEND=noninteractive
-	"${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-		{ "${sudo[@]}" apt-get update >&2 && "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
+	bash "$(dirname "${BASH_SOURCE[0]}")/../apt-install.sh" "${missing[@]}"
 }
 
 # Runs a command as the postgres user when we are root.

@@ -7,10 +7,5 @@ if [[ -x "$CHROMIUM" ]]; then
 	echo "chromium is installed"
 	exit 0
 fi
-SUDO=""
-[[ "$(id -u)" = 0 ]] || SUDO="sudo"
-echo "Installing chromium from Debian's packages"
-# DPkg::Lock::Timeout: another step of the run may be installing packages at the same time.
-$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+bash "$(dirname "$0")/../../scripts/apt-install.sh" chromium fonts-dejavu-core
 [[ -x "$CHROMIUM" ]] || { echo "chromium did not install"; exit 1; }
