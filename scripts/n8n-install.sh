@@ -32,6 +32,17 @@ _log() { printf '[n8n-install] %s\n' "$*" >&2; }
 # shellcheck source=scripts/clean-npm-env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/clean-npm-env.sh"
 
+# npm finds its global config (registry, proxy, cafile: /usr/etc/npmrc on Debian's npm) next to the
+# node that runs it. With Node 24 first on PATH that is Node 24's folder, which has none, so the
+# machine's npm settings would be lost for the n8n install (seen here: a registry behind a TLS proxy
+# then fails with SELF_SIGNED_CERT_IN_CHAIN). The machine's own npm says where it is.
+_npm_globalconfig() {
+	if [[ -z "${_NPM_GLOBALCONFIG:-}" ]]; then
+		_NPM_GLOBALCONFIG="$(clean_npm_env npm config get globalconfig 2>/dev/null || true)"
+	fi
+	printf '%s' "$_NPM_GLOBALCONFIG"
+}
+
 _node_platform() {
 	local os arch
 	case "$(uname -s)" in
@@ -140,7 +151,7 @@ _rebuild_sqlite3() {
 	_log "step 2/2: building sqlite3 for Node $NODE24_VERSION (about 1-2 min)"
 	(
 		cd "$dir" &&
-			clean_npm_env env PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_DIR" \
+			clean_npm_env env PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_DIR" npm_config_globalconfig="$(_npm_globalconfig)" \
 				npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts=false --loglevel=error
 	) >&2 || return 1
 	_log "sqlite3 built in $((SECONDS - start)) s"
@@ -169,7 +180,7 @@ ensure_n8n() {
 		(
 			cd "$tmp" &&
 				printf '{"private":true}\n' >package.json &&
-				clean_npm_env env PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_DIR" \
+				clean_npm_env env PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_DIR" npm_config_globalconfig="$(_npm_globalconfig)" \
 					npm install "n8n@$N8N_VERSION" --save-exact --omit=dev --ignore-scripts --no-audit --no-fund \
 					--loglevel=error
 		) >&2 || {
