@@ -178,6 +178,8 @@ export class MailboxSync {
 					uids.push(message.uid);
 				}
 				if (uids.length && this.options.afterEmit.action !== 'nothing') {
+					// An ending session leaves the action to the next one (the UIDs wait in the cursor).
+					if (!live()) return;
 					await this.afterEmit(client, uids);
 					if (!live()) return;
 					cursor = { ...this.cursor! };
