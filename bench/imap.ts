@@ -5,13 +5,19 @@
  * 1. APPEND → emit latency over N messages, IDLE push vs polling every 5 s.
  * 2. A backlog of messages "since a date": time to emit them all and peak RSS, for two backlog
  *    sizes (RSS should not grow with the backlog: messages are fetched in bounded batches).
+ * 3. A server that refuses every session (accepts, says BYE): connects and IMAP token requests
+ *    per minute, against the reconnect policy's curve (≤ 1 attempt/s at the start, ≤ 1/min at the cap).
+ * 4. APPEND → emit after kicks: a message appended right after each of 20 kicks, and messages
+ *    appended after the 20 kicks (target p95 < 1 s).
  *
  * Run on its own (Dovecot must be installed: bash test/rig/install-system-packages.sh):
  *   npx tsc -p tsconfig.json --noEmit false --outDir .cache/bench-build && node --expose-gc .cache/bench-build/bench/imap.js
  * (--expose-gc is optional: with it the memory columns start from and end with a collected heap.)
- * Environment: BENCH_MESSAGES (default 100), BENCH_BACKLOG (default 5000), BENCH_POLL_SECONDS (default 5).
+ * Environment: BENCH_MESSAGES (default 100), BENCH_BACKLOG (default 5000), BENCH_POLL_SECONDS (default 5),
+ * BENCH_REFUSE_MINUTES (default 5), BENCH_ONLY (refuse | kicks: run that part only).
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,6 +32,9 @@ process.env.N8N_LOG_LEVEL ??= 'silent';
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 5000);
 const POLL_SECONDS = Number(process.env.BENCH_POLL_SECONDS ?? 5);
+const REFUSE_MINUTES = Number(process.env.BENCH_REFUSE_MINUTES ?? 5);
+const ONLY = process.env.BENCH_ONLY;
+const KICKS = 20;
 /** Spacing between appends in the latency runs (Dovecot batches change notices every 0.5 s). */
 const APPEND_SPACING_MS = 150;
 
@@ -151,10 +160,124 @@ async function backlog(
 	};
 }
 
+/** Connects and IMAP token requests per minute while every session is refused. */
+async function refused(support: Support, rig: Awaited<ReturnType<Support['startImapRig']>>) {
+	const connects: number[] = [];
+	const sockets = new Set<Socket>();
+	const server = createServer((socket) => {
+		connects.push(performance.now());
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+		socket.on('error', () => undefined);
+		socket.end('* BYE Too many connections, try later\r\n');
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as { port: number }).port;
+	const tokenTimes: number[] = [];
+	const requests = rig.standIns.idp.requests;
+	const push = requests.push.bind(requests);
+	requests.push = (...items) => {
+		for (const item of items)
+			if (/IMAP\.AccessAsUser\.All/.test(item.form.scope ?? '')) tokenTimes.push(performance.now());
+		return push(...items);
+	};
+	const n8n = rig.harness();
+	const started = performance.now();
+	const run = await n8n.activateTrigger(support.TYPE, {
+		parameters: rig.parameters({ options: { port, security: 'plain', alertAfterMinutes: 0 } }),
+	});
+	await support.sleep(REFUSE_MINUTES * 60_000);
+	await run.close();
+	requests.push = push;
+	for (const socket of sockets) socket.destroy();
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	const gaps = connects.slice(1).map((at, i) => at - connects[i]);
+	const perMinute = Array.from({ length: REFUSE_MINUTES }, (_, minute) => ({
+		minute: minute + 1,
+		connects: connects.filter(
+			(at) => at - started >= minute * 60_000 && at - started < (minute + 1) * 60_000,
+		).length,
+		tokens: tokenTimes.filter(
+			(at) => at - started >= minute * 60_000 && at - started < (minute + 1) * 60_000,
+		).length,
+	}));
+	return {
+		perMinute,
+		firstGapMs: gaps[0] ?? NaN,
+		minGapMs: gaps.length ? Math.min(...gaps) : NaN,
+		lastGapMs: gaps[gaps.length - 1] ?? NaN,
+		errors: run.errors.length,
+	};
+}
+
+/** APPEND → emit latency of a message appended right after each kick, then of messages after the kicks. */
+async function afterKicks(support: Support, rig: Awaited<ReturnType<Support['startImapRig']>>) {
+	const folder = 'Kicks';
+	await rig.dovecot.createMailbox(folder);
+	const n8n = rig.harness();
+	const run = await n8n.activateTrigger(support.TYPE, {
+		parameters: rig.parameters({ folder: { __rl: true, mode: 'path', value: folder } }),
+	});
+	const { arrivals } = instrument(run, false);
+	await support.waitFor(() => run.staticData.imapCursor, 15_000, 'the baseline');
+	const appended = new Map<string, number>();
+	const afterKick: number[] = [];
+	for (let i = 0; i < KICKS; i++) {
+		await support.waitFor(async () => (await rig.dovecot.who()).length > 0, 30_000, 'a session');
+		await support.sleep(300);
+		await rig.dovecot.kick();
+		const subject = `kick ${i}`;
+		await rig.dovecot.appendMessage(support.textMessage(subject), folder);
+		const at = performance.now();
+		await support.waitFor(() => arrivals.has(subject), 30_000, subject);
+		afterKick.push(arrivals.get(subject)! - at);
+	}
+	for (let i = 0; i < MESSAGES; i++) {
+		const subject = `after ${i}`;
+		await rig.dovecot.appendMessage(support.textMessage(subject), folder);
+		appended.set(subject, performance.now());
+		await support.sleep(APPEND_SPACING_MS);
+	}
+	await support.waitFor(() => [...appended.keys()].every((s) => arrivals.has(s)), 60_000, 'all');
+	await run.close();
+	const later = [...appended].map(([s, at]) => arrivals.get(s)! - at).sort((a, b) => a - b);
+	afterKick.sort((a, b) => a - b);
+	return {
+		rows: [
+			{ name: `appended right after each of ${KICKS} kicks`, values: afterKick },
+			{ name: `${MESSAGES} appended after the ${KICKS} kicks`, values: later },
+		],
+		errors: run.errors.length,
+	};
+}
+
 async function main() {
 	const support: Support = await import('../test/OutlookImapTrigger/support');
 	const rig = await support.startImapRig();
 	try {
+		if (!ONLY || ONLY === 'kicks') {
+			const kicks = await afterKicks(support, rig);
+			console.log(`\nAPPEND → emit after kicks (doveadm kick ends the session), IDLE push`);
+			console.log('| messages | p50 (ms) | p95 (ms) | max (ms) | errors |');
+			console.log('|---|---:|---:|---:|---:|');
+			for (const row of kicks.rows)
+				console.log(
+					`| ${row.name} | ${percentile(row.values, 50).toFixed(0)} | ${percentile(row.values, 95).toFixed(0)} | ${row.values[row.values.length - 1].toFixed(0)} | ${kicks.errors} |`,
+				);
+		}
+		if (!ONLY || ONLY === 'refuse') {
+			const r = await refused(support, rig);
+			console.log(
+				`\nA server that refuses every session (BYE at the greeting), ${REFUSE_MINUTES} min: attempts per minute`,
+			);
+			console.log('| minute | connects | IMAP token requests |');
+			console.log('|---:|---:|---:|');
+			for (const m of r.perMinute) console.log(`| ${m.minute} | ${m.connects} | ${m.tokens} |`);
+			console.log(
+				`first gap ${(r.firstGapMs / 1000).toFixed(2)} s, shortest gap ${(r.minGapMs / 1000).toFixed(2)} s, last gap ${(r.lastGapMs / 1000).toFixed(1)} s, emitError ${r.errors}`,
+			);
+		}
+		if (ONLY) return;
 		const idle = await latency(support, rig, 'idle');
 		const poll = await latency(support, rig, 'poll');
 		console.log(

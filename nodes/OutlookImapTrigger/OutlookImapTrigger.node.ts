@@ -6,7 +6,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { ImapWatcher } from './connection';
 import { properties } from './description';
 import { listSearch } from './methods';
 import { readSettings, signedInUser } from './settings';
@@ -16,9 +15,17 @@ import {
 	credentialAllowsImap,
 	fetchImapToken,
 } from './token';
+import { ImapWatcher } from './watcher';
 
 /** How many of the newest messages a manual run in the editor emits, to show the data's shape. */
 const MANUAL_SAMPLE_SIZE = 3;
+
+/**
+ * How long activation waits for the folder to open. A trigger that cannot work (credential
+ * refused, folder missing, login refused) then fails its activation, and n8n retries it with a
+ * growing delay instead of the trigger reporting the same error every few seconds.
+ */
+const ACTIVATION_WAIT_MS = 30_000;
 
 export class OutlookImapTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -57,6 +64,8 @@ export class OutlookImapTrigger implements INodeType {
 			afterEmit: settings.afterEmit,
 			output: settings.output,
 			receive: settings.receive,
+			alertAfterMs: settings.alertAfterMs,
+			failActivation: !manual,
 			staticData: this.getWorkflowStaticData('node'),
 			getToken: async () => await fetchImapToken(this),
 			prepareBinary: async (data, fileName, mimeType) =>
@@ -73,15 +82,27 @@ export class OutlookImapTrigger implements INodeType {
 		const closeFunction = async () => await watcher.stop();
 		if (manual) {
 			// The editor waits for the first emit: the newest messages, or the next one to arrive.
+			// A run that cannot connect ends with the error (n8n awaits this before the emitted data).
 			return {
 				closeFunction,
 				manualTriggerFunction: async () => {
 					watcher.start();
-					await watcher.sampled;
+					try {
+						await watcher.sampled;
+					} catch (error) {
+						await watcher.stop();
+						const { message, description } = error as Error & { description?: string };
+						throw new NodeOperationError(node, message, { description });
+					}
 				},
 			};
 		}
 		watcher.start();
+		const failure = await watcher.firstOutcome(ACTIVATION_WAIT_MS);
+		if (failure && failure.class !== 'transient') {
+			await watcher.stop();
+			throw new NodeOperationError(node, failure.message, { description: failure.description });
+		}
 		return { closeFunction };
 	}
 }

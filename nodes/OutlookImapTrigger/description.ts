@@ -209,6 +209,15 @@ export const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Alert After No Connection (Minutes)',
+				name: 'alertAfterMinutes',
+				type: 'number',
+				default: 15,
+				typeOptions: { minValue: 0 },
+				description:
+					'When the trigger has had no working connection for this long it reports an error, so the error workflow runs. 0 turns the alert off.',
+			},
+			{
 				displayName: 'Attachment Property Prefix',
 				name: 'attachmentPrefix',
 				type: 'string',
@@ -253,7 +262,8 @@ export const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'outlook.office365.com',
-				description: "Leave empty for the IMAP host of the credential's cloud",
+				description:
+					"Leave empty for the IMAP host of the credential's cloud. The IMAP token is sent only to that host: another host is refused.",
 			},
 			{
 				displayName: 'IMAP Port',

@@ -5,6 +5,7 @@
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
+	INode,
 	INodeParameterResourceLocator,
 	ITriggerFunctions,
 } from 'n8n-workflow';
@@ -12,15 +13,16 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveEnvironment } from '../shared/auth/environments';
 import { GraphTransport, type GraphCallingContext } from '../shared/graph/client';
-import type {
-	AfterEmit,
-	ConnectionSecurity,
-	ImapEndpoint,
-	ReceiveMode,
-	SearchFilters,
-} from './connection';
-import { parseRawSearch } from './connection';
+import {
+	checkImapHost,
+	ImapHostError,
+	type ConnectionSecurity,
+	type ImapEndpoint,
+} from '../shared/imap/client';
 import type { StartOptions } from './cursor';
+import { parseRawSearch, type SearchFilters } from './search';
+import type { ReceiveMode } from './session';
+import type { AfterEmit } from './sync';
 import { IMAPS_PORT } from './description';
 import type { OutputOptions } from './messages';
 import { idTokenUser } from './token';
@@ -33,6 +35,45 @@ export interface TriggerSettings {
 	afterEmit: AfterEmit;
 	output: OutputOptions;
 	receive: ReceiveMode;
+	/** Report after this long without a working connection; 0 = never. */
+	alertAfterMs: number;
+}
+
+/** Default of "Alert After No Connection (Minutes)". */
+export const DEFAULT_ALERT_AFTER_MINUTES = 15;
+
+/**
+ * Where the IMAP token goes: the credential's own IMAP host (its cloud's, or the Custom
+ * environment's IMAP Host field), the port and security from the node's options. Shared by the
+ * trigger and the folder picker.
+ */
+export function readEndpoint(
+	node: INode,
+	options: IDataObject,
+	credential: ICredentialDataDecryptedObject,
+): Omit<ImapEndpoint, 'user'> {
+	const fail = (message: string) =>
+		new NodeOperationError(node, message, {
+			description:
+				'Leave "IMAP Host" empty to use the IMAP host of the credential. With the Custom environment, set the IMAP Host in the credential.',
+		});
+	let host: string;
+	try {
+		host = checkImapHost(resolveEnvironment(credential).imapHost, String(options.host ?? ''));
+	} catch (error) {
+		throw fail(
+			error instanceof ImapHostError
+				? error.message
+				: `The credential's environment is not usable: ${(error as Error).message}`,
+		);
+	}
+	const port = Number(options.port ?? IMAPS_PORT);
+	if (!Number.isInteger(port) || port < 1 || port > 65535)
+		throw fail('The option "IMAP Port" must be a whole number from 1 to 65535');
+	const security = String(options.security ?? 'tls') as ConnectionSecurity;
+	if (!['tls', 'tlsUnverified', 'plain'].includes(security))
+		throw fail(`"${security}" in the option "Connection Security" is not a choice`);
+	return { host, port, security };
 }
 
 /** RFC 9051 §2.3.2: system flags, or a keyword atom (kept to a safe subset of atom characters). */
@@ -66,20 +107,11 @@ export function readSettings(
 	if (!folder) throw fail('The field "Folder" is empty: pick a folder or type INBOX');
 	if (/[\r\n\0]/.test(folder)) throw fail('The field "Folder" must not contain line breaks');
 
-	let host = String(options.host ?? '').trim();
-	if (!host) {
-		try {
-			host = resolveEnvironment(credential).imapHost;
-		} catch (error) {
-			throw fail(`The credential's environment is not usable: ${(error as Error).message}`);
-		}
-	}
-	if (!/^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:.]+\]?$/.test(host))
-		throw fail(`"${host}" in the option "IMAP Host" is not a host name`);
-	const port = Number(options.port ?? IMAPS_PORT);
-	if (!Number.isInteger(port) || port < 1 || port > 65535)
-		throw fail('The option "IMAP Port" must be a whole number from 1 to 65535');
-	const security = String(options.security ?? 'tls') as ConnectionSecurity;
+	const endpoint = readEndpoint(node, options, credential);
+
+	const alertMinutes = Number(options.alertAfterMinutes ?? DEFAULT_ALERT_AFTER_MINUTES);
+	if (!Number.isFinite(alertMinutes) || alertMinutes < 0)
+		throw fail('The option "Alert After No Connection (Minutes)" must be 0 or more');
 
 	const startFrom = ctx.getNodeParameter('startFrom', 'new') as StartOptions['startFrom'];
 	const start: StartOptions = { startFrom };
@@ -153,13 +185,14 @@ export function readSettings(
 	}
 
 	return {
-		endpoint: { host, port, security, user: mailbox || undefined },
+		endpoint: { ...endpoint, user: mailbox || undefined },
 		folder,
 		start,
 		filters: searchFilters,
 		afterEmit,
 		output,
 		receive,
+		alertAfterMs: Math.round(alertMinutes * 60_000),
 	};
 }
 

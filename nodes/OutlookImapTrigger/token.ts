@@ -22,6 +22,7 @@ import type {
 } from 'n8n-workflow';
 
 import { resolveEnvironment } from '../shared/auth/environments';
+import { explainMicrosoftError } from '../shared/auth/microsoft-errors';
 import { IMAP_SCOPE_NAME, scopeIncludes } from '../shared/auth/scopes';
 
 export const CREDENTIAL_TYPE = 'outlookOAuth2Api';
@@ -94,8 +95,48 @@ function isTransientHttp(status: number | undefined): boolean {
 	return status === undefined || status === 429 || status >= 500;
 }
 
+/**
+ * OAuth errors and AADSTS codes that mean the credential itself is refused: retrying cannot help,
+ * the user must act (new client secret, consent, right client ID). RFC 6749 §5.2, and
+ * https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+ */
+const REFUSED_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'invalid_grant']);
+const REFUSED_AADSTS = new Set(['7000222', '7000215', '50173', '65001', '700016', '70000']);
+
+/** The token endpoint's verdict, when it refused the credential; undefined for anything else. */
+export function credentialRefusal(
+	error: string | undefined,
+	description: string | undefined,
+	step: string,
+): ImapTokenError | undefined {
+	const aadsts = /AADSTS(\d+)/.exec(description ?? '')?.[1];
+	if (!(error && REFUSED_ERRORS.has(error)) && !(aadsts && REFUSED_AADSTS.has(aadsts)))
+		return undefined;
+	const code = [error, aadsts ? `AADSTS${aadsts}` : undefined].filter(Boolean).join(', ');
+	if (error === 'invalid_grant' && (!aadsts || aadsts === '70000' || aadsts === '50173'))
+		return new ImapTokenError(RECONNECT_MESSAGE, 'revoked', description);
+	const explained = explainMicrosoftError({ code: error, message: description });
+	return new ImapTokenError(
+		`Microsoft refused the Outlook credential while ${step} (${code})${explained ? `: ${explained.cause}` : ''}`,
+		'rejected',
+		explained?.fix ??
+			'Check the Client ID and Client Secret of the credential against the app registration, then reconnect it.',
+	);
+}
+
 /** The error to raise when n8n's refresh of the stored token failed. */
 function refreshFailure(error: unknown): ImapTokenError {
+	// n8n's OAuth2 client throws AuthError with the token endpoint's body and no HTTP status.
+	const body = (error as { body?: { error?: unknown; error_description?: unknown } } | undefined)
+		?.body;
+	const refused = credentialRefusal(
+		typeof body?.error === 'string' ? body.error : undefined,
+		typeof body?.error_description === 'string'
+			? body.error_description.split(/\r?\n/)[0]
+			: undefined,
+		'refreshing its token',
+	);
+	if (refused) return refused;
 	if (isRevokedGrant(error)) return new ImapTokenError(RECONNECT_MESSAGE, 'revoked');
 	const message = error instanceof Error ? error.message : String(error);
 	if (/not connected/i.test(message)) {
@@ -200,8 +241,8 @@ export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 		typeof body.error_description === 'string'
 			? body.error_description.split(/\r?\n/)[0]
 			: undefined;
-	if (error === 'invalid_grant')
-		throw new ImapTokenError(RECONNECT_MESSAGE, 'revoked', description);
+	const refused = credentialRefusal(error || undefined, description, 'asking for the IMAP token');
+	if (refused) throw refused;
 	if (
 		error === 'invalid_scope' ||
 		error === 'consent_required' ||

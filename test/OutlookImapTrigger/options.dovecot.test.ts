@@ -302,22 +302,14 @@ test('plaintext for testing, on the non-TLS port', async () => {
 	}
 }, 30_000);
 
-test('TLS with certificate verification (the default) refuses the self-signed test server and reports it after retries', async () => {
+test('TLS with certificate verification (the default) refuses the self-signed test server: activation fails with the cause', async () => {
 	const n8n = rig.harness();
-	const run = await n8n.activateTrigger(TYPE, {
-		parameters: rig.parameters({ options: { security: 'tls' } }),
-	});
-	try {
-		await waitFor(() => run.errors.length > 0, 15_000, 'the certificate error');
-		expect(run.errors.map((e) => e.message)).toEqual([
-			'The certificate of the IMAP server 127.0.0.1 could not be verified (DEPTH_ZERO_SELF_SIGNED_CERT)',
-		]);
-		expect(run.emitted).toEqual([]);
-		expect(run.staticData.imapCursor).toBeUndefined();
-		expect(await rig.dovecot.who()).toEqual([]);
-	} finally {
-		await run.close();
-	}
+	await expect(
+		n8n.activateTrigger(TYPE, { parameters: rig.parameters({ options: { security: 'tls' } }) }),
+	).rejects.toThrow(
+		'The certificate of the IMAP server 127.0.0.1 could not be verified (DEPTH_ZERO_SELF_SIGNED_CERT)',
+	);
+	expect(await rig.dovecot.who()).toEqual([]);
 }, 30_000);
 
 test('a manual run emits the newest messages once, newest first, and changes nothing', async () => {
@@ -408,19 +400,12 @@ test('the folder list comes from IMAP LIST', async () => {
 	expectGraphContractKept(rig.standIns.graph);
 });
 
-test('a folder that does not exist: reported through emitError after a few tries, then the trigger stops', async () => {
+test('a folder that does not exist: activation fails with the cause, and nothing keeps trying', async () => {
 	const n8n = rig.harness();
-	const run = await n8n.activateTrigger(TYPE, { parameters: inFolder('Missing') });
-	try {
-		await waitFor(() => run.errors.length > 0, 15_000, 'the error');
-		expect(run.errors.map((e) => e.message)).toEqual([
-			'The folder "Missing" does not exist in the mailbox alice@example.test',
-		]);
-		const requests = rig.standIns.idp.requests.length;
-		await sleep(1_500);
-		expect(rig.standIns.idp.requests.length).toBe(requests);
-		expect(run.errors).toHaveLength(1);
-	} finally {
-		await run.close();
-	}
+	await expect(n8n.activateTrigger(TYPE, { parameters: inFolder('Missing') })).rejects.toThrow(
+		'The folder "Missing" does not exist in the mailbox alice@example.test',
+	);
+	const requests = rig.standIns.idp.requests.length;
+	await sleep(1_500);
+	expect(rig.standIns.idp.requests.length).toBe(requests);
 }, 30_000);

@@ -123,10 +123,11 @@ describe('Outlook IMAP Trigger against Dovecot', () => {
 			expect(Buffer.from(item.binary!.attachment_1.data, 'base64')).toEqual(PDF);
 			// Written after the emit: (UIDVALIDITY, last UID).
 			const status = await rig.dovecot.status();
-			expect(run.staticData.imapCursor).toEqual({
+			expect(run.staticData.imapCursor).toMatchObject({
 				mailbox: 'alice@example.test/INBOX',
 				uidValidity: String(status.uidValidity),
 				lastUid: 1,
+				recentIds: ['<att-1@example.test>'],
 			});
 			// The IMAP login used an IMAP-audience token, and no token appears in the output.
 			expect(imapTokens(rig.standIns).length).toBeGreaterThan(0);

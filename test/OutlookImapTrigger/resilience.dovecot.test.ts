@@ -25,11 +25,6 @@ afterAll(async () => {
 	await rig?.close();
 });
 
-/** Static data as n8n would persist and load it (a plain JSON copy). */
-function persisted(data: IDataObject): IDataObject {
-	return JSON.parse(JSON.stringify(data)) as IDataObject;
-}
-
 async function noSessionLeft() {
 	await waitFor(
 		async () => (await rig.dovecot.who()).length === 0,
@@ -100,7 +95,8 @@ test('a restart with the same static data emits nothing twice and misses nothing
 	for (const n of [1, 2, 3]) await rig.dovecot.appendMessage(textMessage(`before ${n}`), 'Restart');
 	await waitFor(() => first.emitted.length === 3, 5_000, '3 items');
 	await first.close();
-	const saved = persisted(first.workflow.staticData as IDataObject);
+	// What n8n saved (after activation, and inside each emit): what a restarted n8n loads.
+	const saved = first.restartStaticData();
 
 	for (const n of [1, 2, 3, 4])
 		await rig.dovecot.appendMessage(textMessage(`while down ${n}`), 'Restart');
@@ -156,7 +152,7 @@ test('UIDVALIDITY change (folder deleted and recreated): a warning, a new baseli
 
 		const again = await n8n.activateTrigger(TYPE, {
 			parameters,
-			staticData: persisted(run.workflow.staticData as IDataObject),
+			staticData: run.restartStaticData(),
 		});
 		try {
 			await waitFor(

@@ -6,13 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import {
-	captureLogs,
-	startImapRig,
-	TYPE,
-	waitFor,
-	type ImapRig,
-} from '../OutlookImapTrigger/support';
+import { searchFolders } from '../../nodes/OutlookImapTrigger/methods/listSearch';
+import { captureLogs, startImapRig, TYPE, type ImapRig } from '../OutlookImapTrigger/support';
 
 let rig: ImapRig;
 let echo: Server;
@@ -66,13 +61,16 @@ test('the echoed secret and refresh token reach no error and no log line', async
 		(credential.oauthTokenData as { refresh_token: string }).refresh_token,
 	);
 	const logs = captureLogs();
-	const run = await n8n.activateTrigger(TYPE, { parameters: rig.parameters() });
+	let thrown: Error | undefined;
 	try {
-		await waitFor(() => run.errors.length > 0, 15_000, 'the token error');
+		// A refused token request fails the activation (n8n retries it with a growing delay).
+		await n8n.activateTrigger(TYPE, { parameters: rig.parameters() });
+	} catch (error) {
+		thrown = error as Error;
 	} finally {
 		logs.restore();
-		await run.close();
 	}
+	const run = { errors: [thrown!] };
 	// Both POSTs went out (n8n's refresh, then the IMAP token request with the rotated refresh token), and were echoed back.
 	expect(received).toHaveLength(2);
 	expect(received[0]).toContain(refreshToken);
@@ -88,6 +86,31 @@ test('the echoed secret and refresh token reach no error and no log line', async
 		run.errors.map((e) => [e.message, (e as { description?: string }).description, e.stack]),
 		logs.lines.map((line) => line.message),
 	]);
+	for (const secret of [refreshToken, ROTATED, rig.standIns.idp.clientSecret])
+		expect(seen).not.toContain(secret);
+}, 30_000);
+
+test('the folder picker shows the same refusal, redacted', async () => {
+	received.length = 0;
+	const n8n = rig.harness({ customAuthorityUrl: echoUrl });
+	const refreshToken = String(
+		(n8n.credential().oauthTokenData as { refresh_token: string }).refresh_token,
+	);
+	let thrown: Error | undefined;
+	try {
+		await searchFolders.call(n8n.loadOptionsContext(TYPE, { parameters: rig.parameters() }));
+	} catch (error) {
+		thrown = error as Error;
+	}
+	expect(thrown?.message).toBe(
+		'The token endpoint refused the IMAP token request (HTTP 400, invalid_request)',
+	);
+	const seen = JSON.stringify([
+		thrown?.message,
+		(thrown as { description?: string }).description,
+		thrown?.stack,
+	]);
+	expect(seen).toContain('AADSTS9000');
 	for (const secret of [refreshToken, ROTATED, rig.standIns.idp.clientSecret])
 		expect(seen).not.toContain(secret);
 }, 30_000);

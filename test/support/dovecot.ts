@@ -13,6 +13,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+	chmodSync,
 	chownSync,
 	existsSync,
 	mkdirSync,
@@ -70,8 +71,19 @@ export interface Dovecot {
 	 */
 	dropMessages(
 		emls: Array<string | Buffer>,
-		options?: { mailbox?: string; user?: string; receivedAt?: Date; seen?: boolean },
+		options?: {
+			mailbox?: string;
+			user?: string;
+			receivedAt?: Date;
+			seen?: boolean;
+			/** Mode 000: Dovecot cannot read the file, so every FETCH of it ends the session with BYE. */
+			unreadable?: boolean;
+		},
 	): Promise<void>;
+	/** Makes every message file of a mailbox readable again (undoes `unreadable`). */
+	makeReadable(mailbox?: string, user?: string): Promise<void>;
+	/** `doveadm mailbox update --uid-validity`: a new UIDVALIDITY, the messages stay (an index rebuild). */
+	setUidValidity(mailbox: string, uidValidity: number, user?: string): Promise<void>;
 	/** `doveadm kick`: ends every IMAP session of the user (the server closes the socket); resolves to 0 when none was open. */
 	kick(user?: string): Promise<number>;
 	/** Stops and starts the master process (every session drops; listeners come back on the same ports). */
@@ -372,11 +384,23 @@ service imap-login {
 				chownTree(tmpPath);
 				if (opts.receivedAt) utimesSync(tmpPath, opts.receivedAt, opts.receivedAt);
 				// rename() into new/ is Maildir's atomic delivery; cur/ with ":2,S" is a message already read.
-				renameSync(
-					tmpPath,
-					opts.seen ? join(folder, 'cur', `${name}:2,S`) : join(folder, 'new', name),
-				);
+				const finalPath = opts.seen
+					? join(folder, 'cur', `${name}:2,S`)
+					: join(folder, 'new', name);
+				renameSync(tmpPath, finalPath);
+				if (opts.unreadable) chmodSync(finalPath, 0o000);
 			}
+		},
+		async makeReadable(mailbox = 'INBOX', u = user) {
+			const folder = maildir(mailbox, u);
+			for (const sub of ['new', 'cur']) {
+				if (!existsSync(join(folder, sub))) continue;
+				for (const file of readdirSync(join(folder, sub)))
+					chmodSync(join(folder, sub, file), 0o600);
+			}
+		},
+		async setUidValidity(mailbox, uidValidity, u = user) {
+			await doveadm(['mailbox', 'update', '-u', u, '--uid-validity', String(uidValidity), mailbox]);
 		},
 		async kick(u = user) {
 			// Exit code 68 (EX_NOUSER): nobody was connected, so nobody was kicked.

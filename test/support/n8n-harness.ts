@@ -12,8 +12,11 @@ import {
 	BinaryDataConfig,
 	BinaryDataService,
 	ExecuteContext,
+	ExecutionLifecycleHooks,
+	getExecuteTriggerFunctions,
 	LoadOptionsContext,
 	TriggerContext,
+	TriggersAndPollers,
 } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
@@ -402,6 +405,8 @@ export class N8nHarness {
 			mode,
 			options.activation === 'manual' ? 'manual' : (options.activation ?? 'activate'),
 			(data) => {
+				// n8n's ActiveWorkflowManager saves the static data inside emit(), before the execution runs.
+				run.saveStaticData();
 				run.executions.push(data[0] ?? []);
 				run.emitted.push(...(data[0] ?? []));
 			},
@@ -409,7 +414,62 @@ export class N8nHarness {
 		);
 		if (!nodeType.trigger) throw new Error(`${type} has no trigger()`);
 		run.response = await nodeType.trigger.call(context);
+		// ...and once after activation returned (ActiveWorkflowManager.add → saveStaticData).
+		run.saveStaticData();
 		return run;
+	}
+
+	/**
+	 * "Fetch Test Event" as n8n runs it: n8n-core's TriggersAndPollers wires emit/emitError to the
+	 * manual response, then WorkflowExecute.executeTriggerNode awaits manualTriggerFunction() and
+	 * then that response. Resolves to the emitted items, or rejects with what the editor shows.
+	 */
+	async runManualTrigger(
+		type: string,
+		options: RunOptions,
+	): Promise<{ items: INodeExecutionData[]; close: () => Promise<void> }> {
+		const node = this.makeNode(type, options);
+		const nodeType = this.nodeTypes.getByNameAndVersion(type, node.typeVersion);
+		node.parameters =
+			NodeHelpers.getNodeParameters(
+				nodeType.description.properties,
+				node.parameters,
+				true,
+				false,
+				node,
+				nodeType.description,
+			) ?? node.parameters;
+		const workflow = this.makeWorkflow(node, options);
+		const additionalData = this.additionalData();
+		additionalData.hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+			id: workflow.id,
+			name: workflow.name ?? '',
+			active: false,
+			isArchived: false,
+			nodes: [node],
+			connections: {},
+			createdAt: new Date(),
+			updatedAt: new Date(),
+			activeVersionId: null,
+		});
+		const response = await Container.get(TriggersAndPollers).runTriggerFunction(
+			workflow,
+			node,
+			getExecuteTriggerFunctions,
+			additionalData,
+			'manual',
+			'manual',
+		);
+		const close = async () => await response?.closeFunction?.();
+		try {
+			// workflow-execute.js executeTriggerNode: these two awaits, in this order.
+			if (response?.manualTriggerFunction !== undefined) await response.manualTriggerFunction();
+			const items = ((await response?.manualTriggerResponse) ?? [])[0] ?? [];
+			return { items, close };
+		} catch (error) {
+			await close();
+			throw error;
+		}
 	}
 }
 
@@ -423,6 +483,12 @@ export class TriggerRun {
 
 	response: ITriggerResponse | undefined;
 
+	/**
+	 * The static data as n8n last saved it (after activation returned, and inside each emit): what
+	 * a restart of n8n would load. Undefined when n8n would have saved nothing.
+	 */
+	persisted: IDataObject | undefined;
+
 	constructor(
 		readonly workflow: Workflow,
 		readonly node: INode,
@@ -430,6 +496,19 @@ export class TriggerRun {
 
 	get staticData(): IDataObject {
 		return this.workflow.getStaticData('node', this.node);
+	}
+
+	/** WorkflowStaticDataService.saveStaticData: only when n8n's change flag is set, then cleared. */
+	saveStaticData() {
+		const data = this.workflow.staticData as IDataObject & { __dataChanged?: boolean };
+		if (data.__dataChanged !== true) return;
+		this.persisted = JSON.parse(JSON.stringify(data)) as IDataObject;
+		data.__dataChanged = false;
+	}
+
+	/** The static data a restarted n8n would hand the trigger: a copy of what was saved. */
+	restartStaticData(): IDataObject {
+		return JSON.parse(JSON.stringify(this.persisted ?? {})) as IDataObject;
 	}
 
 	async close() {

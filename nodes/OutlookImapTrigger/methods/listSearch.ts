@@ -1,45 +1,44 @@
-import { ImapFlow } from 'imapflow';
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { resolveEnvironment } from '../../shared/auth/environments';
-import type { ConnectionSecurity } from '../connection';
-import { IMAPS_PORT } from '../description';
-import { signedInUser } from '../settings';
+import { createImapClient } from '../../shared/imap/client';
+import { redact, redactOpaque, tokenForms } from '../../shared/imap/redact';
+import { readEndpoint, signedInUser } from '../settings';
 import { CREDENTIAL_TYPE, fetchImapToken, ImapTokenError } from '../token';
+
+/** The picker answers within this time or says why not (the editor waits for it). */
+const PICKER_TIMEOUTS = {
+	socketTimeoutMs: 30_000,
+	maxIdleMs: 60_000,
+	connectionTimeoutMs: 15_000,
+	greetingTimeoutMs: 10_000,
+};
 
 /** The folders of the mailbox, from IMAP LIST, for the "Folder" picker. */
 export async function searchFolders(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
+	const node = this.getNode();
 	const credential = await this.getCredentials(CREDENTIAL_TYPE);
 	const options = (this.getNodeParameter('options', {}) ?? {}) as IDataObject;
+	// The same host check as the trigger: the token goes only to the credential's IMAP host.
+	const endpoint = readEndpoint(node, options, credential);
 	const user =
 		String(this.getNodeParameter('mailbox', '') ?? '').trim() ||
 		(await signedInUser(this, credential));
-	const host = String(options.host ?? '').trim() || resolveEnvironment(credential).imapHost;
-	const security = String(options.security ?? 'tls') as ConnectionSecurity;
 	let token;
 	try {
 		token = await fetchImapToken(this);
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), (error as Error).message, {
-			description: error instanceof ImapTokenError ? error.description : undefined,
+		// The token endpoint's answer may echo what it was sent: shown redacted.
+		const description = error instanceof ImapTokenError ? error.description : undefined;
+		throw new NodeOperationError(node, redactOpaque((error as Error).message), {
+			description: description === undefined ? undefined : redactOpaque(description),
 		});
 	}
-	const client = new ImapFlow({
-		host,
-		port: Number(options.port ?? IMAPS_PORT),
-		secure: security !== 'plain',
-		...(security === 'plain' ? { doSTARTTLS: false } : {}),
-		tls: { rejectUnauthorized: security !== 'tlsUnverified' },
-		auth: { user, accessToken: token.accessToken },
-		logger: false,
-		disableAutoIdle: true,
-		socketTimeout: 30_000,
-	});
-	client.on('error', () => undefined);
+	const secrets = tokenForms(user, token.accessToken);
+	const client = createImapClient({ ...endpoint, user }, token.accessToken, PICKER_TIMEOUTS);
 	try {
 		await client.connect();
 		const folders = await client.list();
@@ -57,8 +56,8 @@ export async function searchFolders(
 	} catch (error) {
 		const e = error as { responseText?: string; message?: string };
 		throw new NodeOperationError(
-			this.getNode(),
-			`Could not list the folders of ${user}: ${e.responseText ?? e.message ?? 'IMAP error'}`,
+			node,
+			`Could not list the folders of ${user}: ${redact(e.responseText ?? e.message ?? 'IMAP error', secrets)}`,
 		);
 	} finally {
 		await client.logout().catch(() => client.close());

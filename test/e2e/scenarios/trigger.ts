@@ -28,12 +28,12 @@ async function waitFor<T>(
 	}
 }
 
-function message(subject: string): string {
+function message(subject: string, messageId = '<e2e-trigger-1@example.test>'): string {
 	return [
 		'From: "Bob Sender" <bob@example.test>',
 		'To: "Alice" <alice@example.test>',
 		`Subject: ${subject}`,
-		'Message-ID: <e2e-trigger-1@example.test>',
+		`Message-ID: ${messageId}`,
 		'Date: Mon, 16 Nov 2026 10:00:00 +0000',
 		'MIME-Version: 1.0',
 		'Content-Type: text/plain; charset=utf-8',
@@ -47,11 +47,12 @@ export function triggerScenario(env: E2eEnvironment) {
 	const it = ready ? test : test.skip;
 	let dovecot: Dovecot;
 	let workflow: CreatedWorkflow;
+	let credential: { id: string; name: string };
 
 	beforeAll(async () => {
 		if (!ready) return;
 		dovecot = await startDovecot({ idpUrl: env.idp.url });
-		const credential = await env.connectedCredential(
+		credential = await env.connectedCredential(
 			{ permissions: ['mailRead', 'imap'] },
 			'IMAP trigger',
 		);
@@ -142,6 +143,66 @@ export function triggerScenario(env: E2eEnvironment) {
 		);
 		expect(await dovecot.who()).toEqual([]);
 	});
+
+	it('a restart of n8n after a quiet mailbox: exactly one execution per mail that arrived while n8n was down', async () => {
+		// What n8n saved when activation returned is all the trigger has after the restart.
+		await dovecot.createMailbox('Restart');
+		const restartWorkflow = await createWorkflow(env.rest, 'Trigger: restart', {
+			nodes: [
+				{
+					name: 'New Mail',
+					type: nodeType('outlookImapTrigger'),
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {
+						mailbox: dovecot.user,
+						folder: { __rl: true, mode: 'path', value: 'Restart' },
+						startFrom: 'new',
+						output: 'headers',
+						options: { port: dovecot.port, security: 'tlsUnverified' },
+					},
+					credentials: { outlookOAuth2Api: credential },
+				},
+			],
+			connections: {},
+		});
+		const activated = await env.rest.request(
+			'POST',
+			`/rest/workflows/${restartWorkflow.id}/activate`,
+			{ versionId: restartWorkflow.versionId },
+		);
+		expect(activated.status).toBe(200);
+		await waitFor(async () => (await dovecot.who()).length > 0, 20_000, 'an IMAP session');
+		// A quiet mailbox: no mail, so no emit, so n8n saved nothing after the activation.
+		await new Promise((r) => setTimeout(r, 2_000));
+		await env.server.stop();
+		await waitFor(async () => (await dovecot.who()).length === 0, 10_000, 'n8n gone');
+		await dovecot.appendMessage(message('while down 1', '<down-1@example.test>'), 'Restart');
+		await dovecot.appendMessage(message('while down 2', '<down-2@example.test>'), 'Restart');
+		await env.server.start();
+		await env.rest.setUpOwnerAndLogin();
+		const executions = await waitFor(
+			async () => {
+				const list = await listExecutions(env.rest, restartWorkflow.id);
+				return list.filter((e) => e.status === 'success').length >= 2 && list;
+			},
+			60_000,
+			'two executions after the restart',
+		);
+		// Nothing more comes: one execution per mail.
+		await new Promise((r) => setTimeout(r, 3_000));
+		const all = await listExecutions(env.rest, restartWorkflow.id);
+		expect(all).toHaveLength(2);
+		const subjects = [];
+		for (const execution of executions)
+			subjects.push(
+				...(await readExecution(env.rest, execution.id))
+					.output('New Mail')
+					.map((i) => i.json.subject),
+			);
+		expect(subjects.sort()).toEqual(['while down 1', 'while down 2']);
+		await env.rest.request('POST', `/rest/workflows/${restartWorkflow.id}/deactivate`, {});
+	}, 180_000);
 
 	if (!ready) {
 		test.todo(

@@ -1,0 +1,124 @@
+/**
+ * Which UIDs to look at: the node's filters as IMAP SEARCH criteria (raw criteria through the
+ * imapflow shim), UID sets, and the attachment test on a body structure.
+ */
+import type { ImapFlow, MessageStructureObject, SearchObject } from 'imapflow';
+
+import { compileSearch, rawUidSearch, type ImapAttributes } from '../shared/imap/imapflow';
+
+export interface SearchFilters {
+	unreadOnly?: boolean;
+	from?: string;
+	subjectContains?: string;
+	hasAttachments?: boolean;
+	/** IMAP SEARCH criteria typed by the user (RFC 9051 §6.4.4), ANDed with the rest. */
+	rawSearch?: string;
+}
+
+/**
+ * Splits raw IMAP SEARCH criteria into atoms, quoted strings and parenthesised lists, so they go
+ * to the server as IMAP syntax built by imapflow's compiler (no line breaks, no literal injection).
+ */
+export function parseRawSearch(raw: string): ImapAttributes {
+	if (/[\r\n\0]/.test(raw)) throw new Error('The raw IMAP search must be on one line');
+	const stack: ImapAttributes[] = [[]];
+	let i = 0;
+	while (i < raw.length) {
+		const c = raw[i];
+		if (c === ' ' || c === '\t') {
+			i++;
+		} else if (c === '(') {
+			const list: ImapAttributes = [];
+			stack[stack.length - 1].push(list);
+			stack.push(list);
+			i++;
+		} else if (c === ')') {
+			if (stack.length === 1) throw new Error('Unbalanced ")" in the raw IMAP search');
+			stack.pop();
+			i++;
+		} else if (c === '"') {
+			let value = '';
+			i++;
+			while (i < raw.length && raw[i] !== '"') {
+				if (raw[i] === '\\' && i + 1 < raw.length) i++;
+				value += raw[i++];
+			}
+			if (raw[i] !== '"') throw new Error('Unterminated quoted string in the raw IMAP search');
+			i++;
+			stack[stack.length - 1].push({ type: 'STRING', value });
+		} else {
+			let value = '';
+			while (i < raw.length && !/[\s()"]/.test(raw[i])) value += raw[i++];
+			if (/[{}]/.test(value))
+				throw new Error(
+					`"${value}" is not allowed in the raw IMAP search (literals are not supported)`,
+				);
+			stack[stack.length - 1].push({ type: 'ATOM', value });
+		}
+	}
+	if (stack.length !== 1) throw new Error('Unbalanced "(" in the raw IMAP search');
+	return stack[0];
+}
+
+/** Compact UID set: 1,2,3,7 → "1:3,7" (RFC 9051 §9 sequence-set). */
+export function uidSet(uids: number[]): string {
+	const sorted = [...uids].sort((a, b) => a - b);
+	const parts: string[] = [];
+	for (let i = 0; i < sorted.length; ) {
+		let j = i;
+		while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+		parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
+		i = j + 1;
+	}
+	return parts.join(',');
+}
+
+/** True when a body structure has a part that is an attachment (disposition or a named non-text part). */
+export function hasAttachment(node: MessageStructureObject | undefined): boolean {
+	if (!node) return false;
+	if (node.childNodes?.length) return node.childNodes.some((child) => hasAttachment(child));
+	if (node.disposition?.toLowerCase() === 'attachment') return true;
+	const named = Boolean(node.dispositionParameters?.filename ?? node.parameters?.name);
+	return (
+		named &&
+		!/^text\/(plain|html)$/i.test(node.type) &&
+		node.disposition?.toLowerCase() !== 'inline'
+	);
+}
+
+/** The filters as a SEARCH object plus raw criteria. */
+export function searchCriteria(filters: SearchFilters): {
+	criteria: SearchObject;
+	extra: ImapAttributes;
+} {
+	const { unreadOnly, from, subjectContains, rawSearch } = filters;
+	const criteria: SearchObject = {};
+	if (unreadOnly) criteria.seen = false;
+	if (from) criteria.from = from;
+	if (subjectContains) criteria.subject = subjectContains;
+	return { criteria, extra: rawSearch ? parseRawSearch(rawSearch) : [] };
+}
+
+/** UID SEARCH in a UID range, sorted; a refused search is an error, not "nothing". */
+export async function uidSearch(
+	client: Pick<ImapFlow, 'search'>,
+	folder: string,
+	range: string,
+	criteria: SearchObject,
+	extra: ImapAttributes = [],
+): Promise<number[]> {
+	let found: number[];
+	if (!extra.length) {
+		const result = await client.search({ ...criteria, uid: range }, { uid: true });
+		if (!Array.isArray(result)) throw new Error(`The server refused the search in "${folder}"`);
+		found = result;
+	} else {
+		found = await rawUidSearch(client, [
+			{ type: 'ATOM', value: 'UID' },
+			{ type: 'SEQUENCE', value: range },
+			...compileSearch(client, criteria),
+			...extra,
+		]);
+	}
+	return found.filter((uid) => Number.isInteger(uid) && uid > 0).sort((a, b) => a - b);
+}

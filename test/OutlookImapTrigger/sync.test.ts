@@ -1,0 +1,150 @@
+/**
+ * MailboxSync alone, with a fake client: the cursor moves with each emit, a session that is
+ * ending emits nothing more, and an after-emit action cut short by the end of a session is done
+ * by the next one. (Against a real server: faults.dovecot.test.ts.)
+ */
+import type { FetchMessageObject } from 'imapflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { MailboxSync, type AfterEmit, type SyncClient } from '../../nodes/OutlookImapTrigger/sync';
+
+const MAILBOX = 'alice@example.test/INBOX';
+
+function eml(uid: number): Buffer {
+	return Buffer.from(
+		`From: bob@example.test\r\nSubject: m${uid}\r\nMessage-ID: <m${uid}@x>\r\n\r\nbody ${uid}\r\n`,
+	);
+}
+
+/** A folder with UIDs 1..n; records the after-emit commands. */
+function fakeClient(uids: number[], moveAnswer: () => boolean = () => true) {
+	const moves: string[] = [];
+	const client = {
+		async search() {
+			return uids;
+		},
+		fetch(range: string, query: { source?: boolean; headers?: boolean }) {
+			const wanted = new Set(
+				range.split(',').flatMap((part) => {
+					const [a, b] = part.split(':').map(Number);
+					return Array.from({ length: (b ?? a) - a + 1 }, (_, i) => a + i);
+				}),
+			);
+			const messages = uids
+				.filter((uid) => wanted.has(uid))
+				.map(
+					(uid) =>
+						({
+							uid,
+							seq: uid,
+							size: eml(uid).length,
+							flags: new Set<string>(),
+							internalDate: new Date(Date.UTC(2026, 10, 16, 10, 0, uid)),
+							envelope: { messageId: `<m${uid}@x>` },
+							...(query.source ? { source: eml(uid) } : {}),
+							...(query.headers ? { headers: eml(uid) } : {}),
+						}) as unknown as FetchMessageObject,
+				);
+			return (async function* () {
+				yield* messages;
+			})();
+		},
+		async messageMove(range: string) {
+			moves.push(range);
+			return moveAnswer() ? { path: 'INBOX', destination: 'Done' } : false;
+		},
+		async messageFlagsAdd() {
+			return true;
+		},
+	};
+	return { client: client as unknown as SyncClient, moves };
+}
+
+function sync(staticData: IDataObject, afterEmit: AfterEmit = { action: 'nothing' }) {
+	const emitted: INodeExecutionData[] = [];
+	const snapshots: IDataObject[] = [];
+	const s = new MailboxSync({
+		folder: 'INBOX',
+		mailbox: MAILBOX,
+		start: { startFrom: 'unread' },
+		filters: {},
+		afterEmit,
+		output: {
+			format: 'headers',
+			attachmentPrefix: 'attachment_',
+			maxAttachmentBytes: 0,
+			downloadAttachments: false,
+		},
+		staticData,
+		prepareBinary: async () => ({ data: '', mimeType: 'text/plain' }),
+		emit: (items) => {
+			// What n8n would save inside this emit.
+			snapshots.push(JSON.parse(JSON.stringify(staticData)) as IDataObject);
+			emitted.push(...items);
+		},
+		logger: { debug() {}, info() {}, warn() {}, error() {} },
+		metadataBatch: 200,
+		sourceBatchBytes: 1024 * 1024,
+	});
+	s.open({ uidValidity: 7n, uidNext: 1 });
+	return { s, emitted, snapshots };
+}
+
+test('the cursor saved inside each emit covers exactly the messages emitted so far', async () => {
+	const staticData: IDataObject = {};
+	const { s, emitted, snapshots } = sync(staticData);
+	await s.run(fakeClient([1, 2, 3]).client, () => true);
+	expect(emitted.map((item) => item.json.subject)).toEqual(['m1', 'm2', 'm3']);
+	expect(snapshots.map((data) => (data.imapCursor as IDataObject).lastUid)).toEqual([1, 2, 3]);
+});
+
+test('once live() is false nothing more is emitted, and the cursor stays at the last emit', async () => {
+	const staticData: IDataObject = {};
+	const { s, emitted } = sync(staticData);
+	let live = true;
+	const { client } = fakeClient([1, 2, 3]);
+	const original = s.toItem.bind(s);
+	s.toItem = async (message) => {
+		const item = await original(message);
+		if (message.uid === 2) live = false;
+		return item;
+	};
+	await s.run(client, () => live);
+	expect(emitted.map((item) => item.json.subject)).toEqual(['m1']);
+	expect((staticData.imapCursor as IDataObject).lastUid).toBe(1);
+});
+
+test('a move the server refuses is an error naming the field; one cut short is done by the next session', async () => {
+	const refused = sync({}, { action: 'move', folder: 'Nowhere' });
+	await expect(refused.s.run(fakeClient([1], () => false).client, () => true)).rejects.toThrow(
+		/refused to move the emitted message\(s\) \(UID 1\) to "Nowhere"/,
+	);
+
+	const staticData: IDataObject = {};
+	const first = sync(staticData, { action: 'move', folder: 'Done' });
+	let live = true;
+	const emitOnce = first.s;
+	const firstClient = fakeClient([1]);
+	// The session ends right after the emit, before the move.
+	const { emit } = (emitOnce as unknown as { options: { emit: (i: INodeExecutionData[]) => void } })
+		.options;
+	(emitOnce as unknown as { options: { emit: (i: INodeExecutionData[]) => void } }).options.emit = (
+		items,
+	) => {
+		emit(items);
+		live = false;
+	};
+	await emitOnce.run(firstClient.client, () => live);
+	expect(firstClient.moves).toEqual([]);
+	expect((staticData.imapCursor as IDataObject).pendingAction).toEqual([1]);
+
+	// A restart from what was saved: the move happens first, nothing is emitted again.
+	const second = sync(JSON.parse(JSON.stringify(staticData)) as IDataObject, {
+		action: 'move',
+		folder: 'Done',
+	});
+	const secondClient = fakeClient([1]);
+	await second.s.run(secondClient.client, () => true);
+	expect(secondClient.moves).toEqual(['1']);
+	expect(second.emitted).toEqual([]);
+});
