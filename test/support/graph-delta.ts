@@ -286,10 +286,10 @@ export class DeltaMailbox {
 				lastModifiedDateTime: now,
 				subject,
 				start: {
-					dateTime: start.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS"),
+					dateTime: start.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'0000'"),
 					timeZone: 'UTC',
 				},
-				end: { dateTime: end.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS"), timeZone: 'UTC' },
+				end: { dateTime: end.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'0000'"), timeZone: 'UTC' },
 				isAllDay: false,
 				isCancelled: false,
 				isOrganizer: true,
@@ -349,12 +349,12 @@ export class DeltaMailbox {
 		});
 		if (start)
 			instance.data.start = {
-				dateTime: start.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS"),
+				dateTime: start.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'0000'"),
 				timeZone: 'UTC',
 			};
 		if (end)
 			instance.data.end = {
-				dateTime: end.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS"),
+				dateTime: end.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'0000'"),
 				timeZone: 'UTC',
 			};
 	}
@@ -533,7 +533,7 @@ export class DeltaMailbox {
 		const convert = (value: unknown) => {
 			const v = value as { dateTime: string };
 			const local = DateTime.fromISO(v.dateTime, { zone: 'UTC' }).setZone(zone.iana);
-			return { dateTime: local.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS"), timeZone: zone.name };
+			return { dateTime: local.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'0000'"), timeZone: zone.name };
 		};
 		return { ...data, start: convert(data.start), end: convert(data.end) };
 	}
