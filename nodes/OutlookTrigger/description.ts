@@ -21,6 +21,9 @@ const CALENDAR_EVENTS: TriggerEvent[] = [...CALENDAR_CHANGE_EVENTS, 'eventStarti
 
 const mail = { show: { event: MAIL_EVENTS } };
 const calendar = { show: { event: CALENDAR_EVENTS } };
+// Inside a collection, display options name the node's top-level parameters with a leading slash.
+const mailOption = { show: { '/event': MAIL_EVENTS } };
+const calendarOption = { show: { '/event': CALENDAR_EVENTS } };
 
 export const properties: INodeProperties[] = [
 	{
@@ -251,7 +254,7 @@ export const properties: INodeProperties[] = [
 				name: 'downloadAttachments',
 				type: 'boolean',
 				default: false,
-				displayOptions: mail,
+				displayOptions: mailOption,
 				description: 'Whether to add file attachments as binary properties (attachment_0, …)',
 			},
 			{
@@ -259,7 +262,7 @@ export const properties: INodeProperties[] = [
 				name: 'includeBody',
 				type: 'boolean',
 				default: false,
-				displayOptions: mail,
+				displayOptions: mailOption,
 				description: 'Whether to include the message body (changing this starts the cursor over)',
 			},
 			{
@@ -276,7 +279,7 @@ export const properties: INodeProperties[] = [
 				name: 'timeZone',
 				type: 'string',
 				default: '',
-				displayOptions: calendar,
+				displayOptions: calendarOption,
 				placeholder: 'e.g. Europe/Madrid',
 				description:
 					"The zone of the returned times (IANA or Windows name); empty uses the workflow's time zone",

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { DeltaMailbox } from '../support/graph-delta';
 import { deltaCalls, useTrigger } from './support';
 
 const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
@@ -198,6 +199,50 @@ describe('Outlook Trigger: Message Received', () => {
 				`/me/mailFolders/${encodeURIComponent(grandchild)}/messages/delta`,
 			]),
 		);
+	});
+
+	it('watches a shared mailbox under /users/{address}', async () => {
+		const shared = new DeltaMailbox(`/users/${encodeURIComponent('shared@contoso.com')}`).install(
+			t.s.graph,
+		);
+		const runner = t.runner(
+			received([rl('inbox')], { mailbox: 'other', mailboxId: 'shared@contoso.com' }),
+		);
+		await runner.poll();
+		const m = shared.deliver('inbox');
+		t.mailbox.deliver('inbox'); // the signed-in user's mail is not watched
+		expect(ids(await runner.poll())).toEqual([m]);
+		expect(deltaCalls(t).every((c) => c.path.startsWith('/users/shared%40contoso.com/'))).toBe(
+			true,
+		);
+	});
+
+	it('adds file attachments as binary data when asked', async () => {
+		const runner = t.runner(received([rl('inbox')], { options: { downloadAttachments: true } }));
+		await runner.poll();
+		const m = t.mailbox.deliver('inbox', { hasAttachments: true });
+		t.s.graph.on('GET', '/me/messages/:id/attachments', (_request, params) => ({
+			body: {
+				value: [
+					{
+						'@odata.type': '#microsoft.graph.fileAttachment',
+						id: `att-${params.id}`,
+						name: 'report.pdf',
+						contentType: 'application/pdf',
+						size: 8,
+						contentBytes: Buffer.from('%PDF-1.4').toString('base64'),
+					},
+				],
+			},
+		}));
+		await runner.poll();
+		const [item] = runner.polls.at(-1)!;
+		expect(item.json.id).toBe(m);
+		expect(item.binary?.attachment_0).toMatchObject({
+			fileName: 'report.pdf',
+			mimeType: 'application/pdf',
+		});
+		expect(Buffer.from(item.binary!.attachment_0.data, 'base64').toString()).toBe('%PDF-1.4');
 	});
 
 	it('a path that does not exist is an error naming the field', async () => {
