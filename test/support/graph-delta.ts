@@ -52,7 +52,7 @@ interface Tombstone {
 }
 
 interface RoundParams {
-	kind: 'messages' | 'calendarView' | 'mailFolders';
+	kind: 'messages' | 'calendarView' | 'events' | 'mailFolders';
 	scope: string;
 	select?: string[];
 	changeType?: string;
@@ -409,6 +409,26 @@ export class DeltaMailbox {
 			}),
 		);
 		graph.on('GET', `${root}/calendarView`, (request) => this.calendarView(request));
+		// Events delta: the same window, without expanding series (single events and exceptions;
+		// the stand-in keeps no series masters).
+		graph.on('GET', `${root}/events/delta`, (request) => {
+			if (!request.query.$deltatoken && !request.query.$skiptoken) {
+				if (!request.query.startDateTime || !request.query.endDateTime)
+					return graphError(
+						400,
+						'ErrorInvalidParameter',
+						'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+					);
+			}
+			return this.delta(graph, request, {
+				kind: 'events',
+				scope: 'calendar',
+				start: request.query.startDateTime,
+				end: request.query.endDateTime,
+				select: request.query.$select?.split(','),
+				pageSize: pageSizeOf(request),
+			});
+		});
 		graph.on('GET', `${root}/calendarView/delta`, (request) => {
 			if (!request.query.$deltatoken && !request.query.$skiptoken) {
 				if (!request.query.startDateTime || !request.query.endDateTime)
@@ -553,7 +573,11 @@ export class DeltaMailbox {
 
 	private inScope(item: Tracked, params: RoundParams): boolean {
 		if (item.scope !== params.scope) return false;
-		return params.kind !== 'calendarView' || this.inWindow(item, params.start, params.end);
+		if (params.kind === 'events' && item.data.type === 'occurrence') return false;
+		return (
+			(params.kind !== 'calendarView' && params.kind !== 'events') ||
+			this.inWindow(item, params.start, params.end)
+		);
 	}
 
 	private delta(graph: GraphStandIn, request: GraphRequestRecord, fresh: RoundParams): GraphReply {
@@ -583,8 +607,8 @@ export class DeltaMailbox {
 			if (entry.removed || !item || !this.inScope(item, page.params)) {
 				return { id: entry.id, '@removed': { reason: 'deleted' } };
 			}
-			const data =
-				page.params.kind === 'calendarView' ? this.eventJson(item.data, zone) : item.data;
+			const isEvent = page.params.kind === 'calendarView' || page.params.kind === 'events';
+			const data = isEvent ? this.eventJson(item.data, zone) : item.data;
 			return page.params.kind === 'mailFolders'
 				? this.selected(this.folderJson(item.id), page.params.select)
 				: this.selected(data, page.params.select);
