@@ -79,6 +79,42 @@ describe('Outlook Trigger: calendar changes (calendarView delta)', () => {
 		expect(t.s.graph.calls()[0].query.$deltatoken).toBeDefined();
 	});
 
+	it('the window moves once a day: a new round emits nothing it already reported or that only entered the window', async () => {
+		const now = DateTime.utc();
+		const known = t.mailbox.addInstance({
+			subject: 'Known',
+			start: now.plus({ days: 5 }),
+			end: now.plus({ days: 5, hours: 1 }),
+		});
+		const runner = t.runner({ event: 'eventCreated', windowDays: 10 }, 'UTC');
+		expect(await runner.poll()).toEqual([]);
+		// Three days later (as the saved state says): the window has moved.
+		const nodeData = Object.entries(runner.saved).find(([key]) => key.startsWith('node:'))![1];
+		const saved = (nodeData as IDataObject).outlookTrigger as {
+			sources: Record<string, { windowStart: string; syncedAt: string }>;
+		};
+		const cursor = saved.sources.calendar;
+		cursor.windowStart = now.minus({ days: 3 }).toISO()!;
+		runner.restart();
+		// What a moved window brings in: an occurrence that existed long before (created in January).
+		t.mailbox.addInstance({
+			subject: 'Entered',
+			start: now.plus({ days: 3 }),
+			end: now.plus({ days: 3, hours: 1 }),
+			createdDateTime: '2026-01-01T00:00:00Z',
+		});
+		const fresh = t.mailbox.addInstance({
+			subject: 'New',
+			start: now.plus({ days: 1 }),
+			end: now.plus({ days: 1, hours: 1 }),
+		});
+		t.s.graph.requests.length = 0;
+		expect((await runner.poll()).map((i) => i.id)).toEqual([fresh]);
+		expect(t.s.graph.calls()[0].query.startDateTime).toBeDefined(); // a new initial round
+		t.mailbox.updateInstance(known, { subject: 'Known, renamed' });
+		expect(await runner.poll()).toEqual([]);
+	});
+
 	it('Event Cancelled or Deleted: an event deleted while the sync state was lost is still reported', async () => {
 		const start = DateTime.utc().plus({ days: 2 }).startOf('hour');
 		const doomed = t.mailbox.addInstance({ subject: 'X', start, end: start.plus({ hours: 1 }) });

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { DeltaMailbox } from '../support/graph-delta';
+import { graphError } from '../support/graph-standin';
 import { deltaCalls, useTrigger } from './support';
 
 const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
@@ -243,6 +244,21 @@ describe('Outlook Trigger: Message Received', () => {
 			mimeType: 'application/pdf',
 		});
 		expect(Buffer.from(item.binary!.attachment_0.data, 'base64').toString()).toBe('%PDF-1.4');
+	});
+
+	it('a shared mailbox the credential cannot read is an error naming the missing permission', async () => {
+		t.s.graph.on(
+			'GET',
+			'/users/:user/mailFolders/:folder/messages/delta',
+			graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'),
+		);
+		const runner = t.runner(
+			received([rl('folder-inbox')], { mailbox: 'other', mailboxId: 'boss@contoso.com' }),
+		);
+		const error = (await runner.failingPoll()) as Error & { description?: string };
+		expect(error.message).toContain('403 ErrorAccessDenied');
+		expect(error.description).toContain('Mail.Read.Shared');
+		expect(runner.saved).toEqual({});
 	});
 
 	it('a path that does not exist is an error naming the field', async () => {
