@@ -23,6 +23,7 @@ const NODE_NAMES: Record<string, string> = {
 	OutlookMail: 'outlookMail',
 	OutlookCalendar: 'outlookCalendar',
 	OutlookImapTrigger: 'outlookImapTrigger',
+	OutlookTrigger: 'outlookTrigger',
 };
 
 export function loadingScenario(env: E2eEnvironment) {
@@ -64,11 +65,12 @@ export function loadingScenario(env: E2eEnvironment) {
 		}
 	});
 
-	test('all three nodes are in the package (fails while a node is not built yet)', () => {
+	test('all four nodes are in the package (fails while a node is not built yet)', () => {
 		expect(packedNodeNames().sort()).toEqual([
 			'OutlookCalendar',
 			'OutlookImapTrigger',
 			'OutlookMail',
+			'OutlookTrigger',
 		]);
 	});
 

@@ -1,0 +1,67 @@
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE, GraphTransport } from '../shared/graph/client';
+import { TriggerState } from './cursor';
+import { properties } from './description';
+import { pollCalendarChanges, pollStartingSoon } from './events';
+import { pollMessages } from './messages';
+import { listSearch } from './methods';
+import { sample } from './sample';
+import { configFingerprint, readSettings } from './settings';
+
+/** n8n abandons a poll after its budget; paging stops at half of it and the rest waits for the next poll. */
+const DEFAULT_POLL_BUDGET_MS = 5 * 60_000;
+
+export class OutlookTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Outlook Trigger',
+		name: 'outlookTrigger',
+		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description:
+			'Starts the workflow on new or changed Outlook mail and calendar events (Microsoft Graph delta queries, exactly once)',
+		eventTriggerDescription: '',
+		defaults: { name: 'Outlook Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		properties,
+	};
+
+	methods = { listSearch };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const settings = readSettings(this);
+		const transport = await GraphTransport.create(this);
+		const now = new Date();
+		if (this.getMode() === 'manual') {
+			const items = await sample(this, transport, settings, now);
+			return items.length ? [items] : null;
+		}
+		const staticData = this.getWorkflowStaticData('node');
+		const state = TriggerState.load(staticData, configFingerprint(settings), now);
+		const budget =
+			typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
+		const limits = { deadline: Date.now() + budget / 2, maxItems: settings.maxItemsPerPoll };
+		let items: INodeExecutionData[];
+		if (settings.event === 'messageReceived' || settings.event === 'messageUpdated') {
+			items = await pollMessages(this, transport, settings, state, now, limits);
+		} else if (settings.event === 'eventStartingSoon') {
+			items = await pollStartingSoon(transport, settings, state, now, limits);
+		} else {
+			items = await pollCalendarChanges(this, transport, settings, state, now);
+		}
+		// The cursors move in the same step as the items they cover: n8n saves both after this poll.
+		state.save(staticData);
+		return items.length ? [items] : null;
+	}
+}

@@ -1,0 +1,180 @@
+/**
+ * Message Received and Message Updated: one messages delta per watched folder.
+ * https://learn.microsoft.com/graph/delta-query-messages
+ *
+ * - Received rounds ask `changeType=created`; Updated rounds `changeType=updated`. Graph returns
+ *   every message of the folder in the initial round and only that kind of change afterwards, each
+ *   message once in its latest state.
+ * - A message is received once: its (immutable) ID goes into the emitted window, so a message moved
+ *   to another watched folder, or served again by a resync, is not emitted again. A message whose
+ *   receivedDateTime is before the start (now, or the Since date) is never "received": the
+ *   initial round lists the folder, and a moved old message is not new mail.
+ * - An update is emitted once per change key.
+ * - 410 (sync state lost): a new initial round; Received emits what arrived since the last completed
+ *   round (minus RESYNC_SLACK_MS) and is not in the window; Updated emits messages modified since then.
+ */
+import type { IBinaryKeyData, IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+
+import type { GraphTransport } from '../shared/graph/client';
+import { MAX_PAGE_SIZE } from '../shared/graph/paging';
+import { segment } from '../shared/graph/request';
+import { SIMPLE_FIELDS, simplifyMessage } from '../shared/simplify/message';
+import type { TriggerState } from './cursor';
+import { digest } from './cursor';
+import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './delta';
+import { watchedFolders } from './folders';
+import type { TriggerSettings } from './settings';
+import { passesFilters } from './settings';
+
+/** A resync emits from the last completed round minus this margin (clocks of n8n and Exchange differ). */
+export const RESYNC_SLACK_MS = 60 * 60_000;
+
+/** "From now" also takes mail received this long before activation (clock skew, the first poll's delay). */
+export const START_SLACK_MS = 5 * 60_000;
+
+/** An update after a resync is told from a new message by this gap between creation and change. */
+const UPDATE_GAP_MS = 60_000;
+
+/** What the delta asks for: enough for both outputs and the filters (the `$select` lives in the token). */
+export const DELTA_FIELDS = [
+	...SIMPLE_FIELDS,
+	'changeKey',
+	'createdDateTime',
+	'lastModifiedDateTime',
+	'sender',
+	'replyTo',
+	'bccRecipients',
+	'internetMessageId',
+];
+
+export interface PollLimits {
+	/** Stop paging (and leave the rest to the next poll) at this time (ms since epoch)… */
+	deadline: number;
+	/** …or once this many items are collected. */
+	maxItems: number;
+}
+
+export function mailPermission(settings: TriggerSettings) {
+	return {
+		permission: settings.otherMailbox ? 'Mail.Read.Shared' : 'Mail.Read',
+		action: 'read mail',
+	};
+}
+
+export async function pollMessages(
+	ctx: IPollFunctions,
+	transport: GraphTransport,
+	settings: TriggerSettings,
+	state: TriggerState,
+	now: Date,
+	limits: PollLimits,
+): Promise<INodeExecutionData[]> {
+	const received = settings.event === 'messageReceived';
+	const folders = await watchedFolders(transport, settings, state, now);
+	state.keepSources(folders);
+	const emitFrom = settings.since
+		? settings.since.getTime()
+		: Date.parse(state.startedAt) - START_SLACK_MS;
+	const collected: IDataObject[] = [];
+	const select = [...DELTA_FIELDS, ...(settings.includeBody ? ['body'] : [])].join(',');
+	const prefer = [maxPageSizePreference(MAX_PAGE_SIZE)];
+	const permission = mailPermission(settings);
+	const full = () => collected.length >= limits.maxItems || Date.now() >= limits.deadline;
+
+	for (const folderId of folders) {
+		if (full()) break;
+		for (let attempt = 0; ; attempt++) {
+			const cursor = state.source(folderId);
+			const resyncFrom = cursor.resyncFrom ? Date.parse(cursor.resyncFrom) : undefined;
+			const onPage = (messages: IDataObject[]) => {
+				for (const message of messages) {
+					if (message['@removed'] || typeof message.id !== 'string') continue;
+					if (received) {
+						const key = `r${digest(message.id)}`;
+						if (state.hasEmitted(key)) continue;
+						const at = Date.parse(String(message.receivedDateTime ?? ''));
+						if (!(at >= Math.max(emitFrom, resyncFrom ?? -Infinity))) continue;
+						if (!passesFilters(message, settings.filters)) continue;
+						state.remember(key);
+						collected.push(message);
+					} else {
+						if (cursor.initial) {
+							// The initial round lists the folder; only after a resync can it hold updates we missed.
+							if (resyncFrom === undefined) continue;
+							const modified = Date.parse(String(message.lastModifiedDateTime ?? ''));
+							const created = Date.parse(String(message.createdDateTime ?? ''));
+							if (!(modified >= resyncFrom) || !(modified - created > UPDATE_GAP_MS)) continue;
+						}
+						const key = `u${digest(message.id)}${digest(String(message.changeKey ?? ''))}`;
+						if (state.hasEmitted(key)) continue;
+						if (!passesFilters(message, settings.filters)) continue;
+						state.remember(key);
+						collected.push(message);
+					}
+				}
+			};
+			try {
+				const round = await runDeltaRound(transport, {
+					initial: {
+						method: 'GET',
+						path: `${settings.root}/mailFolders/${segment(folderId)}/messages/delta`,
+						query: { $select: select, changeType: received ? 'created' : 'updated' },
+						prefer,
+						...permission,
+					},
+					link: cursor.link,
+					prefer,
+					...permission,
+					onPage,
+					shouldPause: full,
+				});
+				cursor.link = round.link;
+				if (round.complete) {
+					cursor.initial = false;
+					delete cursor.resyncFrom;
+					cursor.syncedAt = now.toISOString();
+				}
+				break;
+			} catch (error) {
+				const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
+				const from = Date.parse(cursor.syncedAt ?? state.startedAt) - RESYNC_SLACK_MS;
+				ctx.logger.warn(
+					`Outlook Trigger: Microsoft Graph lost the sync state of folder ${folderId}; resyncing from ${new Date(from).toISOString()} (${lost.graphMessage})`,
+				);
+				state.resetSource(folderId, {
+					initial: true,
+					resyncFrom: new Date(from).toISOString(),
+					syncedAt: cursor.syncedAt,
+				});
+			}
+		}
+	}
+	return await Promise.all(collected.map(async (m) => await toItem(ctx, transport, settings, m)));
+}
+
+/** One output item: simplified or raw, with file attachments as binary when asked. */
+export async function toItem(
+	ctx: IPollFunctions,
+	transport: GraphTransport,
+	settings: TriggerSettings,
+	message: IDataObject,
+): Promise<INodeExecutionData> {
+	const json = settings.output === 'raw' ? message : simplifyMessage(message);
+	if (!settings.downloadAttachments || !message.hasAttachments) return { json };
+	const attachments = await transport.request<{ value?: IDataObject[] }>({
+		method: 'GET',
+		path: `${settings.root}/messages/${segment(String(message.id))}/attachments`,
+		...mailPermission(settings),
+	});
+	const binary: IBinaryKeyData = {};
+	let index = 0;
+	for (const attachment of attachments.value ?? []) {
+		if (attachment['@odata.type'] !== '#microsoft.graph.fileAttachment') continue;
+		binary[`attachment_${index++}`] = await ctx.helpers.prepareBinaryData(
+			Buffer.from(String(attachment.contentBytes ?? ''), 'base64'),
+			String(attachment.name ?? `attachment_${index}`),
+			attachment.contentType as string | undefined,
+		);
+	}
+	return index ? { json, binary } : { json };
+}

@@ -1,0 +1,97 @@
+/**
+ * Time zones and date-times for calendar requests.
+ *
+ * Graph's `dateTimeTimeZone` is a local wall-clock time plus a zone name; the zone may be a Windows
+ * name ("Romance Standard Time") or, for most places, an IANA name. Windows names are the format
+ * Graph documents first and the only one every endpoint accepts (`getSchedule`, `findMeetingTimes`
+ * and the `Prefer: outlook.timezone` header answer errors for some IANA names), so every zone sent
+ * to Graph is the Windows name from CLDR's windowsZones mapping (the `windows-iana` package).
+ * https://learn.microsoft.com/graph/api/resources/datetimetimezone
+ * https://learn.microsoft.com/graph/api/resources/timezoneinformation ("Windows, and IANA ... when
+ * the current known problem is fixed")
+ * https://github.com/unicode-org/cldr/blob/main/common/supplemental/windowsZones.xml
+ *
+ * Luxon does the arithmetic, with the IANA name (so DST transitions come from the tz database).
+ */
+import { DateTime, IANAZone } from 'luxon';
+import { findIana, findWindows, WINDOWS_TO_IANA_MAP } from 'windows-iana';
+
+export interface CalendarZone {
+	/** IANA name, used for every computation. */
+	iana: string;
+	/** Windows name, sent to Graph. */
+	windows: string;
+}
+
+/** Graph's `dateTimeTimeZone`. */
+export interface GraphDateTimeTimeZone {
+	dateTime: string;
+	timeZone: string;
+}
+
+/** The local wall-clock format Graph expects in `dateTimeTimeZone.dateTime`. */
+export const GRAPH_LOCAL_FORMAT = "yyyy-MM-dd'T'HH:mm:ss";
+
+const UTC_NAMES = new Set([
+	'utc',
+	'etc/utc',
+	'gmt',
+	'etc/gmt',
+	'z',
+	'zulu',
+	'etc/zulu',
+	'universal',
+	'etc/universal',
+]);
+
+function windowsNameFor(iana: string): string | undefined {
+	if (UTC_NAMES.has(iana.toLowerCase())) return 'UTC';
+	return findWindows(iana)[0];
+}
+
+/** The Windows zone spelled as the user spelled it, in CLDR's casing; undefined if it is not one. */
+function canonicalWindowsName(name: string): string | undefined {
+	if (findIana(name).length) return name;
+	const lower = name.toLowerCase();
+	for (const entry of Object.values(WINDOWS_TO_IANA_MAP) as Array<{ windowsName: string }>) {
+		if (entry.windowsName.toLowerCase() === lower) return entry.windowsName;
+	}
+	return undefined;
+}
+
+/**
+ * A zone given as an IANA name or a Windows name; undefined when it is neither. An IANA zone with no
+ * Windows counterpart in CLDR (rare) is sent to Graph under its IANA name.
+ */
+export function resolveZone(name: string): CalendarZone | undefined {
+	const trimmed = name.trim();
+	if (!trimmed) return undefined;
+	if (UTC_NAMES.has(trimmed.toLowerCase())) return { iana: 'UTC', windows: 'UTC' };
+	if (IANAZone.isValidZone(trimmed)) {
+		return { iana: trimmed, windows: windowsNameFor(trimmed) ?? trimmed };
+	}
+	const windows = canonicalWindowsName(trimmed);
+	if (windows) {
+		// The territory "001" entry is CLDR's golden zone for the Windows zone.
+		const iana = findIana(windows, '001')[0] ?? findIana(windows)[0];
+		if (iana && IANAZone.isValidZone(iana)) return { iana, windows };
+	}
+	return undefined;
+}
+
+/** The instant a Graph `dateTimeTimeZone` stands for; `preferred` wins when it is the same Windows zone. */
+export function fromGraphDateTime(value: unknown, preferred?: CalendarZone): DateTime | undefined {
+	const v = value as Partial<GraphDateTimeTimeZone> | undefined;
+	if (!v || typeof v.dateTime !== 'string') return undefined;
+	const named = v.timeZone ? resolveZone(v.timeZone) : undefined;
+	let iana = named?.iana ?? preferred?.iana ?? 'UTC';
+	if (preferred && named && named.windows === preferred.windows) iana = preferred.iana;
+	const parsed = DateTime.fromISO(v.dateTime, { zone: iana });
+	return parsed.isValid ? parsed : undefined;
+}
+
+/** ISO 8601 with the offset of the zone, e.g. 2026-03-29T09:00:00+02:00. */
+export function isoWithOffset(instant: DateTime, zone?: CalendarZone): string {
+	const inZone = zone ? instant.setZone(zone.iana) : instant;
+	return inZone.toISO({ suppressMilliseconds: true }) ?? '';
+}
