@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 log="${1:-$(mktemp "${TMPDIR:-/tmp}/outlook-dev-check.XXXXXX.log")}"
 port="${DEV_CHECK_PORT:-5678}"
-limit="${DEV_CHECK_TIMEOUT:-1500}"
+limit="${DEV_CHECK_TIMEOUT:-2400}"
 started=$SECONDS
 echo "[dev-check] npm run dev -- --demo --fresh --port $port (log: $log)"
 # Its own session and process group, as a terminal would give it; Ctrl+C goes to that group.

@@ -157,7 +157,39 @@ _rebuild_sqlite3() {
 	_log "sqlite3 built in $((SECONDS - start)) s"
 }
 
+# One install at a time per cache folder (a `npm run dev` and a test run may start together): the
+# second waits, then finds the first one's install complete. Folders left by an install that was
+# killed half-way are removed under the same lock.
+_lock_cache() {
+	mkdir -p "$OUTLOOK_CACHE_ROOT" || return 1
+	command -v flock >/dev/null 2>&1 || return 0
+	exec {_CACHE_LOCK_FD}>"$OUTLOOK_CACHE_ROOT/.install.lock"
+	if ! flock -n "$_CACHE_LOCK_FD"; then
+		_log "another install into $OUTLOOK_CACHE_ROOT is running; waiting for it"
+		flock "$_CACHE_LOCK_FD"
+	fi
+	local stale
+	for stale in "$OUTLOOK_CACHE_ROOT"/.n8n-tmp.* "$OUTLOOK_CACHE_ROOT"/.node-tmp.*; do
+		[[ -d "$stale" ]] || continue
+		_log "removing $stale, left by an install that did not finish"
+		rm -rf "$stale"
+	done
+}
+_unlock_cache() {
+	[[ -n "${_CACHE_LOCK_FD:-}" ]] || return 0
+	exec {_CACHE_LOCK_FD}>&-
+	_CACHE_LOCK_FD=
+}
+
 ensure_n8n() {
+	_lock_cache || return 1
+	local status=0
+	_ensure_n8n_locked || status=$?
+	_unlock_cache
+	return "$status"
+}
+
+_ensure_n8n_locked() {
 	ensure_node24 || return 1
 	local dir tmp start problem
 	dir="$OUTLOOK_CACHE_ROOT/n8n-$N8N_VERSION-node-$NODE24_VERSION"
