@@ -267,9 +267,17 @@ export function resolveAppOnlyCredential(
 	return { ...base, privateKeyPem: keyPem, certificatePem: certPem, certificate: summary };
 }
 
-/** `<graph root>/.default`: every Graph application permission the app was granted. */
+/**
+ * `<graph root>/.default`: every Graph application permission the app was granted. A Custom
+ * environment (a proxy or test server in front of Graph) asks for the global Graph resource, as
+ * the OAuth2 credential does with its short scope names.
+ */
 export function graphDefaultScope(credential: ResolvedAppOnlyCredential): string {
-	return `${credential.environment.graph}/.default`;
+	const root =
+		credential.environment.name === 'custom'
+			? CLOUD_ENVIRONMENTS.global.graph
+			: credential.environment.graph;
+	return `${root}/.default`;
 }
 
 /**
