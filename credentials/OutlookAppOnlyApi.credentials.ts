@@ -43,12 +43,13 @@ export class OutlookAppOnlyApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-outlook-oauth#app-only-access';
+	documentationUrl =
+		'https://www.npmjs.com/package/n8n-nodes-outlook-oauth#connect-your-microsoft-account';
 
 	properties: INodeProperties[] = [
 		{
 			displayName:
-				'For unattended mailboxes: the app signs in as itself with application permissions an administrator granted, limited to the mailboxes an Exchange administrator allows. The <a href="https://www.npmjs.com/package/n8n-nodes-outlook-oauth#app-only-access" target="_blank">setup guide</a> has the steps. Click Test after saving: it reports the certificate\'s thumbprint and expiry and any missing permission.',
+				'For unattended mailboxes: the app signs in as itself with application permissions an administrator granted, limited to the mailboxes an Exchange administrator allows. The <a href="https://www.npmjs.com/package/n8n-nodes-outlook-oauth#connect-your-microsoft-account" target="_blank">setup guide</a> (chapter 10, App-only access) has the steps. Click Test after saving: it reports the certificate\'s thumbprint and expiry and any missing permission.',
 			name: 'setupNotice',
 			type: 'notice',
 			default: '',
