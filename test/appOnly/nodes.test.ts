@@ -202,6 +202,18 @@ describe('token reuse across executions', () => {
 		expect(new Set(s.graph.requests.map((r) => r.headers.authorization)).size).toBe(1);
 	});
 
+	it('a cached token Graph refuses (401) is replaced once by a fresh one', async () => {
+		await n8n.execute('outlookMail', { parameters: getMessage() });
+		s.idp.expireAccessTokens();
+		const [out] = await n8n.execute('outlookMail', { parameters: getMessage() });
+		expect(out[0].json).toMatchObject({ id: MSG_ID });
+		expect(s.idp.clientCredentialRequests).toHaveLength(2);
+		const tokens = s.graph.tokensSeen;
+		expect(tokens).toHaveLength(3);
+		expect(tokens[1]).toBe(tokens[0]);
+		expect(tokens[2]).not.toBe(tokens[0]);
+	});
+
 	it('the delegated credential is untouched: a node without the Authentication parameter still uses OAuth2', async () => {
 		const node = n8n.makeNode('outlookMail', { parameters: { resource: 'message' } });
 		expect(Object.keys(node.credentials ?? {})).toEqual(['outlookOAuth2Api']);

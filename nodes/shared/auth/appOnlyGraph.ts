@@ -59,12 +59,27 @@ export class AppOnlyGraphAuth {
 				'The app-only credential has no signed-in user, so "My Mailbox" (/me) does not exist: set the Mailbox field to the address of the mailbox to work in.',
 			);
 		}
-		const token = await acquireTokenForScope(this.credential, graphDefaultScope(this.credential));
+		const scope = graphDefaultScope(this.credential);
+		const sendWith = async (accessToken: string) =>
+			await helpers.httpRequest({
+				...request,
+				headers: { ...(request.headers ?? {}), Authorization: `Bearer ${accessToken}` },
+			});
+		const token = await acquireTokenForScope(this.credential, scope);
 		this.roles = token.roles;
-		return await helpers.httpRequest({
-			...request,
-			headers: { ...(request.headers ?? {}), Authorization: `Bearer ${token.accessToken}` },
-		});
+		try {
+			return await sendWith(token.accessToken);
+		} catch (error) {
+			// Graph refused a token msal-node still holds as valid (revoked, or issued before a
+			// change): ask for a new one once. Only 401 throws here (ignoreHttpStatusErrors).
+			const status = (error as { response?: { status?: number } }).response?.status;
+			// Passed on unchanged: the Graph middleware reads the response from it and redacts the rest.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			if (status !== 401 || !token.fromCache) throw error;
+			const fresh = await acquireTokenForScope(this.credential, scope, { forceRefresh: true });
+			this.roles = fresh.roles;
+			return await sendWith(fresh.accessToken);
+		}
 	}
 }
 
