@@ -23,6 +23,7 @@ import {
 	appOnlyFields,
 	makeCertificate,
 	newSecret,
+	SHARED,
 	TENANT,
 	type TestCertificate,
 } from './support';
@@ -164,6 +165,61 @@ describe('refusals say what to fix', () => {
 		expect(s.idp.requests).toEqual([]);
 	});
 
+	it('an unreachable sign-in endpoint: says which host and why, not "refused"', async () => {
+		const { createServer } = await import('node:net');
+		const server = createServer();
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const port = (server.address() as { port: number }).port;
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		const error = await failure(
+			acquireAppOnlyToken(
+				fields({ secret }, { customAuthorityUrl: `http://127.0.0.1:${port}` }),
+				'graph',
+			),
+		);
+		expect(error).toBeInstanceOf(AppOnlyTokenError);
+		expect((error as AppOnlyTokenError).code).toBe('network_error');
+		expect(error.message).toBe(
+			`Could not reach the Microsoft sign-in endpoint at http://127.0.0.1:${port}: ECONNREFUSED`,
+		);
+	});
+
+	it('a connection closed under the token request is retried once on a new connection; a second is reported', async () => {
+		const http = await import('node:http');
+		let drops = 1;
+		const proxy = http.createServer(async (req, res) => {
+			if (drops-- > 0) {
+				req.socket.destroy();
+				return;
+			}
+			const chunks: Buffer[] = [];
+			for await (const chunk of req) chunks.push(chunk as Buffer);
+			const answer = await fetch(`${s.idp.url}${req.url}`, {
+				method: req.method,
+				headers: { 'content-type': String(req.headers['content-type']) },
+				body: Buffer.concat(chunks),
+			});
+			res.writeHead(answer.status, { 'content-type': 'application/json' });
+			res.end(await answer.text());
+		});
+		await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+		const url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+		try {
+			const credential = fields({ secret }, { customAuthorityUrl: url });
+			const token = await acquireAppOnlyToken(credential, 'graph');
+			expect(s.idp.validate(token.accessToken, GRAPH_AUDIENCE)).toBeDefined();
+			drops = 2;
+			const error = await failure(acquireAppOnlyToken(credential, 'graph', { forceRefresh: true }));
+			expect((error as AppOnlyTokenError).code).toBe('network_error');
+			expect(error.message).toMatch(
+				new RegExp(`^Could not reach the Microsoft sign-in endpoint at ${url}: `),
+			);
+		} finally {
+			proxy.closeAllConnections();
+			await new Promise<void>((resolve) => proxy.close(() => resolve()));
+		}
+	});
+
 	it('a wrong PFX password', async () => {
 		const error = await failure(
 			acquireAppOnlyToken(fields({ cert, pfx: true }, { pfxPassword: 'nope' }), 'graph'),
@@ -205,5 +261,15 @@ describe('the token is reused until shortly before it expires', () => {
 		await acquireAppOnlyToken(fields({ secret }), 'graph');
 		await acquireAppOnlyToken(fields({ secret: other }), 'graph');
 		expectOnlyTokenRequests(2);
+	});
+});
+
+describe('for the IMAP trigger', () => {
+	it('the fix for a refused IMAP login names the Exchange commands with the mailbox and app filled in', async () => {
+		const { appOnlyImapLoginFix } = await import('../../nodes/shared/auth/appOnlyErrors');
+		const fix = appOnlyImapLoginFix(SHARED, APP_ID);
+		expect(fix).toContain(`New-ServicePrincipal -AppId ${APP_ID}`);
+		expect(fix).toContain(`Add-MailboxPermission -Identity ${SHARED}`);
+		expect(fix).toContain('IMAP.AccessAsApp');
 	});
 });

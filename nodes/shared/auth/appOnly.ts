@@ -303,6 +303,9 @@ class AuthorityNetworkClient implements INetworkModule {
 	/** Token requests sent, for the count test and the bench. */
 	requests = 0;
 
+	/** Why the last request failed (msal-node replaces what a network client throws with network_error). */
+	lastFailure: string | undefined;
+
 	constructor(
 		private readonly msalOrigin: string,
 		private readonly realOrigin: string,
@@ -336,21 +339,26 @@ class AuthorityNetworkClient implements INetworkModule {
 			);
 		}
 		this.requests++;
-		let response: Response;
-		try {
-			response = await fetch(`${this.realOrigin}${target.pathname}${target.search}`, {
-				method,
-				headers: options?.headers,
-				body: method === 'POST' ? options?.body : undefined,
-				redirect: 'manual',
-				signal: AbortSignal.timeout(timeout),
-			});
-		} catch (error) {
-			const cause = (error as { cause?: { code?: string } }).cause?.code;
-			// fetch's errors carry no request body, but keep only the code to be sure.
-			throw new AppOnlyCredentialError(
-				`Could not reach the Microsoft sign-in endpoint at ${this.realOrigin}: ${cause ?? (error as Error).name}`,
-			);
+		this.lastFailure = undefined;
+		let response: Response | undefined;
+		for (let attempt = 1; !response; attempt++) {
+			try {
+				response = await fetch(`${this.realOrigin}${target.pathname}${target.search}`, {
+					method,
+					headers: options?.headers,
+					body: method === 'POST' ? options?.body : undefined,
+					redirect: 'manual',
+					signal: AbortSignal.timeout(timeout),
+				});
+			} catch (error) {
+				const cause = (error as { cause?: { code?: string } }).cause?.code;
+				// A pooled keep-alive connection the server closed just as it was reused: the request
+				// never arrived, so it is sent once more on a new connection (token requests are idempotent).
+				if (attempt === 1 && cause && STALE_CONNECTION_CODES.includes(cause)) continue;
+				// fetch's errors carry no request body, but keep only the code to be sure.
+				this.lastFailure = `Could not reach the Microsoft sign-in endpoint at ${this.realOrigin}: ${cause ?? (error as Error).name}`;
+				throw new AppOnlyCredentialError(this.lastFailure);
+			}
 		}
 		const text = await response.text();
 		let body: unknown;
@@ -367,6 +375,9 @@ class AuthorityNetworkClient implements INetworkModule {
 		return { headers, body: body as T, status: response.status };
 	}
 }
+
+/** undici's codes for a connection closed under a request (https://undici.nodejs.org/#/docs/api/Errors). */
+const STALE_CONNECTION_CODES = ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'];
 
 /** msal-node's own default for its token request; a hung sign-in endpoint must not hang a workflow. */
 const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
@@ -496,9 +507,16 @@ export class AppOnlyTokenError extends Error {
 	}
 }
 
-function tokenError(error: unknown, origin: string): Error {
+function tokenError(error: unknown, origin: string, networkFailure?: string): Error {
 	if (error instanceof AppOnlyCredentialError) return error;
 	const msal = error as { errorCode?: string; errorMessage?: string; subError?: string };
+	if (msal.errorCode === 'network_error') {
+		return new AppOnlyTokenError(
+			networkFailure ?? `Could not reach the Microsoft sign-in endpoint at ${origin}`,
+			'network_error',
+			undefined,
+		);
+	}
 	const text = `${msal.errorMessage ?? (error as Error)?.message ?? ''}`;
 	// Microsoft's error_description: "AADSTS7000215: Invalid client secret … Trace ID: … Timestamp: …".
 	const aadsts = /\bAADSTS(\d{3,})\b/.exec(text)?.[0];
@@ -522,7 +540,7 @@ export async function acquireTokenForScope(
 	scope: string,
 	options: { forceRefresh?: boolean } = {},
 ): Promise<AppOnlyToken> {
-	const { app } = clientFor(credential);
+	const { app, network } = clientFor(credential);
 	let result: AuthenticationResult | null;
 	try {
 		result = await app.acquireTokenByClientCredential({
@@ -530,7 +548,7 @@ export async function acquireTokenForScope(
 			skipCache: options.forceRefresh === true,
 		});
 	} catch (error) {
-		throw tokenError(error, new URL(credential.authority).origin);
+		throw tokenError(error, new URL(credential.authority).origin, network.lastFailure);
 	}
 	if (!result?.accessToken) {
 		throw new AppOnlyTokenError(

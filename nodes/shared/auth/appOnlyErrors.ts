@@ -121,3 +121,20 @@ export function explainAppOnlyTokenError(
 		fix: general.fix.replace(/,? (save, )?and reconnect\.?$/i, ', and save the credential.'),
 	};
 }
+
+/**
+ * What to tell the user when Exchange Online refuses the app's IMAP login (NO AUTHENTICATE
+ * failed) although a token was issued: the service principal is not registered in Exchange or
+ * not granted on the mailbox, IMAP.AccessAsApp lacks consent, or IMAP is off for the mailbox.
+ * https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth#register-service-principals-in-exchange
+ */
+export function appOnlyImapLoginFix(mailbox: string, clientId?: string): string {
+	const app = clientId ?? '<Application (client) ID>';
+	return (
+		`Exchange Online refused the app's IMAP login to ${mailbox}. In Exchange Online PowerShell register the app once ` +
+		`(New-ServicePrincipal -AppId ${app} -ObjectId <enterprise application object ID>), grant it the mailbox ` +
+		`(Add-MailboxPermission -Identity ${mailbox} -User <enterprise application object ID> -AccessRights FullAccess) ` +
+		`and turn IMAP on (Set-CASMailbox -Identity ${mailbox} -ImapEnabled $true); in the app registration add Office 365 ` +
+		'Exchange Online → Application permissions → IMAP.AccessAsApp and grant admin consent.'
+	);
+}

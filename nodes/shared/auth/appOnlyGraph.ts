@@ -87,6 +87,13 @@ export class AppOnlyGraphAuth {
 export function appOnlyAuthFailure(
 	error: unknown,
 ): { message: string; description: string } | undefined {
+	if (error instanceof AppOnlyTokenError && error.code === 'network_error') {
+		return {
+			message: error.message,
+			description:
+				"n8n could not reach the sign-in endpoint: check the server's network, proxy and firewall, and the credential's Environment.",
+		};
+	}
 	if (error instanceof AppOnlyTokenError) {
 		const explained = explainAppOnlyTokenError(error.code, error.message);
 		return {
