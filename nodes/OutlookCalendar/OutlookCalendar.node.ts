@@ -6,6 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
+import { withAuthentication } from '../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../shared/descriptions';
 import * as availability from './actions/availability/Availability.resource';
 import * as calendar from './actions/calendar/Calendar.resource';
@@ -29,9 +31,22 @@ export class OutlookCalendar implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'outlookOAuth2Api', required: true }],
+		// Authentication chooses the credential (nodes/shared/auth/authenticationDescription.ts).
+		credentials: [
+			{
+				name: 'outlookOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+			{
+				name: 'outlookAppOnlyApi',
+				required: true,
+				displayOptions: { show: { authentication: ['appOnly'] } },
+				testedBy: 'outlookAppOnlyApiTest',
+			},
+		],
 		properties: [
-			...mailboxProperties('calendar'),
+			...withAuthentication(mailboxProperties('calendar')),
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -50,7 +65,7 @@ export class OutlookCalendar implements INodeType {
 		],
 	};
 
-	methods = { listSearch, loadOptions };
+	methods = { listSearch, loadOptions, credentialTest: { outlookAppOnlyApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

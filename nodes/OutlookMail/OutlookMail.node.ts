@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { VersionedNodeType } from 'n8n-workflow';
 
+import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { router } from './actions/router';
 import { versionDescription } from './actions/versionDescription';
 import { listSearch, loadOptions } from './methods';
@@ -21,7 +22,7 @@ export class OutlookMailV1 implements INodeType {
 		usableAsTool: true,
 	};
 
-	methods = { listSearch, loadOptions };
+	methods = { listSearch, loadOptions, credentialTest: { outlookAppOnlyApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -130,7 +130,7 @@ describe('load options', () => {
 });
 
 describe('node description', () => {
-	it('is a versioned, tool-usable node whose first field is the shared Mailbox field', () => {
+	it('is a versioned, tool-usable node whose first fields are Authentication and the shared Mailbox field', () => {
 		const d = node.description;
 		expect(d).toMatchObject({
 			name: 'outlookCalendar',
@@ -139,8 +139,11 @@ describe('node description', () => {
 			version: [1],
 			defaultVersion: 1,
 		});
-		expect(d.credentials).toEqual([{ name: 'outlookOAuth2Api', required: true }]);
-		expect(d.properties[0].name).toBe('mailbox');
+		expect(d.credentials?.map((c) => [c.name, c.displayOptions?.show?.authentication])).toEqual([
+			['outlookOAuth2Api', ['oAuth2']],
+			['outlookAppOnlyApi', ['appOnly']],
+		]);
+		expect(d.properties.slice(0, 2).map((p) => p.name)).toEqual(['authentication', 'mailbox']);
 		const resource = d.properties.find((p) => p.name === 'resource');
 		expect(resource?.options?.map((o) => (o as { value: string }).value).sort()).toEqual([
 			'availability',

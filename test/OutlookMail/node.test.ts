@@ -20,15 +20,25 @@ describe('Outlook Mail node description', () => {
 			name: 'outlookMail',
 			version: 1,
 			usableAsTool: true,
-			credentials: [{ name: 'outlookOAuth2Api', required: true }],
+			credentials: [
+				{ name: 'outlookOAuth2Api', required: true },
+				{ name: 'outlookAppOnlyApi', required: true, testedBy: 'outlookAppOnlyApiTest' },
+			],
 			icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
 		});
 		expect(description.subtitle).toContain('operation');
 	});
 
-	it('starts with the Mailbox field, then Resource', () => {
+	it('starts with Authentication, the Mailbox fields of each credential, then Resource', () => {
 		const names = v1().properties.map((p) => p.name);
-		expect(names.slice(0, 3)).toEqual(['mailbox', 'mailboxId', 'resource']);
+		expect(names.slice(0, 6)).toEqual([
+			'authentication',
+			'mailbox',
+			'mailboxId',
+			'mailbox',
+			'mailboxId',
+			'resource',
+		]);
 	});
 
 	it('has a module for every operation offered, and an option for every module', () => {

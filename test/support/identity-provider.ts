@@ -10,7 +10,7 @@
  *
  * It records every token and code it issues, so tests can check that none leaks into output.
  */
-import { randomBytes } from 'node:crypto';
+import { constants, createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +32,32 @@ export interface AccessToken {
 	username: string;
 	scope: string;
 	expiresAt: number;
+	/** App-only tokens: the application permissions (`roles` claim) and the app's client ID. */
+	roles?: string[];
+	appId?: string;
+}
+
+/**
+ * An app registration for the client-credentials grant: its secrets, its uploaded certificates
+ * (public part only, as in the portal), and the application permissions an administrator
+ * consented to, per resource (Graph, or the Exchange Online resource for IMAP.AccessAsApp).
+ */
+export interface AppRegistration {
+	clientId: string;
+	secrets: string[];
+	certificates: string[];
+	roles: { graph: string[]; imap: string[] };
+}
+
+/** What the stand-in saw in a client-credentials request, for tests (never the secret). */
+export interface ClientCredentialRequestRecord {
+	clientId: string;
+	tenant: string;
+	scope: string;
+	proof: 'secret' | 'assertion';
+	/** The assertion's JOSE header, when one was sent. */
+	assertionHeader?: Record<string, unknown>;
+	outcome: 'issued' | string;
 }
 
 interface RefreshToken {
@@ -109,6 +135,15 @@ export class IdentityProviderStandIn {
 
 	private readonly codes = new Map<string, AuthCode>();
 
+	/** App registrations for the client-credentials grant, by client ID (see registerApp). */
+	readonly apps = new Map<string, AppRegistration>();
+
+	/** Every client-credentials request, in order. */
+	readonly clientCredentialRequests: ClientCredentialRequestRecord[] = [];
+
+	/** Signs nothing real: app tokens are JWT-shaped so clients can read `roles`; validation is by lookup. */
+	private readonly tokenSigningKey = randomBytes(32);
+
 	/** When set, the token endpoint answers 503 this many times (to test retries of the trigger). */
 	failTokenRequests = 0;
 
@@ -157,10 +192,26 @@ export class IdentityProviderStandIn {
 		return this.url;
 	}
 
+	/**
+	 * Registers an app for the client-credentials grant (replacing one with the same client ID).
+	 * Certificates are PEM, public part only.
+	 */
+	registerApp(app: Partial<AppRegistration> & { clientId: string }): AppRegistration {
+		const registration: AppRegistration = {
+			clientId: app.clientId,
+			secrets: app.secrets ?? [],
+			certificates: app.certificates ?? [],
+			roles: { graph: app.roles?.graph ?? [], imap: app.roles?.imap ?? [] },
+		};
+		this.apps.set(app.clientId.toLowerCase(), registration);
+		return registration;
+	}
+
 	/** Every secret value this stand-in knows: client secret, codes, access and refresh tokens. */
 	secrets(): string[] {
 		return [
 			this.clientSecret,
+			...[...this.apps.values()].flatMap((app) => app.secrets),
 			...this.codes.keys(),
 			...this.accessTokens.keys(),
 			...this.refreshTokens.keys(),
@@ -229,6 +280,217 @@ export class IdentityProviderStandIn {
 			access_token: access.token,
 			refresh_token: refreshToken,
 		};
+	}
+
+	/**
+	 * The client-credentials grant: the app proves itself with a secret or a client assertion (a
+	 * JWT signed with the key of a certificate uploaded to the app), asks for `<resource>/.default`,
+	 * and gets a token whose `roles` are the application permissions consented for that resource.
+	 * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+	 * https://learn.microsoft.com/entra/identity-platform/certificate-credentials
+	 */
+	private clientCredentials(
+		tenant: string,
+		path: string,
+		form: Record<string, string>,
+	):
+		| { error?: undefined; body: Record<string, unknown> }
+		| { error: string; status: number; code: string; description: string } {
+		const fail = (status: number, error: string, code: string, description: string) => ({
+			error,
+			status,
+			code,
+			description,
+		});
+		const record: ClientCredentialRequestRecord = {
+			clientId: form.client_id ?? '',
+			tenant,
+			scope: form.scope ?? '',
+			proof: form.client_assertion ? 'assertion' : 'secret',
+			outcome: 'issued',
+		};
+		this.clientCredentialRequests.push(record);
+		const refuse = (status: number, error: string, code: string, description: string) => {
+			record.outcome = code;
+			return fail(status, error, code, description);
+		};
+		if (['common', 'organizations', 'consumers'].includes(tenant.toLowerCase())) {
+			return refuse(
+				400,
+				'invalid_request',
+				'AADSTS700016',
+				`Application with identifier '${record.clientId}' was not found in the directory '${tenant}'. Use a tenant-specific endpoint for client credentials.`,
+			);
+		}
+		const app = this.apps.get(record.clientId.toLowerCase());
+		if (!app) {
+			return refuse(
+				400,
+				'unauthorized_client',
+				'AADSTS700016',
+				`Application with identifier '${record.clientId}' was not found in the directory '${tenant}'.`,
+			);
+		}
+		if (form.client_assertion) {
+			const problem = this.checkAssertion(app, path, form, record);
+			if (problem) return refuse(401, 'invalid_client', problem.code, problem.description);
+		} else if (!form.client_secret || !app.secrets.includes(form.client_secret)) {
+			return refuse(
+				401,
+				'invalid_client',
+				'AADSTS7000215',
+				'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+			);
+		}
+		const scopes = (form.scope ?? '').split(/\s+/).filter(Boolean);
+		const resource = /^(https?:\/\/[^/]+)\/\.default$/i.exec(scopes[0] ?? '')?.[1]?.toLowerCase();
+		if (scopes.length !== 1 || !resource) {
+			return refuse(
+				400,
+				'invalid_scope',
+				'AADSTS1002012',
+				`The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+			);
+		}
+		// outlook.office365.com and outlook.office.com are the same resource (Exchange Online).
+		const imap = resource === IMAP_AUDIENCE || resource === 'https://outlook.office365.com';
+		const audience = imap ? IMAP_AUDIENCE : resource === GRAPH_AUDIENCE ? GRAPH_AUDIENCE : resource;
+		const roles = imap ? app.roles.imap : audience === GRAPH_AUDIENCE ? app.roles.graph : [];
+		const now = Math.floor(Date.now() / 1000);
+		const exp = now + this.accessTokenLifetimeSeconds;
+		const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+		const unsigned = `${b64({ typ: 'JWT', alg: 'HS256' })}.${b64({
+			aud: audience,
+			iss: `${this.url}/${tenant}/v2.0`,
+			iat: now,
+			nbf: now,
+			exp,
+			appid: app.clientId,
+			azp: app.clientId,
+			idtyp: 'app',
+			oid: createHash('sha256').update(app.clientId).digest('hex').slice(0, 32),
+			roles,
+			tid: tenant,
+			jti: randomBytes(8).toString('hex'),
+		})}`;
+		const signature = createHash('sha256')
+			.update(this.tokenSigningKey)
+			.update(unsigned)
+			.digest('base64url');
+		const token: AccessToken = {
+			token: `${unsigned}.${signature}`,
+			audience,
+			username: '',
+			scope: scopes[0],
+			expiresAt: exp * 1000,
+			roles,
+			appId: app.clientId,
+		};
+		this.accessTokens.set(token.token, token);
+		return {
+			body: {
+				token_type: 'Bearer',
+				expires_in: this.accessTokenLifetimeSeconds,
+				ext_expires_in: this.accessTokenLifetimeSeconds,
+				access_token: token.token,
+			},
+		};
+	}
+
+	/**
+	 * A client assertion as Microsoft checks it: a JWT whose header names an uploaded certificate
+	 * by `x5t#S256` (or the older SHA-1 `x5t`), signed with that certificate's key (PS256 or RS256),
+	 * with `aud` the token endpoint, `iss` = `sub` = the client ID, and `exp` in the future.
+	 * msal-node only speaks https, and this stand-in is plain http: `aud` is compared without its
+	 * scheme (the client's network module maps the https URL onto this http origin).
+	 */
+	private checkAssertion(
+		app: AppRegistration,
+		path: string,
+		form: Record<string, string>,
+		record: ClientCredentialRequestRecord,
+	): { code: string; description: string } | undefined {
+		const invalid = (description: string) => ({ code: 'AADSTS700027', description });
+		if (form.client_assertion_type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
+			return {
+				code: 'AADSTS700025',
+				description: `Client assertion type '${form.client_assertion_type}' is not supported.`,
+			};
+		}
+		const parts = form.client_assertion.split('.');
+		if (parts.length !== 3) return invalid('Client assertion is not a JWT.');
+		let header: Record<string, unknown>;
+		let claims: Record<string, unknown>;
+		try {
+			header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+			claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+		} catch {
+			return invalid('Client assertion is not a JWT.');
+		}
+		record.assertionHeader = header;
+		const thumbprint = (pem: string, sha: 'sha1' | 'sha256') =>
+			Buffer.from(
+				(sha === 'sha256'
+					? new X509Certificate(pem).fingerprint256
+					: new X509Certificate(pem).fingerprint
+				).replace(/:/g, ''),
+				'hex',
+			).toString('base64url');
+		const byS256 = typeof header['x5t#S256'] === 'string' ? header['x5t#S256'] : undefined;
+		const bySha1 = typeof header.x5t === 'string' ? header.x5t : undefined;
+		const certificate = app.certificates.find(
+			(pem) =>
+				(byS256 && thumbprint(pem, 'sha256') === byS256) ||
+				(bySha1 && thumbprint(pem, 'sha1') === bySha1),
+		);
+		if (!certificate) {
+			return invalid(
+				`The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${String(byS256 ?? bySha1)}']`,
+			);
+		}
+		const key = new X509Certificate(certificate).publicKey;
+		const data = Buffer.from(`${parts[0]}.${parts[1]}`);
+		const signature = Buffer.from(parts[2], 'base64url');
+		let valid = false;
+		if (header.alg === 'PS256') {
+			valid = verify(
+				'sha256',
+				data,
+				{
+					key,
+					padding: constants.RSA_PKCS1_PSS_PADDING,
+					saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+				},
+				signature,
+			);
+		} else if (header.alg === 'RS256') {
+			valid = verify('sha256', data, key, signature);
+		}
+		if (!valid) return invalid('Client assertion contains an invalid signature.');
+		const endpoint = `${new URL(this.url).host}${path}`;
+		const audience = String(claims.aud ?? '').replace(/^https?:\/\//, '');
+		if (audience !== endpoint) {
+			return invalid(
+				`The audience '${String(claims.aud)}' of the client assertion is not the token endpoint.`,
+			);
+		}
+		if (claims.iss !== app.clientId || claims.sub !== app.clientId) {
+			return invalid('The issuer and subject of the client assertion must be the client ID.');
+		}
+		const now = Math.floor(Date.now() / 1000);
+		if (typeof claims.exp !== 'number' || claims.exp <= now) {
+			return {
+				code: 'AADSTS700024',
+				description: 'Client assertion is not within its valid time range.',
+			};
+		}
+		if (typeof claims.nbf === 'number' && claims.nbf > now + 300) {
+			return {
+				code: 'AADSTS700024',
+				description: 'Client assertion is not within its valid time range.',
+			};
+		}
+		return undefined;
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -342,6 +604,12 @@ export class IdentityProviderStandIn {
 					'AADSTS90033',
 					'A transient error has occurred. Please try again.',
 				);
+			}
+			if (form.grant_type === 'client_credentials') {
+				const answer = this.clientCredentials(decodeURIComponent(tenant), url.pathname, form);
+				return 'body' in answer
+					? json(200, answer.body)
+					: oauthError(answer.status, answer.error, answer.code, answer.description);
 			}
 			let clientId = form.client_id;
 			let secret = form.client_secret;

@@ -1,6 +1,7 @@
 import type { INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { withAuthentication } from '../../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../../shared/descriptions';
 import * as attachment from './attachment/Attachment.resource';
 import * as draft from './draft/Draft.resource';
@@ -19,9 +20,22 @@ export const versionDescription: INodeTypeDescription = {
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
 	usableAsTool: true,
-	credentials: [{ name: 'outlookOAuth2Api', required: true }],
+	// Authentication chooses the credential (nodes/shared/auth/authenticationDescription.ts).
+	credentials: [
+		{
+			name: 'outlookOAuth2Api',
+			required: true,
+			displayOptions: { show: { authentication: ['oAuth2'] } },
+		},
+		{
+			name: 'outlookAppOnlyApi',
+			required: true,
+			displayOptions: { show: { authentication: ['appOnly'] } },
+			testedBy: 'outlookAppOnlyApiTest',
+		},
+	],
 	properties: [
-		...mailboxProperties('mailbox'),
+		...withAuthentication(mailboxProperties('mailbox')),
 		{
 			displayName: 'Resource',
 			name: 'resource',

@@ -12,6 +12,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { AppOnlyCredentialFields } from '../auth/appOnly';
+import { AppOnlyGraphAuth, appOnlyAuthFailure, graphCredentialType } from '../auth/appOnlyGraph';
 import { resolveEnvironment } from '../auth/environments';
 import type { ExplainContext } from '../auth/microsoft-errors';
 import { describeMicrosoftError } from '../auth/microsoft-errors';
@@ -105,6 +107,7 @@ class N8nSendMiddleware implements Middleware {
 	constructor(
 		private readonly ctx: GraphCallingContext,
 		private readonly graphOrigin: string,
+		private readonly appOnly?: AppOnlyGraphAuth,
 	) {}
 
 	async execute(context: Context): Promise<void> {
@@ -135,11 +138,14 @@ class N8nSendMiddleware implements Middleware {
 		let responseHeaders: Record<string, string>;
 		let body: Buffer;
 		try {
-			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-				this.ctx as unknown as IAllExecuteFunctions,
-				CREDENTIAL_TYPE,
-				request,
-			)) as {
+			// The app-only credential: msal-node's token as a Bearer header (auth/appOnlyGraph.ts).
+			const response = (await (this.appOnly
+				? this.appOnly.send(this.ctx.helpers, request)
+				: this.ctx.helpers.httpRequestWithAuthentication.call(
+						this.ctx as unknown as IAllExecuteFunctions,
+						CREDENTIAL_TYPE,
+						request,
+					))) as {
 				statusCode: number;
 				headers: Record<string, unknown>;
 				body: ArrayBuffer | Buffer | string | undefined;
@@ -208,6 +214,8 @@ function refreshFailureDescription(failure: TokenRefreshFailure, context: Explai
  * https://learn.microsoft.com/entra/identity-platform/reference-error-codes
  */
 function tokenRefreshFailure(error: unknown): TokenRefreshFailure | undefined {
+	const appOnly = appOnlyAuthFailure(error);
+	if (appOnly) return appOnly;
 	const chain: unknown[] = [error, (error as { cause?: unknown } | undefined)?.cause];
 	for (const link of chain) {
 		if (!link || typeof link !== 'object') continue;
@@ -380,13 +388,14 @@ export class GraphTransport {
 		graphRoot: string,
 		readonly policy: RetryPolicy,
 		readonly grantedScope: string | undefined,
+		readonly appOnly?: AppOnlyGraphAuth,
 	) {
 		this.graphBase = `${graphRoot}/${GRAPH_VERSION}`;
 		const retry = new RetryMiddleware(policy, ctx.logger);
 		const concurrency = new ConcurrencyMiddleware(
-			ctx.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? 'default',
+			ctx.getNode().credentials?.[graphCredentialType(ctx.getNode())]?.id ?? 'default',
 		);
-		const send = new N8nSendMiddleware(ctx, new URL(graphRoot).origin);
+		const send = new N8nSendMiddleware(ctx, new URL(graphRoot).origin, appOnly);
 		retry.setNext(concurrency);
 		concurrency.setNext(send);
 		this.client = Client.initWithMiddleware({
@@ -398,6 +407,9 @@ export class GraphTransport {
 
 	/** Reads the credential once and builds the transport; an invalid tenant or URL is a NodeOperationError. */
 	static async create(ctx: GraphCallingContext, itemIndex = 0): Promise<GraphTransport> {
+		if (graphCredentialType(ctx.getNode()) !== CREDENTIAL_TYPE) {
+			return await GraphTransport.createAppOnly(ctx, itemIndex);
+		}
 		const credential = await ctx.getCredentials<OutlookCredential>(CREDENTIAL_TYPE, itemIndex);
 		let graphRoot: string;
 		let authContext: ExplainContext;
@@ -423,6 +435,40 @@ export class GraphTransport {
 			credential.oauthTokenData?.scope,
 		);
 		transport.authContext = authContext;
+		return transport;
+	}
+
+	/** The transport for the app-only credential (client credentials through msal-node). */
+	private static async createAppOnly(
+		ctx: GraphCallingContext,
+		itemIndex: number,
+	): Promise<GraphTransport> {
+		const fields = await ctx.getCredentials<AppOnlyCredentialFields & RetryCredentialFields>(
+			graphCredentialType(ctx.getNode()),
+			itemIndex,
+		);
+		let auth: AppOnlyGraphAuth;
+		try {
+			auth = AppOnlyGraphAuth.fromFields(fields);
+		} catch (error) {
+			throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
+				itemIndex,
+				description: 'Fix the Outlook App-Only credential.',
+			});
+		}
+		const { credential } = auth;
+		const transport = new GraphTransport(
+			ctx,
+			credential.environment.graph,
+			retryPolicyFromCredential(fields),
+			undefined,
+			auth,
+		);
+		transport.authContext = {
+			authority: credential.authority,
+			tenant: credential.tenant,
+			clientId: credential.clientId,
+		};
 		return transport;
 	}
 
@@ -540,6 +586,7 @@ export class GraphTransport {
 			permission: options.permission,
 			action: options.action,
 			grantedScope: this.grantedScope,
+			appOnly: this.appOnly && { roles: this.appOnly.roles, clientId: this.authContext.clientId },
 		};
 	}
 

@@ -1,6 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { appOnlyAccessHint } from '../auth/appOnlyErrors';
 import { describeMicrosoftError, explainMicrosoftError } from '../auth/microsoft-errors';
 import { PERMISSION_GROUPS, scopeIncludes } from '../auth/scopes';
 
@@ -28,6 +29,8 @@ export interface ErrorContext {
 	action?: string;
 	/** The scope string Microsoft granted (oauthTokenData.scope). */
 	grantedScope?: string;
+	/** Set for the app-only credential: the token's roles (application permissions) and the app's ID. */
+	appOnly?: { roles?: string[]; clientId?: string };
 }
 
 export function graphErrorParts(body: unknown): { code: string; message: string } {
@@ -78,6 +81,7 @@ export function graphApiError(failure: GraphFailure, ctx: ErrorContext): NodeApi
 	let description: string | undefined;
 	if (status === 403) {
 		description =
+			(ctx.appOnly && appOnlyAccessHint({ ...ctx.appOnly, ...ctx, code, message })) ??
 			permissionHint(ctx) ??
 			describeMicrosoftError({ code, message, status }) ??
 			'The credential lacks a permission for this operation, or the mailbox owner has not shared it with you.';

@@ -1,0 +1,576 @@
+/**
+ * App-only access (OAuth 2.0 client credentials) with @azure/msal-node's confidential client:
+ * the credential's fields, checked and resolved; one cached client per (authority, client ID,
+ * credential hash) per process so its in-memory token cache is reused across executions; and
+ * tokens for Graph (`<graph root>/.default`) or Exchange Online IMAP (`https://<IMAP host>/.default`).
+ *
+ * msal-node, not hand-written JWT signing: it builds and signs the client assertion (PS256 with
+ * `x5t#S256` for a SHA-256 thumbprint), caches tokens and renews them shortly before they expire.
+ * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+ * https://learn.microsoft.com/entra/msal/javascript/node/certificate-credentials
+ *
+ * msal-node is kept offline apart from the token request: the authority's endpoints are given
+ * as `authorityMetadata` and its host as `knownAuthorities`, so it never asks
+ * login.microsoftonline.com for instance discovery or an OpenID configuration. Its network client
+ * is ours and refuses every host but the credential's sign-in host.
+ */
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- no node context here: the Graph
+   transport, the credential test and the trigger turn these errors into NodeOperationErrors. */
+import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
+import type {
+	AuthenticationResult,
+	Configuration,
+	INetworkModule,
+	NetworkRequestOptions,
+	NetworkResponse,
+} from '@azure/msal-node';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
+
+import type { EnvironmentSettings, ResolvedEnvironment } from './environments';
+import { CLOUD_ENVIRONMENTS, resolveEnvironment } from './environments';
+import { isValidTenantId } from './tenant';
+
+export const APP_ONLY_CREDENTIAL_TYPE = 'outlookAppOnlyApi';
+
+export type AppOnlyAuthMethod = 'secret' | 'certificate' | 'pfx';
+
+/** The app-only credential's fields, as n8n hands them to a node. */
+export interface AppOnlyCredentialFields extends EnvironmentSettings {
+	tenantId?: string;
+	clientId?: string;
+	authMethod?: string;
+	clientSecret?: string;
+	/** PEM certificate (the public part uploaded to the app registration). */
+	certificate?: string;
+	/** PEM private key (PKCS#8 or PKCS#1, unencrypted). */
+	privateKey?: string;
+	/** A PKCS#12 (.pfx/.p12) file, base64. */
+	pfxCertificate?: string;
+	pfxPassword?: string;
+	testMailbox?: string;
+}
+
+/** What a certificate says about itself: shown by the credential test, never secret. */
+export interface CertificateSummary {
+	/** Upper-case hex SHA-1 thumbprint, as the Azure portal lists it. */
+	thumbprint: string;
+	/** Upper-case hex SHA-256 thumbprint. */
+	thumbprintSha256: string;
+	subject: string;
+	notBefore: Date;
+	notAfter: Date;
+}
+
+export interface ResolvedAppOnlyCredential {
+	environment: ResolvedEnvironment;
+	/** The authority the user's cloud (or Custom field) names, without the tenant. */
+	authority: string;
+	tenant: string;
+	clientId: string;
+	method: AppOnlyAuthMethod;
+	secret?: string;
+	/** PKCS#8 PEM private key and the certificate's PEM, for certificate methods. */
+	privateKeyPem?: string;
+	certificatePem?: string;
+	certificate?: CertificateSummary;
+}
+
+/** A credential the user must fix: the message says what and how. */
+export class AppOnlyCredentialError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'AppOnlyCredentialError';
+	}
+}
+
+const MULTI_TENANT_SEGMENTS = ['common', 'organizations', 'consumers'];
+
+/** The tenant for client credentials: a tenant ID or verified domain; never common/organizations/consumers. */
+export function appOnlyTenant(value: string | undefined): string {
+	const tenant = (value ?? '').trim();
+	if (MULTI_TENANT_SEGMENTS.includes(tenant.toLowerCase())) {
+		throw new AppOnlyCredentialError(
+			`The Tenant "${tenant}" cannot be used for app-only access: there is no signed-in user to pick the organisation, ` +
+				'so Microsoft issues client-credential tokens only from one directory. Enter your Directory (tenant) ID ' +
+				"(the app registration's Overview page) or one of your organisation's verified domains, e.g. contoso.onmicrosoft.com.",
+		);
+	}
+	if (!isValidTenantId(tenant)) {
+		throw new AppOnlyCredentialError(
+			`The Tenant "${tenant}" is neither a directory (tenant) ID (a GUID) nor a verified domain such as contoso.onmicrosoft.com. ` +
+				"Copy the Directory (tenant) ID from the app registration's Overview page.",
+		);
+	}
+	return tenant.toLowerCase();
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A readable summary of a PEM certificate. */
+export function summariseCertificate(pem: string): CertificateSummary {
+	const cert = new X509Certificate(pem);
+	const hex = (fingerprint: string) => fingerprint.replace(/:/g, '').toUpperCase();
+	return {
+		thumbprint: hex(cert.fingerprint),
+		thumbprintSha256: hex(cert.fingerprint256),
+		subject: cert.subject.replace(/\n/g, ', '),
+		notBefore: new Date(cert.validFrom),
+		notAfter: new Date(cert.validTo),
+	};
+}
+
+/**
+ * PEM blocks with their line breaks back: a single-line password field (or a copy through a chat
+ * tool) turns them into spaces or literal `\n`, which no PEM reader accepts.
+ */
+export function normalisePem(text: string): string {
+	const unescaped = text.replace(/\\n/g, '\n');
+	return unescaped.replace(
+		/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g,
+		(_block, label: string, body: string) => {
+			const lines = body.split(/\r?\n/).map((line) => line.trim());
+			// Encrypted PKCS#1 keys carry "Proc-Type:" headers; keep such blocks as they are.
+			if (lines.some((line) => line.includes(':')))
+				return `-----BEGIN ${label}-----${body}-----END ${label}-----`;
+			const base64 = body.replace(/\s+/g, '');
+			const wrapped = base64.match(/.{1,64}/g)?.join('\n') ?? '';
+			return `-----BEGIN ${label}-----\n${wrapped}\n-----END ${label}-----`;
+		},
+	);
+}
+
+/** The first PEM certificate in a text (a chain may follow). */
+function firstCertificate(text: string): string | undefined {
+	return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(
+		normalisePem(text),
+	)?.[0];
+}
+
+/**
+ * The private key and certificate of a PKCS#12 file. Node's crypto cannot read PKCS#12, so
+ * node-forge does (it reads OpenSSL 3's default AES-256/PBKDF2 files as well as the older 3DES ones).
+ */
+export function readPfx(base64: string, password: string): { keyPem: string; certPem: string } {
+	let p12: forge.pkcs12.Pkcs12Pfx;
+	try {
+		const der = forge.util.decode64(base64.replace(/\s+/g, ''));
+		p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(der), password);
+	} catch (error) {
+		const reason = /mac|password|invalid/i.test((error as Error).message)
+			? 'the PFX Password is wrong or the file is damaged'
+			: 'it is not a PKCS#12 (.pfx/.p12) file in base64';
+		throw new AppOnlyCredentialError(
+			`The PFX certificate could not be read: ${reason}. Paste the file as base64 (e.g. \`base64 -w0 app.pfx\`) and its export password.`,
+		);
+	}
+	const keyBags = [
+		...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[
+			forge.pki.oids.pkcs8ShroudedKeyBag
+		] ?? []),
+		...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
+	];
+	const certBags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
+	const key = keyBags.find((bag) => bag.key)?.key;
+	if (!key || !certBags.length) {
+		throw new AppOnlyCredentialError(
+			'The PFX file must hold the private key and its certificate; export it with both (openssl pkcs12 -export -inkey key.pem -in cert.pem).',
+		);
+	}
+	const keyPem = forge.pki.privateKeyInfoToPem(
+		forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key)),
+	);
+	// With a chain inside, the certificate is the one whose public key matches the private key.
+	const publicKey = createPrivateKey(keyPem);
+	for (const bag of certBags) {
+		if (!bag.cert) continue;
+		const certPem = forge.pki.certificateToPem(bag.cert);
+		if (new X509Certificate(certPem).checkPrivateKey(publicKey)) return { keyPem, certPem };
+	}
+	throw new AppOnlyCredentialError(
+		'No certificate in the PFX file matches its private key; export the key with its own certificate.',
+	);
+}
+
+/**
+ * Checks the fields and resolves where tokens come from and how the app proves who it is.
+ * Throws an AppOnlyCredentialError naming the field to fix; never echoes a secret or key.
+ */
+export function resolveAppOnlyCredential(
+	fields: AppOnlyCredentialFields,
+	now: Date = new Date(),
+): ResolvedAppOnlyCredential {
+	let environment: ResolvedEnvironment;
+	try {
+		environment = resolveEnvironment(fields);
+	} catch (error) {
+		throw new AppOnlyCredentialError((error as Error).message);
+	}
+	const tenant = appOnlyTenant(fields.tenantId);
+	const clientId = String(fields.clientId ?? '').trim();
+	if (!GUID.test(clientId)) {
+		throw new AppOnlyCredentialError(
+			`The Client ID "${clientId.slice(0, 60)}" is not an Application (client) ID: copy the GUID from the app registration's Overview page.`,
+		);
+	}
+	const method = (fields.authMethod ?? 'secret') as AppOnlyAuthMethod;
+	const base = { environment, authority: environment.authority, tenant, clientId, method };
+	if (method === 'secret') {
+		const secret = String(fields.clientSecret ?? '').trim();
+		if (!secret) {
+			throw new AppOnlyCredentialError(
+				"The Client Secret is empty: paste the secret's Value from Certificates & secrets in the app registration.",
+			);
+		}
+		return { ...base, secret };
+	}
+	let keyPem: string;
+	let certPem: string;
+	if (method === 'pfx') {
+		({ keyPem, certPem } = readPfx(
+			String(fields.pfxCertificate ?? ''),
+			String(fields.pfxPassword ?? ''),
+		));
+	} else if (method === 'certificate') {
+		const cert = firstCertificate(String(fields.certificate ?? ''));
+		if (!cert) {
+			throw new AppOnlyCredentialError(
+				'The Certificate field holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----).',
+			);
+		}
+		certPem = cert;
+		try {
+			keyPem = createPrivateKey(normalisePem(String(fields.privateKey ?? '')))
+				.export({ type: 'pkcs8', format: 'pem' })
+				.toString();
+		} catch {
+			throw new AppOnlyCredentialError(
+				'The Private Key field holds no unencrypted PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----). ' +
+					'Decrypt an encrypted key first: openssl pkey -in key.pem -out key-plain.pem',
+			);
+		}
+	} else {
+		throw new AppOnlyCredentialError(`Unknown authentication method "${String(method)}"`);
+	}
+	const summary = summariseCertificate(certPem);
+	if (!new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem))) {
+		throw new AppOnlyCredentialError(
+			`The private key does not belong to the certificate (thumbprint ${summary.thumbprint}): paste the key the certificate was created with.`,
+		);
+	}
+	if (summary.notAfter.getTime() <= now.getTime()) {
+		throw new AppOnlyCredentialError(
+			`The certificate (thumbprint ${summary.thumbprint}) expired on ${summary.notAfter.toISOString()}. ` +
+				'Create a new one, upload it under Certificates & secrets in the app registration, and paste it here.',
+		);
+	}
+	return { ...base, privateKeyPem: keyPem, certificatePem: certPem, certificate: summary };
+}
+
+/**
+ * `<graph root>/.default`: every Graph application permission the app was granted. A Custom
+ * environment (a proxy or test server in front of Graph) asks for the global Graph resource, as
+ * the OAuth2 credential does with its short scope names.
+ */
+export function graphDefaultScope(credential: ResolvedAppOnlyCredential): string {
+	const root =
+		credential.environment.name === 'custom'
+			? CLOUD_ENVIRONMENTS.global.graph
+			: credential.environment.graph;
+	return `${root}/.default`;
+}
+
+/**
+ * `https://outlook.office365.com/.default` (per cloud) for IMAP with IMAP.AccessAsApp. A Custom
+ * environment keeps the global Exchange Online resource, as the OAuth2 credential does.
+ * https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth#use-client-credentials-grant-flow-to-authenticate-smtp-imap-and-pop-connections
+ */
+export function imapDefaultScope(credential: ResolvedAppOnlyCredential): string {
+	const host =
+		credential.environment.name === 'custom'
+			? CLOUD_ENVIRONMENTS.global.imapHost
+			: credential.environment.imapHost;
+	return `https://${host}/.default`;
+}
+
+/**
+ * msal-node's network module: sends only to the credential's sign-in host. msal-node refuses
+ * authorities that are not https; a Custom environment may name an http authority (a local test
+ * server, as the OAuth2 credential allows), so msal is given the https form of that origin and the
+ * request goes to the origin the user typed.
+ */
+class AuthorityNetworkClient implements INetworkModule {
+	/** Token requests sent, for the count test and the bench. */
+	requests = 0;
+
+	/** Why the last request failed (msal-node replaces what a network client throws with network_error). */
+	lastFailure: string | undefined;
+
+	constructor(
+		private readonly msalOrigin: string,
+		private readonly realOrigin: string,
+	) {}
+
+	async sendGetRequestAsync<T>(
+		url: string,
+		options?: NetworkRequestOptions,
+		timeout?: number,
+	): Promise<NetworkResponse<T>> {
+		return await this.send<T>('GET', url, options, timeout);
+	}
+
+	async sendPostRequestAsync<T>(
+		url: string,
+		options?: NetworkRequestOptions,
+	): Promise<NetworkResponse<T>> {
+		return await this.send<T>('POST', url, options);
+	}
+
+	private async send<T>(
+		method: string,
+		url: string,
+		options: NetworkRequestOptions | undefined,
+		timeout = TOKEN_REQUEST_TIMEOUT_MS,
+	): Promise<NetworkResponse<T>> {
+		const target = new URL(url);
+		if (target.origin !== this.msalOrigin) {
+			throw new AppOnlyCredentialError(
+				`Refused to send the app's credentials to ${target.origin}: it is not the credential's sign-in host`,
+			);
+		}
+		this.requests++;
+		this.lastFailure = undefined;
+		let response: Response | undefined;
+		for (let attempt = 1; !response; attempt++) {
+			try {
+				response = await fetch(`${this.realOrigin}${target.pathname}${target.search}`, {
+					method,
+					headers: options?.headers,
+					body: method === 'POST' ? options?.body : undefined,
+					redirect: 'manual',
+					signal: AbortSignal.timeout(timeout),
+				});
+			} catch (error) {
+				const cause = (error as { cause?: { code?: string } }).cause?.code;
+				// A pooled keep-alive connection the server closed just as it was reused: the request
+				// never arrived, so it is sent once more on a new connection (token requests are idempotent).
+				if (attempt === 1 && cause && STALE_CONNECTION_CODES.includes(cause)) continue;
+				// fetch's errors carry no request body, but keep only the code to be sure.
+				this.lastFailure = `Could not reach the Microsoft sign-in endpoint at ${this.realOrigin}: ${cause ?? (error as Error).name}`;
+				throw new AppOnlyCredentialError(this.lastFailure);
+			}
+		}
+		const text = await response.text();
+		let body: unknown;
+		try {
+			body = JSON.parse(text);
+		} catch {
+			body = {
+				error: 'invalid_response',
+				error_description: `The sign-in endpoint answered ${response.status} with a body that is not JSON`,
+			};
+		}
+		const headers: Record<string, string> = {};
+		response.headers.forEach((value, key) => (headers[key.toLowerCase()] = value));
+		return { headers, body: body as T, status: response.status };
+	}
+}
+
+/** undici's codes for a connection closed under a request (https://undici.nodejs.org/#/docs/api/Errors). */
+const STALE_CONNECTION_CODES = ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'];
+
+/** msal-node's own default for its token request; a hung sign-in endpoint must not hang a workflow. */
+const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Distinct credentials kept per process; beyond this the oldest client (and its cache) is dropped. */
+export const MAX_CACHED_CLIENTS = 50;
+
+interface CachedClient {
+	app: ConfidentialClientApplication;
+	network: AuthorityNetworkClient;
+}
+
+const clients = new Map<string, CachedClient>();
+
+/** Which cache entry a credential uses: its authority, client ID and a hash of how it signs in. */
+export function clientCacheKey(credential: ResolvedAppOnlyCredential): string {
+	const proof = createHash('sha256')
+		.update(
+			JSON.stringify([
+				credential.method,
+				credential.secret ?? '',
+				credential.privateKeyPem ?? '',
+				credential.certificatePem ?? '',
+			]),
+		)
+		.digest('hex');
+	return `${credential.authority}/${credential.tenant}|${credential.clientId}|${proof}`;
+}
+
+function msalConfiguration(
+	credential: ResolvedAppOnlyCredential,
+	network: AuthorityNetworkClient,
+	msalAuthority: string,
+): Configuration {
+	const host = new URL(msalAuthority).host;
+	const base = `${msalAuthority}/${credential.tenant}`;
+	// The identity platform v2 endpoints (https://learn.microsoft.com/entra/identity-platform/v2-protocols#endpoints),
+	// given so msal-node needs no OpenID configuration request.
+	const authorityMetadata = JSON.stringify({
+		token_endpoint: `${base}/oauth2/v2.0/token`,
+		authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+		end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+		issuer: `${base}/v2.0`,
+		jwks_uri: `${msalAuthority}/${credential.tenant}/discovery/v2.0/keys`,
+	});
+	return {
+		auth: {
+			clientId: credential.clientId,
+			authority: base,
+			knownAuthorities: [host],
+			authorityMetadata,
+			...(credential.method === 'secret'
+				? { clientSecret: credential.secret }
+				: {
+						clientCertificate: {
+							thumbprintSha256: credential.certificate!.thumbprintSha256,
+							privateKey: credential.privateKeyPem!,
+						},
+					}),
+		},
+		system: {
+			networkClient: network,
+			// The token endpoint's transient answers are retried by the caller's policy, not silently here.
+			disableInternalRetries: true,
+			loggerOptions: {
+				piiLoggingEnabled: false,
+				logLevel: LogLevel.Error,
+				loggerCallback: () => {},
+			},
+		},
+	};
+}
+
+function clientFor(credential: ResolvedAppOnlyCredential): CachedClient {
+	const key = clientCacheKey(credential);
+	const cached = clients.get(key);
+	if (cached) {
+		// Most recently used last, so the oldest is first to go.
+		clients.delete(key);
+		clients.set(key, cached);
+		return cached;
+	}
+	const real = new URL(credential.authority);
+	const msalAuthority = `https://${real.host}${real.pathname.replace(/\/+$/, '')}`;
+	const network = new AuthorityNetworkClient(new URL(msalAuthority).origin, real.origin);
+	const app = new ConfidentialClientApplication(
+		msalConfiguration(credential, network, msalAuthority),
+	);
+	const entry = { app, network };
+	clients.set(key, entry);
+	while (clients.size > MAX_CACHED_CLIENTS) clients.delete(clients.keys().next().value as string);
+	return entry;
+}
+
+/** An app-only access token and what it grants; the token itself must never be logged or returned. */
+export interface AppOnlyToken {
+	accessToken: string;
+	expiresOn: Date | null;
+	/** The application permissions in the token's `roles` claim, when the token is a readable JWT. */
+	roles: string[] | undefined;
+	fromCache: boolean;
+}
+
+/** The `roles` claim of a JWT access token; undefined for tokens that are not JWTs. */
+export function tokenRoles(accessToken: string): string[] | undefined {
+	const parts = accessToken.split('.');
+	if (parts.length !== 3) return undefined;
+	try {
+		const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as {
+			roles?: unknown;
+		};
+		return Array.isArray(payload.roles) ? payload.roles.map(String) : [];
+	} catch {
+		return undefined;
+	}
+}
+
+/** A failed token request, with Microsoft's error code and a message free of secrets. */
+export class AppOnlyTokenError extends Error {
+	constructor(
+		message: string,
+		readonly code: string | undefined,
+		readonly aadsts: string | undefined,
+	) {
+		super(message);
+		this.name = 'AppOnlyTokenError';
+	}
+}
+
+function tokenError(error: unknown, origin: string, networkFailure?: string): Error {
+	if (error instanceof AppOnlyCredentialError) return error;
+	const msal = error as { errorCode?: string; errorMessage?: string; subError?: string };
+	if (msal.errorCode === 'network_error') {
+		return new AppOnlyTokenError(
+			networkFailure ?? `Could not reach the Microsoft sign-in endpoint at ${origin}`,
+			'network_error',
+			undefined,
+		);
+	}
+	const text = `${msal.errorMessage ?? (error as Error)?.message ?? ''}`;
+	// Microsoft's error_description: "AADSTS7000215: Invalid client secret … Trace ID: … Timestamp: …".
+	const aadsts = /\bAADSTS(\d{3,})\b/.exec(text)?.[0];
+	const first = text
+		.split(/\r?\n|Trace ID:/)[0]
+		.trim()
+		.slice(0, 300);
+	return new AppOnlyTokenError(
+		`Microsoft refused the app-only token request at ${origin}: ${msal.errorCode ?? 'error'}${first ? ` (${first})` : ''}`,
+		msal.errorCode,
+		aadsts,
+	);
+}
+
+/**
+ * A token for one resource's `.default` scope, from msal-node's cache while it is valid and not
+ * about to expire (msal renews 5 minutes before expiry), else from the token endpoint.
+ */
+export async function acquireTokenForScope(
+	credential: ResolvedAppOnlyCredential,
+	scope: string,
+	options: { forceRefresh?: boolean } = {},
+): Promise<AppOnlyToken> {
+	const { app, network } = clientFor(credential);
+	let result: AuthenticationResult | null;
+	try {
+		result = await app.acquireTokenByClientCredential({
+			scopes: [scope],
+			skipCache: options.forceRefresh === true,
+		});
+	} catch (error) {
+		throw tokenError(error, new URL(credential.authority).origin, network.lastFailure);
+	}
+	if (!result?.accessToken) {
+		throw new AppOnlyTokenError(
+			'The sign-in endpoint returned no access token',
+			undefined,
+			undefined,
+		);
+	}
+	return {
+		accessToken: result.accessToken,
+		expiresOn: result.expiresOn,
+		roles: tokenRoles(result.accessToken),
+		fromCache: result.fromCache,
+	};
+}
+
+/** For tests and the bench: how many requests the cached client for this credential sent. */
+export function tokenRequestCount(credential: ResolvedAppOnlyCredential): number {
+	return clients.get(clientCacheKey(credential))?.network.requests ?? 0;
+}
+
+/** For tests: forget every cached client and token. */
+export function clearAppOnlyClients(): void {
+	clients.clear();
+}

@@ -1,0 +1,168 @@
+/**
+ * The app-only credential's test (a node `credentialTest` method, since n8n's declarative
+ * credential test cannot run msal-node): acquire a fresh token, then ask Graph for the Test
+ * Mailbox's inbox (or one user when no Test Mailbox is given). The message names the missing
+ * application permission or the Exchange command, and the certificate's thumbprint and expiry.
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+
+import type { AppOnlyCredentialFields, ResolvedAppOnlyCredential } from './appOnly';
+import {
+	AppOnlyCredentialError,
+	AppOnlyTokenError,
+	acquireTokenForScope,
+	graphDefaultScope,
+	resolveAppOnlyCredential,
+} from './appOnly';
+import { appOnlyAccessHint, explainAppOnlyTokenError, rolesInclude } from './appOnlyErrors';
+
+const MAILBOX = /^[^\s@/\\?#]+@[^\s@/\\?#]+\.[^\s@/\\?#]+$/;
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const GRAPH_TIMEOUT_MS = 30_000;
+/** Warn this long before a certificate expires (Microsoft refuses an expired one: AADSTS700027). */
+const CERTIFICATE_WARNING_DAYS = 30;
+
+function certificateText(credential: ResolvedAppOnlyCredential, now: Date): string {
+	const cert = credential.certificate;
+	if (!cert) return '';
+	const days = Math.floor((cert.notAfter.getTime() - now.getTime()) / 86_400_000);
+	const warning =
+		days < CERTIFICATE_WARNING_DAYS
+			? ` Renew it soon: upload a new certificate before ${cert.notAfter.toISOString().slice(0, 10)}.`
+			: '';
+	return ` Certificate thumbprint ${cert.thumbprint} (SHA-1, as the Azure portal lists it), expires ${cert.notAfter.toISOString().slice(0, 10)} (in ${days} days).${warning}`;
+}
+
+interface Probe {
+	path: string;
+	/** The permission this request needs, for the hint. */
+	permission: string;
+	what: string;
+}
+
+/** What to ask Graph: the Test Mailbox with a permission the app holds, or one user. */
+function probeFor(testMailbox: string, roles: string[] | undefined): Probe {
+	if (!testMailbox) {
+		return { path: '/users?$top=1&$select=id', permission: 'User.Read.All', what: 'list users' };
+	}
+	const mailbox = encodeURIComponent(testMailbox);
+	const calendarsOnly =
+		roles !== undefined &&
+		!rolesInclude(roles, 'Mail.Read') &&
+		rolesInclude(roles, 'Calendars.Read');
+	return calendarsOnly
+		? {
+				path: `/users/${mailbox}/calendar?$select=id`,
+				permission: 'Calendars.Read',
+				what: `read the calendar of ${testMailbox}`,
+			}
+		: {
+				path: `/users/${mailbox}/mailFolders/inbox?$select=id`,
+				permission: 'Mail.Read',
+				what: `read the inbox of ${testMailbox}`,
+			};
+}
+
+/** The test itself, independent of n8n's context (the function below is what n8n calls). */
+export async function testAppOnlyCredential(
+	fields: AppOnlyCredentialFields,
+	now: Date = new Date(),
+): Promise<INodeCredentialTestResult> {
+	let credential: ResolvedAppOnlyCredential;
+	try {
+		credential = resolveAppOnlyCredential(fields, now);
+	} catch (error) {
+		return { status: 'Error', message: (error as Error).message };
+	}
+	const certificate = certificateText(credential, now);
+	let token;
+	try {
+		// A fresh token, so the test shows the permissions granted now, not those of a cached token.
+		token = await acquireTokenForScope(credential, graphDefaultScope(credential), {
+			forceRefresh: true,
+		});
+	} catch (error) {
+		if (error instanceof AppOnlyTokenError) {
+			const explained = explainAppOnlyTokenError(error.code, error.message);
+			return {
+				status: 'Error',
+				message: `${error.message}${explained ? ` ${explained.cause} ${explained.fix}` : ''}${certificate}`,
+			};
+		}
+		if (error instanceof AppOnlyCredentialError)
+			return { status: 'Error', message: `${error.message}${certificate}` };
+		return { status: 'Error', message: 'The token request failed unexpectedly.' };
+	}
+	const roles = token.roles;
+	const granted =
+		roles === undefined ? '' : ` Application permissions: ${roles.join(', ') || 'none'}.`;
+	const testMailbox = String(fields.testMailbox ?? '').trim();
+	if (testMailbox && !MAILBOX.test(testMailbox) && !OBJECT_ID.test(testMailbox)) {
+		return {
+			status: 'Error',
+			message: `The Test Mailbox "${testMailbox}" is not an email address or user ID.`,
+		};
+	}
+	const probe = probeFor(testMailbox, roles);
+	let response: Response;
+	try {
+		response = await fetch(`${credential.environment.graph}/v1.0${probe.path}`, {
+			headers: { Authorization: `Bearer ${token.accessToken}`, Accept: 'application/json' },
+			redirect: 'manual',
+			signal: AbortSignal.timeout(GRAPH_TIMEOUT_MS),
+		});
+	} catch (error) {
+		const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+		return {
+			status: 'Error',
+			message: `A token was issued, but Microsoft Graph at ${credential.environment.graph} could not be reached: ${code}.${certificate}`,
+		};
+	}
+	if (response.ok) {
+		const reached = testMailbox
+			? `The app can ${probe.what}.`
+			: 'Microsoft Graph answered (no Test Mailbox given: enter one to check the mailbox scope).';
+		return {
+			status: 'OK',
+			message: `Token issued for app ${credential.clientId} in tenant ${credential.tenant}.${granted} ${reached}${certificate}`,
+		};
+	}
+	let code = '';
+	let message = '';
+	try {
+		const body = (await response.json()) as { error?: { code?: string; message?: string } };
+		code = body.error?.code ?? '';
+		message = body.error?.message ?? '';
+	} catch {
+		// Not JSON: the status says enough.
+	}
+	const hint =
+		response.status === 403
+			? appOnlyAccessHint({
+					permission: probe.permission,
+					action: probe.what,
+					roles,
+					clientId: credential.clientId,
+					code,
+					message,
+				})
+			: '';
+	return {
+		status: 'Error',
+		message:
+			`A token was issued, but Microsoft Graph answered ${response.status}${code ? ` ${code}` : ''}${message ? `: ${message.slice(0, 200)}` : ''}.${granted} ${hint}${certificate}`.trim(),
+	};
+}
+
+/** The node method n8n calls for the credential's Test button (testedBy: 'outlookAppOnlyApiTest'). */
+export async function outlookAppOnlyApiTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted<ICredentialDataDecryptedObject>,
+): Promise<INodeCredentialTestResult> {
+	return await testAppOnlyCredential((credential.data ?? {}) as AppOnlyCredentialFields);
+}

@@ -1,0 +1,184 @@
+/**
+ * The app-only credential: its fields, and its test (the nodes' credentialTest method, run the
+ * way n8n's CredentialsTester calls it) against the stand-ins: a token, a Graph call for the Test
+ * Mailbox or one user, the missing role or Exchange command by name, the certificate's thumbprint
+ * and expiry, and never a secret or key in the message.
+ */
+import type { ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+
+import { OutlookAppOnlyApi } from '../../credentials/OutlookAppOnlyApi.credentials';
+import { clearAppOnlyClients, summariseCertificate } from '../../nodes/shared/auth/appOnly';
+import { outlookAppOnlyApiTest } from '../../nodes/shared/auth/appOnlyCredentialTest';
+import { OutlookCalendar } from '../../nodes/OutlookCalendar/OutlookCalendar.node';
+import { OutlookMail } from '../../nodes/OutlookMail/OutlookMail.node';
+import {
+	APP_ID,
+	appOnlyFields,
+	makeCertificate,
+	newSecret,
+	OTHER,
+	SHARED,
+	type TestCertificate,
+} from '../appOnly/support';
+import { expectGraphContractKept, startStandIns, type StandIns } from '../support/fixtures';
+
+const credential = new OutlookAppOnlyApi();
+const property = (name: string) => credential.properties.find((p) => p.name === name)!;
+
+describe('credential shape', () => {
+	it('is outlookAppOnlyApi with the environment, tenant, client ID and three ways to sign in', () => {
+		expect(credential.name).toBe('outlookAppOnlyApi');
+		expect(credential).not.toHaveProperty('extends');
+		expect(property('environment').options?.map((o) => (o as { value: string }).value)).toEqual([
+			'global',
+			'usGov',
+			'usGovDod',
+			'china',
+			'custom',
+		]);
+		expect(property('tenantId').required).toBe(true);
+		expect(property('tenantId').description).toMatch(/Not common, organizations or consumers/);
+		expect(property('authMethod').options?.map((o) => (o as { value: string }).value)).toEqual([
+			'secret',
+			'certificate',
+			'pfx',
+		]);
+		for (const secret of ['clientSecret', 'privateKey', 'pfxCertificate', 'pfxPassword'])
+			expect(property(secret).typeOptions?.password).toBe(true);
+	});
+
+	it('both Graph nodes offer it under Authentication and test it with outlookAppOnlyApiTest', () => {
+		for (const node of [new OutlookMail().nodeVersions[1], new OutlookCalendar()]) {
+			const entry = node.description.credentials?.find((c) => c.name === 'outlookAppOnlyApi');
+			expect(entry).toMatchObject({
+				testedBy: 'outlookAppOnlyApiTest',
+				displayOptions: { show: { authentication: ['appOnly'] } },
+			});
+			expect(node.methods?.credentialTest?.outlookAppOnlyApiTest).toBe(outlookAppOnlyApiTest);
+			const authentication = node.description.properties.find((p) => p.name === 'authentication');
+			expect(authentication?.default).toBe('oAuth2');
+			const appMailbox = node.description.properties.find(
+				(p) => p.name === 'mailboxId' && p.displayOptions?.show?.authentication?.[0] === 'appOnly',
+			);
+			expect(appMailbox).toMatchObject({ required: true });
+			expect(appMailbox?.description).toMatch(/Required with the app-only credential/);
+		}
+	});
+});
+
+describe('credential test', () => {
+	let s: StandIns;
+	let cert: TestCertificate;
+	const secret = newSecret();
+	const thisContext = { logger: console, helpers: {} } as unknown as ICredentialTestFunctions;
+	const test = async (fields: Record<string, unknown>): Promise<INodeCredentialTestResult> =>
+		await outlookAppOnlyApiTest.call(thisContext, {
+			id: 'c1',
+			name: 'Outlook app',
+			type: 'outlookAppOnlyApi',
+			data: fields as never,
+		});
+
+	beforeAll(async () => {
+		s = await startStandIns();
+		cert = makeCertificate(200);
+	});
+	afterAll(async () => await s.close());
+	beforeEach(() => {
+		clearAppOnlyClients();
+		s.graph.reset();
+		s.idp.registerApp({
+			clientId: APP_ID,
+			secrets: [secret],
+			certificates: [cert.certPem],
+			roles: { graph: ['Mail.ReadWrite'], imap: [] },
+		});
+		s.graph.limitAppToMailboxes(APP_ID, [SHARED]);
+		s.graph.on('GET', '/users/:mailbox/mailFolders/:folder', (_, p) => ({
+			body: { id: `inbox-of-${p.mailbox}` },
+		}));
+		// GET /users (https://learn.microsoft.com/graph/api/user-list) is outside the repo's mail+calendar subset.
+		s.graph.allowOutsideContract('GET', '/users');
+		s.graph.on('GET', '/users', { body: { value: [{ id: 'u1' }] } });
+	});
+	afterEach(() => expectGraphContractKept(s.graph));
+
+	const expectNoSecrets = (result: INodeCredentialTestResult) => {
+		expect(result.message).not.toContain(secret);
+		expect(result.message).not.toMatch(/PRIVATE KEY|eyJ/);
+	};
+
+	it('OK for a Test Mailbox in scope, with the roles, the certificate thumbprint and expiry', async () => {
+		const result = await test(appOnlyFields(s, { cert }, { testMailbox: SHARED }));
+		const summary = summariseCertificate(cert.certPem);
+		expect(result.status).toBe('OK');
+		expect(result.message).toContain(`Application permissions: Mail.ReadWrite.`);
+		expect(result.message).toContain(`read the inbox of ${SHARED}`);
+		expect(result.message).toContain(`Certificate thumbprint ${summary.thumbprint}`);
+		expect(result.message).toContain(`expires ${summary.notAfter.toISOString().slice(0, 10)}`);
+		expect(s.graph.requests[0].path).toBe(`/users/${encodeURIComponent(SHARED)}/mailFolders/inbox`);
+		expectNoSecrets(result);
+	});
+
+	it('a Test Mailbox outside the scope: Error naming the Exchange commands', async () => {
+		const result = await test(appOnlyFields(s, { cert }, { testMailbox: OTHER }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('403 ErrorAccessDenied');
+		expect(result.message).toContain('New-ManagementRoleAssignment');
+		expect(result.message).toContain('Test-ApplicationAccessPolicy');
+	});
+
+	it('an app without mail permissions: Error naming Mail.Read', async () => {
+		s.idp.registerApp({ clientId: APP_ID, secrets: [secret], roles: { graph: [], imap: [] } });
+		const result = await test(appOnlyFields(s, { secret }, { testMailbox: SHARED }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/no Mail\.Read application permission/);
+		expect(result.message).toContain('Application permissions: none.');
+		expectNoSecrets(result);
+	});
+
+	it('no Test Mailbox: lists one user, and names User.Read.All when the app lacks it', async () => {
+		const result = await test(appOnlyFields(s, { secret }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('Authorization_RequestDenied');
+		expect(result.message).toMatch(/no User\.Read\.All application permission/);
+		expect(s.graph.requests[0]).toMatchObject({ path: '/users', query: { $top: '1' } });
+		s.idp.registerApp({
+			clientId: APP_ID,
+			secrets: [secret],
+			roles: { graph: ['User.Read.All'], imap: [] },
+		});
+		expect((await test(appOnlyFields(s, { secret }))).status).toBe('OK');
+	});
+
+	it('a certificate Microsoft does not know: Error with AADSTS700027, the fix and the thumbprint to compare', async () => {
+		const stranger = makeCertificate();
+		const result = await test(appOnlyFields(s, { cert: stranger }, { testMailbox: SHARED }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('AADSTS700027');
+		expect(result.message).toMatch(/Upload the certificate/);
+		expect(result.message).toContain(summariseCertificate(stranger.certPem).thumbprint);
+		expect(s.graph.requests).toEqual([]);
+	});
+
+	it('a tenant of common: Error saying why, no request', async () => {
+		const result = await test(appOnlyFields(s, { secret }, { tenantId: 'common' }));
+		expect(result).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(/no signed-in user/),
+		});
+		expect(s.graph.requests).toEqual([]);
+	});
+
+	it('a certificate expiring within 30 days is flagged', async () => {
+		const soon = makeCertificate(10);
+		s.idp.registerApp({
+			clientId: APP_ID,
+			certificates: [soon.certPem],
+			roles: { graph: ['Mail.Read'], imap: [] },
+		});
+		const result = await test(appOnlyFields(s, { cert: soon }, { testMailbox: SHARED }));
+		expect(result.status).toBe('OK');
+		expect(result.message).toMatch(/Renew it soon/);
+	});
+});
