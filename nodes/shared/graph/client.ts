@@ -12,6 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { credentialStateFailure } from '../auth/credential-state';
 import { resolveEnvironment } from '../auth/environments';
 import type { ExplainContext } from '../auth/microsoft-errors';
 import { describeMicrosoftError } from '../auth/microsoft-errors';
@@ -155,7 +156,9 @@ class N8nSendMiddleware implements Middleware {
 				responseHeaders = headerRecord(failed.headers);
 				body = toBuffer(failed.data as ArrayBuffer | Buffer | string | undefined);
 			} else {
-				const authFailure = tokenRefreshFailure(error);
+				const authFailure =
+					credentialStateFailure(error, this.ctx.getNode(), CREDENTIAL_TYPE) ??
+					tokenRefreshFailure(error);
 				const state = context.middlewareControl?.getMiddlewareOptions(RequestState) as
 					| RequestState
 					| undefined;
