@@ -98,7 +98,10 @@ const expr = (body: string) =>
 
 const scopeJs = `
 const groups = ${groups};
-const chosen = ($self.permissions || []).filter((p) => groups[p]);
+// n8n 2.41's credential modal leaves a multiOptions field empty on a new credential (its default
+// is not applied; seen in the editor e2e): no permission chosen means the default set.
+const picked = Array.isArray($self.permissions) ? $self.permissions.filter((p) => groups[p]) : [];
+const chosen = picked.length ? picked : ${JSON.stringify(DEFAULT_PERMISSIONS)};
 const prefix = env === 'global' || env === 'custom' ? '' : cloud.g + '/';
 const graph = [...${JSON.stringify(ALWAYS_GRAPH_SCOPES)}, ...chosen.flatMap((p) => groups[p].s)].map((s) => prefix + s);
 const extra = String($self.additionalScopes || '').split(/[\\s,]+/).filter(Boolean);
@@ -367,6 +370,21 @@ export class OutlookOAuth2Api implements ICredentialType {
 			default: DEFAULT_PERMISSIONS,
 			description:
 				'What n8n may do in the mailbox. Add the matching delegated permissions to the app registration (the notice below lists them), then reconnect.',
+		},
+		{
+			// Shown while nothing is chosen (hidden as soon as any value exists): what n8n then asks for.
+			displayName: `No permission chosen: n8n asks for the common set, ${DEFAULT_PERMISSIONS.map(
+				(value) => {
+					const group = PERMISSION_GROUPS.find((g) => g.value === value);
+					return group ? `${group.name} (${group.graphScopes.join(', ')})` : value;
+				},
+			).join(
+				', ',
+			)}. Add these delegated permissions in the app registration, or choose others above.`,
+			name: 'permissionsDefaultNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { hide: { permissions: [{ _cnd: { exists: true } }] } },
 		},
 		{
 			// Both keys read the same field ("/" reads from the root): shown only when both are chosen.

@@ -15,7 +15,9 @@ import {
 	INVALID_TENANT_NOTICE,
 	OutlookOAuth2Api,
 } from '../../credentials/OutlookOAuth2Api.credentials';
+import { DEFAULT_PERMISSIONS } from '../../nodes/shared/auth/scopes';
 import { invalidTenantMessage, resolveTenant } from '../../nodes/shared/auth/tenant';
+import { resolveCredential } from '../support/n8n-harness';
 
 const credential = new OutlookOAuth2Api();
 const ROOT = join(__dirname, '../..');
@@ -72,6 +74,34 @@ describe('defaults: a working credential for the common case in one pass', () =>
 			'scopeNotice_calendarsReadWrite',
 		])
 			expect(shown(name, {})).toBe(true);
+	});
+});
+
+describe('a new credential whose Permissions n8n left empty', () => {
+	// n8n 2.41's credential modal does not apply a multiOptions default to a new credential (the
+	// editor e2e sees the field empty), so "nothing chosen" must still give a working credential.
+	const scopeOf = (permissions: unknown) =>
+		String(resolveCredential('outlookOAuth2Api', { permissions } as never).scope).split(' ');
+
+	it.each([[[]], [undefined]])('%j requests the default set', (permissions) => {
+		expect(scopeOf(permissions)).toEqual(scopeOf(DEFAULT_PERMISSIONS));
+		expect(scopeOf(permissions)).toEqual(
+			expect.arrayContaining(['Mail.ReadWrite', 'Mail.Send', 'Calendars.ReadWrite']),
+		);
+	});
+
+	it('a notice says what n8n then asks for, and goes away once something is chosen', () => {
+		expect(shown('permissionsDefaultNotice', { permissions: [] })).toBe(true);
+		expect(shown('permissionsDefaultNotice', { permissions: undefined })).toBe(true);
+		expect(shown('permissionsDefaultNotice', { permissions: ['mailSend'] })).toBe(false);
+		expect(notice('permissionsDefaultNotice').displayName).toContain(
+			'Read and Write Mail (Mail.ReadWrite), Send Mail (Mail.Send), Read and Write Calendars (Calendars.ReadWrite)',
+		);
+	});
+
+	it('a choice is still honoured as it is', () => {
+		expect(scopeOf(['mailRead'])).toContain('Mail.Read');
+		expect(scopeOf(['mailRead'])).not.toContain('Mail.ReadWrite');
 	});
 });
 
