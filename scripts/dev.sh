@@ -196,7 +196,8 @@ MSG
   4. IMAP trigger: open the workflow "Outlook demo: new mail" (Outlook IMAP Trigger on the demo
      mailbox, Dovecot on 127.0.0.1:$imap_port) and activate it (Publish), then feed it a new mail
      from another terminal:   node scripts/demo-mail.js "Invoice 42"
-     Each mail starts one execution (Overview -> Executions).
+     Each mail starts one execution (Overview -> Executions). The whole path, scripted:
+     node scripts/demo-trigger-check.js $url
 MSG
 	else
 		echo "  (IMAP trigger: not in this demo: $(node -p 'require(process.argv[1]).imap.unavailable' "$DEV_HOME/standins.json"))"
