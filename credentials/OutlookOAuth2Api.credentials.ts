@@ -16,6 +16,34 @@ import {
 	MAX_RETRY_WAIT_SECONDS,
 } from '../nodes/shared/graph/retry';
 
+export const CREDENTIAL_DISPLAY_NAME = 'Outlook OAuth2 (Graph + IMAP) API';
+
+/*
+ * The package's own documentation, as the published package ships it (package.json `files` holds
+ * docs/). There is no public repository, so links go to the package's files on unpkg, which serves
+ * every file of the latest published version at a stable address; npm's page shows only the README.
+ * test/package/links.test.ts checks that every such link names a file `npm pack` ships.
+ */
+export const DOCS_BASE_URL = 'https://unpkg.com/n8n-nodes-outlook-oauth/docs';
+export const SETUP_GUIDE_URL = `${DOCS_BASE_URL}/setup-guide.md`;
+
+const stripAnchors = (pattern: string) => pattern.replace(/^\^/, '').replace(/\$$/, '');
+/**
+ * Matches what is typed into Tenant when it is NOT a tenant ID or verified domain, spaces around it
+ * allowed as resolveTenant trims them (and not empty: the field is marked required for that). n8n-workflow 2.41's displayOptions offer `regex` but no
+ * negation, so the negation is a lookahead. Same patterns as resolveTenant (nodes/shared/auth/tenant.ts).
+ */
+export const INVALID_TENANT_REGEX = `^(?!\\s*$)(?!\\s*(?:${stripAnchors(TENANT_GUID_PATTERN)})\\s*$)(?!\\s*(?:${stripAnchors(TENANT_DOMAIN_PATTERN)})\\s*$)`;
+/** An Application (client) ID is always a GUID. */
+export const INVALID_CLIENT_ID_REGEX = `^(?!$)(?!(?:${stripAnchors(TENANT_GUID_PATTERN)})$)`;
+
+export const INVALID_TENANT_NOTICE =
+	'This Tenant is neither a directory (tenant) ID such as "72f988bf-86f1-41af-91ab-2d7cd011db47" nor a verified domain such as "contoso.onmicrosoft.com" (no https://). ' +
+	"Copy the Directory (tenant) ID from the app registration's Overview page in the Azure portal. Until then Connect cannot open Microsoft's sign-in page.";
+export const INVALID_CLIENT_ID_NOTICE =
+	'This Client ID is not an Application (client) ID: that is a GUID such as "00000000-0000-4000-8000-000000000000" (no spaces). ' +
+	"Copy it from the app registration's Overview page; the Object ID and the client secret do not work here.";
+
 /*
  * The hidden OAuth2 fields (authUrl, accessTokenUrl, scope, authQueryParameters) are n8n
  * expressions over the visible fields ($self), because n8n builds the authorize URL and redeems
@@ -70,7 +98,10 @@ const expr = (body: string) =>
 
 const scopeJs = `
 const groups = ${groups};
-const chosen = ($self.permissions || []).filter((p) => groups[p]);
+// n8n 2.41's credential modal leaves a multiOptions field empty on a new credential (its default
+// is not applied; seen in the editor e2e): no permission chosen means the default set.
+const picked = Array.isArray($self.permissions) ? $self.permissions.filter((p) => groups[p]) : [];
+const chosen = picked.length ? picked : ${JSON.stringify(DEFAULT_PERMISSIONS)};
 const prefix = env === 'global' || env === 'custom' ? '' : cloud.g + '/';
 const graph = [...${JSON.stringify(ALWAYS_GRAPH_SCOPES)}, ...chosen.flatMap((p) => groups[p].s)].map((s) => prefix + s);
 const extra = String($self.additionalScopes || '').split(/[\\s,]+/).filter(Boolean);
@@ -153,8 +184,11 @@ function scopeNotices(): INodeProperties[] {
 	}
 	const consent = (authority: string) =>
 		'If your organisation lets only administrators approve these permissions, ask one to open ' +
-		`${authority}/{Tenant}/adminconsent?client_id={Client ID} (with this credential's Tenant and Client ID) and accept, ` +
-		'or to click "Grant admin consent" under API permissions in the app registration. Then connect.';
+		`${authority}/{Tenant}/adminconsent?client_id={Client ID} and accept, ` +
+		'or to click "Grant admin consent" under API permissions in the app registration. Then connect. ' +
+		// n8n 2.41 shows a notice's text as it is (no expressions), so the user fills in the two values;
+		// a node that fails for missing consent prints the address with both filled in.
+		'In the address, replace {Tenant} with the Tenant and {Client ID} with the Client ID entered above.';
 	notices.push(
 		notice('adminConsentNotice', consent(CLOUD_ENVIRONMENTS.global.authority), {
 			accountType: ['singleTenant'],
@@ -179,17 +213,25 @@ export class OutlookOAuth2Api implements ICredentialType {
 
 	extends = ['oAuth2Api'];
 
-	displayName = 'Outlook OAuth2 API';
+	// n8n's own "Microsoft Outlook OAuth2 API" sits next to this one in the credential picker: the
+	// name says what this one adds (Graph and IMAP with one sign-in), the icon carries a key badge.
+	displayName = CREDENTIAL_DISPLAY_NAME;
 
-	icon: Icon = { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' };
+	icon: Icon = { light: 'file:outlookOAuth.svg', dark: 'file:outlookOAuth.dark.svg' };
 
-	documentationUrl =
-		'https://www.npmjs.com/package/n8n-nodes-outlook-oauth#connect-your-microsoft-account';
+	documentationUrl = SETUP_GUIDE_URL;
 
 	properties: INodeProperties[] = [
 		{
-			displayName:
-				'Register an app in Microsoft Entra ID first; the <a href="https://www.npmjs.com/package/n8n-nodes-outlook-oauth#connect-your-microsoft-account" target="_blank">setup guide</a> walks through it. Use the OAuth Redirect URL shown above as the app\'s Web redirect URI.',
+			// Right under Client ID and Client Secret (n8n shows the oAuth2Api fields first).
+			displayName: INVALID_CLIENT_ID_NOTICE,
+			name: 'clientIdInvalidNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { clientId: [{ _cnd: { regex: INVALID_CLIENT_ID_REGEX } }] } },
+		},
+		{
+			displayName: `Register an app in Microsoft Entra ID first; the <a href="${SETUP_GUIDE_URL}" target="_blank">setup guide</a> walks through it. Use the OAuth Redirect URL shown above as the app's Web redirect URI.`,
 			name: 'setupNotice',
 			type: 'notice',
 			default: '',
@@ -303,6 +345,20 @@ export class OutlookOAuth2Api implements ICredentialType {
 			required: true,
 		},
 		{
+			// Shown while the typed value is not a tenant, so the problem is seen here and not as n8n's
+			// "Invalid URL" toast after Connect (the authorize URL expression refuses such a tenant).
+			displayName: INVALID_TENANT_NOTICE,
+			name: 'tenantIdInvalidNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: {
+				show: {
+					accountType: ['singleTenant'],
+					tenantId: [{ _cnd: { regex: INVALID_TENANT_REGEX } }],
+				},
+			},
+		},
+		{
 			displayName: 'Permissions',
 			name: 'permissions',
 			type: 'multiOptions',
@@ -314,6 +370,30 @@ export class OutlookOAuth2Api implements ICredentialType {
 			default: DEFAULT_PERMISSIONS,
 			description:
 				'What n8n may do in the mailbox. Add the matching delegated permissions to the app registration (the notice below lists them), then reconnect.',
+		},
+		{
+			// Shown while nothing is chosen (hidden as soon as any value exists): what n8n then asks for.
+			displayName: `No permission chosen: n8n asks for the common set, ${DEFAULT_PERMISSIONS.map(
+				(value) => {
+					const group = PERMISSION_GROUPS.find((g) => g.value === value);
+					return group ? `${group.name} (${group.graphScopes.join(', ')})` : value;
+				},
+			).join(
+				', ',
+			)}. Add these delegated permissions in the app registration, or choose others above.`,
+			name: 'permissionsDefaultNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { hide: { permissions: [{ _cnd: { exists: true } }] } },
+		},
+		{
+			// Both keys read the same field ("/" reads from the root): shown only when both are chosen.
+			displayName:
+				'Read Mail and Read and Write Mail are both chosen: Read and Write Mail already includes reading (Mail.ReadWrite covers Mail.Read). Keep only Read and Write Mail, or only Read Mail if n8n must never change the mailbox.',
+			name: 'mailReadConflictNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { permissions: ['mailRead'], '/permissions': ['mailReadWrite'] } },
 		},
 		{
 			displayName: 'Additional Scopes',

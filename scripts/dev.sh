@@ -4,8 +4,9 @@
 #
 #   npm run dev                  n8n with the package; sign in and connect your Microsoft account
 #   npm run dev -- --demo        also start the identity-provider and Graph stand-ins with a demo
-#                                mailbox and calendar, an owner account and a demo credential:
-#                                try the nodes without a Microsoft account
+#                                mailbox and calendar, a Dovecot IMAP server for the trigger, an
+#                                owner account, a demo credential and workflow: try all three
+#                                nodes without a Microsoft account
 #   npm run dev -- --fresh       start from an empty n8n user folder (drops workflows and credentials)
 #   npm run dev -- --port 5688   another port for n8n (when 5678 is taken)
 #   npm run dev -- --no-build    skip `npm run build` (use dist/ as it is)
@@ -29,7 +30,7 @@ while [[ $# -gt 0 ]]; do
 			;;
 		--port=*) port="${1#--port=}" ;;
 		-h | --help)
-			sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+			sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
 			exit 0
 			;;
 		*)
@@ -76,7 +77,8 @@ step "build and pack the package"
 if ((build)); then
 	npm run build --silent
 fi
-DEV_HOME="$OUTLOOK_CACHE_ROOT/dev"
+# OUTLOOK_DEV_HOME: another folder for the dev user folder and logs (two checkouts at once).
+DEV_HOME="${OUTLOOK_DEV_HOME:-$OUTLOOK_CACHE_ROOT/dev}"
 mkdir -p "$DEV_HOME"
 rm -f "$DEV_HOME"/pack/*.tgz
 tgz="$(bash scripts/pack.sh "$DEV_HOME/pack")"
@@ -115,8 +117,15 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if ((demo)); then
-	step "demo: identity-provider and Graph stand-ins, demo credential"
+	step "demo: identity-provider, Graph and IMAP (Dovecot) stand-ins, demo credential"
 	rm -f "$DEV_HOME/standins.json"
+	# Dovecot for the IMAP trigger, installed the way the tests install it; without it the demo
+	# still runs Outlook Mail and Outlook Calendar and says why the trigger cannot be tried.
+	if [[ "${OUTLOOK_DEMO_IMAP:-1}" != 0 ]] && ! { [[ -x /usr/sbin/dovecot ]] && [[ -x /usr/lib/dovecot/imap ]]; }; then
+		echo "[dev]     installing Dovecot (the demo's IMAP server) with apt-get"
+		bash scripts/apt-install.sh dovecot-core dovecot-imapd openssl ||
+			echo "[dev]     Dovecot could not be installed (see above): the demo runs without the IMAP trigger"
+	fi
 	bash scripts/demo-standins.sh "$DEV_HOME" &
 	pids+=($!)
 	# Compiling the stand-ins takes a few seconds; then they listen at once.
@@ -137,6 +146,11 @@ if ((demo)); then
 			tail -n 20 "$N8N_LOG"
 			exit 1
 		}
+	node scripts/demo-credential.js "$DEV_HOME/standins.json" --workflow >"$DEV_HOME/demo-workflow.json"
+	if [[ -s "$DEV_HOME/demo-workflow.json" ]]; then
+		"$NODE24_BIN/node" "$N8N_BIN" import:workflow --input="$DEV_HOME/demo-workflow.json" >>"$N8N_LOG" 2>&1 ||
+			echo "[dev]     importing the demo workflow failed (see $N8N_LOG); the rest of the demo works"
+	fi
 fi
 
 step "start n8n $N8N_VERSION on Node $NODE24_VERSION (about 10-20 s; log: $N8N_LOG)"
@@ -170,15 +184,28 @@ if ((demo)); then
   2. Overview -> Credentials -> "Outlook (demo stand-ins)" -> Connect: a stand-in sign-in page
      answers at once, and the modal says "Account connected".
   3. Create a workflow, add the node "Outlook Mail" -> Message -> Get Many, pick that credential,
-     and click "Execute step": the demo mailbox's messages come back.
+     and click "Execute step": the demo mailbox's messages come back. "Outlook Calendar" ->
+     Event -> Create works the same way, with or without a calendar picked from the list.
   Identity-provider stand-in: $(node -p 'require(process.argv[1]).authority' "$DEV_HOME/standins.json")
   Graph stand-in:             $(node -p 'require(process.argv[1]).graph' "$DEV_HOME/standins.json")/v1.0
   (the stand-ins print each request the nodes send)
 MSG
+	imap_port="$(node -p 'const i = require(process.argv[1]).imap || {}; i.port || ""' "$DEV_HOME/standins.json")"
+	if [[ -n "$imap_port" ]]; then
+		cat <<MSG
+  4. IMAP trigger: open the workflow "Outlook demo: new mail" (Outlook IMAP Trigger on the demo
+     mailbox, Dovecot on 127.0.0.1:$imap_port) and activate it (Publish), then feed it a new mail
+     from another terminal:   node scripts/demo-mail.js "Invoice 42"
+     Each mail starts one execution (Overview -> Executions). The whole path, scripted:
+     node scripts/demo-trigger-check.js $url
+MSG
+	else
+		echo "  (IMAP trigger: not in this demo: $(node -p 'require(process.argv[1]).imap.unavailable' "$DEV_HOME/standins.json"))"
+	fi
 else
 	cat <<MSG
   1. Open $url and create the owner account (first start only).
-  2. Create the credential "Outlook OAuth2 API": the setup guide (docs/setup-guide.md) walks
+  2. Create the credential "Outlook OAuth2 (Graph + IMAP) API": the setup guide (docs/setup-guide.md) walks
      through the app registration in Microsoft Entra ID.
   3. Add a node and search "Outlook".
   No Microsoft account at hand? npm run dev -- --demo

@@ -12,7 +12,8 @@ mkdir -p "$dest"
 [[ -d dist ]] || { echo "dist/ is missing: run npm run build first" >&2; exit 1; }
 stage="$(mktemp -d "${TMPDIR:-/tmp}/outlook-oauth-pack.XXXXXX")"
 trap 'rm -rf "$stage"' EXIT
-cp -R dist package.json "$stage/"
+# docs/ ships too (package.json `files`): the editor's Docs links and the README point at it.
+cp -R dist docs package.json "$stage/"
 for f in README.md LICENSE LICENSE.md; do [[ -f "$f" ]] && cp "$f" "$stage/"; done
 node -e '
 const fs = require("fs");

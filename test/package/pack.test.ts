@@ -1,12 +1,15 @@
 /**
  * What `npm pack` ships (scripts/pack.sh, which `npm run dev` and the e2e stage install into n8n):
  * the compiled nodes and credentials every entry of package.json's `n8n` block names, their icons
- * and codex files, README and LICENSE; no tests, no TypeScript sources, no repository tooling.
+ * and codex files, README, LICENSE and the guides in docs/ (the editor's Docs links and the README
+ * point at them); no tests, no TypeScript sources, no repository tooling.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
+import { DOCS_BASE_URL, OutlookOAuth2Api } from '../../credentials/OutlookOAuth2Api.credentials';
 
 const ROOT = resolve(__dirname, '../..');
 const source = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -72,14 +75,82 @@ describe('the packed package', () => {
 	it('ships no tests, sources, benches, scripts or development metadata', () => {
 		const offending = files.filter(
 			(f) =>
-				/^(test|bench|scripts|docs|nodes|credentials|node_modules|\.ci)\//.test(f) ||
+				/^(test|bench|scripts|nodes|credentials|node_modules|\.ci)\//.test(f) ||
 				(f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
 				/\.test\.|\.e2e\./.test(f) ||
 				/(^|\/)\.(npmrc|gitignore|prettierrc)/.test(f),
 		);
 		expect(offending).toEqual([]);
-		expect(files.every((f) => f.startsWith('dist/') || !f.includes('/'))).toBe(true);
+		// docs/ ships on purpose (see "links" below): only the guides and their pictures.
+		expect(
+			files.every(
+				(f) => f.startsWith('dist/') || !f.includes('/') || /^docs\/[\w./-]+\.(md|png)$/.test(f),
+			),
+		).toBe(true);
 		expect(packed.devDependencies).toBeUndefined();
 		expect(packed.scripts).toBeUndefined();
+	});
+});
+
+/**
+ * Every link to the package's own documentation, from the places a user meets it: the README (the
+ * npm page), the credential ("Read our docs", the setup notice) and each node's codex (the Docs
+ * link). There is no public repository, so relative README links would point nowhere on npm: each
+ * must be an absolute link to a file the tarball ships.
+ */
+describe('links to our documentation', () => {
+	const links: Array<{ where: string; url: string }> = [];
+	beforeAll(() => {
+		const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+		for (const m of readme.matchAll(/\]\(([^)\s]+)\)/g))
+			links.push({ where: 'README.md', url: m[1] });
+		const credential = new OutlookOAuth2Api();
+		links.push({ where: 'credential documentationUrl', url: credential.documentationUrl });
+		for (const property of credential.properties)
+			for (const m of property.displayName.matchAll(/href="([^"]+)"/g))
+				links.push({ where: `credential ${property.name}`, url: m[1] });
+		for (const node of source.n8n.nodes) {
+			const codex = join(ROOT, node.replace(/^dist\//, '').replace(/\.node\.js$/, '.node.json'));
+			const { resources } = JSON.parse(readFileSync(codex, 'utf8')) as {
+				resources: Record<string, Array<{ url: string }>>;
+			};
+			for (const [kind, entries] of Object.entries(resources))
+				for (const { url } of entries) links.push({ where: `${codex} ${kind}`, url });
+		}
+	});
+
+	it('the README has no relative links (npm cannot resolve them without a repository)', () => {
+		const relative = links.filter(
+			(l) => l.where === 'README.md' && !/^(https?:|mailto:|#)/.test(l.url),
+		);
+		expect(relative).toEqual([]);
+	});
+
+	it('the credential and every node open our own docs', () => {
+		const ours = (url: string) => url.startsWith(`${DOCS_BASE_URL}/`);
+		const credentialAndCodex = links.filter((l) => l.where !== 'README.md');
+		expect(credentialAndCodex.length).toBeGreaterThanOrEqual(2 + 2 * source.n8n.nodes.length);
+		expect(credentialAndCodex.filter((l) => !ours(l.url))).toEqual([]);
+		expect(links.filter((l) => l.where === 'README.md' && ours(l.url)).length).toBeGreaterThan(0);
+	});
+
+	it('every link into the package names a file the tarball ships, and docs link only to shipped files', () => {
+		const packagePrefix = DOCS_BASE_URL.slice(0, DOCS_BASE_URL.lastIndexOf('/') + 1);
+		const missing = links
+			.filter((l) => l.url.startsWith(packagePrefix))
+			.map((l) => ({ ...l, file: l.url.slice(packagePrefix.length).split('#')[0] }))
+			.filter((l) => !files.includes(l.file));
+		expect(missing).toEqual([]);
+		// Relative links inside the shipped guides (to each other and to their pictures).
+		const broken: string[] = [];
+		for (const doc of files.filter((f) => /^docs\/.*\.md$/.test(f))) {
+			const text = readFileSync(join(ROOT, doc), 'utf8');
+			for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+				if (/^(https?:|mailto:|#)/.test(m[1])) continue;
+				const target = join(doc.slice(0, doc.lastIndexOf('/')), m[1].split('#')[0]);
+				if (!files.includes(target)) broken.push(`${doc} -> ${m[1]}`);
+			}
+		}
+		expect(broken).toEqual([]);
 	});
 });

@@ -42,6 +42,9 @@ export interface DovecotOptions {
 	idpUrl: string;
 	/** The default user for helpers that take a user (default alice@example.test). */
 	user?: string;
+	/** Fixed IMAPS and plain IMAP ports (the demo's); free ports when not given. */
+	port?: number;
+	plainPort?: number;
 }
 
 export interface DovecotSession {
@@ -170,7 +173,8 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
 	const user = options.user ?? 'alice@example.test';
 	const dir = mkdtempSync(join(tmpdir(), 'dovecot-rig-'));
 	for (const sub of ['run', 'state', 'log', 'certs', 'mail']) mkdirSync(join(dir, sub));
-	const [port, plainPort] = [await freePort(), await freePort()];
+	const port = options.port ?? (await freePort());
+	const plainPort = options.plainPort ?? (await freePort());
 
 	await run('openssl', [
 		'req',

@@ -14,6 +14,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { AppOnlyCredentialFields } from '../auth/appOnly';
 import { AppOnlyGraphAuth, appOnlyAuthFailure, graphCredentialType } from '../auth/appOnlyGraph';
+import { credentialStateFailure } from '../auth/credential-state';
 import { resolveEnvironment } from '../auth/environments';
 import type { ExplainContext } from '../auth/microsoft-errors';
 import { describeMicrosoftError } from '../auth/microsoft-errors';
@@ -161,7 +162,9 @@ class N8nSendMiddleware implements Middleware {
 				responseHeaders = headerRecord(failed.headers);
 				body = toBuffer(failed.data as ArrayBuffer | Buffer | string | undefined);
 			} else {
-				const authFailure = tokenRefreshFailure(error);
+				const authFailure =
+					credentialStateFailure(error, this.ctx.getNode(), CREDENTIAL_TYPE) ??
+					tokenRefreshFailure(error);
 				const state = context.middlewareControl?.getMiddlewareOptions(RequestState) as
 					| RequestState
 					| undefined;

@@ -1,8 +1,9 @@
 /**
  * 6. In the editor, as a user does it: Debian's chromium driven by playwright-core (headless).
  * Sign in; add each node from the node panel by searching "Outlook"; create the credential in its
- * modal (fields shown and hidden as the chosen options require); click Connect and see "Account
- * connected"; run a node and see its output. Screenshots go to the run folder, and to docs/images
+ * modal (fields shown and hidden as the chosen options require; its name, defaults and docs link;
+ * the package's own notice under a Tenant or Client ID that is not one); click Connect and see
+ * "Account connected"; run a node and see its output; the nodes' Docs links open our guide. Screenshots go to the run folder, and to docs/images
  * for the setup guide when E2E_UPDATE_DOCS_IMAGES=1.
  */
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -10,6 +11,13 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
+import {
+	CREDENTIAL_DISPLAY_NAME,
+	DOCS_BASE_URL,
+	INVALID_CLIENT_ID_NOTICE,
+	INVALID_TENANT_NOTICE,
+	SETUP_GUIDE_URL,
+} from '../../../credentials/OutlookOAuth2Api.credentials';
 import type { E2eEnvironment } from '../support/environment';
 import { hasNode } from '../support/environment';
 import { OWNER, REPO_ROOT, e2eEnvironment } from '../support/n8n';
@@ -95,6 +103,8 @@ export function editorScenario(env: E2eEnvironment) {
 		});
 		context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 		context.setDefaultTimeout(20_000);
+		// The first load of the editor's bundle is the slow part on a busy machine (2 cores shared).
+		context.setDefaultNavigationTimeout(120_000);
 		page = await context.newPage();
 	}, 60_000);
 
@@ -142,11 +152,38 @@ export function editorScenario(env: E2eEnvironment) {
 		}
 		await modal().waitFor();
 
+		// Its own name (n8n's "Microsoft Outlook OAuth2 API" sits next to it in the picker), and its
+		// docs link opens our setup guide.
+		await expect(modal().innerText()).resolves.toContain(CREDENTIAL_DISPLAY_NAME);
+		const docsLinks = await modal()
+			.locator(`a[href^="${DOCS_BASE_URL}/"]`)
+			.evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+		expect(docsLinks).toContain(SETUP_GUIDE_URL);
+		// Defaults make the common case in one pass. n8n 2.41 leaves the Permissions field empty on a
+		// new credential (its multiOptions default is not applied), so the credential asks for the
+		// common set when nothing is chosen, and a notice says which.
+		await modal()
+			.getByText(
+				'No permission chosen: n8n asks for the common set, Read and Write Mail (Mail.ReadWrite)',
+			)
+			.first()
+			.waitFor();
+
 		// Defaults: Global environment, so no addresses to type; Common, so no tenant.
 		await expect(field('customAuthorityUrl').isVisible()).resolves.toBe(false);
 		await expect(field('tenantId').isVisible()).resolves.toBe(false);
 		await choose('accountType', 'Single Organisation');
 		await expect(field('tenantId').isVisible()).resolves.toBe(true);
+		// A value that is not a tenant: the package's message appears under the field as it is
+		// typed, before Connect could end in n8n's "Invalid URL" toast.
+		const tenantNotice = modal().getByText(INVALID_TENANT_NOTICE.slice(0, 60));
+		await expect(tenantNotice.count()).resolves.toBe(0);
+		await field('tenantId').locator('input').first().fill('not a tenant');
+		await tenantNotice.first().waitFor();
+		await field('tenantId').scrollIntoViewIfNeeded();
+		await screenshot('editor-invalid-tenant', modal());
+		await field('tenantId').locator('input').first().fill('contoso.onmicrosoft.com');
+		await tenantNotice.first().waitFor({ state: 'detached' });
 		await choose('accountType', 'Work or School Accounts Only');
 		await expect(field('tenantId').isVisible()).resolves.toBe(false);
 		await choose('environment', 'Custom');
@@ -159,7 +196,12 @@ export function editorScenario(env: E2eEnvironment) {
 		await choose('retryMode', 'On Listed Status Codes');
 		await expect(field('retryStatusCodes').isVisible()).resolves.toBe(true);
 
+		// The same for the Client ID: a name instead of the Application (client) ID.
+		const clientIdNotice = modal().getByText(INVALID_CLIENT_ID_NOTICE.slice(0, 60));
+		await field('clientId').locator('input').first().fill('my n8n app');
+		await clientIdNotice.first().waitFor();
 		await field('clientId').locator('input').first().fill(env.idp.clientId);
+		await clientIdNotice.first().waitFor({ state: 'detached' });
 		await field('clientSecret').locator('input').first().fill(env.idp.clientSecret);
 		await field('customAuthorityUrl').locator('input').first().fill(env.idp.authority);
 		await field('customGraphUrl').locator('input').first().fill(env.graph.url);
@@ -247,6 +289,12 @@ export function editorScenario(env: E2eEnvironment) {
 			'GET /me/messages',
 		);
 		await screenshot('editor-run-output');
+		// The node's Docs link opens our guide, not Microsoft's Graph overview.
+		const nodeDocs = await page
+			.locator(`[data-test-id=ndv] a[href^="${DOCS_BASE_URL}/"]`)
+			.evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+		expect(nodeDocs.length).toBeGreaterThan(0);
+		for (const href of nodeDocs) expect(href.startsWith(SETUP_GUIDE_URL)).toBe(true);
 		await closeNodeView();
 	});
 

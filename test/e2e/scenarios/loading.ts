@@ -77,7 +77,7 @@ export function loadingScenario(env: E2eEnvironment) {
 	test("the credential outlookOAuth2Api is listed once, as ours, extending n8n's OAuth2", () => {
 		const ours = credentials.filter((c) => c.name === 'outlookOAuth2Api');
 		expect(ours).toHaveLength(1);
-		expect(ours[0].displayName).toBe('Outlook OAuth2 API');
+		expect(ours[0].displayName).toBe('Outlook OAuth2 (Graph + IMAP) API');
 		expect(ours[0].extends).toEqual(['oAuth2Api']);
 	});
 
@@ -93,6 +93,10 @@ export function loadingScenario(env: E2eEnvironment) {
 			nodes.filter((n) => !n.name.startsWith(`${PACKAGE_NAME}.`)).map((n) => n.displayName),
 		);
 		for (const name of ourDisplayNames) expect(theirDisplayNames.has(name)).toBe(false);
-		expect(credentials.filter((c) => c.displayName === 'Outlook OAuth2 API')).toHaveLength(1);
+		expect(
+			credentials.filter((c) => c.displayName === 'Outlook OAuth2 (Graph + IMAP) API'),
+		).toHaveLength(1);
+		// The picker shows both: the names must not read alike.
+		expect(builtInCredential?.displayName).toBe('Microsoft Outlook OAuth2 API');
 	});
 }

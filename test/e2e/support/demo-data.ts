@@ -112,6 +112,20 @@ export function demoMailbox(): DemoMailbox {
 	};
 }
 
+/** The demo mailbox's only calendar, its default one (GET /me/calendars lists it as "Calendar"). */
+export const DEMO_CALENDAR = {
+	id: 'calendar-id',
+	name: 'Calendar',
+	isDefaultCalendar: true,
+	canEdit: true,
+	owner: { name: 'Alice', address: TEST_USER },
+};
+
+const eventNotFound = () =>
+	graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+const calendarNotFound = () =>
+	graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+
 /** `$select=a,b` applied to one item, as Graph does (id always kept). */
 function select(
 	item: Record<string, unknown>,
@@ -190,24 +204,52 @@ export function addDemoData(
 		graph.collection('GET', `${root}/calendar/events`, () => mailbox.events);
 		graph.collection('GET', `${root}/calendarView`, () => mailbox.events);
 		graph.collection('GET', `${root}/calendar/calendarView`, () => mailbox.events);
-		graph.collection('GET', `${root}/calendars`, () => [
-			{ id: 'calendar-id', name: 'Calendar', isDefaultCalendar: true, canEdit: true },
-		]);
+		graph.collection('GET', `${root}/calendars`, () => [DEMO_CALENDAR]);
+		graph.on('GET', `${root}/calendars/:calendar`, (_request, { calendar }) =>
+			calendar === DEMO_CALENDAR.id ? { body: DEMO_CALENDAR } : calendarNotFound(),
+		);
+		// The calendar picked from the list ("Calendar") is the default one: /calendars/{id}/events
+		// and /calendars/{id}/calendarView serve the same events as /events, as Graph does.
+		// Other calendar IDs match no route, so the stand-in answers 404 as Graph does.
+		graph.collection('GET', `${root}/calendars/${DEMO_CALENDAR.id}/events`, () => mailbox.events);
+		graph.collection(
+			'GET',
+			`${root}/calendars/${DEMO_CALENDAR.id}/calendarView`,
+			() => mailbox.events,
+		);
 		const createEvent = (request: GraphRequestRecord) => {
+			// Graph fills in what the request leaves out (isAllDay false, showAs busy…) and answers with the whole event.
 			const created = {
-				...(request.body as object),
+				isAllDay: false,
+				showAs: 'busy',
+				isCancelled: false,
+				attendees: [],
+				organizer: { emailAddress: { name: 'Alice', address: TEST_USER } },
+				...(request.body as DemoEvent),
 				id: `AAMkAD-demo-event-${randomUUID()}`,
-			} as DemoEvent;
+			};
 			mailbox.events.push(created);
 			return { status: 201, body: created };
 		};
 		graph.on('POST', `${root}/events`, createEvent);
 		graph.on('POST', `${root}/calendar/events`, createEvent);
+		graph.on('POST', `${root}/calendars/${DEMO_CALENDAR.id}/events`, createEvent);
+		const findEvent = (id: string) => mailbox.events.find((e) => e.id === id);
 		graph.on('GET', `${root}/events/:id`, (request, { id }) => {
-			const found = mailbox.events.find((e) => e.id === id);
-			return found
-				? { body: select(found, request) }
-				: graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+			const found = findEvent(id);
+			return found ? { body: select(found, request) } : eventNotFound();
+		});
+		graph.on('PATCH', `${root}/events/:id`, (request, { id }) => {
+			const found = findEvent(id);
+			if (!found) return eventNotFound();
+			Object.assign(found, request.body as object);
+			return { body: found };
+		});
+		graph.on('DELETE', `${root}/events/:id`, (_request, { id }) => {
+			const index = mailbox.events.findIndex((e) => e.id === id);
+			if (index < 0) return eventNotFound();
+			mailbox.events.splice(index, 1);
+			return { status: 204 };
 		});
 	}
 	return mailbox;

@@ -1,11 +1,125 @@
 /**
- * `npm run dev -- --demo`: the identity-provider and Graph stand-ins with a demo mailbox, as a
- * plain Node program (scripts/dev.sh compiles it into the cache folder and runs it).
- * Ports: OUTLOOK_DEMO_IDP_PORT (18080) and OUTLOOK_DEMO_GRAPH_PORT (18081).
+ * `npm run dev -- --demo`: the identity-provider and Graph stand-ins with a demo mailbox, and a
+ * real Dovecot IMAP server (XOAUTH2, tokens checked against the identity-provider stand-in) for
+ * the Outlook IMAP Trigger, as a plain Node program (scripts/dev.sh compiles it into the cache
+ * folder and runs it). A small HTTP endpoint delivers new mail to the IMAP mailbox
+ * (scripts/demo-mail.js), so an activated trigger fires.
+ *
+ * Ports: OUTLOOK_DEMO_IDP_PORT (18080), OUTLOOK_DEMO_GRAPH_PORT (18081), OUTLOOK_DEMO_MAIL_PORT
+ * (18082, delivery endpoint), OUTLOOK_DEMO_IMAP_PORT (18993, IMAPS with a self-signed certificate).
+ * OUTLOOK_DEMO_IMAP=0 leaves Dovecot out.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { Dovecot } from '../../support/dovecot';
+import { dovecotInstalled, startDovecot } from '../../support/dovecot';
 import { GraphStandIn } from '../../support/graph-standin';
-import { IdentityProviderStandIn } from '../../support/identity-provider';
-import { addDemoData } from './demo-data';
+import { IdentityProviderStandIn, TEST_USER } from '../../support/identity-provider';
+import { addDemoData, demoMailbox, type DemoMessage } from './demo-data';
+
+export interface DemoMail {
+	subject?: string;
+	from?: string;
+	text?: string;
+}
+
+/** RFC 5322 text of a demo mail (CRLF line ends, as IMAP serves them). */
+export function demoEml(mail: DemoMail, date = new Date()): string {
+	const from = mail.from?.trim() || 'bob@example.test';
+	const subject = (mail.subject?.trim() || 'Hello from the demo').replace(/[\r\n]+/g, ' ');
+	const text =
+		mail.text ??
+		`Hello Alice, this mail was delivered to the demo mailbox at ${date.toISOString()}.`;
+	return [
+		`From: ${from}`,
+		`To: "Alice" <${TEST_USER}>`,
+		`Subject: ${subject}`,
+		`Message-ID: <demo-${date.getTime()}-${Math.random().toString(36).slice(2)}@example.test>`,
+		`Date: ${date.toUTCString().replace('GMT', '+0000')}`,
+		'MIME-Version: 1.0',
+		'Content-Type: text/plain; charset=utf-8',
+		'',
+		text.replace(/\r?\n/g, '\r\n'),
+		'',
+	].join('\r\n');
+}
+
+function emlOf(message: DemoMessage): string {
+	return demoEml(
+		{
+			subject: message.subject,
+			from: message.from.emailAddress.address,
+			text: message.body.content,
+		},
+		new Date(message.receivedDateTime),
+	);
+}
+
+export interface ImapDemo {
+	dovecot?: Dovecot;
+	/** Why there is no IMAP server in the demo, when there is none. */
+	unavailable?: string;
+}
+
+/** Dovecot with the demo mailbox's messages in INBOX, or the reason it cannot run here. */
+export async function startImapDemo(idpUrl: string, port?: number): Promise<ImapDemo> {
+	if (process.env.OUTLOOK_DEMO_IMAP === '0')
+		return { unavailable: 'turned off (OUTLOOK_DEMO_IMAP=0)' };
+	if (!dovecotInstalled())
+		return {
+			unavailable:
+				'Dovecot is not installed (Debian: sudo apt-get install dovecot-core dovecot-imapd)',
+		};
+	try {
+		const dovecot = await startDovecot({ idpUrl, user: TEST_USER, port });
+		for (const message of demoMailbox().messages) await dovecot.appendMessage(emlOf(message));
+		return { dovecot };
+	} catch (error) {
+		return { unavailable: `Dovecot did not start: ${(error as Error).message.split('\n')[0]}` };
+	}
+}
+
+/**
+ * POST /mail with a JSON body {subject?, from?, text?} delivers one message to the demo mailbox's
+ * INBOX (`doveadm save`: the next UID at once, and IDLE sessions hear of it).
+ */
+export async function startMailEndpoint(dovecot: Dovecot, port: number): Promise<http.Server> {
+	const server = http.createServer((req, res) => {
+		const answer = (status: number, body: object) => {
+			res.writeHead(status, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(body));
+		};
+		if (req.method !== 'POST' || req.url !== '/mail') {
+			answer(404, { error: 'POST /mail with {"subject": "...", "from": "...", "text": "..."}' });
+			return;
+		}
+		let raw = '';
+		req.setEncoding('utf8');
+		req.on('data', (chunk: string) => (raw += chunk));
+		req.on('end', () => {
+			let mail: DemoMail = {};
+			try {
+				mail = raw.trim() ? (JSON.parse(raw) as DemoMail) : {};
+			} catch {
+				answer(400, { error: 'the body is not JSON' });
+				return;
+			}
+			void dovecot
+				.appendMessage(demoEml(mail))
+				.then(async () => {
+					const status = await dovecot.status();
+					answer(200, { delivered: true, mailbox: dovecot.user, messages: status.messages });
+				})
+				.catch((error: Error) => answer(500, { error: error.message }));
+		});
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', () => resolve());
+	});
+	return server;
+}
 
 async function main() {
 	const idp = await IdentityProviderStandIn.start({
@@ -13,6 +127,10 @@ async function main() {
 	});
 	const graph = await GraphStandIn.start(idp, Number(process.env.OUTLOOK_DEMO_GRAPH_PORT ?? 18081));
 	addDemoData(graph);
+	const imap = await startImapDemo(idp.url, Number(process.env.OUTLOOK_DEMO_IMAP_PORT ?? 18993));
+	const mailServer = imap.dovecot
+		? await startMailEndpoint(imap.dovecot, Number(process.env.OUTLOOK_DEMO_MAIL_PORT ?? 18082))
+		: undefined;
 	// Print what a request did, never a token: the demo is for watching what the nodes send.
 	const seen = { idp: 0, graph: 0 };
 	setInterval(() => {
@@ -27,6 +145,7 @@ async function main() {
 		seen.idp = idp.requests.length;
 		seen.graph = graph.requests.length;
 	}, 500).unref();
+	const mailPort = mailServer ? (mailServer.address() as AddressInfo).port : undefined;
 	console.log(
 		JSON.stringify({
 			ready: true,
@@ -34,16 +153,38 @@ async function main() {
 			graph: graph.url,
 			clientId: idp.clientId,
 			clientSecret: idp.clientSecret,
+			imap: imap.dovecot
+				? {
+						host: imap.dovecot.host,
+						port: imap.dovecot.port,
+						user: imap.dovecot.user,
+						mailUrl: `http://127.0.0.1:${mailPort}/mail`,
+					}
+				: { unavailable: imap.unavailable },
 		}),
 	);
+	let stopping = false;
 	const stop = () => {
-		void Promise.all([graph.close(), idp.close()]).then(() => process.exit(0));
+		if (stopping) return;
+		stopping = true;
+		void Promise.allSettled([
+			graph.close(),
+			idp.close(),
+			imap.dovecot?.stop(),
+			new Promise<void>((resolve) => {
+				if (!mailServer) return resolve();
+				mailServer.closeAllConnections();
+				mailServer.close(() => resolve());
+			}),
+		]).then(() => process.exit(0));
 	};
 	process.on('SIGTERM', stop);
 	process.on('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
-	console.error(error);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	});
+}
