@@ -108,6 +108,10 @@ export class GraphStandIn {
 
 	private throttles: Throttle[] = [];
 
+	private envelopeFaults: Array<(envelope: number) => GraphReply | undefined> = [];
+
+	private envelopeCount = 0;
+
 	private server!: http.Server;
 
 	url = '';
@@ -144,6 +148,17 @@ export class GraphStandIn {
 		this.tokensSeen.length = 0;
 		this.routes = [];
 		this.throttles = [];
+		this.envelopeFaults = [];
+		this.envelopeCount = 0;
+	}
+
+	/**
+	 * Answers a `$batch` call as a whole (before any sub-request runs) when `fault` returns a reply
+	 * for its number (1-based), e.g. a 504 from the gateway for the second call.
+	 */
+	failEnvelope(fault: (envelope: number) => GraphReply | undefined): this {
+		this.envelopeFaults.push(fault);
+		return this;
 	}
 
 	/** Registers a handler; later registrations win over earlier ones for the same path. */
@@ -349,8 +364,14 @@ export class GraphStandIn {
 			inBatch: false,
 		};
 		this.requests.push(record);
-		if (record.method === 'POST' && record.path === '/$batch')
+		if (record.method === 'POST' && record.path === '/$batch') {
+			const envelope = ++this.envelopeCount;
+			for (const fault of this.envelopeFaults) {
+				const reply = fault(envelope);
+				if (reply) return send(reply);
+			}
 			return send(await this.batch(record));
+		}
 		send(await this.dispatch(record));
 	}
 

@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import type { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { GraphRequestOptions, GraphTransport } from './client';
 import { graphApiError } from './errors';
@@ -15,8 +15,29 @@ export interface BatchResult {
 	status: number;
 	headers: Record<string, string>;
 	body: IDataObject | undefined;
-	/** Set when the sub-request failed (after retries). */
-	error?: NodeApiError;
+	/** Set when the sub-request failed (after retries), or the `$batch` call that carried it did. */
+	error?: NodeApiError | NodeOperationError;
+}
+
+/**
+ * The error of a failed `$batch` call, as the error of one item it carried: same message,
+ * description and status, the item's own index (so n8n names the right item).
+ */
+export function errorForItem(
+	error: unknown,
+	itemIndex: number | undefined,
+	node: ConstructorParameters<typeof NodeOperationError>[0],
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		// Own properties as they are (an Error's message is not enumerable), prototype kept.
+		const copy = Object.create(
+			Object.getPrototypeOf(error) as object,
+			Object.getOwnPropertyDescriptors(error),
+		) as NodeApiError | NodeOperationError;
+		copy.context = { ...error.context, itemIndex };
+		return copy;
+	}
+	return new NodeOperationError(node, error as Error, { itemIndex });
 }
 
 interface BatchResponseBody {
@@ -65,12 +86,31 @@ export async function graphBatch(
 					toBatchRequest(index, requests[index], transport.preferHeader(requests[index])),
 				),
 			};
-			const response = await transport.request<BatchResponseBody>({
-				method: 'POST',
-				path: '/$batch',
-				body,
-				itemIndex: requests[chunk[0]].itemIndex,
-			});
+			let response: BatchResponseBody;
+			try {
+				response = await transport.request<BatchResponseBody>({
+					method: 'POST',
+					path: '/$batch',
+					body,
+					itemIndex: requests[chunk[0]].itemIndex,
+				});
+			} catch (error) {
+				// The call failed as a whole (a 504 that must not be repeated, throttling beyond the
+				// budget, the network): only its own requests fail; those of earlier and later calls
+				// keep their results, so a re-run of the failed items does not repeat the done ones.
+				const httpCode = error instanceof NodeApiError ? Number(error.httpCode) || 0 : 0;
+				for (const index of chunk) {
+					attempts[index]++;
+					results[index] = {
+						index,
+						status: httpCode,
+						headers: {},
+						body: undefined,
+						error: errorForItem(error, requests[index].itemIndex, transport.ctx.getNode()),
+					};
+				}
+				continue;
+			}
 			const byId = new Map((response.responses ?? []).map((r) => [Number(r.id), r]));
 			for (const index of chunk) {
 				attempts[index]++;
