@@ -35,6 +35,8 @@ export interface GraphReply {
 	status?: number;
 	body?: unknown;
 	headers?: Record<string, string>;
+	/** Close the connection without an answer (a reset after the work was done). */
+	dropConnection?: boolean;
 }
 
 export type GraphHandler = (
@@ -295,6 +297,10 @@ export class GraphStandIn {
 			Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
 		);
 		const send = (reply: GraphReply) => {
+			if (reply.dropConnection) {
+				req.socket.destroy();
+				return;
+			}
 			const status = reply.status ?? 200;
 			const isBuffer = Buffer.isBuffer(reply.body);
 			const payload =

@@ -247,6 +247,8 @@ export interface RunOptions {
 	nodeName?: string;
 	staticData?: IDataObject;
 	mode?: WorkflowExecuteMode;
+	/** The execution's cancel signal, as n8n's WorkflowExecute hands it to ExecuteContext. */
+	abortSignal?: AbortSignal;
 }
 
 export class N8nHarness {
@@ -359,6 +361,7 @@ export class N8nHarness {
 			{ main: [items] },
 			executeData,
 			[],
+			options.abortSignal,
 		);
 		const nodeType = this.nodeTypes.getByNameAndVersion(type, node.typeVersion);
 		if (!nodeType.execute) throw new Error(`${type} has no execute()`);

@@ -36,6 +36,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		itemIndex: i,
 		permission: call.permission,
 		action: 'cancel events',
+		// It sends the cancellation to attendees: never sent again blindly after an ambiguous failure.
+		sends: {},
 	});
 	return { id, cancelled: true };
 }

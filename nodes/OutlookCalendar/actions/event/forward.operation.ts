@@ -48,6 +48,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		itemIndex: i,
 		permission: call.permission,
 		action: 'forward events',
+		// It sends mail: after an ambiguous failure it is reported, never sent again blindly.
+		sends: {},
 	});
 	return { id, forwardedTo: to.map((a) => a.address) };
 }
