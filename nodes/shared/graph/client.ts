@@ -14,7 +14,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveEnvironment } from '../auth/environments';
 import type { ExplainContext } from '../auth/microsoft-errors';
-import { describeMicrosoftError } from '../auth/microsoft-errors';
+import { describeMicrosoftError, tokenEndpointError } from '../auth/microsoft-errors';
 import { resolveTenant } from '../auth/tenant';
 import { batchMailboxWeights, mailboxOfUrl, withMailboxSlots } from './concurrency';
 import type { ErrorContext } from './errors';
@@ -250,18 +250,14 @@ function tokenRefreshFailure(error: unknown): TokenRefreshFailure | undefined {
 					'Access could not be refreshed: the grant was revoked or expired. Open the credential and reconnect it.',
 			};
 		}
-		const body = (link as { body?: { error?: unknown; error_description?: unknown } }).body;
-		if ((link as { code?: string }).code === 'EAUTH' && body && typeof body.error === 'string') {
-			const detail =
-				typeof body.error_description === 'string'
-					? body.error_description.split(/\r?\n/)[0].slice(0, 300)
-					: '';
+		const oauth = tokenEndpointError((link as { body?: unknown }).body);
+		if ((link as { code?: string }).code === 'EAUTH' && oauth) {
 			return {
-				message: `Microsoft refused to refresh the access token: ${body.error}${detail ? ` (${detail})` : ''}`,
+				message: `Microsoft refused to refresh the access token: ${oauth.error}${oauth.description ? ` (${oauth.description})` : ''}`,
 				description:
 					'Open the credential, check the Client ID and Client Secret, and reconnect it.',
-				oauthError: body.error,
-				oauthDescription: detail || undefined,
+				oauthError: oauth.error,
+				oauthDescription: oauth.description,
 			};
 		}
 	}

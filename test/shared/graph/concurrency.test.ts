@@ -177,4 +177,24 @@ describe('mailbox concurrency through n8n-core', () => {
 		expect(peak.bob).toBe(4);
 		expect(finished.me).toBe(10);
 	});
+
+	it("a $batch holds its mailbox's slots: with parallel requests beside it, Exchange never sees more than 4 in flight (no 429)", async () => {
+		s.graph.exchangeLimits({ serviceMs: 15 });
+		s.graph.on('GET', '/me/messages/:id', (_request, params) => ({ body: { id: params.id } }));
+		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
+		const path = "={{ '/me/messages/' + $json.id }}";
+		const items = (prefix: string, count: number) =>
+			Array.from({ length: count }, (_, i) => ({ json: { id: `${prefix}${i}` } }));
+		const [batched, parallel] = await Promise.all([
+			n8n.execute(PROBE_NODE_TYPE, { parameters: { mode: 'batch', path }, items: items('b', 40) }),
+			n8n.execute(PROBE_NODE_TYPE, {
+				parameters: { mode: 'parallel', path },
+				items: items('p', 12),
+			}),
+		]);
+		expect(s.graph.limitStats.throttled).toBe(0);
+		expect(s.graph.limitStats.peakInFlight.me).toBe(4);
+		expect(batched[0].map((item) => item.json.status)).toEqual(new Array(40).fill(200));
+		expect(parallel[0]).toHaveLength(12);
+	});
 });

@@ -28,7 +28,7 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const id = readLocatorId(this, i, 'eventId') as string;
 	const comment = this.getNodeParameter('comment', i, '') as string;
-	const call = await calendarCall(this, i);
+	const call = await calendarCall(this, i, 'send');
 	await call.transport.request({
 		method: 'POST',
 		path: `${call.root}/events/${idSegment(this, i, id, 'Event')}/cancel`,

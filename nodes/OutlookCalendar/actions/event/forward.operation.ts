@@ -38,7 +38,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	if (!to.length)
 		throw new NodeOperationError(this.getNode(), 'The field To is empty', { itemIndex: i });
 	const comment = this.getNodeParameter('comment', i, '') as string;
-	const call = await calendarCall(this, i);
+	const call = await calendarCall(this, i, 'send');
 	const body: IDataObject = { toRecipients: to.map((emailAddress) => ({ emailAddress })) };
 	if (comment) body.comment = comment;
 	await call.transport.request({
