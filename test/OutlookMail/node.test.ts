@@ -4,11 +4,11 @@ import { OutlookMail } from '../../nodes/OutlookMail/OutlookMail.node';
 import { resources } from '../../nodes/OutlookMail/actions/router';
 
 function v1(): INodeTypeDescription {
-	return new OutlookMail().getNodeType(1).description;
+	return new OutlookMail().description;
 }
 
 describe('Outlook Mail node description', () => {
-	it('is a versioned node named outlookMail, usable as a tool, with the Outlook credential', () => {
+	it('is a node named outlookMail (light versioning, version 1), usable as a tool, with the Outlook credential', () => {
 		const node = new OutlookMail();
 		expect(node.description).toMatchObject({
 			name: 'outlookMail',
@@ -18,7 +18,7 @@ describe('Outlook Mail node description', () => {
 		const description = v1();
 		expect(description).toMatchObject({
 			name: 'outlookMail',
-			version: 1,
+			version: [1],
 			usableAsTool: true,
 			credentials: [
 				{ name: 'outlookOAuth2Api', required: true },

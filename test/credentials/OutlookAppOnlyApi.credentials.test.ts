@@ -48,7 +48,7 @@ describe('credential shape', () => {
 	});
 
 	it('both Graph nodes offer it under Authentication and test it with outlookAppOnlyApiTest', () => {
-		for (const node of [new OutlookMail().nodeVersions[1], new OutlookCalendar()]) {
+		for (const node of [new OutlookMail(), new OutlookCalendar()]) {
 			const entry = node.description.credentials?.find((c) => c.name === 'outlookAppOnlyApi');
 			expect(entry).toMatchObject({
 				testedBy: 'outlookAppOnlyApiTest',

@@ -37,6 +37,8 @@ export interface GraphReply {
 	status?: number;
 	body?: unknown;
 	headers?: Record<string, string>;
+	/** Close the connection without an answer (a reset after the work was done). */
+	dropConnection?: boolean;
 }
 
 export type GraphHandler = (
@@ -57,6 +59,44 @@ interface Throttle {
 	remaining: number;
 	status: number;
 	retryAfter?: string;
+}
+
+/**
+ * Exchange Online's documented limits per app and mailbox, for the stand-in to enforce:
+ * at most 4 requests in flight (each `$batch` sub-request counts; Graph runs a batch's
+ * sub-requests up to 4 at a time) and 10,000 requests per 10 minutes. Over either, Graph answers
+ * 429 ApplicationThrottled with Retry-After.
+ * https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
+ */
+export interface ExchangeLimits {
+	concurrency: number;
+	perWindow: number;
+	windowMs: number;
+	/** Time each request (and sub-request) spends in Exchange, so that requests overlap. */
+	serviceMs: number;
+	/** Retry-After (seconds) of a MailboxConcurrency 429. */
+	concurrencyRetryAfter: number;
+}
+
+export const EXCHANGE_LIMITS: ExchangeLimits = {
+	concurrency: 4,
+	perWindow: 10_000,
+	windowMs: 10 * 60_000,
+	serviceMs: 5,
+	concurrencyRetryAfter: 1,
+};
+
+/** What the limits model saw: 429s it answered and the most requests in flight per mailbox. */
+export interface LimitStats {
+	throttled: number;
+	throttledInBatch: number;
+	peakInFlight: Record<string, number>;
+}
+
+/** The mailbox a path under /v1.0 addresses, as Exchange counts it. */
+function mailboxOf(path: string): string {
+	const match = /^\/(me|users\/[^/]+)/i.exec(path);
+	return match ? decodeURIComponent(match[1]).toLowerCase() : 'other';
 }
 
 export function graphError(status: number, code: string, message: string): GraphReply {
@@ -122,6 +162,18 @@ export class GraphStandIn {
 
 	private throttles: Throttle[] = [];
 
+	private envelopeFaults: Array<(envelope: number) => GraphReply | undefined> = [];
+
+	private envelopeCount = 0;
+
+	private limits: ExchangeLimits | undefined;
+
+	private inFlight = new Map<string, number>();
+
+	private admitted = new Map<string, number[]>();
+
+	readonly limitStats: LimitStats = { throttled: 0, throttledInBatch: 0, peakInFlight: {} };
+
 	private server!: http.Server;
 
 	url = '';
@@ -160,6 +212,75 @@ export class GraphStandIn {
 		this.outsideContract = [];
 		this.routes = [];
 		this.throttles = [];
+		this.envelopeFaults = [];
+		this.envelopeCount = 0;
+		this.limits = undefined;
+		this.inFlight.clear();
+		this.admitted.clear();
+		this.limitStats.throttled = 0;
+		this.limitStats.throttledInBatch = 0;
+		this.limitStats.peakInFlight = {};
+	}
+
+	/** Enforces Exchange's per-mailbox limits from now on (`reset()` turns them off). */
+	exchangeLimits(limits: Partial<ExchangeLimits> = {}): this {
+		this.limits = { ...EXCHANGE_LIMITS, ...limits };
+		return this;
+	}
+
+	/** Runs `serve` as one request to the mailbox of `record`, or answers 429 over a limit. */
+	private async withinLimits(
+		record: GraphRequestRecord,
+		serve: () => Promise<GraphReply>,
+	): Promise<GraphReply> {
+		const limits = this.limits;
+		if (!limits) return await serve();
+		const mailbox = mailboxOf(record.path);
+		const now = Date.now();
+		const window = (this.admitted.get(mailbox) ?? []).filter((at) => at > now - limits.windowMs);
+		this.admitted.set(mailbox, window);
+		const throttled = (message: string, retryAfter: number): GraphReply => {
+			this.limitStats.throttled++;
+			if (record.inBatch) this.limitStats.throttledInBatch++;
+			return {
+				...graphError(429, 'ApplicationThrottled', message),
+				headers: { 'Retry-After': String(retryAfter) },
+			};
+		};
+		if (window.length >= limits.perWindow) {
+			return throttled(
+				'Application is over its MailboxRequestsPerWindow limit.',
+				Math.ceil((window[0] + limits.windowMs - now) / 1000),
+			);
+		}
+		const active = this.inFlight.get(mailbox) ?? 0;
+		if (active >= limits.concurrency) {
+			return throttled(
+				'Application is over its MailboxConcurrency limit.',
+				limits.concurrencyRetryAfter,
+			);
+		}
+		this.inFlight.set(mailbox, active + 1);
+		this.limitStats.peakInFlight[mailbox] = Math.max(
+			this.limitStats.peakInFlight[mailbox] ?? 0,
+			active + 1,
+		);
+		window.push(now);
+		try {
+			await new Promise((resolve) => setTimeout(resolve, limits.serviceMs));
+			return await serve();
+		} finally {
+			this.inFlight.set(mailbox, (this.inFlight.get(mailbox) ?? 1) - 1);
+		}
+	}
+
+	/**
+	 * Answers a `$batch` call as a whole (before any sub-request runs) when `fault` returns a reply
+	 * for its number (1-based), e.g. a 504 from the gateway for the second call.
+	 */
+	failEnvelope(fault: (envelope: number) => GraphReply | undefined): this {
+		this.envelopeFaults.push(fault);
+		return this;
 	}
 
 	/** Registers a handler; later registrations win over earlier ones for the same path. */
@@ -377,6 +498,10 @@ export class GraphStandIn {
 			Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
 		);
 		const send = (reply: GraphReply) => {
+			if (reply.dropConnection) {
+				req.socket.destroy();
+				return;
+			}
 			const status = reply.status ?? 200;
 			const isBuffer = Buffer.isBuffer(reply.body);
 			const payload =
@@ -448,9 +573,15 @@ export class GraphStandIn {
 			...(access.roles ? { app: { appId: access.appId ?? '', roles: access.roles } } : {}),
 		};
 		this.requests.push(record);
-		if (record.method === 'POST' && record.path === '/$batch')
+		if (record.method === 'POST' && record.path === '/$batch') {
+			const envelope = ++this.envelopeCount;
+			for (const fault of this.envelopeFaults) {
+				const reply = fault(envelope);
+				if (reply) return send(reply);
+			}
 			return send(await this.batch(record));
-		send(await this.dispatch(record));
+		}
+		send(await this.withinLimits(record, async () => await this.dispatch(record)));
 	}
 
 	private async batch(envelope: GraphRequestRecord): Promise<GraphReply> {
@@ -466,8 +597,7 @@ export class GraphStandIn {
 			this.violations.push(...violations);
 			return graphError(400, 'BadRequest', violations.join('; '));
 		}
-		const responses = [];
-		for (const inner of requests) {
+		const answer = async (inner: Record<string, unknown>) => {
 			const url = new URL(String(inner.url), `${this.url}/v1.0/`);
 			const record: GraphRequestRecord = {
 				method: String(inner.method).toUpperCase(),
@@ -486,13 +616,19 @@ export class GraphStandIn {
 				app: envelope.app,
 			};
 			this.requests.push(record);
-			const reply = await this.dispatch(record);
-			responses.push({
+			const reply = await this.withinLimits(record, async () => await this.dispatch(record));
+			return {
 				id: inner.id,
 				status: reply.status ?? 200,
 				headers: { 'Content-Type': 'application/json', ...(reply.headers ?? {}) },
 				body: reply.body,
-			});
+			};
+		};
+		const responses = [];
+		// Under the limits model Graph runs sub-requests up to 4 at a time; otherwise one by one.
+		const wave = this.limits ? this.limits.concurrency : 1;
+		for (let start = 0; start < requests.length; start += wave) {
+			responses.push(...(await Promise.all(requests.slice(start, start + wave).map(answer))));
 		}
 		return { status: 200, body: { responses } };
 	}

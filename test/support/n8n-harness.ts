@@ -250,6 +250,8 @@ export interface RunOptions {
 	nodeName?: string;
 	staticData?: IDataObject;
 	mode?: WorkflowExecuteMode;
+	/** The execution's cancel signal, as n8n's WorkflowExecute hands it to ExecuteContext. */
+	abortSignal?: AbortSignal;
 }
 
 export class N8nHarness {
@@ -362,6 +364,7 @@ export class N8nHarness {
 			{ main: [items] },
 			executeData,
 			[],
+			options.abortSignal,
 		);
 		const nodeType = this.nodeTypes.getByNameAndVersion(type, node.typeVersion);
 		if (!nodeType.execute) throw new Error(`${type} has no execute()`);

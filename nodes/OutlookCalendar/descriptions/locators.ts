@@ -2,20 +2,9 @@
  * The calendar and event pickers (resource locators: from a list, by ID, by URL) and the reader
  * that turns what the user picked, typed or pasted into a Graph ID.
  */
-import type {
-	IExecuteFunctions,
-	INodeParameterResourceLocator,
-	INodeProperties,
-} from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-/**
- * Graph REST IDs are URL-safe base64 (`-` and `_`); EWS IDs, which Outlook on the web puts in its
- * links, use `/` and `+` for the same bytes. https://learn.microsoft.com/graph/api/user-translateexchangeids
- */
-function ewsToRestId(id: string): string {
-	return id.replace(/\//g, '-').replace(/\+/g, '_');
-}
+import { decodeLinkId, readGraphId } from '../../shared/locators';
 
 /** Graph resource URLs (as Graph Explorer shows them): …/calendars/{id} or …/events/{id}. */
 const GRAPH_CALENDAR_URL = /\/calendars\/([^/?#]+)/i;
@@ -23,8 +12,6 @@ const GRAPH_EVENT_URL = /\/(?:events|calendarView|instances)\/([^/?#]+)/i;
 /** Outlook on the web event links: `?itemid=<EWS id>` (event webLink) or `/item/<id>`, `/id/<id>`. */
 const OWA_ITEM_ID = /[?&]itemid=([^&#]+)/i;
 const OWA_ITEM_PATH = /\/(?:item|id)\/([^/?#]+)/i;
-
-const ID_TEXT = /^[A-Za-z0-9_=+/-]+$/;
 
 export function calendarIdFromUrl(url: string): string | undefined {
 	return GRAPH_CALENDAR_URL.exec(url)?.[1];
@@ -101,7 +88,8 @@ export const eventLocator: INodeProperties = {
 
 /**
  * The ID the locator holds, or undefined when it is empty and `optional`. A URL that holds no ID,
- * or an ID with characters Graph IDs never have, is an error naming the field.
+ * or an ID with characters Graph IDs never have, is an error naming the field (the shared rule of
+ * both nodes: nodes/shared/locators.ts).
  */
 export function readLocatorId(
 	ctx: IExecuteFunctions,
@@ -109,36 +97,16 @@ export function readLocatorId(
 	name: 'calendar' | 'eventId',
 	options: { optional?: boolean } = {},
 ): string | undefined {
-	const field = name === 'calendar' ? 'Calendar' : 'Event';
-	const raw = ctx.getNodeParameter(name, itemIndex, '') as INodeParameterResourceLocator | string;
-	const mode = typeof raw === 'object' && raw !== null ? raw.mode : 'id';
-	const value = String((typeof raw === 'object' && raw !== null ? raw.value : raw) ?? '').trim();
-	if (!value) {
-		if (options.optional) return undefined;
-		throw new NodeOperationError(ctx.getNode(), `The field ${field} is empty`, { itemIndex });
-	}
-	let id = value;
-	if (mode === 'url') {
-		const found = name === 'calendar' ? calendarIdFromUrl(value) : eventIdFromUrl(value);
-		if (!found)
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`The URL in the field ${field} holds no ${field.toLowerCase()} ID`,
-				{ itemIndex },
-			);
-		try {
-			id = decodeURIComponent(found);
-		} catch {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`The URL in the field ${field} is not properly encoded`,
-				{ itemIndex },
-			);
-		}
-	}
-	if (!ID_TEXT.test(id))
-		throw new NodeOperationError(ctx.getNode(), `"${id}" in the field ${field} is not a valid ID`, {
-			itemIndex,
-		});
-	return ewsToRestId(id);
+	const calendar = name === 'calendar';
+	const find = calendar ? calendarIdFromUrl : eventIdFromUrl;
+	return readGraphId(ctx, itemIndex, {
+		name,
+		label: calendar ? 'Calendar' : 'Event',
+		kind: calendar ? 'calendar' : 'event',
+		fromUrl: (url) => {
+			const raw = find(url);
+			return raw === undefined ? undefined : decodeLinkId(raw);
+		},
+		optional: options.optional ?? false,
+	});
 }

@@ -5,7 +5,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getMailboxRoot, isOtherMailbox } from '../../shared/descriptions';
+import { getMailboxRoot } from '../../shared/descriptions';
+import type { Access } from '../../shared/permissions';
+import { permissionHint } from '../../shared/permissions';
 import { GraphTransport } from '../../shared/graph/client';
 import { segment, UnsafePathSegmentError } from '../../shared/graph/request';
 
@@ -21,15 +23,17 @@ export interface CalendarCall {
 	itemIndex: number;
 }
 
-/** Reads the Mailbox field (validated, field-named error) and builds the transport. */
+/**
+ * Reads the Mailbox field (validated, field-named error) and builds the transport; `access` (what
+ * the operation does) picks the permission a 403 names.
+ */
 export async function calendarCall(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
+	access: Access = 'write',
 ): Promise<CalendarCall> {
 	const root = getMailboxRoot(ctx, itemIndex);
-	const permission = isOtherMailbox(ctx, itemIndex)
-		? SHARED_CALENDAR_PERMISSION
-		: OWN_CALENDAR_PERMISSION;
+	const { permission } = permissionHint(ctx, itemIndex, 'calendar', access, '');
 	const transport = await GraphTransport.create(ctx, itemIndex);
 	return { transport, root, permission, itemIndex };
 }

@@ -6,11 +6,13 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyMode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-/**
- * Graph REST item IDs (and immutable IDs) are URL-safe base64: letters, digits, `-`, `_`, `=`.
- * https://learn.microsoft.com/graph/outlook-immutable-id
- */
-const REST_ID = /^[A-Za-z0-9_=-]+$/;
+import {
+	decodeLinkId,
+	ewsToRestId,
+	GRAPH_ID_TEXT,
+	readGraphId,
+	readLocator,
+} from '../../shared/locators';
 
 /**
  * Folder names Graph accepts in place of a folder ID.
@@ -45,21 +47,11 @@ export const WELL_KNOWN_FOLDERS = [
 const OWA_ID_IN_PATH = /\/id\/([^/?#]+)/i;
 const OWA_ID_IN_QUERY = /[?&]itemid=([^&#]+)/i;
 
-function ewsToRestId(id: string): string {
-	return id.replace(/\//g, '-').replace(/\+/g, '_');
-}
-
 /** The message ID in an Outlook on the web link, or undefined if the link holds none. */
 export function messageIdFromUrl(url: string): string | undefined {
 	const match = OWA_ID_IN_PATH.exec(url) ?? OWA_ID_IN_QUERY.exec(url);
-	if (!match) return undefined;
-	let raw = match[1];
-	try {
-		raw = decodeURIComponent(raw);
-	} catch {
-		return undefined;
-	}
-	return ewsToRestId(raw);
+	const raw = match ? decodeLinkId(match[1]) : undefined;
+	return raw === undefined ? undefined : ewsToRestId(raw);
 }
 
 /**
@@ -71,14 +63,8 @@ const OWA_FOLDER = /\/mail\/(?:\d+\/)?([^/?#]+)/i;
 /** The folder ID (or well-known name) in an Outlook on the web link, or undefined if it holds none. */
 export function folderIdFromUrl(url: string): string | undefined {
 	const match = OWA_FOLDER.exec(url);
-	if (!match) return undefined;
-	let raw = match[1];
-	try {
-		raw = decodeURIComponent(raw);
-	} catch {
-		return undefined;
-	}
-	return ewsToRestId(raw);
+	const raw = match ? decodeLinkId(match[1]) : undefined;
+	return raw === undefined ? undefined : ewsToRestId(raw);
 }
 
 const folderUrlMode: INodePropertyMode = {
@@ -165,18 +151,6 @@ export function folderLocator(overrides: Partial<INodeProperties> = {}): INodePr
 	};
 }
 
-interface LocatorValue {
-	mode?: string;
-	value?: unknown;
-}
-
-function readLocator(ctx: IExecuteFunctions, name: string, itemIndex: number): LocatorValue {
-	const raw = ctx.getNodeParameter(name, itemIndex, undefined) as LocatorValue | string | undefined;
-	if (raw === undefined || raw === null) return { mode: 'id', value: '' };
-	if (typeof raw === 'string') return { mode: 'id', value: raw };
-	return raw;
-}
-
 /** The raw message ID of the item's Message field (parameter `name`, `messageId` by default). */
 export function getMessageId(
 	ctx: IExecuteFunctions,
@@ -184,41 +158,15 @@ export function getMessageId(
 	name = 'messageId',
 	label = 'Message',
 ): string {
-	const { mode, value } = readLocator(ctx, name, itemIndex);
-	const text = String(value ?? '').trim();
-	if (!text) {
-		throw new NodeOperationError(ctx.getNode(), `The field ${label} is empty`, {
-			itemIndex,
-			description: 'Pick a message, or enter its ID or Outlook on the web link.',
-		});
-	}
-	let id = text;
-	if (mode === 'url' || /^https?:\/\//i.test(text)) {
-		const fromUrl = messageIdFromUrl(text);
-		if (!fromUrl) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`The link in the field ${label} holds no message ID`,
-				{
-					itemIndex,
-					description:
-						'Open the message in Outlook on the web (in its own window) and copy the link; it contains /id/… or ItemID=….',
-				},
-			);
-		}
-		id = fromUrl;
-	}
-	if (!REST_ID.test(id)) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`"${text.slice(0, 80)}" in the field ${label} is not a message ID`,
-			{
-				itemIndex,
-				description: 'Message IDs contain only letters, digits, "-", "_" and "=".',
-			},
-		);
-	}
-	return id;
+	return readGraphId(ctx, itemIndex, {
+		name,
+		label,
+		kind: 'message',
+		fromUrl: messageIdFromUrl,
+		emptyHelp: 'Pick a message, or enter its ID or Outlook on the web link.',
+		urlHelp:
+			'Open the message in Outlook on the web (in its own window) and copy the link; it contains /id/… or ItemID=….',
+	});
 }
 
 /** The raw folder ID (or well-known name, lower-cased) of the item's Folder field. */
@@ -251,11 +199,12 @@ export function getFolderId(
 		}
 		text = fromUrl;
 	}
+	text = ewsToRestId(text);
 	const wellKnown = text.toLowerCase().replace(/\s+/g, '');
 	if ((WELL_KNOWN_FOLDERS as readonly string[]).includes(wellKnown)) return wellKnown;
 	// Folder IDs are base64 (always with digits or padding); a plain word is a display name typed
 	// where Graph wants an ID or a well-known name, which Graph would answer with a 400/404.
-	if (!REST_ID.test(text) || /^[A-Za-z]+$/.test(text)) {
+	if (!GRAPH_ID_TEXT.test(text) || /^[A-Za-z]+$/.test(text)) {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`"${text.slice(0, 80)}" in the field ${label} is not a folder ID or a well-known folder name`,

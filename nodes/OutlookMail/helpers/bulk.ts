@@ -16,12 +16,6 @@ export interface BatchedItem {
 	output(body: IDataObject | undefined): OperationResult;
 }
 
-/**
- * Sub-requests do not inherit the `$batch` call's headers, so each asks for immutable IDs itself:
- * a moved or copied message keeps an ID that later steps can use. https://learn.microsoft.com/graph/outlook-immutable-id
- */
-const IMMUTABLE_IDS = { Prefer: 'IdType="ImmutableId"' };
-
 export async function runBatched(
 	ctx: IExecuteFunctions,
 	itemIndexes: number[],
@@ -31,9 +25,8 @@ export async function runBatched(
 	const planned: Array<{ position: number; item: BatchedItem }> = [];
 	itemIndexes.forEach((itemIndex, position) => {
 		try {
-			const item = build(itemIndex);
-			item.request.headers = { ...IMMUTABLE_IDS, ...(item.request.headers ?? {}) };
-			planned.push({ position, item });
+			// The transport gives each sub-request its Prefer header (immutable IDs), as for any request.
+			planned.push({ position, item: build(itemIndex) });
 		} catch (error) {
 			outcomes[position] = error as Error;
 		}

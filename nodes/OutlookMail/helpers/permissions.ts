@@ -1,18 +1,14 @@
 /**
- * The delegated permission each kind of mail operation needs, so a 403 can say which one to add.
- * Another user's mailbox needs the `.Shared` variant.
- * https://learn.microsoft.com/graph/permissions-reference#mail-permissions
+ * The delegated permission each kind of mail operation needs, so a 403 can say which one to add
+ * (the shared table of both Graph nodes: nodes/shared/permissions.ts).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { isOtherMailbox } from '../../shared/descriptions';
+import type { Access, PermissionHint } from '../../shared/permissions';
+import { permissionHint } from '../../shared/permissions';
 
-export type MailAccess = 'read' | 'write' | 'send';
-
-export interface PermissionHint {
-	permission: string;
-	action: string;
-}
+export type MailAccess = Access;
+export type { PermissionHint };
 
 export function mailPermission(
 	ctx: IExecuteFunctions,
@@ -20,11 +16,5 @@ export function mailPermission(
 	access: MailAccess,
 	action: string,
 ): PermissionHint {
-	const shared = isOtherMailbox(ctx, itemIndex);
-	const permission = {
-		read: shared ? 'Mail.ReadWrite.Shared' : 'Mail.Read',
-		write: shared ? 'Mail.ReadWrite.Shared' : 'Mail.ReadWrite',
-		send: shared ? 'Mail.Send.Shared' : 'Mail.Send',
-	}[access];
-	return { permission, action };
+	return permissionHint(ctx, itemIndex, 'mail', access, action);
 }

@@ -17,7 +17,7 @@ import { prepareAttachments } from './attachments';
 import { RECIPIENT_FIELDS } from './compose';
 import { mailPermission } from './permissions';
 import { parseRecipients } from './recipients';
-import { attachAndSendDraft } from './sending';
+import { attachAndSendDraft, sentItemsCheck, stampSendId, withSendCheck } from './sending';
 
 export type RespondKind = 'reply' | 'replyAll' | 'forward';
 
@@ -116,14 +116,21 @@ export async function respond(
 	const messagePath = `${root}/messages/${segment(messageId)}`;
 	const action = kind === 'forward' ? 'forward mail' : 'reply to mail';
 	if (inline) {
+		// The reply or forward carries a send ID, so an ambiguous failure is checked in Sent Items.
+		body.message = message;
+		const sends = sentItemsCheck(ctx, transport, i, root, stampSendId(message));
 		await transport.request({
 			method: 'POST',
 			path: `${messagePath}/${kind}`,
 			body,
 			itemIndex: i,
+			sends,
 			...mailPermission(ctx, i, 'send', action),
 		});
-		return { sent: true, action: kind, messageId, attachments: inline.map((a) => a.name) };
+		return withSendCheck(
+			{ sent: true, action: kind, messageId, attachments: inline.map((a) => a.name) },
+			sends,
+		);
 	}
 	const draft = await transport.request<IDataObject>({
 		method: 'POST',
@@ -132,12 +139,22 @@ export async function respond(
 		itemIndex: i,
 		...mailPermission(ctx, i, 'write', `create the ${kind} draft that carries large attachments`),
 	});
-	const attached = await attachAndSendDraft(ctx, transport, i, root, String(draft.id), files);
-	return {
-		sent: true,
-		action: kind,
-		messageId,
-		id: draft.id,
-		attachments: attached.map((a) => a.name),
-	};
+	const { attached, sends } = await attachAndSendDraft(
+		ctx,
+		transport,
+		i,
+		root,
+		String(draft.id),
+		files,
+	);
+	return withSendCheck(
+		{
+			sent: true,
+			action: kind,
+			messageId,
+			id: draft.id,
+			attachments: attached.map((a) => a.name),
+		},
+		sends,
+	);
 }

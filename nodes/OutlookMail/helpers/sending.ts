@@ -1,15 +1,91 @@
 /**
- * Sending with attachments that do not fit in one request: create a draft, add the files to it
- * (upload sessions for large ones), then send the draft.
+ * Sending mail safely: the send requests carry a way to tell, after an ambiguous failure, whether
+ * Graph sent the message, so the transport never sends it twice blindly. Also: sending with
+ * attachments that do not fit in one request: create a draft, add the files to it (upload
+ * sessions for large ones), then send the draft.
  * https://learn.microsoft.com/graph/outlook-large-attachments
  */
+import { randomUUID } from 'node:crypto';
+
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { GraphTransport } from '../../shared/graph/client';
-import { segment } from '../../shared/graph/request';
+import type { GraphTransport, SendsMail } from '../../shared/graph/client';
+import { odataString, segment } from '../../shared/graph/request';
 import type { BinaryAttachment } from '../../shared/graph/upload';
 import { attachBinaryProperties } from '../../shared/graph/upload';
 import { mailPermission } from './permissions';
+
+/**
+ * A named MAPI property in the internet-headers namespace (PS_INTERNET_HEADERS): Exchange sends it
+ * as the header `X-N8n-Send-Id`, keeps it on the copy in Sent Items, and Graph can filter on it.
+ * https://learn.microsoft.com/graph/api/resources/extended-properties-overview
+ * https://learn.microsoft.com/openspecs/exchange_server_protocols/ms-oxprops (PS_INTERNET_HEADERS)
+ */
+export const SEND_ID_PROPERTY = 'String {00020386-0000-0000-C000-000000000046} Name X-N8n-Send-Id';
+
+/** Stamps `message` with a fresh send ID (kept with any extended properties it has); returns the ID. */
+export function stampSendId(message: IDataObject): string {
+	const sendId = randomUUID();
+	const existing = (message.singleValueExtendedProperties as IDataObject[] | undefined) ?? [];
+	message.singleValueExtendedProperties = [...existing, { id: SEND_ID_PROPERTY, value: sendId }];
+	return sendId;
+}
+
+/** Looks for the message with this send ID in the mailbox's Sent Items. */
+export function sentItemsCheck(
+	ctx: IExecuteFunctions,
+	transport: GraphTransport,
+	itemIndex: number,
+	root: string,
+	sendId: string,
+): SendsMail {
+	return {
+		wasSent: async () => {
+			const found = await transport.request<{ value?: IDataObject[] }>({
+				method: 'GET',
+				path: `${root}/mailFolders/sentitems/messages`,
+				query: {
+					$filter: `singleValueExtendedProperties/any(ep: ep/id eq ${odataString(SEND_ID_PROPERTY)} and ep/value eq ${odataString(sendId)})`,
+					$select: 'id',
+					$top: 1,
+				},
+				itemIndex,
+				...mailPermission(ctx, itemIndex, 'read', 'check Sent Items before sending again'),
+			});
+			return (found.value ?? []).length > 0;
+		},
+	};
+}
+
+/**
+ * For `POST …/messages/{id}/send`: a draft that was sent is no longer a draft (it moved to Sent
+ * Items, or is gone from the mailbox under this ID).
+ */
+export function draftSentCheck(
+	transport: GraphTransport,
+	itemIndex: number,
+	messagePath: string,
+): SendsMail {
+	return {
+		wasSent: async () => {
+			const response = await transport.send({
+				method: 'GET',
+				path: messagePath,
+				query: { $select: 'isDraft' },
+				itemIndex,
+			});
+			if (response.status === 404) return true;
+			if (response.status >= 300) return false;
+			const draft = JSON.parse(response.body.toString('utf8') || '{}') as IDataObject;
+			return draft.isDraft === false;
+		},
+	};
+}
+
+/** The item's output gains `sendCheck` when a failure made the node look before sending again. */
+export function withSendCheck(output: IDataObject, sends: SendsMail | undefined): IDataObject {
+	return sends?.outcome ? { ...output, sendCheck: sends.outcome } : output;
+}
 
 /** Adds the files to the draft at `root/messages/{draftId}` and sends it. */
 export async function attachAndSendDraft(
@@ -19,7 +95,7 @@ export async function attachAndSendDraft(
 	root: string,
 	draftId: string,
 	files: BinaryAttachment[],
-): Promise<IDataObject[]> {
+): Promise<{ attached: IDataObject[]; sends: SendsMail }> {
 	const messagePath = `${root}/messages/${segment(draftId)}`;
 	const attached = await attachBinaryProperties(ctx, transport, {
 		itemIndex,
@@ -27,11 +103,13 @@ export async function attachAndSendDraft(
 		attachments: files,
 		permission: mailPermission(ctx, itemIndex, 'write', 'add an attachment').permission,
 	});
+	const sends = draftSentCheck(transport, itemIndex, messagePath);
 	await transport.request({
 		method: 'POST',
 		path: `${messagePath}/send`,
 		itemIndex,
+		sends,
 		...mailPermission(ctx, itemIndex, 'send', 'send mail'),
 	});
-	return attached as unknown as IDataObject[];
+	return { attached: attached as unknown as IDataObject[], sends };
 }

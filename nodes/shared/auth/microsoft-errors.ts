@@ -221,3 +221,35 @@ export function describeMicrosoftError(
 	const explained = explainMicrosoftError(error, context);
 	return explained ? `${explained.cause} ${explained.fix}` : undefined;
 }
+
+/** A token endpoint's OAuth error: the `error` code and the first line of `error_description`. */
+export interface TokenEndpointError {
+	error: string;
+	/** Microsoft's AADSTS code and text (never a token), at most 300 characters. */
+	description?: string;
+}
+
+/**
+ * The one decoder of a Microsoft token endpoint's error body (`{ error, error_description }`,
+ * RFC 6749 §5.2), for the Graph transport's refresh failures and the IMAP token request alike.
+ * https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+ */
+export function tokenEndpointError(body: unknown): TokenEndpointError | undefined {
+	let parsed = body;
+	if (typeof body === 'string') {
+		try {
+			parsed = JSON.parse(body);
+		} catch {
+			return undefined;
+		}
+	}
+	if (!parsed || typeof parsed !== 'object') return undefined;
+	const { error, error_description: text } = parsed as {
+		error?: unknown;
+		error_description?: unknown;
+	};
+	if (typeof error !== 'string' || !error) return undefined;
+	const description =
+		typeof text === 'string' ? text.split(/\r?\n/)[0].slice(0, 300) || undefined : undefined;
+	return { error, description };
+}

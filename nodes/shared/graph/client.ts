@@ -17,15 +17,20 @@ import { AppOnlyGraphAuth, appOnlyAuthFailure, graphCredentialType } from '../au
 import { credentialStateFailure } from '../auth/credential-state';
 import { resolveEnvironment } from '../auth/environments';
 import type { ExplainContext } from '../auth/microsoft-errors';
-import { describeMicrosoftError } from '../auth/microsoft-errors';
+import { describeMicrosoftError, tokenEndpointError } from '../auth/microsoft-errors';
 import { resolveTenant } from '../auth/tenant';
-import { mailboxOfUrl, withMailboxSlot } from './concurrency';
+import { batchMailboxWeights, mailboxOfUrl, withMailboxSlots } from './concurrency';
 import type { ErrorContext } from './errors';
 import { graphApiError } from './errors';
 import { buildQueryString, type GraphQuery } from './request';
-import type { RetryPolicy } from './retry';
-import type { RetryCredentialFields } from './retry';
-import { isRetryable, retryDelayMs, retryPolicyFromCredential, sleep } from './retry';
+import type { AttemptOutcome, RetryCredentialFields, RetryPolicy } from './retry';
+import {
+	ExecutionCancelledError,
+	isRetryable,
+	retryPolicyFromCredential,
+	sendFailureKind,
+	withRetry,
+} from './retry';
 
 export const CREDENTIAL_TYPE = 'outlookOAuth2Api';
 export const GRAPH_VERSION = 'v1.0';
@@ -40,6 +45,20 @@ export interface GraphCallingContext {
 	): Promise<T>;
 	logger: Logger;
 	helpers: Pick<RequestHelperFunctions, 'httpRequestWithAuthentication' | 'httpRequest'>;
+	/** n8n-core's execution cancel signal (execute contexts have it; load-options contexts do not). */
+	getExecutionCancelSignal?(): AbortSignal | undefined;
+}
+
+/**
+ * A request that sends mail (sendMail, send, reply, forward). It is sent again only when Graph
+ * cannot have accepted it; after an ambiguous failure `wasSent` (when given) looks for the
+ * message first. `outcome` then says what the transport did.
+ */
+export interface SendsMail {
+	/** True when the message is found sent (e.g. in Sent Items by the ID the node stamped on it). */
+	wasSent?: () => Promise<boolean>;
+	/** Set by the transport after an ambiguous failure: what it found and did. */
+	outcome?: string;
 }
 
 export interface GraphRequestOptions {
@@ -59,6 +78,10 @@ export interface GraphRequestOptions {
 	/** For error messages: the permission needed and what the operation does. */
 	permission?: string;
 	action?: string;
+	/** Set for requests that send mail: never repeated blindly. */
+	sends?: SendsMail;
+	/** For a `$batch`: the sub-requests' paths, so their mailboxes' slots are held while it runs. */
+	batchPaths?: string[];
 }
 
 export interface GraphRawResponse {
@@ -69,10 +92,14 @@ export interface GraphRawResponse {
 
 /** Carries per-request facts through the middleware chain. */
 class RequestState {
-	attempts = 0;
+	/** Mailbox key → slots this request holds while on the wire. */
+	constructor(readonly slots: Map<string, number> | undefined) {}
 
 	/** Set when n8n could not refresh the token; the Graph client keeps only an error's message. */
 	authFailure: TokenRefreshFailure | undefined;
+
+	/** Set when the request never got an HTTP answer; the Graph client keeps only an error's message. */
+	networkError: GraphNetworkError | undefined;
 }
 
 /** Names of credential fields the transport reads. */
@@ -169,10 +196,13 @@ class N8nSendMiddleware implements Middleware {
 					| RequestState
 					| undefined;
 				if (authFailure && state) state.authFailure = authFailure;
+				// Inside the Graph client's middleware chain: GraphTransport.send turns it into a NodeOperationError.
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+				if (authFailure) throw new GraphAuthError(authFailure.message);
 				// Library errors carry the request config, Authorization header included: never pass them on.
-				throw authFailure
-					? new GraphAuthError(authFailure.message)
-					: redactedNetworkError(error, target.origin);
+				const network = redactedNetworkError(error, target.origin);
+				if (state) state.networkError = network;
+				throw network;
 			}
 		}
 		const hasBody = status !== 204 && status !== 304 && body.length > 0;
@@ -231,22 +261,30 @@ function tokenRefreshFailure(error: unknown): TokenRefreshFailure | undefined {
 					'Access could not be refreshed: the grant was revoked or expired. Open the credential and reconnect it.',
 			};
 		}
-		const body = (link as { body?: { error?: unknown; error_description?: unknown } }).body;
-		if ((link as { code?: string }).code === 'EAUTH' && body && typeof body.error === 'string') {
-			const detail =
-				typeof body.error_description === 'string'
-					? body.error_description.split(/\r?\n/)[0].slice(0, 300)
-					: '';
+		const oauth = tokenEndpointError((link as { body?: unknown }).body);
+		if ((link as { code?: string }).code === 'EAUTH' && oauth) {
 			return {
-				message: `Microsoft refused to refresh the access token: ${body.error}${detail ? ` (${detail})` : ''}`,
+				message: `Microsoft refused to refresh the access token: ${oauth.error}${oauth.description ? ` (${oauth.description})` : ''}`,
 				description:
 					'Open the credential, check the Client ID and Client Secret, and reconnect it.',
-				oauthError: body.error,
-				oauthDescription: detail || undefined,
+				oauthError: oauth.error,
+				oauthDescription: oauth.description,
 			};
 		}
 	}
 	return undefined;
+}
+
+/** What an ambiguous failure of a mail-sending request means for the user. */
+export const MAY_HAVE_BEEN_SENT =
+	'Microsoft Graph may have accepted the message before this failure, so it was not sent again: look in Sent Items before running this item again.';
+
+/** A mail-sending request failed without an answer that says whether Graph accepted it. */
+class AmbiguousSendError extends Error {
+	constructor(readonly cause: Error) {
+		super(cause.message);
+		this.name = 'AmbiguousSendError';
+	}
 }
 
 /** A failed token refresh, passed through the Graph client (which keeps only name and message). */
@@ -303,59 +341,10 @@ function redactedNetworkError(error: unknown, origin: string): GraphNetworkError
 	);
 }
 
-/** Retries per the credential's policy; Retry-After wins over backoff. */
-class RetryMiddleware implements Middleware {
-	private next!: Middleware;
-
-	constructor(
-		private readonly policy: RetryPolicy,
-		private readonly logger: Logger,
-	) {}
-
-	setNext(next: Middleware) {
-		this.next = next;
-	}
-
-	async execute(context: Context): Promise<void> {
-		const state = context.middlewareControl?.getMiddlewareOptions(RequestState) as
-			| RequestState
-			| undefined;
-		for (let attempt = 1; ; attempt++) {
-			if (state) state.attempts = attempt;
-			let status: number | undefined;
-			try {
-				context.response = undefined;
-				await this.next.execute(context);
-				status = (context.response as Response | undefined)?.status;
-			} catch (error) {
-				const network = error instanceof GraphNetworkError;
-				// Passed on unchanged: GraphTransport.request turns it into a NodeOperationError for the item.
-				if (!network || !isRetryable(this.policy, undefined) || attempt > this.policy.maxRetries) {
-					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-					throw error;
-				}
-			}
-			const answered = status as number | undefined;
-			const method = context.options?.method;
-			if (
-				answered !== undefined &&
-				(answered < 400 ||
-					!isRetryable(this.policy, answered, method) ||
-					attempt > this.policy.maxRetries)
-			)
-				return;
-			const retryAfter =
-				(context.response as Response | undefined)?.headers.get('retry-after') ?? null;
-			const wait = retryDelayMs(this.policy, attempt, retryAfter);
-			this.logger.warn(
-				`Microsoft Graph answered ${answered ?? 'with a network error'}; retry ${attempt} of ${this.policy.maxRetries} in ${wait} ms`,
-			);
-			await sleep(wait);
-		}
-	}
-}
-
-/** Holds one of the mailbox's 4 slots while the request is on the wire (not while it waits to retry). */
+/**
+ * Holds the mailbox's slots while the request is on the wire (not while it waits to retry): one
+ * for a request, up to 4 per mailbox for a `$batch` (Graph runs its sub-requests 4 at a time).
+ */
 class ConcurrencyMiddleware implements Middleware {
 	private next!: Middleware;
 
@@ -367,10 +356,14 @@ class ConcurrencyMiddleware implements Middleware {
 
 	async execute(context: Context): Promise<void> {
 		const url = typeof context.request === 'string' ? context.request : context.request.url;
-		await withMailboxSlot(
-			`${this.keyPrefix}:${mailboxOfUrl(url)}`,
-			async () => await this.next.execute(context),
-		);
+		const state = context.middlewareControl?.getMiddlewareOptions(RequestState) as
+			| RequestState
+			| undefined;
+		const slots = new Map<string, number>();
+		for (const [mailbox, count] of state?.slots ?? new Map([[mailboxOfUrl(url), 1]])) {
+			slots.set(`${this.keyPrefix}:${mailbox}`, count);
+		}
+		await withMailboxSlots(slots, async () => await this.next.execute(context));
 	}
 }
 
@@ -394,15 +387,13 @@ export class GraphTransport {
 		readonly appOnly?: AppOnlyGraphAuth,
 	) {
 		this.graphBase = `${graphRoot}/${GRAPH_VERSION}`;
-		const retry = new RetryMiddleware(policy, ctx.logger);
 		const concurrency = new ConcurrencyMiddleware(
 			ctx.getNode().credentials?.[graphCredentialType(ctx.getNode())]?.id ?? 'default',
 		);
 		const send = new N8nSendMiddleware(ctx, new URL(graphRoot).origin, appOnly);
-		retry.setNext(concurrency);
 		concurrency.setNext(send);
 		this.client = Client.initWithMiddleware({
-			middleware: retry,
+			middleware: concurrency,
 			baseUrl: graphRoot,
 			defaultVersion: GRAPH_VERSION,
 		});
@@ -511,46 +502,118 @@ export class GraphTransport {
 		return prefer.join(', ');
 	}
 
-	/** Sends one request; the raw response whatever its status. */
-	async send(options: GraphRequestOptions): Promise<GraphRawResponse & { attempts: number }> {
-		const state = new RequestState();
+	/** n8n's execution cancel signal, when the context has one. */
+	cancelSignal(): AbortSignal | undefined {
+		return this.ctx.getExecutionCancelSignal?.();
+	}
+
+	/** Throws when the execution was cancelled: nothing more is sent, nothing more waited for. */
+	throwIfCancelled() {
+		if (this.cancelSignal()?.aborted) throw new ExecutionCancelledError();
+	}
+
+	/**
+	 * Sends one request through the retry loop; the raw response whatever its status.
+	 * `ambiguousSend` marks a mail-sending request that failed in a way that does not say whether
+	 * Graph accepted it, and that was not (or could not be) checked.
+	 */
+	async send(
+		options: GraphRequestOptions,
+	): Promise<GraphRawResponse & { attempts: number; ambiguousSend?: boolean }> {
 		const path = options.path.startsWith('http') ? this.relativePath(options.path) : options.path;
 		const headers: Record<string, string> = {
 			Prefer: this.preferHeader(options),
 			...(options.headers ?? {}),
 		};
-		let request = this.client
-			.api(path + buildQueryString(options.query))
-			.headers(headers)
-			.responseType(ResponseType.RAW)
-			.middlewareOptions([state as never]);
-		if (
-			options.body !== undefined &&
-			typeof options.body === 'object' &&
-			!Buffer.isBuffer(options.body)
-		) {
-			request = request.header('Content-Type', 'application/json');
-		}
-		let response: Response;
-		try {
-			response = await this.dispatch(request, options);
-		} catch (error) {
-			if (state.authFailure) {
-				throw new NodeOperationError(this.ctx.getNode(), state.authFailure.message, {
-					itemIndex: options.itemIndex,
-					description: refreshFailureDescription(state.authFailure, this.authContext),
-				});
-			}
-			// Passed on as before: the Graph client's error, built from our redacted middleware errors.
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-			throw error;
-		}
-		return {
-			status: response.status,
-			headers: headerRecord(response.headers),
-			body: Buffer.from(await response.arrayBuffer()),
-			attempts: state.attempts,
-		};
+		const slots = options.batchPaths ? batchMailboxWeights(options.batchPaths) : undefined;
+		const sends = options.sends;
+		let checkBeforeSending = false;
+		type Sent = GraphRawResponse & { attempts: number; ambiguousSend?: boolean };
+		return await withRetry<Sent>(
+			this.policy,
+			async (attempt): Promise<AttemptOutcome<Sent>> => {
+				if (checkBeforeSending && sends?.wasSent) {
+					checkBeforeSending = false;
+					if (await sends.wasSent()) {
+						sends.outcome =
+							'Microsoft Graph failed after the message was sent; it was found in Sent Items and not sent again';
+						this.ctx.logger.warn(sends.outcome);
+						return {
+							done: { status: 202, headers: {}, body: Buffer.alloc(0), attempts: attempt - 1 },
+						};
+					}
+					sends.outcome =
+						'Microsoft Graph failed while sending; the message was not in Sent Items, so it was sent again';
+					this.ctx.logger.warn(sends.outcome);
+				}
+				const state = new RequestState(slots);
+				let request = this.client
+					.api(path + buildQueryString(options.query))
+					.headers(headers)
+					.responseType(ResponseType.RAW)
+					.middlewareOptions([state as never]);
+				if (
+					options.body !== undefined &&
+					typeof options.body === 'object' &&
+					!Buffer.isBuffer(options.body)
+				) {
+					request = request.header('Content-Type', 'application/json');
+				}
+				let response: Response;
+				try {
+					response = await this.dispatch(request, options);
+				} catch (error) {
+					this.throwIfCancelled();
+					if (state.authFailure) {
+						throw new NodeOperationError(this.ctx.getNode(), state.authFailure.message, {
+							itemIndex: options.itemIndex,
+							description: refreshFailureDescription(state.authFailure, this.authContext),
+						});
+					}
+					const network = state.networkError;
+					const ambiguous =
+						sends !== undefined &&
+						network !== undefined &&
+						sendFailureKind(undefined, undefined, network.code) === 'ambiguous';
+					if (!network || !isRetryable(this.policy, undefined) || (ambiguous && !sends?.wasSent)) {
+						// Passed on as before: the Graph client's error, built from our redacted middleware errors.
+						throw ambiguous ? new AmbiguousSendError(error as Error) : error;
+					}
+					if (ambiguous) checkBeforeSending = true;
+					const reason = `Microsoft Graph could not be reached (${network.code ?? network.message})`;
+					const giveUp = () => {
+						throw ambiguous ? new AmbiguousSendError(error as Error) : error;
+					};
+					return { retry: { reason }, giveUp };
+				}
+				const answered: Sent = {
+					status: response.status,
+					headers: headerRecord(response.headers),
+					body: Buffer.from(await response.arrayBuffer()),
+					attempts: attempt,
+				};
+				if (answered.status < 400) return { done: answered };
+				const retryAfter = answered.headers['retry-after'];
+				const retry = { retryAfter, reason: `Microsoft Graph answered ${answered.status}` };
+				if (sends) {
+					const kind = sendFailureKind(answered.status, retryAfter);
+					// The policy decides for the status; whether a resend is safe is decided here.
+					if (kind === 'final') return { done: answered };
+					const retryable = isRetryable(this.policy, answered.status);
+					if (kind === 'ambiguous') {
+						const unresolved = { ...answered, ambiguousSend: true };
+						if (!retryable || !sends.wasSent) return { done: unresolved };
+						checkBeforeSending = true;
+						return { retry, giveUp: () => unresolved };
+					}
+					if (!retryable) return { done: answered };
+					return { retry, giveUp: () => answered };
+				}
+				if (!isRetryable(this.policy, answered.status, options.method)) return { done: answered };
+				return { retry, giveUp: () => answered };
+			},
+			{ log: (message) => this.ctx.logger.warn(message), signal: this.cancelSignal() },
+		);
 	}
 
 	private async dispatch(
@@ -595,20 +658,25 @@ export class GraphTransport {
 
 	/** Sends a request and returns the parsed JSON (or bytes); a non-2xx answer throws a NodeApiError. */
 	async request<T = IDataObject>(options: GraphRequestOptions): Promise<T> {
-		let response: GraphRawResponse & { attempts: number };
+		let response: GraphRawResponse & { attempts: number; ambiguousSend?: boolean };
 		try {
 			response = await this.send(options);
 		} catch (error) {
 			// Already a NodeOperationError for the item (a failed token refresh): keep its description.
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			if (error instanceof NodeOperationError) throw error;
+			const ambiguous = error instanceof AmbiguousSendError;
+			const cause = ambiguous ? error.cause : error;
 			// Errors from the Graph client and our middleware; their messages carry no secrets (see redactedNetworkError).
-			const message = error instanceof Error ? error.message : String(error);
-			throw new NodeOperationError(this.ctx.getNode(), message, { itemIndex: options.itemIndex });
+			const message = cause instanceof Error ? cause.message : String(cause);
+			throw new NodeOperationError(this.ctx.getNode(), message, {
+				itemIndex: options.itemIndex,
+				...(ambiguous ? { description: MAY_HAVE_BEEN_SENT } : {}),
+			});
 		}
 		// 3xx too: redirects are not followed (the token must not go to another host), so one is a failure here.
 		if (response.status >= 300) {
-			throw graphApiError(
+			const failure = graphApiError(
 				{
 					status: response.status,
 					body: response.body.toString('utf8'),
@@ -618,6 +686,10 @@ export class GraphTransport {
 				},
 				this.errorContext(options),
 			);
+			if (response.ambiguousSend) {
+				failure.description = [failure.description, MAY_HAVE_BEEN_SENT].filter(Boolean).join(' ');
+			}
+			throw failure;
 		}
 		if (options.responseType === 'buffer') return response.body as T;
 		if (response.body.length === 0) return {} as T;

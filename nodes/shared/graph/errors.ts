@@ -50,7 +50,11 @@ function permissionHint(ctx: ErrorContext): string | undefined {
 	if (!ctx.permission) return undefined;
 	const group = PERMISSION_GROUPS.find((g) => g.graphScopes.includes(ctx.permission as string));
 	const choice = group ? `*${group.name}*` : ctx.permission;
-	const granted = scopeIncludes(ctx.grantedScope, ctx.permission);
+	// X.ReadWrite grants everything X.Read does: a 403 for a read with ReadWrite granted is not the scope.
+	const granted =
+		scopeIncludes(ctx.grantedScope, ctx.permission) ||
+		(/\.Read$/.test(ctx.permission) &&
+			scopeIncludes(ctx.grantedScope, ctx.permission.replace(/\.Read$/, '.ReadWrite')));
 	const what = ctx.action ? ` to ${ctx.action}` : '';
 	if (ctx.grantedScope && granted) {
 		return (

@@ -86,17 +86,126 @@ export function parseRetryAfter(
 	return Math.max(0, date - now);
 }
 
-/** The wait before retry number `attempt` (1-based): Retry-After when given, else the backoff. */
+/**
+ * What the retry loop reads from the clock and the dice; tests replace these (jest.spyOn) to
+ * record waits or fix the jitter.
+ */
+export const retryClock = {
+	/** Waits `ms`; rejects at once when `signal` aborts. */
+	async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+		await sleep(ms, signal);
+	},
+	random: (): number => Math.random(),
+};
+
+/**
+ * The wait before retry number `attempt` (1-based): Retry-After when given, else the backoff with
+ * "equal jitter" (between half and all of it), so executions throttled together do not come back
+ * together. Capped at `maxWaitMs`.
+ * https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
+ */
 export function retryDelayMs(
 	policy: RetryPolicy,
 	attempt: number,
 	retryAfter: string | null | undefined,
 	now = Date.now(),
+	random = retryClock.random(),
 ): number {
 	const fromHeader = parseRetryAfter(retryAfter, now);
 	const backoff = policy.doubles ? policy.baseWaitMs * 2 ** (attempt - 1) : policy.baseWaitMs;
-	return Math.min(fromHeader ?? backoff, policy.maxWaitMs);
+	const jittered = Math.round(backoff * (0.5 + 0.5 * Math.min(1, Math.max(0, random))));
+	return Math.min(fromHeader ?? jittered, policy.maxWaitMs);
 }
 
-export const sleep = async (ms: number) =>
-	await new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or rejects with an {@link ExecutionCancelledError} as soon as `signal` aborts. */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+	if (!signal) return await new Promise<void>((resolve) => setTimeout(resolve, ms));
+	if (signal.aborted) throw new ExecutionCancelledError();
+	await new Promise<void>((resolve, reject) => {
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(new ExecutionCancelledError());
+		};
+		const timer = setTimeout(() => {
+			signal.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+}
+
+/** The user (or n8n's timeout) stopped the execution while a request waited to be retried. */
+export class ExecutionCancelledError extends Error {
+	constructor() {
+		super('The execution was cancelled while waiting to retry a Microsoft Graph request');
+		this.name = 'ExecutionCancelledError';
+	}
+}
+
+/** What one attempt came to: a result, or a request for another try (and what to do when none is left). */
+export type AttemptOutcome<T> =
+	| { done: T }
+	| {
+			retry: {
+				/** Graph's Retry-After header, when it sent one. */
+				retryAfter?: string | null;
+				/** Why, for the log: "Microsoft Graph answered 429". */
+				reason: string;
+			};
+			/** The result (or the error thrown) when the retry budget is spent. */
+			giveUp: () => T;
+	  };
+
+export interface RetryLoopOptions {
+	/** Called once per wait, before it. */
+	log: (message: string) => void;
+	/** n8n's execution cancel signal: an abort ends the loop at once, even mid-wait. */
+	signal?: AbortSignal;
+}
+
+/**
+ * The one retry loop of the package (requests, `$batch` sub-requests, upload chunks): runs
+ * `attempt(1)`, `attempt(2)`… until one is done or `policy.maxRetries` retries are spent, waiting
+ * Retry-After (else the jittered backoff, capped) between them.
+ */
+export async function withRetry<T>(
+	policy: RetryPolicy,
+	attempt: (attemptNumber: number) => Promise<AttemptOutcome<T>>,
+	options: RetryLoopOptions,
+): Promise<T> {
+	for (let attemptNumber = 1; ; attemptNumber++) {
+		if (options.signal?.aborted) throw new ExecutionCancelledError();
+		const outcome = await attempt(attemptNumber);
+		if ('done' in outcome) return outcome.done;
+		if (attemptNumber > policy.maxRetries) return outcome.giveUp();
+		const wait = retryDelayMs(policy, attemptNumber, outcome.retry.retryAfter);
+		options.log(
+			`${outcome.retry.reason}; retry ${attemptNumber} of ${policy.maxRetries} in ${wait} ms`,
+		);
+		await retryClock.sleep(wait, options.signal);
+	}
+}
+
+/** Network failures before any byte reached Graph: nothing can have been processed. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * For a request that sends mail: whether a failure proves Graph did not accept it ('notProcessed':
+ * safe to send again), leaves it open ('ambiguous': look before sending again), or is an answer
+ * to report ('final'). 429 is throttling before processing; 503 with Retry-After is the service
+ * refusing work; 500/502/504, a 503 without Retry-After, a timeout or a reset may come after
+ * Exchange took the message. https://learn.microsoft.com/graph/errors#http-status-codes
+ */
+export function sendFailureKind(
+	status: number | undefined,
+	retryAfter: string | null | undefined,
+	networkCode?: string,
+): 'notProcessed' | 'ambiguous' | 'final' {
+	if (status === undefined) {
+		return networkCode && NEVER_CONNECTED.has(networkCode) ? 'notProcessed' : 'ambiguous';
+	}
+	if (status === 429) return 'notProcessed';
+	if (status === 503) return retryAfter ? 'notProcessed' : 'ambiguous';
+	if (status === 500 || status === 502 || status === 504) return 'ambiguous';
+	return 'final';
+}

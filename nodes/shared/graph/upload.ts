@@ -25,7 +25,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { CLOUD_ENVIRONMENTS } from '../auth/environments';
 import type { GraphTransport } from './client';
 import { graphApiError } from './errors';
-import { isRetryable, retryDelayMs, sleep } from './retry';
+import { isRetryable, withRetry } from './retry';
 
 /**
  * Largest file sent inline. Graph says "under 3 MB"; a request is capped at 4 MB and base64 grows
@@ -334,54 +334,64 @@ async function putChunk(
 		ignoreHttpStatusErrors: true,
 		disableFollowRedirect: true,
 	};
-	for (let attempt = 1; ; attempt++) {
-		let response: PutResponse;
-		try {
-			response = (await ctx.helpers.httpRequest(request)) as PutResponse;
-		} catch (error) {
-			// Library errors carry the request config (with the pre-authenticated URL): never pass them on.
-			const code = (error as { code?: string }).code ?? 'network error';
-			if (isRetryable(transport.policy, undefined) && attempt <= transport.policy.maxRetries) {
-				await sleep(retryDelayMs(transport.policy, attempt, undefined));
-				continue;
+	const range = `bytes ${start}-${end}/${total}`;
+	return await withRetry<PutResponse>(
+		transport.policy,
+		async (attempt) => {
+			let response: PutResponse;
+			try {
+				response = (await ctx.helpers.httpRequest({
+					...request,
+					abortSignal: transport.cancelSignal(),
+				})) as PutResponse;
+			} catch (error) {
+				transport.throwIfCancelled();
+				// Library errors carry the request config (with the pre-authenticated URL): never pass them on.
+				const code = (error as { code?: string }).code ?? 'network error';
+				const failure = new NodeOperationError(
+					ctx.getNode(),
+					`Uploading bytes ${start}-${end} of the attachment failed: ${code}`,
+					{ itemIndex },
+				);
+				if (!isRetryable(transport.policy, undefined)) throw failure;
+				return {
+					retry: { reason: `Uploading ${range} failed (${code})` },
+					giveUp: () => {
+						throw failure;
+					},
+				};
 			}
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Uploading bytes ${start}-${end} of the attachment failed: ${code}`,
-				{ itemIndex },
-			);
-		}
-		if (response.statusCode < 400) return response;
-		if (
-			isRetryable(transport.policy, response.statusCode) &&
-			attempt <= transport.policy.maxRetries
-		) {
+			if (response.statusCode < 400) return { done: response };
+			const body = Buffer.isBuffer(response.body)
+				? response.body.toString('utf8')
+				: typeof response.body === 'string'
+					? response.body
+					: JSON.stringify(response.body ?? '');
+			const failure = () =>
+				graphApiError(
+					{
+						status: response.statusCode,
+						body,
+						method: 'PUT',
+						path: `upload session (${range})`,
+						attempts: attempt,
+					},
+					transport.errorContext({ itemIndex }),
+				);
+			if (!isRetryable(transport.policy, response.statusCode)) throw failure();
 			const retryAfter = response.headers['retry-after'];
-			await sleep(
-				retryDelayMs(
-					transport.policy,
-					attempt,
-					typeof retryAfter === 'string' ? retryAfter : undefined,
-				),
-			);
-			continue;
-		}
-		const body = Buffer.isBuffer(response.body)
-			? response.body.toString('utf8')
-			: typeof response.body === 'string'
-				? response.body
-				: JSON.stringify(response.body ?? '');
-		throw graphApiError(
-			{
-				status: response.statusCode,
-				body,
-				method: 'PUT',
-				path: `upload session (bytes ${start}-${end}/${total})`,
-				attempts: attempt,
-			},
-			transport.errorContext({ itemIndex }),
-		);
-	}
+			return {
+				retry: {
+					retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+					reason: `The upload session answered ${response.statusCode} for ${range}`,
+				},
+				giveUp: () => {
+					throw failure();
+				},
+			};
+		},
+		{ log: (message) => transport.ctx.logger.warn(message), signal: transport.cancelSignal() },
+	);
 }
 
 /**

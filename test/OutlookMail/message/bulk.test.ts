@@ -118,6 +118,57 @@ describe('bulk Update / Move / Copy / Delete through $batch', () => {
 		expect(error.context.itemIndex).toBe(1);
 	});
 
+	it('a failed $batch call fails only its own items: 20 copies done keep their output, 5 fail with its error', async () => {
+		const list = ids(25);
+		t.s.graph.on('POST', '/me/messages/:id/copy', (_, p) => ({
+			status: 201,
+			body: graphMessage(`${p.id}copy`),
+		}));
+		// The gateway times out on the second call; a POST answered 504 is not sent again.
+		t.s.graph.failEnvelope((n) =>
+			n === 2
+				? graphError(504, 'GatewayTimeout', 'The gateway did not receive a response.')
+				: undefined,
+		);
+		const out = await t.run(
+			{ resource: 'message', operation: 'copy', messageId: byExpression, folderId: rl('archive') },
+			{ items: itemsFor(list), continueOnFail: true },
+		);
+		expect(t.s.graph.requests.filter((r) => r.path === '/$batch')).toHaveLength(2);
+		expect(t.s.graph.calls()).toHaveLength(20);
+		expect(out).toHaveLength(25);
+		out.slice(0, 20).forEach((item, k) =>
+			expect(item).toEqual({
+				json: expect.objectContaining({ id: `${list[k]}copy` }),
+				pairedItem: { item: k },
+			}),
+		);
+		out.slice(20).forEach((item, k) =>
+			expect(item).toMatchObject({
+				json: { error: expect.stringMatching(/504 GatewayTimeout/), httpCode: '504' },
+				pairedItem: { item: 20 + k },
+			}),
+		);
+
+		// Without Continue On Fail the node stops at the first failed item, and names it.
+		t.s.graph.reset();
+		t.s.graph.on('POST', '/me/messages/:id/copy', (_, p) => ({
+			status: 201,
+			body: graphMessage(`${p.id}copy`),
+		}));
+		t.s.graph.failEnvelope((n) =>
+			n === 2
+				? graphError(504, 'GatewayTimeout', 'The gateway did not receive a response.')
+				: undefined,
+		);
+		const error = await t.fail(
+			{ resource: 'message', operation: 'copy', messageId: byExpression, folderId: rl('archive') },
+			{ items: itemsFor(list) },
+		);
+		expect(error.message).toMatch(/504 GatewayTimeout/);
+		expect(error.context.itemIndex).toBe(20);
+	});
+
 	it('copies to a folder by ID in a shared mailbox', async () => {
 		t.s.graph.on('POST', '/users/:user/messages/:id/copy', (_, p) => ({
 			status: 201,

@@ -1,7 +1,10 @@
 import { initBinaryData } from '../../support/n8n-harness';
+import { SEND_ID_PROPERTY } from '../../../nodes/OutlookMail/helpers/sending';
 import { MSG_ID, MSG_ID_2, rl, useMailNode } from './setup';
 
 const enc = encodeURIComponent(MSG_ID);
+
+const sendId = { id: SEND_ID_PROPERTY, value: expect.stringMatching(/^[0-9a-f-]{36}$/) };
 
 describe('Message → Reply, Reply All, Forward', () => {
 	const t = useMailNode();
@@ -20,7 +23,8 @@ describe('Message → Reply, Reply All, Forward', () => {
 				method: 'POST',
 				path: `/me/messages/${enc}/reply`,
 				query: {},
-				body: { comment: 'Thanks!' },
+				// The send ID lets the node look in Sent Items after an ambiguous failure.
+				body: { comment: 'Thanks!', message: { singleValueExtendedProperties: [sendId] } },
 				inBatch: false,
 			},
 		]);
@@ -103,7 +107,10 @@ describe('Message → Reply, Reply All, Forward', () => {
 						{ emailAddress: { address: 'bob@contoso.com' } },
 						{ emailAddress: { address: 'carol@contoso.com', name: 'Carol' } },
 					],
-					message: { bccRecipients: [{ emailAddress: { address: 'audit@contoso.com' } }] },
+					message: {
+						bccRecipients: [{ emailAddress: { address: 'audit@contoso.com' } }],
+						singleValueExtendedProperties: [sendId],
+					},
 				},
 			},
 		]);

@@ -42,11 +42,23 @@ describe('Attachment and Folder descriptions', () => {
 	);
 
 	it('every list-search method a field of the node names exists on the node', () => {
-		const node = new OutlookMail();
-		const v1 = node.nodeVersions[1];
-		const description = v1.description as INodeTypeDescription;
+		const v1 = new OutlookMail();
+		const description: INodeTypeDescription = v1.description;
 		const used = new Set(searchMethodsUsed(description.properties));
 		expect([...used].sort()).toEqual(['searchFolders', 'searchMessages']);
-		for (const name of used) expect(v1.methods?.listSearch?.[name]).toEqual(expect.any(Function));
+		for (const name of used)
+			expect((v1.methods.listSearch as Record<string, unknown>)[name]).toEqual(
+				expect.any(Function),
+			);
+	});
+});
+
+describe('versioning', () => {
+	it('light versioning like the Calendar node: same type name, version 1 as saved workflows hold it', () => {
+		const node = new OutlookMail();
+		expect(node.description.name).toBe('outlookMail');
+		expect(node.description.version).toEqual([1]);
+		expect(node.description.defaultVersion).toBe(1);
+		expect('nodeVersions' in node).toBe(false);
 	});
 });

@@ -21,7 +21,11 @@ describe('$batch through n8n-core', () => {
 	beforeEach(() => {
 		s.graph.reset();
 		waits = [];
-		jest.spyOn(retry, 'sleep').mockImplementation(async (ms: number) => void waits.push(ms));
+		// The top of the jitter range: each wait is the full backoff.
+		jest.spyOn(retry.retryClock, 'random').mockReturnValue(1);
+		jest
+			.spyOn(retry.retryClock, 'sleep')
+			.mockImplementation(async (ms: number) => void waits.push(ms));
 		s.graph.on('GET', '/me/messages/:id', (_request, params) =>
 			params.id === 'missing'
 				? graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.')

@@ -1,4 +1,5 @@
 /** At most 4 requests in flight per mailbox (Exchange's limit); other mailboxes keep going. */
+import * as concurrency from '../../../nodes/shared/graph/concurrency';
 import {
 	MAILBOX_CONCURRENCY_LIMIT,
 	mailboxOfUrl,
@@ -28,6 +29,10 @@ describe('mailbox concurrency (unit)', () => {
 			'users/bob@contoso.com',
 		);
 		expect(mailboxOfUrl('https://graph.microsoft.com/v1.0/$batch')).toBe('other');
+		// $batch sub-request URLs are relative to the version root.
+		expect(mailboxOfUrl('/me/messages/AAA=/move')).toBe('me');
+		expect(mailboxOfUrl('/users/Bob%40Contoso.com/messages')).toBe('users/bob@contoso.com');
+		expect(mailboxOfUrl('/meetings')).toBe('other');
 	});
 
 	it('holds a fifth task until a slot frees', async () => {
@@ -53,6 +58,57 @@ describe('mailbox concurrency (unit)', () => {
 		await all;
 		clearInterval(drain);
 		expect(peak).toBe(4);
+	});
+});
+
+/**
+ * One timer wakes every task waiting for the next beat in the same microtask drain, so releases
+ * and fresh acquires interleave as they do in a burst of Graph calls (each resumes after a random
+ * number of microtask hops).
+ */
+function metronome() {
+	let wake!: () => void;
+	let beat = new Promise<void>((resolve) => (wake = resolve));
+	const timer = setInterval(() => {
+		const current = wake;
+		beat = new Promise<void>((resolve) => (wake = resolve));
+		current();
+	}, 1);
+	return {
+		async beats(count: number) {
+			for (let n = 0; n < count; n++) {
+				await beat;
+				for (let hop = Math.floor(Math.random() * 4); hop > 0; hop--) await Promise.resolve();
+			}
+		},
+		stop: () => clearInterval(timer),
+	};
+}
+
+describe('mailbox concurrency (stress)', () => {
+	it('50 tasks with random delays on a limit of 4: never more than 4 active, and the key is dropped when idle', async () => {
+		const clock = metronome();
+		let active = 0;
+		let peak = 0;
+		try {
+			for (let round = 0; round < 5; round++) {
+				await Promise.all(
+					Array.from({ length: 50 }, async () => {
+						await clock.beats(Math.floor(Math.random() * 3));
+						await withMailboxSlot('stress:me', async () => {
+							active++;
+							peak = Math.max(peak, active);
+							await clock.beats(1 + Math.floor(Math.random() * 2));
+							active--;
+						});
+					}),
+				);
+			}
+		} finally {
+			clock.stop();
+		}
+		expect(peak).toBe(MAILBOX_CONCURRENCY_LIMIT);
+		expect(concurrency.trackedMailboxCount()).toBe(0);
 	});
 });
 
@@ -89,7 +145,11 @@ describe('mailbox concurrency through n8n-core', () => {
 		s.graph.on(
 			'GET',
 			'/users/:user/messages/:id',
-			slow('bob', async () => {}),
+			// Bob's requests wait for company (4 in flight, or the last ones), so a busy machine
+			// cannot serialise them by chance and hide a limit that is too low.
+			slow('bob', async () => {
+				await until(() => inFlight.bob === 4 || finished.bob + inFlight.bob === 10, 'Bob busy');
+			}),
 		);
 
 		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
@@ -116,5 +176,25 @@ describe('mailbox concurrency through n8n-core', () => {
 		expect(peak.me).toBe(4);
 		expect(peak.bob).toBe(4);
 		expect(finished.me).toBe(10);
+	});
+
+	it("a $batch holds its mailbox's slots: with parallel requests beside it, Exchange never sees more than 4 in flight (no 429)", async () => {
+		s.graph.exchangeLimits({ serviceMs: 15 });
+		s.graph.on('GET', '/me/messages/:id', (_request, params) => ({ body: { id: params.id } }));
+		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
+		const path = "={{ '/me/messages/' + $json.id }}";
+		const items = (prefix: string, count: number) =>
+			Array.from({ length: count }, (_, i) => ({ json: { id: `${prefix}${i}` } }));
+		const [batched, parallel] = await Promise.all([
+			n8n.execute(PROBE_NODE_TYPE, { parameters: { mode: 'batch', path }, items: items('b', 40) }),
+			n8n.execute(PROBE_NODE_TYPE, {
+				parameters: { mode: 'parallel', path },
+				items: items('p', 12),
+			}),
+		]);
+		expect(s.graph.limitStats.throttled).toBe(0);
+		expect(s.graph.limitStats.peakInFlight.me).toBe(4);
+		expect(batched[0].map((item) => item.json.status)).toEqual(new Array(40).fill(200));
+		expect(parallel[0]).toHaveLength(12);
 	});
 });

@@ -54,13 +54,28 @@ describe('retry policy (pure)', () => {
 	});
 
 	it('backs off from the base wait, doubling each try unless told not to', () => {
-		expect([1, 2, 3, 4].map((attempt) => retryDelayMs(policy(), attempt, null, now))).toEqual([
+		expect([1, 2, 3, 4].map((attempt) => retryDelayMs(policy(), attempt, null, now, 1))).toEqual([
 			1000, 2000, 4000, 8000,
 		]);
 		expect(
-			[1, 2, 3].map((attempt) => retryDelayMs(policy({ doubles: false }), attempt, undefined, now)),
+			[1, 2, 3].map((attempt) =>
+				retryDelayMs(policy({ doubles: false }), attempt, undefined, now, 1),
+			),
 		).toEqual([1000, 1000, 1000]);
-		expect(retryDelayMs(policy(), 20, null, now)).toBe(180_000);
+		expect(retryDelayMs(policy(), 20, null, now, 1)).toBe(180_000);
+	});
+
+	it('jitters the backoff between half and all of it (parallel executions spread out); Retry-After is kept as sent', () => {
+		expect(retryDelayMs(policy(), 3, null, now, 0)).toBe(2000);
+		expect(retryDelayMs(policy(), 3, null, now, 0.5)).toBe(3000);
+		expect(retryDelayMs(policy(), 3, null, now, 1)).toBe(4000);
+		expect(retryDelayMs(policy(), 3, '7', now, 0)).toBe(7000);
+		const spread = new Set(Array.from({ length: 50 }, () => retryDelayMs(policy(), 4, null, now)));
+		expect(spread.size).toBeGreaterThan(10);
+		for (const wait of spread) {
+			expect(wait).toBeGreaterThanOrEqual(4000);
+			expect(wait).toBeLessThanOrEqual(8000);
+		}
 	});
 
 	it('retries only what the mode allows', () => {
@@ -147,8 +162,13 @@ describe('retry policy applied by the transport through n8n-core', () => {
 	});
 
 	/** Records each wait the transport asks for, without waiting. */
-	const recordWaits = () =>
-		jest.spyOn(retry, 'sleep').mockImplementation(async (ms: number) => void waits.push(ms));
+	const recordWaits = () => {
+		// The top of the jitter range: each wait is the full backoff.
+		jest.spyOn(retry.retryClock, 'random').mockReturnValue(1);
+		return jest
+			.spyOn(retry.retryClock, 'sleep')
+			.mockImplementation(async (ms: number) => void waits.push(ms));
+	};
 	const harness = (overrides = {}) =>
 		new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s, overrides));
 	const run = async (n8n: N8nHarness) =>
@@ -156,13 +176,20 @@ describe('retry policy applied by the transport through n8n-core', () => {
 
 	it('429 with Retry-After: 2 waits about 2 s, then succeeds', async () => {
 		s.graph.throttle('GET', '/me', 1, { retryAfter: '2' });
-		const started = Date.now();
+		// The real wait, timed on its own (a busy machine slows the requests, not the timer).
+		const realSleep = retry.retryClock.sleep.bind(retry.retryClock);
+		const slept: number[] = [];
+		jest.spyOn(retry.retryClock, 'sleep').mockImplementation(async (ms, signal) => {
+			const started = Date.now();
+			await realSleep(ms, signal);
+			slept.push(Date.now() - started);
+		});
 		const [out] = await run(harness());
-		const elapsed = Date.now() - started;
 		expect(out[0].json).toEqual({ id: 'u1' });
 		expect(s.graph.requests.map((r) => r.path)).toEqual(['/me', '/me']);
-		expect(elapsed).toBeGreaterThanOrEqual(1950);
-		expect(elapsed).toBeLessThan(3500);
+		expect(slept).toHaveLength(1);
+		expect(slept[0]).toBeGreaterThanOrEqual(1990);
+		expect(slept[0]).toBeLessThan(2500);
 	});
 
 	it('429 with an HTTP-date Retry-After waits until that date', async () => {
@@ -263,5 +290,67 @@ describe('retry policy applied by the transport through n8n-core', () => {
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toMatch(/^Could not reach Microsoft Graph at http:\/\/127\.0\.0\.1:1: /);
 		expect(waits).toEqual([10, 20]);
+	});
+});
+
+describe('cancelling the execution through n8n-core', () => {
+	let s: StandIns;
+
+	beforeAll(async () => (s = await startStandIns()));
+	afterAll(async () => await s.close());
+	beforeEach(() => {
+		s.graph.reset();
+		s.graph.on('GET', '/me', { body: { id: 'u1' } });
+	});
+	afterEach(() => expectGraphContractKept(s.graph));
+
+	const until = async (condition: () => boolean) => {
+		while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+	};
+
+	it('a cancelled execution ends within a second during a 180 s Retry-After wait, and sends nothing more', async () => {
+		s.graph.throttle('GET', '/me', 5, { retryAfter: '180' });
+		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
+		const controller = new AbortController();
+		const run = n8n
+			.execute(PROBE_NODE_TYPE, { parameters: { path: '/me' }, abortSignal: controller.signal })
+			.then(
+				() => undefined,
+				(error: unknown) => error as Error,
+			);
+		await until(() => s.graph.requests.length === 1);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const cancelledAt = Date.now();
+		controller.abort();
+		const error = await run;
+		expect(Date.now() - cancelledAt).toBeLessThan(1000);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error?.message).toMatch(/cancelled/);
+		expect(s.graph.requests).toHaveLength(1);
+	});
+
+	it('a cancelled execution stops a $batch waiting for throttled sub-requests', async () => {
+		s.graph.on('GET', '/me/messages/:id', (_request, params) => ({ body: { id: params.id } }));
+		s.graph.throttle('GET', '/me/messages/b', 1, { retryAfter: '180' });
+		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, connectedCredential(s));
+		const controller = new AbortController();
+		const run = n8n
+			.execute(PROBE_NODE_TYPE, {
+				parameters: { mode: 'batch', path: "={{ '/me/messages/' + $json.id }}" },
+				items: [{ json: { id: 'a' } }, { json: { id: 'b' } }],
+				abortSignal: controller.signal,
+			})
+			.then(
+				() => undefined,
+				(error: unknown) => error as Error,
+			);
+		await until(() => s.graph.requests.length === 3);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const cancelledAt = Date.now();
+		controller.abort();
+		const error = await run;
+		expect(Date.now() - cancelledAt).toBeLessThan(1000);
+		expect(error?.message).toMatch(/cancelled/);
+		expect(s.graph.requests.filter((r) => r.path === '/$batch')).toHaveLength(1);
 	});
 });

@@ -42,7 +42,7 @@ describe('no token or secret in errors', () => {
 	afterAll(async () => await s.close());
 	beforeEach(() => {
 		s.graph.reset();
-		jest.spyOn(retry, 'sleep').mockResolvedValue();
+		jest.spyOn(retry.retryClock, 'sleep').mockResolvedValue();
 	});
 	afterEach(() => jest.restoreAllMocks());
 

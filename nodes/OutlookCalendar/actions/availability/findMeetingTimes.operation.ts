@@ -157,7 +157,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		body.isOrganizerOptional = options.isOrganizerOptional;
 	if (options.returnSuggestionReasons !== undefined)
 		body.returnSuggestionReasons = options.returnSuggestionReasons;
-	const call = await calendarCall(this, i);
+	const call = await calendarCall(this, i, 'read');
 	const result = await call.transport.request<{
 		meetingTimeSuggestions?: IDataObject[];
 		emptySuggestionsReason?: string;

@@ -106,7 +106,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const options = this.getNodeParameter('options', i, {}) as { timeZone?: string };
 	const zone = zoneFromParameter(this, i, options.timeZone);
 	const range = readRange(this, i, zone);
-	const call = await calendarCall(this, i);
+	const call = await calendarCall(this, i, 'read');
 	const response = await call.transport.request<{ value?: IDataObject[] }>({
 		method: 'POST',
 		path: `${call.root}/calendar/getSchedule`,

@@ -14,7 +14,7 @@ export const description = updateDisplayOptions(
 /** GET /calendars/{id}. https://learn.microsoft.com/graph/api/calendar-get */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const id = readLocatorId(this, i, 'calendar') as string;
-	const call = await calendarCall(this, i);
+	const call = await calendarCall(this, i, 'read');
 	return await call.transport.request<IDataObject>({
 		method: 'GET',
 		path: `${call.root}/calendars/${idSegment(this, i, id, 'Calendar')}`,

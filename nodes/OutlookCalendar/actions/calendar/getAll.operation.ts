@@ -29,7 +29,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = this.getNodeParameter('limit', i, 50) as number;
 	const options = this.getNodeParameter('options', i, {}) as { calendarGroup?: string };
-	const call = await calendarCall(this, i);
+	const call = await calendarCall(this, i, 'read');
 	const path = options.calendarGroup
 		? `${call.root}/calendarGroups/${idSegment(this, i, options.calendarGroup, 'Calendar Group')}/calendars`
 		: `${call.root}/calendars`;

@@ -28,7 +28,7 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const id = readLocatorId(this, i, 'eventId') as string;
 	const comment = this.getNodeParameter('comment', i, '') as string;
-	const call = await calendarCall(this, i);
+	const call = await calendarCall(this, i, 'send');
 	await call.transport.request({
 		method: 'POST',
 		path: `${call.root}/events/${idSegment(this, i, id, 'Event')}/cancel`,
@@ -36,6 +36,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		itemIndex: i,
 		permission: call.permission,
 		action: 'cancel events',
+		// It sends the cancellation to attendees: never sent again blindly after an ambiguous failure.
+		sends: {},
 	});
 	return { id, cancelled: true };
 }

@@ -38,7 +38,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	if (!to.length)
 		throw new NodeOperationError(this.getNode(), 'The field To is empty', { itemIndex: i });
 	const comment = this.getNodeParameter('comment', i, '') as string;
-	const call = await calendarCall(this, i);
+	const call = await calendarCall(this, i, 'send');
 	const body: IDataObject = { toRecipients: to.map((emailAddress) => ({ emailAddress })) };
 	if (comment) body.comment = comment;
 	await call.transport.request({
@@ -48,6 +48,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		itemIndex: i,
 		permission: call.permission,
 		action: 'forward events',
+		// It sends mail: after an ambiguous failure it is reported, never sent again blindly.
+		sends: {},
 	});
 	return { id, forwardedTo: to.map((a) => a.address) };
 }

@@ -33,7 +33,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const options = this.getNodeParameter('options', i, {}) as { timeZone?: string };
 	const zone = zoneFromParameter(this, i, options.timeZone);
 	const id = readLocatorId(this, i, 'eventId') as string;
-	const call = await calendarCall(this, i);
+	const call = await calendarCall(this, i, 'read');
 	const event = await call.transport.request<IDataObject>({
 		method: 'GET',
 		path: `${call.root}/events/${idSegment(this, i, id, 'Event')}`,

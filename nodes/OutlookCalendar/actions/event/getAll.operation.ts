@@ -197,7 +197,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
 	const filters = this.getNodeParameter('filters', i, {}) as EventFilters;
 	const simplify = this.getNodeParameter('simplify', i, true) as boolean;
-	const call = await calendarCall(this, i);
+	const call = await calendarCall(this, i, 'read');
 	const base = {
 		method: 'GET' as const,
 		timeZone: zone.windows,

@@ -47,7 +47,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const id = readLocatorId(this, i, 'eventId') as string;
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = this.getNodeParameter('limit', i, 50) as number;
-	const call = await calendarCall(this, i);
+	const call = await calendarCall(this, i, 'read');
 	const events = await graphCollect(
 		call.transport,
 		{

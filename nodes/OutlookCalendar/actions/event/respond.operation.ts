@@ -106,7 +106,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			};
 		}
 	}
-	const call = await calendarCall(this, i);
+	const call = await calendarCall(this, i, 'send');
 	await call.transport.request({
 		method: 'POST',
 		path: `${call.root}/events/${idSegment(this, i, id, 'Event')}/${action}`,

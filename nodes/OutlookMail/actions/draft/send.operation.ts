@@ -5,6 +5,7 @@ import { GraphTransport } from '../../../shared/graph/client';
 import { segment } from '../../../shared/graph/request';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
+import { draftSentCheck, withSendCheck } from '../../helpers/sending';
 
 const properties: INodeProperties[] = [
 	messageLocator({ displayName: 'Draft', description: 'The draft to send' }),
@@ -20,11 +21,14 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const root = getMailboxRoot(this, i);
 	const draftId = getMessageId(this, i, 'messageId', 'Draft');
 	const transport = await GraphTransport.create(this, i);
+	const messagePath = `${root}/messages/${segment(draftId)}`;
+	const sends = draftSentCheck(transport, i, messagePath);
 	await transport.request({
 		method: 'POST',
-		path: `${root}/messages/${segment(draftId)}/send`,
+		path: `${messagePath}/send`,
 		itemIndex: i,
+		sends,
 		...mailPermission(this, i, 'send', 'send mail'),
 	});
-	return { id: draftId, sent: true };
+	return withSendCheck({ id: draftId, sent: true }, sends);
 }

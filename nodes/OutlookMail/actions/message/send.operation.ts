@@ -6,7 +6,12 @@ import { composeFields } from '../../descriptions/compose';
 import { prepareAttachments } from '../../helpers/attachments';
 import { buildMessage, requireRecipient } from '../../helpers/compose';
 import { mailPermission } from '../../helpers/permissions';
-import { attachAndSendDraft } from '../../helpers/sending';
+import {
+	attachAndSendDraft,
+	sentItemsCheck,
+	stampSendId,
+	withSendCheck,
+} from '../../helpers/sending';
 
 const properties: INodeProperties[] = composeFields({ toRequired: true, send: true });
 
@@ -55,15 +60,21 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 
 	if (inline) {
 		if (inline.length) message.attachments = inline;
+		// A copy kept in Sent Items can be found again by the ID stamped on it; without one, an
+		// ambiguous failure is reported, never sent again.
+		const sends = saveToSentItems
+			? sentItemsCheck(this, transport, i, root, stampSendId(message))
+			: {};
 		// https://learn.microsoft.com/graph/api/user-sendmail: { message, saveToSentItems }, 202 Accepted.
 		await transport.request({
 			method: 'POST',
 			path: `${root}/sendMail`,
 			body: { message, saveToSentItems },
 			itemIndex: i,
+			sends,
 			...mailPermission(this, i, 'send', 'send mail'),
 		});
-		return sentSummary(message, inline);
+		return withSendCheck(sentSummary(message, inline), sends);
 	}
 
 	const draft = await transport.request<IDataObject>({
@@ -73,6 +84,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		itemIndex: i,
 		...mailPermission(this, i, 'write', 'create the draft that carries large attachments'),
 	});
-	const attached = await attachAndSendDraft(this, transport, i, root, String(draft.id), files);
-	return { ...sentSummary(message, attached), id: draft.id };
+	const { attached, sends } = await attachAndSendDraft(
+		this,
+		transport,
+		i,
+		root,
+		String(draft.id),
+		files,
+	);
+	return withSendCheck({ ...sentSummary(message, attached), id: draft.id }, sends);
 }

@@ -1,0 +1,52 @@
+/**
+ * The delegated permission an operation needs, keyed by what it does (read / write / send) and
+ * whose mailbox it works in, so a 403 names the one to add. Both Graph nodes use this table.
+ * Another user's mailbox needs the `.Shared` variant the credential offers.
+ * https://learn.microsoft.com/graph/permissions-reference#mail-permissions
+ * https://learn.microsoft.com/graph/permissions-reference#calendars-permissions
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { isOtherMailbox } from './descriptions';
+
+export type Access = 'read' | 'write' | 'send';
+
+export type PermissionArea = 'mail' | 'calendar';
+
+export interface PermissionHint {
+	permission: string;
+	action: string;
+}
+
+const PERMISSIONS: Record<PermissionArea, Record<'own' | 'shared', Record<Access, string>>> = {
+	mail: {
+		own: { read: 'Mail.Read', write: 'Mail.ReadWrite', send: 'Mail.Send' },
+		shared: {
+			read: 'Mail.ReadWrite.Shared',
+			write: 'Mail.ReadWrite.Shared',
+			send: 'Mail.Send.Shared',
+		},
+	},
+	calendar: {
+		// Forwarding, cancelling and answering invitations send mail as the calendar's owner, which
+		// Graph grants with Calendars.ReadWrite (no Mail.Send needed).
+		own: { read: 'Calendars.Read', write: 'Calendars.ReadWrite', send: 'Calendars.ReadWrite' },
+		shared: {
+			read: 'Calendars.ReadWrite.Shared',
+			write: 'Calendars.ReadWrite.Shared',
+			send: 'Calendars.ReadWrite.Shared',
+		},
+	},
+};
+
+/** The permission for `access` in the item's mailbox, with what the operation does, for the 403 hint. */
+export function permissionHint(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	area: PermissionArea,
+	access: Access,
+	action: string,
+): PermissionHint {
+	const whose = isOtherMailbox(ctx, itemIndex) ? 'shared' : 'own';
+	return { permission: PERMISSIONS[area][whose][access], action };
+}
