@@ -4,7 +4,7 @@
 // Usage: node scripts/dev-check.js <n8n url>
 const url = process.argv[2];
 const BROWSER_ID = 'outlook-oauth-dev-check';
-const NODES = ['outlookMail', 'outlookCalendar', 'outlookImapTrigger'].map(
+const NODES = ['outlookMail', 'outlookCalendar', 'outlookImapTrigger', 'outlookTrigger'].map(
 	(name) => `n8n-nodes-outlook-oauth.${name}`,
 );
 
@@ -35,7 +35,8 @@ async function main() {
 	const nodes = (await get('/types/nodes.json')).map((node) => node.name);
 	for (const name of NODES) check(nodes.includes(name), `node ${name} is loaded`);
 	const credentialTypes = (await get('/types/credentials.json')).map((c) => c.name);
-	check(credentialTypes.includes('outlookOAuth2Api'), 'credential type outlookOAuth2Api is loaded');
+	for (const type of ['outlookOAuth2Api', 'outlookAppOnlyApi'])
+		check(credentialTypes.includes(type), `credential type ${type} is loaded`);
 	const credentials = await get('/rest/credentials');
 	check(
 		credentials.some((c) => c.name === 'Outlook (demo stand-ins)' && c.type === 'outlookOAuth2Api'),

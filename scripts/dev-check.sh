@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Proves the README's first command the way a new user runs it: starts `npm run dev -- --demo`
 # (with whatever cache OUTLOOK_CACHE_ROOT names: .ci/run gives it an empty one), waits until it
-# says n8n is ready, checks in n8n that the three nodes, the credential type and the demo
-# credential are there (scripts/dev-check.js), then presses Ctrl+C (SIGINT to its process group)
+# says n8n is ready, checks in n8n that the four nodes, both credential types and the demo
+# credential are there (scripts/dev-check.js), that the demo's IMAP trigger starts an execution
+# for a new mail (scripts/demo-trigger-check.js), then presses Ctrl+C (SIGINT to its process group)
 # and checks that everything it started has stopped within 20 s.
 # Usage: bash scripts/dev-check.sh <log file>      DEV_CHECK_PORT (default 5678)
 set -euo pipefail
@@ -36,6 +37,9 @@ fi
 echo "[dev-check] ready after $((SECONDS - started)) s"
 status=0
 node scripts/dev-check.js "http://127.0.0.1:$port" || status=1
+# The README's trigger path: connect the demo credential, activate "Outlook demo: new mail", deliver
+# a mail to the demo mailbox, see the execution it starts.
+node scripts/demo-trigger-check.js "http://127.0.0.1:$port" || status=1
 
 t=$SECONDS
 stop_group INT
