@@ -1,15 +1,28 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { authenticationProperty } from '../shared/auth/authenticationDescription';
+
 /** Exchange Online's IMAP port with implicit TLS (RFC 8314 §3.3). */
 export const IMAPS_PORT = 993;
 
 export const properties: INodeProperties[] = [
+	// Absent in saved workflows: they keep the OAuth2 credential.
+	authenticationProperty,
 	{
 		displayName:
 			'The credential needs the "IMAP Trigger" permission (IMAP.AccessAsUser.All), and the mailbox must allow IMAP. This trigger keeps a connection open, so it runs on self-hosted n8n.',
 		name: 'imapNotice',
 		type: 'notice',
 		default: '',
+		displayOptions: { show: { authentication: ['oAuth2'] } },
+	},
+	{
+		displayName:
+			'The app needs the Office 365 Exchange Online application permission IMAP.AccessAsApp, and an Exchange administrator must grant it the mailbox (Add-MailboxPermission). This trigger keeps a connection open, so it runs on self-hosted n8n.',
+		name: 'imapNoticeAppOnly',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { authentication: ['appOnly'] } },
 	},
 	{
 		displayName: 'Mailbox',
@@ -19,6 +32,18 @@ export const properties: INodeProperties[] = [
 		placeholder: 'e.g. orders@contoso.com',
 		description:
 			'Mailbox to log in to. Leave empty for the account the credential is connected to; enter the address of a shared mailbox the account has Full Access to.',
+		displayOptions: { show: { authentication: ['oAuth2'] } },
+	},
+	{
+		displayName: 'Mailbox',
+		name: 'mailbox',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. orders@contoso.com',
+		description:
+			'Required with the app-only credential, which has no mailbox of its own: the address of the mailbox to log in to. An Exchange administrator must have granted the app this mailbox (Add-MailboxPermission).',
+		displayOptions: { show: { authentication: ['appOnly'] } },
 	},
 	{
 		displayName: 'Folder',

@@ -11,6 +11,10 @@
  * https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth
  * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#refresh-the-access-token
  *
+ * With the app-only credential (Authentication = App-Only) there is no stored token: the app's
+ * own token for Exchange Online comes from msal-node's per-process cache (`acquireAppOnlyToken`),
+ * asked on every (re)connect, and the trigger logs in as the mailbox typed on the node.
+ *
  * The IMAP token lives in memory only; it is never logged, thrown or emitted.
  */
 import type {
@@ -21,6 +25,14 @@ import type {
 	RequestHelperFunctions,
 } from 'n8n-workflow';
 
+import {
+	APP_ONLY_CREDENTIAL_TYPE,
+	AppOnlyCredentialError,
+	AppOnlyTokenError,
+	type AppOnlyCredentialFields,
+} from '../shared/auth/appOnly';
+import { appOnlyImapLoginFix, explainAppOnlyTokenError } from '../shared/auth/appOnlyErrors';
+import { acquireAppOnlyToken } from '../shared/auth/appOnlyToken';
 import { resolveEnvironment } from '../shared/auth/environments';
 import { explainMicrosoftError } from '../shared/auth/microsoft-errors';
 import { IMAP_SCOPE_NAME, scopeIncludes } from '../shared/auth/scopes';
@@ -289,4 +301,111 @@ export function idTokenUser(credential: ICredentialDataDecryptedObject): string 
 		return undefined;
 	}
 	return undefined;
+}
+
+/** The node's Authentication choice; absent (saved workflows) means the OAuth2 credential. */
+export type TriggerAuthentication = 'oAuth2' | 'appOnly';
+
+export function triggerAuthentication(value: unknown): TriggerAuthentication {
+	return value === 'appOnly' ? 'appOnly' : 'oAuth2';
+}
+
+export const APP_ONLY_MAILBOX_REQUIRED =
+	'The field "Mailbox" is empty: with the App-Only credential the app has no mailbox of its own, so enter the address of the mailbox to watch (one an Exchange administrator granted the app)';
+
+/**
+ * Where one activation (or one folder-picker call) gets its IMAP tokens. The watcher calls
+ * `getToken` before every connection; nothing here keeps a token between calls except msal's
+ * cache for the app-only credential.
+ */
+export interface ImapTokenSource {
+	authentication: TriggerAuthentication;
+	/** The credential's fields (for its IMAP host and environment). */
+	credential: ICredentialDataDecryptedObject;
+	getToken(options?: { forceRefresh?: boolean }): Promise<ImapToken>;
+	/**
+	 * App-only: the token may come from the cache, so a refused login is tried once more at once
+	 * with a freshly issued token before it counts as a failure.
+	 */
+	retryLoginWithFreshToken: boolean;
+	/** The fix to show when the IMAP server refuses the login, if this credential has its own. */
+	loginFix(mailbox: string): string | undefined;
+}
+
+export async function imapTokenSource(
+	ctx: TokenContext,
+	authentication: TriggerAuthentication,
+): Promise<ImapTokenSource> {
+	if (authentication === 'oAuth2') {
+		const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
+		return {
+			authentication,
+			credential,
+			getToken: async () => await fetchImapToken(ctx),
+			retryLoginWithFreshToken: false,
+			loginFix: () => undefined,
+		};
+	}
+	const credential = await ctx.getCredentials(APP_ONLY_CREDENTIAL_TYPE);
+	const fields = credential as AppOnlyCredentialFields;
+	return {
+		authentication,
+		credential,
+		getToken: async (options = {}) => await fetchAppOnlyImapToken(fields, options),
+		retryLoginWithFreshToken: true,
+		loginFix: (mailbox) => appOnlyImapLoginFix(mailbox, String(fields.clientId ?? '').trim()),
+	};
+}
+
+/** msal-node's codes (and OAuth's) for a sign-in endpoint that may answer later. */
+const TRANSIENT_APP_ONLY_CODES = new Set([
+	'network_error',
+	'temporarily_unavailable',
+	'server_error',
+	'endpoints_resolution_error',
+]);
+
+/** The app's token for Exchange Online IMAP: from msal's cache while valid, else a new one. */
+export async function fetchAppOnlyImapToken(
+	fields: AppOnlyCredentialFields,
+	options: { forceRefresh?: boolean } = {},
+): Promise<ImapToken> {
+	let failure: ImapTokenError;
+	try {
+		const token = await acquireAppOnlyToken(fields, 'imap', options);
+		const expiresAt = token.expiresOn?.getTime();
+		return {
+			accessToken: token.accessToken,
+			expiresAt:
+				expiresAt !== undefined && Number.isFinite(expiresAt) ? expiresAt : Date.now() + 3_600_000,
+		};
+	} catch (error) {
+		failure = appOnlyFailure(error);
+	}
+	throw failure;
+}
+
+/** An app-only token failure as the reconnect policy reads it: transient, or the user must act. */
+function appOnlyFailure(error: unknown): ImapTokenError {
+	if (error instanceof AppOnlyCredentialError)
+		return new ImapTokenError(
+			`The App-Only credential cannot be used: ${error.message}`,
+			'rejected',
+			'Open the credential, correct the field named and save it.',
+		);
+	if (error instanceof AppOnlyTokenError) {
+		if (!error.aadsts && TRANSIENT_APP_ONLY_CODES.has(error.code ?? ''))
+			return new ImapTokenError(error.message, 'transient');
+		const explained = explainAppOnlyTokenError(error.code, error.message);
+		return new ImapTokenError(
+			error.message,
+			'rejected',
+			explained ? `${explained.cause} ${explained.fix}` : undefined,
+		);
+	}
+	// Neither of ours: keep only the message's first line (msal's errors hold no secret).
+	return new ImapTokenError(
+		`The app-only IMAP token could not be had: ${String((error as Error)?.message ?? error).split(/\r?\n/)[0]}`,
+		'transient',
+	);
 }

@@ -46,7 +46,15 @@ export class PersistentImapError extends Error {
 export interface WatcherOptions {
 	endpoint: ImapEndpoint;
 	folder: string;
-	getToken(): Promise<ImapToken>;
+	/** Called before every connection; `forceRefresh` asks for a newly issued token. */
+	getToken(options?: { forceRefresh?: boolean }): Promise<ImapToken>;
+	/**
+	 * A login the server refuses is tried once more, at once, with a newly issued token before it
+	 * goes to the reconnect policy (app-only: the first token may come from msal's cache).
+	 */
+	retryLoginWithFreshToken?: boolean;
+	/** The fix shown for a refused login (class 'login'), when the credential has its own. */
+	loginFix?: string;
 	staticData: IDataObject;
 	start: StartOptions;
 	filters: SearchFilters;
@@ -320,12 +328,34 @@ export class ImapWatcher {
 		}
 	}
 
-	/** One token and one session; how it ended. */
+	/**
+	 * One token and one session; how it ended. A refused login is tried once more with a newly
+	 * issued token when the credential's tokens are cached (retryLoginWithFreshToken).
+	 */
 	private async attempt(): Promise<SessionEnd> {
+		let end = await this.attemptWith({});
+		if (
+			this.options.retryLoginWithFreshToken &&
+			end.how === 'failedStart' &&
+			end.failure.class === 'login' &&
+			!this.signal.stopped
+		) {
+			this.options.logger.debug(
+				'Outlook IMAP Trigger: the login was refused, trying once more with a new token',
+			);
+			end = await this.attemptWith({ forceRefresh: true });
+		}
+		const fix = this.options.loginFix;
+		if (fix && 'failure' in end && end.failure?.class === 'login')
+			end.failure = { ...end.failure, description: fix };
+		return end;
+	}
+
+	private async attemptWith(tokenOptions: { forceRefresh?: boolean }): Promise<SessionEnd> {
 		const { endpoint, folder } = this.options;
 		let token: ImapToken;
 		try {
-			token = await this.options.getToken();
+			token = await this.options.getToken(tokenOptions);
 		} catch (error) {
 			if (this.signal.stopped) return { how: 'stopped' };
 			return {

@@ -47,6 +47,13 @@ export interface AppRegistration {
 	secrets: string[];
 	certificates: string[];
 	roles: { graph: string[]; imap: string[] };
+	/**
+	 * The mailboxes Exchange lets the app open over IMAP (Add-MailboxPermission). Dovecot's oauth2
+	 * passdb posts only the token to /introspect, so introspection names the first of them as the
+	 * token's username and Dovecot refuses a login as any other user (username_attribute). Tests
+	 * grant one mailbox. Absent: the token names no user (as before).
+	 */
+	imapMailboxes?: string[];
 }
 
 /** What the stand-in saw in a client-credentials request, for tests (never the secret). */
@@ -202,6 +209,7 @@ export class IdentityProviderStandIn {
 			secrets: app.secrets ?? [],
 			certificates: app.certificates ?? [],
 			roles: { graph: app.roles?.graph ?? [], imap: app.roles?.imap ?? [] },
+			...(app.imapMailboxes ? { imapMailboxes: [...app.imapMailboxes] } : {}),
 		};
 		this.apps.set(app.clientId.toLowerCase(), registration);
 		return registration;
@@ -380,7 +388,7 @@ export class IdentityProviderStandIn {
 		const token: AccessToken = {
 			token: `${unsigned}.${signature}`,
 			audience,
-			username: '',
+			username: imap ? (app.imapMailboxes?.[0] ?? '') : '',
 			scope: scopes[0],
 			expiresAt: exp * 1000,
 			roles,
@@ -526,10 +534,13 @@ export class IdentityProviderStandIn {
 		if (url.pathname === '/introspect' && req.method === 'POST') {
 			// Dovecot's oauth2 passdb (introspection_mode = post): only IMAP-audience tokens are active.
 			const token = this.validate(form.token, IMAP_AUDIENCE);
+			// An app's token: Exchange checks the mailbox grant at login, so the grant as it is now.
+			const app = token?.appId ? this.apps.get(token.appId.toLowerCase()) : undefined;
+			const username = app?.imapMailboxes ? (app.imapMailboxes[0] ?? '') : token?.username;
 			json(
 				200,
 				token
-					? { active: true, username: token.username, exp: Math.floor(token.expiresAt / 1000) }
+					? { active: true, username, exp: Math.floor(token.expiresAt / 1000) }
 					: { active: false },
 			);
 			return;

@@ -4,7 +4,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import { createImapClient } from '../../shared/imap/client';
 import { redact, redactOpaque, tokenForms } from '../../shared/imap/redact';
 import { readEndpoint, signedInUser } from '../settings';
-import { CREDENTIAL_TYPE, fetchImapToken, ImapTokenError } from '../token';
+import {
+	APP_ONLY_MAILBOX_REQUIRED,
+	ImapTokenError,
+	imapTokenSource,
+	triggerAuthentication,
+} from '../token';
 
 /** The picker answers within this time or says why not (the editor waits for it). */
 const PICKER_TIMEOUTS = {
@@ -20,16 +25,19 @@ export async function searchFolders(
 	filter?: string,
 ): Promise<INodeListSearchResult> {
 	const node = this.getNode();
-	const credential = await this.getCredentials(CREDENTIAL_TYPE);
+	const authentication = triggerAuthentication(this.getNodeParameter('authentication', 'oAuth2'));
+	const source = await imapTokenSource(this, authentication);
+	const { credential } = source;
 	const options = (this.getNodeParameter('options', {}) ?? {}) as IDataObject;
 	// The same host check as the trigger: the token goes only to the credential's IMAP host.
 	const endpoint = readEndpoint(node, options, credential);
-	const user =
-		String(this.getNodeParameter('mailbox', '') ?? '').trim() ||
-		(await signedInUser(this, credential));
+	const typed = String(this.getNodeParameter('mailbox', '') ?? '').trim();
+	if (!typed && authentication === 'appOnly')
+		throw new NodeOperationError(node, APP_ONLY_MAILBOX_REQUIRED);
+	const user = typed || (await signedInUser(this, credential));
 	let token;
 	try {
-		token = await fetchImapToken(this);
+		token = await source.getToken();
 	} catch (error) {
 		// The token endpoint's answer may echo what it was sent: shown redacted.
 		const description = error instanceof ImapTokenError ? error.description : undefined;
@@ -54,10 +62,17 @@ export async function searchFolders(
 				.map((folder) => ({ name: folder.path, value: folder.path })),
 		};
 	} catch (error) {
-		const e = error as { responseText?: string; message?: string };
+		const e = error as {
+			responseText?: string;
+			message?: string;
+			authenticationFailed?: boolean;
+			serverResponseCode?: string;
+		};
+		const loginRefused = e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED';
 		throw new NodeOperationError(
 			node,
 			`Could not list the folders of ${user}: ${redact(e.responseText ?? e.message ?? 'IMAP error', secrets)}`,
+			{ description: loginRefused ? source.loginFix(user) : undefined },
 		);
 	} finally {
 		await client.logout().catch(() => client.close());
