@@ -1,5 +1,6 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import { customEnvironmentFields, SETUP_GUIDE_URL } from '../nodes/shared/auth/credentialFields';
 import { CLOUD_ENVIRONMENTS } from '../nodes/shared/auth/environments';
 
 /*
@@ -43,13 +44,11 @@ export class OutlookAppOnlyApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' };
 
-	documentationUrl =
-		'https://www.npmjs.com/package/n8n-nodes-outlook-oauth#connect-your-microsoft-account';
+	documentationUrl = SETUP_GUIDE_URL;
 
 	properties: INodeProperties[] = [
 		{
-			displayName:
-				'For unattended mailboxes: the app signs in as itself with application permissions an administrator granted, limited to the mailboxes an Exchange administrator allows. The <a href="https://www.npmjs.com/package/n8n-nodes-outlook-oauth#connect-your-microsoft-account" target="_blank">setup guide</a> (chapter 10, App-only access) has the steps. Click Test after saving: it reports the certificate\'s thumbprint and expiry and any missing permission.',
+			displayName: `For unattended mailboxes: the app signs in as itself with application permissions an administrator granted, limited to the mailboxes an Exchange administrator allows. The <a href="${SETUP_GUIDE_URL}" target="_blank">setup guide</a> (chapter 10, App-only access) has the steps. Click Test after saving: it reports the certificate's thumbprint and expiry and any missing permission.`,
 			name: 'setupNotice',
 			type: 'notice',
 			default: '',
@@ -62,35 +61,9 @@ export class OutlookAppOnlyApi implements ICredentialType {
 			default: 'global',
 			description: 'Which Microsoft cloud your organisation lives in',
 		},
-		{
-			displayName: 'Authority URL',
-			name: 'customAuthorityUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://login.microsoftonline.com',
-			description:
-				'The sign-in address, without the tenant part. n8n adds /{tenant}/oauth2/v2.0/token.',
-			displayOptions: { show: { environment: ['custom'] } },
-			required: true,
-		},
-		{
-			displayName: 'Graph URL',
-			name: 'customGraphUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://graph.microsoft.com',
-			description: 'The Microsoft Graph address, without /v1.0',
-			displayOptions: { show: { environment: ['custom'] } },
-			required: true,
-		},
-		{
-			displayName: 'IMAP Host',
-			name: 'customImapHost',
-			type: 'string',
-			default: 'outlook.office365.com',
-			description: 'Default IMAP server for the Outlook IMAP Trigger',
-			displayOptions: { show: { environment: ['custom'] } },
-		},
+		...customEnvironmentFields(
+			'The sign-in address, without the tenant part. n8n adds /{tenant}/oauth2/v2.0/token.',
+		),
 		{
 			displayName: 'Tenant',
 			name: 'tenantId',

@@ -1,5 +1,10 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
+import {
+	customEnvironmentFields,
+	DOCS_BASE_URL,
+	SETUP_GUIDE_URL,
+} from '../nodes/shared/auth/credentialFields';
 import { CLOUD_ENVIRONMENTS } from '../nodes/shared/auth/environments';
 import {
 	DEFAULT_PERMISSIONS,
@@ -24,8 +29,7 @@ export const CREDENTIAL_DISPLAY_NAME = 'Outlook OAuth2 (Graph + IMAP) API';
  * every file of the latest published version at a stable address; npm's page shows only the README.
  * test/package/links.test.ts checks that every such link names a file `npm pack` ships.
  */
-export const DOCS_BASE_URL = 'https://unpkg.com/n8n-nodes-outlook-oauth/docs';
-export const SETUP_GUIDE_URL = `${DOCS_BASE_URL}/setup-guide.md`;
+export { DOCS_BASE_URL, SETUP_GUIDE_URL };
 
 const stripAnchors = (pattern: string) => pattern.replace(/^\^/, '').replace(/\$$/, '');
 /**
@@ -272,35 +276,9 @@ export class OutlookOAuth2Api implements ICredentialType {
 			description:
 				'Which Microsoft cloud your mailbox lives in. Leave Global unless your organisation uses a government or China cloud.',
 		},
-		{
-			displayName: 'Authority URL',
-			name: 'customAuthorityUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://login.microsoftonline.com',
-			description:
-				'The sign-in address, without the tenant part. n8n adds /{tenant}/oauth2/v2.0/authorize and /token.',
-			displayOptions: { show: { environment: ['custom'] } },
-			required: true,
-		},
-		{
-			displayName: 'Graph URL',
-			name: 'customGraphUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://graph.microsoft.com',
-			description: 'The Microsoft Graph address, without /v1.0',
-			displayOptions: { show: { environment: ['custom'] } },
-			required: true,
-		},
-		{
-			displayName: 'IMAP Host',
-			name: 'customImapHost',
-			type: 'string',
-			default: 'outlook.office365.com',
-			description: 'Default IMAP server for the Outlook IMAP Trigger',
-			displayOptions: { show: { environment: ['custom'] } },
-		},
+		...customEnvironmentFields(
+			'The sign-in address, without the tenant part. n8n adds /{tenant}/oauth2/v2.0/authorize and /token.',
+		),
 		{
 			displayName: 'Account Type',
 			name: 'accountType',

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { OutlookAppOnlyApi } from '../../credentials/OutlookAppOnlyApi.credentials';
 import { DOCS_BASE_URL, OutlookOAuth2Api } from '../../credentials/OutlookOAuth2Api.credentials';
 
 const ROOT = resolve(__dirname, '../..');
@@ -104,11 +105,15 @@ describe('links to our documentation', () => {
 		const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 		for (const m of readme.matchAll(/\]\(([^)\s]+)\)/g))
 			links.push({ where: 'README.md', url: m[1] });
-		const credential = new OutlookOAuth2Api();
-		links.push({ where: 'credential documentationUrl', url: credential.documentationUrl });
-		for (const property of credential.properties)
-			for (const m of property.displayName.matchAll(/href="([^"]+)"/g))
-				links.push({ where: `credential ${property.name}`, url: m[1] });
+		for (const credential of [new OutlookOAuth2Api(), new OutlookAppOnlyApi()]) {
+			links.push({
+				where: `${credential.name} documentationUrl`,
+				url: credential.documentationUrl,
+			});
+			for (const property of credential.properties)
+				for (const m of property.displayName.matchAll(/href="([^"]+)"/g))
+					links.push({ where: `${credential.name} ${property.name}`, url: m[1] });
+		}
 		for (const node of source.n8n.nodes) {
 			const codex = join(ROOT, node.replace(/^dist\//, '').replace(/\.node\.js$/, '.node.json'));
 			const { resources } = JSON.parse(readFileSync(codex, 'utf8')) as {
@@ -129,7 +134,7 @@ describe('links to our documentation', () => {
 	it('the credential and every node open our own docs', () => {
 		const ours = (url: string) => url.startsWith(`${DOCS_BASE_URL}/`);
 		const credentialAndCodex = links.filter((l) => l.where !== 'README.md');
-		expect(credentialAndCodex.length).toBeGreaterThanOrEqual(2 + 2 * source.n8n.nodes.length);
+		expect(credentialAndCodex.length).toBeGreaterThanOrEqual(4 + 2 * source.n8n.nodes.length);
 		expect(credentialAndCodex.filter((l) => !ours(l.url))).toEqual([]);
 		expect(links.filter((l) => l.where === 'README.md' && ours(l.url)).length).toBeGreaterThan(0);
 	});
