@@ -68,7 +68,7 @@ fi
 step "npm packages of this repository"
 bash scripts/ensure-node-modules.sh
 
-step "Node 24 and n8n in the cache (the first time about 4-5 min and 2.9 GB; later a quick check)"
+step "Node 24 and n8n in the cache (the first time about 8-10 min and 2.9 GB; later a quick check)"
 # shellcheck source=scripts/n8n-install.sh
 source scripts/n8n-install.sh
 ensure_n8n

@@ -148,7 +148,7 @@ n8n_install_ok() {
 # (--ignore-scripts=false), whatever the caller's npm settings say.
 _rebuild_sqlite3() {
 	local dir="$1" start=$SECONDS
-	_log "step 2/2: building sqlite3 for Node $NODE24_VERSION (about 1-2 min)"
+	_log "step 2/2: building sqlite3 for Node $NODE24_VERSION (about 2-3 min)"
 	(
 		cd "$dir" &&
 			clean_npm_env env PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_DIR" npm_config_globalconfig="$(_npm_globalconfig)" \
@@ -207,7 +207,7 @@ _ensure_n8n_locked() {
 	fi
 	if [[ ! -f "$dir/.complete" ]]; then
 		start=$SECONDS
-		_log "step 1/2: n8n $N8N_VERSION into $dir (once; about 4-5 min and 2.9 GB, less with a warm npm cache)"
+		_log "step 1/2: n8n $N8N_VERSION into $dir (once; about 5-10 min and 2.9 GB)"
 		tmp="$(mktemp -d "$OUTLOOK_CACHE_ROOT/.n8n-tmp.XXXXXX")"
 		(
 			cd "$tmp" &&
