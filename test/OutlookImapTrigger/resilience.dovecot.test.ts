@@ -43,16 +43,21 @@ test('200 messages while the session is kicked 20 times and the server restarts 
 	try {
 		await waitFor(() => run.staticData.imapCursor, 15_000, 'the cursor baseline');
 		let kicks = 0;
+		let emittedAtKick = 0;
 		for (let i = 0; i < 200; i++) {
 			await rig.dovecot.appendMessage(textMessage(`load ${i}`), 'Load');
 			if (i % 10 === 4) {
-				// Kick a live session: wait for the trigger to be back from the previous kick.
+				// Kick a live session that is working: wait for the trigger to be back from the previous
+				// kick and to have emitted something since. (A server that ends every session before it
+				// reads a single message, three times in a row at the same message, is how the trigger
+				// recognises a message the server cannot read, and reports it: see the faults suite.)
 				await waitFor(
-					async () => (await rig.dovecot.who()).length > 0,
+					async () => run.emitted.length > emittedAtKick && (await rig.dovecot.who()).length > 0,
 					10_000,
-					`a session to kick (message ${i}, ${new Date().toISOString()})`,
+					`a working session to kick (message ${i}, ${new Date().toISOString()})`,
 				);
 				kicks += await rig.dovecot.kick();
+				emittedAtKick = run.emitted.length;
 			}
 			if (i === 120) await rig.dovecot.restart();
 		}
