@@ -4,6 +4,7 @@
  * in static data: IDs and well-known names never change, so they are resolved once; paths and
  * child folders are looked up again every FOLDER_REFRESH_MS (a renamed or new folder is noticed).
  */
+import { WELL_KNOWN_FOLDERS } from '../shared/locators';
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -15,32 +16,13 @@ import type { FolderChoice, TriggerSettings } from './settings';
 
 export const FOLDER_REFRESH_MS = 10 * 60_000;
 
-/** Folder names Graph accepts in place of an ID. https://learn.microsoft.com/graph/api/resources/mailfolder */
-const WELL_KNOWN_FOLDERS = new Set([
-	'archive',
-	'clutter',
-	'conflicts',
-	'conversationhistory',
-	'deleteditems',
-	'drafts',
-	'inbox',
-	'junkemail',
-	'localfailures',
-	'msgfolderroot',
-	'outbox',
-	'recoverableitemsdeletions',
-	'scheduled',
-	'searchfolders',
-	'sentitems',
-	'serverfailures',
-	'syncissues',
-]);
+const WELL_KNOWN = new Set<string>(WELL_KNOWN_FOLDERS);
 
 const FOLDER_PERMISSION = { permission: 'Mail.Read', action: 'read mail folders' };
 
 function wellKnownName(value: string): string | undefined {
 	const name = value.toLowerCase().replace(/\s+/g, '');
-	return WELL_KNOWN_FOLDERS.has(name) ? name : undefined;
+	return WELL_KNOWN.has(name) ? name : undefined;
 }
 
 async function folderIdOf(

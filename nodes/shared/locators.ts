@@ -118,3 +118,27 @@ export function readGraphId(
 	}
 	return ewsToRestId(id);
 }
+
+/**
+ * Folder names Graph accepts in place of a folder ID.
+ * https://learn.microsoft.com/graph/api/resources/mailfolder (well-known folder names)
+ */
+export const WELL_KNOWN_FOLDERS = [
+	'archive',
+	'clutter',
+	'conflicts',
+	'conversationhistory',
+	'deleteditems',
+	'drafts',
+	'inbox',
+	'junkemail',
+	'localfailures',
+	'msgfolderroot',
+	'outbox',
+	'recoverableitemsdeletions',
+	'scheduled',
+	'searchfolders',
+	'sentitems',
+	'serverfailures',
+	'syncissues',
+] as const;

@@ -12,31 +12,10 @@ import {
 	GRAPH_ID_TEXT,
 	readGraphId,
 	readLocator,
+	WELL_KNOWN_FOLDERS,
 } from '../../shared/locators';
 
-/**
- * Folder names Graph accepts in place of a folder ID.
- * https://learn.microsoft.com/graph/api/resources/mailfolder (well-known folder names)
- */
-export const WELL_KNOWN_FOLDERS = [
-	'archive',
-	'clutter',
-	'conflicts',
-	'conversationhistory',
-	'deleteditems',
-	'drafts',
-	'inbox',
-	'junkemail',
-	'localfailures',
-	'msgfolderroot',
-	'outbox',
-	'recoverableitemsdeletions',
-	'scheduled',
-	'searchfolders',
-	'sentitems',
-	'serverfailures',
-	'syncissues',
-] as const;
+export { WELL_KNOWN_FOLDERS };
 
 /**
  * Outlook on the web links carry the item's EWS ID either as `/id/<ID>` (new Outlook:
