@@ -5,6 +5,7 @@ import * as attachment from './attachment/Attachment.resource';
 import * as draft from './draft/Draft.resource';
 import * as folder from './folder/Folder.resource';
 import * as message from './message/Message.resource';
+import { toolSafeResources } from '../helpers/toolSafety';
 
 export const resources: ResourceMap = {
 	message: message.operations,
@@ -14,5 +15,6 @@ export const resources: ResourceMap = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeItems.call(this, resources);
+	// As an AI tool, the operation runs inside the limits the author set (helpers/toolSafety.ts).
+	return await routeItems.call(this, toolSafeResources(this, resources, draft.operations.create));
 }

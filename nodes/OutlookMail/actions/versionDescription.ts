@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { withAuthentication } from '../../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../../shared/descriptions';
+import { toolDescriptionProperty, toolSafetyProperties } from '../helpers/toolSafety';
 import * as attachment from './attachment/Attachment.resource';
 import * as draft from './draft/Draft.resource';
 import * as folder from './folder/Folder.resource';
@@ -53,5 +54,8 @@ export const versionDescription: INodeTypeDescription = {
 		...draft.description,
 		...attachment.description,
 		...folder.description,
+		// Only on the AI-tool variant (helpers/toolSafety.ts).
+		toolDescriptionProperty,
+		...toolSafetyProperties,
 	],
 };
