@@ -135,6 +135,35 @@ describe('Outlook Mail as an AI tool: limits the author sets', () => {
 		expect(plain).not.toHaveProperty('toolDescription');
 	});
 
+	it('as a tool, Message defaults to Get Many, never Send; the plain node keeps Send (issue 15)', () => {
+		const defaults = (type: INodeType) =>
+			NodeHelpers.getNodeParameters(
+				type.description.properties,
+				{},
+				true,
+				false,
+				null,
+				type.description,
+			);
+		expect(defaults(tool)).toMatchObject({ resource: 'message', operation: 'getAll' });
+		expect(defaults(new OutlookMail())).toMatchObject({ resource: 'message', operation: 'send' });
+		// With no operation chosen, the tool reads mail: nothing is sent.
+		expect(agentTool({}).description).toBe(
+			'Search and list emails in Outlook Mail. Drafts only: this tool never sends mail; a message to send is saved in the Drafts folder for a person to review and send.',
+		);
+	});
+
+	it('n8n derives the Human-review (HITL) tool from it: webhooks and a sendAndWait operation', () => {
+		const { description } = new OutlookMail();
+		expect(description.webhooks?.length).toBeGreaterThan(0);
+		const operations = description.properties.filter((p) => p.name === 'operation');
+		expect(
+			operations.some((p) =>
+				(p.options as Array<{ value: string }>).some((o) => o.value === 'sendAndWait'),
+			),
+		).toBe(true);
+	});
+
 	it('the model reads the limits in the tool description; its schema holds only the $fromAI fields', () => {
 		const agent = agentTool(
 			sendTool({ toolAllowedRecipients: 'contoso.com, @fabrikam.com', toolMaxRecipients: 3 }),

@@ -1,20 +1,24 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { routeItems, type ResourceMap } from '../../shared/router';
+import { routeItems } from '../../shared/router';
+import { resourceMap, type Resource } from '../../shared/resources';
 import * as attachment from './attachment/Attachment.resource';
 import * as draft from './draft/Draft.resource';
 import * as folder from './folder/Folder.resource';
 import * as message from './message/Message.resource';
 import { toolSafeResources } from '../helpers/toolSafety';
 
-export const resources: ResourceMap = {
-	message: message.operations,
-	draft: draft.operations,
-	attachment: attachment.operations,
-	folder: folder.operations,
-};
+/** The node's resources: the Resource field, the fields and the router are built from this list. */
+export const resources: Resource[] = [
+	message.resource,
+	draft.resource,
+	attachment.resource,
+	folder.resource,
+];
+
+const map = resourceMap(resources);
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	// As an AI tool, the operation runs inside the limits the author set (helpers/toolSafety.ts).
-	return await routeItems.call(this, toolSafeResources(this, resources, draft.operations.create));
+	return await routeItems.call(this, toolSafeResources(this, map, draft.operations.create));
 }

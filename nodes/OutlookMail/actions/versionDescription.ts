@@ -3,11 +3,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { withAuthentication } from '../../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../../shared/descriptions';
+import { resourceProperties } from '../../shared/resources';
 import { toolDescriptionProperty, toolSafetyProperties } from '../helpers/toolSafety';
-import * as attachment from './attachment/Attachment.resource';
-import * as draft from './draft/Draft.resource';
-import * as folder from './folder/Folder.resource';
-import * as message from './message/Message.resource';
+import { resources } from './router';
 
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'Outlook Mail',
@@ -37,23 +35,7 @@ export const versionDescription: INodeTypeDescription = {
 	],
 	properties: [
 		...withAuthentication(mailboxProperties('mailbox')),
-		{
-			displayName: 'Resource',
-			name: 'resource',
-			type: 'options',
-			noDataExpression: true,
-			options: [
-				{ name: 'Attachment', value: 'attachment' },
-				{ name: 'Draft', value: 'draft' },
-				{ name: 'Folder', value: 'folder' },
-				{ name: 'Message', value: 'message' },
-			],
-			default: 'message',
-		},
-		...message.description,
-		...draft.description,
-		...attachment.description,
-		...folder.description,
+		...resourceProperties(resources, 'message'),
 		// Only on the AI-tool variant (helpers/toolSafety.ts).
 		toolDescriptionProperty,
 		...toolSafetyProperties,

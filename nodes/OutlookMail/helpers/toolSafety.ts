@@ -23,6 +23,7 @@ import { NodeOperationError, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 import { getMailboxRoot } from '../../shared/descriptions';
 import { GraphTransport } from '../../shared/graph/client';
 import { segment } from '../../shared/graph/request';
+import type { Resource } from '../../shared/resources';
 import type { OperationModule, OperationResult, ResourceMap } from '../../shared/router';
 import { getMessageId } from '../descriptions/locators';
 import { mailPermission } from './permissions';
@@ -87,6 +88,25 @@ export const toolSafetyProperties: INodeProperties[] = [
 		displayOptions: onTool,
 	},
 ];
+
+/**
+ * The resource with its Operation field split in two: the plain node keeps its default, the tool
+ * variant (`@tool`) defaults to `toolDefault`. Both list the same operations.
+ */
+export function withToolDefaultOperation(resource: Resource, toolDefault: string): Resource {
+	const [field, ...rest] = resource.description;
+	if (!resource.operations[toolDefault])
+		throw new Error(`Resource ${resource.option.value}: tool default ${toolDefault} not listed`);
+	const show = field.displayOptions?.show ?? {};
+	return {
+		...resource,
+		description: [
+			{ ...field, displayOptions: { show: { ...show, '@tool': [false] } } },
+			{ ...field, default: toolDefault, displayOptions: { show: { ...show, '@tool': [true] } } },
+			...rest,
+		],
+	};
+}
 
 const LIMIT_FIELDS = ['toolDraftsOnly', 'toolAllowedRecipients', 'toolMaxRecipients'];
 
