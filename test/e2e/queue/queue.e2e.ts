@@ -18,6 +18,7 @@ import {
 } from './support/queue-environment';
 import { psql } from './support/cluster';
 import { runWorkflow } from '../support/executions';
+import { expectApproved, runSendAndWait } from '../scenarios/sendAndWait';
 
 const env = new QueueEnvironment();
 
@@ -494,4 +495,21 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 	afterAll(async () => {
 		if (workflow) await deactivate(env.rest, workflow).catch(() => undefined);
 	});
+});
+
+describe('queue mode: send and wait for a response', () => {
+	test('a worker sends the mail and the execution waits; the main serves /webhook-waiting/; Approve resumes it on a worker', async () => {
+		const credential = await env.connectedCredential(
+			{ permissions: ['mailReadWrite', 'mailSend'] },
+			'Queue send and wait',
+		);
+		const main = env.cluster.main;
+		const run = await runSendAndWait(env, main.url, credential);
+		expectApproved(run, main.url);
+		// The worker built the resume URL from WEBHOOK_URL (scripts/n8n-env.sh: N8N_WEBHOOK_URL is
+		// the main's address, as every process of the cluster has it), the main answered it, and a
+		// worker ran the execution (started, then resumed).
+		await waitFor(() => env.cluster.workerOf(run.executionId), 30_000, 'the worker log line');
+		expect(main.logText()).not.toContain(`Worker started execution ${run.executionId}`);
+	}, 300_000);
 });
