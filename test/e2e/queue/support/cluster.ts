@@ -108,7 +108,8 @@ export async function psql(services: Services, sql: string): Promise<string> {
 	return stdout.trim();
 }
 
-export type ProcessRole = 'main' | 'worker' | 'regular';
+/** `webhook`: an `n8n webhook` process (production and waiting webhooks only, queue mode). */
+export type ProcessRole = 'main' | 'worker' | 'regular' | 'webhook';
 
 export interface N8nProcessOptions {
 	role: ProcessRole;
@@ -244,7 +245,9 @@ export class N8nProcess {
 		const args =
 			this.options.role === 'worker'
 				? ['worker', `--concurrency=${this.options.concurrency ?? 5}`]
-				: ['start'];
+				: this.options.role === 'webhook'
+					? ['webhook']
+					: ['start'];
 		const log = createWriteStream(this.logFile, { flags: 'a' });
 		const child = spawn('bash', this.command(args), {
 			env: this.processEnv(),
