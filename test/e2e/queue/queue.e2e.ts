@@ -16,7 +16,7 @@ import {
 	saveChain,
 	type SavedWorkflow,
 } from './support/queue-environment';
-import { N8nProcess, psql } from './support/cluster';
+import { N8nProcess, psql, QUEUE_PORTS } from './support/cluster';
 import { runWorkflow, waitForExecution } from '../support/executions';
 import { BROWSER_AGENT, expectApproved, mailLinks, runSendAndWait } from '../scenarios/sendAndWait';
 
@@ -535,8 +535,8 @@ describe('queue mode: webhook processes (N8N_DISABLE_PRODUCTION_MAIN_PROCESS)', 
 			role: 'webhook',
 			name: 'webhook-1',
 			services: env.services,
-			port: 5771,
-			brokerPort: 5772,
+			port: QUEUE_PORTS.webhook,
+			brokerPort: QUEUE_PORTS.webhookBroker,
 		});
 		webhookProcess = webhook;
 		await webhook.start();
