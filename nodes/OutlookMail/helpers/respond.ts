@@ -15,6 +15,7 @@ import { attachmentsField, recipientOptions } from '../descriptions/compose';
 import { getMessageId, messageLocator } from '../descriptions/locators';
 import { prepareAttachments } from './attachments';
 import { RECIPIENT_FIELDS } from './compose';
+import { applyFrom, fromField } from './from';
 import { mailPermission } from './permissions';
 import { parseRecipients } from './recipients';
 import { attachAndSendDraft, sentItemsCheck, stampSendId, withSendCheck } from './sending';
@@ -62,6 +63,7 @@ export function respondProperties(kind: RespondKind): INodeProperties[] {
 		options: [
 			attachmentsField,
 			...recipientOptions,
+			fromField,
 			...(kind === 'forward'
 				? []
 				: [
@@ -106,6 +108,7 @@ export async function respond(
 	const { files, inline } = await prepareAttachments(ctx, i, options.attachments);
 
 	const message: IDataObject = { ...recipients };
+	applyFrom(ctx, i, message, options.from);
 	if (kind !== 'forward' && toList.length) message.toRecipients = toList;
 	if (inline?.length) message.attachments = inline;
 	const body: IDataObject = { comment };
