@@ -20,8 +20,7 @@ const TEXT_OPTIONS = {
 		{ selector: 'h1', options: { uppercase: false } },
 		{ selector: 'h2', options: { uppercase: false } },
 		{ selector: 'h3', options: { uppercase: false } },
-		{ selector: 'table', format: 'dataTable' },
-		{ selector: 'th', options: { uppercase: false } },
+		{ selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
 	],
 };
 

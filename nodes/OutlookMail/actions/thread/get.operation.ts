@@ -25,7 +25,7 @@ const THREAD_FIELDS = [
 	'uniqueBody',
 ];
 
-/** A safety cap on messages read per thread; threads longer than this are cut at the newest. */
+/** A safety cap on messages read per thread (a model's context is finite too); the output says when it cut. */
 const DEFAULT_MAX_MESSAGES = 200;
 
 const properties: INodeProperties[] = [
@@ -79,7 +79,8 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_MAX_MESSAGES,
-				description: 'At most this many messages are read (the newest are dropped beyond it)',
+				description:
+					'At most this many messages are read; a longer thread is cut (output truncated: true)',
 			},
 		],
 	},
@@ -135,15 +136,20 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			itemIndex: i,
 			...permission,
 		},
-		{ returnAll: false, limit: max },
+		// One more than the cap tells whether the thread was cut.
+		{ returnAll: false, limit: max + 1 },
 	);
-	const kept = all.filter((m) => options.includeDrafts === true || m.isDraft !== true);
+	const truncated = all.length > max;
+	const kept = all
+		.slice(0, max)
+		.filter((m) => options.includeDrafts === true || m.isDraft !== true);
 	const messages = inThreadOrder(kept).map((m) => threadMessage(m, options.includeHtml === true));
 	const first = messages[0];
 	return {
 		conversationId,
 		subject: first ? String(first.subject).replace(/^((re|fw|fwd|aw|wg|sv|vs)\s*:\s*)+/i, '') : '',
 		messageCount: messages.length,
+		truncated,
 		participants: [
 			...new Set(
 				messages.flatMap((m) => [m.from as string, ...(m.to as string[]), ...(m.cc as string[])]),
