@@ -9,24 +9,19 @@
  * parameter. Specifying both will return an HTTP 400 Bad Request error."
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { getMailboxRoot } from '../../shared/descriptions';
 import { GraphTransport } from '../../shared/graph/client';
 import { segment } from '../../shared/graph/request';
 import { attachBinaryProperties } from '../../shared/graph/upload';
-import {
-	attachmentsField,
-	bodyContentTypeField,
-	bodyField,
-	recipientOptions,
-} from '../descriptions/compose';
+import { attachmentsField, recipientOptions } from '../descriptions/compose';
 import { getMessageId, messageLocator } from '../descriptions/locators';
 import { RECIPIENT_FIELDS } from './compose';
 import { applyFrom, fromField } from './from';
 import { inlineImagesField, prepareMessageFiles } from './inlineImages';
 import { mailPermission } from './permissions';
 import { parseRecipients } from './recipients';
+import { readReplyContent, replyContentFields } from './replyContent';
 import { simplifyMessage } from './simplify';
 
 export type ReplyDraftKind = 'createReply' | 'createReplyAll' | 'createForward';
@@ -41,38 +36,7 @@ export function replyDraftProperties(kind: ReplyDraftKind): INodeProperties[] {
 	const forward = kind === 'createForward';
 	const properties: INodeProperties[] = [
 		messageLocator({ description: `The message to ${forward ? 'forward' : 'reply to'}` }),
-		{
-			displayName: 'Write',
-			name: 'replyContent',
-			type: 'options',
-			options: [
-				{
-					name: 'Comment Above the Quoted Message',
-					value: 'comment',
-					description: 'Outlook keeps the original below your text, as a reply in Outlook does',
-				},
-				{
-					name: 'Whole Body',
-					value: 'body',
-					description:
-						'Your text or HTML is the whole body (no quoted original); the thread headers stay',
-				},
-			],
-			default: 'comment',
-		},
-		{
-			displayName: 'Comment',
-			name: 'comment',
-			type: 'string',
-			typeOptions: { rows: 4 },
-			default: '',
-			displayOptions: { show: { replyContent: ['comment'] } },
-			description: forward
-				? 'Text placed above the forwarded message'
-				: 'Your reply, placed above the quoted message',
-		},
-		{ ...bodyContentTypeField, displayOptions: { show: { replyContent: ['body'] } } },
-		{ ...bodyField, displayOptions: { show: { replyContent: ['body'] } } },
+		...replyContentFields(forward),
 	];
 	if (forward) {
 		properties.push({
@@ -119,7 +83,6 @@ export async function createReplyDraft(
 	const forward = kind === 'createForward';
 	const root = getMailboxRoot(ctx, i);
 	const messageId = getMessageId(ctx, i);
-	const mode = ctx.getNodeParameter('replyContent', i, 'comment') as string;
 	const options = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
 
 	const message: IDataObject = {};
@@ -136,28 +99,13 @@ export async function createReplyDraft(
 	}
 	applyFrom(ctx, i, message, options.from);
 
-	let html: string | undefined;
-	if (mode === 'body') {
-		const contentType =
-			ctx.getNodeParameter('bodyContentType', i, 'text') === 'html' ? 'html' : 'text';
-		const content = ctx.getNodeParameter('bodyContent', i, '') as string;
-		if (contentType === 'html') html = content;
-		message.body = { contentType, content };
-	} else {
-		const comment = ctx.getNodeParameter('comment', i, '') as string;
-		if (options.inlineImages && String(options.inlineImages).trim()) {
-			throw new NodeOperationError(ctx.getNode(), 'Inline images need an HTML body', {
-				itemIndex: i,
-				description:
-					'A comment is placed as text above the quoted message and cannot reference images. Set Write to Whole Body with Body Format HTML, or use Attachments instead.',
-			});
-		}
-		body.comment = comment;
-	}
+	const content = readReplyContent(ctx, i, options.inlineImages);
+	if (content.body) message.body = content.body;
+	else body.comment = content.comment;
 	const { files, inline } = await prepareMessageFiles(ctx, i, {
 		attachments: options.attachments,
 		inlineImages: options.inlineImages,
-		html,
+		html: content.html,
 	});
 	if (inline?.length) message.attachments = inline;
 	if (Object.keys(message).length) body.message = message;

@@ -255,6 +255,48 @@ describe('Inline images', () => {
 		expect(t.s.graph.requests).toHaveLength(0);
 	});
 
+	it('Message → Reply with a whole HTML body sends the body (no comment) and the inline image', async () => {
+		t.s.graph.on('POST', '/me/messages/:id/reply', { status: 202 });
+		const out = await t.run(
+			{
+				resource: 'message',
+				operation: 'reply',
+				messageId: rl(MSG_ID),
+				replyContent: 'body',
+				bodyContentType: 'html',
+				bodyContent: '<p>Here is the chart:</p><img src="cid:chart">',
+				additionalFields: { inlineImages: 'chart' },
+			},
+			{ items: [images({ chart: 50 })] },
+		);
+		const body = t.s.graph.calls()[0].body as { comment?: string; message: IDataObject };
+		expect(body).not.toHaveProperty('comment');
+		expect(body.message.body).toEqual({
+			contentType: 'html',
+			content: '<p>Here is the chart:</p><img src="cid:chart">',
+		});
+		expect(body.message.attachments).toEqual([
+			expect.objectContaining({ name: 'chart.png', isInline: true, contentId: 'chart' }),
+		]);
+		expect(out[0].json).toMatchObject({ sent: true, attachments: ['chart.png'] });
+	});
+
+	it('Message → Forward refuses an inline image with a comment before any request', async () => {
+		const error = await t.fail(
+			{
+				resource: 'message',
+				operation: 'forward',
+				messageId: rl(MSG_ID),
+				comment: 'see <img src="cid:chart">',
+				toRecipients: 'bob@contoso.com',
+				additionalFields: { inlineImages: 'chart' },
+			},
+			{ items: [images({ chart: 50 })] },
+		);
+		expect(error.message).toMatch(/Inline images need an HTML body/);
+		expect(t.s.graph.requests).toHaveLength(0);
+	});
+
 	it('Message → Reply keeps working without inline images (comment only)', async () => {
 		t.s.graph.on('POST', '/me/messages/:id/reply', { status: 202 });
 		await t.run({ resource: 'message', operation: 'reply', messageId: rl(MSG_ID), comment: 'ok' });
