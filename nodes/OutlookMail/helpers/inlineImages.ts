@@ -5,8 +5,8 @@
  * https://learn.microsoft.com/graph/api/resources/fileattachment (contentId, isInline)
  *
  * Mistakes are errors, not warnings: an inline image in a text body, or one the HTML never
- * references, is not shown to the recipient by Outlook (it is hidden as a part of the body that
- * has no place in it), so the mail would go out silently without its picture.
+ * references, is hidden or shown as a nameless attachment depending on the recipient's client,
+ * never where it was meant to be; and a warning in an unattended workflow is read by nobody.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -74,7 +74,7 @@ export async function readInlineImages(
 				`The HTML body does not reference the inline image "${name}"`,
 				{
 					itemIndex,
-					description: `Add <img src="cid:${name}"> where the image should appear, or remove "${name}" from the field ${FIELD} (Outlook hides inline images the body does not show).`,
+					description: `Add <img src="cid:${name}"> where the image should appear, or remove "${name}" from the field ${FIELD} (an inline image the body does not show is hidden or shown as a nameless attachment).`,
 				},
 			);
 		}
