@@ -12,13 +12,13 @@ import { NodeOperationError } from 'n8n-workflow';
 import { parseRecipients } from './recipients';
 
 export const fromField: INodeProperties = {
-	displayName: 'From (Send As / on Behalf Of)',
+	displayName: 'From',
 	name: 'from',
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. support@contoso.com',
 	description:
-		'Another mailbox, shared mailbox or group to send from. The connected account needs Send As or Send on Behalf on it in Exchange, and the credential the Shared Mailboxes permission.',
+		'Send as, or on behalf of, another mailbox, shared mailbox or group. The connected account needs Send As or Send on Behalf on it in Exchange, and the credential the Shared Mailboxes permission.',
 };
 
 /** The Graph `from` for the field's value, or undefined when it is empty; one address only. */

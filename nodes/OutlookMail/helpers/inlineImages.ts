@@ -20,7 +20,7 @@ import { splitList } from './compose';
 const FIELD = 'Inline Images';
 
 export const inlineImagesField: INodeProperties = {
-	displayName: 'Inline Images (Binary Properties)',
+	displayName: 'Inline Images',
 	name: 'inlineImages',
 	type: 'string',
 	default: '',

@@ -3,10 +3,19 @@
  * dependency html-to-text included): Thread → Get renders a conversation as text, Draft → Create
  * Reply leaves a reply for review (its ID and Outlook on the web link), Mailbox → Set Automatic
  * Replies schedules an out-of-office. Asserts the outputs and the requests the Graph stand-in got.
+ * Then the new panels in the editor (chromium), screenshotted for docs/outlook-mail.md (copied to
+ * docs/images when E2E_UPDATE_DOCS_IMAGES=1).
  */
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
 import type { E2eEnvironment } from '../support/environment';
 import { hasNode, nodeType } from '../support/environment';
 import { chain, createWorkflow, runWorkflow } from '../support/executions';
+import { OWNER, REPO_ROOT, e2eEnvironment } from '../support/n8n';
+
+const CHROMIUM = '/usr/lib/chromium/chromium';
 
 const MANUAL = {
 	name: 'Manual Trigger',
@@ -151,4 +160,80 @@ export function mailDraftsScenario(env: E2eEnvironment) {
 			expect(calls[1].body).toEqual({ comment: 'Read 2 messages. Yes.' });
 		},
 	);
+
+	const editorTest = hasNode('OutlookMail') && existsSync(CHROMIUM) ? test : test.skip;
+
+	editorTest('the editor shows the reply-draft and automatic-replies panels', async () => {
+		const workflow = await createWorkflow(
+			env.rest,
+			'Mail: reply draft and out of office (panels)',
+			chain([
+				MANUAL,
+				outlook('Reply Draft', {
+					resource: 'draft',
+					operation: 'createReply',
+					messageId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+					replyContent: 'body',
+					bodyContentType: 'html',
+					bodyContent: '<p>Thanks! Our logo: <img src="cid:logo"></p>',
+					additionalFields: { from: 'support@example.test', inlineImages: 'logo' },
+				}),
+				outlook('Out of Office', {
+					resource: 'mailbox',
+					operation: 'setAutomaticReplies',
+					status: 'scheduled',
+					scheduledStart: '2026-12-24T17:00:00',
+					scheduledEnd: '2027-01-04T08:00:00',
+					timeZone: 'Europe/Berlin',
+					internalReplyMessage: 'Back on 4 January',
+					externalReplyMessage: 'I am away until 4 January.',
+					externalAudience: 'contactsOnly',
+				}),
+			]),
+		);
+		const browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			headless: true,
+			args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+		});
+		try {
+			const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+			context.setDefaultTimeout(30_000);
+			context.setDefaultNavigationTimeout(120_000);
+			const page = await context.newPage();
+			await page.goto(`${env.server.url}/signin`);
+			await page.fill('input[name=emailOrLdapLoginId]', OWNER.email);
+			await page.fill('input[name=password]', OWNER.password);
+			await page.click('[data-test-id=form-submit-button]');
+			await page.waitForURL((url) => !url.pathname.includes('signin'));
+			await page.goto(`${env.server.url}/workflow/${workflow.id}`);
+			const ndv = page.locator('[data-test-id=ndv]');
+			const shots = join(e2eEnvironment().runDir, 'screenshots');
+			mkdirSync(shots, { recursive: true });
+			const panel = async (node: string, parameters: string[], image: string) => {
+				await page.locator('[data-test-id=canvas-node]', { hasText: node }).first().dblclick();
+				await ndv.waitFor();
+				for (const parameter of parameters)
+					await ndv.locator(`[data-test-id=parameter-input-${parameter}]`).first().waitFor();
+				const file = join(shots, `${image}.png`);
+				await ndv.screenshot({ path: file });
+				if (process.env.E2E_UPDATE_DOCS_IMAGES === '1')
+					copyFileSync(file, join(REPO_ROOT, 'docs/images', `${image}.png`));
+				await page.locator('[data-test-id=ndv-close-button]').click();
+				await ndv.waitFor({ state: 'hidden' });
+			};
+			await panel(
+				'Reply Draft',
+				['replyContent', 'bodyContentType', 'bodyContent', 'from', 'inlineImages'],
+				'mail-reply-draft',
+			);
+			await panel(
+				'Out of Office',
+				['status', 'scheduledStart', 'scheduledEnd', 'timeZone', 'externalAudience'],
+				'mail-automatic-replies',
+			);
+		} finally {
+			await browser.close();
+		}
+	});
 }
