@@ -5,7 +5,9 @@ import { resourceMap, type Resource } from '../../shared/resources';
 import * as attachment from './attachment/Attachment.resource';
 import * as draft from './draft/Draft.resource';
 import * as folder from './folder/Folder.resource';
+import * as mailbox from './mailbox/Mailbox.resource';
 import * as message from './message/Message.resource';
+import * as thread from './thread/Thread.resource';
 
 /** The node's resources: the Resource field, the fields and the router are built from this list. */
 export const resources: Resource[] = [
@@ -13,6 +15,8 @@ export const resources: Resource[] = [
 	draft.resource,
 	attachment.resource,
 	folder.resource,
+	mailbox.resource,
+	thread.resource,
 ];
 
 const map = resourceMap(resources);
