@@ -5,7 +5,9 @@ import { resourceMap, type Resource } from '../../shared/resources';
 import * as attachment from './attachment/Attachment.resource';
 import * as draft from './draft/Draft.resource';
 import * as folder from './folder/Folder.resource';
+import * as mailbox from './mailbox/Mailbox.resource';
 import * as message from './message/Message.resource';
+import * as thread from './thread/Thread.resource';
 import { toolSafeResources } from '../helpers/toolSafety';
 
 /** The node's resources: the Resource field, the fields and the router are built from this list. */
@@ -14,6 +16,8 @@ export const resources: Resource[] = [
 	draft.resource,
 	attachment.resource,
 	folder.resource,
+	mailbox.resource,
+	thread.resource,
 ];
 
 const map = resourceMap(resources);

@@ -4,6 +4,8 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 import { importanceField } from '../../shared/descriptions';
+import { fromField } from '../helpers/from';
+import { inlineImagesField } from '../helpers/inlineImages';
 
 const recipientsHint = 'Comma-separated addresses, e.g. alice@contoso.com, Bob <bob@contoso.com>';
 
@@ -84,6 +86,8 @@ export const messageOptions: INodeProperties[] = [
 		description: 'Comma-separated category names',
 	},
 	importanceField,
+	fromField,
+	inlineImagesField,
 	{
 		displayName: 'Reply To',
 		name: 'replyTo',
