@@ -3,10 +3,17 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { router } from './actions/router';
+import {
+	SEND_AND_WAIT_WAITING_TOOLTIP,
+	sendAndWaitWebhook,
+	sendAndWaitWebhooks,
+} from './helpers/sendAndWait';
 import { versionDescription } from './actions/versionDescription';
 import { listSearch, loadOptions } from './methods';
 
@@ -23,11 +30,18 @@ export class OutlookMail implements INodeType {
 		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		usableAsTool: true,
+		// Message → Send and Wait for Response resumes through these (helpers/sendAndWait.ts).
+		webhooks: sendAndWaitWebhooks,
+		waitingNodeTooltip: SEND_AND_WAIT_WAITING_TOOLTIP,
 	};
 
 	methods = { listSearch, loadOptions, credentialTest: { outlookAppOnlyApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await sendAndWaitWebhook.call(this);
 	}
 }

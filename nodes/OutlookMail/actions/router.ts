@@ -8,6 +8,7 @@ import * as folder from './folder/Folder.resource';
 import * as mailbox from './mailbox/Mailbox.resource';
 import * as message from './message/Message.resource';
 import * as thread from './thread/Thread.resource';
+import { toolSafeResources } from '../helpers/toolSafety';
 
 /** The node's resources: the Resource field, the fields and the router are built from this list. */
 export const resources: Resource[] = [
@@ -22,5 +23,6 @@ export const resources: Resource[] = [
 const map = resourceMap(resources);
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeItems.call(this, map);
+	// As an AI tool, the operation runs inside the limits the author set (helpers/toolSafety.ts).
+	return await routeItems.call(this, toolSafeResources(this, map, draft.operations.create));
 }

@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { withAuthentication } from '../../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../../shared/descriptions';
 import { resourceProperties } from '../../shared/resources';
+import { toolDescriptionProperty, toolSafetyProperties } from '../helpers/toolSafety';
 import { resources } from './router';
 
 export const versionDescription: INodeTypeDescription = {
@@ -35,5 +36,8 @@ export const versionDescription: INodeTypeDescription = {
 	properties: [
 		...withAuthentication(mailboxProperties('mailbox')),
 		...resourceProperties(resources, 'message'),
+		// Only on the AI-tool variant (helpers/toolSafety.ts).
+		toolDescriptionProperty,
+		...toolSafetyProperties,
 	],
 };

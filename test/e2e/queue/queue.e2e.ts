@@ -16,8 +16,9 @@ import {
 	saveChain,
 	type SavedWorkflow,
 } from './support/queue-environment';
-import { psql } from './support/cluster';
-import { runWorkflow } from '../support/executions';
+import { N8nProcess, psql, QUEUE_PORTS } from './support/cluster';
+import { runWorkflow, waitForExecution } from '../support/executions';
+import { BROWSER_AGENT, expectApproved, mailLinks, runSendAndWait } from '../scenarios/sendAndWait';
 
 const env = new QueueEnvironment();
 
@@ -493,5 +494,143 @@ describe('queue mode: the IMAP trigger runs on the main only', () => {
 
 	afterAll(async () => {
 		if (workflow) await deactivate(env.rest, workflow).catch(() => undefined);
+	});
+});
+
+describe('queue mode: send and wait for a response', () => {
+	test('a worker sends the mail and the execution waits; the main serves /webhook-waiting/; Approve resumes it on a worker', async () => {
+		const credential = await env.connectedCredential(
+			{ permissions: ['mailReadWrite', 'mailSend'] },
+			'Queue send and wait',
+		);
+		const main = env.cluster.main;
+		const run = await runSendAndWait(env, main.url, credential);
+		expectApproved(run, main.url);
+		// The worker built the resume URL from WEBHOOK_URL (scripts/n8n-env.sh: N8N_WEBHOOK_URL is
+		// the main's address, as every process of the cluster has it), the main answered it, and a
+		// worker ran the execution (started, then resumed).
+		await waitFor(() => env.cluster.workerOf(run.executionId), 30_000, 'the worker log line');
+		expect(main.logText()).not.toContain(`Worker started execution ${run.executionId}`);
+	}, 300_000);
+});
+
+/**
+ * Why production webhooks can answer 404 in queue mode (the profile once saw it): the resume URL
+ * in the mail is built by the WORKER that ran the node, from ITS `WEBHOOK_URL`
+ * (`N8N_WEBHOOK_URL`) + `N8N_ENDPOINT_WEBHOOK_WAIT`; it is answered by whichever process serves
+ * `/webhook-waiting/`: the main, unless `N8N_DISABLE_PRODUCTION_MAIN_PROCESS=true` hands all
+ * production webhooks (`/webhook/` and `/webhook-waiting/`) to `n8n webhook` processes, and then
+ * the main answers 404 for both (to a GET, the editor's page). A worker whose WEBHOOK_URL is not the address that routes to the
+ * webhook processes mails links that answer 404. docs/queue-mode.md says what to configure.
+ */
+describe('queue mode: webhook processes (N8N_DISABLE_PRODUCTION_MAIN_PROCESS)', () => {
+	let webhookProcess: N8nProcess | undefined;
+
+	test('the main no longer serves /webhook/ or /webhook-waiting/ (POST: 404; GET: the editor page); a link built from the main address is dead, the webhook process resumes the execution', async () => {
+		const credential = await env.connectedCredential(
+			{ permissions: ['mailReadWrite', 'mailSend'] },
+			'Queue webhook process',
+		);
+		const webhook = await N8nProcess.prepare({
+			role: 'webhook',
+			name: 'webhook-1',
+			services: env.services,
+			port: QUEUE_PORTS.webhook,
+			brokerPort: QUEUE_PORTS.webhookBroker,
+		});
+		webhookProcess = webhook;
+		await webhook.start();
+		const main = env.cluster.main;
+		// The workers keep WEBHOOK_URL = the main's address (the misconfiguration).
+		main.options.env = { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' };
+		await env.restartMain();
+
+		const rest = env.rest;
+		const tag = randomUUID().slice(0, 8);
+		const subject = `Queue webhook process ${tag}`;
+		const workflow = await saveChain(rest, `Send and wait via webhook process ${tag}`, [
+			{
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				webhookId: randomUUID(),
+				parameters: { path: `wh-${tag}`, httpMethod: 'GET', responseMode: 'onReceived' },
+			},
+			{
+				name: 'Approval',
+				type: nodeType('outlookMail'),
+				typeVersion: 1,
+				webhookId: randomUUID(),
+				parameters: {
+					resource: 'message',
+					operation: 'sendAndWait',
+					toRecipients: 'approver@contoso.com',
+					subject,
+					message: 'Approve?',
+				},
+				credentials: { outlookOAuth2Api: credential },
+			},
+		]);
+		await activate(rest, workflow);
+
+		// The main no longer routes production webhooks: a GET falls through to the editor's page
+		// (200, HTML), a POST gets 404; neither starts the workflow.
+		const onMainGet = await fetch(`${main.url}/webhook/wh-${tag}`);
+		const onMainGetText = await onMainGet.text();
+		const onMainPost = await fetch(`${main.url}/webhook/wh-${tag}`, { method: 'POST' });
+		await onMainPost.text();
+		expect(onMainGetText).not.toContain('Workflow was started');
+		expect(onMainPost.status).toBe(404);
+		await sleep(2_000);
+		expect(await allExecutions(rest, workflow.id)).toEqual([]);
+		const started = await waitFor(
+			async () => {
+				const r = await fetch(`${webhook.url}/webhook/wh-${tag}`);
+				return r.status === 200 ? r : undefined;
+			},
+			30_000,
+			'the webhook process to start the execution',
+		);
+		expect(started.status).toBe(200);
+
+		const execution = await waitFor(
+			async () => (await allExecutions(rest, workflow.id)).find((e) => e.status === 'waiting'),
+			90_000,
+			'the execution to wait',
+		);
+		const mail = env.mailbox.sent
+			.map((b) => (b as { message: { subject: string; body: { content: string } } }).message)
+			.find((m) => m.subject === subject);
+		const approve = mailLinks(mail!.body.content).Approve;
+		// Built by the worker from its WEBHOOK_URL: the main's address, which no longer serves it.
+		expect(approve.origin).toBe(main.url);
+		const dead = await fetch(approve, { headers: { 'user-agent': BROWSER_AGENT } });
+		const deadText = await dead.text();
+		const deadPost = await fetch(approve, { method: 'POST' });
+		await deadPost.text();
+		expect(deadText).not.toContain('Got it, thanks');
+		expect(deadPost.status).toBe(404);
+		await sleep(2_000);
+		expect(
+			(await allExecutions(rest, workflow.id)).find((e) => e.id === execution.id)?.status,
+		).toBe('waiting');
+		console.log(
+			`N8N_DISABLE_PRODUCTION_MAIN_PROCESS=true: the main answered GET /webhook/ ${onMainGet.status}, POST /webhook/ ${onMainPost.status}, the mailed link GET ${dead.status}, POST ${deadPost.status}; the webhook process resumed the execution`,
+		);
+
+		// The same path and signature at the address that routes to the webhook process resumes it.
+		const fixed = new URL(approve.pathname + approve.search, webhook.url);
+		const click = await fetch(fixed, { headers: { 'user-agent': BROWSER_AGENT } });
+		expect(click.status).toBe(200);
+		const done = await waitForExecution(rest, execution.id, 90_000);
+		expect(done.status).toBe('success');
+		expect(done.output('Approval')[0].json).toEqual({
+			data: { approved: true, respondedAt: expect.any(String) },
+		});
+		await deactivate(rest, workflow);
+	}, 420_000);
+
+	afterAll(async () => {
+		await webhookProcess?.stop();
 	});
 });

@@ -8,7 +8,7 @@
  *
  * Ports (fixed, apart from the single-process e2e suite's 5678/5679/18090/18091):
  *   main HTTP 5690; task brokers 5691 (main), 5692+ (workers); worker health 5697+;
- *   Redis 16379, PostgreSQL 15432 (QUEUE_E2E_*_PORT override them).
+ *   Redis 16379, PostgreSQL 15432; a webhook process 5688 (broker 5689) (QUEUE_E2E_*_PORT override them).
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -46,6 +46,9 @@ export const QUEUE_PORTS = {
 	postgres: Number(process.env.QUEUE_E2E_PG_PORT ?? 15432),
 	idp: Number(process.env.QUEUE_E2E_IDP_PORT ?? 18094),
 	graph: Number(process.env.QUEUE_E2E_GRAPH_PORT ?? 18095),
+	/** An `n8n webhook` process (the send-and-wait test) and its task broker. */
+	webhook: Number(process.env.QUEUE_E2E_WEBHOOK_PORT ?? 5688),
+	webhookBroker: Number(process.env.QUEUE_E2E_WEBHOOK_BROKER_PORT ?? 5689),
 };
 
 /** One fixed key for main and workers: each decrypts the credentials the others stored. */
@@ -108,7 +111,8 @@ export async function psql(services: Services, sql: string): Promise<string> {
 	return stdout.trim();
 }
 
-export type ProcessRole = 'main' | 'worker' | 'regular';
+/** `webhook`: an `n8n webhook` process (production and waiting webhooks only, queue mode). */
+export type ProcessRole = 'main' | 'worker' | 'regular' | 'webhook';
 
 export interface N8nProcessOptions {
 	role: ProcessRole;
@@ -244,7 +248,9 @@ export class N8nProcess {
 		const args =
 			this.options.role === 'worker'
 				? ['worker', `--concurrency=${this.options.concurrency ?? 5}`]
-				: ['start'];
+				: this.options.role === 'webhook'
+					? ['webhook']
+					: ['start'];
 		const log = createWriteStream(this.logFile, { flags: 'a' });
 		const child = spawn('bash', this.command(args), {
 			env: this.processEnv(),
