@@ -206,23 +206,59 @@ describe('Outlook Mail as an AI tool: limits the author sets', () => {
 		]);
 	});
 
-	it('Drafts Only: operations that can only send are refused with a message the model can act on', async () => {
-		for (const parameters of [
-			{
+	it('Drafts Only: Reply, Reply All and Forward create a draft in the thread instead (createReply, createReplyAll, createForward), and say it was not sent', async () => {
+		for (const [operation, action] of [
+			['reply', 'createReply'],
+			['replyAll', 'createReplyAll'],
+			['forward', 'createForward'],
+		]) {
+			s.graph.reset();
+			s.graph.on('POST', `/me/messages/${encodeURIComponent(MSG_ID)}/${action}`, {
+				status: 201,
+				body: graphMessage(`draft-${operation}`, { isDraft: true }),
+			});
+			const parameters: INodeParameters = {
 				resource: 'message',
-				operation: 'reply',
+				operation,
 				messageId: rl(MSG_ID),
 				comment: fromAI('text', 'Reply'),
-			},
+				...(operation === 'forward' ? { toRecipients: fromAI('to', 'To') } : {}),
+			};
+			const { answer, error } = await call(parameters, { text: 'Thanks', to: 'bob@contoso.com' });
+			expect(error).toBeUndefined();
+			expect(s.graph.calls().map((c) => `${c.method} ${c.path}`)).toEqual([
+				`POST /me/messages/${encodeURIComponent(MSG_ID)}/${action}`,
+			]);
+			expect(s.graph.calls()[0].body).toMatchObject(
+				operation === 'forward'
+					? { comment: 'Thanks', toRecipients: [{ emailAddress: { address: 'bob@contoso.com' } }] }
+					: { comment: 'Thanks' },
+			);
+			expect(answer).toEqual([
+				expect.objectContaining({
+					id: `draft-${operation}`,
+					inReplyTo: MSG_ID,
+					sent: false,
+					savedAsDraft: true,
+					note: expect.stringContaining('Not sent: this tool may only create drafts'),
+				}),
+			]);
+			expectGraphContractKept(s.graph);
+		}
+	});
+
+	it('Drafts Only: operations that can only send are refused with a message the model can act on', async () => {
+		for (const parameters of [
+			{ resource: 'draft', operation: 'send', messageId: rl(MSG_ID) },
 			{
 				resource: 'message',
-				operation: 'forward',
-				messageId: rl(MSG_ID),
+				operation: 'sendAndWait',
 				toRecipients: fromAI('to', 'To'),
+				subject: 'Approve?',
+				message: 'Please approve',
 			},
-			{ resource: 'draft', operation: 'send', messageId: rl(MSG_ID) },
 		]) {
-			const { error } = await call(parameters, { text: 'Thanks', to: 'bob@contoso.com' });
+			const { error } = await call(parameters, { to: 'bob@contoso.com' });
 			expect(error).toContain(
 				"Refused by the tool's limits: this operation sends mail, and this tool may only create drafts. Nothing was sent.",
 			);

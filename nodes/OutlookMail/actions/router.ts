@@ -24,5 +24,5 @@ const map = resourceMap(resources);
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	// As an AI tool, the operation runs inside the limits the author set (helpers/toolSafety.ts).
-	return await routeItems.call(this, toolSafeResources(this, map, draft.operations.create));
+	return await routeItems.call(this, toolSafeResources(this, map));
 }

@@ -12,10 +12,11 @@
  * that breaks one fails with a message that says what was refused, that nothing was sent, and
  * what to do instead (n8n hands a tool's error message back to the model).
  *
- * Drafts Only, decided: Message → Send saves the message in Drafts instead (same fields and
- * attachments) and says so in its output (`sent: false`), since a tool's operation is fixed by the
- * author and the model has no other operation to fall back on; operations that can only send
- * (Reply, Reply All, Forward, Draft → Send, Send and Wait) are refused.
+ * Drafts Only, decided: Message → Send, Reply, Reply All and Forward save a draft instead (Draft →
+ * Create, Create Reply, Create Reply All, Create Forward: same fields, attachments and thread) and
+ * say so in their output (`sent: false`), since a tool's operation is fixed by the author and the
+ * model has no other operation to fall back on; operations that can only send (Draft → Send, Send
+ * and Wait) are refused.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
@@ -63,7 +64,7 @@ export const toolSafetyProperties: INodeProperties[] = [
 		default: true,
 		noDataExpression: true,
 		description:
-			'Whether the model may only write drafts: Send saves the message in Drafts instead; Reply, Reply All, Forward, Draft → Send and Send and Wait are refused',
+			'Whether the model may only write drafts: Send, Reply, Reply All and Forward save a draft in Drafts instead; Draft → Send and Send and Wait are refused',
 		displayOptions: onTool,
 	},
 	{
@@ -319,14 +320,21 @@ const DRAFT_NOTE =
 	'Not sent: this tool may only create drafts. The message was saved in the Drafts folder for a person to review and send.';
 
 /**
- * The resource map with the item's operation wrapped in the limits, when the node runs as an AI
- * tool; unchanged otherwise. `draftCreate` is Draft → Create (same fields as Message → Send).
+ * Under Drafts Only, the Draft operation that stands in for a Message operation that sends: it
+ * reads the same fields (Draft → Create has Send's, the reply drafts have Reply's and Forward's).
  */
-export function toolSafeResources(
-	ctx: IExecuteFunctions,
-	resources: ResourceMap,
-	draftCreate: OperationModule,
-): ResourceMap {
+const DRAFT_INSTEAD: Record<string, string> = {
+	send: 'create',
+	reply: 'createReply',
+	replyAll: 'createReplyAll',
+	forward: 'createForward',
+};
+
+/**
+ * The resource map with the item's operation wrapped in the limits, when the node runs as an AI
+ * tool; unchanged otherwise.
+ */
+export function toolSafeResources(ctx: IExecuteFunctions, resources: ResourceMap): ResourceMap {
 	if (!isAiTool(ctx)) return resources;
 	const resource = ctx.getNodeParameter('resource', 0) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
@@ -334,7 +342,11 @@ export function toolSafeResources(
 	if (!original) return resources;
 	const safety = readToolSafety(ctx);
 	const sends = SENDING[resource]?.[operation] === true;
-	const asDraft = sends && safety.draftsOnly && resource === 'message' && operation === 'send';
+	const draftModule =
+		sends && safety.draftsOnly && resource === 'message'
+			? resources.draft?.[DRAFT_INSTEAD[operation]]
+			: undefined;
+	const asDraft = draftModule !== undefined;
 
 	const guard = async (i: number): Promise<void> => {
 		if (sends && safety.draftsOnly && !asDraft)
@@ -350,7 +362,7 @@ export function toolSafeResources(
 	const execute = async function (this: IExecuteFunctions, i: number): Promise<OperationResult> {
 		await guard(i);
 		if (asDraft) {
-			const draft = (await draftCreate.execute!.call(this, i)) as IDataObject;
+			const draft = (await draftModule.execute!.call(this, i)) as IDataObject;
 			return { ...draft, sent: false, savedAsDraft: true, note: DRAFT_NOTE };
 		}
 		return await original.execute!.call(this, i);
