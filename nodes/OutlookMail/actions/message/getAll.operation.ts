@@ -9,6 +9,7 @@ import {
 } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
 import { graphCollect, MAX_PAGE_SIZE } from '../../../shared/graph/paging';
+import { graphCollectSliced } from '../../../shared/graph/slices';
 import { odataString, segment } from '../../../shared/graph/request';
 import { folderLocator, getFolderId } from '../../descriptions/locators';
 import { BODY_AS_TEXT, outputProperties, readOutput } from '../../descriptions/output';
@@ -260,18 +261,33 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const transport = await GraphTransport.create(this, i);
-	const messages = await graphCollect(
-		transport,
-		{
-			method: 'GET',
-			path,
-			query: query as Record<string, string | undefined>,
-			prefer: options.bodyAsText ? [BODY_AS_TEXT] : undefined,
-			itemIndex: i,
-			...mailPermission(this, i, 'read', 'read mail'),
-		},
+	const request = {
+		method: 'GET' as const,
+		path,
+		query: query as Record<string, string | undefined>,
+		prefer: options.bodyAsText ? [BODY_AS_TEXT] : undefined,
+		itemIndex: i,
+		...mailPermission(this, i, 'read', 'read mail'),
+	};
+	// Return All sorted by date pages up to 4 date ranges at once (shared/graph/slices.ts); the
+	// ranges are cut by receivedDateTime, so it is selected and, when the user did not ask for it, removed.
+	const sort = /^receivedDateTime (asc|desc)$/.exec(String(query.$orderby ?? ''));
+	if (!(returnAll && sort)) {
 		// Messages allow $top up to 1000 (https://learn.microsoft.com/graph/paging); fewer pages, fewer calls.
-		{ returnAll, limit, maxPageSize: MAX_PAGE_SIZE },
-	);
+		const messages = await graphCollect(transport, request, {
+			returnAll,
+			limit,
+			maxPageSize: MAX_PAGE_SIZE,
+		});
+		return messages.map(output.shape);
+	}
+	const select = request.query.$select?.split(',');
+	const added = select !== undefined && !select.includes('receivedDateTime');
+	if (added) request.query.$select = [...select, 'receivedDateTime'].join(',');
+	const messages = await graphCollectSliced(transport, request, {
+		property: 'receivedDateTime',
+		direction: sort[1] as 'asc' | 'desc',
+	});
+	if (added) for (const message of messages) delete message.receivedDateTime;
 	return messages.map(output.shape);
 }
