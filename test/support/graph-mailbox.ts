@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { GraphRequestRecord, GraphStandIn } from './graph-standin';
+import type { GraphReply, GraphRequestRecord, GraphStandIn } from './graph-standin';
 import { graphError } from './graph-standin';
 
 type Item = Record<string, unknown>;
@@ -97,5 +97,70 @@ export function serveMessages(
 			body['@odata.nextLink'] = next.toString();
 		}
 		return { body };
+	});
+}
+
+/** An attachment the stand-in holds: Graph's metadata plus its bytes (a file's content, an item's MIME). */
+export interface StoredAttachment {
+	'@odata.type': string;
+	id: string;
+	name: string;
+	contentType?: string;
+	size?: number;
+	isInline?: boolean;
+	content?: Buffer;
+	/** For tests of the fallback: `/$value` answers this instead of the bytes. */
+	valueReply?: GraphReply;
+}
+
+/**
+ * Serves attachments of messages under `root` (`/me` or `/users/:mailbox`) as Graph does: the list
+ * and one attachment as JSON (a file with base64 `contentBytes` unless `$select` leaves it out),
+ * and the raw bytes at `…/$value` (an item attachment's MIME; 405 for a cloud link).
+ * https://learn.microsoft.com/graph/api/attachment-get#get-the-raw-contents-of-a-file-or-item-attachment
+ */
+export function serveAttachments(
+	graph: GraphStandIn,
+	root: string,
+	attachments: (messageId: string) => StoredAttachment[],
+): void {
+	const json = (attachment: StoredAttachment, select: string | undefined) => {
+		const { content, valueReply: _reply, ...metadata } = attachment;
+		const out: Record<string, unknown> = {
+			...metadata,
+			size: metadata.size ?? content?.length ?? 0,
+		};
+		if (!select && /fileAttachment$/.test(attachment['@odata.type']) && content)
+			out.contentBytes = content.toString('base64');
+		if (!select) return out;
+		const keep = new Set(['@odata.type', ...select.split(',')]);
+		return Object.fromEntries(Object.entries(out).filter(([key]) => keep.has(key)));
+	};
+	const find = (params: Record<string, string>) =>
+		attachments(params.id).find((a) => a.id === params.attachmentId);
+	const notFound = () =>
+		graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+	graph.on('GET', `${root}/messages/:id/attachments`, (request, params) => ({
+		body: { value: attachments(params.id).map((a) => json(a, request.query.$select)) },
+	}));
+	graph.on('GET', `${root}/messages/:id/attachments/:attachmentId`, (request, params) => {
+		const attachment = find(params);
+		return attachment ? { body: json(attachment, request.query.$select) } : notFound();
+	});
+	graph.on('GET', `${root}/messages/:id/attachments/:attachmentId/$value`, (_request, params) => {
+		const attachment = find(params);
+		if (!attachment) return notFound();
+		if (attachment.valueReply) return attachment.valueReply;
+		if (/referenceAttachment$/.test(attachment['@odata.type']))
+			return graphError(405, 'ErrorInvalidRequest', 'The $value of a reference attachment.');
+		const item = /itemAttachment$/.test(attachment['@odata.type']);
+		return {
+			body: attachment.content ?? Buffer.alloc(0),
+			headers: {
+				'content-type': item
+					? 'message/rfc822'
+					: (attachment.contentType ?? 'application/octet-stream'),
+			},
+		};
 	});
 }
