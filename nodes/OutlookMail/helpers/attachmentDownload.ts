@@ -15,6 +15,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { getMailboxRoot } from '../../shared/descriptions';
 import type { GraphTransport } from '../../shared/graph/client';
 import { graphByteStream } from '../../shared/graph/download';
 import { graphCollect } from '../../shared/graph/paging';
@@ -248,5 +249,47 @@ export async function withAttachments(
 		json: skipped.length ? { ...json, skippedAttachments: skipped } : json,
 	};
 	if (n) out.binary = binary;
+	return out;
+}
+
+/** Messages at once while their attachments download (each holds a mailbox slot per request). */
+const MESSAGES_IN_PARALLEL = 4;
+
+/**
+ * Message → Get and Get Many output: the shaped messages, each with its attachments as binary
+ * data when the item's Download Attachments option is on. In Get Many, a message whose
+ * `hasAttachments` is false is not asked for its list (Graph leaves inline images out of that
+ * flag, so Get Many skips messages that have only inline images).
+ */
+export async function messagesWithAttachments(
+	ctx: IExecuteFunctions,
+	transport: GraphTransport,
+	itemIndex: number,
+	messages: IDataObject[],
+	shape: (message: IDataObject) => IDataObject,
+	options: IDataObject,
+	single = false,
+): Promise<INodeExecutionData[] | IDataObject[]> {
+	const choice = readDownloadChoice(options);
+	if (!choice) return messages.map(shape);
+	const root = getMailboxRoot(ctx, itemIndex);
+	const out: INodeExecutionData[] = new Array(messages.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < messages.length) {
+			const k = next++;
+			const message = messages[k];
+			const json = shape(message);
+			out[k] =
+				!single && message.hasAttachments === false
+					? { json }
+					: await withAttachments(
+							{ ctx, transport, root, messageId: String(message.id), itemIndex },
+							json,
+							choice,
+						);
+		}
+	};
+	await Promise.all(Array.from({ length: MESSAGES_IN_PARALLEL }, worker));
 	return out;
 }

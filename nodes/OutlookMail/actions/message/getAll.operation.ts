@@ -1,5 +1,10 @@
 import { DateTime } from 'luxon';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -14,6 +19,10 @@ import { odataString, segment } from '../../../shared/graph/request';
 import { folderLocator, getFolderId } from '../../descriptions/locators';
 import { BODY_AS_TEXT, outputProperties, readOutput } from '../../descriptions/output';
 import { splitList } from '../../helpers/compose';
+import {
+	downloadAttachmentOptions,
+	messagesWithAttachments,
+} from '../../helpers/attachmentDownload';
 import { mailPermission } from '../../helpers/permissions';
 import { parseAddress } from '../../helpers/recipients';
 
@@ -102,6 +111,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			...downloadAttachmentOptions,
 			{
 				displayName: 'Body as Text',
 				name: 'bodyAsText',
@@ -254,7 +264,10 @@ export function messageListQuery(
 	};
 }
 
-export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	i: number,
+): Promise<IDataObject[] | INodeExecutionData[]> {
 	const output = readOutput(this, i, false);
 	const { path, query } = messageListQuery(this, i, output.select);
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
@@ -279,7 +292,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			limit,
 			maxPageSize: MAX_PAGE_SIZE,
 		});
-		return messages.map(output.shape);
+		return await messagesWithAttachments(this, transport, i, messages, output.shape, options);
 	}
 	const select = request.query.$select?.split(',');
 	const added = select !== undefined && !select.includes('receivedDateTime');
@@ -289,5 +302,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		direction: sort[1] as 'asc' | 'desc',
 	});
 	if (added) for (const message of messages) delete message.receivedDateTime;
-	return messages.map(output.shape);
+	return await messagesWithAttachments(this, transport, i, messages, output.shape, options);
 }
