@@ -58,6 +58,8 @@ export function serveMessages(
 	options: MailboxOptions = {},
 ): void {
 	const cursors = new Map<string, { query: Record<string, string>; skip: number }>();
+	// The filtered, sorted list per query while the mailbox is unchanged (same array, same length).
+	const memo = new Map<string, { source: Item[]; length: number; list: Item[] }>();
 	graph.on('GET', pattern, (request) => {
 		options.beforeAnswer?.(request);
 		let query = request.query;
@@ -67,20 +69,30 @@ export function serveMessages(
 			if (!cursor) return graphError(400, 'BadRequest', 'Invalid $skiptoken');
 			({ query, skip } = cursor);
 		}
+		const source = items();
+		const key = `${query.$filter ?? ''}|${query.$orderby ?? ''}`;
+		const cached = memo.get(key);
 		let list: Item[];
-		try {
-			list = items().filter(parseFilter(query.$filter));
-		} catch (error) {
-			return graphError(400, 'BadRequest', (error as Error).message);
+		if (cached && cached.source === source && cached.length === source.length) {
+			list = cached.list;
+		} else {
+			try {
+				list = source.filter(parseFilter(query.$filter));
+			} catch (error) {
+				return graphError(400, 'BadRequest', (error as Error).message);
+			}
+			const order = /^receivedDateTime (asc|desc)$/.exec(query.$orderby ?? '');
+			if (query.$orderby && !order)
+				return graphError(400, 'BadRequest', `unsupported $orderby ${query.$orderby}`);
+			// Graph's default order for messages is newest first.
+			const sign = order?.[1] === 'asc' ? 1 : -1;
+			const time = (item: Item) => Date.parse(String(item.receivedDateTime));
+			list = list
+				.map((item) => ({ item, t: time(item) }))
+				.sort((a, b) => sign * (a.t - b.t))
+				.map(({ item }) => item);
+			memo.set(key, { source, length: source.length, list });
 		}
-		const order = /^receivedDateTime (asc|desc)$/.exec(query.$orderby ?? '');
-		if (query.$orderby && !order)
-			return graphError(400, 'BadRequest', `unsupported $orderby ${query.$orderby}`);
-		const sign = order?.[1] === 'asc' ? 1 : -1;
-		list = [...list].sort(
-			(a, b) =>
-				sign * (Date.parse(String(a.receivedDateTime)) - Date.parse(String(b.receivedDateTime))),
-		);
 		const top = Math.min(Number(query.$top ?? 10), options.maxPageSize ?? 1000);
 		const page = list.slice(skip, skip + top);
 		const select = query.$select?.split(',');
