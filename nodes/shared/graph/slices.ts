@@ -51,6 +51,17 @@ function andFilter(first: string, rest: unknown): string {
 	return typeof rest === 'string' && rest.trim() ? `${first} and ${rest}` : first;
 }
 
+/** The items without repeats (by ID), first occurrence kept. */
+function uniqueById(items: IDataObject[]): IDataObject[] {
+	const seen = new Set<string>();
+	return items.filter((item) => {
+		const id = typeof item.id === 'string' ? item.id : JSON.stringify(item);
+		if (seen.has(id)) return false;
+		seen.add(id);
+		return true;
+	});
+}
+
 /** The date bounds of `count` ranges between `low` and `high` (both kept as Graph wrote them). */
 export function sliceBounds(low: string, high: string, count: number): string[] {
 	const from = Date.parse(low);
@@ -89,7 +100,9 @@ export async function graphCollectSliced(
 			{ ...request, method: 'GET', path: headLink!, query: undefined },
 			{ returnAll: true, sendTop: false },
 		);
-		return [...headItems, ...rest];
+		// Graph's message links carry an offset: a message that arrives meanwhile shifts the next
+		// page by one, which would repeat the first page's last message.
+		return uniqueById([...headItems, ...rest]);
 	};
 	if (!headLink) return headItems;
 	const count = head['@odata.count'];
@@ -135,14 +148,7 @@ export async function graphCollectSliced(
 		middle.push(...(direction === 'desc' ? results.reverse() : results));
 	}
 
-	const seen = new Set<string>();
-	const merged: IDataObject[] = [];
-	for (const item of [...headItems, ...middle.flat(), ...tailItems.reverse()]) {
-		const id = typeof item.id === 'string' ? item.id : JSON.stringify(item);
-		if (seen.has(id)) continue;
-		seen.add(id);
-		merged.push(item);
-	}
+	const merged = uniqueById([...headItems, ...middle.flat(), ...tailItems.reverse()]);
 	// Stable: items with the same date keep the order Graph gave them.
 	const sign = direction === 'desc' ? -1 : 1;
 	return merged
