@@ -253,7 +253,9 @@ async function child(scenario: Scenario, contender: Contender): Promise<ChildRes
 		return out;
 	};
 
-	await run(true); // warm-up: module loading and JIT, for both nodes alike
+	// Warm-up (module loading, JIT) for both nodes alike; not before the download, whose peak RSS
+	// growth is the figure (a first 50 MB run would raise the baseline to its own peak).
+	if (scenario !== 'download') await run(true);
 	read.clear();
 	global.gc?.();
 	const baseline = process.memoryUsage().rss;
