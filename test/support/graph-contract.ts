@@ -45,6 +45,24 @@ export function openApiPath(): string {
 
 let shared: Promise<GraphContract> | undefined;
 
+/**
+ * `GET …/messages/{id}/attachments/{id}/$value`: documented by Microsoft (the raw bytes of a file
+ * attachment, the MIME of an item attachment) but missing from the OpenAPI description, so it is
+ * allowed here as a documented exception: GET only, no query options.
+ * https://learn.microsoft.com/graph/api/attachment-get#get-the-raw-contents-of-a-file-or-item-attachment
+ */
+const ATTACHMENT_VALUE =
+	/^\/(me|users\/[^/]+)(\/mailFolders\/[^/]+)?\/messages\/[^/]+\/attachments\/[^/]+\/\$value$/;
+
+function checkAttachmentValue(request: ContractRequest): string[] {
+	if (request.method.toUpperCase() !== 'GET')
+		return [`${request.method} ${request.path}: method not allowed`];
+	const query = Object.keys(request.query);
+	return query.length
+		? [`GET ${request.path}: no query options allowed (${query.join(', ')})`]
+		: [];
+}
+
 export class GraphContract {
 	private constructor(
 		private readonly api: OpenAPIBackend,
@@ -84,6 +102,7 @@ export class GraphContract {
 	check(request: ContractRequest): string[] {
 		if (request.method.toUpperCase() === 'POST' && request.path === '/$batch')
 			return this.checkBatch(request.body);
+		if (ATTACHMENT_VALUE.test(request.path)) return checkAttachmentValue(request);
 		let path = request.path;
 		// $skiptoken/$deltatoken only ever appear in links Graph itself issued (@odata.nextLink,
 		// @odata.deltaLink); they are opaque paging state, not parameters the description declares.

@@ -4,6 +4,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { UPLOAD_CHUNK_SIZE, UPLOAD_SESSION_LIMIT } from '../../../nodes/shared/graph/upload';
+import { serveAttachments, type StoredAttachment } from '../../support/graph-mailbox';
 import { graphError, type GraphRequestRecord } from '../../support/graph-standin';
 import { initBinaryData } from '../../support/n8n-harness';
 import { MSG_ID, rl, SHARED, SHARED_ROOT, useMailNode } from '../folder/setup';
@@ -139,30 +140,48 @@ describe('Attachment → Get Many', () => {
 
 describe('Attachment → Download', () => {
 	const t = useMailNode();
+	const MIME = Buffer.from(
+		'From: alice@contoso.com\r\nSubject: Fwd: hello\r\nContent-Type: text/plain\r\n\r\nHello\r\n',
+	);
+	const stored = (content: Buffer): StoredAttachment[] => [
+		{ ...fileAttachment('AAMkATT/1=', 'report.pdf', { size: content.length }), content },
+		{
+			'@odata.type': '#microsoft.graph.itemAttachment',
+			id: 'ITEM1',
+			name: 'Fwd: hello',
+			size: 900,
+			content: MIME,
+		},
+		{
+			'@odata.type': '#microsoft.graph.referenceAttachment',
+			id: 'REF1',
+			name: 'Budget.xlsx',
+			size: 100,
+		},
+	];
+	const download = (attachmentId: string, extra: Record<string, unknown> = {}) => ({
+		resource: 'attachment',
+		operation: 'download',
+		messageId: rl(MSG_ID),
+		attachmentId,
+		...extra,
+	});
 
-	it('puts the file in the binary field with its name and MIME type', async () => {
-		const content = bytes(5000);
-		t.s.graph.on('GET', '/me/messages/:id/attachments/:attachmentId', (_request, params) =>
-			params.attachmentId === 'AAMkATT/1='
-				? {
-						body: fileAttachment('AAMkATT/1=', 'report.pdf', {
-							size: 5000,
-							contentBytes: content.toString('base64'),
-						}),
-					}
-				: graphError(404, 'ErrorItemNotFound', 'no'),
-		);
-		const out = await t.run({
-			resource: 'attachment',
-			operation: 'download',
-			messageId: rl(MSG_ID),
-			attachmentId: 'AAMkATT/1=',
-			binaryPropertyName: 'file',
-		});
+	it('streams the file from $value into the binary field with its name and MIME type', async () => {
+		const content = bytes(300_000);
+		serveAttachments(t.s.graph, '/me', () => stored(content));
+		const out = await t.run(download('AAMkATT/1=', { binaryPropertyName: 'file' }));
 		expect(t.s.graph.calls()).toEqual([
 			{
 				method: 'GET',
 				path: `${MSG_PATH}/attachments/AAMkATT%2F1%3D`,
+				query: { $select: SELECT },
+				body: undefined,
+				inBatch: false,
+			},
+			{
+				method: 'GET',
+				path: `${MSG_PATH}/attachments/AAMkATT%2F1%3D/$value`,
 				query: {},
 				body: undefined,
 				inBatch: false,
@@ -174,7 +193,7 @@ describe('Attachment → Download', () => {
 			id: 'AAMkATT/1=',
 			name: 'report.pdf',
 			contentType: 'application/pdf',
-			size: 5000,
+			size: 300_000,
 			isInline: false,
 			lastModifiedDateTime: '2024-05-01T09:00:00Z',
 			attachmentType: 'file',
@@ -190,59 +209,69 @@ describe('Attachment → Download', () => {
 		expect(out[0].pairedItem).toEqual({ item: 0 });
 	});
 
-	it('says that an attached email has no file to download', async () => {
-		t.s.graph.on('GET', '/me/messages/:id/attachments/:attachmentId', {
-			body: {
-				'@odata.type': '#microsoft.graph.itemAttachment',
-				id: 'A2',
-				name: 'Fwd: hello',
-				size: 900,
+	it('falls back to the JSON contentBytes when $value fails, with the same bytes', async () => {
+		const content = bytes(70_000);
+		serveAttachments(t.s.graph, '/me', () => [
+			{
+				...stored(content)[0],
+				valueReply: graphError(500, 'InternalServerError', 'Something went wrong.'),
 			},
+		]);
+		const out = await t.run(download('AAMkATT/1='));
+		expect(
+			t.s.graph.calls().map((c) => `${c.path.split('/').pop()} ${c.query.$select ?? ''}`),
+		).toEqual([`AAMkATT%2F1%3D ${SELECT}`, '$value ', 'AAMkATT%2F1%3D ']);
+		expect(sha(Buffer.from(out[0].binary!.data.data, 'base64'))).toBe(sha(content));
+	});
+
+	it('retries a throttled $value (Retry-After) and still streams', async () => {
+		const content = bytes(10_000);
+		serveAttachments(t.s.graph, '/me', () => stored(content));
+		t.s.graph.throttle('GET', '/me/messages/:id/attachments/:attachmentId/$value', 1, {
+			retryAfter: '0',
 		});
-		const error = await t.fail({
-			resource: 'attachment',
-			operation: 'download',
-			messageId: rl(MSG_ID),
-			attachmentId: 'A2',
-		});
+		const out = await t.run(download('AAMkATT/1='));
+		expect(t.s.graph.calls().filter((c) => c.path.endsWith('/$value'))).toHaveLength(2);
+		expect(sha(Buffer.from(out[0].binary!.data.data, 'base64'))).toBe(sha(content));
+	});
+
+	it('returns an attached email as its MIME (.eml)', async () => {
+		serveAttachments(t.s.graph, '/me', () => stored(bytes(10)));
+		const out = await t.run(download('ITEM1'));
+		const binary = out[0].binary!.data;
+		expect(binary).toMatchObject({ fileName: 'Fwd: hello.eml', mimeType: 'message/rfc822' });
+		expect(Buffer.from(binary.data, 'base64').equals(MIME)).toBe(true);
+		expect(out[0].json).toMatchObject({ name: 'Fwd: hello', attachmentType: 'item' });
+	});
+
+	it('says that a cloud link has no file to download, without asking for its bytes', async () => {
+		serveAttachments(t.s.graph, '/me', () => stored(bytes(10)));
+		const error = await t.fail(download('REF1'));
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe(
-			'The attachment "Fwd: hello" is an attached Outlook item (an email, event or contact), not a file: there is no file to download',
+			'The attachment "Budget.xlsx" is a link to a file in the cloud (OneDrive or SharePoint), not a file: there is no file to download',
 		);
+		expect(t.s.graph.calls()).toHaveLength(1);
 	});
 
 	it('names the Attachment ID field when it is empty, before any request', async () => {
-		const error = await t.fail({
-			resource: 'attachment',
-			operation: 'download',
-			messageId: rl(MSG_ID),
-			attachmentId: '  ',
-		});
+		const error = await t.fail(download('  '));
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('The field Attachment ID is empty');
 		expect(t.s.graph.requests).toEqual([]);
 	});
 
 	it('turns a 404 into an error item with Continue On Fail, and goes on with the next item', async () => {
-		t.s.graph.on('GET', '/me/messages/:id/attachments/:attachmentId', (_r, params) =>
-			params.attachmentId === 'gone'
-				? graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.')
-				: {
-						body: fileAttachment('ok', 'ok.txt', {
-							contentType: 'text/plain',
-							contentBytes: 'aGk=',
-						}),
-					},
-		);
-		const out = await t.run(
+		serveAttachments(t.s.graph, '/me', () => [
 			{
-				resource: 'attachment',
-				operation: 'download',
-				messageId: rl(MSG_ID),
-				attachmentId: '={{ $json.a }}',
+				...fileAttachment('ok', 'ok.txt', { contentType: 'text/plain' }),
+				content: Buffer.from('hi'),
 			},
-			{ items: [{ json: { a: 'gone' } }, { json: { a: 'ok' } }], continueOnFail: true },
-		);
+		]);
+		const out = await t.run(download('={{ $json.a }}'), {
+			items: [{ json: { a: 'gone' } }, { json: { a: 'ok' } }],
+			continueOnFail: true,
+		});
 		expect(out[0].json.httpCode).toBe('404');
 		expect(out[0].pairedItem).toEqual({ item: 0 });
 		expect(out[1].json.name).toBe('ok.txt');
@@ -255,15 +284,30 @@ describe('Attachment → Download', () => {
 			'/users/:user/messages/:id/attachments/:attachmentId',
 			graphError(403, 'ErrorAccessDenied', 'Access is denied.'),
 		);
-		const error = await t.fail({
-			resource: 'attachment',
-			operation: 'download',
-			...SHARED,
-			messageId: rl(MSG_ID),
-			attachmentId: 'A1',
-		});
+		const error = await t.fail({ ...download('A1'), ...SHARED });
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(`${error.message} ${error.description}`).toContain('Mail.ReadWrite.Shared');
+	});
+
+	describe('into filesystem binary storage', () => {
+		beforeAll(async () => await initBinaryData('filesystem'));
+		afterAll(async () => await initBinaryData('default'));
+
+		it('writes the streamed 8 MB file to the store with the source bytes', async () => {
+			const service = await initBinaryData('filesystem');
+			const content = bytes(8 * 1024 * 1024);
+			serveAttachments(t.s.graph, SHARED_ROOT, () => stored(content));
+			const out = await t.run({ ...download('AAMkATT/1='), ...SHARED });
+			const binary = out[0].binary!.data;
+			// Filesystem mode: the item holds a reference, the bytes are in the store.
+			expect(binary.id).toMatch(/^filesystem/);
+			expect(binary.data).not.toBe(content.toString('base64'));
+			expect(sha(await service.getAsBuffer(binary))).toBe(sha(content));
+			expect(t.s.graph.calls().map((c) => c.path.split('/').pop())).toEqual([
+				'AAMkATT%2F1%3D',
+				'$value',
+			]);
+		});
 	});
 });
 

@@ -1,17 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
-import { segment } from '../../../shared/graph/request';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
-import { mailPermission } from '../../helpers/permissions';
-import { attachmentKind, attachmentMetadata, getAttachmentId } from './shared';
+import { downloadAttachment, getAttachmentMetadata } from '../../helpers/attachmentDownload';
+import { attachmentMetadata, getAttachmentId } from './shared';
 
 const properties: INodeProperties[] = [
 	messageLocator(),
@@ -39,14 +33,9 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-const KIND_EXPLANATION = {
-	item: 'an attached Outlook item (an email, event or contact), not a file',
-	reference: 'a link to a file in the cloud (OneDrive or SharePoint), not a file',
-} as const;
-
 /**
- * Downloads a file attachment into a binary field. The JSON form (`GET .../attachments/{id}`, base64
- * `contentBytes`) is used because `/$value` is not in Microsoft's Graph description.
+ * Downloads an attachment into a binary field, streamed from `/$value` (an attached email or event
+ * as its MIME; a file falls back to the JSON `contentBytes`): helpers/attachmentDownload.ts.
  * https://learn.microsoft.com/graph/api/attachment-get
  */
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData> {
@@ -61,42 +50,15 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 			description: 'Enter a binary field name such as data.',
 		});
 	}
-	const root = getMailboxRoot(this, i);
-	const transport = await GraphTransport.create(this, i);
-	const attachment = await transport.request<IDataObject>({
-		method: 'GET',
-		path: `${root}/messages/${segment(messageId)}/attachments/${segment(attachmentId)}`,
+	const source = {
+		ctx: this,
+		transport: await GraphTransport.create(this, i),
+		root: getMailboxRoot(this, i),
+		messageId,
 		itemIndex: i,
-		...mailPermission(this, i, 'read', 'download attachments'),
-	});
-	const kind = attachmentKind(attachment);
-	if (kind === 'item' || kind === 'reference' || typeof attachment.contentBytes !== 'string') {
-		const what =
-			kind === 'item' || kind === 'reference'
-				? KIND_EXPLANATION[kind]
-				: 'not a file (Graph returned no content)';
-		throw new NodeOperationError(
-			this.getNode(),
-			`The attachment "${String(attachment.name ?? attachmentId)}" is ${what}: there is no file to download`,
-			{
-				itemIndex: i,
-				description:
-					kind === 'item'
-						? 'Get the attached item with Message → Get and $expand, or forward the message instead.'
-						: undefined,
-			},
-		);
-	}
-	const fileName = String(attachment.name ?? 'attachment');
-	const mimeType =
-		typeof attachment.contentType === 'string' && attachment.contentType
-			? attachment.contentType
-			: 'application/octet-stream';
-	const binary = await this.helpers.prepareBinaryData(
-		Buffer.from(attachment.contentBytes, 'base64'),
-		fileName,
-		mimeType,
-	);
+	};
+	const attachment = await getAttachmentMetadata(source, attachmentId);
+	const binary = await downloadAttachment(source, attachment);
 	return {
 		json: { messageId, ...attachmentMetadata(attachment) },
 		binary: { [binaryPropertyName]: binary },

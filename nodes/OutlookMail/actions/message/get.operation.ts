@@ -1,10 +1,19 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
 import { segment } from '../../../shared/graph/request';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { BODY_AS_TEXT, outputProperties, readOutput } from '../../descriptions/output';
+import {
+	downloadAttachmentOptions,
+	messagesWithAttachments,
+} from '../../helpers/attachmentDownload';
 import { mailPermission } from '../../helpers/permissions';
 
 const properties: INodeProperties[] = [
@@ -17,6 +26,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			...downloadAttachmentOptions,
 			{
 				displayName: 'Body as Text',
 				name: 'bodyAsText',
@@ -33,7 +43,10 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	i: number,
+): Promise<IDataObject | INodeExecutionData[]> {
 	const root = getMailboxRoot(this, i);
 	const messageId = getMessageId(this, i);
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
@@ -47,5 +60,14 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		itemIndex: i,
 		...mailPermission(this, i, 'read', 'read mail'),
 	});
-	return output.shape(message);
+	if (!options.downloadAttachments) return output.shape(message);
+	return (await messagesWithAttachments(
+		this,
+		transport,
+		i,
+		[message],
+		output.shape,
+		options,
+		true,
+	)) as INodeExecutionData[];
 }

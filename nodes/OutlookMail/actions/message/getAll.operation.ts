@@ -1,5 +1,10 @@
 import { DateTime } from 'luxon';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -9,10 +14,15 @@ import {
 } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
 import { graphCollect, MAX_PAGE_SIZE } from '../../../shared/graph/paging';
+import { graphCollectSliced } from '../../../shared/graph/slices';
 import { odataString, segment } from '../../../shared/graph/request';
 import { folderLocator, getFolderId } from '../../descriptions/locators';
 import { BODY_AS_TEXT, outputProperties, readOutput } from '../../descriptions/output';
 import { splitList } from '../../helpers/compose';
+import {
+	downloadAttachmentOptions,
+	messagesWithAttachments,
+} from '../../helpers/attachmentDownload';
 import { mailPermission } from '../../helpers/permissions';
 import { parseAddress } from '../../helpers/recipients';
 
@@ -101,6 +111,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			...downloadAttachmentOptions,
 			{
 				displayName: 'Body as Text',
 				name: 'bodyAsText',
@@ -253,25 +264,43 @@ export function messageListQuery(
 	};
 }
 
-export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	i: number,
+): Promise<IDataObject[] | INodeExecutionData[]> {
 	const output = readOutput(this, i, false);
 	const { path, query } = messageListQuery(this, i, output.select);
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const transport = await GraphTransport.create(this, i);
-	const messages = await graphCollect(
-		transport,
-		{
-			method: 'GET',
-			path,
-			query: query as Record<string, string | undefined>,
-			prefer: options.bodyAsText ? [BODY_AS_TEXT] : undefined,
-			itemIndex: i,
-			...mailPermission(this, i, 'read', 'read mail'),
-		},
+	const request = {
+		method: 'GET' as const,
+		path,
+		query: query as Record<string, string | undefined>,
+		prefer: options.bodyAsText ? [BODY_AS_TEXT] : undefined,
+		itemIndex: i,
+		...mailPermission(this, i, 'read', 'read mail'),
+	};
+	// Return All sorted by date pages up to 4 date ranges at once (shared/graph/slices.ts); the
+	// ranges are cut by receivedDateTime, so it is selected and, when the user did not ask for it, removed.
+	const sort = /^receivedDateTime (asc|desc)$/.exec(String(query.$orderby ?? ''));
+	if (!(returnAll && sort)) {
 		// Messages allow $top up to 1000 (https://learn.microsoft.com/graph/paging); fewer pages, fewer calls.
-		{ returnAll, limit, maxPageSize: MAX_PAGE_SIZE },
-	);
-	return messages.map(output.shape);
+		const messages = await graphCollect(transport, request, {
+			returnAll,
+			limit,
+			maxPageSize: MAX_PAGE_SIZE,
+		});
+		return await messagesWithAttachments(this, transport, i, messages, output.shape, options);
+	}
+	const select = request.query.$select?.split(',');
+	const added = select !== undefined && !select.includes('receivedDateTime');
+	if (added) request.query.$select = [...select, 'receivedDateTime'].join(',');
+	const messages = await graphCollectSliced(transport, request, {
+		property: 'receivedDateTime',
+		direction: sort[1] as 'asc' | 'desc',
+	});
+	if (added) for (const message of messages) delete message.receivedDateTime;
+	return await messagesWithAttachments(this, transport, i, messages, output.shape, options);
 }

@@ -1,0 +1,404 @@
+/**
+ * Outlook Mail beside n8n's own Microsoft Outlook node (v2, loaded from the n8n 2.41.1 install the
+ * tests cache: `bash scripts/n8n-install.sh` prints it), on the same Graph stand-in and data:
+ *   - Get Many (Return All) of 10,000 messages;
+ *   - mark 1,000 messages read, without and with the stand-in's model of Exchange Online's limits
+ *     (4 in flight per mailbox, $batch sub-requests counted, 429 + Retry-After beyond);
+ *   - download one 50 MB attachment (n8n's filesystem binary mode).
+ * Each run is a child process of its own, so peak RSS is that run's. The table shows HTTP calls
+ * the stand-in received (so the built-in node demonstrably reached it), TCP connections it
+ * accepted per 1,000 calls, wall time, peak RSS growth and the built-in/ours ratio; each row
+ * checks that both nodes returned the same items (IDs in order, messages marked read, file hash).
+ * Every HTTP call is delayed by BENCH_LATENCY_MS (default 20 ms) to model the round trip to Graph.
+ *
+ * Run: `npm run bench mail-vs-builtin` (or `node bench/run.js mail-vs-builtin`); BENCH_ONLY=getMany,
+ * markRead,markReadLimited,download picks scenarios.
+ */
+import '../test/support/setup-env';
+
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type http from 'node:http';
+import { join, resolve } from 'node:path';
+
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	IVersionedNodeType,
+} from 'n8n-workflow';
+
+import { OutlookMail } from '../nodes/OutlookMail/OutlookMail.node';
+import { connectedCredential, startStandIns, type StandIns } from '../test/support/fixtures';
+import { serveAttachments, serveMessages } from '../test/support/graph-mailbox';
+import type { GraphStandIn } from '../test/support/graph-standin';
+import { initBinaryData, N8nHarness, type RunOptions } from '../test/support/n8n-harness';
+
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
+const SERVICE_MS = Number(process.env.BENCH_SERVICE_MS ?? 20);
+const MESSAGES = 10_000;
+const UPDATES = 1_000;
+const ATTACHMENT_MB = Number(process.env.BENCH_ATTACHMENT_MB ?? 50);
+const BUILTIN_CREDENTIAL = 'cred-builtin-outlook';
+
+type Scenario = 'getMany' | 'markRead' | 'markReadLimited' | 'download';
+/** `oneCursor`: Outlook Mail in Graph's default order, i.e. paged with one nextLink cursor (the old way). */
+type Contender = 'ours' | 'oneCursor' | 'builtin';
+
+interface ChildResult {
+	calls: number;
+	connections: number;
+	ms: number;
+	rssGrowthMb: number;
+	/** What both must agree on: output IDs, messages marked read, or the file's hash. */
+	fingerprint: string;
+	items: number;
+	throttled: number;
+	violations: number;
+}
+
+/** The n8n install the tests cache (n8n-nodes-base is in its node_modules). */
+function n8nHome(): string {
+	const fromEnv = process.env.BUILTIN_N8N_HOME;
+	if (fromEnv) return fromEnv;
+	const run = spawnSync('bash', [resolve(process.cwd(), 'scripts', 'n8n-install.sh')], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const folder = run.stdout.trim().split('\n').pop() ?? '';
+	if (run.status !== 0 || !existsSync(folder))
+		throw new Error(`bench: scripts/n8n-install.sh did not print the n8n folder (${folder})`);
+	return folder;
+}
+
+function loadBuiltinOutlook(home: string): INodeType | IVersionedNodeType {
+	const file = join(
+		home,
+		'node_modules',
+		'n8n-nodes-base',
+		'dist',
+		'nodes',
+		'Microsoft',
+		'Outlook',
+		'MicrosoftOutlook.node.js',
+	);
+	// The compiled node from n8n's install, as n8n itself loads it (CommonJS).
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const module = require(file) as { MicrosoftOutlook: new () => INodeType | IVersionedNodeType };
+	return new module.MicrosoftOutlook();
+}
+
+/** The built-in node's credential as n8n would hand it over: Microsoft OAuth2, Graph at the stand-in. */
+function builtinCredential(s: StandIns, ours: ICredentialDataDecryptedObject) {
+	return {
+		grantType: 'authorizationCode',
+		authUrl: `${s.idp.authority}/organizations/oauth2/v2.0/authorize`,
+		accessTokenUrl: `${s.idp.authority}/organizations/oauth2/v2.0/token`,
+		clientId: s.idp.clientId,
+		clientSecret: s.idp.clientSecret,
+		scope: String((ours.oauthTokenData as IDataObject).scope ?? ''),
+		authentication: 'body',
+		graphApiBaseUrl: s.graph.url,
+		useShared: false,
+		oauthTokenData: ours.oauthTokenData,
+	} as ICredentialDataDecryptedObject;
+}
+
+/** The harness with the built-in node's credential type (microsoftOutlookOAuth2Api → oAuth2Api). */
+class BenchHarness extends N8nHarness {
+	makeNode(type: string, options: RunOptions) {
+		const node = super.makeNode(type, options);
+		if (type === 'builtin') {
+			node.typeVersion = 2;
+			node.credentials = {
+				microsoftOutlookOAuth2Api: { id: BUILTIN_CREDENTIAL, name: 'Microsoft Outlook account' },
+			};
+		}
+		return node;
+	}
+}
+
+function harness(s: StandIns, home: string): BenchHarness {
+	const ours = connectedCredential(s);
+	const n8n = new BenchHarness(
+		{ outlookMail: new OutlookMail(), builtin: loadBuiltinOutlook(home) },
+		ours,
+	);
+	const helper = n8n.credentialsHelper;
+	const builtin = builtinCredential(s, ours);
+	helper.store.set(BUILTIN_CREDENTIAL, { type: 'microsoftOutlookOAuth2Api', data: builtin });
+	const parents = helper.getParentTypes.bind(helper);
+	helper.getParentTypes = (name: string) =>
+		name === 'microsoftOutlookOAuth2Api' ? ['microsoftOAuth2Api', 'oAuth2Api'] : parents(name);
+	const decrypted = helper.getDecrypted.bind(helper);
+	helper.getDecrypted = async (...args: Parameters<typeof helper.getDecrypted>) =>
+		args[1].id === BUILTIN_CREDENTIAL
+			? structuredClone(helper.store.get(BUILTIN_CREDENTIAL)!.data)
+			: await decrypted(...args);
+	return n8n;
+}
+
+/** Delays every HTTP request the stand-in receives by `ms` (the modelled round trip). */
+function setLatency(graph: GraphStandIn, ms: number): http.Server {
+	const server = (graph as unknown as { server: http.Server }).server;
+	const handler = server.listeners('request')[0] as (
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+	) => void;
+	server.removeAllListeners('request');
+	server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) =>
+		ms > 0 ? setTimeout(() => handler(req, res), ms) : handler(req, res),
+	);
+	return server;
+}
+
+function message(k: number): IDataObject {
+	return {
+		id: `AAMkBench${String(k).padStart(6, '0')}=`,
+		conversationId: `conv${k}`,
+		subject: `Message ${k}`,
+		from: { emailAddress: { name: 'Alice', address: 'alice@contoso.com' } },
+		toRecipients: [{ emailAddress: { address: 'bob@contoso.com' } }],
+		// One message a minute: a mailbox of a week.
+		receivedDateTime: new Date(Date.parse('2024-05-01T00:00:00Z') + k * 60_000)
+			.toISOString()
+			.replace('.000Z', 'Z'),
+		bodyPreview: 'Hello',
+		isRead: false,
+		hasAttachments: k === 0,
+		webLink: 'https://outlook.office365.com/owa/?ItemID=x',
+	};
+}
+
+function attachmentBytes(size: number): Buffer {
+	const buffer = Buffer.alloc(size);
+	for (let i = 0; i < size; i += 4096) buffer.writeUInt32LE((i * 2654435761) >>> 0, i);
+	return buffer;
+}
+
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+async function child(scenario: Scenario, contender: Contender): Promise<ChildResult> {
+	const home = n8nHome();
+	const s = await startStandIns();
+	const all = Array.from({ length: MESSAGES }, (_, k) => message(k));
+	const read = new Set<string>();
+	serveMessages(s.graph, '/me/messages', () => all);
+	s.graph.on('PATCH', '/me/messages/:id', (request, p) => {
+		if ((request.body as IDataObject | undefined)?.isRead === true) read.add(p.id);
+		return { body: { id: p.id, isRead: true } };
+	});
+	const content =
+		scenario === 'download' ? attachmentBytes(ATTACHMENT_MB * 1024 * 1024) : undefined;
+	if (content) {
+		const warmUp = attachmentBytes(1024 * 1024);
+		serveAttachments(s.graph, '/me', () =>
+			[
+				['ATT50', content],
+				['ATTWARM', warmUp],
+			].map(([id, bytes]) => ({
+				'@odata.type': '#microsoft.graph.fileAttachment',
+				id: id as string,
+				name: `${String(id).toLowerCase()}.bin`,
+				contentType: 'application/octet-stream',
+				isInline: false,
+				content: bytes as Buffer,
+			})),
+		);
+	}
+	if (scenario === 'markReadLimited') s.graph.exchangeLimits({ serviceMs: SERVICE_MS });
+	const service = await initBinaryData('filesystem');
+	const n8n = harness(s, home);
+	const server = setLatency(s.graph, LATENCY_MS);
+	let connections = 0;
+	server.on('connection', () => connections++);
+
+	const messageId = { __rl: true, mode: 'id', value: '={{ $json.id }}' };
+	const items = all.slice(0, UPDATES).map((m) => ({ json: { id: m.id } }));
+	const type = contender === 'builtin' ? 'builtin' : 'outlookMail';
+	const run = async (warmUp = false): Promise<INodeExecutionData[]> => {
+		if (scenario === 'getMany') {
+			const [out] = await n8n.execute(type, {
+				parameters: {
+					resource: 'message',
+					operation: 'getAll',
+					returnAll: true,
+					output: 'raw',
+					...(contender === 'oneCursor' ? { options: { orderBy: '' } } : {}),
+				},
+			});
+			return out;
+		}
+		if (scenario === 'download') {
+			const id = warmUp ? 'ATTWARM' : 'ATT50';
+			const attachmentId = contender === 'ours' ? id : { __rl: true, mode: 'id', value: id };
+			const [out] = await n8n.execute(type, {
+				parameters: {
+					resource: contender === 'ours' ? 'attachment' : 'messageAttachment',
+					operation: 'download',
+					messageId: { __rl: true, mode: 'id', value: String(all[0].id) },
+					attachmentId,
+					binaryPropertyName: 'data',
+				},
+			});
+			return out;
+		}
+		const [out] = await n8n.execute(type, {
+			parameters: {
+				resource: 'message',
+				operation: 'update',
+				messageId,
+				updateFields: { isRead: true },
+			},
+			items: warmUp ? items.slice(0, 40) : items,
+			continueOnFail: true,
+		});
+		return out;
+	};
+
+	// Warm-up (module loading, JIT) for both nodes alike, on a small workload (40 updates, a 1 MB
+	// download) so that it does not raise the RSS baseline to the measured run's own peak.
+	await run(true);
+	read.clear();
+	global.gc?.();
+	const baseline = process.memoryUsage().rss;
+	let peak = baseline;
+	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+	s.graph.requests.length = 0;
+	connections = 0;
+	const start = process.hrtime.bigint();
+	const out = await run();
+	const ms = Number(process.hrtime.bigint() - start) / 1e6;
+	clearInterval(sampler);
+	peak = Math.max(peak, process.memoryUsage().rss);
+	const calls = s.graph.requests.filter((r) => !r.inBatch).length;
+
+	let fingerprint: string;
+	if (scenario === 'getMany')
+		fingerprint = sha(Buffer.from(out.map((i) => String(i.json.id)).join('\n')));
+	else if (scenario === 'download') {
+		const binary = out[0]?.binary?.data;
+		const bytes = binary ? await service.getAsBuffer(binary) : Buffer.alloc(0);
+		fingerprint = bytes.equals(content!) ? `sha256 ${sha(bytes).slice(0, 12)}` : 'DIFFERENT BYTES';
+	} else fingerprint = `${read.size} marked read`;
+	const result: ChildResult = {
+		calls,
+		connections,
+		ms,
+		rssGrowthMb: (peak - baseline) / 1024 / 1024,
+		fingerprint,
+		items: out.length,
+		throttled: s.graph.limitStats.throttled,
+		violations: s.graph.violations.length,
+	};
+	await s.close();
+	return result;
+}
+
+const SCENARIOS: Array<{ scenario: Scenario; name: string }> = [
+	{ scenario: 'getMany', name: `Get Many ${MESSAGES.toLocaleString('en')} (Return All)` },
+	{ scenario: 'markRead', name: `Mark read ${UPDATES.toLocaleString('en')}` },
+	{
+		scenario: 'markReadLimited',
+		name: `Mark read ${UPDATES.toLocaleString('en')}, Exchange limits`,
+	},
+	{ scenario: 'download', name: `Download ${ATTACHMENT_MB} MB attachment (filesystem mode)` },
+];
+
+function runChild(scenario: Scenario, contender: Contender): ChildResult {
+	const run = spawnSync(
+		process.execPath,
+		['--expose-gc', __filename, '--child', scenario, contender],
+		{
+			encoding: 'utf8',
+			env: process.env,
+			maxBuffer: 16 * 1024 * 1024,
+			stdio: ['ignore', 'pipe', 'inherit'],
+		},
+	);
+	const line = run.stdout.trim().split('\n').pop() ?? '';
+	if (run.status !== 0 || !line.startsWith('{'))
+		throw new Error(`bench child ${scenario}/${contender} failed: ${run.stdout.slice(-500)}`);
+	return JSON.parse(line) as ChildResult;
+}
+
+function printTable(header: string[], rows: string[][]) {
+	const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+	const line = (cells: string[]) =>
+		`| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
+	console.log(line(header));
+	console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+	for (const row of rows) console.log(line(row));
+}
+
+async function main() {
+	process.env.BUILTIN_N8N_HOME = n8nHome();
+	console.log(`n8n install: ${process.env.BUILTIN_N8N_HOME}`);
+	console.log(
+		`modelled round trip ${LATENCY_MS} ms; Exchange limits: 4 in flight, ${SERVICE_MS} ms each\n`,
+	);
+	const rows: string[][] = [];
+	const only = process.env.BENCH_ONLY?.split(',');
+	for (const { scenario, name } of SCENARIOS.filter((x) => !only || only.includes(x.scenario))) {
+		const ours = runChild(scenario, 'ours');
+		const builtin = runChild(scenario, 'builtin');
+		const contenders: Array<[string, ChildResult]> = [['Outlook Mail', ours]];
+		if (scenario === 'getMany')
+			contenders.push(['Outlook Mail, one cursor (old)', runChild(scenario, 'oneCursor')]);
+		contenders.push(['built-in Outlook v2', builtin]);
+		for (const [who, r] of contenders) {
+			rows.push([
+				who === 'Outlook Mail' ? name : '',
+				who,
+				String(r.items),
+				String(r.calls),
+				r.calls ? (r.connections / (r.calls / 1000)).toFixed(0) : '-',
+				String(r.throttled),
+				`${r.ms.toFixed(0)} ms`,
+				`${r.rssGrowthMb.toFixed(0)} MB`,
+				who === 'Outlook Mail' ? '' : `${(r.ms / ours.ms).toFixed(1)}×`,
+				who === 'Outlook Mail'
+					? ours.fingerprint.slice(0, 24)
+					: r.fingerprint === ours.fingerprint && r.items === ours.items
+						? 'same'
+						: `DIFFERS: ${r.fingerprint.slice(0, 24)}`,
+				String(r.violations),
+			]);
+		}
+	}
+	printTable(
+		[
+			'scenario',
+			'node',
+			'items',
+			'HTTP calls',
+			'connections / 1,000 calls',
+			'429s',
+			'wall',
+			'peak RSS growth',
+			'wall / ours',
+			'result (IDs hash, read count, file hash)',
+			'contract violations',
+		],
+		rows,
+	);
+}
+
+if (process.argv[2] === '--child') {
+	child(process.argv[3] as Scenario, process.argv[4] as Contender)
+		.then((result) => {
+			console.log(JSON.stringify(result));
+			process.exit(0);
+		})
+		.catch((error: unknown) => {
+			console.error(error);
+			process.exit(1);
+		});
+} else {
+	main().catch((error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	});
+}

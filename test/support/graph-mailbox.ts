@@ -1,0 +1,178 @@
+/**
+ * A message list on the Graph stand-in that answers the query options Graph applies to
+ * `GET …/messages`: `$filter` (date comparisons on receivedDateTime and `prop eq true|false`,
+ * joined by `and`), `$orderby` (receivedDateTime asc|desc), `$top`, `$count=true`
+ * (`@odata.count`), `$select`, and an opaque `@odata.nextLink` that, like Graph's for messages,
+ * carries an offset into the result (so a message that arrives mid-paging shifts later pages).
+ * https://learn.microsoft.com/graph/api/user-list-messages, /graph/paging
+ */
+import { randomUUID } from 'node:crypto';
+
+import type { GraphReply, GraphRequestRecord, GraphStandIn } from './graph-standin';
+import { graphError } from './graph-standin';
+
+type Item = Record<string, unknown>;
+
+const COMPARISON = /^(\w+) (ge|gt|le|lt|eq) (\S+)$/;
+
+/** A predicate for the `and`-joined comparisons the node sends; anything else is refused loudly. */
+export function parseFilter(filter: string | undefined): (item: Item) => boolean {
+	if (!filter) return () => true;
+	const parts = filter
+		.replace(/^\((.*)\)$/, '$1')
+		.split(' and ')
+		.map((part) => part.trim().replace(/^\((.*)\)$/, '$1'));
+	const tests = parts.map((part) => {
+		const match = COMPARISON.exec(part);
+		if (!match) throw new Error(`graph-mailbox: unsupported $filter part "${part}"`);
+		const [, property, op, literal] = match;
+		if (literal === 'true' || literal === 'false') {
+			const wanted = literal === 'true';
+			return (item: Item) => (op === 'eq' ? item[property] === wanted : false);
+		}
+		const bound = Date.parse(literal);
+		if (Number.isNaN(bound)) throw new Error(`graph-mailbox: "${literal}" is not a date`);
+		return (item: Item) => {
+			const value = Date.parse(String(item[property]));
+			if (op === 'ge') return value >= bound;
+			if (op === 'gt') return value > bound;
+			if (op === 'le') return value <= bound;
+			if (op === 'lt') return value < bound;
+			return value === bound;
+		};
+	});
+	return (item) => tests.every((test) => test(item));
+}
+
+export interface MailboxOptions {
+	maxPageSize?: number;
+	/** Called before each list request is answered (e.g. to deliver a message mid-run). */
+	beforeAnswer?: (request: GraphRequestRecord) => void;
+}
+
+/** Serves `items()` (the mailbox's current messages) at `pattern` with Graph's query semantics. */
+export function serveMessages(
+	graph: GraphStandIn,
+	pattern: string,
+	items: () => Item[],
+	options: MailboxOptions = {},
+): void {
+	const cursors = new Map<string, { query: Record<string, string>; skip: number }>();
+	// The filtered, sorted list per query while the mailbox is unchanged (same array, same length).
+	const memo = new Map<string, { source: Item[]; length: number; list: Item[] }>();
+	graph.on('GET', pattern, (request) => {
+		options.beforeAnswer?.(request);
+		let query = request.query;
+		let skip = 0;
+		if (query.$skiptoken) {
+			const cursor = cursors.get(query.$skiptoken);
+			if (!cursor) return graphError(400, 'BadRequest', 'Invalid $skiptoken');
+			({ query, skip } = cursor);
+		}
+		const source = items();
+		const key = `${query.$filter ?? ''}|${query.$orderby ?? ''}`;
+		const cached = memo.get(key);
+		let list: Item[];
+		if (cached && cached.source === source && cached.length === source.length) {
+			list = cached.list;
+		} else {
+			try {
+				list = source.filter(parseFilter(query.$filter));
+			} catch (error) {
+				return graphError(400, 'BadRequest', (error as Error).message);
+			}
+			const order = /^receivedDateTime (asc|desc)$/.exec(query.$orderby ?? '');
+			if (query.$orderby && !order)
+				return graphError(400, 'BadRequest', `unsupported $orderby ${query.$orderby}`);
+			// Graph's default order for messages is newest first.
+			const sign = order?.[1] === 'asc' ? 1 : -1;
+			const time = (item: Item) => Date.parse(String(item.receivedDateTime));
+			list = list
+				.map((item) => ({ item, t: time(item) }))
+				.sort((a, b) => sign * (a.t - b.t))
+				.map(({ item }) => item);
+			memo.set(key, { source, length: source.length, list });
+		}
+		const top = Math.min(Number(query.$top ?? 10), options.maxPageSize ?? 1000);
+		const page = list.slice(skip, skip + top);
+		const select = query.$select?.split(',');
+		const value = select
+			? page.map((item) => Object.fromEntries(select.map((key) => [key, item[key]])))
+			: page;
+		const body: Record<string, unknown> = { value };
+		if (query.$count === 'true') body['@odata.count'] = list.length;
+		if (skip + top < list.length) {
+			const token = randomUUID();
+			cursors.set(token, { query, skip: skip + top });
+			const next = new URL(`${graph.url}/v1.0${request.path}`);
+			next.searchParams.set('$skiptoken', token);
+			body['@odata.nextLink'] = next.toString();
+		}
+		return { body };
+	});
+}
+
+/** An attachment the stand-in holds: Graph's metadata plus its bytes (a file's content, an item's MIME). */
+export interface StoredAttachment {
+	'@odata.type': string;
+	id: string;
+	name: string;
+	contentType?: string;
+	size?: number;
+	isInline?: boolean;
+	content?: Buffer;
+	/** For tests of the fallback: `/$value` answers this instead of the bytes. */
+	valueReply?: GraphReply;
+}
+
+/**
+ * Serves attachments of messages under `root` (`/me` or `/users/:mailbox`) as Graph does: the list
+ * and one attachment as JSON (a file with base64 `contentBytes` unless `$select` leaves it out),
+ * and the raw bytes at `…/$value` (an item attachment's MIME; 405 for a cloud link).
+ * https://learn.microsoft.com/graph/api/attachment-get#get-the-raw-contents-of-a-file-or-item-attachment
+ */
+export function serveAttachments(
+	graph: GraphStandIn,
+	root: string,
+	attachments: (messageId: string) => StoredAttachment[],
+): void {
+	const json = (attachment: StoredAttachment, select: string | undefined) => {
+		const { content, valueReply: _reply, ...metadata } = attachment;
+		const out: Record<string, unknown> = {
+			...metadata,
+			size: metadata.size ?? content?.length ?? 0,
+		};
+		if (!select && /fileAttachment$/.test(attachment['@odata.type']) && content)
+			out.contentBytes = content.toString('base64');
+		if (!select) return out;
+		const keep = new Set(['@odata.type', ...select.split(',')]);
+		return Object.fromEntries(Object.entries(out).filter(([key]) => keep.has(key)));
+	};
+	const find = (params: Record<string, string>) =>
+		attachments(params.id).find((a) => a.id === params.attachmentId);
+	const notFound = () =>
+		graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+	graph.on('GET', `${root}/messages/:id/attachments`, (request, params) => ({
+		body: { value: attachments(params.id).map((a) => json(a, request.query.$select)) },
+	}));
+	graph.on('GET', `${root}/messages/:id/attachments/:attachmentId`, (request, params) => {
+		const attachment = find(params);
+		return attachment ? { body: json(attachment, request.query.$select) } : notFound();
+	});
+	graph.on('GET', `${root}/messages/:id/attachments/:attachmentId/$value`, (_request, params) => {
+		const attachment = find(params);
+		if (!attachment) return notFound();
+		if (attachment.valueReply) return attachment.valueReply;
+		if (/referenceAttachment$/.test(attachment['@odata.type']))
+			return graphError(405, 'ErrorInvalidRequest', 'The $value of a reference attachment.');
+		const item = /itemAttachment$/.test(attachment['@odata.type']);
+		return {
+			body: attachment.content ?? Buffer.alloc(0),
+			headers: {
+				'content-type': item
+					? 'message/rfc822'
+					: (attachment.contentType ?? 'application/octet-stream'),
+			},
+		};
+	});
+}
