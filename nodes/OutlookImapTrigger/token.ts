@@ -30,6 +30,7 @@ import {
 	AppOnlyCredentialError,
 	AppOnlyTokenError,
 	type AppOnlyCredentialFields,
+	type AppOnlyTokenOptions,
 } from '../shared/auth/appOnly';
 import { appOnlyImapLoginFix, explainAppOnlyTokenError } from '../shared/auth/appOnlyErrors';
 import { acquireAppOnlyToken } from '../shared/auth/appOnlyToken';
@@ -351,7 +352,12 @@ export async function imapTokenSource(
 	return {
 		authentication,
 		credential,
-		getToken: async (options = {}) => await fetchAppOnlyImapToken(fields, options),
+		getToken: async (options = {}) =>
+			await fetchAppOnlyImapToken(fields, {
+				...options,
+				// n8n's helper, so its proxy settings apply to the sign-in request.
+				http: async (request) => await ctx.helpers.httpRequest(request),
+			}),
 		retryLoginWithFreshToken: true,
 		loginFix: (mailbox) => appOnlyImapLoginFix(mailbox, String(fields.clientId ?? '').trim()),
 	};
@@ -368,7 +374,7 @@ const TRANSIENT_APP_ONLY_CODES = new Set([
 /** The app's token for Exchange Online IMAP: from msal's cache while valid, else a new one. */
 export async function fetchAppOnlyImapToken(
 	fields: AppOnlyCredentialFields,
-	options: { forceRefresh?: boolean } = {},
+	options: AppOnlyTokenOptions,
 ): Promise<ImapToken> {
 	let failure: ImapTokenError;
 	try {
