@@ -3,6 +3,7 @@
  * for all scenarios, in the order of the issue.
  */
 import { E2eEnvironment } from './support/environment';
+import { appOnlyScenario } from './scenarios/appOnly';
 import { connectScenario } from './scenarios/connect';
 import { editorScenario } from './scenarios/editor';
 import { loadingScenario } from './scenarios/loading';
@@ -29,3 +30,4 @@ describe('3. workflows', () => workflowsScenario(env));
 describe('4. token life', () => tokensScenario(env));
 describe('5. trigger', () => triggerScenario(env));
 describe('7. poll trigger', () => pollTriggerScenario(env));
+describe('8. app-only', () => appOnlyScenario(env));
