@@ -5,7 +5,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { importanceField } from '../../shared/descriptions';
 
-const recipientsHint = 'Comma-separated addresses, e.g. alice@contoso.com, Bob <bob@contoso.com>';
+// n8n renders descriptions as HTML: a literal <bob@contoso.com> would vanish as an unknown tag.
+const recipientsHint =
+	'Comma-separated addresses, e.g. alice@contoso.com, Bob &lt;bob@contoso.com&gt;';
 
 export const toField = (required: boolean): INodeProperties => ({
 	displayName: 'To',
@@ -62,7 +64,8 @@ export const recipientOptions: INodeProperties[] = [
 ];
 
 export const attachmentsField: INodeProperties = {
-	displayName: 'Attachments (Binary Properties)',
+	// Short enough for the Options list, which cuts longer labels ("Attachments (Binary Pr…").
+	displayName: 'Binary Attachments',
 	name: 'attachments',
 	type: 'string',
 	default: '',
@@ -151,7 +154,7 @@ export function composeFields(options: { toRequired: boolean; send: boolean }): 
 	];
 	return [
 		toField(options.toRequired),
-		subjectField,
+		options.send ? { ...subjectField, required: true } : subjectField,
 		bodyContentTypeField,
 		bodyField,
 		{
