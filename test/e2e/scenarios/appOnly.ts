@@ -1,7 +1,8 @@
 /**
  * 8. The App-Only credential (outlookAppOnlyApi, client credentials with a secret) in a real n8n:
  * Outlook Mail and Outlook Calendar read a shared mailbox with the app's Graph token, and the
- * Outlook IMAP Trigger logs in to Dovecot as the mailbox the app was granted with its IMAP token.
+ * Outlook IMAP Trigger logs in to Dovecot as the mailbox the app was granted with its IMAP token;
+ * the Outlook Trigger (Graph delta) polls the shared mailbox with the app's Graph token.
  * msal-node's token cache lives in n8n's process, so the identity-provider stand-in sees one
  * client-credentials request per resource for several executions and reconnects (one token
  * lifetime: an hour).
@@ -13,7 +14,8 @@ import { join } from 'node:path';
 import type { Dovecot } from '../../support/dovecot';
 import { dovecotInstalled, startDovecot } from '../../support/dovecot';
 import type { E2eEnvironment } from '../support/environment';
-import { hasNode, nodeType } from '../support/environment';
+import { hasNode, nodeType, PACKAGE_NAME, packedNodeNames } from '../support/environment';
+import { DeltaMailbox } from '../../support/graph-delta';
 import { e2eEnvironment } from '../support/n8n';
 import type { CreatedWorkflow } from '../support/executions';
 import {
@@ -263,6 +265,61 @@ export function appOnlyScenario(env: E2eEnvironment) {
 			await waitFor(async () => (await box.who()).length === 0, 10_000, 'the session to close');
 		},
 		180_000,
+	);
+
+	const pollReady = packedNodeNames().includes('OutlookTrigger');
+	(pollReady ? test : test.skip)(
+		'the Outlook Trigger polls the shared mailbox’s delta with the app’s token and emits new mail once',
+		async () => {
+			// A mailbox of its own on the stand-in (the demo mailbox has no delta routes), in the app's scope.
+			const address = 'invoices@example.test';
+			const root = `/users/${encodeURIComponent(address)}`;
+			env.graph.limitAppToMailboxes(APP_ID, [SHARED, address]);
+			const mailbox = new DeltaMailbox(root).install(env.graph);
+			const deltas = () =>
+				env.graph.requests.filter((r) => r.path.startsWith(root) && r.path.endsWith('/delta'));
+			const before = issued(GRAPH_SCOPE);
+			const workflow = await createWorkflow(env.rest, 'App-only: Outlook Trigger', {
+				nodes: [
+					{
+						...app('New Mail', `${PACKAGE_NAME}.outlookTrigger`, {
+							mailboxId: address,
+							event: 'messageReceived',
+							folders: { folder: [{ folder: { __rl: true, mode: 'id', value: 'inbox' } }] },
+							pollTimes: { item: [{ mode: 'everyMinute' }] },
+						}),
+						position: [0, 0],
+					},
+				],
+				connections: {},
+			});
+			const activated = await env.rest.request('POST', `/rest/workflows/${workflow.id}/activate`, {
+				versionId: workflow.versionId,
+			});
+			expect(activated.status).toBe(200);
+			await waitFor(() => deltas().length > 0, 20_000, 'the first delta request');
+			const id = mailbox.deliver('inbox', { subject: 'App-only delta' });
+			const executions = await waitFor(
+				async () => {
+					const list = await listExecutions(env.rest, workflow.id);
+					return list.some((e) => e.status === 'success') && list;
+				},
+				90_000,
+				'an execution from the next poll',
+			);
+			expect(executions).toHaveLength(1);
+			const execution = await readExecution(env.rest, executions[0].id);
+			expect(execution.output('New Mail').map((i) => [i.json.id, i.json.subject])).toEqual([
+				[id, 'App-only delta'],
+			]);
+			for (const request of deltas())
+				expect(request.app).toEqual({ appId: APP_ID, roles: GRAPH_ROLES });
+			// The Graph token of the earlier runs is still valid: no new token request.
+			expect(issued(GRAPH_SCOPE) - before).toBeLessThanOrEqual(graphReady ? 0 : 1);
+			await env.rest.request('POST', `/rest/workflows/${workflow.id}/deactivate`, {});
+			expect(env.graph.violations).toEqual([]);
+		},
+		150_000,
 	);
 
 	if (!graphReady) test.todo('app-only Graph workflows skipped: a Graph node is not built');
