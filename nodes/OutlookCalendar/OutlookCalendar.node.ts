@@ -9,10 +9,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { withAuthentication } from '../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../shared/descriptions';
-import * as availability from './actions/availability/Availability.resource';
-import * as calendar from './actions/calendar/Calendar.resource';
-import * as event from './actions/event/Event.resource';
-import { router } from './actions/router';
+import { resourceProperties } from '../shared/resources';
+import { resources, router } from './actions/router';
 import { listSearch, loadOptions } from './methods';
 
 export class OutlookCalendar implements INodeType {
@@ -47,21 +45,7 @@ export class OutlookCalendar implements INodeType {
 		],
 		properties: [
 			...withAuthentication(mailboxProperties('calendar')),
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Availability', value: 'availability' },
-					{ name: 'Calendar', value: 'calendar' },
-					{ name: 'Event', value: 'event' },
-				],
-				default: 'event',
-			},
-			...event.description,
-			...calendar.description,
-			...availability.description,
+			...resourceProperties(resources, 'event'),
 		],
 	};
 

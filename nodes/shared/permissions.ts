@@ -4,6 +4,7 @@
  * Another user's mailbox needs the `.Shared` variant the credential offers.
  * https://learn.microsoft.com/graph/permissions-reference#mail-permissions
  * https://learn.microsoft.com/graph/permissions-reference#calendars-permissions
+ * https://learn.microsoft.com/graph/permissions-reference#mailboxsettings-permissions
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
@@ -11,7 +12,7 @@ import { isOtherMailbox } from './descriptions';
 
 export type Access = 'read' | 'write' | 'send';
 
-export type PermissionArea = 'mail' | 'calendar';
+export type PermissionArea = 'mail' | 'calendar' | 'mailboxSettings';
 
 export interface PermissionHint {
 	permission: string;
@@ -35,6 +36,16 @@ const PERMISSIONS: Record<PermissionArea, Record<'own' | 'shared', Record<Access
 			read: 'Calendars.ReadWrite.Shared',
 			write: 'Calendars.ReadWrite.Shared',
 			send: 'Calendars.ReadWrite.Shared',
+		},
+	},
+	// Automatic replies and other mailbox settings. There is no `.Shared` variant: another user's
+	// settings need that user's consent or the app-only credential's MailboxSettings.ReadWrite.
+	mailboxSettings: {
+		own: { read: 'MailboxSettings.Read', write: 'MailboxSettings.ReadWrite', send: 'Mail.Send' },
+		shared: {
+			read: 'MailboxSettings.Read',
+			write: 'MailboxSettings.ReadWrite',
+			send: 'Mail.Send.Shared',
 		},
 	},
 };

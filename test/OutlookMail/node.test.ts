@@ -2,6 +2,7 @@ import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 import { OutlookMail } from '../../nodes/OutlookMail/OutlookMail.node';
 import { resources } from '../../nodes/OutlookMail/actions/router';
+import { resourceMap } from '../../nodes/shared/resources';
 
 function v1(): INodeTypeDescription {
 	return new OutlookMail().description;
@@ -50,17 +51,14 @@ describe('Outlook Mail node description', () => {
 			const offered = (field.options as Array<{ value: string; action?: string }>)
 				.map((o) => o.value)
 				.sort();
-			expect(offered).toEqual(Object.keys(resources[resource]).sort());
+			expect(offered).toEqual(Object.keys(resourceMap(resources)[resource]).sort());
 			for (const option of field.options as Array<{ action?: string }>)
 				expect(option.action).toBeTruthy();
 		}
 	});
 
 	it('shows each operation field only for its resource and operation', () => {
-		for (const [resource, operations] of Object.entries({
-			message: resources.message,
-			draft: resources.draft,
-		})) {
+		for (const [resource, operations] of Object.entries(resourceMap(resources))) {
 			for (const [operation, module] of Object.entries(operations)) {
 				for (const property of module.description) {
 					expect(property.displayOptions?.show).toMatchObject({

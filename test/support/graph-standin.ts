@@ -413,7 +413,14 @@ export class GraphStandIn {
 			return has('Mail.Send') ? undefined : denied();
 		}
 		if (/\/mailboxSettings/i.test(rest)) {
-			return has('MailboxSettings.Read', 'MailboxSettings.ReadWrite') ? undefined : denied();
+			const ok = read
+				? has('MailboxSettings.Read', 'MailboxSettings.ReadWrite')
+				: has('MailboxSettings.ReadWrite');
+			return ok ? undefined : denied();
+		}
+		// https://learn.microsoft.com/graph/api/user-getmailtips: Mail.Read (a read, though a POST).
+		if (method === 'POST' && /\/getMailTips$/i.test(rest)) {
+			return has('Mail.Read', 'Mail.ReadWrite') ? undefined : denied();
 		}
 		const ok = read ? has('Mail.Read', 'Mail.ReadWrite') : has('Mail.ReadWrite');
 		return ok ? undefined : denied();

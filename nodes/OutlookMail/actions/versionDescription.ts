@@ -3,10 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { withAuthentication } from '../../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../../shared/descriptions';
-import * as attachment from './attachment/Attachment.resource';
-import * as draft from './draft/Draft.resource';
-import * as folder from './folder/Folder.resource';
-import * as message from './message/Message.resource';
+import { resourceProperties } from '../../shared/resources';
+import { resources } from './router';
 
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'Outlook Mail',
@@ -36,22 +34,6 @@ export const versionDescription: INodeTypeDescription = {
 	],
 	properties: [
 		...withAuthentication(mailboxProperties('mailbox')),
-		{
-			displayName: 'Resource',
-			name: 'resource',
-			type: 'options',
-			noDataExpression: true,
-			options: [
-				{ name: 'Attachment', value: 'attachment' },
-				{ name: 'Draft', value: 'draft' },
-				{ name: 'Folder', value: 'folder' },
-				{ name: 'Message', value: 'message' },
-			],
-			default: 'message',
-		},
-		...message.description,
-		...draft.description,
-		...attachment.description,
-		...folder.description,
+		...resourceProperties(resources, 'message'),
 	],
 };

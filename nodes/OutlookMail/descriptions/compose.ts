@@ -4,6 +4,8 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 import { importanceField } from '../../shared/descriptions';
+import { fromField } from '../helpers/from';
+import { inlineImagesField } from '../helpers/inlineImages';
 
 // n8n renders descriptions as HTML: a literal <bob@contoso.com> would vanish as an unknown tag.
 const recipientsHint =
@@ -87,6 +89,8 @@ export const messageOptions: INodeProperties[] = [
 		description: 'Comma-separated category names',
 	},
 	importanceField,
+	fromField,
+	inlineImagesField,
 	{
 		displayName: 'Reply To',
 		name: 'replyTo',

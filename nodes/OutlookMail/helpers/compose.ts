@@ -5,6 +5,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { applyFrom } from './from';
 import { parseRecipients } from './recipients';
 
 /** The recipient fields of a message and how the UI labels them (for error messages). */
@@ -77,6 +78,7 @@ export function buildMessage(
 		if (fields[key] === undefined) continue;
 		message[key] = parseRecipients(ctx, itemIndex, label, fields[key]);
 	}
+	if (fields.from !== undefined) applyFrom(ctx, itemIndex, message, fields.from);
 	if (fields.subject !== undefined) message.subject = String(fields.subject);
 	if (fields.bodyContent !== undefined) {
 		message.body = {
@@ -113,4 +115,20 @@ export function requireRecipient(
 			description: 'A message needs at least one recipient in To, CC or BCC.',
 		});
 	}
+}
+
+/** The files of a message's fields: attachments, inline images and the HTML body they appear in. */
+export function messageFiles(fields: IDataObject): {
+	attachments: unknown;
+	inlineImages: unknown;
+	html: string | undefined;
+} {
+	return {
+		attachments: fields.attachments,
+		inlineImages: fields.inlineImages,
+		html:
+			fields.bodyContentType === 'html' && fields.bodyContent !== undefined
+				? String(fields.bodyContent)
+				: undefined,
+	};
 }

@@ -13,10 +13,12 @@ import { GraphTransport } from '../../shared/graph/client';
 import { segment } from '../../shared/graph/request';
 import { attachmentsField, recipientOptions } from '../descriptions/compose';
 import { getMessageId, messageLocator } from '../descriptions/locators';
-import { prepareAttachments } from './attachments';
 import { RECIPIENT_FIELDS } from './compose';
+import { applyFrom, fromField } from './from';
+import { inlineImagesField, prepareMessageFiles } from './inlineImages';
 import { mailPermission } from './permissions';
 import { parseRecipients } from './recipients';
+import { readReplyContent, replyContentFields } from './replyContent';
 import { attachAndSendDraft, sentItemsCheck, stampSendId, withSendCheck } from './sending';
 
 export type RespondKind = 'reply' | 'replyAll' | 'forward';
@@ -30,17 +32,7 @@ const CREATE_ACTION: Record<RespondKind, string> = {
 export function respondProperties(kind: RespondKind): INodeProperties[] {
 	const properties: INodeProperties[] = [
 		messageLocator(),
-		{
-			displayName: 'Comment',
-			name: 'comment',
-			type: 'string',
-			typeOptions: { rows: 4 },
-			default: '',
-			description:
-				kind === 'forward'
-					? 'Text placed above the forwarded message'
-					: 'Your reply, placed above the quoted message',
-		},
+		...replyContentFields(kind === 'forward'),
 	];
 	if (kind === 'forward') {
 		properties.push({
@@ -62,6 +54,8 @@ export function respondProperties(kind: RespondKind): INodeProperties[] {
 		options: [
 			attachmentsField,
 			...recipientOptions,
+			fromField,
+			inlineImagesField,
 			...(kind === 'forward'
 				? []
 				: [
@@ -85,7 +79,6 @@ export async function respond(
 ): Promise<IDataObject> {
 	const root = getMailboxRoot(ctx, i);
 	const messageId = getMessageId(ctx, i);
-	const comment = ctx.getNodeParameter('comment', i, '') as string;
 	const options = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
 
 	const recipients: IDataObject = {};
@@ -103,12 +96,19 @@ export async function respond(
 			description: 'Forward needs at least one recipient.',
 		});
 	}
-	const { files, inline } = await prepareAttachments(ctx, i, options.attachments);
+	const content = readReplyContent(ctx, i, options.inlineImages);
+	const { files, inline } = await prepareMessageFiles(ctx, i, {
+		attachments: options.attachments,
+		inlineImages: options.inlineImages,
+		html: content.html,
+	});
 
 	const message: IDataObject = { ...recipients };
+	applyFrom(ctx, i, message, options.from);
 	if (kind !== 'forward' && toList.length) message.toRecipients = toList;
+	if (content.body) message.body = content.body;
 	if (inline?.length) message.attachments = inline;
-	const body: IDataObject = { comment };
+	const body: IDataObject = content.body ? {} : { comment: content.comment };
 	if (kind === 'forward') body.toRecipients = toList;
 	if (Object.keys(message).length) body.message = message;
 

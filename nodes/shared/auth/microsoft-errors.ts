@@ -161,6 +161,14 @@ const TABLE: Record<string, Entry> = {
 			'The mailbox cannot be reached through Microsoft Graph: it is on-premises Exchange, inactive or unlicensed, or a shared mailbox addressed through the wrong account.',
 		fix: 'Use a mailbox in Exchange Online with an Exchange licence (or a shared mailbox the connected account can access); check the licence in the Microsoft 365 admin center.',
 	},
+	// Sending with \`from\` set to an address the account may not send as.
+	// https://learn.microsoft.com/graph/outlook-send-mail-from-other-user
+	// https://learn.microsoft.com/exchange/recipients-in-exchange-online/manage-permissions-for-recipients
+	ERRORSENDASDENIED: {
+		cause:
+			'The connected account may not send as the address in the From field: in Exchange it holds neither Send As nor Send on Behalf on that mailbox, shared mailbox or group.',
+		fix: 'In the Exchange admin center open the mailbox or group (Recipients → Mailboxes or Groups) → Delegation, and add the account under Send as (recipients see the address alone) or Send on behalf (they see "account on behalf of address"); or run Add-RecipientPermission <address> -Trustee <account> -AccessRights SendAs, or Set-Mailbox <address> -GrantSendOnBehalfTo @{Add="<account>"}. The credential also needs the Shared Mailboxes permission (Mail.Send.Shared). Exchange can take up to an hour to apply the right.',
+	},
 	ERRORINVALIDUSER: {
 		cause: 'The Mailbox field names no user or shared mailbox in this organisation.',
 		fix: "Enter the mailbox's primary email address or its object ID in the Mailbox field.",

@@ -70,8 +70,17 @@ export const PERMISSION_GROUPS: PermissionGroup[] = [
 	{
 		value: 'mailboxSettings',
 		name: 'Mailbox Settings',
-		description: 'Read time zone and other mailbox settings (MailboxSettings.Read)',
+		description:
+			'Read time zone, automatic replies and other mailbox settings (MailboxSettings.Read)',
 		graphScopes: ['MailboxSettings.Read'],
+		adminConsent: false,
+	},
+	{
+		value: 'mailboxSettingsReadWrite',
+		name: 'Read and Write Mailbox Settings',
+		description:
+			'Read and change automatic replies (out of office) and other mailbox settings (MailboxSettings.ReadWrite)',
+		graphScopes: ['MailboxSettings.ReadWrite'],
 		adminConsent: false,
 	},
 	{

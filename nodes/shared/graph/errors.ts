@@ -5,6 +5,9 @@ import { appOnlyAccessHint } from '../auth/appOnlyErrors';
 import { describeMicrosoftError, explainMicrosoftError } from '../auth/microsoft-errors';
 import { PERMISSION_GROUPS, scopeIncludes } from '../auth/scopes';
 
+/** Graph codes for a missing Exchange right (Send As, Send on Behalf) rather than a Graph permission. */
+const SENDER_RIGHT_CODES = new Set(['ERRORSENDASDENIED']);
+
 /** Graph's error body: https://learn.microsoft.com/graph/errors */
 export interface GraphErrorBody {
 	error?: { code?: string; message?: string; innerError?: Record<string, unknown> };
@@ -98,6 +101,10 @@ export function graphApiError(failure: GraphFailure, ctx: ErrorContext): NodeApi
 	let description: string | undefined;
 	if (status === 403) {
 		description =
+			// Not a Graph permission but an Exchange right on the From address: say which one.
+			(SENDER_RIGHT_CODES.has(code.toUpperCase())
+				? describeMicrosoftError({ code, message, status })
+				: undefined) ??
 			(ctx.appOnly && appOnlyAccessHint({ ...ctx.appOnly, ...ctx, code, message })) ??
 			permissionHint(ctx) ??
 			describeMicrosoftError({ code, message, status }) ??

@@ -1,5 +1,5 @@
 /**
- * 8. The App-Only credential (outlookAppOnlyApi, client credentials with a secret) in a real n8n:
+ * 9. The App-Only credential (outlookAppOnlyApi, client credentials with a secret) in a real n8n:
  * Outlook Mail and Outlook Calendar read a shared mailbox with the app's Graph token, and the
  * Outlook IMAP Trigger logs in to Dovecot as the mailbox the app was granted with its IMAP token;
  * the Outlook Trigger (Graph delta) polls the shared mailbox with the app's Graph token.

@@ -213,6 +213,7 @@ it('the table covers every code the issue lists', () => {
 			'TOOMANYREQUESTS',
 			'MAILBOXNOTENABLEDFORRESTAPI',
 			'ERRORINVALIDUSER',
+			'ERRORSENDASDENIED',
 			'AUTHENTICATIONFAILED',
 		].sort(),
 	);

@@ -1,34 +1,30 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import type { OperationModule } from '../../../shared/router';
+import { defineResource } from '../../../shared/resources';
 import * as findMeetingTimes from './findMeetingTimes.operation';
 import * as getSchedule from './getSchedule.operation';
 
-export const operations: Record<string, OperationModule> = { findMeetingTimes, getSchedule };
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['availability'] } },
-		options: [
-			{
+export const resource = defineResource(
+	{ name: 'Availability', value: 'availability' },
+	[
+		{
+			option: {
 				name: 'Find Meeting Times',
 				value: 'findMeetingTimes',
 				description: 'Suggest times when the attendees are free',
 				action: 'Find meeting times',
 			},
-			{
+			module: findMeetingTimes,
+		},
+		{
+			option: {
 				name: 'Get Schedule',
 				value: 'getSchedule',
 				description: 'Get free/busy information for people and rooms',
 				action: 'Get free busy schedule',
 			},
-		],
-		default: 'getSchedule',
-	},
-	...findMeetingTimes.description,
-	...getSchedule.description,
-];
+			module: getSchedule,
+		},
+	],
+	'getSchedule',
+);
+
+export const { operations, description } = resource;

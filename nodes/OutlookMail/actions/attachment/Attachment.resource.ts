@@ -1,42 +1,40 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import type { OperationModule } from '../../../shared/router';
+import { defineResource } from '../../../shared/resources';
 import * as add from './add.operation';
 import * as download from './download.operation';
 import * as getAll from './getAll.operation';
 
-export const operations: Record<string, OperationModule> = { add, download, getAll };
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['attachment'] } },
-		options: [
-			{
+export const resource = defineResource(
+	{ name: 'Attachment', value: 'attachment' },
+	[
+		{
+			option: {
 				name: 'Add',
 				value: 'add',
 				description: 'Add files to a message or draft',
 				action: 'Add an attachment to a message',
 			},
-			{
+			module: add,
+		},
+		{
+			option: {
 				name: 'Download',
 				value: 'download',
 				description: 'Download a file attachment',
 				action: 'Download an attachment',
 			},
-			{
+			module: download,
+		},
+		{
+			option: {
 				name: 'Get Many',
 				value: 'getAll',
 				description: 'List the attachments of a message',
 				action: 'Get many attachments',
 			},
-		],
-		default: 'getAll',
-	},
-	...add.description,
-	...download.description,
-	...getAll.description,
-];
+			module: getAll,
+		},
+	],
+	'getAll',
+);
+
+export const { operations, description } = resource;

@@ -13,8 +13,8 @@ import {
 	toField,
 } from '../../descriptions/compose';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
-import { prepareAttachments } from '../../helpers/attachments';
-import { buildMessage } from '../../helpers/compose';
+import { buildMessage, messageFiles } from '../../helpers/compose';
+import { prepareMessageFiles } from '../../helpers/inlineImages';
 import { mailPermission } from '../../helpers/permissions';
 import { simplifyMessage } from '../../helpers/simplify';
 
@@ -60,7 +60,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			{ itemIndex: i },
 		);
 	}
-	const { files } = await prepareAttachments(this, i, fields.attachments);
+	const { files } = await prepareMessageFiles(this, i, messageFiles(fields));
 	if (!Object.keys(patch).length && !files.length) {
 		throw new NodeOperationError(
 			this.getNode(),

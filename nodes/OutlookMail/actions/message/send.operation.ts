@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
 import { composeFields } from '../../descriptions/compose';
-import { prepareAttachments } from '../../helpers/attachments';
-import { buildMessage, requireRecipient } from '../../helpers/compose';
+import { prepareMessageFiles } from '../../helpers/inlineImages';
+import { buildMessage, messageFiles, requireRecipient } from '../../helpers/compose';
 import { mailPermission } from '../../helpers/permissions';
 import {
 	attachAndSendDraft,
@@ -54,7 +54,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const root = getMailboxRoot(this, i);
 	const message = buildMessage(this, i, fields);
 	requireRecipient(this, i, message);
-	const { files, inline } = await prepareAttachments(this, i, fields.attachments);
+	const { files, inline } = await prepareMessageFiles(this, i, messageFiles(fields));
 	const saveToSentItems = fields.saveToSentItems !== false;
 	const transport = await GraphTransport.create(this, i);
 

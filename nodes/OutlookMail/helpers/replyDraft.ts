@@ -1,0 +1,136 @@
+/**
+ * Draft → Create Reply, Create Reply All, Create Forward: Graph's `createReply`, `createReplyAll`
+ * and `createForward` make a draft in Drafts that belongs to the original's conversation (Graph
+ * sets In-Reply-To, References, the subject prefix and the quoted original), so the thread stays
+ * intact. Nothing is sent: the output carries the draft's ID and its Outlook on the web link
+ * (`webLink`) for a person (or a later Draft → Send) to finish it.
+ * https://learn.microsoft.com/graph/api/message-createreply, /message-createreplyall,
+ * /message-createforward: "specify either a comment or the body property of the message
+ * parameter. Specifying both will return an HTTP 400 Bad Request error."
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { getMailboxRoot } from '../../shared/descriptions';
+import { GraphTransport } from '../../shared/graph/client';
+import { segment } from '../../shared/graph/request';
+import { attachBinaryProperties } from '../../shared/graph/upload';
+import { attachmentsField, recipientOptions } from '../descriptions/compose';
+import { getMessageId, messageLocator } from '../descriptions/locators';
+import { RECIPIENT_FIELDS } from './compose';
+import { applyFrom, fromField } from './from';
+import { inlineImagesField, prepareMessageFiles } from './inlineImages';
+import { mailPermission } from './permissions';
+import { parseRecipients } from './recipients';
+import { readReplyContent, replyContentFields } from './replyContent';
+import { simplifyMessage } from './simplify';
+
+export type ReplyDraftKind = 'createReply' | 'createReplyAll' | 'createForward';
+
+const WHAT: Record<ReplyDraftKind, string> = {
+	createReply: 'reply',
+	createReplyAll: 'reply-all',
+	createForward: 'forward',
+};
+
+export function replyDraftProperties(kind: ReplyDraftKind): INodeProperties[] {
+	const forward = kind === 'createForward';
+	const properties: INodeProperties[] = [
+		messageLocator({ description: `The message to ${forward ? 'forward' : 'reply to'}` }),
+		...replyContentFields(forward),
+	];
+	if (forward) {
+		properties.push({
+			displayName: 'To',
+			name: 'toRecipients',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. alice@contoso.com, Bob <bob@contoso.com>',
+			description:
+				'Comma-separated addresses to forward the message to (may stay empty in a draft)',
+		});
+	}
+	const options: INodeProperties[] = [
+		attachmentsField,
+		...recipientOptions,
+		fromField,
+		inlineImagesField,
+	];
+	if (!forward) {
+		options.push({
+			displayName: 'Extra To',
+			name: 'toRecipients',
+			type: 'string',
+			default: '',
+			description: 'Additional recipients, comma-separated',
+		});
+	}
+	properties.push({
+		displayName: 'Options',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	});
+	return properties;
+}
+
+export async function createReplyDraft(
+	ctx: IExecuteFunctions,
+	i: number,
+	kind: ReplyDraftKind,
+): Promise<IDataObject> {
+	const forward = kind === 'createForward';
+	const root = getMailboxRoot(ctx, i);
+	const messageId = getMessageId(ctx, i);
+	const options = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
+
+	const message: IDataObject = {};
+	const body: IDataObject = {};
+	const to = forward ? ctx.getNodeParameter('toRecipients', i, '') : options.toRecipients;
+	const toList = parseRecipients(ctx, i, forward ? 'To' : 'Extra To', to);
+	if (toList.length) {
+		if (forward) body.toRecipients = toList;
+		else message.toRecipients = toList;
+	}
+	for (const key of ['ccRecipients', 'bccRecipients']) {
+		const list = parseRecipients(ctx, i, RECIPIENT_FIELDS[key], options[key]);
+		if (list.length) message[key] = list;
+	}
+	applyFrom(ctx, i, message, options.from);
+
+	const content = readReplyContent(ctx, i, options.inlineImages);
+	if (content.body) message.body = content.body;
+	else body.comment = content.comment;
+	const { files, inline } = await prepareMessageFiles(ctx, i, {
+		attachments: options.attachments,
+		inlineImages: options.inlineImages,
+		html: content.html,
+	});
+	if (inline?.length) message.attachments = inline;
+	if (Object.keys(message).length) body.message = message;
+
+	const transport = await GraphTransport.create(ctx, i);
+	const permission = mailPermission(ctx, i, 'write', `create the ${WHAT[kind]} draft`);
+	const draft = await transport.request<IDataObject>({
+		method: 'POST',
+		path: `${root}/messages/${segment(messageId)}/${kind}`,
+		body,
+		itemIndex: i,
+		...permission,
+	});
+	const output: IDataObject = { ...simplifyMessage(draft), inReplyTo: messageId };
+	if (!inline) {
+		const attached = await attachBinaryProperties(ctx, transport, {
+			itemIndex: i,
+			messagePath: `${root}/messages/${segment(String(draft.id))}`,
+			attachments: files,
+			permission: permission.permission,
+		});
+		output.hasAttachments = true;
+		output.attachments = attached.map((a) => a.name);
+	} else if (inline.length) {
+		output.attachments = inline.map((a) => a.name);
+	}
+	return output;
+}

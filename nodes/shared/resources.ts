@@ -1,0 +1,88 @@
+/**
+ * One list per resource, one list per node: the Operation dropdown, the router's module map and
+ * the node's fields are all built from it, so an operation cannot be listed in one place and
+ * forgotten in another (test/shared/resources.test.ts checks every node against its files).
+ */
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { OperationModule, ResourceMap } from './router';
+
+export interface OperationEntry {
+	/** The operation's entry in the Operation dropdown (`value` is the operation's parameter value). */
+	option: INodePropertyOptions & { value: string; action: string; description: string };
+	module: OperationModule;
+}
+
+export interface Resource {
+	/** The resource's entry in the Resource dropdown. */
+	option: INodePropertyOptions & { value: string };
+	/** operation value → module, for the router. */
+	operations: Record<string, OperationModule>;
+	/** The Operation field, then every operation's fields. */
+	description: INodeProperties[];
+}
+
+// Code-point order, as n8n's lint rule for option lists sorts them ("Get MIME" before "Get Many").
+const byName = <T extends { name: string }>(a: T, b: T) =>
+	a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/**
+ * A resource from its operations. The dropdown lists them by name (n8n's style); the fields keep
+ * the order of `entries`. `defaultOperation` must be one of them.
+ */
+export function defineResource(
+	option: Resource['option'],
+	entries: OperationEntry[],
+	defaultOperation: string,
+): Resource {
+	const values = entries.map((e) => e.option.value);
+	const duplicate = values.find((v, i) => values.indexOf(v) !== i);
+	if (duplicate) throw new Error(`Resource ${option.value}: operation ${duplicate} listed twice`);
+	if (!values.includes(defaultOperation)) {
+		throw new Error(`Resource ${option.value}: default operation ${defaultOperation} not listed`);
+	}
+	return {
+		option,
+		operations: Object.fromEntries(entries.map((e) => [e.option.value, e.module])),
+		description: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: [option.value] } },
+				options: entries.map((e) => e.option).sort(byName),
+				default: defaultOperation,
+			},
+			...entries.flatMap((e) => e.module.description),
+		],
+	};
+}
+
+/** The Resource field of a node, listed by name. */
+export function resourceProperty(resources: Resource[], defaultResource: string): INodeProperties {
+	if (!resources.some((r) => r.option.value === defaultResource)) {
+		throw new Error(`Default resource ${defaultResource} not listed`);
+	}
+	return {
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: resources.map((r) => r.option).sort(byName),
+		default: defaultResource,
+	};
+}
+
+/** The Resource field, then every resource's fields, in the order of `resources`. */
+export function resourceProperties(
+	resources: Resource[],
+	defaultResource: string,
+): INodeProperties[] {
+	return [resourceProperty(resources, defaultResource), ...resources.flatMap((r) => r.description)];
+}
+
+/** resource value → operation value → module, for the shared router. */
+export function resourceMap(resources: Resource[]): ResourceMap {
+	return Object.fromEntries(resources.map((r) => [r.option.value, r.operations]));
+}
