@@ -30,11 +30,12 @@ import {
 	AppOnlyCredentialError,
 	AppOnlyTokenError,
 	type AppOnlyCredentialFields,
+	type AppOnlyTokenOptions,
 } from '../shared/auth/appOnly';
 import { appOnlyImapLoginFix, explainAppOnlyTokenError } from '../shared/auth/appOnlyErrors';
 import { acquireAppOnlyToken } from '../shared/auth/appOnlyToken';
 import { resolveEnvironment } from '../shared/auth/environments';
-import { explainMicrosoftError } from '../shared/auth/microsoft-errors';
+import { explainMicrosoftError, tokenEndpointError } from '../shared/auth/microsoft-errors';
 import { IMAP_SCOPE_NAME, scopeIncludes } from '../shared/auth/scopes';
 
 export const CREDENTIAL_TYPE = 'outlookOAuth2Api';
@@ -138,16 +139,10 @@ export function credentialRefusal(
 
 /** The error to raise when n8n's refresh of the stored token failed. */
 function refreshFailure(error: unknown): ImapTokenError {
-	// n8n's OAuth2 client throws AuthError with the token endpoint's body and no HTTP status.
-	const body = (error as { body?: { error?: unknown; error_description?: unknown } } | undefined)
-		?.body;
-	const refused = credentialRefusal(
-		typeof body?.error === 'string' ? body.error : undefined,
-		typeof body?.error_description === 'string'
-			? body.error_description.split(/\r?\n/)[0]
-			: undefined,
-		'refreshing its token',
-	);
+	// n8n's OAuth2 client throws AuthError with the token endpoint's body and no HTTP status;
+	// the shared decoder reads it as the Graph transport does (object or JSON text).
+	const decoded = tokenEndpointError((error as { body?: unknown } | undefined)?.body);
+	const refused = credentialRefusal(decoded?.error, decoded?.description, 'refreshing its token');
 	if (refused) return refused;
 	if (isRevokedGrant(error)) return new ImapTokenError(RECONNECT_MESSAGE, 'revoked');
 	const message = error instanceof Error ? error.message : String(error);
@@ -247,12 +242,10 @@ export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 				Date.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
 		};
 	}
-	const error = typeof body.error === 'string' ? body.error : '';
 	// error_description holds Microsoft's AADSTS code and text, never a token.
-	const description =
-		typeof body.error_description === 'string'
-			? body.error_description.split(/\r?\n/)[0]
-			: undefined;
+	const decoded = tokenEndpointError(body);
+	const error = decoded?.error ?? '';
+	const description = decoded?.description;
 	const refused = credentialRefusal(error || undefined, description, 'asking for the IMAP token');
 	if (refused) throw refused;
 	if (
@@ -351,7 +344,12 @@ export async function imapTokenSource(
 	return {
 		authentication,
 		credential,
-		getToken: async (options = {}) => await fetchAppOnlyImapToken(fields, options),
+		getToken: async (options = {}) =>
+			await fetchAppOnlyImapToken(fields, {
+				...options,
+				// n8n's helper, so its proxy settings apply to the sign-in request.
+				http: async (request) => await ctx.helpers.httpRequest(request),
+			}),
 		retryLoginWithFreshToken: true,
 		loginFix: (mailbox) => appOnlyImapLoginFix(mailbox, String(fields.clientId ?? '').trim()),
 	};
@@ -368,7 +366,7 @@ const TRANSIENT_APP_ONLY_CODES = new Set([
 /** The app's token for Exchange Online IMAP: from msal's cache while valid, else a new one. */
 export async function fetchAppOnlyImapToken(
 	fields: AppOnlyCredentialFields,
-	options: { forceRefresh?: boolean } = {},
+	options: AppOnlyTokenOptions,
 ): Promise<ImapToken> {
 	let failure: ImapTokenError;
 	try {

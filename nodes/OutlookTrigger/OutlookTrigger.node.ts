@@ -6,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, GraphTransport } from '../shared/graph/client';
+import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
+import { GraphTransport } from '../shared/graph/client';
 import { TriggerState } from './cursor';
 import { properties } from './description';
 import { pollCalendarChanges, pollStartingSoon } from './events';
@@ -33,11 +34,25 @@ export class OutlookTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		// Authentication chooses the credential (nodes/shared/auth/authenticationDescription.ts);
+		// GraphTransport.create reads it, so the delta requests are the same with either.
+		credentials: [
+			{
+				name: 'outlookOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+			{
+				name: 'outlookAppOnlyApi',
+				required: true,
+				displayOptions: { show: { authentication: ['appOnly'] } },
+				testedBy: 'outlookAppOnlyApiTest',
+			},
+		],
 		properties,
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, credentialTest: { outlookAppOnlyApiTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readSettings(this);

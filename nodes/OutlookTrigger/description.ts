@@ -1,6 +1,7 @@
 /** The trigger's parameters: one event per node, where to watch, filters, output. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { withAuthentication } from '../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../shared/descriptions';
 
 export type TriggerEvent =
@@ -25,7 +26,12 @@ const calendar = { show: { event: CALENDAR_EVENTS } };
 const mailOption = { show: { '/event': MAIL_EVENTS } };
 const calendarOption = { show: { '/event': CALENDAR_EVENTS } };
 
+// Authentication (OAuth2 default, or App-Only) first, as in the Graph nodes; with App-Only the
+// mailbox address is required (nodes/shared/auth/authenticationDescription.ts).
+const [authentication, ...mailboxFields] = withAuthentication(mailboxProperties('mailbox'));
+
 export const properties: INodeProperties[] = [
+	authentication,
 	{
 		displayName: 'Trigger On',
 		name: 'event',
@@ -65,7 +71,7 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
-	...mailboxProperties('mailbox'),
+	...mailboxFields,
 	{
 		displayName: 'Folders',
 		name: 'folders',

@@ -3,6 +3,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { OutlookCalendar } from '../../nodes/OutlookCalendar/OutlookCalendar.node';
 import {
+	ALL_GRAPH_PERMISSIONS,
 	connectedCredential,
 	expectGraphContractKept,
 	startStandIns,
@@ -34,7 +35,15 @@ export function calendarSuite(): CalendarSuite {
 	afterAll(async () => await suite.s.close());
 	beforeEach(() => {
 		suite.s.graph.reset();
-		suite.n8n = new N8nHarness({ [TYPE]: new OutlookCalendar() }, connectedCredential(suite.s));
+		// Without Mailbox Settings, times default to the workflow's zone (Europe/Madrid in the harness)
+		// and no mailboxSettings request precedes the operation's own; test/OutlookCalendar/event/
+		// mailboxZone.test.ts covers the mailbox's zone.
+		suite.n8n = new N8nHarness(
+			{ [TYPE]: new OutlookCalendar() },
+			connectedCredential(suite.s, {
+				permissions: ALL_GRAPH_PERMISSIONS.filter((p) => p !== 'mailboxSettings'),
+			}),
+		);
 	});
 	afterEach(() => expectGraphContractKept(suite.s.graph));
 	suite.run = async (parameters, options = {}) => {

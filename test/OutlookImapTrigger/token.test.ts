@@ -149,3 +149,33 @@ test('the IMAP permission is read from the credential', () => {
 		}),
 	).toBe(true);
 });
+
+test('the token endpoint’s error is read by the shared decoder: a refresh failure whose body is JSON text is still a refusal with cause and fix', async () => {
+	// n8n hands some failures over with the body as the raw response text.
+	const refused = Object.assign(new Error('Request failed with status code 401'), {
+		body: JSON.stringify({
+			error: 'invalid_client',
+			error_description: 'AADSTS7000215: Invalid client secret provided.\r\nTrace ID: x',
+		}),
+	});
+	const error = await failure(
+		fetchImapToken(context({ statusCode: 200, body: {} }, async () => Promise.reject(refused)).ctx),
+	);
+	expect(error.kind).toBe('rejected');
+	expect(error.message).toMatch(/refreshing its token \(invalid_client, AADSTS7000215\)/);
+	expect(error.message).not.toContain('Trace ID');
+});
+
+test('Microsoft’s description is cut as the Graph transport cuts it (first line, 300 characters)', async () => {
+	const long = `AADSTS50173: ${'x'.repeat(400)}`;
+	const error = await failure(
+		fetchImapToken(
+			context({
+				statusCode: 400,
+				body: { error: 'invalid_grant', error_description: `${long}\r\nTrace ID: y` },
+			}).ctx,
+		),
+	);
+	expect(error.kind).toBe('revoked');
+	expect(error.description).toBe(long.slice(0, 300));
+});

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { fetchAppOnlyImapToken, ImapTokenError } from '../../nodes/OutlookImapTrigger/token';
 import { clearAppOnlyClients } from '../../nodes/shared/auth/appOnly';
 import { startStandIns, type StandIns } from '../support/fixtures';
-import { APP_ID, appOnlyFields, newSecret } from './support';
+import { APP_ID, appOnlyFields, n8nHttp, newSecret } from './support';
 
 let s: StandIns;
 const secret = newSecret();
@@ -38,9 +38,9 @@ async function failure(promise: Promise<unknown>): Promise<ImapTokenError> {
 
 test('a token for the IMAP resource, with its expiry; forceRefresh asks again', async () => {
 	const fields = appOnlyFields(s, { secret });
-	const first = await fetchAppOnlyImapToken(fields);
-	const cached = await fetchAppOnlyImapToken(fields);
-	const forced = await fetchAppOnlyImapToken(fields, { forceRefresh: true });
+	const first = await fetchAppOnlyImapToken(fields, { http: n8nHttp });
+	const cached = await fetchAppOnlyImapToken(fields, { http: n8nHttp });
+	const forced = await fetchAppOnlyImapToken(fields, { http: n8nHttp, forceRefresh: true });
 	expect(cached.accessToken).toBe(first.accessToken);
 	expect(forced.accessToken).not.toBe(first.accessToken);
 	expect(first.expiresAt).toBeGreaterThan(Date.now() + 3_000_000);
@@ -51,7 +51,9 @@ test('a token for the IMAP resource, with its expiry; forceRefresh asks again', 
 
 test('a wrong secret is "rejected" with the AADSTS cause and fix, without the secret', async () => {
 	const wrong = newSecret();
-	const error = await failure(fetchAppOnlyImapToken(appOnlyFields(s, { secret: wrong })));
+	const error = await failure(
+		fetchAppOnlyImapToken(appOnlyFields(s, { secret: wrong }), { http: n8nHttp }),
+	);
 	expect(error.kind).toBe('rejected');
 	expect(error.message).toContain('AADSTS7000215');
 	expect(error.description).toMatch(/secret/i);
@@ -61,7 +63,9 @@ test('a wrong secret is "rejected" with the AADSTS cause and fix, without the se
 test('a field to fix is "rejected" before any request', async () => {
 	const requests = s.idp.clientCredentialRequests.length;
 	const error = await failure(
-		fetchAppOnlyImapToken(appOnlyFields(s, { secret }, { clientId: 'not-a-guid' })),
+		fetchAppOnlyImapToken(appOnlyFields(s, { secret }, { clientId: 'not-a-guid' }), {
+			http: n8nHttp,
+		}),
 	);
 	expect(error.kind).toBe('rejected');
 	expect(error.message).toMatch(/^The App-Only credential cannot be used: The Client ID/);
@@ -79,6 +83,7 @@ test('an unreachable sign-in endpoint is "transient" (the reconnect policy retri
 	const error = await failure(
 		fetchAppOnlyImapToken(
 			appOnlyFields(s, { secret }, { customAuthorityUrl: `http://127.0.0.1:${port}` }),
+			{ http: n8nHttp },
 		),
 	);
 	expect(error.kind).toBe('transient');

@@ -18,9 +18,11 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
+import { CredentialTestContext } from 'n8n-core';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { OutlookAppOnlyApi } from '../../credentials/OutlookAppOnlyApi.credentials';
+import { httpFromLegacyRequest } from '../../nodes/shared/auth/appOnlyCredentialTest';
 import type { StandIns } from '../support/fixtures';
 import {
 	CREDENTIAL_ID,
@@ -194,3 +196,9 @@ export class AppOnlyHarness extends N8nHarness {
 		return node;
 	}
 }
+
+/**
+ * n8n's outbound HTTP pipeline (axios with its proxy agents), for calls outside a node's context:
+ * the credential test context's `request` helper, adapted as the credential test adapts it.
+ */
+export const n8nHttp = httpFromLegacyRequest(new CredentialTestContext().helpers.request);

@@ -23,6 +23,7 @@ import {
 	appOnlyFields,
 	makeCertificate,
 	newSecret,
+	n8nHttp,
 	SHARED,
 	TENANT,
 	type TestCertificate,
@@ -64,7 +65,7 @@ function expectOnlyTokenRequests(count: number) {
 
 describe('client credentials through msal-node', () => {
 	it('with a client secret: a Graph token whose roles are the consented application permissions', async () => {
-		const token = await acquireAppOnlyToken(fields({ secret }), 'graph');
+		const token = await acquireAppOnlyToken(fields({ secret }), 'graph', { http: n8nHttp });
 		const issued = s.idp.validate(token.accessToken, GRAPH_AUDIENCE);
 		expect(issued?.roles).toEqual(['Mail.ReadWrite', 'Mail.Send']);
 		expect(issued?.appId).toBe(APP_ID);
@@ -80,7 +81,7 @@ describe('client credentials through msal-node', () => {
 	});
 
 	it('with a PEM certificate: a PS256 assertion naming the certificate by x5t#S256, checked against the uploaded certificate', async () => {
-		const token = await acquireAppOnlyToken(fields({ cert }), 'graph');
+		const token = await acquireAppOnlyToken(fields({ cert }), 'graph', { http: n8nHttp });
 		expect(s.idp.validate(token.accessToken, GRAPH_AUDIENCE)).toBeDefined();
 		const [request] = s.idp.clientCredentialRequests;
 		expect(request.proof).toBe('assertion');
@@ -94,13 +95,15 @@ describe('client credentials through msal-node', () => {
 	});
 
 	it('with a PFX file and its password', async () => {
-		const token = await acquireAppOnlyToken(fields({ cert, pfx: true }), 'graph');
+		const token = await acquireAppOnlyToken(fields({ cert, pfx: true }), 'graph', {
+			http: n8nHttp,
+		});
 		expect(s.idp.validate(token.accessToken, GRAPH_AUDIENCE)).toBeDefined();
 		expect(s.idp.clientCredentialRequests[0].proof).toBe('assertion');
 	});
 
 	it('an IMAP token for Exchange Online (https://outlook.office365.com/.default) carries IMAP.AccessAsApp', async () => {
-		const token = await acquireAppOnlyToken(fields({ cert }), 'imap');
+		const token = await acquireAppOnlyToken(fields({ cert }), 'imap', { http: n8nHttp });
 		expect(s.idp.clientCredentialRequests[0].scope).toBe('https://outlook.office365.com/.default');
 		expect(s.idp.validate(token.accessToken, IMAP_AUDIENCE)?.roles).toEqual(['IMAP.AccessAsApp']);
 		expect(token.imapHost).toBe('127.0.0.1');
@@ -111,6 +114,7 @@ describe('client credentials through msal-node', () => {
 		const token = await acquireAppOnlyToken(
 			fields({ cert }, { certificate: flat(cert.certPem), privateKey: flat(cert.keyPem) }),
 			'graph',
+			{ http: n8nHttp },
 		);
 		expect(s.idp.validate(token.accessToken, GRAPH_AUDIENCE)).toBeDefined();
 	});
@@ -127,7 +131,9 @@ describe('refusals say what to fix', () => {
 	};
 
 	it('a certificate that is not uploaded to the app: AADSTS700027, explained', async () => {
-		const error = await failure(acquireAppOnlyToken(fields({ cert: stranger }), 'graph'));
+		const error = await failure(
+			acquireAppOnlyToken(fields({ cert: stranger }), 'graph', { http: n8nHttp }),
+		);
 		expect(error).toBeInstanceOf(AppOnlyTokenError);
 		expect(error.message).toContain('AADSTS700027');
 		const explained = explainAppOnlyTokenError((error as AppOnlyTokenError).code, error.message);
@@ -137,7 +143,9 @@ describe('refusals say what to fix', () => {
 
 	it('a wrong client secret: AADSTS7000215, and the secret appears nowhere in the error', async () => {
 		const wrong = newSecret();
-		const error = await failure(acquireAppOnlyToken(fields({ secret: wrong }), 'graph'));
+		const error = await failure(
+			acquireAppOnlyToken(fields({ secret: wrong }), 'graph', { http: n8nHttp }),
+		);
 		expect(error.message).toContain('AADSTS7000215');
 		expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain(
 			wrong,
@@ -148,7 +156,7 @@ describe('refusals say what to fix', () => {
 		'tenant %s is refused before any request, saying why',
 		async (tenant) => {
 			const error = await failure(
-				acquireAppOnlyToken(fields({ secret }, { tenantId: tenant }), 'graph'),
+				acquireAppOnlyToken(fields({ secret }, { tenantId: tenant }), 'graph', { http: n8nHttp }),
 			);
 			expect(error).toBeInstanceOf(AppOnlyCredentialError);
 			expect(error.message).toMatch(/no signed-in user/);
@@ -158,7 +166,9 @@ describe('refusals say what to fix', () => {
 
 	it('a private key that does not belong to the certificate is refused before any request', async () => {
 		const error = await failure(
-			acquireAppOnlyToken(fields({ cert }, { privateKey: stranger.keyPem }), 'graph'),
+			acquireAppOnlyToken(fields({ cert }, { privateKey: stranger.keyPem }), 'graph', {
+				http: n8nHttp,
+			}),
 		);
 		expect(error.message).toMatch(/does not belong to the certificate/);
 		expect(error.message).not.toContain('PRIVATE KEY');
@@ -175,6 +185,7 @@ describe('refusals say what to fix', () => {
 			acquireAppOnlyToken(
 				fields({ secret }, { customAuthorityUrl: `http://127.0.0.1:${port}` }),
 				'graph',
+				{ http: n8nHttp },
 			),
 		);
 		expect(error).toBeInstanceOf(AppOnlyTokenError);
@@ -206,10 +217,12 @@ describe('refusals say what to fix', () => {
 		const url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
 		try {
 			const credential = fields({ secret }, { customAuthorityUrl: url });
-			const token = await acquireAppOnlyToken(credential, 'graph');
+			const token = await acquireAppOnlyToken(credential, 'graph', { http: n8nHttp });
 			expect(s.idp.validate(token.accessToken, GRAPH_AUDIENCE)).toBeDefined();
 			drops = 2;
-			const error = await failure(acquireAppOnlyToken(credential, 'graph', { forceRefresh: true }));
+			const error = await failure(
+				acquireAppOnlyToken(credential, 'graph', { http: n8nHttp, forceRefresh: true }),
+			);
 			expect((error as AppOnlyTokenError).code).toBe('network_error');
 			expect(error.message).toMatch(
 				new RegExp(`^Could not reach the Microsoft sign-in endpoint at ${url}: `),
@@ -222,7 +235,9 @@ describe('refusals say what to fix', () => {
 
 	it('a wrong PFX password', async () => {
 		const error = await failure(
-			acquireAppOnlyToken(fields({ cert, pfx: true }, { pfxPassword: 'nope' }), 'graph'),
+			acquireAppOnlyToken(fields({ cert, pfx: true }, { pfxPassword: 'nope' }), 'graph', {
+				http: n8nHttp,
+			}),
 		);
 		expect(error.message).toMatch(/PFX Password is wrong/);
 	});
@@ -238,7 +253,7 @@ describe('refusals say what to fix', () => {
 describe('the token is reused until shortly before it expires', () => {
 	it('one token request for many acquisitions while the token is valid', async () => {
 		const credential = fields({ cert });
-		for (let i = 0; i < 20; i++) await acquireAppOnlyToken(credential, 'graph');
+		for (let i = 0; i < 20; i++) await acquireAppOnlyToken(credential, 'graph', { http: n8nHttp });
 		expect(tokenRequestCount(resolveAppOnlyCredential(credential))).toBe(1);
 		expectOnlyTokenRequests(1);
 	});
@@ -246,8 +261,8 @@ describe('the token is reused until shortly before it expires', () => {
 	it("a token within msal-node's 5-minute renewal window is fetched again", async () => {
 		s.idp.accessTokenLifetimeSeconds = 240;
 		const credential = fields({ cert });
-		await acquireAppOnlyToken(credential, 'graph');
-		await acquireAppOnlyToken(credential, 'graph');
+		await acquireAppOnlyToken(credential, 'graph', { http: n8nHttp });
+		await acquireAppOnlyToken(credential, 'graph', { http: n8nHttp });
 		expectOnlyTokenRequests(2);
 	});
 
@@ -258,8 +273,8 @@ describe('the token is reused until shortly before it expires', () => {
 			secrets: [secret, other],
 			roles: { graph: ['Mail.Read'], imap: [] },
 		});
-		await acquireAppOnlyToken(fields({ secret }), 'graph');
-		await acquireAppOnlyToken(fields({ secret: other }), 'graph');
+		await acquireAppOnlyToken(fields({ secret }), 'graph', { http: n8nHttp });
+		await acquireAppOnlyToken(fields({ secret: other }), 'graph', { http: n8nHttp });
 		expectOnlyTokenRequests(2);
 	});
 });

@@ -4,6 +4,7 @@
  * Mailbox or one user, the missing role or Exchange command by name, the certificate's thumbprint
  * and expiry, and never a secret or key in the message.
  */
+import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { OutlookAppOnlyApi } from '../../credentials/OutlookAppOnlyApi.credentials';
@@ -70,7 +71,8 @@ describe('credential test', () => {
 	let s: StandIns;
 	let cert: TestCertificate;
 	const secret = newSecret();
-	const thisContext = { logger: console, helpers: {} } as unknown as ICredentialTestFunctions;
+	// n8n's own context for credential tests (its `request` helper is n8n's outbound HTTP).
+	const thisContext: ICredentialTestFunctions = new CredentialTestContext();
 	const test = async (fields: Record<string, unknown>): Promise<INodeCredentialTestResult> =>
 		await outlookAppOnlyApiTest.call(thisContext, {
 			id: 'c1',

@@ -3,6 +3,7 @@
  * for all scenarios, in the order of the issue.
  */
 import { E2eEnvironment } from './support/environment';
+import { appOnlyScenario } from './scenarios/appOnly';
 import { connectScenario } from './scenarios/connect';
 import { editorScenario } from './scenarios/editor';
 import { loadingScenario } from './scenarios/loading';
@@ -33,3 +34,4 @@ describe('5. trigger', () => triggerScenario(env));
 describe('7. poll trigger', () => pollTriggerScenario(env));
 describe('8. drafts and threads', () => mailDraftsScenario(env));
 describe('9. send and wait', () => sendAndWaitScenario(env));
+describe('10. app-only', () => appOnlyScenario(env));

@@ -333,6 +333,9 @@ export class N8nHarness {
 		});
 	}
 
+	/** The context of the last execute() (its execution hints, for tests of what the output pane shows). */
+	lastContext: ExecuteContext | undefined;
+
 	/** Runs a node's execute() through n8n-core's ExecuteContext; returns its output, or throws what it throws. */
 	async execute(type: string, options: RunOptions): Promise<INodeExecutionData[][]> {
 		const node = this.makeNode(type, options);
@@ -366,6 +369,7 @@ export class N8nHarness {
 			[],
 			options.abortSignal,
 		);
+		this.lastContext = context;
 		const nodeType = this.nodeTypes.getByNameAndVersion(type, node.typeVersion);
 		if (!nodeType.execute) throw new Error(`${type} has no execute()`);
 		const result = await nodeType.execute.call(context);

@@ -10,6 +10,7 @@ import type { DateTime } from 'luxon';
 import { parseAddresses } from './addresses';
 import type { RecurrenceRule } from './recurrence';
 import { buildRecurrence } from './recurrence';
+import type { CalendarZone } from './timeZones';
 import { isoWithOffset, requireDateTime, toGraphDateTime, zoneFromParameter } from './timeZones';
 
 /** What Create (subject/start/end + Additional Fields) and Update (Update Fields) collect. */
@@ -82,8 +83,10 @@ export function buildEventBody(
 	itemIndex: number,
 	input: EventInput,
 	requireTimes: boolean,
+	/** The item's zone when the caller resolved it (the mailbox's by default: helpers/mailboxZone.ts). */
+	itemZone?: CalendarZone,
 ): IDataObject {
-	const zone = zoneFromParameter(ctx, itemIndex, input.timeZone);
+	const zone = itemZone ?? zoneFromParameter(ctx, itemIndex, input.timeZone);
 	const body: IDataObject = {};
 	if (given(input.subject)) body.subject = input.subject;
 

@@ -7,7 +7,9 @@ import { importanceField } from '../../shared/descriptions';
 import { fromField } from '../helpers/from';
 import { inlineImagesField } from '../helpers/inlineImages';
 
-const recipientsHint = 'Comma-separated addresses, e.g. alice@contoso.com, Bob <bob@contoso.com>';
+// n8n renders descriptions as HTML: a literal <bob@contoso.com> would vanish as an unknown tag.
+const recipientsHint =
+	'Comma-separated addresses, e.g. alice@contoso.com, Bob &lt;bob@contoso.com&gt;';
 
 export const toField = (required: boolean): INodeProperties => ({
 	displayName: 'To',
@@ -64,7 +66,8 @@ export const recipientOptions: INodeProperties[] = [
 ];
 
 export const attachmentsField: INodeProperties = {
-	displayName: 'Attachments (Binary Properties)',
+	// Short enough for the Options list, which cuts longer labels ("Attachments (Binary Pr…").
+	displayName: 'Binary Attachments',
 	name: 'attachments',
 	type: 'string',
 	default: '',
@@ -155,7 +158,7 @@ export function composeFields(options: { toRequired: boolean; send: boolean }): 
 	];
 	return [
 		toField(options.toRequired),
-		subjectField,
+		options.send ? { ...subjectField, required: true } : subjectField,
 		bodyContentTypeField,
 		bodyField,
 		{

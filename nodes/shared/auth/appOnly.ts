@@ -12,7 +12,10 @@
  * msal-node is kept offline apart from the token request: the authority's endpoints are given
  * as `authorityMetadata` and its host as `knownAuthorities`, so it never asks
  * login.microsoftonline.com for instance discovery or an OpenID configuration. Its network client
- * is ours and refuses every host but the credential's sign-in host.
+ * is ours and refuses every host but the credential's sign-in host. It sends through the n8n HTTP
+ * helper of the execution that asks for the token (`this.helpers.httpRequest`), so n8n's outbound
+ * proxy (HTTP_PROXY/HTTPS_PROXY/NO_PROXY) and its other request settings apply to the sign-in
+ * request as they do to Graph requests; Node's `fetch` ignores them.
  */
 /* eslint-disable @n8n/community-nodes/require-node-api-error -- no node context here: the Graph
    transport, the credential test and the trigger turn these errors into NodeOperationErrors. */
@@ -24,6 +27,8 @@ import type {
 	NetworkRequestOptions,
 	NetworkResponse,
 } from '@azure/msal-node';
+import type { IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 
@@ -294,10 +299,20 @@ export function imapDefaultScope(credential: ResolvedAppOnlyCredential): string 
 }
 
 /**
+ * n8n's HTTP helper (`this.helpers.httpRequest` of a node, or an adapter over the credential
+ * test's `helpers.request`): what the token request is sent with.
+ */
+export type TokenHttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
+
+/**
  * msal-node's network module: sends only to the credential's sign-in host. msal-node refuses
  * authorities that are not https; a Custom environment may name an http authority (a local test
  * server, as the OAuth2 credential allows), so msal is given the https form of that origin and the
  * request goes to the origin the user typed.
+ *
+ * The client (and msal's token cache) is shared by every execution in the process, while the HTTP
+ * helper belongs to the execution asking for a token: msal calls this module inside that call, so
+ * the helper travels in an AsyncLocalStorage around it (`withHttp`).
  */
 class AuthorityNetworkClient implements INetworkModule {
 	/** Token requests sent, for the count test and the bench. */
@@ -306,10 +321,16 @@ class AuthorityNetworkClient implements INetworkModule {
 	/** Why the last request failed (msal-node replaces what a network client throws with network_error). */
 	lastFailure: string | undefined;
 
+	private readonly http = new AsyncLocalStorage<TokenHttpRequest>();
+
 	constructor(
 		private readonly msalOrigin: string,
 		private readonly realOrigin: string,
 	) {}
+
+	async withHttp<T>(http: TokenHttpRequest, call: () => Promise<T>): Promise<T> {
+		return await this.http.run(http, call);
+	}
 
 	async sendGetRequestAsync<T>(
 		url: string,
@@ -327,7 +348,7 @@ class AuthorityNetworkClient implements INetworkModule {
 	}
 
 	private async send<T>(
-		method: string,
+		method: 'GET' | 'POST',
 		url: string,
 		options: NetworkRequestOptions | undefined,
 		timeout = TOKEN_REQUEST_TIMEOUT_MS,
@@ -338,42 +359,60 @@ class AuthorityNetworkClient implements INetworkModule {
 				`Refused to send the app's credentials to ${target.origin}: it is not the credential's sign-in host`,
 			);
 		}
+		const http = this.http.getStore();
+		if (!http) throw new Error('No n8n HTTP helper was given for the app-only token request');
 		this.requests++;
 		this.lastFailure = undefined;
-		let response: Response | undefined;
+		let response: IN8nHttpFullResponse | undefined;
 		for (let attempt = 1; !response; attempt++) {
 			try {
-				response = await fetch(`${this.realOrigin}${target.pathname}${target.search}`, {
+				response = (await http({
 					method,
+					url: `${this.realOrigin}${target.pathname}${target.search}`,
 					headers: options?.headers,
+					// msal's form-encoded body, sent as the string it built.
 					body: method === 'POST' ? options?.body : undefined,
-					redirect: 'manual',
-					signal: AbortSignal.timeout(timeout),
-				});
+					// Microsoft's error answers (400/401) carry the AADSTS code msal reads.
+					ignoreHttpStatusErrors: true,
+					returnFullResponse: true,
+					disableFollowRedirect: true,
+					encoding: 'text',
+					json: false,
+					timeout,
+				})) as IN8nHttpFullResponse;
 			} catch (error) {
-				const cause = (error as { cause?: { code?: string } }).cause?.code;
+				const code = transportCode(error);
 				// A pooled keep-alive connection the server closed just as it was reused: the request
 				// never arrived, so it is sent once more on a new connection (token requests are idempotent).
-				if (attempt === 1 && cause && STALE_CONNECTION_CODES.includes(cause)) continue;
-				// fetch's errors carry no request body, but keep only the code to be sure.
-				this.lastFailure = `Could not reach the Microsoft sign-in endpoint at ${this.realOrigin}: ${cause ?? (error as Error).name}`;
+				if (attempt === 1 && code && STALE_CONNECTION_CODES.includes(code)) continue;
+				// Only the code: the helper's errors may carry the request, whose body holds the secret.
+				this.lastFailure = `Could not reach the Microsoft sign-in endpoint at ${this.realOrigin}: ${code ?? 'request failed'}`;
 				throw new AppOnlyCredentialError(this.lastFailure);
 			}
 		}
-		const text = await response.text();
+		const raw = response.body;
 		let body: unknown;
 		try {
-			body = JSON.parse(text);
+			body =
+				typeof raw === 'string' || Buffer.isBuffer(raw) ? JSON.parse(raw.toString()) : (raw ?? {});
 		} catch {
 			body = {
 				error: 'invalid_response',
-				error_description: `The sign-in endpoint answered ${response.status} with a body that is not JSON`,
+				error_description: `The sign-in endpoint answered ${response.statusCode} with a body that is not JSON`,
 			};
 		}
 		const headers: Record<string, string> = {};
-		response.headers.forEach((value, key) => (headers[key.toLowerCase()] = value));
-		return { headers, body: body as T, status: response.status };
+		for (const [key, value] of Object.entries(response.headers ?? {}))
+			headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+		return { headers, body: body as T, status: response.statusCode };
 	}
+}
+
+/** The system error code of a failed request (axios puts it on the error, fetch on its cause). */
+function transportCode(error: unknown): string | undefined {
+	const e = error as { code?: unknown; cause?: { code?: unknown } };
+	const code = typeof e.code === 'string' ? e.code : e.cause?.code;
+	return typeof code === 'string' ? code : undefined;
 }
 
 /** undici's codes for a connection closed under a request (https://undici.nodejs.org/#/docs/api/Errors). */
@@ -531,6 +570,13 @@ function tokenError(error: unknown, origin: string, networkFailure?: string): Er
 	);
 }
 
+export interface AppOnlyTokenOptions {
+	/** n8n's HTTP helper of the execution asking (token requests go through it). */
+	http: TokenHttpRequest;
+	/** Skip msal's cache: a new token from the endpoint. */
+	forceRefresh?: boolean;
+}
+
 /**
  * A token for one resource's `.default` scope, from msal-node's cache while it is valid and not
  * about to expire (msal renews 5 minutes before expiry), else from the token endpoint.
@@ -538,15 +584,19 @@ function tokenError(error: unknown, origin: string, networkFailure?: string): Er
 export async function acquireTokenForScope(
 	credential: ResolvedAppOnlyCredential,
 	scope: string,
-	options: { forceRefresh?: boolean } = {},
+	options: AppOnlyTokenOptions,
 ): Promise<AppOnlyToken> {
 	const { app, network } = clientFor(credential);
 	let result: AuthenticationResult | null;
 	try {
-		result = await app.acquireTokenByClientCredential({
-			scopes: [scope],
-			skipCache: options.forceRefresh === true,
-		});
+		result = await network.withHttp(
+			options.http,
+			async () =>
+				await app.acquireTokenByClientCredential({
+					scopes: [scope],
+					skipCache: options.forceRefresh === true,
+				}),
+		);
 	} catch (error) {
 		throw tokenError(error, new URL(credential.authority).origin, network.lastFailure);
 	}

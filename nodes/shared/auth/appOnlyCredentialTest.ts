@@ -8,10 +8,16 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import type { AppOnlyCredentialFields, ResolvedAppOnlyCredential } from './appOnly';
+import type {
+	AppOnlyCredentialFields,
+	ResolvedAppOnlyCredential,
+	TokenHttpRequest,
+} from './appOnly';
 import {
 	AppOnlyCredentialError,
 	AppOnlyTokenError,
@@ -71,6 +77,7 @@ function probeFor(testMailbox: string, roles: string[] | undefined): Probe {
 /** The test itself, independent of n8n's context (the function below is what n8n calls). */
 export async function testAppOnlyCredential(
 	fields: AppOnlyCredentialFields,
+	http: TokenHttpRequest,
 	now: Date = new Date(),
 ): Promise<INodeCredentialTestResult> {
 	let credential: ResolvedAppOnlyCredential;
@@ -84,6 +91,7 @@ export async function testAppOnlyCredential(
 	try {
 		// A fresh token, so the test shows the permissions granted now, not those of a cached token.
 		token = await acquireTokenForScope(credential, graphDefaultScope(credential), {
+			http,
 			forceRefresh: true,
 		});
 	} catch (error) {
@@ -109,21 +117,28 @@ export async function testAppOnlyCredential(
 		};
 	}
 	const probe = probeFor(testMailbox, roles);
-	let response: Response;
+	let response: IN8nHttpFullResponse;
 	try {
-		response = await fetch(`${credential.environment.graph}/v1.0${probe.path}`, {
+		response = (await http({
+			method: 'GET',
+			url: `${credential.environment.graph}/v1.0${probe.path}`,
 			headers: { Authorization: `Bearer ${token.accessToken}`, Accept: 'application/json' },
-			redirect: 'manual',
-			signal: AbortSignal.timeout(GRAPH_TIMEOUT_MS),
-		});
+			ignoreHttpStatusErrors: true,
+			returnFullResponse: true,
+			disableFollowRedirect: true,
+			encoding: 'text',
+			json: false,
+			timeout: GRAPH_TIMEOUT_MS,
+		})) as IN8nHttpFullResponse;
 	} catch (error) {
-		const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+		const e = error as { code?: unknown; cause?: { code?: unknown } };
+		const code = String(e.code ?? e.cause?.code ?? 'request failed');
 		return {
 			status: 'Error',
 			message: `A token was issued, but Microsoft Graph at ${credential.environment.graph} could not be reached: ${code}.${certificate}`,
 		};
 	}
-	if (response.ok) {
+	if (response.statusCode >= 200 && response.statusCode < 300) {
 		const reached = testMailbox
 			? `The app can ${probe.what}.`
 			: 'Microsoft Graph answered (no Test Mailbox given: enter one to check the mailbox scope).';
@@ -135,14 +150,17 @@ export async function testAppOnlyCredential(
 	let code = '';
 	let message = '';
 	try {
-		const body = (await response.json()) as { error?: { code?: string; message?: string } };
-		code = body.error?.code ?? '';
-		message = body.error?.message ?? '';
+		const raw = response.body as unknown;
+		const body = (
+			typeof raw === 'string' || Buffer.isBuffer(raw) ? JSON.parse(raw.toString()) : raw
+		) as { error?: { code?: string; message?: string } };
+		code = body?.error?.code ?? '';
+		message = body?.error?.message ?? '';
 	} catch {
 		// Not JSON: the status says enough.
 	}
 	const hint =
-		response.status === 403
+		response.statusCode === 403
 			? appOnlyAccessHint({
 					permission: probe.permission,
 					action: probe.what,
@@ -155,7 +173,7 @@ export async function testAppOnlyCredential(
 	return {
 		status: 'Error',
 		message:
-			`A token was issued, but Microsoft Graph answered ${response.status}${code ? ` ${code}` : ''}${message ? `: ${message.slice(0, 200)}` : ''}.${granted} ${hint}${certificate}`.trim(),
+			`A token was issued, but Microsoft Graph answered ${response.statusCode}${code ? ` ${code}` : ''}${message ? `: ${message.slice(0, 200)}` : ''}.${granted} ${hint}${certificate}`.trim(),
 	};
 }
 
@@ -164,5 +182,35 @@ export async function outlookAppOnlyApiTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted<ICredentialDataDecryptedObject>,
 ): Promise<INodeCredentialTestResult> {
-	return await testAppOnlyCredential((credential.data ?? {}) as AppOnlyCredentialFields);
+	return await testAppOnlyCredential(
+		(credential.data ?? {}) as AppOnlyCredentialFields,
+		// ICredentialTestFunctions offers no httpRequest (n8n-workflow 2.41): `request` is the helper
+		// that goes through n8n's outbound pipeline here.
+		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
+		httpFromLegacyRequest(this.helpers.request),
+	);
+}
+
+/**
+ * The credential test's context has only n8n's legacy `request` helper; it goes through the same
+ * outbound pipeline (proxy settings included) as `httpRequest`. This adapts it to the
+ * `httpRequest` options the token and Graph requests are written in.
+ */
+export function httpFromLegacyRequest(
+	request: ICredentialTestFunctions['helpers']['request'],
+): TokenHttpRequest {
+	return async (options: IHttpRequestOptions) => {
+		const response = (await request({
+			method: options.method ?? 'GET',
+			uri: options.url,
+			headers: options.headers,
+			body: options.body,
+			timeout: options.timeout,
+			followRedirect: false,
+			resolveWithFullResponse: true,
+			simple: false,
+			json: false,
+		})) as { statusCode: number; headers: IN8nHttpFullResponse['headers']; body: unknown };
+		return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+	};
 }

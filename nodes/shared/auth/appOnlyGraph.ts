@@ -65,7 +65,8 @@ export class AppOnlyGraphAuth {
 				...request,
 				headers: { ...(request.headers ?? {}), Authorization: `Bearer ${accessToken}` },
 			});
-		const token = await acquireTokenForScope(this.credential, scope);
+		const http = async (options: IHttpRequestOptions) => await helpers.httpRequest(options);
+		const token = await acquireTokenForScope(this.credential, scope, { http });
 		this.roles = token.roles;
 		try {
 			return await sendWith(token.accessToken);
@@ -76,7 +77,10 @@ export class AppOnlyGraphAuth {
 			// Passed on unchanged: the Graph middleware reads the response from it and redacts the rest.
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			if (status !== 401 || !token.fromCache) throw error;
-			const fresh = await acquireTokenForScope(this.credential, scope, { forceRefresh: true });
+			const fresh = await acquireTokenForScope(this.credential, scope, {
+				http,
+				forceRefresh: true,
+			});
 			this.roles = fresh.roles;
 			return await sendWith(fresh.accessToken);
 		}

@@ -8,7 +8,7 @@
  * The token comes from the same cached msal-node client as the Graph nodes', so a trigger that
  * reconnects every few minutes asks the sign-in endpoint once an hour, not once per connection.
  */
-import type { AppOnlyCredentialFields } from './appOnly';
+import type { AppOnlyCredentialFields, AppOnlyTokenOptions } from './appOnly';
 import {
 	acquireTokenForScope,
 	graphDefaultScope,
@@ -34,7 +34,7 @@ export interface AppOnlyAccessToken {
 export async function acquireAppOnlyToken(
 	credentials: AppOnlyCredentialFields,
 	audience: AppOnlyAudience,
-	options: { forceRefresh?: boolean } = {},
+	options: AppOnlyTokenOptions,
 ): Promise<AppOnlyAccessToken> {
 	const credential = resolveAppOnlyCredential(credentials);
 	const scope = audience === 'imap' ? imapDefaultScope(credential) : graphDefaultScope(credential);

@@ -26,8 +26,11 @@ import { buildQueryString, type GraphQuery } from './request';
 import type { AttemptOutcome, RetryCredentialFields, RetryPolicy } from './retry';
 import {
 	ExecutionCancelledError,
+	foundSentWithin,
 	isRetryable,
 	retryPolicyFromCredential,
+	SENT_CHECK_DELAY_MS,
+	SENT_CHECK_LOOKS,
 	sendFailureKind,
 	withRetry,
 } from './retry';
@@ -534,7 +537,7 @@ export class GraphTransport {
 			async (attempt): Promise<AttemptOutcome<Sent>> => {
 				if (checkBeforeSending && sends?.wasSent) {
 					checkBeforeSending = false;
-					if (await sends.wasSent()) {
+					if (await foundSentWithin(sends.wasSent, this.cancelSignal())) {
 						sends.outcome =
 							'Microsoft Graph failed after the message was sent; it was found in Sent Items and not sent again';
 						this.ctx.logger.warn(sends.outcome);
@@ -542,8 +545,7 @@ export class GraphTransport {
 							done: { status: 202, headers: {}, body: Buffer.alloc(0), attempts: attempt - 1 },
 						};
 					}
-					sends.outcome =
-						'Microsoft Graph failed while sending; the message was not in Sent Items, so it was sent again';
+					sends.outcome = `Microsoft Graph failed while sending; the message was not in Sent Items (looked ${SENT_CHECK_LOOKS} times, ${SENT_CHECK_DELAY_MS / 1000} s apart), so it was sent again`;
 					this.ctx.logger.warn(sends.outcome);
 				}
 				const state = new RequestState(slots);

@@ -75,6 +75,19 @@ function permissionHint(ctx: ErrorContext): string | undefined {
 }
 
 /**
+ * The fix texts name "the Mailbox field" and "My Mailbox"; Outlook Calendar (OAuth2) calls that
+ * field Calendar Owner and the option Me (nodes/shared/descriptions.ts mailboxProperties).
+ */
+function inNodeWords(text: string, node: INode): string {
+	const calendarOwner =
+		/(^|\.)outlookCalendar$/.test(node.type) && node.parameters?.authentication !== 'appOnly';
+	if (!calendarOwner) return text;
+	return text
+		.replace(/\bMailbox field\b/g, 'Calendar Owner field')
+		.replace(/"My Mailbox"/g, '"Me"');
+}
+
+/**
  * A failed Graph response as a NodeApiError that says what happened and what to do. The original
  * Graph code stays in the message so users can search for it.
  */
@@ -114,6 +127,7 @@ export function graphApiError(failure: GraphFailure, ctx: ErrorContext): NodeApi
 		description =
 			'The item, folder or mailbox does not exist or is not visible to the connected account. Check the ID and the Mailbox field.';
 	}
+	if (description) description = inNodeWords(description, ctx.node);
 	const attempts =
 		failure.attempts && failure.attempts > 1 ? ` (after ${failure.attempts} attempts)` : '';
 	const text = `${head}${attempts}`;

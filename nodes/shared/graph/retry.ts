@@ -186,6 +186,28 @@ export async function withRetry<T>(
 	}
 }
 
+/**
+ * Exchange saves a sent message to Sent Items asynchronously (usually within seconds, longer under
+ * load), so a single look right after an ambiguous failure can miss a message that was sent and
+ * send it twice. The look is repeated, this many times in all, this far apart, before the message
+ * counts as not sent: at most (SENT_CHECK_LOOKS - 1) × SENT_CHECK_DELAY_MS of waiting per send.
+ * https://learn.microsoft.com/graph/api/user-sendmail ("saves the message in the Sent Items folder")
+ */
+export const SENT_CHECK_LOOKS = 3;
+export const SENT_CHECK_DELAY_MS = 5_000;
+
+/** True as soon as one of up to SENT_CHECK_LOOKS looks finds the message; waits between looks. */
+export async function foundSentWithin(
+	wasSent: () => Promise<boolean>,
+	signal?: AbortSignal,
+): Promise<boolean> {
+	for (let look = 1; ; look++) {
+		if (await wasSent()) return true;
+		if (look >= SENT_CHECK_LOOKS) return false;
+		await retryClock.sleep(SENT_CHECK_DELAY_MS, signal);
+	}
+}
+
 /** Network failures before any byte reached Graph: nothing can have been processed. */
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 

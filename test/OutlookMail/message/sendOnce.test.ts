@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { SEND_ID_PROPERTY } from '../../../nodes/OutlookMail/helpers/sending';
+import * as retry from '../../../nodes/shared/graph/retry';
 import type { GraphReply, GraphRequestRecord } from '../../support/graph-standin';
 import { graphError } from '../../support/graph-standin';
 import { MSG_ID, rl, useMailNode } from './setup';
@@ -65,6 +66,21 @@ const lookups = (t: ReturnType<typeof useMailNode>) =>
 
 describe('Sending once: On Any Error never sends a mail twice', () => {
 	const t = useMailNode({ retryMode: 'anyError' });
+	/** The waits between looks in Sent Items (not slept: the test moves on at once). */
+	let lookWaits: number[];
+	/** What happens in the mailbox during a wait between looks. */
+	let duringLookWait: (() => void) | undefined;
+	beforeEach(() => {
+		lookWaits = [];
+		duringLookWait = undefined;
+		const realSleep = retry.retryClock.sleep.bind(retry.retryClock);
+		jest.spyOn(retry.retryClock, 'sleep').mockImplementation(async (ms, signal) => {
+			if (ms !== retry.SENT_CHECK_DELAY_MS) return await realSleep(ms, signal);
+			lookWaits.push(ms);
+			duringLookWait?.();
+		});
+	});
+	afterEach(() => jest.restoreAllMocks());
 
 	it('a 500 after Graph stored the message: found in Sent Items, not sent again, and the item says so', async () => {
 		const { sent, store } = sentItemsStore(t);
@@ -98,8 +114,37 @@ describe('Sending once: On Any Error never sends a mail twice', () => {
 		const out = await t.run(sendParameters);
 		expect(sent).toHaveLength(1);
 		expect(sendCalls(t, '/me/sendMail')).toHaveLength(2);
-		expect(lookups(t)).toHaveLength(1);
-		expect(out[0].json.sendCheck).toMatch(/not in Sent Items, so it was sent again/);
+		// Exchange copies to Sent Items asynchronously: looked again after a pause, bounded.
+		expect(lookups(t)).toHaveLength(retry.SENT_CHECK_LOOKS);
+		expect(lookWaits).toEqual(
+			Array(retry.SENT_CHECK_LOOKS - 1).fill(retry.SENT_CHECK_DELAY_MS) as number[],
+		);
+		expect(out[0].json.sendCheck).toMatch(
+			/not in Sent Items \(looked 3 times, 5 s apart\), so it was sent again/,
+		);
+	});
+
+	it('a 500 after which Exchange copies the message to Sent Items a moment later: found on the second look, not sent again', async () => {
+		const { sent, store } = sentItemsStore(t);
+		let pending: GraphRequestRecord | undefined;
+		failOnce(
+			t,
+			'/me/sendMail',
+			graphError(500, 'InternalServerError', 'Oops'),
+			true,
+			(request) => (pending = request),
+		);
+		// The copy lands in Sent Items during the first pause.
+		duringLookWait = () => {
+			if (pending) store(pending);
+			pending = undefined;
+		};
+		const out = await t.run(sendParameters);
+		expect(sent).toHaveLength(1);
+		expect(sendCalls(t, '/me/sendMail')).toHaveLength(1);
+		expect(lookups(t)).toHaveLength(2);
+		expect(lookWaits).toEqual([retry.SENT_CHECK_DELAY_MS]);
+		expect(out[0].json.sendCheck).toMatch(/found in Sent Items and not sent again/);
 	});
 
 	it('429 (throttled before processing) is sent again without a lookup', async () => {

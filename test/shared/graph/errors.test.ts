@@ -214,3 +214,38 @@ it("keeps Graph's words when the code contains a Node.js error name (ResourceNot
 	);
 	expect(error.description).toMatch(/does not exist/);
 });
+
+describe('the fix names the field as the node shows it', () => {
+	const notFound = (on: INode) =>
+		graphApiError(
+			{
+				status: 404,
+				body: {
+					error: {
+						code: 'ResourceNotFound',
+						message: "Resource not found for the segment 'events'.",
+					},
+				},
+				method: 'POST',
+				path: '/me/calendars/x/events',
+			},
+			{ node: on },
+		);
+
+	it('Outlook Calendar calls the mailbox field Calendar Owner (and its option Me)', () => {
+		const error = notFound({ ...node, type: 'n8n-nodes-outlook-oauth.outlookCalendar' });
+		expect(error.description).toContain('the Calendar Owner field');
+		expect(error.description).toContain('"Me"');
+		expect(error.description).not.toMatch(/Mailbox field|My Mailbox/);
+	});
+
+	it('Outlook Mail, and Outlook Calendar with the App-Only credential, keep "Mailbox field"', () => {
+		expect(notFound(node).description).toContain('the Mailbox field');
+		const appOnly = {
+			...node,
+			type: 'n8n-nodes-outlook-oauth.outlookCalendar',
+			parameters: { authentication: 'appOnly' },
+		};
+		expect(notFound(appOnly).description).toContain('the Mailbox field');
+	});
+});

@@ -7,12 +7,8 @@ import { timeZoneOption } from '../../descriptions/common';
 import { parseAddresses } from '../../helpers/addresses';
 import { calendarCall } from '../../helpers/context';
 import { rangeFields, readRange } from '../../helpers/range';
-import {
-	fromGraphDateTime,
-	isoWithOffset,
-	toGraphDateTime,
-	zoneFromParameter,
-} from '../../helpers/timeZones';
+import { fromGraphDateTime, isoWithOffset, toGraphDateTime } from '../../helpers/timeZones';
+import { zoneFor } from '../../helpers/mailboxZone';
 
 const properties: INodeProperties[] = [
 	{
@@ -128,7 +124,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			{ itemIndex: i },
 		);
 	}
-	const zone = zoneFromParameter(this, i, options.timeZone);
+	const zone = await zoneFor(this, i, options.timeZone);
 	const range = readRange(this, i, zone);
 	if (range.to.diff(range.from, 'minutes').minutes < minutes) {
 		throw new NodeOperationError(

@@ -7,12 +7,8 @@ import { parseAddresses } from '../../helpers/addresses';
 import { calendarCall } from '../../helpers/context';
 import { rangeFields, readRange } from '../../helpers/range';
 import type { CalendarZone } from '../../helpers/timeZones';
-import {
-	fromGraphDateTime,
-	isoWithOffset,
-	toGraphDateTime,
-	zoneFromParameter,
-} from '../../helpers/timeZones';
+import { zoneFor } from '../../helpers/mailboxZone';
+import { fromGraphDateTime, isoWithOffset, toGraphDateTime } from '../../helpers/timeZones';
 
 /** The node's limit on addresses per request, as the issue sets it (Graph answers per schedule). */
 export const MAX_SCHEDULES = 20;
@@ -104,7 +100,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		);
 	}
 	const options = this.getNodeParameter('options', i, {}) as { timeZone?: string };
-	const zone = zoneFromParameter(this, i, options.timeZone);
+	const zone = await zoneFor(this, i, options.timeZone);
 	const range = readRange(this, i, zone);
 	const call = await calendarCall(this, i, 'read');
 	const response = await call.transport.request<{ value?: IDataObject[] }>({

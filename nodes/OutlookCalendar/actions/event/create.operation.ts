@@ -7,7 +7,7 @@ import { calendarLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
 import type { EventInput } from '../../helpers/eventMapping';
 import { buildEventBody, simplifyEvent } from '../../helpers/eventMapping';
-import { zoneFromParameter } from '../../helpers/timeZones';
+import { zoneFor } from '../../helpers/mailboxZone';
 
 const properties: INodeProperties[] = [
 	calendarLocator({
@@ -22,7 +22,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		description:
-			"When the event starts. Without an offset it is read in the Time Zone (default: the workflow's).",
+			"When the event starts. Without an offset it is read in the Time Zone (default: the mailbox's time zone, or the workflow's when the credential cannot read mailbox settings).",
 	},
 	{
 		displayName: 'End',
@@ -57,8 +57,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		start: this.getNodeParameter('start', i),
 		end: this.getNodeParameter('end', i),
 	};
-	const body = buildEventBody(this, i, input, true);
-	const zone = zoneFromParameter(this, i, input.timeZone);
+	const zone = await zoneFor(this, i, input.timeZone);
+	const body = buildEventBody(this, i, input, true, zone);
 	const calendarId = readLocatorId(this, i, 'calendar', { optional: true });
 	const call = await calendarCall(this, i);
 	const path = calendarId

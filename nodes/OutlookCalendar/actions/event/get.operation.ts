@@ -5,7 +5,7 @@ import { simplifyField, timeZoneOption } from '../../descriptions/common';
 import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
 import { simplifyEvent } from '../../helpers/eventMapping';
-import { zoneFromParameter } from '../../helpers/timeZones';
+import { zoneFor } from '../../helpers/mailboxZone';
 
 const properties: INodeProperties[] = [
 	eventLocator,
@@ -31,7 +31,7 @@ export const description = updateDisplayOptions(
  */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const options = this.getNodeParameter('options', i, {}) as { timeZone?: string };
-	const zone = zoneFromParameter(this, i, options.timeZone);
+	const zone = await zoneFor(this, i, options.timeZone);
 	const id = readLocatorId(this, i, 'eventId') as string;
 	const call = await calendarCall(this, i, 'read');
 	const event = await call.transport.request<IDataObject>({

@@ -15,7 +15,8 @@ import { calendarCall, idSegment } from '../../helpers/context';
 import { simplifyEvent } from '../../helpers/eventMapping';
 import { rangeFields, readRange } from '../../helpers/range';
 import type { CalendarZone } from '../../helpers/timeZones';
-import { fromGraphDateTime, zoneFromParameter } from '../../helpers/timeZones';
+import { zoneFor } from '../../helpers/mailboxZone';
+import { fromGraphDateTime } from '../../helpers/timeZones';
 
 const properties: INodeProperties[] = [
 	{
@@ -189,7 +190,7 @@ function startMillis(event: IDataObject, zone: CalendarZone): number {
  */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const options = this.getNodeParameter('options', i, {}) as { timeZone?: string };
-	const zone = zoneFromParameter(this, i, options.timeZone);
+	const zone = await zoneFor(this, i, options.timeZone);
 	const range = readRange(this, i, zone);
 	const scope = this.getNodeParameter('calendarScope', i, 'default') as string;
 	const calendarId = scope === 'one' ? (readLocatorId(this, i, 'calendar') as string) : undefined;

@@ -12,7 +12,7 @@ import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
 import { simplifyEvent } from '../../helpers/eventMapping';
 import { rangeFields, readRange } from '../../helpers/range';
-import { zoneFromParameter } from '../../helpers/timeZones';
+import { zoneFor } from '../../helpers/mailboxZone';
 
 const properties: INodeProperties[] = [
 	{ ...eventLocator, description: 'The series (its master event)' },
@@ -42,7 +42,7 @@ export const description = updateDisplayOptions(
 /** GET /events/{id}/instances between From and To. https://learn.microsoft.com/graph/api/event-list-instances */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const options = this.getNodeParameter('options', i, {}) as { timeZone?: string };
-	const zone = zoneFromParameter(this, i, options.timeZone);
+	const zone = await zoneFor(this, i, options.timeZone);
 	const range = readRange(this, i, zone);
 	const id = readLocatorId(this, i, 'eventId') as string;
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;

@@ -6,12 +6,8 @@ import { updateDisplayOptions } from '../../../shared/descriptions';
 import { timeZoneOption } from '../../descriptions/common';
 import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
-import {
-	isoWithOffset,
-	requireDateTime,
-	toGraphDateTime,
-	zoneFromParameter,
-} from '../../helpers/timeZones';
+import { isoWithOffset, requireDateTime, toGraphDateTime } from '../../helpers/timeZones';
+import { zoneFor } from '../../helpers/mailboxZone';
 
 const properties: INodeProperties[] = [
 	eventLocator,
@@ -90,7 +86,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 					{ itemIndex: i },
 				);
 			}
-			const zone = zoneFromParameter(this, i, proposal.timeZone);
+			const zone = await zoneFor(this, i, proposal.timeZone);
 			const start = requireDateTime(this, i, proposal.start, zone, 'Proposed Start');
 			const end = requireDateTime(this, i, proposal.end, zone, 'Proposed End');
 			if (end <= start) {

@@ -8,7 +8,7 @@ import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
 import type { EventInput } from '../../helpers/eventMapping';
 import { buildEventBody, simplifyEvent } from '../../helpers/eventMapping';
-import { zoneFromParameter } from '../../helpers/timeZones';
+import { zoneFor } from '../../helpers/mailboxZone';
 
 const updateOptions: INodeProperties[] = (
 	[
@@ -52,7 +52,8 @@ export const description = updateDisplayOptions(
 /** PATCH /events/{id} with only the fields given. https://learn.microsoft.com/graph/api/event-update */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const input = this.getNodeParameter('updateFields', i, {}) as EventInput;
-	const body = buildEventBody(this, i, input, false);
+	const zone = await zoneFor(this, i, input.timeZone);
+	const body = buildEventBody(this, i, input, false, zone);
 	if (Object.keys(body).length === 0) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -60,7 +61,6 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			{ itemIndex: i },
 		);
 	}
-	const zone = zoneFromParameter(this, i, input.timeZone);
 	const id = readLocatorId(this, i, 'eventId') as string;
 	const call = await calendarCall(this, i);
 	const updated = await call.transport.request<IDataObject>({
