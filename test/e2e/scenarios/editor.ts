@@ -298,7 +298,7 @@ export function editorScenario(env: E2eEnvironment) {
 		await closeNodeView();
 	});
 
-	it('adds Outlook Calendar and Outlook IMAP Trigger from the node panel too', async () => {
+	it('adds Outlook Calendar, runs Get many events with From and To typed in, and adds the Outlook IMAP Trigger', async () => {
 		await addFromNodePanel('Outlook Calendar', 'Get many events');
 		// The credential made above is picked for the new node (the only one of its type the owner has, or the newest).
 		await expect(
@@ -307,6 +307,25 @@ export function editorScenario(env: E2eEnvironment) {
 				.first()
 				.inputValue(),
 		).resolves.toMatch(/\S/);
+		// From and To are marked required; typed as a user types them, then one run of the node.
+		for (const [name, value] of [
+			['from', '2026-01-01 00:00:00'],
+			['to', '2027-12-31 00:00:00'],
+		]) {
+			const input = page
+				.locator(`[data-test-id=ndv] [data-test-id=parameter-input-${name}] input`)
+				.first();
+			await input.click();
+			await input.fill(value);
+			await input.press('Enter');
+		}
+		const before = env.graph.requests.length;
+		await page.locator('[data-test-id=node-execute-button]').first().click();
+		await page.locator('[data-test-id=output-panel]').getByText('Team stand-up').first().waitFor();
+		expect(env.graph.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toContain(
+			'GET /me/calendarView',
+		);
+		await screenshot('editor-calendar-output');
 		await closeNodeView();
 		await page.locator('[data-test-id=node-creator-plus-button]').click();
 		await page.keyboard.type('Outlook');
