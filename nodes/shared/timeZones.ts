@@ -13,6 +13,8 @@
  *
  * Luxon does the arithmetic, with the IANA name (so DST transitions come from the tz database).
  */
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { DateTime, IANAZone } from 'luxon';
 import { findIana, findWindows, WINDOWS_TO_IANA_MAP } from 'windows-iana';
 
@@ -94,4 +96,105 @@ export function fromGraphDateTime(value: unknown, preferred?: CalendarZone): Dat
 export function isoWithOffset(instant: DateTime, zone?: CalendarZone): string {
 	const inZone = zone ? instant.setZone(zone.iana) : instant;
 	return inZone.toISO({ suppressMilliseconds: true }) ?? '';
+}
+
+type Context = IExecuteFunctions | ILoadOptionsFunctions;
+
+/**
+ * The zone of the item: the given field's value, or the workflow's time zone when it is empty
+ * (n8n's setting, not UTC). An unknown name is a field-named error before any request.
+ */
+export function zoneFromParameter(
+	ctx: Context,
+	itemIndex: number,
+	value: unknown,
+	field = 'Time Zone',
+): CalendarZone {
+	const text = typeof value === 'string' ? value.trim() : '';
+	const name = text || ctx.getTimezone();
+	const zone = resolveZone(name);
+	if (!zone) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"${name}" in the field ${field} is not a time zone`,
+			{
+				itemIndex,
+				description:
+					'Use an IANA name such as Europe/Madrid or a Windows name such as Romance Standard Time',
+			},
+		);
+	}
+	return zone;
+}
+
+interface LuxonLike {
+	isLuxonDateTime: true;
+	toMillis(): number;
+	isValid: boolean;
+}
+
+function isLuxonLike(value: unknown): value is LuxonLike {
+	// n8n may hand over a DateTime from its own copy of luxon: recognise it by luxon's marker, not instanceof.
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		(value as { isLuxonDateTime?: boolean }).isLuxonDateTime === true
+	);
+}
+
+/**
+ * A date-time parameter in the zone. Accepts ISO 8601 with an offset (kept as that instant),
+ * a naive ISO date-time or date (read as wall-clock time in `zone`), a luxon DateTime or a JS Date.
+ */
+export function parseDateTimeValue(value: unknown, zone: CalendarZone): DateTime | undefined {
+	if (isLuxonLike(value))
+		return value.isValid ? DateTime.fromMillis(value.toMillis(), { zone: zone.iana }) : undefined;
+	if (value instanceof Date)
+		return Number.isNaN(value.getTime())
+			? undefined
+			: DateTime.fromJSDate(value, { zone: zone.iana });
+	if (typeof value !== 'string') return undefined;
+	const text = value.trim();
+	if (!text) return undefined;
+	let parsed = DateTime.fromISO(text, { zone: zone.iana, setZone: true });
+	if (!parsed.isValid) parsed = DateTime.fromSQL(text, { zone: zone.iana, setZone: true });
+	if (!parsed.isValid) parsed = DateTime.fromRFC2822(text, { zone: zone.iana, setZone: true });
+	if (!parsed.isValid) return undefined;
+	return parsed.setZone(zone.iana);
+}
+
+/** Like parseDateTimeValue, but an empty or unreadable value is an error naming the field. */
+export function requireDateTime(
+	ctx: Context,
+	itemIndex: number,
+	value: unknown,
+	zone: CalendarZone,
+	field: string,
+	example = 'Use ISO 8601, e.g. 2026-03-29T09:00:00 (read in the Time Zone) or 2026-03-29T09:00:00+02:00',
+): DateTime {
+	const parsed = parseDateTimeValue(value, zone);
+	if (!parsed) {
+		const shown = JSON.stringify(
+			typeof value === 'string' ? value.trim().slice(0, 80) : (value ?? ''),
+		);
+		throw new NodeOperationError(
+			ctx.getNode(),
+			shown === '""'
+				? `The field ${field} is empty`
+				: `${shown} in the field ${field} is not a date and time`,
+			{
+				itemIndex,
+				description: example,
+			},
+		);
+	}
+	return parsed;
+}
+
+/** Graph's `dateTimeTimeZone` for an instant: the wall-clock time in the zone, and the zone's Windows name. */
+export function toGraphDateTime(instant: DateTime, zone: CalendarZone): GraphDateTimeTimeZone {
+	return {
+		dateTime: instant.setZone(zone.iana).toFormat(GRAPH_LOCAL_FORMAT),
+		timeZone: zone.windows,
+	};
 }

@@ -403,7 +403,7 @@ describe('Event → Create: bad input is refused before any request', () => {
 		[
 			'an unreadable Start',
 			{ ...base, start: 'next tuesday' },
-			/next tuesday in the field Start is not a date and time/,
+			/"next tuesday" in the field Start is not a date and time/,
 		],
 		[
 			'a recurrence ending by date without a date',

@@ -3,13 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
-import {
-	readDateTime,
-	settingsPermission,
-	simplifyAutomaticReplies,
-	toGraphDateTime,
-	zoneOf,
-} from '../../helpers/automaticReplies';
+import { requireDateTime, toGraphDateTime, zoneFromParameter } from '../../../shared/timeZones';
+import { settingsPermission, simplifyAutomaticReplies } from '../../helpers/automaticReplies';
+
+const SCHEDULE_EXAMPLE =
+	'Scheduled automatic replies need a start and an end, e.g. 2026-12-24T17:00:00 (read in the Time Zone) or 2026-12-24T17:00:00+01:00.';
 
 const notOff = { show: { status: ['alwaysEnabled', 'scheduled'] } };
 const scheduled = { show: { status: ['scheduled'] } };
@@ -105,15 +103,18 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const status = this.getNodeParameter('status', i) as string;
 	const setting: IDataObject = { status };
 	if (status === 'scheduled') {
-		const zone = zoneOf(this, i, this.getNodeParameter('timeZone', i, ''));
-		const start = readDateTime(
-			this,
-			i,
-			this.getNodeParameter('scheduledStart', i, ''),
-			zone,
-			'Start',
-		);
-		const end = readDateTime(this, i, this.getNodeParameter('scheduledEnd', i, ''), zone, 'End');
+		const zone = zoneFromParameter(this, i, this.getNodeParameter('timeZone', i, ''));
+		const date = (parameter: string, field: string) =>
+			requireDateTime(
+				this,
+				i,
+				this.getNodeParameter(parameter, i, ''),
+				zone,
+				field,
+				SCHEDULE_EXAMPLE,
+			);
+		const start = date('scheduledStart', 'Start');
+		const end = date('scheduledEnd', 'End');
 		if (end <= start) {
 			throw new NodeOperationError(this.getNode(), 'The field End is not after the field Start', {
 				itemIndex: i,
