@@ -4,8 +4,14 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { GraphTransport } from '../../shared/graph/client';
+import { segment } from '../../shared/graph/request';
 import type { BinaryAttachment } from '../../shared/graph/upload';
-import { INLINE_ATTACHMENT_LIMIT, readBinaryAttachments } from '../../shared/graph/upload';
+import {
+	attachBinaryProperties,
+	INLINE_ATTACHMENT_LIMIT,
+	readBinaryAttachments,
+} from '../../shared/graph/upload';
 import { splitList } from './compose';
 
 /**
@@ -39,4 +45,35 @@ export async function prepareAttachments(
 				? files.map((file) => file.small as IDataObject)
 				: undefined,
 	};
+}
+
+/**
+ * After a draft is created: uploads its files when they could not go inline in the create
+ * request, and names the attachments in the output (Draft → Create and the reply drafts).
+ */
+export async function finishDraftAttachments(
+	ctx: IExecuteFunctions,
+	transport: GraphTransport,
+	options: {
+		itemIndex: number;
+		root: string;
+		draftId: string;
+		prepared: PreparedAttachments;
+		permission: string | undefined;
+	},
+	output: IDataObject,
+): Promise<void> {
+	const { files, inline } = options.prepared;
+	if (!inline) {
+		const attached = await attachBinaryProperties(ctx, transport, {
+			itemIndex: options.itemIndex,
+			messagePath: `${options.root}/messages/${segment(options.draftId)}`,
+			attachments: files,
+			permission: options.permission,
+		});
+		output.hasAttachments = true;
+		output.attachments = attached.map((a) => a.name);
+	} else if (inline.length) {
+		output.attachments = inline.map((a) => a.name);
+	}
 }

@@ -13,8 +13,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { getMailboxRoot } from '../../shared/descriptions';
 import { GraphTransport } from '../../shared/graph/client';
 import { segment } from '../../shared/graph/request';
-import { attachBinaryProperties } from '../../shared/graph/upload';
 import { attachmentsField, recipientOptions } from '../descriptions/compose';
+import { finishDraftAttachments } from './attachments';
 import { getMessageId, messageLocator } from '../descriptions/locators';
 import { RECIPIENT_FIELDS } from './compose';
 import { applyFrom, fromField } from './from';
@@ -102,12 +102,12 @@ export async function createReplyDraft(
 	const content = readReplyContent(ctx, i, options.inlineImages);
 	if (content.body) message.body = content.body;
 	else body.comment = content.comment;
-	const { files, inline } = await prepareMessageFiles(ctx, i, {
+	const prepared = await prepareMessageFiles(ctx, i, {
 		attachments: options.attachments,
 		inlineImages: options.inlineImages,
 		html: content.html,
 	});
-	if (inline?.length) message.attachments = inline;
+	if (prepared.inline?.length) message.attachments = prepared.inline;
 	if (Object.keys(message).length) body.message = message;
 
 	const transport = await GraphTransport.create(ctx, i);
@@ -120,17 +120,11 @@ export async function createReplyDraft(
 		...permission,
 	});
 	const output: IDataObject = { ...simplifyMessage(draft), inReplyTo: messageId };
-	if (!inline) {
-		const attached = await attachBinaryProperties(ctx, transport, {
-			itemIndex: i,
-			messagePath: `${root}/messages/${segment(String(draft.id))}`,
-			attachments: files,
-			permission: permission.permission,
-		});
-		output.hasAttachments = true;
-		output.attachments = attached.map((a) => a.name);
-	} else if (inline.length) {
-		output.attachments = inline.map((a) => a.name);
-	}
+	await finishDraftAttachments(
+		ctx,
+		transport,
+		{ itemIndex: i, root, draftId: String(draft.id), prepared, permission: permission.permission },
+		output,
+	);
 	return output;
 }

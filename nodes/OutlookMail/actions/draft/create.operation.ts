@@ -2,9 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
-import { segment } from '../../../shared/graph/request';
-import { attachBinaryProperties } from '../../../shared/graph/upload';
 import { composeFields } from '../../descriptions/compose';
+import { finishDraftAttachments } from '../../helpers/attachments';
 import { prepareMessageFiles } from '../../helpers/inlineImages';
 import { buildMessage, messageFiles } from '../../helpers/compose';
 import { mailPermission } from '../../helpers/permissions';
@@ -26,8 +25,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const fields = composeInput(this, i);
 	const root = getMailboxRoot(this, i);
 	const message = buildMessage(this, i, fields);
-	const { files, inline } = await prepareMessageFiles(this, i, messageFiles(fields));
-	if (inline?.length) message.attachments = inline;
+	const prepared = await prepareMessageFiles(this, i, messageFiles(fields));
+	if (prepared.inline?.length) message.attachments = prepared.inline;
 	const transport = await GraphTransport.create(this, i);
 	const permission = mailPermission(this, i, 'write', 'create drafts');
 	const draft = await transport.request<IDataObject>({
@@ -38,17 +37,11 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		...permission,
 	});
 	const output = simplifyMessage(draft);
-	if (!inline) {
-		const attached = await attachBinaryProperties(this, transport, {
-			itemIndex: i,
-			messagePath: `${root}/messages/${segment(String(draft.id))}`,
-			attachments: files,
-			permission: permission.permission,
-		});
-		output.hasAttachments = true;
-		output.attachments = attached.map((a) => a.name);
-	} else if (inline.length) {
-		output.attachments = inline.map((a) => a.name);
-	}
+	await finishDraftAttachments(
+		this,
+		transport,
+		{ itemIndex: i, root, draftId: String(draft.id), prepared, permission: permission.permission },
+		output,
+	);
 	return output;
 }
