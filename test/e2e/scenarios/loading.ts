@@ -55,7 +55,12 @@ export function loadingScenario(env: E2eEnvironment) {
 		const expected = packed.map((file) => `${PACKAGE_NAME}.${NODE_NAMES[file]}`).sort();
 		// usableAsTool: n8n adds an AI-agent tool variant ("…Tool") of each action node, not of triggers.
 		const tools = expected.filter((name) => !name.endsWith('Trigger')).map((name) => `${name}Tool`);
-		expect([...new Set(ours.map((n) => n.name))].sort()).toEqual([...expected, ...tools].sort());
+		// A node with webhooks and a Send and Wait operation also gets n8n's Human-review tool
+		// ("…HitlTool", n8n tool-generation/hitl-tools.ts): Outlook Mail only.
+		const hitl = [`${PACKAGE_NAME}.outlookMailHitlTool`];
+		expect([...new Set(ours.map((n) => n.name))].sort()).toEqual(
+			[...expected, ...tools, ...hitl].sort(),
+		);
 		for (const name of expected) {
 			const versions = ours.filter((n) => n.name === name);
 			// A versioned node is listed once per version; each must ask for our credential.
