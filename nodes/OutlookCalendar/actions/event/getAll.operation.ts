@@ -244,7 +244,11 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 				})),
 			);
 		}
-		events.sort((a, b) => startMillis(a, zone) - startMillis(b, zone));
+		// Each start parsed once (a zone lookup and a parse each), not twice per comparison.
+		events = events
+			.map((event, index) => ({ event, index, start: startMillis(event, zone) }))
+			.sort((a, b) => a.start - b.start || a.index - b.index)
+			.map(({ event }) => event);
 		if (!returnAll) events = events.slice(0, limit);
 	} else {
 		const path = calendarId
