@@ -68,6 +68,9 @@ export function serveCalendarView(
 	options: CalendarViewOptions = {},
 ): CalendarViewLog {
 	const log: CalendarViewLog = { pages: [] };
+	// The view per window while the calendar is unchanged (same array, same length): a window's
+	// next pages need not filter and sort the year again.
+	const memo = new Map<string, { source: StoredEvent[]; length: number; list: StoredEvent[] }>();
 	graph.on('GET', pattern, (request) => {
 		const { query } = request;
 		const { startDateTime, endDateTime } = query;
@@ -85,7 +88,16 @@ export function serveCalendarView(
 			return graphError(400, 'BadRequest', `stand-in: unsupported $orderby ${query.$orderby}`);
 		if (query.$filter || query.$search)
 			return graphError(400, 'BadRequest', 'stand-in: calendarView $filter/$search not modelled');
-		const list = viewOf(events(), startDateTime, endDateTime);
+		const source = events();
+		const key = `${startDateTime}|${endDateTime}`;
+		const cached = memo.get(key);
+		let list: StoredEvent[];
+		if (cached && cached.source === source && cached.length === source.length) {
+			list = cached.list;
+		} else {
+			list = viewOf(source, startDateTime, endDateTime);
+			memo.set(key, { source, length: source.length, list });
+		}
 		const top = Math.min(Number(query.$top ?? 10), options.maxPageSize ?? 1000);
 		const skip = Number(query.$skip ?? 0);
 		const page = list.slice(skip, skip + top);
