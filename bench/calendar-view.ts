@@ -192,7 +192,7 @@ async function main() {
 		'one cursor (before)': async () => await n8n.execute('oneCursor', { parameters: {} }),
 	};
 	const rows: string[][] = [];
-	for (const size of [1000, 2500, EVENTS]) {
+	for (const size of [1000, 2500, 4000, EVENTS]) {
 		const events = year(size);
 		s.graph.reset();
 		serveCalendarView(s.graph, '/me/calendarView', () => events);

@@ -54,6 +54,20 @@ export function viewOf(events: StoredEvent[], from: string, to: string): StoredE
 		.map(({ event }) => event);
 }
 
+// Formatted once per instant and zone (luxon's zone arithmetic is most of the stand-in's time).
+const formatted = new Map<string, string>();
+function localTime(iso: string, iana: string): string {
+	const key = `${iso}|${iana}`;
+	let value = formatted.get(key);
+	if (value === undefined) {
+		value = DateTime.fromMillis(millis(iso), { zone: iana }).toFormat(
+			"yyyy-MM-dd'T'HH:mm:ss.SSS'0000'",
+		);
+		formatted.set(key, value);
+	}
+	return value;
+}
+
 function preferredZone(request: GraphRequestRecord): { name: string; iana: string } {
 	const match = /outlook\.timezone="([^"]+)"/.exec(request.headers.prefer ?? '');
 	const name = match?.[1] ?? 'UTC';
@@ -102,12 +116,7 @@ export function serveCalendarView(
 		const skip = Number(query.$skip ?? 0);
 		const page = list.slice(skip, skip + top);
 		const zone = preferredZone(request);
-		const local = (iso: string) => ({
-			dateTime: DateTime.fromMillis(millis(iso), { zone: zone.iana }).toFormat(
-				"yyyy-MM-dd'T'HH:mm:ss.SSS'0000'",
-			),
-			timeZone: zone.name,
-		});
+		const local = (iso: string) => ({ dateTime: localTime(iso, zone.iana), timeZone: zone.name });
 		const value = page.map((event) => ({
 			subject: `Event ${event.id}`,
 			isAllDay: false,

@@ -8,7 +8,8 @@
  *    one request, nothing extra. When the count (or, without one, the part of the window the first
  *    page covered) says at most one page is left, the next link is followed as before.
  * 2. Otherwise the rest of the window, from the first page's last start to To, is cut into up to 4
- *    sub-windows (as many as the pages left), each paged with its own next link, side by side.
+ *    sub-windows (as many as the pages left, with some headroom), each paged with its own next
+ *    link, side by side.
  *
  * calendarView returns an event in every window it overlaps, so an event or occurrence that spans
  * a cut comes back in two sub-windows (and the first sub-window repeats the first page's last
@@ -36,6 +37,13 @@ import { fromGraphDateTime, isoWithOffset } from './timeZones';
  * The events read twice here are dropped by ID.
  */
 export const FIRST_CUT_MARGIN_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Sub-windows of equal length hold about equally many events, not exactly: one planned to hold a
+ * full page would often need a second page (a second round) for a few events over. Planning for
+ * a quarter more events than are left avoids that while fewer than 4 sub-windows are planned.
+ */
+export const SLICE_HEADROOM = 1.25;
 
 /** Each later sub-window reaches back this far before its cut (zero-length events at a cut). */
 export const CUT_OVERLAP_MS = 1000;
@@ -133,7 +141,7 @@ export async function collectCalendarViewSliced(
 	const margin = last.minus({ milliseconds: FIRST_CUT_MARGIN_MS });
 	const low = margin > window.from ? margin : window.from;
 	if (low >= window.to) return await sequential();
-	const wanted = Math.min(Math.max(1, maxSlices), Math.ceil(left / pageSize));
+	const wanted = Math.min(Math.max(1, maxSlices), Math.ceil((left * SLICE_HEADROOM) / pageSize));
 	const windows = subWindows(low, window.to, wanted);
 	const results = await Promise.all(
 		windows.map(
