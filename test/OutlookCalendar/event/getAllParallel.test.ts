@@ -195,6 +195,33 @@ describe('Event → Get Many in parallel sub-windows', () => {
 		expect(subWindowCalls().length).toBeGreaterThan(0);
 	});
 
+	it('events created during the run are returned at most once, and none of the others is missed', async () => {
+		const events = [...singles(5000), ...spanning()];
+		const original = viewOf(events, FROM, TO).map((e) => e.id);
+		let served = 0;
+		serveCalendarView(t.s.graph, '/me/calendarView', () => {
+			// After the first page: one event in the part already read, one in each later quarter,
+			// one spanning the whole year.
+			if (++served === 2) {
+				for (const [k, day] of ['2026-01-15', '2026-05-01', '2026-08-01', '2026-11-01'].entries())
+					events.push({
+						id: `AAMkNEW${k}=`,
+						start: `${day}T12:00:00+01:00`,
+						end: `${day}T13:00:00+01:00`,
+					});
+				events.push({ id: 'AAMkNEWLONG=', start: FROM, end: TO });
+			}
+			return events;
+		});
+		const out = await getAll();
+		expect(new Set(ids(out)).size).toBe(out.length);
+		expect(ids(out).filter((id) => !id.startsWith('AAMkNEW'))).toEqual(original);
+		// The ones after the first page are in the sub-windows read after they were created.
+		for (const id of ['AAMkNEW1=', 'AAMkNEW2=', 'AAMkNEW3=', 'AAMkNEWLONG='])
+			expect(ids(out)).toContain(id);
+		expect(subWindowCalls().length).toBeGreaterThan(3);
+	});
+
 	it('a view of one page costs exactly one request', async () => {
 		const events = singles(600);
 		serveCalendarView(t.s.graph, '/me/calendarView', () => events);
