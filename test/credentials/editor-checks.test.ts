@@ -58,10 +58,15 @@ describe('telling it apart from n8n\'s "Microsoft Outlook OAuth2 API"', () => {
 });
 
 describe('defaults: a working credential for the common case in one pass', () => {
-	it('asks for read/write mail, send and calendars, and not Read Mail next to Read and Write Mail', () => {
+	it('asks for read/write mail, send, calendars and mailbox settings (the mailbox time zone), and not Read Mail next to Read and Write Mail', () => {
 		const permissions = values().permissions as string[];
 		expect(permissions).toEqual(
-			expect.arrayContaining(['mailReadWrite', 'mailSend', 'calendarsReadWrite']),
+			expect.arrayContaining([
+				'mailReadWrite',
+				'mailSend',
+				'calendarsReadWrite',
+				'mailboxSettings',
+			]),
 		);
 		expect(permissions).not.toContain('mailRead');
 		expect(shown('mailReadConflictNotice', {})).toBe(false);
