@@ -236,12 +236,6 @@ export class GraphStandIn {
 		this.finishedRound.clear();
 	}
 
-	/** Counts round trips in sequence (LimitStats.rounds) afresh from now on, e.g. after a warm-up. */
-	restartRounds(): void {
-		this.limitStats.rounds = {};
-		this.finishedRound.clear();
-	}
-
 	/** Enforces Exchange's per-mailbox limits from now on (`reset()` turns them off). */
 	exchangeLimits(limits: Partial<ExchangeLimits> = {}): this {
 		this.limits = { ...EXCHANGE_LIMITS, ...limits };
