@@ -411,6 +411,8 @@ export function editorScenario(env: E2eEnvironment) {
 				}
 				// The Custom environment's IMAP server: the trigger sends its token to this host only.
 				await field('customImapHost').locator('input').first().fill(dovecot!.host);
+				await field('permissions').scrollIntoViewIfNeeded();
+				await screenshot('editor-imap-permissions', modal());
 				await modal().locator('[data-test-id=credential-save-button]').click();
 				let stored: Record<string, unknown> = {};
 				await until(
@@ -524,7 +526,17 @@ export function editorScenario(env: E2eEnvironment) {
 					'GET',
 					`/rest/workflows/${triggerWorkflowId}`,
 				);
-				expect(workflow.active).toBe(true);
+				expect(workflow).toMatchObject({ active: true, activeVersionId: expect.any(String) });
+				// n8n's note about production executions; then the header says "Published".
+				const gotIt = page.getByRole('button', { name: 'Got it' });
+				await gotIt.waitFor({ timeout: 5_000 }).then(
+					() => gotIt.click(),
+					() => undefined,
+				);
+				await expect(
+					page.locator('[data-test-id=workflow-open-publish-modal-button]').innerText(),
+				).resolves.toContain('Published');
+				await page.locator('[data-test-id=zoom-to-fit]').click();
 				await screenshot('editor-imap-published');
 			});
 		},
@@ -557,14 +569,25 @@ export function editorScenario(env: E2eEnvironment) {
 					from: expect.objectContaining({ address: 'bob@example.test' }),
 				}),
 			]);
-			// The editor's Executions tab lists it.
+			// The editor's Executions tab lists it, and only it.
 			await page.goto(`${env.server.url}/workflow/${triggerWorkflowId}/executions`);
-			await page.locator('[data-test-id=executions-sidebar]').waitFor();
-			await page
-				.getByText(subject)
-				.first()
-				.waitFor()
-				.catch(() => undefined);
+			const list = page.locator('[data-test-id=current-executions-list]');
+			await list.locator(`[data-test-id=execution-details-${executions[0].id}]`).waitFor();
+			await expect(list.locator('[data-test-id^=execution-details-]').count()).resolves.toBe(1);
+			// (n8n's Production Checklist pops up over the list on a first published workflow)
+			const checklist = page.getByText('Production Checklist').first();
+			if (await checklist.isVisible()) await page.keyboard.press('Escape');
+			// (for the picture: the preview of the run, drawn in a frame of its own, has loaded)
+			await until(
+				async () => {
+					for (const frame of page.frames())
+						if ((await frame.locator('[data-test-id=canvas-node]').count()) > 0) return true;
+					return false;
+				},
+				15_000,
+				'the execution preview',
+			).catch(() => undefined);
+			await page.waitForTimeout(1000);
 			await screenshot('editor-imap-execution');
 		});
 	});
@@ -589,6 +612,9 @@ export function editorScenario(env: E2eEnvironment) {
 				`/rest/workflows/${triggerWorkflowId}`,
 			);
 			expect(workflow).toMatchObject({ active: false, activeVersionId: null });
+			await expect(
+				page.locator('[data-test-id=workflow-open-publish-modal-button]').innerText(),
+			).resolves.not.toContain('Published');
 		});
 	});
 }
