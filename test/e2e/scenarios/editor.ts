@@ -18,6 +18,7 @@ import { chromium } from 'playwright-core';
 import {
 	CREDENTIAL_DISPLAY_NAME,
 	DOCS_BASE_URL,
+	IMAP_ONLY_NOTICE,
 	INVALID_CLIENT_ID_NOTICE,
 	INVALID_TENANT_NOTICE,
 	SETUP_GUIDE_URL,
@@ -396,19 +397,24 @@ export function editorScenario(env: E2eEnvironment) {
 				await ndv.getByText('The credential needs the "IMAP Trigger" permission').first().waitFor();
 				await ndv.locator('[data-test-id=credential-edit-button]').first().click();
 				await modal().waitFor();
-				// The trigger's permission, with the common set kept (an empty field meant the common set).
+				// The trigger's permission, as the node's notice says. Alone it would drop the common set
+				// (what the empty field meant), which a notice under the field says; then the common set.
+				const imapOnly = modal().getByText(IMAP_ONLY_NOTICE.slice(0, 60));
+				await expect(imapOnly.count()).resolves.toBe(0);
 				await field('permissions').click();
 				for (const option of [
+					'IMAP Trigger',
 					'Read and Write Mail',
 					'Send Mail',
 					'Read and Write Calendars',
-					'IMAP Trigger',
 				]) {
 					const item = page
 						.locator('.el-select-dropdown__item:visible', { hasText: option })
 						.first();
 					if (!/\bis-selected\b/.test((await item.getAttribute('class')) ?? '')) await item.click();
+					if (option === 'IMAP Trigger') await imapOnly.first().waitFor();
 				}
+				await imapOnly.first().waitFor({ state: 'detached' });
 				// The Custom environment's IMAP server: the trigger sends its token to this host only.
 				await field('customImapHost').locator('input').first().fill(dovecot!.host);
 				await field('permissions').scrollIntoViewIfNeeded();
@@ -433,11 +439,11 @@ export function editorScenario(env: E2eEnvironment) {
 					20_000,
 					'the credential with the IMAP host to be saved',
 				);
-				expect(stored.permissions).toEqual([
-					'mailReadWrite',
-					'mailSend',
+				expect([...(stored.permissions as string[])].sort()).toEqual([
 					'calendarsReadWrite',
 					'imap',
+					'mailReadWrite',
+					'mailSend',
 				]);
 				// Reconnect (the consent so far did not include IMAP): n8n asks for the new scopes.
 				const before = env.idp.requests.length;
