@@ -44,6 +44,10 @@ export const INVALID_CLIENT_ID_REGEX = `^(?!$)(?!(?:${stripAnchors(TENANT_GUID_P
 export const INVALID_TENANT_NOTICE =
 	'This Tenant is neither a directory (tenant) ID such as "72f988bf-86f1-41af-91ab-2d7cd011db47" nor a verified domain such as "contoso.onmicrosoft.com" (no https://). ' +
 	"Copy the Directory (tenant) ID from the app registration's Overview page in the Azure portal. Until then Connect cannot open Microsoft's sign-in page.";
+/** Under Permissions when "IMAP Trigger" is the only choice (what the trigger's messages ask to add). */
+export const IMAP_ONLY_NOTICE =
+	'Only IMAP Trigger is chosen: with this credential Outlook Mail and Outlook Calendar get no mail or calendar access (an empty field meant the common set). ' +
+	'Keep the permissions those nodes use as well, e.g. Read and Write Mail, Send Mail and Read and Write Calendars.';
 export const INVALID_CLIENT_ID_NOTICE =
 	'This Client ID is not an Application (client) ID: that is a GUID such as "00000000-0000-4000-8000-000000000000" (no spaces). ' +
 	"Copy it from the app registration's Overview page; the Object ID and the client secret do not work here.";
@@ -372,6 +376,14 @@ export class OutlookOAuth2Api implements ICredentialType {
 			type: 'notice',
 			default: '',
 			displayOptions: { show: { permissions: ['mailRead'], '/permissions': ['mailReadWrite'] } },
+		},
+		{
+			// Every chosen value is "imap" (an empty field shows the default-set notice instead).
+			displayName: IMAP_ONLY_NOTICE,
+			name: 'imapOnlyNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { permissions: [{ _cnd: { eq: 'imap' } }] } },
 		},
 		{
 			displayName: 'Additional Scopes',

@@ -70,7 +70,7 @@ export const RECONNECT_MESSAGE =
 	'The Outlook credential needs to be reconnected: Microsoft refused its refresh token (consent revoked, password changed or the token expired). Open the credential and click "Reconnect".';
 
 export const MISSING_PERMISSION_MESSAGE =
-	'The Outlook credential does not include the "IMAP Trigger" permission. Open the credential, add "IMAP Trigger" under Permissions, save and reconnect it.';
+	'The Outlook credential does not include the "IMAP Trigger" permission. Open the credential, add "IMAP Trigger" under Permissions (keep the ones your other Outlook nodes use), save and reconnect it.';
 
 /** The scope of the IMAP token: Exchange Online's IMAP permission, plus a refresh token. */
 export function imapScope(imapResource: string): string {

@@ -133,7 +133,7 @@ describe('derived fields for every environment and account type', () => {
 			'https://login.proxy.example:8443/ms/organizations/oauth2/v2.0/token',
 		);
 		expect(resolved.scope).toBe(
-			'User.Read Mail.ReadWrite Mail.Send Calendars.ReadWrite offline_access openid profile email',
+			'User.Read Mail.ReadWrite Mail.Send Calendars.ReadWrite MailboxSettings.Read offline_access openid profile email',
 		);
 		expect(testBaseUrl(fields)).toBe('https://graph.proxy.example');
 	});

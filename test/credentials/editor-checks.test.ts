@@ -12,6 +12,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import {
 	CREDENTIAL_DISPLAY_NAME,
+	IMAP_ONLY_NOTICE,
 	INVALID_TENANT_NOTICE,
 	OutlookOAuth2Api,
 } from '../../credentials/OutlookOAuth2Api.credentials';
@@ -58,10 +59,15 @@ describe('telling it apart from n8n\'s "Microsoft Outlook OAuth2 API"', () => {
 });
 
 describe('defaults: a working credential for the common case in one pass', () => {
-	it('asks for read/write mail, send and calendars, and not Read Mail next to Read and Write Mail', () => {
+	it('asks for read/write mail, send, calendars and mailbox settings (the mailbox time zone), and not Read Mail next to Read and Write Mail', () => {
 		const permissions = values().permissions as string[];
 		expect(permissions).toEqual(
-			expect.arrayContaining(['mailReadWrite', 'mailSend', 'calendarsReadWrite']),
+			expect.arrayContaining([
+				'mailReadWrite',
+				'mailSend',
+				'calendarsReadWrite',
+				'mailboxSettings',
+			]),
 		);
 		expect(permissions).not.toContain('mailRead');
 		expect(shown('mailReadConflictNotice', {})).toBe(false);
@@ -115,6 +121,26 @@ describe('Read Mail next to Read and Write Mail', () => {
 		expect(notice('mailReadConflictNotice').displayName).toMatch(
 			/Mail\.ReadWrite covers Mail\.Read/,
 		);
+	});
+});
+
+describe('"IMAP Trigger" added to a credential whose Permissions were empty', () => {
+	// The trigger's notice and errors say to add "IMAP Trigger"; on a field left empty (the common
+	// set) that alone would drop Mail and Calendar access, so a notice says to keep them.
+	it('is explained only while IMAP Trigger is the only choice', () => {
+		expect(shown('imapOnlyNotice', { permissions: ['imap'] })).toBe(true);
+		expect(shown('imapOnlyNotice', { permissions: ['imap', 'mailReadWrite'] })).toBe(false);
+		expect(shown('imapOnlyNotice', { permissions: ['mailReadWrite'] })).toBe(false);
+		expect(shown('imapOnlyNotice', { permissions: [] })).toBe(false);
+		expect(notice('imapOnlyNotice').displayName).toBe(IMAP_ONLY_NOTICE);
+	});
+
+	it('because IMAP Trigger alone asks Graph for the sign-in scopes only', () => {
+		const scope = String(
+			resolveCredential('outlookOAuth2Api', { permissions: ['imap'] } as never).scope,
+		).split(' ');
+		expect(scope).toContain('https://outlook.office.com/IMAP.AccessAsUser.All');
+		expect(scope.filter((s) => /^(Mail|Calendars)\./.test(s))).toEqual([]);
 	});
 });
 

@@ -91,6 +91,11 @@ export interface LimitStats {
 	throttled: number;
 	throttledInBatch: number;
 	peakInFlight: Record<string, number>;
+	/**
+	 * Round trips in sequence per mailbox: a request admitted after others finished is one round
+	 * after the latest of them. The length of the longest chain, i.e. the wall time in round trips.
+	 */
+	rounds: Record<string, number>;
 }
 
 /** The mailbox a path under /v1.0 addresses, as Exchange counts it. */
@@ -172,7 +177,14 @@ export class GraphStandIn {
 
 	private admitted = new Map<string, number[]>();
 
-	readonly limitStats: LimitStats = { throttled: 0, throttledInBatch: 0, peakInFlight: {} };
+	readonly limitStats: LimitStats = {
+		throttled: 0,
+		throttledInBatch: 0,
+		peakInFlight: {},
+		rounds: {},
+	};
+	/** The highest round among the requests that finished, per mailbox (see LimitStats.rounds). */
+	private finishedRound = new Map<string, number>();
 
 	private server!: http.Server;
 
@@ -220,6 +232,8 @@ export class GraphStandIn {
 		this.limitStats.throttled = 0;
 		this.limitStats.throttledInBatch = 0;
 		this.limitStats.peakInFlight = {};
+		this.limitStats.rounds = {};
+		this.finishedRound.clear();
 	}
 
 	/** Enforces Exchange's per-mailbox limits from now on (`reset()` turns them off). */
@@ -266,11 +280,14 @@ export class GraphStandIn {
 			active + 1,
 		);
 		window.push(now);
+		const round = (this.finishedRound.get(mailbox) ?? 0) + 1;
+		this.limitStats.rounds[mailbox] = Math.max(this.limitStats.rounds[mailbox] ?? 0, round);
 		try {
 			await new Promise((resolve) => setTimeout(resolve, limits.serviceMs));
 			return await serve();
 		} finally {
 			this.inFlight.set(mailbox, (this.inFlight.get(mailbox) ?? 1) - 1);
+			this.finishedRound.set(mailbox, Math.max(this.finishedRound.get(mailbox) ?? 0, round));
 		}
 	}
 

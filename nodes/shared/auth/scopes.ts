@@ -94,7 +94,12 @@ export const PERMISSION_GROUPS: PermissionGroup[] = [
 	},
 ];
 
-export const DEFAULT_PERMISSIONS = ['mailReadWrite', 'mailSend', 'calendarsReadWrite'];
+export const DEFAULT_PERMISSIONS = [
+	'mailReadWrite',
+	'mailSend',
+	'calendarsReadWrite',
+	'mailboxSettings',
+];
 
 /** Always requested: refresh tokens, sign-in identity, and the signed-in user's profile. */
 export const ALWAYS_GRAPH_SCOPES = ['User.Read'];

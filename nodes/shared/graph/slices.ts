@@ -1,20 +1,25 @@
 /**
  * Return All of a large collection in parallel: Graph's `@odata.nextLink` paging is sequential
  * (10,000 messages are 10 round trips however fast each is), while Exchange allows 4 requests in
- * flight per mailbox (concurrency.ts). A collection sorted by a date property is split into
- * disjoint date ranges that page side by side.
+ * flight per mailbox (concurrency.ts). A collection sorted by a date property is read from both
+ * ends at once, and what lies between is split into disjoint date ranges that page side by side.
  *
- * 1. The first page, as the sequential paging sends it (plus `$count=true`, which Graph answers in
- *    the same response). Without a next page that is the answer: one call, nothing extra.
- * 2. The first page of the other end (the same query sorted the other way). It is data, not only a
- *    probe: together the two pages give the date bounds of what is left.
- * 3. What lies between the two pages' last dates is split into up to 4 ranges (fewer when
+ * Round 1. The first page, as the sequential paging sends it (plus `$count=true`, which Graph
+ *    answers in the same response). Without a next page that is the answer: one call, nothing
+ *    extra. With one page left (by the count) the next link is followed: two calls, as before.
+ * Round 2. Two requests at once, both data: the second page by the first page's link, and the
+ *    first page of the other end (the same query sorted the other way), whose last date is the
+ *    other bound of what is left.
+ * Round 3 on. What lies between the two ends' last dates is split into up to 4 ranges (fewer when
  *    `@odata.count` says fewer pages are left); each range pages with its own nextLink.
+ *
+ * For 10,000 messages that is 4 rounds: 1 + 2 pages in the first two rounds, then 7,000 in
+ * 4 ranges of about 1,750, 2 pages each (a range may hold up to 2,000 before it needs a third).
  *
  * The ranges are closed where a page ended (items with the same date as a page's last item may be
  * on either side) and half-open between each other; items are de-duplicated by ID, so none is
  * returned twice and none is missed. Messages that arrive during the run have a newer date than
- * the first page's bound and fall only into the open end page, so they are returned at most once.
+ * every bound and fall only into the newest end's pages, so they are returned at most once.
  * https://learn.microsoft.com/graph/paging, /graph/throttling-limits#outlook-service-limits
  */
 import type { IDataObject } from 'n8n-workflow';
@@ -76,8 +81,8 @@ export function sliceBounds(low: string, high: string, count: number): string[] 
 }
 
 /**
- * All items of a collection sorted by `paging.property` (Return All), paged in up to 4 disjoint
- * date ranges at once, in the requested order, each item once.
+ * All items of a collection sorted by `paging.property` (Return All), read from both ends and in
+ * up to 4 disjoint date ranges at once, in the requested order, each item once.
  */
 export async function graphCollectSliced(
 	transport: GraphTransport,
@@ -90,43 +95,64 @@ export async function graphCollectSliced(
 	const query = { ...(request.query ?? {}) };
 	const get = async (q: GraphRequestOptions['query']) =>
 		await transport.request<GraphPage>({ ...request, method: 'GET', query: q });
+	const follow = async (link: string) =>
+		await transport.request<GraphPage>({ ...request, method: 'GET', path: link, query: undefined });
+	const rest = async (link: string) =>
+		await graphCollect(
+			transport,
+			{ ...request, method: 'GET', path: link, query: undefined },
+			{ returnAll: true, sendTop: false },
+		);
+	// Graph's message links carry an offset: a message that arrives between two pages shifts the
+	// next page by one, which repeats the previous page's last message; IDs drop the repeat.
+	const sequential = async (items: IDataObject[], link: string) =>
+		uniqueById([...items, ...(await rest(link))]);
 
 	const head = await get({ ...query, $top: pageSize, $count: 'true' });
 	const headItems = head.value ?? [];
 	const headLink = head['@odata.nextLink'];
-	const sequential = async () => {
-		const rest = await graphCollect(
-			transport,
-			{ ...request, method: 'GET', path: headLink!, query: undefined },
-			{ returnAll: true, sendTop: false },
-		);
-		// Graph's message links carry an offset: a message that arrives meanwhile shifts the next
-		// page by one, which would repeat the first page's last message.
-		return uniqueById([...headItems, ...rest]);
-	};
 	if (!headLink) return headItems;
 	const count = head['@odata.count'];
 	// One page left (by Graph's count): the next link costs what a parallel round would.
-	if (typeof count === 'number' && count - headItems.length <= pageSize) return await sequential();
-	const headEnd = headItems[headItems.length - 1];
-	if (timeOf(headEnd, property) === undefined) return await sequential();
+	if (typeof count === 'number' && count - headItems.length <= pageSize) {
+		return await sequential(headItems, headLink);
+	}
+	if (timeOf(headItems[headItems.length - 1], property) === undefined) {
+		return await sequential(headItems, headLink);
+	}
 
+	// Round 2: the head's second page and the other end's first page, side by side.
 	const other = direction === 'desc' ? 'asc' : 'desc';
-	const tail = await get({ ...query, $orderby: `${property} ${other}`, $top: pageSize });
+	const [second, tail] = await Promise.all([
+		follow(headLink),
+		get({ ...query, $orderby: `${property} ${other}`, $top: pageSize }),
+	]);
+	const headSide = uniqueById([...headItems, ...(second.value ?? [])]);
+	const secondLink = second['@odata.nextLink'];
 	const tailItems = tail.value ?? [];
+	const headEnd = headSide[headSide.length - 1];
 	const tailEnd = tailItems[tailItems.length - 1];
-	if (tailItems.length && timeOf(tailEnd, property) === undefined) return await sequential();
+	// Without a date at an end, the head's link goes on alone (the tail page is de-duplicated away).
+	if (
+		secondLink &&
+		(timeOf(headEnd, property) === undefined ||
+			(tailItems.length > 0 && timeOf(tailEnd, property) === undefined))
+	) {
+		return order(uniqueById([...(await sequential(headSide, secondLink)), ...tailItems]));
+	}
 
 	const headBound = String(headEnd[property]);
 	const tailBound = tailEnd ? String(tailEnd[property]) : headBound;
 	const [low, high] = direction === 'desc' ? [tailBound, headBound] : [headBound, tailBound];
-	// Between the ends: nothing when the other end fit in one page or reached past the first page.
-	const middleEmpty = !tail['@odata.nextLink'] || Date.parse(low) > Date.parse(high);
+	// Between the ends: nothing when either end reached the last page or they met.
+	const middleEmpty = !secondLink || !tail['@odata.nextLink'] || Date.parse(low) > Date.parse(high);
 	const middle: IDataObject[][] = [];
 	if (!middleEmpty) {
-		const left = typeof count === 'number' ? count - headItems.length - tailItems.length : Infinity;
-		const wanted = Math.min(maxSlices, Math.max(1, Math.ceil(left / pageSize)));
-		const bounds = sliceBounds(low, high, wanted);
+		const left = typeof count === 'number' ? count - headSide.length - tailItems.length : Infinity;
+		// One range per page left, at most 4; each range gets a tenth of a page to spare for the
+		// edge messages it reads again and for uneven dates, before it needs one more page.
+		const slices = Math.min(maxSlices, Math.max(1, Math.ceil(left / (0.9 * pageSize))));
+		const bounds = sliceBounds(low, high, slices);
 		const ranges =
 			bounds.length === 1 ? [[low, high]] : bounds.slice(1).map((b, j) => [bounds[j], b]);
 		const results = await Promise.all(
@@ -147,12 +173,14 @@ export async function graphCollectSliced(
 		// Ranges run low → high; in descending order the newest range comes first.
 		middle.push(...(direction === 'desc' ? results.reverse() : results));
 	}
+	return order(uniqueById([...headSide, ...middle.flat(), ...tailItems.reverse()]));
 
-	const merged = uniqueById([...headItems, ...middle.flat(), ...tailItems.reverse()]);
-	// Stable: items with the same date keep the order Graph gave them.
-	const sign = direction === 'desc' ? -1 : 1;
-	return merged
-		.map((item, index) => ({ item, index, time: timeOf(item, property) ?? 0 }))
-		.sort((a, b) => sign * (a.time - b.time) || a.index - b.index)
-		.map(({ item }) => item);
+	/** Stable: items with the same date keep the order Graph gave them. */
+	function order(items: IDataObject[]): IDataObject[] {
+		const sign = direction === 'desc' ? -1 : 1;
+		return items
+			.map((item, index) => ({ item, index, time: timeOf(item, property) ?? 0 }))
+			.sort((a, b) => sign * (a.time - b.time) || a.index - b.index)
+			.map(({ item }) => item);
+	}
 }

@@ -21,7 +21,7 @@ interface Case {
 	extraQuery: Record<string, string>;
 }
 
-const DEFAULT_SCOPE = `User.Read Mail.ReadWrite Mail.Send Calendars.ReadWrite ${OIDC}`;
+const DEFAULT_SCOPE = `User.Read Mail.ReadWrite Mail.Send Calendars.ReadWrite MailboxSettings.Read ${OIDC}`;
 
 const CASES: Case[] = [
 	{

@@ -3,10 +3,14 @@
  * Sign in; add each node from the node panel by searching "Outlook"; create the credential in its
  * modal (fields shown and hidden as the chosen options require; its name, defaults and docs link;
  * the package's own notice under a Tenant or Client ID that is not one); click Connect and see
- * "Account connected"; run a node and see its output; the nodes' Docs links open our guide. Screenshots go to the run folder, and to docs/images
- * for the setup guide when E2E_UPDATE_DOCS_IMAGES=1.
+ * "Account connected"; run a node and see its output; the nodes' Docs links open our guide. Then
+ * the Outlook IMAP Trigger on a Dovecot mailbox (XOAUTH2, tokens checked against the
+ * identity-provider stand-in): the credential gets the "IMAP Trigger" permission and is
+ * reconnected, the workflow is published from the header, one new mail gives one execution, and
+ * Unpublish closes the IMAP session. Screenshots go to the run folder, and to docs/images for the
+ * setup guide when E2E_UPDATE_DOCS_IMAGES=1.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -14,12 +18,17 @@ import { chromium } from 'playwright-core';
 import {
 	CREDENTIAL_DISPLAY_NAME,
 	DOCS_BASE_URL,
+	IMAP_ONLY_NOTICE,
 	INVALID_CLIENT_ID_NOTICE,
 	INVALID_TENANT_NOTICE,
 	SETUP_GUIDE_URL,
 } from '../../../credentials/OutlookOAuth2Api.credentials';
+import type { Dovecot } from '../../support/dovecot';
+import { dovecotInstalled, startDovecot } from '../../support/dovecot';
 import type { E2eEnvironment } from '../support/environment';
 import { hasNode } from '../support/environment';
+import { demoEml } from '../support/demo-standins';
+import { listExecutions, readExecution } from '../support/executions';
 import { OWNER, REPO_ROOT, e2eEnvironment } from '../support/n8n';
 
 const CHROMIUM = '/usr/lib/chromium/chromium';
@@ -44,6 +53,12 @@ export function editorScenario(env: E2eEnvironment) {
 	let browser: Browser;
 	let context: BrowserContext;
 	let page: Page;
+	// The IMAP part: a Dovecot mailbox and the workflow published in the editor.
+	const imapReady = ready && hasNode('OutlookImapTrigger') && dovecotInstalled();
+	const itImap = imapReady ? test : test.skip;
+	let dovecot: Dovecot | undefined;
+	let triggerWorkflowId = '';
+	const TRIGGER_NODE = 'Outlook IMAP Trigger';
 
 	async function screenshot(
 		name: string,
@@ -110,7 +125,23 @@ export function editorScenario(env: E2eEnvironment) {
 
 	afterAll(async () => {
 		await browser?.close();
+		// Into the run folder, which test/run.sh's secrets check covers.
+		if (dovecot) writeFileSync(join(e2eEnvironment().runDir, 'dovecot-editor.log'), dovecot.log());
+		await dovecot?.stop();
 	});
+
+	/** On failure: what the page showed, for the next attempt (run folder only). */
+	async function keepEvidence<T>(name: string, step: () => Promise<T>): Promise<T> {
+		try {
+			return await step();
+		} catch (error) {
+			const dir = join(e2eEnvironment().runDir, 'screenshots');
+			mkdirSync(dir, { recursive: true });
+			await page.screenshot({ path: join(dir, `failed-${name}.png`) }).catch(() => undefined);
+			writeFileSync(join(dir, `failed-${name}.html`), await page.content().catch(() => ''));
+			throw error;
+		}
+	}
 
 	it('signs in through the form', async () => {
 		await page.goto(`${env.server.url}/signin`);
@@ -341,5 +372,255 @@ export function editorScenario(env: E2eEnvironment) {
 		expect(nodes).toBeGreaterThanOrEqual(4);
 		await page.locator('[data-test-id=zoom-to-fit]').click();
 		await screenshot('editor-canvas');
+	});
+
+	itImap(
+		'the IMAP trigger: its credential gets the "IMAP Trigger" permission and the Dovecot host, and is reconnected',
+		async () => {
+			dovecot = await startDovecot({ idpUrl: env.idp.url });
+			await keepEvidence('imap-credential', async () => {
+				// A new workflow with the trigger as its first node, as a user starts one.
+				await page.goto(`${env.server.url}/workflow/new`);
+				await page.click('[data-test-id=canvas-add-button]');
+				await page.keyboard.type('Outlook');
+				await page
+					.locator('[data-test-id=node-creator-item-name]', { hasText: TRIGGER_NODE })
+					.first()
+					.click();
+				const ndv = page.locator('[data-test-id=ndv]');
+				// A trigger with nothing to choose is offered with an "Add to workflow" button.
+				const add = page.getByText('Add to workflow', { exact: true }).first();
+				await ndv.or(add).first().waitFor();
+				if (await add.isVisible()) await add.click();
+				await ndv.waitFor();
+				// The credential connected above is picked; the node's notice names the permission it needs.
+				await ndv.getByText('The credential needs the "IMAP Trigger" permission').first().waitFor();
+				await ndv.locator('[data-test-id=credential-edit-button]').first().click();
+				await modal().waitFor();
+				// The trigger's permission, as the node's notice says. Alone it would drop the common set
+				// (what the empty field meant), which a notice under the field says; then the common set.
+				const imapOnly = modal().getByText(IMAP_ONLY_NOTICE.slice(0, 60));
+				await expect(imapOnly.count()).resolves.toBe(0);
+				await field('permissions').click();
+				for (const option of [
+					'IMAP Trigger',
+					'Read and Write Mail',
+					'Send Mail',
+					'Read and Write Calendars',
+				]) {
+					const item = page
+						.locator('.el-select-dropdown__item:visible', { hasText: option })
+						.first();
+					if (!/\bis-selected\b/.test((await item.getAttribute('class')) ?? '')) await item.click();
+					if (option === 'IMAP Trigger') await imapOnly.first().waitFor();
+				}
+				await imapOnly.first().waitFor({ state: 'detached' });
+				// The Custom environment's IMAP server: the trigger sends its token to this host only.
+				await field('customImapHost').locator('input').first().fill(dovecot!.host);
+				await field('permissions').scrollIntoViewIfNeeded();
+				await screenshot('editor-imap-permissions', modal());
+				await modal().locator('[data-test-id=credential-save-button]').click();
+				let stored: Record<string, unknown> = {};
+				await until(
+					async () => {
+						const list = await env.rest.data<Array<{ id: string; type: string }>>(
+							'GET',
+							'/rest/credentials',
+						);
+						const id = list.find((c) => c.type === 'outlookOAuth2Api')!.id;
+						stored = (
+							await env.rest.data<{ data: Record<string, unknown> }>(
+								'GET',
+								`/rest/credentials/${id}?includeData=true`,
+							)
+						).data;
+						return stored.customImapHost === dovecot!.host;
+					},
+					20_000,
+					'the credential with the IMAP host to be saved',
+				);
+				expect([...(stored.permissions as string[])].sort()).toEqual([
+					'calendarsReadWrite',
+					'imap',
+					'mailReadWrite',
+					'mailSend',
+				]);
+				// Reconnect (the consent so far did not include IMAP): n8n asks for the new scopes.
+				const before = env.idp.requests.length;
+				const popup = context.waitForEvent('page');
+				await modal()
+					.locator(
+						'[data-test-id=oauth-connect-success-banner] button, [data-test-id=quick-connect-button] button, button[data-test-id=quick-connect-button]',
+					)
+					.first()
+					.click();
+				await popup;
+				await until(
+					async () =>
+						env.idp.requests.slice(before).some((r) => r.form.grant_type === 'authorization_code'),
+					20_000,
+					'the reconnection',
+				);
+				const authorize = env.idp.requests
+					.slice(before)
+					.find((r) => r.path.endsWith('/oauth2/v2.0/authorize'));
+				expect(authorize?.query.scope?.split(' ')).toEqual(
+					expect.arrayContaining([
+						'https://outlook.office.com/IMAP.AccessAsUser.All',
+						'Mail.ReadWrite',
+					]),
+				);
+				await modal().getByText('Account connected').first().waitFor();
+				await screenshot('editor-imap-credential', modal());
+				await modal()
+					.locator('button[aria-label="Close this dialog"], .el-dialog__headerbtn')
+					.first()
+					.click();
+				await modal().waitFor({ state: 'hidden' });
+			});
+		},
+	);
+
+	itImap(
+		'the trigger on the Dovecot mailbox is published from the header and opens one IMAP session',
+		async () => {
+			await keepEvidence('imap-publish', async () => {
+				const ndv = page.locator('[data-test-id=ndv]');
+				// Dovecot's port and its self-signed certificate, under Options.
+				for (const [option, fill] of [
+					[
+						'IMAP Port',
+						async () => {
+							const port = ndv.locator('[data-test-id=parameter-input-port] input').first();
+							await port.fill(String(dovecot!.port));
+							await port.press('Tab');
+						},
+					],
+					[
+						'Connection Security',
+						async () => {
+							await choose('security', 'TLS Without Certificate Check', ndv);
+						},
+					],
+				] as const) {
+					await ndv
+						.getByPlaceholder('Add Option')
+						.or(ndv.getByRole('button', { name: 'Add Option' }))
+						.first()
+						.click();
+					await page.getByText(option, { exact: true }).filter({ visible: true }).first().click();
+					await fill();
+				}
+				await screenshot('editor-imap-trigger');
+				await closeNodeView();
+				const save = page.locator('[data-test-id=workflow-save-button]');
+				if ((await save.isVisible()) && (await save.isEnabled())) await save.click();
+				await page.waitForURL(
+					(url) => /\/workflow\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith('/new'),
+				);
+				triggerWorkflowId = /\/workflow\/([^/?]+)/.exec(new URL(page.url()).pathname)![1];
+				expect(await dovecot!.who()).toEqual([]);
+
+				await page.locator('[data-test-id=workflow-open-publish-modal-button]').click();
+				const publish = page.locator('[data-test-id=workflow-publish-button]');
+				await publish.waitFor();
+				await screenshot('editor-imap-publish');
+				await publish.click();
+				await until(async () => (await dovecot!.who()).length > 0, 30_000, 'an IMAP session');
+				expect((await dovecot!.who()).map((s) => s.username)).toEqual([dovecot!.user]);
+				const workflow = await env.rest.data<{ active: boolean; activeVersionId?: string | null }>(
+					'GET',
+					`/rest/workflows/${triggerWorkflowId}`,
+				);
+				expect(workflow).toMatchObject({ active: true, activeVersionId: expect.any(String) });
+				// n8n's note about production executions; then the header says "Published".
+				const gotIt = page.getByRole('button', { name: 'Got it' });
+				await gotIt.waitFor({ timeout: 5_000 }).then(
+					() => gotIt.click(),
+					() => undefined,
+				);
+				await expect(
+					page.locator('[data-test-id=workflow-open-publish-modal-button]').innerText(),
+				).resolves.toContain('Published');
+				await page.locator('[data-test-id=zoom-to-fit]').click();
+				await screenshot('editor-imap-published');
+			});
+		},
+	);
+
+	itImap('a new mail in the mailbox gives exactly one execution, with its subject', async () => {
+		await keepEvidence('imap-execution', async () => {
+			// "New mail only": the trigger notes where INBOX ends once it has opened it.
+			await page.waitForTimeout(2000);
+			expect(await listExecutions(env.rest, triggerWorkflowId)).toEqual([]);
+			const subject = `Invoice ${Date.now()}`;
+			await dovecot!.appendMessage(demoEml({ subject, from: 'bob@example.test' }));
+			await until(
+				async () =>
+					(await listExecutions(env.rest, triggerWorkflowId)).some((e) => e.status === 'success'),
+				30_000,
+				'an execution',
+			);
+			// Nothing more comes for one mail.
+			await page.waitForTimeout(3000);
+			const executions = await listExecutions(env.rest, triggerWorkflowId);
+			expect(executions).toHaveLength(1);
+			expect(executions[0]).toMatchObject({ status: 'success', mode: 'trigger' });
+			const items = (await readExecution(env.rest, executions[0].id))
+				.output(TRIGGER_NODE)
+				.map((i) => i.json);
+			expect(items).toEqual([
+				expect.objectContaining({
+					subject,
+					from: expect.objectContaining({ address: 'bob@example.test' }),
+				}),
+			]);
+			// The editor's Executions tab lists it, and only it.
+			await page.goto(`${env.server.url}/workflow/${triggerWorkflowId}/executions`);
+			const list = page.locator('[data-test-id=current-executions-list]');
+			await list.locator(`[data-test-id=execution-details-${executions[0].id}]`).waitFor();
+			await expect(list.locator('[data-test-id^=execution-details-]').count()).resolves.toBe(1);
+			// (n8n's Production Checklist pops up over the list on a first published workflow)
+			const checklist = page.getByText('Production Checklist').first();
+			if (await checklist.isVisible()) await page.keyboard.press('Escape');
+			// (for the picture: the preview of the run, drawn in a frame of its own, has loaded)
+			await until(
+				async () => {
+					for (const frame of page.frames())
+						if ((await frame.locator('[data-test-id=canvas-node]').count()) > 0) return true;
+					return false;
+				},
+				15_000,
+				'the execution preview',
+			).catch(() => undefined);
+			await page.waitForTimeout(1000);
+			await screenshot('editor-imap-execution');
+		});
+	});
+
+	itImap('Unpublish in the header closes the IMAP session', async () => {
+		await keepEvidence('imap-unpublish', async () => {
+			await page.goto(`${env.server.url}/workflow/${triggerWorkflowId}`);
+			await page.locator('[data-test-id=version-menu-button]').click();
+			await page.getByText('Unpublish', { exact: true }).filter({ visible: true }).first().click();
+			await page
+				.getByRole('button', { name: 'Unpublish', exact: true })
+				.filter({ visible: true })
+				.last()
+				.click();
+			await until(
+				async () => (await dovecot!.who()).length === 0,
+				15_000,
+				'the IMAP session to close',
+			);
+			const workflow = await env.rest.data<{ active: boolean; activeVersionId: string | null }>(
+				'GET',
+				`/rest/workflows/${triggerWorkflowId}`,
+			);
+			expect(workflow).toMatchObject({ active: false, activeVersionId: null });
+			await expect(
+				page.locator('[data-test-id=workflow-open-publish-modal-button]').innerText(),
+			).resolves.not.toContain('Published');
+		});
 	});
 }
