@@ -120,6 +120,9 @@ describe('Event → Get Many in parallel sub-windows', () => {
 		expect(subWindowCalls().filter((c) => c.query.endDateTime === TO).length).toBeGreaterThan(0);
 		expect(t.s.graph.limitStats.peakInFlight.me).toBe(4);
 		expect(t.s.graph.limitStats.throttled).toBe(0);
+		// The first page, then 4 sub-windows of about 1,100 events side by side (2 pages each): 3
+		// round trips in sequence where one cursor takes 6.
+		expect(t.s.graph.limitStats.rounds.me).toBe(3);
 		// Events spanning cuts were served more than once and are returned once.
 		const served = servedCount(log);
 		expect(served.get('AAMkSABBATICAL=')).toBeGreaterThanOrEqual(4);
