@@ -32,11 +32,12 @@ import { fromGraphDateTime, isoWithOffset } from './timeZones';
 
 /**
  * How far before the first page's last start the first sub-window begins. The cut is computed
- * from the start as Graph wrote it; a day covers any difference between that and the instant
- * Graph sorts and windows by (all-day events are midnight in some zone; zones differ by < 1 day).
- * The events read twice here are dropped by ID.
+ * from the start as Graph wrote it; two days cover any difference between that and the instant
+ * Graph sorts and windows by (an all-day event is midnight in some zone, and UTC offsets run from
+ * −12 to +14 hours, so two zones' midnights are at most 26 hours apart). The events read twice
+ * here are dropped by ID.
  */
-export const FIRST_CUT_MARGIN_MS = 24 * 60 * 60 * 1000;
+export const FIRST_CUT_MARGIN_MS = 2 * 24 * 60 * 60 * 1000;
 
 /**
  * Sub-windows of equal length hold about equally many events, not exactly: one planned to hold a
