@@ -66,6 +66,20 @@ function canonicalWindowsName(name: string): string | undefined {
  * Windows counterpart in CLDR (rare) is sent to Graph under its IANA name.
  */
 export function resolveZone(name: string): CalendarZone | undefined {
+	// Every event's start and end names its zone; a lookup costs ~0.5 ms (luxon validates an IANA
+	// name by building an Intl formatter, and fails over to the Windows table), so it is kept.
+	if (!resolvedZones.has(name)) {
+		// Names come from input too: the memo stays small whatever arrives.
+		if (resolvedZones.size >= 500) resolvedZones.clear();
+		resolvedZones.set(name, lookUpZone(name));
+	}
+	const zone = resolvedZones.get(name);
+	return zone ? { ...zone } : undefined;
+}
+
+const resolvedZones = new Map<string, CalendarZone | undefined>();
+
+function lookUpZone(name: string): CalendarZone | undefined {
 	const trimmed = name.trim();
 	if (!trimmed) return undefined;
 	if (UTC_NAMES.has(trimmed.toLowerCase())) return { iana: 'UTC', windows: 'UTC' };

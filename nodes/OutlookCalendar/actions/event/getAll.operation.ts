@@ -12,6 +12,8 @@ import {
 import { calendarLocator, readLocatorId } from '../../descriptions/locators';
 import type { CalendarCall } from '../../helpers/context';
 import { calendarCall, idSegment } from '../../helpers/context';
+import type { ViewWindow } from '../../helpers/calendarView';
+import { collectCalendarViewSliced } from '../../helpers/calendarView';
 import { simplifyEvent } from '../../helpers/eventMapping';
 import { rangeFields, readRange } from '../../helpers/range';
 import type { CalendarZone } from '../../helpers/timeZones';
@@ -158,14 +160,22 @@ function hasFilters(filters: EventFilters): boolean {
 	);
 }
 
-/** Up to `wanted` matching events of one calendarView, following @odata.nextLink page by page. */
+/**
+ * Up to `wanted` matching events of one calendarView, following @odata.nextLink page by page; with
+ * Return All in up to 4 sub-windows at once (helpers/calendarView.ts), filtered afterwards.
+ */
 async function collectView(
 	call: CalendarCall,
 	request: GraphRequestOptions,
+	view: { window: ViewWindow; zone: CalendarZone },
 	filters: EventFilters,
 	returnAll: boolean,
 	limit: number,
 ): Promise<IDataObject[]> {
+	if (returnAll) {
+		const all = await collectCalendarViewSliced(call.transport, request, view.window, view.zone);
+		return all.filter((event) => matches(event, filters));
+	}
 	const filtering = hasFilters(filters);
 	const out: IDataObject[] = [];
 	// Without filters the pager stops at the limit itself; with them it pages until enough match.
@@ -218,7 +228,14 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		events = [];
 		for (const calendar of calendars) {
 			const path = `${call.root}/calendars/${idSegment(this, i, String(calendar.id), 'Calendar')}/calendarView`;
-			const found = await collectView(call, { ...base, path, query }, filters, returnAll, limit);
+			const found = await collectView(
+				call,
+				{ ...base, path, query },
+				{ window: range, zone },
+				filters,
+				returnAll,
+				limit,
+			);
 			events.push(
 				...found.map((event) => ({
 					...event,
@@ -227,13 +244,24 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 				})),
 			);
 		}
-		events.sort((a, b) => startMillis(a, zone) - startMillis(b, zone));
+		// Each start parsed once (a zone lookup and a parse each), not twice per comparison.
+		events = events
+			.map((event, index) => ({ event, index, start: startMillis(event, zone) }))
+			.sort((a, b) => a.start - b.start || a.index - b.index)
+			.map(({ event }) => event);
 		if (!returnAll) events = events.slice(0, limit);
 	} else {
 		const path = calendarId
 			? `${call.root}/calendars/${idSegment(this, i, calendarId, 'Calendar')}/calendarView`
 			: `${call.root}/calendarView`;
-		events = await collectView(call, { ...base, path, query }, filters, returnAll, limit);
+		events = await collectView(
+			call,
+			{ ...base, path, query },
+			{ window: range, zone },
+			filters,
+			returnAll,
+			limit,
+		);
 	}
 	return simplify
 		? events.map((event) => ({
