@@ -23,8 +23,11 @@ export interface StoredEvent {
 
 export interface CalendarViewOptions {
 	maxPageSize?: number;
-	/** Answer `@odata.count` when asked (default true); false models a Graph that leaves it out. */
-	count?: boolean;
+	/**
+	 * Answer `@odata.count` when asked (default true); false models a Graph that leaves it out,
+	 * 'refuse' one that answers `$count` with 400 BadRequest.
+	 */
+	count?: boolean | 'refuse';
 }
 
 /** What the stand-in served: each answered request's event IDs (to see events served twice). */
@@ -102,6 +105,8 @@ export function serveCalendarView(
 			return graphError(400, 'BadRequest', `stand-in: unsupported $orderby ${query.$orderby}`);
 		if (query.$filter || query.$search)
 			return graphError(400, 'BadRequest', 'stand-in: calendarView $filter/$search not modelled');
+		if (query.$count !== undefined && options.count === 'refuse')
+			return graphError(400, 'BadRequest', "The query parameter '$count' is not supported.");
 		const source = events();
 		const key = `${startDateTime}|${endDateTime}`;
 		const cached = memo.get(key);
@@ -130,7 +135,8 @@ export function serveCalendarView(
 			'@odata.context': `${graph.url}/v1.0/$metadata#users('me')/calendarView`,
 			value,
 		};
-		if (query.$count === 'true' && options.count !== false) body['@odata.count'] = list.length;
+		if (query.$count === 'true' && (options.count ?? true) === true)
+			body['@odata.count'] = list.length;
 		if (skip + top < list.length) {
 			const next = new URL(`${graph.url}/v1.0${request.path}`);
 			next.searchParams.set('startDateTime', startDateTime);

@@ -252,6 +252,18 @@ describe('Event → Get Many in parallel sub-windows', () => {
 		expect(new Set(subWindowCalls().map((c) => c.query.startDateTime)).size).toBe(4);
 	});
 
+	it('asks again without $count when the mailbox refuses it (400), and still splits the window', async () => {
+		const events = [...singles(5000), ...spanning()];
+		serveCalendarView(t.s.graph, '/me/calendarView', () => events, { count: 'refuse' });
+		const out = await getAll();
+		expect(ids(out)).toEqual(viewOf(events, FROM, TO).map((e) => e.id));
+		const calls = t.s.graph.calls();
+		expect(calls[0].query.$count).toBe('true');
+		expect(calls[1].query.$count).toBeUndefined();
+		expect(calls[1].query).toMatchObject({ startDateTime: FROM, endDateTime: TO });
+		expect(new Set(subWindowCalls().map((c) => c.query.startDateTime)).size).toBe(4);
+	});
+
 	it('with a Limit reads page by page and stops at the page that reaches it', async () => {
 		const events = [...singles(5000), ...spanning()];
 		serveCalendarView(t.s.graph, '/me/calendarView', () => events);
