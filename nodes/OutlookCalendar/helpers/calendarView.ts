@@ -118,6 +118,8 @@ export async function collectCalendarViewSliced(
 	} catch (error) {
 		// Graph's description allows $count on calendarView; should a mailbox refuse it (400), the
 		// first page is asked for again without it, and the rest is estimated from the window.
+		// Anything else is already the transport's NodeApiError/NodeOperationError for the item.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 		if (!(error instanceof NodeApiError) || error.httpCode !== '400') throw error;
 		head = await first(false);
 	}
