@@ -28,6 +28,7 @@ import type { DateTime } from 'luxon';
 import type { GraphRequestOptions, GraphTransport } from '../../shared/graph/client';
 import { MAILBOX_CONCURRENCY_LIMIT } from '../../shared/graph/concurrency';
 import { graphCollect, MAX_PAGE_SIZE } from '../../shared/graph/paging';
+import { uniqueById } from '../../shared/graph/slices';
 import type { CalendarZone } from './timeZones';
 import { fromGraphDateTime, isoWithOffset } from './timeZones';
 
@@ -60,17 +61,6 @@ interface GraphPage {
 	value?: IDataObject[];
 	'@odata.nextLink'?: string;
 	'@odata.count'?: number;
-}
-
-/** The events without repeats (by ID), first copy kept. */
-function uniqueById(events: IDataObject[]): IDataObject[] {
-	const seen = new Set<string>();
-	return events.filter((event) => {
-		const id = typeof event.id === 'string' ? event.id : JSON.stringify(event);
-		if (seen.has(id)) return false;
-		seen.add(id);
-		return true;
-	});
 }
 
 /**

@@ -57,7 +57,7 @@ function andFilter(first: string, rest: unknown): string {
 }
 
 /** The items without repeats (by ID), first occurrence kept. */
-function uniqueById(items: IDataObject[]): IDataObject[] {
+export function uniqueById(items: IDataObject[]): IDataObject[] {
 	const seen = new Set<string>();
 	return items.filter((item) => {
 		const id = typeof item.id === 'string' ? item.id : JSON.stringify(item);
