@@ -47,7 +47,7 @@ export const INVALID_TENANT_NOTICE =
 /** Under Permissions when "IMAP Trigger" is the only choice (what the trigger's messages ask to add). */
 export const IMAP_ONLY_NOTICE =
 	'Only IMAP Trigger is chosen: with this credential Outlook Mail and Outlook Calendar get no mail or calendar access (an empty field meant the common set). ' +
-	'Keep the permissions those nodes use as well, e.g. Read and Write Mail, Send Mail and Read and Write Calendars.';
+	'Keep the permissions those nodes use as well, e.g. Read and Write Mail, Send Mail, Read and Write Calendars and Mailbox Settings.';
 export const INVALID_CLIENT_ID_NOTICE =
 	'This Client ID is not an Application (client) ID: that is a GUID such as "00000000-0000-4000-8000-000000000000" (no spaces). ' +
 	"Copy it from the app registration's Overview page; the Object ID and the client secret do not work here.";

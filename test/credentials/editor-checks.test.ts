@@ -101,7 +101,7 @@ describe('a new credential whose Permissions n8n left empty', () => {
 		expect(shown('permissionsDefaultNotice', { permissions: undefined })).toBe(true);
 		expect(shown('permissionsDefaultNotice', { permissions: ['mailSend'] })).toBe(false);
 		expect(notice('permissionsDefaultNotice').displayName).toContain(
-			'Read and Write Mail (Mail.ReadWrite), Send Mail (Mail.Send), Read and Write Calendars (Calendars.ReadWrite)',
+			'Read and Write Mail (Mail.ReadWrite), Send Mail (Mail.Send), Read and Write Calendars (Calendars.ReadWrite), Mailbox Settings (MailboxSettings.Read)',
 		);
 	});
 
