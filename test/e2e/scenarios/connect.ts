@@ -21,7 +21,9 @@ interface Case {
 	extraQuery: Record<string, string>;
 }
 
-const DEFAULT_SCOPE = `User.Read Mail.ReadWrite Mail.Send Calendars.ReadWrite MailboxSettings.Read ${OIDC}`;
+// The e2e credential's permissions (test/e2e/support/environment.ts): the three it names, not the
+// new-credential defaults (which add Mailbox Settings).
+const DEFAULT_SCOPE = `User.Read Mail.ReadWrite Mail.Send Calendars.ReadWrite ${OIDC}`;
 
 const CASES: Case[] = [
 	{
