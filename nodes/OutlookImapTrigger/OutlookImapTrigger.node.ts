@@ -10,6 +10,7 @@ import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { properties } from './description';
 import { listSearch } from './methods';
 import { readSettings, signedInUser } from './settings';
+import { onHostStop } from './hostStop';
 import {
 	APP_ONLY_MAILBOX_REQUIRED,
 	MISSING_PERMISSION_MESSAGE,
@@ -102,7 +103,13 @@ export class OutlookImapTrigger implements INodeType {
 			sample: manual ? MANUAL_SAMPLE_SIZE : undefined,
 		});
 
-		const closeFunction = async () => await watcher.stop();
+		// Once n8n is told to stop, nothing more is emitted (hostStop.ts: an emit racing n8n's shutdown
+		// can lose its execution while the cursor covering it is saved).
+		const releaseHostStop = onHostStop(() => void watcher.stop());
+		const closeFunction = async () => {
+			releaseHostStop();
+			await watcher.stop();
+		};
 		if (manual) {
 			// The editor waits for the first emit: the newest messages, or the next one to arrive.
 			// A run that cannot connect ends with the error (n8n awaits this before the emitted data).
@@ -123,6 +130,7 @@ export class OutlookImapTrigger implements INodeType {
 		watcher.start();
 		const failure = await watcher.firstOutcome(ACTIVATION_WAIT_MS);
 		if (failure && failure.class !== 'transient') {
+			releaseHostStop();
 			await watcher.stop();
 			throw new NodeOperationError(node, failure.message, { description: failure.description });
 		}
