@@ -32,6 +32,7 @@ import { connectedCredential, startStandIns, type StandIns } from '../test/suppo
 import type { StoredEvent } from '../test/support/graph-calendar';
 import { serveCalendarView } from '../test/support/graph-calendar';
 import { N8nHarness } from '../test/support/n8n-harness';
+import { printTable } from './support/table';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
 const LATENCIES = (process.env.BENCH_LATENCY_MS ?? '20,200').split(',').map(Number);
@@ -243,12 +244,7 @@ async function main() {
 		'wall',
 		'IDs in order',
 	];
-	const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-	const line = (cells: string[]) =>
-		`| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
-	console.log(line(header));
-	console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-	for (const row of rows) console.log(line(row));
+	printTable(header, rows);
 }
 
 main().catch((error: unknown) => {

@@ -35,6 +35,7 @@ import { connectedCredential, startStandIns, type StandIns } from '../test/suppo
 import { serveAttachments, serveMessages } from '../test/support/graph-mailbox';
 import type { GraphStandIn } from '../test/support/graph-standin';
 import { initBinaryData, N8nHarness, type RunOptions } from '../test/support/n8n-harness';
+import { printTable } from './support/table';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const SERVICE_MS = Number(process.env.BENCH_SERVICE_MS ?? 20);
@@ -422,15 +423,6 @@ function runChild(scenario: Scenario, contender: Contender, scavenge = false): C
 	if (run.status !== 0 || !line.startsWith('{'))
 		throw new Error(`bench child ${scenario}/${contender} failed: ${run.stdout.slice(-500)}`);
 	return JSON.parse(line) as ChildResult;
-}
-
-function printTable(header: string[], rows: string[][]) {
-	const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-	const line = (cells: string[]) =>
-		`| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
-	console.log(line(header));
-	console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-	for (const row of rows) console.log(line(row));
 }
 
 async function main() {
