@@ -1,5 +1,6 @@
 import type {
 	INodeType,
+	IRun,
 	INodeTypeDescription,
 	ITriggerFunctions,
 	ITriggerResponse,
@@ -11,6 +12,7 @@ import { properties } from './description';
 import { listSearch } from './methods';
 import { readSettings, signedInUser } from './settings';
 import { onHostStop } from './hostStop';
+import { InFlight, drainBudgetMs } from './inFlight';
 import {
 	APP_ONLY_MAILBOX_REQUIRED,
 	MISSING_PERMISSION_MESSAGE,
@@ -77,6 +79,8 @@ export class OutlookImapTrigger implements INodeType {
 			throw new NodeOperationError(node, APP_ONLY_MAILBOX_REQUIRED);
 		const user = settings.endpoint.user ?? (await signedInUser(this, credential));
 		const manual = this.getMode() === 'manual';
+		// The emits whose executions n8n has not finished yet (inFlight.ts).
+		const inFlight = new InFlight(this.logger, () => this.helpers.createDeferredPromise<IRun>());
 
 		const watcher = new ImapWatcher({
 			endpoint: { ...settings.endpoint, user },
@@ -94,7 +98,12 @@ export class OutlookImapTrigger implements INodeType {
 			loginFix: source.loginFix(user),
 			prepareBinary: async (data, fileName, mimeType) =>
 				await this.helpers.prepareBinaryData(data, fileName, mimeType),
-			emit: (items) => this.emit([items]),
+			emit: (items) => {
+				if (manual) return this.emit([items]);
+				const json = items[0]?.json ?? {};
+				const subject = typeof json.subject === 'string' ? json.subject : undefined;
+				this.emit([items], undefined, inFlight.track({ uid: Number(json.uid), subject }));
+			},
 			emitError: (error) =>
 				this.emitError(
 					new NodeOperationError(node, error.message, { description: error.description }),
@@ -103,12 +112,30 @@ export class OutlookImapTrigger implements INodeType {
 			sample: manual ? MANUAL_SAMPLE_SIZE : undefined,
 		});
 
-		// Once n8n is told to stop, nothing more is emitted (hostStop.ts: an emit racing n8n's shutdown
-		// can lose its execution while the cursor covering it is saved).
-		const releaseHostStop = onHostStop(() => void watcher.stop());
+		// Once n8n is told to stop, nothing more is emitted (hostStop.ts), and closing waits for the
+		// executions of what was emitted to be created while n8n's database is still open
+		// (inFlight.ts: an emit racing n8n's shutdown can lose its execution while the cursor covering
+		// it is saved).
+		let hostStopping = false;
+		const releaseHostStop = onHostStop(() => {
+			hostStopping = true;
+			void watcher.stop();
+		});
+		const logger = this.logger;
 		const closeFunction = async () => {
 			releaseHostStop();
 			await watcher.stop();
+			if (!hostStopping || !inFlight.size) return;
+			const budgetMs = drainBudgetMs();
+			const waiting = inFlight.size;
+			const started = Date.now();
+			logger.info(
+				`Outlook IMAP Trigger: n8n is stopping; waiting up to ${budgetMs / 1000} s for n8n to start the executions of ${waiting} emitted message(s)`,
+			);
+			const left = await inFlight.drain(budgetMs);
+			logger.info(
+				`Outlook IMAP Trigger: ${waiting - left} of ${waiting} emitted message(s) settled in ${Date.now() - started} ms${left ? `; ${left} execution(s) still running, started long before` : ''}`,
+			);
 		};
 		if (manual) {
 			// The editor waits for the first emit: the newest messages, or the next one to arrive.

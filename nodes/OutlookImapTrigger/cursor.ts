@@ -3,11 +3,14 @@
  * static data so it survives restarts. UIDs only grow within one UIDVALIDITY (RFC 9051 §2.3.1.1),
  * so "everything above the cursor" is exactly the mail not handled yet.
  *
- * n8n saves a trigger's static data only when activation returns and inside emit(). So:
+ * n8n saves a trigger's static data only when activation returns and inside emit() (fire-and-forget,
+ * before the execution exists); closing a trigger when n8n stops saves nothing. So:
  * - activation writes the activation time (`imapStart`) before it returns: a restart before any
  *   mail was emitted starts from that time, not from the newest UID at restart (mail that arrived
  *   while n8n was down would be lost);
- * - the cursor moves in the same synchronous step as the emit it covers.
+ * - the cursor moves in the same synchronous step as the emit it covers;
+ * - when n8n stops, closing waits for the executions of what was emitted to be created
+ *   (inFlight.ts), since the saved cursor already covers them.
  */
 import type { IDataObject } from 'n8n-workflow';
 

@@ -35,6 +35,7 @@ import type {
 	IVersionedNodeType,
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
+	ITriggerFunctions,
 	ITriggerResponse,
 	IRun,
 	ExecutionError,
@@ -389,6 +390,8 @@ export class N8nHarness {
 		options: RunOptions & {
 			activation?: 'activate' | 'init' | 'update' | 'manual';
 			workflow?: Workflow;
+			/** How n8n creates and runs the executions of emit() (see HostModel); default: at once. */
+			host?: HostModel;
 		},
 	): Promise<TriggerRun> {
 		const node = this.makeNode(type, options);
@@ -403,7 +406,7 @@ export class N8nHarness {
 				nodeType.description,
 			) ?? node.parameters;
 		const workflow = options.workflow ?? this.makeWorkflow(node, options);
-		const run = new TriggerRun(workflow, node);
+		const run = new TriggerRun(workflow, node, options.host);
 		const mode: WorkflowExecuteMode = options.activation === 'manual' ? 'manual' : 'trigger';
 		const context = new TriggerContext(
 			workflow,
@@ -411,11 +414,11 @@ export class N8nHarness {
 			this.additionalData(),
 			mode,
 			options.activation === 'manual' ? 'manual' : (options.activation ?? 'activate'),
-			(data) => {
-				// n8n's ActiveWorkflowManager saves the static data inside emit(), before the execution runs.
+			(data, _responsePromise, donePromise) => {
+				// n8n saves the static data inside emit(), before the execution is created.
 				run.saveStaticData();
-				run.executions.push(data[0] ?? []);
 				run.emitted.push(...(data[0] ?? []));
+				run.createExecution(data[0] ?? [], donePromise);
 			},
 			(error) => run.errors.push(error),
 		);
@@ -480,11 +483,39 @@ export class N8nHarness {
 	}
 }
 
+/**
+ * How n8n 2.41 turns an emit() into an execution (trigger-execution-context.factory.js). The emit
+ * saves the static data fire-and-forget and returns; the execution is created afterwards by several
+ * database queries (plus the Redis job in queue mode), one creation after another when they queue
+ * up on the pool; `donePromise` is settled when the execution has finished. When n8n stops
+ * (SIGTERM) it closes the triggers (closeFunction, awaited) and then its database pool: a creation
+ * still queued then fails with "Cannot use a pool after calling end on the pool". Nothing saves the
+ * static data on that path.
+ */
+export interface HostModel {
+	/** Time to create one execution; creations queue one after another. Default 0: at once. */
+	creationMs?: number;
+	/** Time from creation until the execution has finished; 'never' within the test (queue mode's workers are busy). Default 0. */
+	runMs?: number | 'never';
+	/** n8n listens to SIGTERM/SIGINT itself (it does, from start-up); registered before trigger() runs. */
+	handlesSignals?: boolean;
+}
+
 export class TriggerRun {
 	readonly emitted: INodeExecutionData[] = [];
 
-	/** The items of each emit() call: one entry per workflow execution n8n would start. */
+	/** The items of each execution n8n created: one entry per emit() whose execution exists. */
 	readonly executions: INodeExecutionData[][] = [];
+
+	/** The items of emits whose execution n8n could not create because it had closed its database. */
+	readonly lost: INodeExecutionData[][] = [];
+
+	/** True once the host model's database pool was closed (stopHost). */
+	private databaseClosed = false;
+
+	private creations: Promise<void> = Promise.resolve();
+
+	private readonly hostSignalListener = () => undefined;
 
 	readonly errors: Error[] = [];
 
@@ -499,7 +530,56 @@ export class TriggerRun {
 	constructor(
 		readonly workflow: Workflow,
 		readonly node: INode,
-	) {}
+		readonly host: HostModel = {},
+	) {
+		if (host.handlesSignals) {
+			process.on('SIGTERM', this.hostSignalListener);
+			process.on('SIGINT', this.hostSignalListener);
+		}
+	}
+
+	/** emit()'s execution, as the host model creates and finishes it. */
+	createExecution(items: INodeExecutionData[], done?: Parameters<ITriggerFunctions['emit']>[2]) {
+		const { creationMs = 0, runMs = 0 } = this.host;
+		const finish = () => {
+			if (runMs === 'never') return;
+			const result = { status: 'success' } as unknown as IRun;
+			if (runMs === 0) done?.resolve(result);
+			else setTimeout(() => done?.resolve(result), runMs);
+		};
+		if (!creationMs) {
+			this.executions.push(items);
+			finish();
+			return;
+		}
+		this.creations = this.creations.then(async () => {
+			if (!this.databaseClosed) await new Promise((resolve) => setTimeout(resolve, creationMs));
+			if (this.databaseClosed) {
+				this.lost.push(items);
+				done?.reject(new Error('Cannot use a pool after calling end on the pool'));
+				return;
+			}
+			this.executions.push(items);
+			finish();
+		});
+	}
+
+	/**
+	 * n8n told to stop (SIGTERM): the signal goes to every listener, n8n closes the trigger and waits
+	 * for closeFunction, then closes its database; creations still queued fail. Resolves once they did.
+	 */
+	async stopHost() {
+		process.emit('SIGTERM');
+		await this.response?.closeFunction?.();
+		this.databaseClosed = true;
+		this.releaseSignals();
+		await this.creations;
+	}
+
+	private releaseSignals() {
+		process.removeListener('SIGTERM', this.hostSignalListener);
+		process.removeListener('SIGINT', this.hostSignalListener);
+	}
 
 	get staticData(): IDataObject {
 		return this.workflow.getStaticData('node', this.node);
@@ -519,6 +599,7 @@ export class TriggerRun {
 	}
 
 	async close() {
+		this.releaseSignals();
 		await this.response?.closeFunction?.();
 	}
 }
