@@ -130,3 +130,30 @@ export function batchMailboxWeights(paths: string[]): Map<string, number> {
 	}
 	return counts;
 }
+
+/**
+ * `task` over `items`, at most `limit` at once, the results in the items' order. After a failure
+ * no further item is started; the first error is thrown once those running have ended.
+ */
+export async function mapConcurrent<T, R>(
+	items: readonly T[],
+	limit: number,
+	task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+	const results = new Array<R>(items.length);
+	let next = 0;
+	let failure: { error: unknown } | undefined;
+	const lane = async () => {
+		while (!failure && next < items.length) {
+			const index = next++;
+			try {
+				results[index] = await task(items[index], index);
+			} catch (error) {
+				failure ??= { error };
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+	if (failure) throw failure.error;
+	return results;
+}

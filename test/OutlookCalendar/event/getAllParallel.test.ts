@@ -294,6 +294,37 @@ describe('Event → Get Many in parallel sub-windows', () => {
 		expect(subWindowCalls().length).toBeGreaterThan(1);
 	});
 
+	it("All Calendars reads its calendars side by side, 4 at once (Exchange's limit per mailbox)", async () => {
+		const calendars = Array.from({ length: 6 }, (_, k) => ({
+			id: `CAL${k}`,
+			name: `Calendar ${k}`,
+		}));
+		t.s.graph.on('GET', '/me/calendars', { body: { value: calendars } });
+		const stored = calendars.map((c) => singles(20, `AAMk${c.id}X`));
+		calendars.forEach((c, k) =>
+			serveCalendarView(t.s.graph, `/me/calendars/${c.id}/calendarView`, () => stored[k]),
+		);
+		t.s.graph.exchangeLimits({ serviceMs: 100 });
+		const out = await getAll({ calendarScope: 'all', returnAll: false, limit: 500 });
+		expect(out).toHaveLength(120);
+		expect([...ids(out)].sort()).toEqual(
+			stored
+				.flat()
+				.map((e) => e.id)
+				.sort(),
+		);
+		expect(out.find((e) => e.id === 'AAMkCAL5X00003=')?.calendarName).toBe('Calendar 5');
+		const starts = out.map((e) =>
+			DateTime.fromISO((e.start as { dateTime: string }).dateTime, { zone: MADRID }).toMillis(),
+		);
+		expect(starts).toEqual([...starts].sort((a, b) => a - b));
+		// The list of calendars, then 6 views 4 at a time: 3 round trips in sequence where one after
+		// another takes 7, and never a fifth request in flight.
+		expect(t.s.graph.limitStats.rounds.me).toBe(3);
+		expect(t.s.graph.limitStats.peakInFlight.me).toBe(4);
+		expect(t.s.graph.limitStats.throttled).toBe(0);
+	});
+
 	it('All Calendars reads each calendar in sub-windows and merges them by start', async () => {
 		t.s.graph.on('GET', '/me/calendars', {
 			body: {

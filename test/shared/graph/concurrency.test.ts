@@ -3,6 +3,7 @@ import * as concurrency from '../../../nodes/shared/graph/concurrency';
 import {
 	MAILBOX_CONCURRENCY_LIMIT,
 	mailboxOfUrl,
+	mapConcurrent,
 	withMailboxSlot,
 } from '../../../nodes/shared/graph/concurrency';
 import {
@@ -84,6 +85,40 @@ function metronome() {
 		stop: () => clearInterval(timer),
 	};
 }
+
+describe('mapConcurrent', () => {
+	const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+	it("runs at most `limit` at once and returns the results in the items' order", async () => {
+		let running = 0;
+		let peak = 0;
+		const out = await mapConcurrent([50, 10, 30, 5, 20, 1, 15], 3, async (ms, index) => {
+			running++;
+			peak = Math.max(peak, running);
+			await sleep(ms);
+			running--;
+			return `${index}:${ms}`;
+		});
+		expect(out).toEqual(['0:50', '1:10', '2:30', '3:5', '4:20', '5:1', '6:15']);
+		expect(peak).toBe(3);
+		expect(await mapConcurrent([], 4, async () => 1)).toEqual([]);
+	});
+
+	it('starts nothing after a failure and throws the first error once the running ones ended', async () => {
+		const started: number[] = [];
+		const ended: number[] = [];
+		const run = mapConcurrent([0, 1, 2, 3, 4, 5], 2, async (item) => {
+			started.push(item);
+			if (item === 1) throw new Error('calendar 1 refused');
+			await sleep(30);
+			ended.push(item);
+			return item;
+		});
+		await expect(run).rejects.toThrow('calendar 1 refused');
+		expect(started).toEqual([0, 1]);
+		expect(ended).toEqual([0]);
+	});
+});
 
 describe('mailbox concurrency (stress)', () => {
 	it('50 tasks with random delays on a limit of 4: never more than 4 active, and the key is dropped when idle', async () => {

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import type { GraphRequestOptions } from '../../../shared/graph/client';
 import { graphCollect, graphPages } from '../../../shared/graph/paging';
+import { MAILBOX_CONCURRENCY_LIMIT, mapConcurrent } from '../../../shared/graph/concurrency';
 import {
 	limitField,
 	returnAllField,
@@ -225,25 +226,32 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			{ ...base, path: `${call.root}/calendars`, query: { $select: 'id,name' } },
 			{ returnAll: true },
 		);
-		events = [];
-		for (const calendar of calendars) {
-			const path = `${call.root}/calendars/${idSegment(this, i, String(calendar.id), 'Calendar')}/calendarView`;
-			const found = await collectView(
-				call,
-				{ ...base, path, query },
-				{ window: range, zone },
-				filters,
-				returnAll,
-				limit,
-			);
-			events.push(
-				...found.map((event) => ({
-					...event,
-					calendarId: calendar.id,
-					calendarName: calendar.name,
-				})),
-			);
-		}
+		// The calendars side by side, as many as Exchange serves a mailbox at once (the transport's
+		// slots keep the sub-windows of all of them within that limit too).
+		const perCalendar = await mapConcurrent(
+			calendars,
+			MAILBOX_CONCURRENCY_LIMIT,
+			async (calendar) =>
+				await collectView(
+					call,
+					{
+						...base,
+						path: `${call.root}/calendars/${idSegment(this, i, String(calendar.id), 'Calendar')}/calendarView`,
+						query,
+					},
+					{ window: range, zone },
+					filters,
+					returnAll,
+					limit,
+				),
+		);
+		events = perCalendar.flatMap((found, k) =>
+			found.map((event) => ({
+				...event,
+				calendarId: calendars[k].id,
+				calendarName: calendars[k].name,
+			})),
+		);
 		// Each start parsed once (a zone lookup and a parse each), not twice per comparison.
 		events = events
 			.map((event, index) => ({ event, index, start: startMillis(event, zone) }))
