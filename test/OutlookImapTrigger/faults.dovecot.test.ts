@@ -12,21 +12,14 @@ import {
 	captureLogs,
 	imapTokens,
 	sleep,
-	startImapRig,
+	useImapRig,
 	subjects,
 	textMessage,
 	TYPE,
 	waitFor,
-	type ImapRig,
 } from './support';
 
-let rig: ImapRig;
-beforeAll(async () => {
-	rig = await startImapRig();
-}, 30_000);
-afterAll(async () => {
-	await rig?.close();
-});
+const rig = useImapRig();
 
 function inFolder(folder: string, extra: INodeParameters = {}): INodeParameters {
 	return rig.parameters({ folder: { __rl: true, mode: 'path', value: folder }, ...extra });

@@ -6,16 +6,10 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { searchFolders } from '../../nodes/OutlookImapTrigger/methods/listSearch';
-import { sleep, startImapRig, subjects, textMessage, TYPE, waitFor, type ImapRig } from './support';
+import { sleep, subjects, textMessage, TYPE, useImapRig, waitFor } from './support';
 import { ALL_GRAPH_PERMISSIONS, expectGraphContractKept } from '../support/fixtures';
 
-let rig: ImapRig;
-beforeAll(async () => {
-	rig = await startImapRig();
-}, 30_000);
-afterAll(async () => {
-	await rig?.close();
-});
+const rig = useImapRig();
 
 function inFolder(folder: string, extra: INodeParameters = {}): INodeParameters {
 	return rig.parameters({ folder: { __rl: true, mode: 'path', value: folder }, ...extra });

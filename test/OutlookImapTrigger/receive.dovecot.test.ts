@@ -2,15 +2,9 @@
  * The trigger against a real Dovecot with XOAUTH2: a message appended on the server is emitted
  * within 2 s with its fields and attachments; manual runs; the permission check.
  */
-import { imapTokens, startImapRig, TYPE, waitFor, type ImapRig } from './support';
+import { imapTokens, TYPE, useImapRig, waitFor } from './support';
 
-let rig: ImapRig;
-beforeAll(async () => {
-	rig = await startImapRig();
-}, 30_000);
-afterAll(async () => {
-	await rig?.close();
-});
+const rig = useImapRig();
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const PDF = Buffer.from('%PDF-1.4\n% fake pdf for the test\n%%EOF\n');

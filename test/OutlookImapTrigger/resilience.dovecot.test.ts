@@ -9,21 +9,14 @@ import {
 	captureLogs,
 	imapTokens,
 	sleep,
-	startImapRig,
+	useImapRig,
 	subjects,
 	textMessage,
 	TYPE,
 	waitFor,
-	type ImapRig,
 } from './support';
 
-let rig: ImapRig;
-beforeAll(async () => {
-	rig = await startImapRig();
-}, 30_000);
-afterAll(async () => {
-	await rig?.close();
-});
+const rig = useImapRig();
 
 async function noSessionLeft() {
 	await waitFor(

@@ -6,23 +6,9 @@
  * at the signal (hostStop.ts) and closing waits for the queued creations (inFlight.ts).
  */
 import type { TriggerRun } from '../support/n8n-harness';
-import {
-	captureLogs,
-	sleep,
-	startImapRig,
-	textMessage,
-	TYPE,
-	waitFor,
-	type ImapRig,
-} from './support';
+import { captureLogs, sleep, useImapRig, textMessage, TYPE, waitFor } from './support';
 
-let rig: ImapRig;
-beforeAll(async () => {
-	rig = await startImapRig();
-}, 30_000);
-afterAll(async () => {
-	await rig?.close();
-});
+const rig = useImapRig();
 
 const ENV = 'N8N_GRACEFUL_SHUTDOWN_TIMEOUT';
 let savedEnv: string | undefined;

@@ -66,6 +66,26 @@ export async function startImapRig(): Promise<ImapRig> {
 	};
 }
 
+/**
+ * The suite's rig: started before its tests and closed after them. Used like the rig itself
+ * (`rig.dovecot`, `rig.harness()`) once the suite's tests run.
+ */
+export function useImapRig(): ImapRig {
+	let started: ImapRig | undefined;
+	beforeAll(async () => {
+		started = await startImapRig();
+	}, 30_000);
+	afterAll(async () => {
+		await started?.close();
+	});
+	return new Proxy({} as ImapRig, {
+		get(_, key: keyof ImapRig) {
+			if (!started) throw new Error('the IMAP rig is used before the suite started it');
+			return started[key];
+		},
+	});
+}
+
 export async function waitFor<T>(
 	probe: () => T | undefined | false | Promise<T | undefined | false>,
 	timeoutMs = 10_000,

@@ -16,21 +16,14 @@ import {
 import {
 	captureLogs,
 	imapTokens,
-	startImapRig,
+	useImapRig,
 	textMessage,
 	TYPE,
 	waitFor,
-	type ImapRig,
 } from '../OutlookImapTrigger/support';
 import { resolveCredential, type N8nHarness, type TriggerRun } from '../support/n8n-harness';
 
-let rig: ImapRig;
-beforeAll(async () => {
-	rig = await startImapRig();
-}, 30_000);
-afterAll(async () => {
-	await rig?.close();
-});
+const rig = useImapRig();
 
 /**
  * An IMAP server on another host name that records every byte it receives, offers XOAUTH2, and
