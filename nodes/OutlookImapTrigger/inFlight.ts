@@ -15,6 +15,10 @@
  * a bounded time passed, whichever comes first. Meanwhile the database is still open and the
  * queued creations go through. An execution that is still running when the time is up was created
  * long before (in queue mode a worker runs it; n8n's own shutdown waits for running ones).
+ *
+ * n8n before 2.38 settles a donePromise only once the execution exists: a creation that fails there
+ * leaves it open (n8n reports the error as an uncaught exception, which its error reporter logs),
+ * so that emit stays counted here and a shutdown waits the whole budget; nothing else changes.
  */
 import type { ITriggerFunctions } from 'n8n-workflow';
 

@@ -12,7 +12,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
 import {
@@ -583,18 +583,29 @@ export function editorScenario(env: E2eEnvironment) {
 			// (n8n's Production Checklist pops up over the list on a first published workflow)
 			const checklist = page.getByText('Production Checklist').first();
 			if (await checklist.isVisible()) await page.keyboard.press('Escape');
-			// (for the picture: the preview of the run, drawn in a frame of its own, has loaded)
+			// The preview of the run, drawn in a frame of its own: the trigger node opened there shows
+			// the mail's subject in its output, as a user checks what the trigger emitted.
+			let preview: Frame | undefined;
 			await until(
 				async () => {
 					for (const frame of page.frames())
-						if ((await frame.locator('[data-test-id=canvas-node]').count()) > 0) return true;
-					return false;
+						if ((await frame.locator('[data-test-id=canvas-node]').count()) > 0) preview = frame;
+					return preview !== undefined;
 				},
-				15_000,
+				30_000,
 				'the execution preview',
-			).catch(() => undefined);
+			);
 			await page.waitForTimeout(1000);
 			await screenshot('editor-imap-execution');
+			await preview!
+				.locator('[data-test-id=canvas-node]')
+				.filter({ hasText: 'Outlook IMAP Trigger' })
+				.first()
+				.dblclick();
+			const output = preview!.locator('[data-test-id=output-panel]');
+			await output.getByText(subject).first().waitFor({ timeout: 30_000 });
+			await output.getByText('bob@example.test').first().waitFor();
+			await screenshot('editor-imap-execution-output');
 		});
 	});
 
