@@ -390,7 +390,7 @@ export class N8nHarness {
 		options: RunOptions & {
 			activation?: 'activate' | 'init' | 'update' | 'manual';
 			workflow?: Workflow;
-			/** How n8n creates and runs the executions of emit() (see HostModel); default: at once. */
+			/** How n8n creates and runs the executions of emit() (see HostModel). */
 			host?: HostModel;
 		},
 	): Promise<TriggerRun> {
@@ -493,7 +493,7 @@ export class N8nHarness {
  * static data on that path.
  */
 export interface HostModel {
-	/** Time to create one execution; creations queue one after another. Default 0: at once. */
+	/** Time to create one execution; creations queue one after another, always after emit() returned. Default 1 ms. */
 	creationMs?: number;
 	/** Time from creation until the execution has finished; 'never' within the test (queue mode's workers are busy). Default 0. */
 	runMs?: number | 'never';
@@ -540,18 +540,13 @@ export class TriggerRun {
 
 	/** emit()'s execution, as the host model creates and finishes it. */
 	createExecution(items: INodeExecutionData[], done?: Parameters<ITriggerFunctions['emit']>[2]) {
-		const { creationMs = 0, runMs = 0 } = this.host;
+		const { creationMs = 1, runMs = 0 } = this.host;
 		const finish = () => {
 			if (runMs === 'never') return;
 			const result = { status: 'success' } as unknown as IRun;
 			if (runMs === 0) done?.resolve(result);
 			else setTimeout(() => done?.resolve(result), runMs);
 		};
-		if (!creationMs) {
-			this.executions.push(items);
-			finish();
-			return;
-		}
 		this.creations = this.creations.then(async () => {
 			if (!this.databaseClosed) await new Promise((resolve) => setTimeout(resolve, creationMs));
 			if (this.databaseClosed) {
