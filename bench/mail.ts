@@ -33,6 +33,7 @@ import { GraphTransport } from '../nodes/shared/graph/client';
 import { graphCollect } from '../nodes/shared/graph/paging';
 import { segment } from '../nodes/shared/graph/request';
 import { connectedCredential, startStandIns, type StandIns } from '../test/support/fixtures';
+import { printTable } from './support/table';
 import type { GraphStandIn } from '../test/support/graph-standin';
 import { N8nHarness } from '../test/support/n8n-harness';
 
@@ -147,7 +148,9 @@ async function main() {
 	}> = [
 		{
 			name: `Get Many ${MESSAGES.toLocaleString('en')} (node, $top=1000)`,
-			target: `≤ ${Math.ceil(MESSAGES / 1000)} requests`,
+			// Up to 4 slices page side by side, so a few more calls than pages but ≤ 4 round trips in
+			// sequence (bench/mail-vs-builtin.ts counts those).
+			target: '≤ 4 round trips',
 			run: async () =>
 				await n8n.execute('outlookMail', {
 					parameters: { resource: 'message', operation: 'getAll', returnAll: true },
@@ -207,26 +210,12 @@ async function main() {
 		`wall (${LATENCY_MS} ms RTT)`,
 		'target',
 	];
-	const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-	const line = (cells: string[]) =>
-		`| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
-	console.log(line(header));
-	console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-	for (const row of rows) console.log(line(row));
+	printTable(header, rows);
 	console.log('');
 	printTable(
 		['bulk operation (node, $batch)', 'Exchange limits', 'HTTP calls', '429s received', 'wall'],
 		limitRows,
 	);
-}
-
-function printTable(header: string[], rows: string[][]) {
-	const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-	const line = (cells: string[]) =>
-		`| ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
-	console.log(line(header));
-	console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-	for (const row of rows) console.log(line(row));
 }
 
 /** Service time per request (and per sub-request) inside Exchange under the limits model. */
