@@ -17,6 +17,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { getMailboxRoot } from '../../shared/descriptions';
 import type { GraphTransport } from '../../shared/graph/client';
+import { mapConcurrent } from '../../shared/graph/concurrency';
 import { graphByteStream } from '../../shared/graph/download';
 import { graphCollect } from '../../shared/graph/paging';
 import { segment } from '../../shared/graph/request';
@@ -273,23 +274,14 @@ export async function messagesWithAttachments(
 	const choice = readDownloadChoice(options);
 	if (!choice) return messages.map(shape);
 	const root = getMailboxRoot(ctx, itemIndex);
-	const out: INodeExecutionData[] = new Array(messages.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < messages.length) {
-			const k = next++;
-			const message = messages[k];
-			const json = shape(message);
-			out[k] =
-				!single && message.hasAttachments === false
-					? { json }
-					: await withAttachments(
-							{ ctx, transport, root, messageId: String(message.id), itemIndex },
-							json,
-							choice,
-						);
-		}
-	};
-	await Promise.all(Array.from({ length: MESSAGES_IN_PARALLEL }, worker));
-	return out;
+	return await mapConcurrent(messages, MESSAGES_IN_PARALLEL, async (message) => {
+		const json = shape(message);
+		return !single && message.hasAttachments === false
+			? { json }
+			: await withAttachments(
+					{ ctx, transport, root, messageId: String(message.id), itemIndex },
+					json,
+					choice,
+				);
+	});
 }
