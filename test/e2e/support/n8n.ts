@@ -188,12 +188,13 @@ export class N8nServer {
 	}
 
 	/**
-	 * An n8n CLI command beside the live server, on another task-broker port (5679 is the server's).
+	 * An n8n CLI command beside the live server, on another task-broker port (the server's is its
+	 * port + 1; this one is port + 3, so runs on other ports do not collide).
 	 * Output is returned, not logged: `export:credentials --decrypted` prints tokens.
 	 */
 	async cli(args: string[]): Promise<string> {
 		const { stdout } = await execFileAsync('bash', this.command(args), {
-			env: this.processEnv({ N8N_RUNNERS_BROKER_PORT: '5681' }),
+			env: this.processEnv({ N8N_RUNNERS_BROKER_PORT: String(this.port + 3) }),
 			maxBuffer: 64 * 1024 * 1024,
 		});
 		return stdout;
