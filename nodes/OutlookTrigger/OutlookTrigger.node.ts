@@ -1,8 +1,11 @@
 import type {
+	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
@@ -10,14 +13,18 @@ import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { GraphTransport } from '../shared/graph/client';
 import { TriggerState } from './cursor';
 import { properties } from './description';
-import { pollCalendarChanges, pollStartingSoon } from './events';
-import { pollMessages } from './messages';
 import { listSearch } from './methods';
+import {
+	checkSubscription,
+	createPushSubscription,
+	deletePushSubscription,
+	PUSH_WEBHOOK,
+	pushPoll,
+	receiveNotifications,
+} from './push';
 import { sample } from './sample';
 import { configFingerprint, readSettings } from './settings';
-
-/** n8n abandons a poll after its budget; paging stops at half of it and the rest waits for the next poll. */
-const DEFAULT_POLL_BUDGET_MS = 5 * 60_000;
+import { DEFAULT_SYNC_BUDGET_MS, syncChanges, syncLimits } from './sync';
 
 export class OutlookTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +35,7 @@ export class OutlookTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
 		description:
-			'Starts the workflow on new or changed Outlook mail and calendar events (Microsoft Graph delta queries, exactly once)',
+			'Starts the workflow on new or changed Outlook mail and calendar events (Microsoft Graph delta queries, exactly once; optionally woken by Graph change notifications)',
 		eventTriggerDescription: '',
 		defaults: { name: 'Outlook Trigger' },
 		polling: true,
@@ -49,10 +56,41 @@ export class OutlookTrigger implements INodeType {
 				testedBy: 'outlookAppOnlyApiTest',
 			},
 		],
+		// Push mode's notification URL. The method is empty unless Delivery is Push, and n8n
+		// registers no webhook for an empty method: a polling trigger has none (docs/outlook-trigger.md).
+		webhooks: [
+			{
+				name: PUSH_WEBHOOK,
+				httpMethod:
+					'={{$parameter["delivery"] === "push" && $parameter["event"] !== "eventStartingSoon" ? "POST" : ""}}',
+				responseMode: 'onReceived',
+				path: 'notifications',
+				ndvHideUrl: true,
+				ndvHideMethod: true,
+			},
+		],
 		properties,
 	};
 
 	methods = { listSearch, credentialTest: { outlookAppOnlyApiTest } };
+
+	webhookMethods = {
+		default: {
+			checkExists: async function (this: IHookFunctions): Promise<boolean> {
+				return await checkSubscription.call(this);
+			},
+			create: async function (this: IHookFunctions): Promise<boolean> {
+				return await createPushSubscription.call(this);
+			},
+			delete: async function (this: IHookFunctions): Promise<boolean> {
+				return await deletePushSubscription.call(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveNotifications.call(this);
+	}
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readSettings(this);
@@ -62,19 +100,22 @@ export class OutlookTrigger implements INodeType {
 			const items = await sample(this, transport, settings, now);
 			return items.length ? [items] : null;
 		}
+		if (settings.delivery === 'push') {
+			const items = await pushPoll(this, transport, settings, now);
+			return items.length ? [items] : null;
+		}
 		const staticData = this.getWorkflowStaticData('node');
 		const state = TriggerState.load(staticData, configFingerprint(settings), now);
 		const budget =
-			typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
-		const limits = { deadline: Date.now() + budget / 2, maxItems: settings.maxItemsPerPoll };
-		let items: INodeExecutionData[];
-		if (settings.event === 'messageReceived' || settings.event === 'messageUpdated') {
-			items = await pollMessages(this, transport, settings, state, now, limits);
-		} else if (settings.event === 'eventStartingSoon') {
-			items = await pollStartingSoon(transport, settings, state, now, limits);
-		} else {
-			items = await pollCalendarChanges(this, transport, settings, state, now);
-		}
+			typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_SYNC_BUDGET_MS;
+		const items = await syncChanges(
+			this,
+			transport,
+			settings,
+			state,
+			now,
+			syncLimits(settings, budget),
+		);
 		// The cursors move in the same step as the items they cover: n8n saves both after this poll.
 		state.save(staticData);
 		return items.length ? [items] : null;

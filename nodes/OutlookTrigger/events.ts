@@ -17,7 +17,7 @@
  * moved occurrence fires again for its new start).
  */
 import { DateTime } from 'luxon';
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { GraphTransport } from '../shared/graph/client';
 import { graphCollect } from '../shared/graph/paging';
@@ -29,6 +29,7 @@ import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './del
 import type { PollLimits } from './messages';
 import { RESYNC_SLACK_MS } from './messages';
 import type { TriggerSettings } from './settings';
+import type { SyncContext } from './sync';
 
 /** The window moves (a new initial round) once its start is this old. */
 export const WINDOW_REBASE_MS = 24 * 60 * 60_000;
@@ -71,7 +72,7 @@ export function shapeEvent(
 }
 
 export async function pollCalendarChanges(
-	ctx: IPollFunctions,
+	ctx: SyncContext,
 	transport: GraphTransport,
 	settings: TriggerSettings,
 	state: TriggerState,

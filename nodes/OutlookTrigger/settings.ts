@@ -1,5 +1,10 @@
-/** The trigger's parameters, read and checked once per poll. */
-import type { IDataObject, INodeParameterResourceLocator, IPollFunctions } from 'n8n-workflow';
+/** The trigger's parameters, read and checked once per poll (and per notification in push mode). */
+import type {
+	IDataObject,
+	INode,
+	INodeParameterResourceLocator,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { mailboxRoot } from '../shared/graph/request';
@@ -24,8 +29,17 @@ export interface MailFilters {
 	importance?: string;
 }
 
+/** What readSettings needs of an n8n context: the poll, the webhook and the webhook methods all have it. */
+export interface SettingsContext {
+	getNode(): INode;
+	getNodeParameter: IPollFunctions['getNodeParameter'];
+	getTimezone(): string;
+}
+
 export interface TriggerSettings {
 	event: TriggerEvent;
+	/** Polling (delta on Poll Times) or push (Graph change notifications wake the same delta sync). */
+	delivery: 'poll' | 'push';
 	/** `/me` or `/users/{address}`. */
 	root: string;
 	otherMailbox: boolean;
@@ -43,7 +57,7 @@ export interface TriggerSettings {
 	zone: CalendarZone;
 }
 
-export function readSettings(ctx: IPollFunctions): TriggerSettings {
+export function readSettings(ctx: SettingsContext): TriggerSettings {
 	const node = ctx.getNode();
 	const event = ctx.getNodeParameter('event', 'messageReceived') as TriggerEvent;
 	const mailboxChoice = (ctx.getNodeParameter('mailbox', 'me') as string) || 'me';
@@ -119,6 +133,11 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 	}
 	return {
 		event,
+		// Event Starting Soon has no change to be notified of: it stays polled.
+		delivery:
+			event !== 'eventStartingSoon' && ctx.getNodeParameter('delivery', 'poll') === 'push'
+				? 'push'
+				: 'poll',
 		root,
 		otherMailbox: mailboxChoice === 'other',
 		folders,

@@ -45,6 +45,15 @@ interface Tracked {
 	data: Json;
 }
 
+/** A change in the mailbox, as a change notification reports it (test/support/graph-subscriptions.ts). */
+export interface MailboxChange {
+	kind: 'message' | 'event';
+	id: string;
+	changeType: 'created' | 'updated' | 'deleted';
+	/** Messages: the folder the change happened in. */
+	folderId?: string;
+}
+
 interface Tombstone {
 	id: string;
 	scope: string;
@@ -129,6 +138,13 @@ export class DeltaMailbox {
 
 	/** The time the mailbox says it is (receivedDateTime, lastModifiedDateTime). */
 	now: () => Date = () => new Date();
+
+	/** Told of every change (the subscriptions stand-in sends notifications from these). */
+	readonly changeListeners = new Set<(change: MailboxChange) => void>();
+
+	private changed(change: MailboxChange): void {
+		for (const listener of this.changeListeners) listener(change);
+	}
 
 	private counter = 0;
 
@@ -227,6 +243,7 @@ export class DeltaMailbox {
 				parentFolderId: folderId,
 			},
 		});
+		this.changed({ kind: 'message', id, changeType: 'created', folderId });
 		return id;
 	}
 
@@ -239,6 +256,7 @@ export class DeltaMailbox {
 			changeKey: randomKey(),
 			lastModifiedDateTime: isoUtc(this.now()),
 		});
+		this.changed({ kind: 'message', id, changeType: 'updated', folderId: message.scope });
 	}
 
 	moveMessage(id: string, folder: string): void {
@@ -250,11 +268,14 @@ export class DeltaMailbox {
 		message.scope = folderId;
 		message.enteredSeq = seq;
 		message.seq = seq;
+		const from = message.scope;
 		Object.assign(message.data, {
 			parentFolderId: folderId,
 			changeKey: randomKey(),
 			lastModifiedDateTime: isoUtc(this.now()),
 		});
+		this.changed({ kind: 'message', id, changeType: 'deleted', folderId: from });
+		this.changed({ kind: 'message', id, changeType: 'created', folderId });
 	}
 
 	deleteMessage(id: string): void {
@@ -262,6 +283,7 @@ export class DeltaMailbox {
 		if (!message) throw new Error(`no message ${id}`);
 		this.tombstones.push({ id, scope: message.scope, seq: this.nextSeq() });
 		this.messages.delete(id);
+		this.changed({ kind: 'message', id, changeType: 'deleted', folderId: message.scope });
 	}
 
 	/** An event instance in the default calendar (a single event, an occurrence or an exception). */
@@ -308,6 +330,7 @@ export class DeltaMailbox {
 				...rest,
 			},
 		});
+		this.changed({ kind: 'event', id, changeType: 'created' });
 		return id;
 	}
 
@@ -357,11 +380,13 @@ export class DeltaMailbox {
 				dateTime: end.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'0000'"),
 				timeZone: 'UTC',
 			};
+		this.changed({ kind: 'event', id, changeType: 'updated' });
 	}
 
 	deleteInstance(id: string): void {
 		if (!this.instances.delete(id)) throw new Error(`no event ${id}`);
 		this.tombstones.push({ id, scope: 'calendar', seq: this.nextSeq() });
+		this.changed({ kind: 'event', id, changeType: 'deleted' });
 	}
 
 	/** Exchange dropped every sync state: each token is answered 410 Gone. */

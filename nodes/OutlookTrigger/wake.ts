@@ -1,0 +1,94 @@
+/**
+ * Where a push-mode trigger's delta sync runs, and one sync at a time.
+ *
+ * n8n runs a node's poll only in the process that holds the workflow's triggers (the single n8n
+ * process; in queue mode the main, in multi-main the leader), on a Workflow object whose static
+ * data it saves after activation and on every emit. A notification, though, reaches whichever
+ * process serves the webhook URL, with its own copy of the static data loaded for that request
+ * and saved whole when the request ends. Two processes syncing the same delta cursor would each
+ * emit the same changes, and each save would overwrite the other's cursor. So:
+ *
+ * - every poll registers the trigger's live static data here as the "owner" of its cursor;
+ * - a notification wakes a sync only in the process where the owner is registered, on the
+ *   owner's data, one sync at a time (`exclusive`), and copies the result into the request's
+ *   static data so that n8n saves it with the request;
+ * - in any other process (an `n8n webhook` process, a follower main) a notification is only
+ *   acknowledged: the change is picked up by the owner's next safety-net sync (Poll Times).
+ *
+ * A sync started after a notification arrived covers it: notifications that waited for the
+ * running sync are answered by the next one, not each by its own.
+ */
+import type { IDataObject, INode } from 'n8n-workflow';
+
+export interface SyncOwner {
+	readonly key: string;
+	/** The poller's live node static data: the cursors, the push state. */
+	staticData: IDataObject;
+	/** When the latest sync started (ms since epoch); 0 before the first. */
+	lastSyncStartedAt: number;
+	/** When the poller last ran, and the gap before that one (ms). */
+	lastPollAt: number;
+	pollGapMs: number;
+	/** When Graph was last asked whether the subscription still exists (ms since epoch). */
+	lastCheckedAt: number;
+	/** Consecutive failed subscription upkeeps (renewal, recreation). */
+	upkeepFailures: number;
+	/** The tail of the queue of syncs. */
+	tail: Promise<unknown>;
+	/** Set when n8n (re)activated or removed the webhook: no poll has claimed it since. */
+	retired: boolean;
+}
+
+const owners = new Map<string, SyncOwner>();
+
+export function ownerKey(workflowId: string | undefined, node: INode): string {
+	return `${workflowId ?? ''}\u0000${node.id ?? node.name}`;
+}
+
+/** Called by every poll: this process holds the trigger, with this static data. */
+export function claimOwner(key: string, staticData: IDataObject, now: number): SyncOwner {
+	const owner = owners.get(key);
+	if (owner) {
+		owner.staticData = staticData;
+		owner.pollGapMs = owner.retired ? 0 : now - owner.lastPollAt;
+		owner.lastPollAt = now;
+		if (owner.retired) owner.lastCheckedAt = now;
+		owner.retired = false;
+		return owner;
+	}
+	const created: SyncOwner = {
+		key,
+		staticData,
+		lastSyncStartedAt: 0,
+		lastPollAt: now,
+		pollGapMs: 0,
+		lastCheckedAt: now,
+		upkeepFailures: 0,
+		tail: Promise.resolve(),
+		retired: false,
+	};
+	owners.set(key, created);
+	return created;
+}
+
+export function findOwner(key: string): SyncOwner | undefined {
+	const owner = owners.get(key);
+	return owner && !owner.retired ? owner : undefined;
+}
+
+/**
+ * Called when n8n (re)activates or deactivates the trigger's webhook: the poller from before may
+ * be gone, and the next poll registers the current one. The queue stays, so a sync still running
+ * finishes before the next one starts.
+ */
+export function forgetOwner(key: string): void {
+	const owner = owners.get(key);
+	if (owner) owner.retired = true;
+}
+
+/** Runs `fn` after every sync queued before it on this owner. */
+export async function exclusive<T>(owner: SyncOwner, fn: () => Promise<T>): Promise<T> {
+	const run = owner.tail.then(fn, fn);
+	owner.tail = run.catch(() => undefined);
+	return await run;
+}
