@@ -288,32 +288,49 @@ export async function receiveNotifications(this: IWebhookFunctions): Promise<IWe
 		if (!warnedElsewhere.has(key)) {
 			warnedElsewhere.add(key);
 			this.logger.warn(
-				'Outlook Trigger: a change notification reached an n8n process that does not run this workflow’s trigger (an n8n webhook process or a follower main); the change is picked up by the trigger’s next safety-net sync (Poll Times). Route the trigger’s webhook URL to the main for instant delivery (docs/outlook-trigger.md).',
+				'Outlook Trigger: a change notification reached an n8n process where this workflow’s trigger is not running (an n8n webhook process, a follower main, or n8n still starting); the change is picked up by the trigger’s next sync. For instant delivery the trigger’s webhook URL must reach the main (docs/outlook-trigger.md).',
 			);
 		}
 		return { noWebhookResponse: true };
 	}
+	owner.lastWakeAt = Math.max(owner.lastWakeAt, receivedAt);
+	if (removed) owner.recreatePending = true;
+	// The request already running (or waiting to run) the syncs covers this notification.
+	if (owner.runner) return { noWebhookResponse: true };
+	owner.runner = true;
 	const syncOwner = owner;
-	const items = await exclusive(syncOwner, async () => {
-		const now = new Date();
-		if (removed) await recreate(this, transport, settings, syncOwner, now, 'Graph removed it');
-		// A sync that started after this notification arrived covers it.
-		else if (syncOwner.lastSyncStartedAt > receivedAt) return [];
-		syncOwner.lastSyncStartedAt = Date.now();
-		try {
-			const emitted = await syncOn(this, transport, settings, syncOwner.staticData, now);
-			copyTriggerState(syncOwner.staticData, requestData);
-			return emitted;
-		} catch (error) {
-			// Nothing moved (the state is saved only after a complete sync); the next poll repeats it
-			// and reports what it keeps failing on.
-			this.logger.warn(
-				`Outlook Trigger: the sync a change notification woke failed; the next poll repeats it (${(error as Error).message})`,
-			);
-			return [];
-		}
-	});
-	return { noWebhookResponse: true, workflowData: items.length ? [items] : undefined };
+	// Each sync's items and cursor go into this request together (its static data is saved with
+	// it); a failure keeps what the syncs before it emitted, and the next poll repeats the rest.
+	const emitted: INodeExecutionData[] = [];
+	try {
+		await exclusive(syncOwner, async () => {
+			for (;;) {
+				const now = new Date();
+				if (syncOwner.recreatePending) {
+					syncOwner.recreatePending = false;
+					await recreate(this, transport, settings, syncOwner, now, 'Graph removed it');
+				}
+				const started = Date.now();
+				syncOwner.lastSyncStartedAt = started;
+				const items = await syncOn(this, transport, settings, syncOwner.staticData, now);
+				emitted.push(...items);
+				copyTriggerState(syncOwner.staticData, requestData);
+				// Checked and cleared in one step: a notification after this line finds no runner.
+				const newer = syncOwner.lastWakeAt >= started || syncOwner.recreatePending;
+				if (!newer || emitted.length >= settings.maxItemsPerPoll) {
+					syncOwner.runner = false;
+					return;
+				}
+			}
+		});
+	} catch (error) {
+		this.logger.warn(
+			`Outlook Trigger: the sync a change notification woke failed; the next poll repeats it (${(error as Error).message})`,
+		);
+	} finally {
+		syncOwner.runner = false;
+	}
+	return { noWebhookResponse: true, workflowData: emitted.length ? [emitted] : undefined };
 }
 
 /** What n8n saves with this request: the owner's cursors and push state. */

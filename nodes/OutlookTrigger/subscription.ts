@@ -197,7 +197,7 @@ function validationFailure(node: INode, url: string, error: unknown): Error | un
 	if (!/validation request|notification url|notificationUrl|https/i.test(text)) return undefined;
 	return new NodeOperationError(
 		node,
-		`Microsoft Graph could not reach n8n at ${url}: ${error.message.replace(/^Microsoft Graph answered /, '')}`,
+		`Microsoft Graph could not reach n8n at ${url}: ${error.message.replace(/^Microsoft Graph answered /, '')} Set WEBHOOK_URL to n8n's public HTTPS address, or set Delivery to Polling.`,
 		{
 			description:
 				"Push needs n8n reachable from Microsoft over HTTPS at its public webhook URL. Set WEBHOOK_URL to n8n's public https:// address (behind your reverse proxy), make sure /webhook/ is forwarded to n8n and answers within 10 seconds, and publish again; or set Delivery to Polling.",

@@ -15,8 +15,12 @@
  * - in any other process (an `n8n webhook` process, a follower main) a notification is only
  *   acknowledged: the change is picked up by the owner's next safety-net sync (Poll Times).
  *
- * A sync started after a notification arrived covers it: notifications that waited for the
- * running sync are answered by the next one, not each by its own.
+ * A sync started after a notification arrived covers it. n8n 2.41 holds an expression isolate for
+ * the whole of a webhook request (LiveWebhooks.executeWebhook; the pool keeps one warm, any other
+ * is built cold), so notifications must not queue up as open requests: one request per trigger
+ * runs the syncs (`runner`), and a notification that arrives meanwhile only records when it came
+ * (`lastWakeAt`) and returns; the runner syncs again until no notification is newer than its
+ * latest sync.
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
@@ -26,6 +30,12 @@ export interface SyncOwner {
 	staticData: IDataObject;
 	/** When the latest sync started (ms since epoch); 0 before the first. */
 	lastSyncStartedAt: number;
+	/** When the latest notification that asks for a sync arrived (ms since epoch). */
+	lastWakeAt: number;
+	/** True while a webhook request is running (or waiting to run) the syncs notifications ask for. */
+	runner: boolean;
+	/** Set by a subscriptionRemoved notification: the runner recreates the subscription first. */
+	recreatePending: boolean;
 	/** When the poller last ran, and the gap before that one (ms). */
 	lastPollAt: number;
 	pollGapMs: number;
@@ -60,6 +70,9 @@ export function claimOwner(key: string, staticData: IDataObject, now: number): S
 		key,
 		staticData,
 		lastSyncStartedAt: 0,
+		lastWakeAt: 0,
+		runner: false,
+		recreatePending: false,
 		lastPollAt: now,
 		pollGapMs: 0,
 		lastCheckedAt: now,

@@ -148,7 +148,7 @@ describe('publishing', () => {
 		host.unreachable = true;
 		const failure = await host.activate();
 		expect(failure?.message).toBe(
-			`Microsoft Graph could not reach n8n at ${host.webhookUrl}: 400 InvalidRequest: Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.`,
+			`Microsoft Graph could not reach n8n at ${host.webhookUrl}: 400 InvalidRequest: Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request. Set WEBHOOK_URL to n8n's public HTTPS address, or set Delivery to Polling.`,
 		);
 		expect((failure as { description?: string }).description).toMatch(
 			/WEBHOOK_URL.*https:\/\/.*Delivery to Polling/,
@@ -225,6 +225,25 @@ describe('notifications wake the delta sync', () => {
 		expect(host.executions.some((e) => e.source === 'webhook')).toBe(true);
 	});
 
+	it('a burst keeps one request per trigger open for the syncs; the others return once acknowledged', async () => {
+		const host = await publish();
+		// Each Graph request takes 150 ms: a sync is slow, and notifications pile up behind it.
+		s.graph.exchangeLimits({ serviceMs: 150, concurrency: 100 });
+		const delivered = Array.from({ length: 30 }, (_, i) =>
+			mailbox.deliver('inbox', { subject: `Burst ${i}` }),
+		);
+		await subs.settled();
+		await host.until(() => host.emitted().length === 30, 'the burst');
+		await host.until(() => host.responses.every((r) => r.heldMs !== undefined), 'the requests');
+		expect(new Set(ids(host.emitted()))).toEqual(new Set(delivered));
+		const notifications = host.responses.filter((r) => r.status === 202);
+		expect(notifications).toHaveLength(30);
+		// n8n keeps an expression isolate per open request: only the runner stays open long.
+		expect(notifications.filter((r) => r.heldMs! > 140).length).toBeLessThanOrEqual(2);
+		// A handful of syncs for 30 notifications.
+		expect(s.graph.calls().filter((c) => c.path.endsWith('/delta')).length).toBeLessThan(8);
+	});
+
 	it('a notification without this trigger’s clientState is refused (403) and runs nothing', async () => {
 		const host = await publish();
 		const response = await fetch(host.webhookUrl, {
@@ -249,7 +268,7 @@ describe('notifications wake the delta sync', () => {
 		await subs.settled();
 		expect(subs.deliveries.at(-1)?.status).toBe(202);
 		expect(host.emitted()).toEqual([]);
-		expect(host.warnings.join('\n')).toMatch(/does not run this workflow’s trigger/);
+		expect(host.warnings.join('\n')).toMatch(/where this workflow’s trigger is not running/);
 		expect(ids(await host.poll())).toEqual([id]);
 	});
 });

@@ -45,6 +45,8 @@ export interface HostExecution {
 export interface HostResponse {
 	status: number;
 	body: string;
+	/** How long webhook() kept the request (n8n holds an expression isolate for all of it), ms. */
+	heldMs?: number;
 	/** What webhook() returned, or the error it threw. */
 	error?: Error;
 }
@@ -318,8 +320,10 @@ export class PushHost {
 			if (typeof chunk === 'string') record.body = chunk;
 			return end(chunk as never);
 		}) as typeof res.end;
+		const started = Date.now();
 		try {
 			const result = await nodeType.webhook!.call(context);
+			record.heldMs = Date.now() - started;
 			if (!result.noWebhookResponse && !res.headersSent) {
 				res.writeHead(200, { 'Content-Type': 'application/json' });
 				res.end(JSON.stringify({ message: 'Webhook call received' }));
