@@ -118,8 +118,9 @@ async function syncOn(
 export async function checkSubscription(this: IHookFunctions): Promise<boolean> {
 	const settings = readSettings(this);
 	assertPushAllowed(this.getNode(), settings);
-	if (this.getMode() !== 'manual') forgetOwner(ownerKey(this.getWorkflow().id, this.getNode()));
 	const staticData = this.getWorkflowStaticData('node');
+	if (this.getMode() !== 'manual')
+		forgetOwner(ownerKey(this.getWorkflow().id, this.getNode()), staticData);
 	const push = loadPushState(staticData);
 	const url = notificationUrlOf(this);
 	const transport = await GraphTransport.create(this);
@@ -178,14 +179,16 @@ export async function createPushSubscription(this: IHookFunctions): Promise<bool
 	// The secret is in static data before Graph can send a notification with it.
 	savePushState(staticData, push);
 	const transport = await GraphTransport.create(this);
+	const test = this.getMode() === 'manual';
 	push.subscription = await createSubscription(
 		transport,
 		settings,
 		push,
 		notificationUrlOf(this),
 		new Date(),
-		this.getMode() === 'manual' ? { maxMinutes: TEST_LIFETIME_MINUTES } : {},
+		test ? { maxMinutes: TEST_LIFETIME_MINUTES } : {},
 	);
+	if (test) push.subscription.test = true;
 	savePushState(staticData, push);
 	return true;
 }
@@ -193,9 +196,11 @@ export async function createPushSubscription(this: IHookFunctions): Promise<bool
 /** Deletes the subscription, and any other this app made for the same URL. */
 export async function deletePushSubscription(this: IHookFunctions): Promise<boolean> {
 	const settings = readSettings(this);
-	if (this.getMode() !== 'manual') forgetOwner(ownerKey(this.getWorkflow().id, this.getNode()));
 	const staticData = this.getWorkflowStaticData('node');
 	const push = loadPushState(staticData);
+	// The editor stopped listening for a test event: the published trigger goes on as it was.
+	if (this.getMode() !== 'manual' && !push?.subscription?.test)
+		forgetOwner(ownerKey(this.getWorkflow().id, this.getNode()));
 	const transport = await GraphTransport.create(this);
 	if (push?.subscription) await deleteSubscription(transport, settings, push.subscription.id);
 	const url = this.getNodeWebhookUrl(PUSH_WEBHOOK);
@@ -417,9 +422,15 @@ export async function pushPoll(
 	now: Date,
 ): Promise<INodeExecutionData[]> {
 	const staticData = ctx.getWorkflowStaticData('node');
-	const owner = claimOwner(ownerKey(ctx.getWorkflow().id, ctx.getNode()), staticData, Date.now());
+	const { owner, fresh } = claimOwner(
+		ownerKey(ctx.getWorkflow().id, ctx.getNode()),
+		staticData,
+		Date.now(),
+	);
 	return await exclusive(owner, async () => {
-		const failure = await upkeep(ctx, transport, settings, owner, now);
+		// The first poll of an activation runs beside n8n's webhook methods (checkExists/create),
+		// which find, renew or create the subscription: upkeep waits for the next poll.
+		const failure = fresh ? undefined : await upkeep(ctx, transport, settings, owner, now);
 		owner.lastSyncStartedAt = Date.now();
 		const items = await syncOn(ctx, transport, settings, owner.staticData, now);
 		// Reported only by a poll with nothing to emit: an error would drop this poll's items.

@@ -47,6 +47,8 @@ export interface StoredSubscription {
 	expiresAt: string;
 	/** The lifetime asked for when it was created or last renewed (minutes). */
 	lifetimeMinutes: number;
+	/** Made for "Listen for test event" (the test webhook URL), not for the published trigger. */
+	test?: boolean;
 }
 
 export interface PushState {

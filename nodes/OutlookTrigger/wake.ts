@@ -55,16 +55,25 @@ export function ownerKey(workflowId: string | undefined, node: INode): string {
 	return `${workflowId ?? ''}\u0000${node.id ?? node.name}`;
 }
 
-/** Called by every poll: this process holds the trigger, with this static data. */
-export function claimOwner(key: string, staticData: IDataObject, now: number): SyncOwner {
+/**
+ * Called by every poll: this process holds the trigger, with this static data. `fresh` is true for
+ * the first poll of an activation (n8n built a new Workflow, so new static data): its webhook
+ * methods run beside it and own the subscription until it is done.
+ */
+export function claimOwner(
+	key: string,
+	staticData: IDataObject,
+	now: number,
+): { owner: SyncOwner; fresh: boolean } {
 	const owner = owners.get(key);
 	if (owner) {
+		const fresh = owner.retired || owner.staticData !== staticData;
 		owner.staticData = staticData;
-		owner.pollGapMs = owner.retired ? 0 : now - owner.lastPollAt;
+		owner.pollGapMs = fresh ? 0 : now - owner.lastPollAt;
 		owner.lastPollAt = now;
-		if (owner.retired) owner.lastCheckedAt = now;
+		if (fresh) owner.lastCheckedAt = now;
 		owner.retired = false;
-		return owner;
+		return { owner, fresh };
 	}
 	const created: SyncOwner = {
 		key,
@@ -81,7 +90,7 @@ export function claimOwner(key: string, staticData: IDataObject, now: number): S
 		retired: false,
 	};
 	owners.set(key, created);
-	return created;
+	return { owner: created, fresh: true };
 }
 
 export function findOwner(key: string): SyncOwner | undefined {
@@ -90,13 +99,15 @@ export function findOwner(key: string): SyncOwner | undefined {
 }
 
 /**
- * Called when n8n (re)activates or deactivates the trigger's webhook: the poller from before may
- * be gone, and the next poll registers the current one. The queue stays, so a sync still running
- * finishes before the next one starts.
+ * Called when n8n (re)activates or deactivates the trigger's webhook, with that activation's static
+ * data: an owner registered with other static data belongs to an earlier activation, whose poller
+ * may be gone; the next poll registers the current one. (n8n 2.41 runs the webhook methods and the
+ * first poll of one activation side by side, on one Workflow: that poll's owner is kept.) The
+ * queue stays, so a sync still running finishes before the next one starts.
  */
-export function forgetOwner(key: string): void {
+export function forgetOwner(key: string, current?: IDataObject): void {
 	const owner = owners.get(key);
-	if (owner) owner.retired = true;
+	if (owner && (current === undefined || owner.staticData !== current)) owner.retired = true;
 }
 
 /** Runs `fn` after every sync queued before it on this owner. */

@@ -394,6 +394,30 @@ describe('the subscription’s lifecycle', () => {
 		);
 	});
 
+	it.each([{ pollFirst: false }, { pollFirst: true }])(
+		'n8n restarted after the subscription expired (first poll %j): one new subscription, made by the webhook methods, and the webhook syncs at once',
+		async ({ pollFirst }) => {
+			const host = await publish();
+			const [old] = subs.active();
+			await host.restart(
+				async () => {
+					// Expired while n8n was down: Graph deleted it.
+					subs.subscriptions.delete(old.id);
+					const saved = pushState(host.saved['node:New Mail'] as IDataObject);
+					saved.subscription.expiresAt = new Date(Date.now() - 1000).toISOString();
+				},
+				{ pollFirst },
+			);
+			expect(subs.active()).toHaveLength(1);
+			expect(subscriptionCalls('POST').filter((c) => c.path === '/subscriptions')).toHaveLength(2);
+			const id = mailbox.deliver('inbox', { subject: 'Right after the restart' });
+			await host.until(() => host.emitted().length === 1, 'the mail');
+			expect(host.executions).toEqual([
+				{ source: 'webhook', items: [expect.objectContaining({ id })] },
+			]);
+		},
+	);
+
 	it('unpublishing deletes the subscription', async () => {
 		const host = await publish();
 		const [sub] = subs.active();
@@ -411,6 +435,37 @@ describe('the subscription’s lifecycle', () => {
 		await host.restart();
 		expect(await host.poll()).toEqual([]);
 		expect(ids(host.emitted()).sort()).toEqual([...delivered].sort());
+	});
+});
+
+describe('Listen for test event (the editor)', () => {
+	it('subscribes the test URL for an hour; the first change shows the newest mail and moves no cursor; stopping deletes it and leaves the published trigger as it was', async () => {
+		const host = await publish();
+		const published = subs.active()[0];
+		const first = mailbox.deliver('inbox', { subject: 'Before listening' });
+		await host.until(() => host.emitted().length === 1, 'the published trigger’s mail');
+		const savedBefore = JSON.stringify(host.saved);
+
+		await host.listenForTestEvent();
+		const test = subs.active().find((sub) => sub.id !== published.id)!;
+		expect(test.notificationUrl).toBe(host.testWebhookUrl);
+		const minutes = (test.expiresAt - Date.now()) / 60_000;
+		expect(minutes).toBeGreaterThan(50);
+		expect(minutes).toBeLessThanOrEqual(60);
+
+		const second = mailbox.deliver('inbox', { subject: 'While listening' });
+		await host.until(() => host.testExecutions.length === 1, 'the test event');
+		expect(host.testExecutions[0].map((i) => i.subject)).toEqual([
+			'While listening',
+			'Before listening',
+		]);
+		await host.until(() => subs.active().length === 1, 'the test subscription to go');
+		expect(subs.active()[0].id).toBe(published.id);
+		// The published trigger emitted the new mail once, from its own cursor.
+		await host.until(() => host.emitted().length === 2, 'the published trigger’s second mail');
+		expect(ids(host.emitted())).toEqual([first, second]);
+		expect(savedBefore).not.toBe(JSON.stringify(host.saved));
+		expect(await host.poll()).toEqual([]);
 	});
 });
 

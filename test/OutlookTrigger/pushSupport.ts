@@ -103,6 +103,55 @@ export class PushHost {
 		return `${this.base}/webhook/${WEBHOOK_ID}/notifications`;
 	}
 
+	get testWebhookUrl(): string {
+		return `${this.base}/webhook-test/${WEBHOOK_ID}/notifications`;
+	}
+
+	/** The editor's "Listen for test event": the registration's own static data (TestWebhooks). */
+	private test: { workflow: Workflow; staticData: IDataObject } | undefined;
+
+	readonly testExecutions: IDataObject[][] = [];
+
+	/**
+	 * TestWebhooks.needsWebhook: checkExists/create in 'manual' mode with the test URL; the first
+	 * request that returns workflowData ends the listening (deleteWebhook, mode 'internal').
+	 */
+	async listenForTestEvent(): Promise<void> {
+		const workflow = this.loadWorkflow();
+		workflow.staticData = {} as IDataObject;
+		const additionalData = this.additionalData();
+		const context = new HookContext(
+			workflow,
+			this.node,
+			additionalData,
+			'manual',
+			'manual',
+			this.webhookData(workflow, additionalData, true),
+		);
+		const methods = this.n8n.nodeTypes.getByNameAndVersion(TRIGGER, 1).webhookMethods!.default!;
+		// Registered before create(), so that Graph's validation request finds it.
+		this.test = { workflow, staticData: workflow.staticData };
+		if (!(await methods.checkExists.call(context))) await methods.create.call(context);
+	}
+
+	private async stopListening(): Promise<void> {
+		const test = this.test;
+		if (!test) return;
+		this.test = undefined;
+		const additionalData = this.additionalData();
+		const context = new HookContext(
+			test.workflow,
+			this.node,
+			additionalData,
+			'internal',
+			'update',
+			this.webhookData(test.workflow, additionalData, true),
+		);
+		await this.n8n.nodeTypes
+			.getByNameAndVersion(TRIGGER, 1)
+			.webhookMethods!.default!.delete.call(context);
+	}
+
 	private makeNode(): INode {
 		const nodeType = this.n8n.nodeTypes.getByNameAndVersion(TRIGGER, 1);
 		const node = this.n8n.makeNode(TRIGGER, { parameters: this.parameters });
@@ -144,6 +193,7 @@ export class PushHost {
 	private webhookData(
 		workflow: Workflow,
 		additionalData: IWorkflowExecuteAdditionalData,
+		isTest = false,
 	): IWebhookData {
 		const nodeType = this.n8n.nodeTypes.getByNameAndVersion(TRIGGER, 1);
 		return {
@@ -154,6 +204,7 @@ export class PushHost {
 			workflowId: workflow.id,
 			workflowExecuteAdditionalData: additionalData,
 			webhookId: WEBHOOK_ID,
+			...(isTest ? { isTest: true } : {}),
 		};
 	}
 
@@ -207,19 +258,29 @@ export class PushHost {
 	 * static data is saved. Resolves to the webhook phase's error, if it failed (n8n then reports the
 	 * publication as failed, and 2.41 leaves the poller running).
 	 */
-	async activate(activation: WorkflowActivateMode = 'activate'): Promise<Error | undefined> {
+	async activate(
+		activation: WorkflowActivateMode = 'activate',
+		options: { pollFirst?: boolean } = {},
+	): Promise<Error | undefined> {
 		const workflow = this.loadWorkflow();
 		const nodeType = this.n8n.nodeTypes.getByNameAndVersion(TRIGGER, 1);
 		const methods = nodeType.webhookMethods!.default!;
-		const webhookPhase = (async () => {
+		const webhookPhase = async () => {
 			const context = this.hook(workflow, activation);
 			if (!(await methods.checkExists.call(context))) await methods.create.call(context);
-		})();
-		const pollPhase = (async () => {
+		};
+		const pollPhase = async () => {
 			const items = await nodeType.poll!.call(this.pollContext(workflow));
 			if (items?.[0]?.length) this.emit(workflow, 'activation', items[0]);
-		})();
-		const [webhook, poll] = await Promise.allSettled([webhookPhase, pollPhase]);
+		};
+		// Side by side, as n8n 2.41 does; `pollFirst` lets the first poll finish first (one order
+		// the race can take).
+		const [webhook, poll] = options.pollFirst
+			? [
+					...(await Promise.allSettled([pollPhase()])),
+					...(await Promise.allSettled([webhookPhase()])),
+				].reverse()
+			: await Promise.allSettled([webhookPhase(), pollPhase()]);
 		if (poll.status === 'rejected') throw poll.reason;
 		this.active = workflow;
 		this.save(workflow);
@@ -250,13 +311,16 @@ export class PushHost {
 	}
 
 	/** n8n stops (pollers closed, delete() not called), `whileDown` runs, n8n starts again. */
-	async restart(whileDown?: () => Promise<void>): Promise<Error | undefined> {
+	async restart(
+		whileDown?: () => Promise<void>,
+		options: { pollFirst?: boolean } = {},
+	): Promise<Error | undefined> {
 		this.active = undefined;
 		const wasReachable = !this.unreachable;
 		this.unreachable = true;
 		await whileDown?.();
 		this.unreachable = !wasReachable;
-		return await this.activate('init');
+		return await this.activate('init', options);
 	}
 
 	/** The node's static data in the running poller (what n8n holds in memory, not yet saved). */
@@ -279,11 +343,48 @@ export class PushHost {
 		}
 	}
 
+	/** A request to the test URL while listening (TestWebhooks.executeWebhook, mode 'manual'). */
+	private async handleTest(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		url: URL,
+		raw: string,
+	): Promise<void> {
+		const body = (req.headers['content-type'] ?? '').includes('json') && raw ? JSON.parse(raw) : {};
+		const request = Object.assign(req, {
+			body,
+			query: Object.fromEntries(url.searchParams),
+			params: {},
+		});
+		const { workflow } = this.test!;
+		const additionalData = this.additionalData({
+			httpRequest: request as never,
+			httpResponse: res as never,
+		});
+		const context = new WebhookContext(
+			workflow,
+			this.node,
+			additionalData,
+			'manual',
+			this.webhookData(workflow, additionalData, true),
+			[],
+			null,
+		);
+		this.captureLogs(context);
+		const result = await this.n8n.nodeTypes.getByNameAndVersion(TRIGGER, 1).webhook!.call(context);
+		const items = result.workflowData?.[0] ?? [];
+		if (!items.length) return;
+		this.testExecutions.push(items.map((i) => i.json));
+		await this.stopListening();
+	}
+
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', this.base);
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const raw = Buffer.concat(chunks).toString('utf8');
+		const testRequest = url.pathname === `/webhook-test/${WEBHOOK_ID}/notifications`;
+		if (testRequest && this.test) return await this.handleTest(req, res, url, raw);
 		if (this.unreachable || url.pathname !== `/webhook/${WEBHOOK_ID}/notifications`) {
 			res.writeHead(404, { 'Content-Type': 'text/plain' });
 			res.end('The requested webhook is not registered.');
