@@ -315,6 +315,28 @@ describe('Contact → Get Many', () => {
 		expect(paths).toEqual(new Set([`/me/contactFolders/${enc(folder)}/contacts`]));
 	});
 
+	it('Selected Fields sorted by name: the name is read to sort, and only the fields asked come out', async () => {
+		for (const [name, company] of [
+			['Carla', 'C Ltd'],
+			['Ana', 'A Ltd'],
+			['Bea', 'B Ltd'],
+		])
+			store.addContact({ givenName: name, companyName: company });
+		const out = await t.run({
+			resource: 'contact',
+			operation: 'getAll',
+			returnAll: true,
+			output: 'fields',
+			fields: ['companyName'],
+		});
+		expect(out.map((o) => o.json)).toEqual([
+			{ id: expect.any(String), companyName: 'A Ltd' },
+			{ id: expect.any(String), companyName: 'B Ltd' },
+			{ id: expect.any(String), companyName: 'C Ltd' },
+		]);
+		expect(t.s.graph.calls()[0].query.$select).toBe('id,companyName,createdDateTime,displayName');
+	});
+
 	it('a folder that is gone: 404 saying to pick the folder', async () => {
 		const error = await t.fail({
 			resource: 'contact',

@@ -161,17 +161,25 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		return contacts.sort((a, b) => sign * (time(a) - time(b)));
 	};
 
+	// What sorting here reads must be selected; what the user did not ask for is removed after.
+	const needs = (properties: string[]) => {
+		const select = request.query.$select?.split(',');
+		const added = select ? properties.filter((p) => !select.includes(p)) : [];
+		if (select && added.length) request.query.$select = [...select, ...added].join(',');
+		return (contacts: IDataObject[]) => {
+			for (const contact of contacts) for (const property of added) delete contact[property];
+			return contacts;
+		};
+	};
+	const sortKey = sort.startsWith('createdDateTime') ? 'createdDateTime' : sort;
+
 	if (conditions.length) {
 		request.query.$filter = conditions.join(' and ');
-		const select = request.query.$select?.split(',');
-		const added =
-			sort.startsWith('createdDateTime') && select && !select.includes('createdDateTime');
-		if (added) request.query.$select = [...select, 'createdDateTime'].join(',');
+		const strip = needs(sortKey ? [sortKey] : []);
 		const found = sortHere(
 			await graphCollect(transport, request, { returnAll, limit, maxPageSize: MAX_PAGE_SIZE }),
 		);
-		if (added) for (const contact of found) delete contact.createdDateTime;
-		return found.map(output.shape);
+		return strip(found).map(output.shape);
 	}
 	if (!returnAll || sort === '') {
 		if (sort) request.query.$orderby = sort;
@@ -182,15 +190,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		});
 		return found.map(output.shape);
 	}
-	const select = request.query.$select?.split(',');
-	const added = select !== undefined && !select.includes('createdDateTime');
-	if (added) request.query.$select = [...select, 'createdDateTime'].join(',');
+	const strip = needs(['createdDateTime', ...(sort === 'displayName' ? ['displayName'] : [])]);
 	request.query.$orderby = sort === 'createdDateTime asc' ? sort : 'createdDateTime desc';
 	const contacts = await graphCollectSliced(transport, request, {
 		property: 'createdDateTime',
 		direction: sort === 'createdDateTime asc' ? 'asc' : 'desc',
 	});
 	if (sort === 'displayName') contacts.sort(byName);
-	if (added) for (const contact of contacts) delete contact.createdDateTime;
+	strip(contacts);
 	return contacts.map(output.shape);
 }
