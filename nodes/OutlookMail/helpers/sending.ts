@@ -89,7 +89,7 @@ export function withSendCheck(output: IDataObject, sends: SendsMail | undefined)
 }
 
 /** Best effort: deletes a draft the node made; true when it is gone. */
-async function discardDraft(
+export async function discardDraft(
 	transport: GraphTransport,
 	itemIndex: number,
 	messagePath: string,
