@@ -14,6 +14,7 @@ import { fromGraphDateTime, isoWithOffset, toGraphDateTime } from '../../helpers
 import { zoneFor } from '../../helpers/mailboxZone';
 import type { CalendarZone } from '../../helpers/timeZones';
 import { MAX_SCHEDULES } from './getSchedule.operation';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	{
@@ -96,6 +97,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['availability'], operation: ['findMeetingTimes'] } },

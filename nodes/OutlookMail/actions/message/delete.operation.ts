@@ -9,6 +9,7 @@ import type { OperationResult } from '../../../shared/router';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { runBatched } from '../../helpers/bulk';
 import { mailPermission } from '../../helpers/permissions';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	messageLocator(),
@@ -21,6 +22,8 @@ const properties: INodeProperties[] = [
 			'Whether to purge the message (on: Outlook and users cannot recover it) or move it to Deleted Items (off)',
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'change' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['delete'] } },

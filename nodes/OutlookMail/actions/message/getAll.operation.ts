@@ -26,6 +26,7 @@ import {
 import { mailPermission } from '../../helpers/permissions';
 import { isMail, MESSAGE_CLASS_EXPAND, withoutTeamsChats } from '../../helpers/teamsChats';
 import { parseAddress } from '../../helpers/recipients';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
@@ -137,6 +138,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['getAll'] } },
