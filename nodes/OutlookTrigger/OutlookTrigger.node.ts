@@ -13,7 +13,7 @@ import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { GraphTransport } from '../shared/graph/client';
 import { TriggerState } from './cursor';
 import { properties } from './description';
-import { listSearch } from './methods';
+import { listSearch, loadOptions } from './methods';
 import {
 	checkSubscription,
 	createPushSubscription,
@@ -35,7 +35,7 @@ export class OutlookTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
 		description:
-			'Starts the workflow on new or changed Outlook mail and calendar events (Microsoft Graph delta queries, exactly once; optionally woken by Graph change notifications)',
+			'Starts the workflow on new, changed or flagged Outlook mail, calendar events and contacts (Microsoft Graph delta queries, exactly once; optionally woken by Graph change notifications)',
 		eventTriggerDescription: '',
 		defaults: { name: 'Outlook Trigger' },
 		polling: true,
@@ -56,13 +56,14 @@ export class OutlookTrigger implements INodeType {
 				testedBy: 'outlookAppOnlyApiTest',
 			},
 		],
-		// Push mode's notification URL. The method is empty unless Delivery is Push, and n8n
-		// registers no webhook for an empty method: a polling trigger has none (docs/outlook-trigger.md).
+		// Push mode's notification URL. The method is empty unless Delivery is Push for an event Graph
+		// notifies of, and n8n registers no webhook for an empty method: a polling trigger has none
+		// (docs/outlook-trigger.md). The list is PUSH_EVENTS (description.ts; a test checks they agree).
 		webhooks: [
 			{
 				name: PUSH_WEBHOOK,
 				httpMethod:
-					'={{$parameter["delivery"] === "push" && $parameter["event"] !== "eventStartingSoon" ? "POST" : ""}}',
+					'={{$parameter["delivery"] === "push" && ["messageReceived", "messageUpdated", "messageFlagged", "eventCreated", "eventUpdated", "eventCancelledOrDeleted"].includes($parameter["event"]) ? "POST" : ""}}',
 				responseMode: 'onReceived',
 				path: 'notifications',
 				ndvHideUrl: true,
@@ -72,7 +73,7 @@ export class OutlookTrigger implements INodeType {
 		properties,
 	};
 
-	methods = { listSearch, credentialTest: { outlookAppOnlyApiTest } };
+	methods = { listSearch, loadOptions, credentialTest: { outlookAppOnlyApiTest } };
 
 	webhookMethods = {
 		default: {

@@ -15,6 +15,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { GraphTransport } from '../shared/graph/client';
 import { odataString, segment } from '../shared/graph/request';
 import { TriggerState } from './cursor';
+import { CALENDAR_CHANGE_EVENTS, MAIL_EVENTS } from './description';
 import { watchedFolders } from './folders';
 import type { TriggerSettings } from './settings';
 
@@ -101,7 +102,7 @@ export function isOurClientState(received: unknown, secret: string | undefined):
 
 /** Subscriptions need a read permission on the resource (not the .Shared ones). https://learn.microsoft.com/graph/api/subscription-post-subscriptions */
 function subscriptionPermission(settings: TriggerSettings) {
-	const mail = settings.event === 'messageReceived' || settings.event === 'messageUpdated';
+	const mail = MAIL_EVENTS.includes(settings.event);
 	return mail
 		? { permission: 'Mail.Read', action: 'subscribe to mail changes' }
 		: { permission: 'Calendars.Read', action: 'subscribe to calendar changes' };
@@ -126,8 +127,14 @@ export async function subscriptionTarget(
 	now: Date,
 ): Promise<SubscriptionTarget> {
 	const root = resourceRoot(settings.root);
-	if (settings.event === 'messageReceived' || settings.event === 'messageUpdated') {
-		const changeType = settings.event === 'messageReceived' ? 'created' : 'updated';
+	if (MAIL_EVENTS.includes(settings.event)) {
+		// A flag is set by an update, or comes with a message that arrives flagged (flags.ts).
+		const changeType =
+			settings.event === 'messageReceived'
+				? 'created'
+				: settings.event === 'messageUpdated'
+					? 'updated'
+					: 'created,updated';
 		// A throwaway state: folder resolution only, the cursors are not touched.
 		const folders = await watchedFolders(transport, settings, TriggerState.load({}, '', now), now);
 		if (folders.length === 1 && !settings.includeChildFolders) {
@@ -138,7 +145,12 @@ export async function subscriptionTarget(
 		}
 		return { resource: `${root}/messages`, changeType };
 	}
-	return { resource: `${root}/events`, changeType: 'created,updated,deleted' };
+	if (CALENDAR_CHANGE_EVENTS.includes(settings.event))
+		return { resource: `${root}/events`, changeType: 'created,updated,deleted' };
+	throw new NodeOperationError(
+		transport.ctx.getNode(),
+		`Push is not offered for "${settings.event}"; set Delivery to Polling`,
+	);
 }
 
 /** Minutes to ask for, under Graph's maximum (or the one it told us). */

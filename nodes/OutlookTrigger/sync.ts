@@ -6,8 +6,11 @@
 import type { BinaryHelperFunctions, INode, INodeExecutionData, Logger } from 'n8n-workflow';
 
 import type { GraphTransport } from '../shared/graph/client';
+import { pollContacts } from './contacts';
 import type { TriggerState } from './cursor';
+import { CONTACT_EVENTS } from './description';
 import { pollCalendarChanges, pollStartingSoon } from './events';
+import { pollFlagged } from './flags';
 import type { PollLimits } from './messages';
 import { pollMessages } from './messages';
 import type { TriggerSettings } from './settings';
@@ -37,6 +40,12 @@ export async function syncChanges(
 ): Promise<INodeExecutionData[]> {
 	if (settings.event === 'messageReceived' || settings.event === 'messageUpdated') {
 		return await pollMessages(ctx, transport, settings, state, now, limits);
+	}
+	if (settings.event === 'messageFlagged') {
+		return await pollFlagged(ctx, transport, settings, state, now, limits);
+	}
+	if (CONTACT_EVENTS.includes(settings.event)) {
+		return await pollContacts(ctx, transport, settings, state, now, limits);
 	}
 	if (settings.event === 'eventStartingSoon') {
 		return await pollStartingSoon(transport, settings, state, now, limits);

@@ -5,6 +5,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { declarationProblem } from './declarations';
 import type { OperationModule, ResourceMap } from './router';
 
 export interface OperationEntry {
@@ -40,6 +41,12 @@ export function defineResource(
 	if (duplicate) throw new Error(`Resource ${option.value}: operation ${duplicate} listed twice`);
 	if (!values.includes(defaultOperation)) {
 		throw new Error(`Resource ${option.value}: default operation ${defaultOperation} not listed`);
+	}
+	// Every operation says what it does (nodes/shared/declarations.ts): one without a valid
+	// declaration does not load, so the limits computed from them cannot miss it.
+	for (const { option: op, module } of entries) {
+		const problem = declarationProblem(module.declaration, module.description);
+		if (problem) throw new Error(`Resource ${option.value}, operation ${op.value}: ${problem}`);
 	}
 	return {
 		option,
@@ -82,7 +89,20 @@ export function resourceProperties(
 	return [resourceProperty(resources, defaultResource), ...resources.flatMap((r) => r.description)];
 }
 
-/** resource value → operation value → module, for the shared router. */
+/**
+ * resource value → operation value → module, for the shared router. Checks what declarations
+ * say about other resources: an operation's `asDraft` names a draft-saving operation of the node.
+ */
 export function resourceMap(resources: Resource[]): ResourceMap {
-	return Object.fromEntries(resources.map((r) => [r.option.value, r.operations]));
+	const map: ResourceMap = Object.fromEntries(resources.map((r) => [r.option.value, r.operations]));
+	for (const [resource, operations] of Object.entries(map)) {
+		for (const [operation, module] of Object.entries(operations)) {
+			const target = module.declaration.asDraft;
+			if (target && map[target.resource]?.[target.operation]?.declaration.does !== 'draft')
+				throw new Error(
+					`Resource ${resource}, operation ${operation}: asDraft names ${target.resource} → ${target.operation}, which is not an operation that saves a draft`,
+				);
+		}
+	}
+	return map;
 }

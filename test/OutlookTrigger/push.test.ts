@@ -11,6 +11,7 @@ import { Workflow } from 'n8n-workflow';
 
 import { clearAppOnlyClients } from '../../nodes/shared/auth/appOnly';
 import { OutlookTrigger } from '../../nodes/OutlookTrigger/OutlookTrigger.node';
+import { PUSH_EVENTS } from '../../nodes/OutlookTrigger/description';
 import { MAX_LIFETIME_MINUTES } from '../../nodes/OutlookTrigger/subscription';
 import { forgetOwner, ownerKey } from '../../nodes/OutlookTrigger/wake';
 import {
@@ -134,12 +135,23 @@ describe('publishing', () => {
 				'GET',
 			);
 		};
-		expect(methodFor({ event: 'messageReceived' })).toBe('');
-		expect(methodFor({ event: 'messageReceived', delivery: 'poll' })).toBe('');
-		expect(methodFor({ event: 'messageReceived', delivery: 'push' })).toBe('POST');
-		expect(methodFor({ event: 'eventUpdated', delivery: 'push' })).toBe('POST');
-		// Event Starting Soon has no change to be notified of: it stays polled.
-		expect(methodFor({ event: 'eventStartingSoon', delivery: 'push' })).toBe('');
+		// Every Trigger On option: a webhook exactly for the events push serves (PUSH_EVENTS), and
+		// none unless Delivery is Push (a saved workflow without the field polls).
+		const events = (
+			nodeType.description.properties.find((p) => p.name === 'event')!.options as Array<{
+				value: string;
+			}>
+		).map((o) => o.value);
+		expect(events.length).toBeGreaterThan(6);
+		for (const event of events) {
+			expect({ event, method: methodFor({ event, delivery: 'push' }) }).toEqual({
+				event,
+				method: PUSH_EVENTS.includes(event as never) ? 'POST' : '',
+			});
+			expect(methodFor({ event })).toBe('');
+			expect(methodFor({ event, delivery: 'poll' })).toBe('');
+		}
+		expect(PUSH_EVENTS).not.toContain('eventStartingSoon');
 	});
 
 	it('when Graph cannot reach n8n, publishing fails with Graph’s message and the fix, and no subscription is left', async () => {
@@ -469,7 +481,7 @@ describe('Listen for test event (the editor)', () => {
 	});
 });
 
-describe('calendar events and shared mailboxes', () => {
+describe('other events, and shared mailboxes', () => {
 	it('Event Updated: 20 changes, each once, woken by event notifications', async () => {
 		const start = DateTime.now().plus({ days: 3 }).startOf('hour');
 		const events = Array.from({ length: 20 }, (_, i) =>
@@ -492,6 +504,24 @@ describe('calendar events and shared mailboxes', () => {
 		expect(ids(host.emitted()).sort()).toEqual([...events].sort());
 		expect(await host.poll()).toEqual([]);
 		expect(host.executions.every((e) => e.source === 'webhook')).toBe(true);
+	});
+
+	it('Message Flagged: a flag set on a message wakes the sync at once; flagged once, emitted once', async () => {
+		const id = mailbox.deliver('inbox', { subject: 'To follow up' });
+		const host = await publish({ ...receivedPush, event: 'messageFlagged' });
+		expect(subscriptionCalls('POST')[0].body).toMatchObject({
+			resource: "me/mailFolders('folder-inbox')/messages",
+			changeType: 'created,updated',
+		});
+		mailbox.updateMessage(id, { flag: { flagStatus: 'flagged' } });
+		await host.until(() => host.emitted().length === 1, 'the flagged message');
+		mailbox.updateMessage(id, { isRead: true });
+		await subs.settled();
+		await host.until(() => host.responses.every((r) => r.status !== 0), 'the requests to finish');
+		expect(host.executions).toEqual([
+			{ source: 'webhook', items: [expect.objectContaining({ id })] },
+		]);
+		expect(await host.poll()).toEqual([]);
 	});
 
 	it('App-Only: a shared mailbox’s folder, with the app’s token; with OAuth2 Graph itself refuses it', async () => {

@@ -20,6 +20,7 @@ import { rangeFields, readRange } from '../../helpers/range';
 import type { CalendarZone } from '../../helpers/timeZones';
 import { zoneFor } from '../../helpers/mailboxZone';
 import { fromGraphDateTime } from '../../helpers/timeZones';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	{
@@ -50,11 +51,13 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Category',
+				displayName: 'Category Name or ID',
 				name: 'category',
-				type: 'string',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getCategories' },
 				default: '',
-				description: 'Only events with this category',
+				description:
+					'Only events with this category. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Exclude Cancelled',
@@ -107,6 +110,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['event'], operation: ['getAll'] } },
