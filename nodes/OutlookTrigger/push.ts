@@ -42,6 +42,7 @@ import {
 	reauthorizeSubscription,
 	renewSubscription,
 	savePushState,
+	storeSubscription,
 	subscriptionsPostingTo,
 	subscriptionTarget,
 	TEST_LIFETIME_MINUTES,
@@ -154,7 +155,7 @@ export async function checkSubscription(this: IHookFunctions): Promise<boolean> 
 	if (!push || !current) {
 		if (push?.subscription) {
 			delete push.subscription;
-			savePushState(staticData, push);
+			storeSubscription(staticData, push);
 		}
 		return false;
 	}
@@ -163,9 +164,9 @@ export async function checkSubscription(this: IHookFunctions): Promise<boolean> 
 	const remaining = Date.parse(current.expiresAt) - now.getTime();
 	if (current.lifetimeMinutes === 0 || remaining < (current.lifetimeMinutes * 60_000) / 2) {
 		if ((await renewSubscription(transport, settings, push, now)) === 'gone') return false;
-		savePushState(staticData, push);
+		storeSubscription(staticData, push);
 	} else if (changed) {
-		savePushState(staticData, push);
+		storeSubscription(staticData, push);
 	}
 	return true;
 }
@@ -189,7 +190,7 @@ export async function createPushSubscription(this: IHookFunctions): Promise<bool
 		test ? { maxMinutes: TEST_LIFETIME_MINUTES } : {},
 	);
 	if (test) push.subscription.test = true;
-	savePushState(staticData, push);
+	storeSubscription(staticData, push);
 	return true;
 }
 
@@ -210,7 +211,7 @@ export async function deletePushSubscription(this: IHookFunctions): Promise<bool
 	}
 	if (push?.subscription) {
 		delete push.subscription;
-		savePushState(staticData, push);
+		storeSubscription(staticData, push);
 	}
 	return true;
 }
@@ -364,7 +365,7 @@ async function recreate(
 		previous.notificationUrl,
 		now,
 	);
-	savePushState(owner.staticData, push);
+	storeSubscription(owner.staticData, push);
 	owner.lastCheckedAt = now.getTime();
 	ctx.logger.info(
 		`Outlook Trigger: subscription ${previous.id} replaced by ${push.subscription.id} (${why})`,
@@ -394,7 +395,7 @@ async function upkeep(
 			if ((await renewSubscription(transport, settings, push, now)) === 'gone')
 				gone = 'renewal: 404';
 			else {
-				savePushState(owner.staticData, push);
+				storeSubscription(owner.staticData, push);
 				owner.lastCheckedAt = now.getTime();
 			}
 		} else if (!gone && now.getTime() - owner.lastCheckedAt >= SUBSCRIPTION_CHECK_MS) {

@@ -92,6 +92,20 @@ export function savePushState(staticData: IDataObject, state: PushState): void {
 	staticData.outlookTriggerPush = state as unknown as IDataObject;
 }
 
+/**
+ * Writes what a subscription step learnt (the subscription, Graph's lifetime limit) into the push
+ * state as it is now, in one synchronous step: a sync that counted meanwhile (`seq`) keeps its
+ * count. `from` is the copy the step worked on across its awaits.
+ */
+export function storeSubscription(staticData: IDataObject, from: PushState): void {
+	const latest = loadPushState(staticData) ?? from;
+	latest.clientState = from.clientState;
+	latest.maxLifetimeMinutes = from.maxLifetimeMinutes;
+	if (from.subscription) latest.subscription = from.subscription;
+	else delete latest.subscription;
+	savePushState(staticData, latest);
+}
+
 /** Constant-time comparison of a notification's clientState with the secret. */
 export function isOurClientState(received: unknown, secret: string | undefined): boolean {
 	if (typeof received !== 'string' || !secret) return false;
