@@ -14,7 +14,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { AppOnlyCredentialFields } from '../auth/appOnly';
 import { AppOnlyGraphAuth, appOnlyAuthFailure, graphCredentialType } from '../auth/appOnlyGraph';
-import { credentialStateFailure } from '../auth/credential-state';
+import { credentialStateFailure, isConnected, notConnectedFailure } from '../auth/credential-state';
 import { resolveEnvironment } from '../auth/environments';
 import type { ExplainContext } from '../auth/microsoft-errors';
 import { describeMicrosoftError, tokenEndpointError } from '../auth/microsoft-errors';
@@ -408,6 +408,14 @@ export class GraphTransport {
 			return await GraphTransport.createAppOnly(ctx, itemIndex);
 		}
 		const credential = await ctx.getCredentials<OutlookCredential>(CREDENTIAL_TYPE, itemIndex);
+		// Before any request: n8n would fail it with "Unable to sign without access token".
+		if (!isConnected(credential)) {
+			const failure = notConnectedFailure(ctx.getNode(), CREDENTIAL_TYPE);
+			throw new NodeOperationError(ctx.getNode(), failure.message, {
+				itemIndex,
+				description: failure.description,
+			});
+		}
 		let graphRoot: string;
 		let authContext: ExplainContext;
 		try {
