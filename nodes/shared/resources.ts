@@ -5,6 +5,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { dataRecord } from './outsideData';
 import type { OperationModule, ResourceMap } from './router';
 
 export interface OperationEntry {
@@ -43,7 +44,8 @@ export function defineResource(
 	}
 	return {
 		option,
-		operations: Object.fromEntries(entries.map((e) => [e.option.value, e.module])),
+		// Looked up by the node's parameters: "constructor" or "__proto__" must find nothing.
+		operations: dataRecord(entries.map((e) => [e.option.value, e.module] as const)),
 		description: [
 			{
 				displayName: 'Operation',
@@ -84,5 +86,5 @@ export function resourceProperties(
 
 /** resource value → operation value → module, for the shared router. */
 export function resourceMap(resources: Resource[]): ResourceMap {
-	return Object.fromEntries(resources.map((r) => [r.option.value, r.operations]));
+	return dataRecord(resources.map((r) => [r.option.value, r.operations] as const));
 }

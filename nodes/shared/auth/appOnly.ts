@@ -32,6 +32,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 
+import { dataRecord } from '../outsideData';
 import type { EnvironmentSettings, ResolvedEnvironment } from './environments';
 import { CLOUD_ENVIRONMENTS, resolveEnvironment } from './environments';
 import { isValidTenantId } from './tenant';
@@ -401,7 +402,7 @@ class AuthorityNetworkClient implements INetworkModule {
 				error_description: `The sign-in endpoint answered ${response.statusCode} with a body that is not JSON`,
 			};
 		}
-		const headers: Record<string, string> = {};
+		const headers = dataRecord<string>();
 		for (const [key, value] of Object.entries(response.headers ?? {}))
 			headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
 		return { headers, body: body as T, status: response.statusCode };

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { dataRecord } from '../outsideData';
 import type { GraphRequestOptions, GraphTransport } from './client';
 import { graphApiError } from './errors';
 import { buildQueryString } from './request';
@@ -123,8 +124,8 @@ export async function graphBatch(
 				for (const index of chunk) {
 					const sub = byId.get(index);
 					const status = sub?.status ?? 500;
-					const headers = Object.fromEntries(
-						Object.entries(sub?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+					const headers = dataRecord(
+						Object.entries(sub?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v] as const),
 					);
 					const subBody = (sub?.body ?? undefined) as IDataObject | undefined;
 					results[index] = { index, status, headers, body: subBody };

@@ -19,6 +19,7 @@ import { resolveEnvironment } from '../auth/environments';
 import type { ExplainContext } from '../auth/microsoft-errors';
 import { describeMicrosoftError, tokenEndpointError } from '../auth/microsoft-errors';
 import { resolveTenant } from '../auth/tenant';
+import { dataRecord } from '../outsideData';
 import { batchMailboxWeights, mailboxOfUrl, withMailboxSlots } from './concurrency';
 import type { ErrorContext } from './errors';
 import { graphApiError } from './errors';
@@ -116,8 +117,9 @@ interface OutlookCredential extends RetryCredentialFields {
 	clientId?: unknown;
 }
 
+/** Response headers by lower-case name, as data (a header named __proto__ is an ordinary key). */
 function headerRecord(headers: unknown): Record<string, string> {
-	const out: Record<string, string> = {};
+	const out = dataRecord<string>();
 	if (!headers) return out;
 	if (typeof (headers as Headers).forEach === 'function' && !(headers instanceof Array)) {
 		(headers as Headers).forEach((value, key) => (out[key.toLowerCase()] = value));
