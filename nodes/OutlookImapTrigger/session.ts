@@ -7,7 +7,7 @@ import type { ImapFlow } from 'imapflow';
 import type { IDataObject } from 'n8n-workflow';
 
 import { createImapClient, type ImapEndpoint, type ImapTimeouts } from '../shared/imap/client';
-import { redact, redactOpaque } from '../shared/imap/redact';
+import { redact, redactOpaque } from '../shared/redact';
 import type { Failure, SessionEnd } from './reconnectPolicy';
 import { ActionRefusedError, type SyncClient, type SyncLogger } from './sync';
 import { ImapTokenError, type ImapToken } from './token';

@@ -44,6 +44,7 @@ import {
 import { resolveEnvironment } from '../shared/auth/environments';
 import { explainMicrosoftError, tokenEndpointError } from '../shared/auth/microsoft-errors';
 import { IMAP_SCOPE_NAME, scopeIncludes } from '../shared/auth/scopes';
+import { credentialSecrets, rememberSecrets } from '../shared/redact';
 
 export const CREDENTIAL_TYPE = 'outlookOAuth2Api';
 
@@ -202,6 +203,8 @@ export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 		);
 
 	const refreshed = await refreshStoredToken(ctx);
+	// The rotated tokens are secrets too, for this context's errors and log lines (shared/redact.ts).
+	rememberSecrets(ctx, 'refreshed', [refreshed.refresh_token, refreshed.access_token]);
 	const refreshToken = refreshed.refresh_token;
 	if (!refreshToken) {
 		throw new ImapTokenError(
@@ -342,6 +345,7 @@ export async function imapTokenSource(
 ): Promise<ImapTokenSource> {
 	if (authentication === 'oAuth2') {
 		const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
+		rememberSecrets(ctx, 'credential', credentialSecrets(credential));
 		return {
 			authentication,
 			credential,
@@ -351,6 +355,7 @@ export async function imapTokenSource(
 		};
 	}
 	const credential = await ctx.getCredentials(APP_ONLY_CREDENTIAL_TYPE);
+	rememberSecrets(ctx, 'credential', credentialSecrets(credential));
 	const fields = credential as AppOnlyCredentialFields;
 	return {
 		authentication,

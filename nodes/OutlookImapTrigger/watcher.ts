@@ -8,7 +8,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { DEFAULT_IMAP_TIMEOUTS, type ImapEndpoint, type ImapTimeouts } from '../shared/imap/client';
-import { tokenForms } from '../shared/imap/redact';
+import { tokenForms } from '../shared/redact';
 import { recordStart, type StartOptions } from './cursor';
 import type { OutputOptions, PrepareBinary } from './messages';
 import {

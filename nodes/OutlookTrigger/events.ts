@@ -29,6 +29,7 @@ import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './del
 import type { PollLimits } from './messages';
 import { RESYNC_SLACK_MS } from './messages';
 import type { TriggerSettings } from './settings';
+import { logFor } from '../shared/redact';
 
 /** The window moves (a new initial round) once its start is this old. */
 export const WINDOW_REBASE_MS = 24 * 60 * 60_000;
@@ -200,7 +201,7 @@ export async function pollCalendarChanges(
 			return out;
 		} catch (error) {
 			const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
-			ctx.logger.warn(
+			logFor(ctx).warn(
 				`Outlook Trigger: Microsoft Graph lost the calendar's sync state; resyncing (${lost.graphMessage})`,
 			);
 			state.resetSource(CALENDAR_SOURCE, { initial: true, syncedAt: cursor.syncedAt });

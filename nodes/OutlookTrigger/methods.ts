@@ -10,6 +10,7 @@ import { getMailboxRoot } from '../shared/descriptions';
 import { GraphTransport } from '../shared/graph/client';
 import { graphCollect } from '../shared/graph/paging';
 import { segment } from '../shared/graph/request';
+import { redactMethods } from '../shared/redact';
 
 const FOLDER_SELECT = 'id,displayName,childFolderCount';
 
@@ -46,4 +47,5 @@ async function searchFolders(
 	return { results };
 }
 
-export const listSearch = { searchFolders };
+/** Each method's errors pass the one redaction step (shared/redact.ts). */
+export const listSearch = redactMethods({ searchFolders });

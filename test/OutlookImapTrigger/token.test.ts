@@ -178,7 +178,8 @@ test('the token endpoint’s error is read by the shared decoder: a refresh fail
 });
 
 test('Microsoft’s description is cut as the Graph transport cuts it (first line, 300 characters)', async () => {
-	const long = `AADSTS50173: ${'x'.repeat(400)}`;
+	// Words (an unbroken run of 24+ token characters would be redacted as a possible echoed secret).
+	const long = `AADSTS50173: ${'grant expired '.repeat(40)}`;
 	const error = await failure(
 		fetchImapToken(
 			context({

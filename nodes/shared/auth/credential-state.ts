@@ -21,6 +21,8 @@
  */
 import type { INode } from 'n8n-workflow';
 
+import { tokenEndpointError } from './microsoft-errors';
+
 /** n8n-core's message for an authorization-code credential without token data. */
 export const NOT_CONNECTED_MESSAGE = 'OAuth credentials not connected';
 
@@ -90,15 +92,11 @@ export function credentialStateFailure(
 		const message = (link as { message?: unknown }).message;
 		if (message === NOT_CONNECTED_MESSAGE || message === NO_ACCESS_TOKEN_MESSAGE)
 			return notConnectedFailure(node, credentialType);
-		const body = (
-			link as { body?: { error?: unknown; error_description?: unknown; suberror?: unknown } }
-		).body;
-		if ((link as { code?: unknown }).code !== 'EAUTH' || !body || typeof body.error !== 'string')
-			continue;
-		const detail =
-			typeof body.error_description === 'string'
-				? body.error_description.split(/\r?\n/)[0].slice(0, 300)
-				: '';
+		if ((link as { code?: unknown }).code !== 'EAUTH') continue;
+		// The shared decoder: the body's fields redacted (the endpoint may echo what it was sent).
+		const body = tokenEndpointError((link as { body?: unknown }).body);
+		if (!body) continue;
+		const detail = body.description ?? '';
 		if (
 			CONSENT_CODE.test(detail) ||
 			body.error === 'consent_required' ||

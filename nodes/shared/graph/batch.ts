@@ -7,6 +7,7 @@ import { graphApiError } from './errors';
 import { buildQueryString } from './request';
 import type { AttemptOutcome } from './retry';
 import { isRetryable, withRetry } from './retry';
+import { logFor } from '../redact';
 
 /** JSON batching takes at most 20 requests per call. https://learn.microsoft.com/graph/json-batching */
 export const GRAPH_BATCH_LIMIT = 20;
@@ -161,7 +162,7 @@ export async function graphBatch(
 				giveUp: () => undefined,
 			};
 		},
-		{ log: (message) => transport.ctx.logger.warn(message), signal: transport.cancelSignal() },
+		{ log: (message) => logFor(transport.ctx).warn(message), signal: transport.cancelSignal() },
 	);
 	return results;
 }

@@ -20,6 +20,7 @@ import type { ExplainContext } from '../auth/microsoft-errors';
 import { describeMicrosoftError, tokenEndpointError } from '../auth/microsoft-errors';
 import { resolveTenant } from '../auth/tenant';
 import { dataRecord } from '../outsideData';
+import { credentialSecrets, logFor, rememberSecrets } from '../redact';
 import { batchMailboxWeights, mailboxOfUrl, withMailboxSlots } from './concurrency';
 import type { ErrorContext } from './errors';
 import { graphApiError } from './errors';
@@ -410,6 +411,8 @@ export class GraphTransport {
 			return await GraphTransport.createAppOnly(ctx, itemIndex);
 		}
 		const credential = await ctx.getCredentials<OutlookCredential>(CREDENTIAL_TYPE, itemIndex);
+		// What this execution's errors and log lines must never show (shared/redact.ts).
+		rememberSecrets(ctx, 'credential', credentialSecrets(credential));
 		// Before any request: n8n would fail it with "Unable to sign without access token".
 		if (!isConnected(credential)) {
 			const failure = notConnectedFailure(ctx.getNode(), CREDENTIAL_TYPE);
@@ -454,6 +457,7 @@ export class GraphTransport {
 			graphCredentialType(ctx.getNode()),
 			itemIndex,
 		);
+		rememberSecrets(ctx, 'credential', credentialSecrets(fields));
 		let auth: AppOnlyGraphAuth;
 		try {
 			auth = AppOnlyGraphAuth.fromFields(fields);
@@ -550,13 +554,13 @@ export class GraphTransport {
 					if (await foundSentWithin(sends.wasSent, this.cancelSignal())) {
 						sends.outcome =
 							'Microsoft Graph failed after the message was sent; it was found in Sent Items and not sent again';
-						this.ctx.logger.warn(sends.outcome);
+						logFor(this.ctx).warn(sends.outcome);
 						return {
 							done: { status: 202, headers: {}, body: Buffer.alloc(0), attempts: attempt - 1 },
 						};
 					}
 					sends.outcome = `Microsoft Graph failed while sending; the message was not in Sent Items (looked ${SENT_CHECK_LOOKS} times, ${SENT_CHECK_DELAY_MS / 1000} s apart), so it was sent again`;
-					this.ctx.logger.warn(sends.outcome);
+					logFor(this.ctx).warn(sends.outcome);
 				}
 				const state = new RequestState(slots);
 				let request = this.client
@@ -624,7 +628,7 @@ export class GraphTransport {
 				if (!isRetryable(this.policy, answered.status, options.method)) return { done: answered };
 				return { retry, giveUp: () => answered };
 			},
-			{ log: (message) => this.ctx.logger.warn(message), signal: this.cancelSignal() },
+			{ log: (message) => logFor(this.ctx).warn(message), signal: this.cancelSignal() },
 		);
 	}
 
