@@ -110,6 +110,8 @@ async function startTrigger(this: ITriggerFunctions): Promise<ITriggerResponse> 
 		output: settings.output,
 		receive: settings.receive,
 		alertAfterMs: settings.alertAfterMs,
+		// The same trigger across n8n's re-activations in this process (watcher.ts recentReports).
+		reportScope: `${this.getWorkflow().id ?? ''}/${node.id}/${user}/${settings.folder}`,
 		failActivation: !manual,
 		staticData: this.getWorkflowStaticData('node'),
 		getToken: async (options) => {

@@ -103,7 +103,14 @@ function classify(
 				? undefined
 				: redactOpaque(error.description, context.secrets);
 		return error.kind === 'transient'
-			? { class: 'transient', key: 'token', message, description }
+			? {
+					class: 'transient',
+					key: 'token',
+					message,
+					description:
+						description ??
+						"Check n8n's network, its proxy settings (HTTP_PROXY/HTTPS_PROXY) and the credential's Environment: the sign-in endpoint could not be reached or answered with a server error.",
+				}
 			: { class: 'credential', key: `credential:${error.kind}`, message, description };
 	}
 	if (error instanceof ActionRefusedError)
@@ -129,6 +136,7 @@ function classify(
 			class: 'transient',
 			key: 'unavailable',
 			message: `The IMAP server is unavailable: ${text}`,
+			description: `The server ${host} says it cannot serve the mailbox now. Check its health (Exchange Online: Service health in the Microsoft 365 admin center) and whether the mailbox is being moved.`,
 		};
 	if (e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED')
 		return {
@@ -152,7 +160,13 @@ function classify(
 		class: 'transient',
 		key: `transient:${code || e.serverResponseCode || 'error'}`,
 		message: text || 'IMAP error',
+		description: connectionAdvice(context.endpoint),
 	};
+}
+
+/** What to check when connections to the server keep failing. */
+function connectionAdvice(endpoint: ImapEndpoint): string {
+	return `Check that ${endpoint.host} answers IMAP on port ${endpoint.port} (the option "IMAP Port"), the DNS name, and any firewall, proxy or load balancer between n8n and the server that closes connections.`;
 }
 
 /** Runs one session to its end. Never throws. */
@@ -317,7 +331,8 @@ export async function runSession(
 			failure: failure ?? {
 				class: 'transient',
 				key: 'endedDuringSync',
-				message: 'The server ended the session before the folder was read',
+				message: `The IMAP server ${endpoint.host} ended the session before the folder "${folder}" was read`,
+				description: `The server ends the session right after the folder opens, before the trigger can search it. Check the server's health (Exchange Online: Service health in the Microsoft 365 admin center; the mailbox may be being moved), and any proxy, firewall or load balancer between n8n and ${endpoint.host}:${endpoint.port} that cuts IMAP sessions.`,
 			},
 		};
 	return { how: 'ended', failure, livedMs: Date.now() - startedAt, progressed };
