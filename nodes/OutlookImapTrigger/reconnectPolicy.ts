@@ -17,7 +17,7 @@ export type FailureClass =
 	| 'login'
 	/** The mailbox or the folder does not exist. */
 	| 'mailbox'
-	/** The server's certificate could not be verified. */
+	/** The server's TLS: its certificate could not be verified, or it offers no TLS at all. */
 	| 'certificate'
 	/** The server refused an after-emit action (move, flag). */
 	| 'action'

@@ -60,11 +60,17 @@ export interface SessionOptions {
 /** Node's TLS verification failures (tls.connect): a configuration problem, not a passing one. */
 const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
 
+/** OpenSSL's answer when the peer does not speak TLS at all (it sent a plaintext IMAP greeting). */
+const NOT_TLS_ERRORS =
+	/^ERR_SSL_(WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL|HTTP_REQUEST)$/;
+
 interface ImapError extends Error {
 	code?: string;
 	serverResponseCode?: string;
 	responseText?: string;
 	authenticationFailed?: boolean;
+	/** imapflow: STARTTLS was required and the server does not offer it (before any login). */
+	tlsFailed?: boolean;
 }
 
 /** Error details safe to log: code and server text (redacted), never options or credentials. */
@@ -122,13 +128,23 @@ function classify(
 		};
 	const e = (error ?? {}) as ImapError;
 	const code = String(e.code ?? '');
+	const { port, security } = context.endpoint;
 	if (CERTIFICATE_ERRORS.test(code))
 		return {
 			class: 'certificate',
 			key: 'certificate',
 			message: `The certificate of the IMAP server ${host} could not be verified (${code})`,
 			description:
-				'Check the IMAP host name. "TLS Without Certificate Check" exists for test servers only.',
+				'Check the IMAP host name. "TLS Without Certificate Check" exists for test servers only (a credential with the Custom environment).',
+		};
+	// After the certificate check: imapflow also marks a STARTTLS upgrade that failed verification.
+	if (e.tlsFailed || NOT_TLS_ERRORS.test(code))
+		return {
+			class: 'certificate',
+			key: 'tls',
+			message: `The IMAP server ${host}:${port} does not offer TLS${security === 'starttls' ? ' (no STARTTLS)' : ''}, so the IMAP token was not sent: it goes only over TLS`,
+			description:
+				'Check the option "IMAP Port" against "Connection Security": TLS is port 993, STARTTLS port 143. A server without TLS is a test server: only a credential with the Custom environment may use "Plaintext (for Testing)" with it.',
 		};
 	const text = redact(`${e.message ?? ''} ${e.responseText ?? ''}`, context.secrets).trim();
 	if (e.serverResponseCode === 'UNAVAILABLE')
