@@ -5,6 +5,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { declarationProblem } from './declarations';
 import { dataRecord } from './outsideData';
 import type { OperationModule, ResourceMap } from './router';
 
@@ -41,6 +42,12 @@ export function defineResource(
 	if (duplicate) throw new Error(`Resource ${option.value}: operation ${duplicate} listed twice`);
 	if (!values.includes(defaultOperation)) {
 		throw new Error(`Resource ${option.value}: default operation ${defaultOperation} not listed`);
+	}
+	// Every operation says what it does (nodes/shared/declarations.ts): one without a valid
+	// declaration does not load, so the limits computed from them cannot miss it.
+	for (const { option: op, module } of entries) {
+		const problem = declarationProblem(module.declaration, module.description);
+		if (problem) throw new Error(`Resource ${option.value}, operation ${op.value}: ${problem}`);
 	}
 	return {
 		option,
@@ -84,7 +91,23 @@ export function resourceProperties(
 	return [resourceProperty(resources, defaultResource), ...resources.flatMap((r) => r.description)];
 }
 
-/** resource value → operation value → module, for the shared router. */
+/**
+ * resource value → operation value → module, for the shared router. Checks what declarations
+ * say about other resources: an operation's `asDraft` names a draft-saving operation of the node.
+ */
 export function resourceMap(resources: Resource[]): ResourceMap {
-	return dataRecord(resources.map((r) => [r.option.value, r.operations] as const));
+	// Looked up by the node's parameters: "constructor" or "__proto__" must find nothing.
+	const map: ResourceMap = dataRecord(
+		resources.map((r) => [r.option.value, r.operations] as const),
+	);
+	for (const [resource, operations] of Object.entries(map)) {
+		for (const [operation, module] of Object.entries(operations)) {
+			const target = module.declaration.asDraft;
+			if (target && map[target.resource]?.[target.operation]?.declaration.does !== 'draft')
+				throw new Error(
+					`Resource ${resource}, operation ${operation}: asDraft names ${target.resource} → ${target.operation}, which is not an operation that saves a draft`,
+				);
+		}
+	}
+	return map;
 }

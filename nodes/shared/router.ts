@@ -11,12 +11,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { OperationDeclaration } from './declarations';
 import { knownSecrets, redactError } from './redact';
 
 export type OperationResult = INodeExecutionData[] | IDataObject | IDataObject[];
 
 export interface OperationModule {
 	description: INodeProperties[];
+	/** What the operation does (nodes/shared/declarations.ts); the resource tables refuse a module without it. */
+	declaration: OperationDeclaration;
 	/** Handles one item; returns its output (JSON objects or full items with binary data). */
 	execute?(this: IExecuteFunctions, itemIndex: number): Promise<OperationResult>;
 	/**

@@ -147,7 +147,11 @@ describe('parameter values pick nothing they do not name', () => {
 	});
 
 	test('the router finds no operation for resource or operation values named like built-ins', async () => {
-		const module = { description: [], execute: async () => ({ ok: true }) };
+		const module = {
+			description: [],
+			declaration: { does: 'read' as const },
+			execute: async () => ({ ok: true }),
+		};
 		const map = resourceMap([
 			defineResource(
 				{ name: 'Message', value: 'message' },

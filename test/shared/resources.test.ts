@@ -7,7 +7,13 @@ import { OutlookCalendar } from '../../nodes/OutlookCalendar/OutlookCalendar.nod
 import { resources as mailResources } from '../../nodes/OutlookMail/actions/router';
 import { OutlookMail } from '../../nodes/OutlookMail/OutlookMail.node';
 import type { OperationModule } from '../../nodes/shared/router';
-import { defineResource, resourceProperty, type Resource } from '../../nodes/shared/resources';
+import { declaredFields, type OperationDeclaration } from '../../nodes/shared/declarations';
+import {
+	defineResource,
+	resourceMap,
+	resourceProperty,
+	type Resource,
+} from '../../nodes/shared/resources';
 
 const nodes: Array<[string, string, Resource[], INodeTypeDescription]> = [
 	['OutlookMail', 'nodes/OutlookMail/actions', mailResources, new OutlookMail().description],
@@ -20,10 +26,37 @@ const nodes: Array<[string, string, Resource[], INodeTypeDescription]> = [
 ];
 
 const root = join(__dirname, '../..');
-const fakeModule = (name: string): OperationModule => ({
+const fakeModule = (
+	name: string,
+	declaration: OperationDeclaration = { does: 'read' },
+): OperationModule => ({
 	description: [{ displayName: name, name, type: 'string', default: '' }],
+	declaration,
 	execute: async () => ({}),
 });
+
+/** Every field path of an operation's fields, into collections and fixed collections. */
+function fieldPaths(properties: INodeProperties[], prefix = ''): string[] {
+	return properties.flatMap((p) => {
+		const path = `${prefix}${p.name}`;
+		const children = (p.options ?? []).flatMap((option) =>
+			'values' in option && Array.isArray(option.values)
+				? option.values
+				: 'type' in option
+					? [option as INodeProperties]
+					: [],
+		);
+		return [path, ...fieldPaths(children, `${path}.`)];
+	});
+}
+
+/**
+ * Field names that choose whom mail reaches or comes from, by what Graph calls them
+ * (toRecipients, ccRecipients, bccRecipients, replyTo, from, attendees, a rule's forwardTo and
+ * redirectTo). A field so named must be in its operation's declaration.
+ */
+const ADDRESSING =
+	/(recipients|attendees|^replyto$|^from$|forward(as(attachment)?)?to|redirectto)$/i;
 
 describe.each(nodes)(
 	'%s: one list builds the dropdowns, the fields and the router',
@@ -39,6 +72,26 @@ describe.each(nodes)(
 			expect((field[0].options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(
 				folders,
 			);
+		});
+
+		it('every operation declares what it does, and every field that addresses mail is in its declaration', () => {
+			for (const resource of resources) {
+				for (const [operation, module] of Object.entries(resource.operations)) {
+					const where = `${resource.option.value} → ${operation}`;
+					expect([where, ['read', 'change', 'draft', 'send']]).toEqual([
+						where,
+						expect.arrayContaining([module.declaration.does]),
+					]);
+					// In an operation that only reads, such fields filter (Get Many → Filters → From).
+					if (module.declaration.does === 'read') continue;
+					const declared = declaredFields(module.declaration);
+					const addressing = fieldPaths(module.description).filter((path) =>
+						ADDRESSING.test(path.split('.').pop()!),
+					);
+					const undeclared = addressing.filter((path) => !declared.includes(path));
+					expect({ where, undeclared }).toEqual({ where, undeclared: [] });
+				}
+			}
 		});
 
 		it('every *.operation.ts file of a resource is offered, with a handler, an action and fields for it alone', () => {
@@ -105,5 +158,76 @@ describe('defineResource', () => {
 		]);
 		expect(r.description.slice(1).map((p) => p.name)).toEqual(['b', 'a']);
 		expect(() => resourceProperty([r], 'x')).toThrow('Default resource x not listed');
+	});
+
+	it('refuses an operation that does not declare what it does, or declares it wrongly', () => {
+		const entry = (value: string, module: OperationModule) => ({
+			option: { name: value, value, description: value, action: value },
+			module,
+		});
+		const undeclared = { ...fakeModule('a') } as Partial<OperationModule>;
+		delete undeclared.declaration;
+		expect(() =>
+			defineResource({ name: 'R', value: 'r' }, [entry('a', undeclared as OperationModule)], 'a'),
+		).toThrow('Resource r, operation a: it declares nothing');
+		const define = (declaration: OperationDeclaration) => () =>
+			defineResource({ name: 'R', value: 'r' }, [entry('a', fakeModule('a', declaration))], 'a');
+		expect(define({ does: 'send' })).toThrow('it sends but names no recipients');
+		expect(define({ does: 'draft', reaches: [] })).toThrow(
+			'it saves drafts but names no recipients',
+		);
+		expect(define({ does: 'read', reaches: [{ implicit: 'replyTargets' }] })).toThrow(
+			'it reaches recipients but declares "read"',
+		);
+		expect(define({ does: 'send', reaches: [{ field: 'to', label: 'To' }] })).toThrow(
+			'it names fields it does not have: to',
+		);
+		expect(define({ does: 'send', reaches: [{ field: 'a', label: 'A' }], from: ['b'] })).toThrow(
+			'it names fields it does not have: b',
+		);
+		expect(define({ does: 'change', asDraft: { resource: 'draft', operation: 'create' } })).toThrow(
+			'sendsOnlyWhenReaching and asDraft apply to operations that send',
+		);
+		expect(define({ does: 'send', reaches: [{ field: 'a', label: 'A' }] })).not.toThrow();
+	});
+
+	it('refuses an asDraft that does not name an operation saving a draft', () => {
+		const sending = defineResource(
+			{ name: 'M', value: 'message' },
+			[
+				{
+					option: { name: 'a', value: 'a', description: 'a', action: 'a' },
+					module: fakeModule('a', {
+						does: 'send',
+						reaches: [{ field: 'a', label: 'A' }],
+						asDraft: { resource: 'draft', operation: 'create' },
+					}),
+				},
+			],
+			'a',
+		);
+		const drafts = (declaration: OperationDeclaration) =>
+			defineResource(
+				{ name: 'D', value: 'draft' },
+				[
+					{
+						option: { name: 'create', value: 'create', description: 'c', action: 'c' },
+						module: fakeModule('create', declaration),
+					},
+				],
+				'create',
+			);
+		expect(() => resourceMap([sending])).toThrow(
+			'asDraft names draft → create, which is not an operation that saves a draft',
+		);
+		expect(() => resourceMap([sending, drafts({ does: 'change' })])).toThrow(
+			'which is not an operation that saves a draft',
+		);
+		expect(() =>
+			resourceMap([
+				sending,
+				drafts({ does: 'draft', reaches: [{ field: 'create', label: 'To' }] }),
+			]),
+		).not.toThrow();
 	});
 });

@@ -385,6 +385,7 @@ export function toolSafeResources(ctx: IExecuteFunctions, resources: ResourceMap
 	};
 	const wrapped: OperationModule = {
 		description: original.description,
+		declaration: original.declaration,
 		...(original.executeAll && !asDraft ? { executeAll } : { execute }),
 	};
 	return { ...resources, [resource]: { ...resources[resource], [operation]: wrapped } };

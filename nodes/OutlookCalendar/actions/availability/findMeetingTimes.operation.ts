@@ -9,6 +9,7 @@ import { calendarCall } from '../../helpers/context';
 import { rangeFields, readRange } from '../../helpers/range';
 import { fromGraphDateTime, isoWithOffset, toGraphDateTime } from '../../helpers/timeZones';
 import { zoneFor } from '../../helpers/mailboxZone';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	{
@@ -90,6 +91,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['availability'], operation: ['findMeetingTimes'] } },

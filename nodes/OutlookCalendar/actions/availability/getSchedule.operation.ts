@@ -9,6 +9,7 @@ import { rangeFields, readRange } from '../../helpers/range';
 import type { CalendarZone } from '../../helpers/timeZones';
 import { zoneFor } from '../../helpers/mailboxZone';
 import { fromGraphDateTime, isoWithOffset, toGraphDateTime } from '../../helpers/timeZones';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 /** The node's limit on addresses per request, as the issue sets it (Graph answers per schedule). */
 export const MAX_SCHEDULES = 20;
@@ -57,6 +58,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['availability'], operation: ['getSchedule'] } },

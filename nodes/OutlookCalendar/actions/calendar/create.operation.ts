@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { calendarCall, idSegment } from '../../helpers/context';
 import { calendarGroupField, colorField } from './shared';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true },
@@ -16,6 +17,8 @@ const properties: INodeProperties[] = [
 		options: [calendarGroupField, colorField],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'change' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['calendar'], operation: ['create'] } },

@@ -3,8 +3,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { calendarLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [calendarLocator({ required: true })];
+
+export const declaration: OperationDeclaration = { does: 'change' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['calendar'], operation: ['delete'] } },

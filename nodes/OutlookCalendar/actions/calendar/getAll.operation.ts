@@ -5,6 +5,7 @@ import { graphCollect } from '../../../shared/graph/paging';
 import { limitField, returnAllField } from '../../descriptions/common';
 import { calendarCall, idSegment } from '../../helpers/context';
 import { calendarGroupField } from './shared';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	returnAllField,
@@ -18,6 +19,8 @@ const properties: INodeProperties[] = [
 		options: [calendarGroupField],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['calendar'], operation: ['getAll'] } },

@@ -5,6 +5,7 @@ import { updateDisplayOptions } from '../../../shared/descriptions';
 import { calendarLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
 import { colorField } from './shared';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	calendarLocator({ required: true }),
@@ -17,6 +18,8 @@ const properties: INodeProperties[] = [
 		options: [colorField, { displayName: 'Name', name: 'name', type: 'string', default: '' }],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'change' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['calendar'], operation: ['update'] } },

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	eventLocator,
@@ -15,6 +16,12 @@ const properties: INodeProperties[] = [
 		description: 'Text sent to the attendees with the cancellation',
 	},
 ];
+
+export const declaration: OperationDeclaration = {
+	does: 'send',
+	reaches: [{ implicit: 'eventAttendees' }],
+	sendsOnlyWhenReaching: true,
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['event'], operation: ['cancel'] } },

@@ -8,6 +8,7 @@ import { calendarCall, idSegment } from '../../helpers/context';
 import type { EventInput } from '../../helpers/eventMapping';
 import { buildEventBody, simplifyEvent } from '../../helpers/eventMapping';
 import { zoneFor } from '../../helpers/mailboxZone';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	calendarLocator({
@@ -42,6 +43,16 @@ const properties: INodeProperties[] = [
 	},
 	simplifyField,
 ];
+
+export const declaration: OperationDeclaration = {
+	does: 'send',
+	reaches: [
+		{ field: 'additionalFields.requiredAttendees', label: 'Required Attendees' },
+		{ field: 'additionalFields.optionalAttendees', label: 'Optional Attendees' },
+		{ field: 'additionalFields.resourceAttendees', label: 'Resource Attendees' },
+	],
+	sendsOnlyWhenReaching: true,
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['event'], operation: ['create'] } },

@@ -3,8 +3,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [eventLocator];
+
+export const declaration: OperationDeclaration = {
+	does: 'send',
+	reaches: [{ implicit: 'eventAttendees' }],
+	sendsOnlyWhenReaching: true,
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['event'], operation: ['delete'] } },
@@ -12,7 +19,9 @@ export const description = updateDisplayOptions(
 );
 
 /**
- * DELETE /events/{id}. Deleting a meeting you organise does not notify attendees; Cancel does.
+ * DELETE /events/{id}. Deleting a meeting on its organizer's calendar makes Exchange send the
+ * attendees a cancellation ("deleting the event on the organizer's calendar sends a cancellation
+ * message to the meeting attendees"); Cancel does the same with a comment.
  * https://learn.microsoft.com/graph/api/event-delete
  */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {

@@ -5,6 +5,7 @@ import { updateDisplayOptions } from '../../../shared/descriptions';
 import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { parseAddresses } from '../../helpers/addresses';
 import { calendarCall, idSegment } from '../../helpers/context';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	eventLocator,
@@ -25,6 +26,11 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 ];
+
+export const declaration: OperationDeclaration = {
+	does: 'send',
+	reaches: [{ field: 'toRecipients', label: 'To' }],
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['event'], operation: ['forward'] } },

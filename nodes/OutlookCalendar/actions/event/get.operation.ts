@@ -6,6 +6,7 @@ import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
 import { simplifyEvent } from '../../helpers/eventMapping';
 import { zoneFor } from '../../helpers/mailboxZone';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	eventLocator,
@@ -19,6 +20,8 @@ const properties: INodeProperties[] = [
 		options: [timeZoneOption('The zone of the returned times.')],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['event'], operation: ['get'] } },

@@ -20,6 +20,7 @@ import { rangeFields, readRange } from '../../helpers/range';
 import type { CalendarZone } from '../../helpers/timeZones';
 import { zoneFor } from '../../helpers/mailboxZone';
 import { fromGraphDateTime } from '../../helpers/timeZones';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	{
@@ -107,6 +108,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['event'], operation: ['getAll'] } },

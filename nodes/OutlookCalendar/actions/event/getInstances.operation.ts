@@ -13,6 +13,7 @@ import { calendarCall, idSegment } from '../../helpers/context';
 import { simplifyEvent } from '../../helpers/eventMapping';
 import { rangeFields, readRange } from '../../helpers/range';
 import { zoneFor } from '../../helpers/mailboxZone';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	{ ...eventLocator, description: 'The series (its master event)' },
@@ -33,6 +34,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['event'], operation: ['getInstances'] } },

@@ -8,6 +8,7 @@ import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
 import { isoWithOffset, requireDateTime, toGraphDateTime } from '../../helpers/timeZones';
 import { zoneFor } from '../../helpers/mailboxZone';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	eventLocator,
@@ -54,6 +55,12 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = {
+	does: 'send',
+	reaches: [{ implicit: 'eventOrganizer' }],
+	sendsOnlyWhenReaching: true,
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['event'], operation: ['respond'] } },

@@ -9,6 +9,7 @@ import { calendarCall, idSegment } from '../../helpers/context';
 import type { EventInput } from '../../helpers/eventMapping';
 import { buildEventBody, simplifyEvent } from '../../helpers/eventMapping';
 import { zoneFor } from '../../helpers/mailboxZone';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const updateOptions: INodeProperties[] = (
 	[
@@ -43,6 +44,17 @@ const properties: INodeProperties[] = [
 	},
 	simplifyField,
 ];
+
+export const declaration: OperationDeclaration = {
+	does: 'send',
+	reaches: [
+		{ implicit: 'eventAttendees' },
+		{ field: 'updateFields.requiredAttendees', label: 'Required Attendees' },
+		{ field: 'updateFields.optionalAttendees', label: 'Optional Attendees' },
+		{ field: 'updateFields.resourceAttendees', label: 'Resource Attendees' },
+	],
+	sendsOnlyWhenReaching: true,
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['event'], operation: ['update'] } },

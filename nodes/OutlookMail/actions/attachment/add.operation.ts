@@ -7,6 +7,7 @@ import { segment } from '../../../shared/graph/request';
 import { attachBinaryProperties, readBinaryAttachments } from '../../../shared/graph/upload';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	messageLocator({ description: 'The message or draft to add the files to' }),
@@ -22,6 +23,8 @@ const properties: INodeProperties[] = [
 			'Files under 3 MB are added in one request; larger ones (up to 150 MB) are uploaded in chunks',
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'change' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['attachment'], operation: ['add'] } },

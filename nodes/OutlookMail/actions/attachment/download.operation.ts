@@ -6,6 +6,7 @@ import { GraphTransport } from '../../../shared/graph/client';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { downloadAttachment, getAttachmentMetadata } from '../../helpers/attachmentDownload';
 import { attachmentMetadata, getAttachmentId } from './shared';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	messageLocator(),
@@ -27,6 +28,8 @@ const properties: INodeProperties[] = [
 		hint: 'The name of the output binary field to put the file in',
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['attachment'], operation: ['download'] } },

@@ -11,8 +11,11 @@ import { segment } from '../../../shared/graph/request';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { ATTACHMENT_METADATA_FIELDS, attachmentMetadata } from './shared';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [messageLocator(), ...returnAllOrLimit];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['attachment'], operation: ['getAll'] } },

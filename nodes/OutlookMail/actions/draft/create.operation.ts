@@ -9,8 +9,20 @@ import { buildMessage, messageFiles } from '../../helpers/compose';
 import { mailPermission } from '../../helpers/permissions';
 import { simplifyMessage } from '../../helpers/simplify';
 import { composeInput } from '../message/send.operation';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = composeFields({ toRequired: false, send: false });
+
+export const declaration: OperationDeclaration = {
+	does: 'draft',
+	reaches: [
+		{ field: 'toRecipients', label: 'To' },
+		{ field: 'additionalFields.ccRecipients', label: 'CC' },
+		{ field: 'additionalFields.bccRecipients', label: 'BCC' },
+		{ field: 'additionalFields.replyTo', label: 'Reply To' },
+	],
+	from: ['additionalFields.from'],
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['draft'], operation: ['create'] } },

@@ -2,6 +2,18 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { createReplyDraft, replyDraftProperties } from '../../helpers/replyDraft';
+import type { OperationDeclaration } from '../../../shared/declarations';
+
+export const declaration: OperationDeclaration = {
+	does: 'draft',
+	reaches: [
+		{ implicit: 'replyTargets' },
+		{ field: 'additionalFields.toRecipients', label: 'Extra To' },
+		{ field: 'additionalFields.ccRecipients', label: 'CC' },
+		{ field: 'additionalFields.bccRecipients', label: 'BCC' },
+	],
+	from: ['additionalFields.from'],
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['draft'], operation: ['createReply'] } },

@@ -5,10 +5,13 @@ import { GraphTransport } from '../../../shared/graph/client';
 import { segment } from '../../../shared/graph/request';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	messageLocator({ displayName: 'Draft', description: 'The draft to delete' }),
 ];
+
+export const declaration: OperationDeclaration = { does: 'change' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['draft'], operation: ['delete'] } },

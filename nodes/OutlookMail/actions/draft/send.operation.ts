@@ -6,10 +6,16 @@ import { segment } from '../../../shared/graph/request';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { draftSentCheck, withSendCheck } from '../../helpers/sending';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	messageLocator({ displayName: 'Draft', description: 'The draft to send' }),
 ];
+
+export const declaration: OperationDeclaration = {
+	does: 'send',
+	reaches: [{ implicit: 'draftRecipients' }],
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['draft'], operation: ['send'] } },

@@ -17,6 +17,7 @@ import { buildMessage, messageFiles } from '../../helpers/compose';
 import { prepareMessageFiles } from '../../helpers/inlineImages';
 import { mailPermission } from '../../helpers/permissions';
 import { simplifyMessage } from '../../helpers/simplify';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const updateOptions: INodeProperties[] = [
 	{
@@ -41,6 +42,18 @@ const properties: INodeProperties[] = [
 		options: updateOptions,
 	},
 ];
+
+export const declaration: OperationDeclaration = {
+	does: 'draft',
+	reaches: [
+		{ implicit: 'draftRecipients' },
+		{ field: 'updateFields.toRecipients', label: 'To' },
+		{ field: 'updateFields.ccRecipients', label: 'CC' },
+		{ field: 'updateFields.bccRecipients', label: 'BCC' },
+		{ field: 'updateFields.replyTo', label: 'Reply To' },
+	],
+	from: ['updateFields.from'],
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['draft'], operation: ['update'] } },

@@ -5,6 +5,7 @@ import { GraphTransport } from '../../../shared/graph/client';
 import { folderLocator, getFolderId } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { folderPath, refuseWellKnown } from './shared';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	folderLocator({
@@ -12,6 +13,8 @@ const properties: INodeProperties[] = [
 			'The folder to delete; it goes to Deleted Items with its messages and child folders',
 	}),
 ];
+
+export const declaration: OperationDeclaration = { does: 'change' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['folder'], operation: ['delete'] } },

@@ -5,8 +5,11 @@ import { GraphTransport } from '../../../shared/graph/client';
 import { folderLocator, getFolderId } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { folderPath } from './shared';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [folderLocator()];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['folder'], operation: ['get'] } },

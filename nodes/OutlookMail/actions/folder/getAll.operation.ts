@@ -11,6 +11,7 @@ import { graphPages } from '../../../shared/graph/paging';
 import { folderLocator, getFolderId } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { FOLDER_PAGE_SIZE, folderPath } from './shared';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	{
@@ -63,6 +64,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['folder'], operation: ['getAll'] } },

@@ -6,6 +6,7 @@ import { GraphTransport } from '../../../shared/graph/client';
 import { folderLocator, getFolderId } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { folderPath, refuseWellKnown } from './shared';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	folderLocator({ description: 'The folder to move' }),
@@ -15,6 +16,8 @@ const properties: INodeProperties[] = [
 		description: 'The folder to move it into (msgfolderroot for the top level)',
 	}),
 ];
+
+export const declaration: OperationDeclaration = { does: 'change' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['folder'], operation: ['move'] } },

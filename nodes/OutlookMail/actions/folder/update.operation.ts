@@ -6,6 +6,7 @@ import { GraphTransport } from '../../../shared/graph/client';
 import { folderLocator, getFolderId } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { folderPath, refuseWellKnown } from './shared';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	folderLocator(),
@@ -19,6 +20,8 @@ const properties: INodeProperties[] = [
 		description: 'The new display name of the folder',
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'change' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['folder'], operation: ['update'] } },

@@ -5,6 +5,7 @@ import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptio
 import { GraphTransport } from '../../../shared/graph/client';
 import { mailPermission } from '../../helpers/permissions';
 import { parseRecipients } from '../../helpers/recipients';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 /**
  * The mail tips Graph can return, by their `MailTipsOptions` flag.
@@ -45,6 +46,8 @@ const properties: INodeProperties[] = [
 		description: 'What to ask for',
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['mailbox'], operation: ['getMailTips'] } },

@@ -5,6 +5,7 @@ import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptio
 import { GraphTransport } from '../../../shared/graph/client';
 import { requireDateTime, toGraphDateTime, zoneFromParameter } from '../../../shared/timeZones';
 import { settingsPermission, simplifyAutomaticReplies } from '../../helpers/automaticReplies';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const SCHEDULE_EXAMPLE =
 	'Scheduled automatic replies need a start and an end, e.g. 2026-12-24T17:00:00 (read in the Time Zone) or 2026-12-24T17:00:00+01:00.';
@@ -87,6 +88,12 @@ const properties: INodeProperties[] = [
 		displayOptions: notOff,
 	},
 ];
+
+export const declaration: OperationDeclaration = {
+	does: 'send',
+	reaches: [{ implicit: 'automaticRepliesAudience' }],
+	sendsOnlyWhenReaching: true,
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['mailbox'], operation: ['setAutomaticReplies'] } },

@@ -6,6 +6,7 @@ import type { OperationResult } from '../../../shared/router';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { runBatched } from '../../helpers/bulk';
 import { mailPermission } from '../../helpers/permissions';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	messageLocator(),
@@ -17,6 +18,8 @@ const properties: INodeProperties[] = [
 		description: 'Whether to delete the message for good (on) or move it to Deleted Items (off)',
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'change' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['delete'] } },

@@ -15,6 +15,7 @@ import {
 	messagesWithAttachments,
 } from '../../helpers/attachmentDownload';
 import { mailPermission } from '../../helpers/permissions';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	messageLocator(),
@@ -37,6 +38,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['get'] } },

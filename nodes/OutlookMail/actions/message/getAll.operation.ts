@@ -25,6 +25,7 @@ import {
 } from '../../helpers/attachmentDownload';
 import { mailPermission } from '../../helpers/permissions';
 import { parseAddress } from '../../helpers/recipients';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
@@ -136,6 +137,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['getAll'] } },

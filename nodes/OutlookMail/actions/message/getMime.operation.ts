@@ -5,6 +5,7 @@ import { GraphTransport } from '../../../shared/graph/client';
 import { segment } from '../../../shared/graph/request';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	messageLocator(),
@@ -25,6 +26,8 @@ const properties: INodeProperties[] = [
 		description: 'Name of the output file; by default the message ID with .eml',
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['getMime'] } },

@@ -12,8 +12,21 @@ import {
 	stampSendId,
 	withSendCheck,
 } from '../../helpers/sending';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = composeFields({ toRequired: true, send: true });
+
+export const declaration: OperationDeclaration = {
+	does: 'send',
+	reaches: [
+		{ field: 'toRecipients', label: 'To' },
+		{ field: 'additionalFields.ccRecipients', label: 'CC' },
+		{ field: 'additionalFields.bccRecipients', label: 'BCC' },
+		{ field: 'additionalFields.replyTo', label: 'Reply To' },
+	],
+	from: ['additionalFields.from'],
+	asDraft: { resource: 'draft', operation: 'create' },
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['send'] } },

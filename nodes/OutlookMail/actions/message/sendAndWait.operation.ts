@@ -17,6 +17,7 @@ import {
 	waitTill,
 } from '../../helpers/sendAndWait';
 import { sentItemsCheck, stampSendId } from '../../helpers/sending';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 export const option = {
 	name: 'Send and Wait for Response',
@@ -37,6 +38,11 @@ const properties: INodeProperties[] = sendAndWaitProperties([
 			'Who answers: one address, or several separated by commas (the first answer counts)',
 	},
 ]);
+
+export const declaration: OperationDeclaration = {
+	does: 'send',
+	reaches: [{ field: 'toRecipients', label: 'To' }],
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] } },

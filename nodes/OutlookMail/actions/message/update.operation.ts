@@ -13,6 +13,7 @@ import { runBatched } from '../../helpers/bulk';
 import { splitList } from '../../helpers/compose';
 import { mailPermission } from '../../helpers/permissions';
 import { simplifyMessage } from '../../helpers/simplify';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
 	messageLocator(),
@@ -53,6 +54,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'change' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['update'] } },

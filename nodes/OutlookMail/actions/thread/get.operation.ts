@@ -8,6 +8,7 @@ import { odataString, segment } from '../../../shared/graph/request';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { inThreadOrder, threadMessage, transcript } from '../../helpers/thread';
+import type { OperationDeclaration } from '../../../shared/declarations';
 
 /** The fields each message of a thread is read with (uniqueBody only comes when selected). */
 const THREAD_FIELDS = [
@@ -85,6 +86,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const declaration: OperationDeclaration = { does: 'read' };
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['thread'], operation: ['get'] } },
