@@ -6,6 +6,8 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
+import { getCategories } from '../shared/categories';
+import { searchContactFolders } from '../shared/contactFolders';
 import { getMailboxRoot } from '../shared/descriptions';
 import { GraphTransport } from '../shared/graph/client';
 import { graphCollect } from '../shared/graph/paging';
@@ -48,4 +50,7 @@ async function searchFolders(
 }
 
 /** Each method's errors pass the one redaction step (shared/redact.ts). */
-export const listSearch = redactMethods({ searchFolders });
+export const listSearch = redactMethods({ searchFolders, searchContactFolders });
+
+/** The Categories filter offers the mailbox's categories. */
+export const loadOptions = redactMethods({ getCategories });
