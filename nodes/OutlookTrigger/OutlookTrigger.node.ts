@@ -11,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { GraphTransport } from '../shared/graph/client';
+import { knownSecrets, redactError } from '../shared/redact';
 import { TriggerState } from './cursor';
 import { properties } from './description';
 import { listSearch, loadOptions } from './methods';
@@ -75,50 +76,73 @@ export class OutlookTrigger implements INodeType {
 
 	methods = { listSearch, loadOptions, credentialTest: { outlookAppOnlyApiTest } };
 
+	// Errors go through the one redaction step (shared/redact.ts), as the poll's do.
 	webhookMethods = {
 		default: {
 			checkExists: async function (this: IHookFunctions): Promise<boolean> {
-				return await checkSubscription.call(this);
+				return await redacted(this, async () => await checkSubscription.call(this));
 			},
 			create: async function (this: IHookFunctions): Promise<boolean> {
-				return await createPushSubscription.call(this);
+				return await redacted(this, async () => await createPushSubscription.call(this));
 			},
 			delete: async function (this: IHookFunctions): Promise<boolean> {
-				return await deletePushSubscription.call(this);
+				return await redacted(this, async () => await deletePushSubscription.call(this));
 			},
 		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await receiveNotifications.call(this);
+		return await redacted(this, async () => await receiveNotifications.call(this));
 	}
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const settings = readSettings(this);
-		const transport = await GraphTransport.create(this);
-		const now = new Date();
-		if (this.getMode() === 'manual') {
-			const items = await sample(this, transport, settings, now);
-			return items.length ? [items] : null;
+		try {
+			return await pollOnce.call(this);
+		} catch (error) {
+			// The one redaction step (shared/redact.ts), with the secrets this poll's transport knew.
+			throw redactError(error, this.getNode(), knownSecrets(this));
 		}
-		if (settings.delivery === 'push') {
-			const items = await pushPoll(this, transport, settings, now);
-			return items.length ? [items] : null;
-		}
-		const staticData = this.getWorkflowStaticData('node');
-		const state = TriggerState.load(staticData, configFingerprint(settings), now);
-		const budget =
-			typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_SYNC_BUDGET_MS;
-		const items = await syncChanges(
-			this,
-			transport,
-			settings,
-			state,
-			now,
-			syncLimits(settings, budget),
-		);
-		// The cursors move in the same step as the items they cover: n8n saves both after this poll.
-		state.save(staticData);
+	}
+}
+
+/** Runs `fn`; what it throws passes the one redaction step with the secrets this context knew. */
+async function redacted<T>(
+	ctx: IHookFunctions | IWebhookFunctions,
+	fn: () => Promise<T>,
+): Promise<T> {
+	try {
+		return await fn();
+	} catch (error) {
+		throw redactError(error, ctx.getNode(), knownSecrets(ctx));
+	}
+}
+
+/** One poll: read the settings, page the deltas, move the cursors with the items they cover. */
+async function pollOnce(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const settings = readSettings(this);
+	const transport = await GraphTransport.create(this);
+	const now = new Date();
+	if (this.getMode() === 'manual') {
+		const items = await sample(this, transport, settings, now);
 		return items.length ? [items] : null;
 	}
+	if (settings.delivery === 'push') {
+		const items = await pushPoll(this, transport, settings, now);
+		return items.length ? [items] : null;
+	}
+	const staticData = this.getWorkflowStaticData('node');
+	const state = TriggerState.load(staticData, configFingerprint(settings), now);
+	const budget =
+		typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_SYNC_BUDGET_MS;
+	const items = await syncChanges(
+		this,
+		transport,
+		settings,
+		state,
+		now,
+		syncLimits(settings, budget),
+	);
+	// The cursors move in the same step as the items they cover: n8n saves both after this poll.
+	state.save(staticData);
+	return items.length ? [items] : null;
 }

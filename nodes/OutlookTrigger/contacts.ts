@@ -31,6 +31,7 @@ import type { PollLimits } from './messages';
 import { RESYNC_SLACK_MS } from './messages';
 import type { TriggerSettings } from './settings';
 import type { SyncContext } from './sync';
+import { logFor } from '../shared/redact';
 
 const CONTACTS_SOURCE = 'contacts';
 
@@ -151,7 +152,7 @@ export async function pollContacts(
 		} catch (error) {
 			const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
 			const from = Date.parse(cursor.syncedAt ?? state.startedAt) - RESYNC_SLACK_MS;
-			ctx.logger.warn(
+			logFor(ctx).warn(
 				`Outlook Trigger: Microsoft Graph lost the contacts' sync state; comparing the folder again (${lost.graphMessage})`,
 			);
 			// Items of pages read before the loss stay emitted (their keys are remembered).

@@ -35,6 +35,7 @@ import { DELTA_FIELDS, mailPermission, RESYNC_SLACK_MS, toItem } from './message
 import type { TriggerSettings } from './settings';
 import type { SyncContext } from './sync';
 import { passesFilters } from './settings';
+import { logFor } from '../shared/redact';
 
 /** The value of a message known as flagged in the `known` table. */
 const FLAGGED = 'f';
@@ -106,7 +107,7 @@ export async function pollFlagged(
 			} catch (error) {
 				const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
 				const from = Date.parse(cursor.syncedAt ?? state.startedAt) - RESYNC_SLACK_MS;
-				ctx.logger.warn(
+				logFor(ctx).warn(
 					`Outlook Trigger: Microsoft Graph lost the sync state of folder ${folderId}; comparing its flags again (${lost.graphMessage})`,
 				);
 				state.resetSource(folderId, {

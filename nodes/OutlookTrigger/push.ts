@@ -25,6 +25,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { GraphTransport } from '../shared/graph/client';
+import { logFor } from '../shared/redact';
 import { TriggerState } from './cursor';
 import { sample } from './sample';
 import type { TriggerSettings } from './settings';
@@ -254,7 +255,7 @@ export async function receiveNotifications(this: IWebhookFunctions): Promise<IWe
 		// Not from Graph for this trigger (no or another clientState): refused, and nothing runs.
 		response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
 		response.end('clientState does not match');
-		this.logger.warn(
+		logFor(this).warn(
 			'Outlook Trigger: refused a change notification whose clientState is not this trigger’s',
 		);
 		return { noWebhookResponse: true };
@@ -281,7 +282,7 @@ export async function receiveNotifications(this: IWebhookFunctions): Promise<IWe
 			if ((await reauthorizeSubscription(transport, settings, n.subscriptionId)) === 'gone')
 				removed = true;
 		} catch (error) {
-			this.logger.warn(
+			logFor(this).warn(
 				`Outlook Trigger: reauthorizing subscription ${n.subscriptionId} failed; the next poll renews it (${(error as Error).message})`,
 			);
 		}
@@ -293,7 +294,7 @@ export async function receiveNotifications(this: IWebhookFunctions): Promise<IWe
 	if (!owner) {
 		if (!warnedElsewhere.has(key)) {
 			warnedElsewhere.add(key);
-			this.logger.warn(
+			logFor(this).warn(
 				'Outlook Trigger: a change notification reached an n8n process where this workflow’s trigger is not running (an n8n webhook process, a follower main, or n8n still starting); the change is picked up by the trigger’s next sync. For instant delivery the trigger’s webhook URL must reach the main (docs/outlook-trigger.md).',
 			);
 		}
@@ -330,7 +331,7 @@ export async function receiveNotifications(this: IWebhookFunctions): Promise<IWe
 			}
 		});
 	} catch (error) {
-		this.logger.warn(
+		logFor(this).warn(
 			`Outlook Trigger: the sync a change notification woke failed; the next poll repeats it (${(error as Error).message})`,
 		);
 	} finally {
@@ -367,7 +368,7 @@ async function recreate(
 	);
 	storeSubscription(owner.staticData, push);
 	owner.lastCheckedAt = now.getTime();
-	ctx.logger.info(
+	logFor(ctx).info(
 		`Outlook Trigger: subscription ${previous.id} replaced by ${push.subscription.id} (${why})`,
 	);
 }
@@ -408,7 +409,7 @@ async function upkeep(
 		return undefined;
 	} catch (error) {
 		owner.upkeepFailures++;
-		ctx.logger.warn(
+		logFor(ctx).warn(
 			`Outlook Trigger: keeping the Graph subscription failed (${owner.upkeepFailures} in a row): ${(error as Error).message}`,
 		);
 		return error as Error;
