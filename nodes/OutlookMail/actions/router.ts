@@ -2,13 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { routeItems } from '../../shared/router';
 import { resourceMap, type Resource } from '../../shared/resources';
+import { toolSafeResources, type ToolPolicyConfig } from '../../shared/toolPolicy/policy';
+import { getMessageId } from '../descriptions/locators';
 import * as attachment from './attachment/Attachment.resource';
 import * as draft from './draft/Draft.resource';
 import * as folder from './folder/Folder.resource';
 import * as mailbox from './mailbox/Mailbox.resource';
 import * as message from './message/Message.resource';
 import * as thread from './thread/Thread.resource';
-import { toolSafeResources } from '../helpers/toolSafety';
 
 /** The node's resources: the Resource field, the fields and the router are built from this list. */
 export const resources: Resource[] = [
@@ -22,7 +23,13 @@ export const resources: Resource[] = [
 
 const map = resourceMap(resources);
 
+/** The implicit recipients of mail operations are read from the message or draft they act on. */
+const toolPolicy: ToolPolicyConfig = {
+	node: 'mail',
+	itemId: (ctx, i) => getMessageId(ctx, i),
+};
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	// As an AI tool, the operation runs inside the limits the author set (helpers/toolSafety.ts).
-	return await routeItems.call(this, toolSafeResources(this, map));
+	// As an AI tool, the operation runs inside the limits the author set (nodes/shared/toolPolicy/).
+	return await routeItems.call(this, toolSafeResources(this, map, toolPolicy));
 }
