@@ -5,18 +5,31 @@
  * test/security/tool-limits.test.ts runs every operation under every limit; this suite states the
  * behaviours one by one, with the messages the model reads.
  */
-import type { INodeParameters, INodeType } from 'n8n-workflow';
-import { NodeHelpers } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeHelpers } from 'n8n-workflow';
 
 import { OutlookCalendar } from '../../nodes/OutlookCalendar/OutlookCalendar.node';
 import { resources as calendarResources } from '../../nodes/OutlookCalendar/actions/router';
 import { OutlookMail } from '../../nodes/OutlookMail/OutlookMail.node';
 import { resources as mailResources } from '../../nodes/OutlookMail/actions/router';
+import { GraphTransport } from '../../nodes/shared/graph/client';
+import { defineResource, resourceMap, resourceProperties } from '../../nodes/shared/resources';
+import { routeItems, type OperationModule } from '../../nodes/shared/router';
 import {
 	describedOperations,
+	toolDescriptionProperties,
 	toolDescriptionText,
 	type DescribedOperation,
 } from '../../nodes/shared/toolPolicy/describe';
+import { toolLimitProperties } from '../../nodes/shared/toolPolicy/limits';
+import { toolSafeResources } from '../../nodes/shared/toolPolicy/policy';
 import { isAllowed, parseAllowList, readAddresses } from '../../nodes/shared/toolPolicy/addresses';
 import type { ToolLimits, ToolNode } from '../../nodes/shared/toolPolicy/limits';
 import {
@@ -737,5 +750,186 @@ describe('addresses as the limits read them', () => {
 			'nobody',
 		])
 			expect(isAllowed(address, list)).toBe(false);
+	});
+});
+
+/**
+ * An operation added tomorrow is covered by its declaration alone: an inbox rule that forwards or
+ * redirects (fields inside a fixed collection) sends only when it has someone to forward to.
+ */
+describe('a new operation that sends only when it reaches someone, with recipients in a fixed collection', () => {
+	const ruleModule: OperationModule = {
+		declaration: {
+			does: 'send',
+			reaches: [
+				{ field: 'actions.forwardTo', label: 'Forward To' },
+				{ field: 'actions.redirectTo', label: 'Redirect To' },
+			],
+			sendsOnlyWhenReaching: true,
+		},
+		description: [
+			{
+				displayName: 'Name',
+				name: 'displayName',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { resource: ['rule'], operation: ['create'] } },
+			},
+			{
+				displayName: 'Actions',
+				name: 'actions',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				displayOptions: { show: { resource: ['rule'], operation: ['create'] } },
+				options: [
+					{
+						displayName: 'Action',
+						name: 'action',
+						values: [
+							{ displayName: 'Forward To', name: 'forwardTo', type: 'string', default: '' },
+							{ displayName: 'Redirect To', name: 'redirectTo', type: 'string', default: '' },
+							{ displayName: 'Move to Folder', name: 'moveToFolder', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+		],
+		async execute(this: IExecuteFunctions, i: number) {
+			const actions = this.getNodeParameter('actions.action', i, []) as Array<
+				Record<string, string>
+			>;
+			const list = (key: string) =>
+				actions
+					.flatMap((a) => readAddresses(a[key]).addresses)
+					.map((address) => ({ emailAddress: { address } }));
+			const transport = await GraphTransport.create(this, i);
+			return await transport.request<IDataObject>({
+				method: 'POST',
+				path: '/me/mailFolders/inbox/messageRules',
+				body: {
+					displayName: this.getNodeParameter('displayName', i),
+					sequence: 1,
+					isEnabled: true,
+					actions: {
+						...(list('forwardTo').length ? { forwardTo: list('forwardTo') } : {}),
+						...(list('redirectTo').length ? { redirectTo: list('redirectTo') } : {}),
+						...(actions.some((a) => a.moveToFolder) ? { moveToFolder: 'AAMkfolder-1' } : {}),
+					},
+				},
+				itemIndex: i,
+				permission: 'MailboxSettings.ReadWrite',
+				action: 'create inbox rules',
+			});
+		},
+	};
+	const rules = defineResource(
+		{ name: 'Rule', value: 'rule' },
+		[
+			{
+				option: {
+					name: 'Create',
+					value: 'create',
+					description: 'Create a rule',
+					action: 'Create a rule',
+				},
+				module: ruleModule,
+			},
+		],
+		'create',
+	);
+	const map = resourceMap([rules]);
+	class RulesNode implements INodeType {
+		description: INodeTypeDescription = {
+			displayName: 'Rules',
+			name: 'rulesTool',
+			group: ['transform'],
+			version: [1.1],
+			description: 'Inbox rules',
+			defaults: { name: 'Rules' },
+			inputs: [],
+			outputs: [NodeConnectionTypes.AiTool],
+			credentials: [{ name: 'outlookOAuth2Api', required: true }],
+			properties: [
+				...resourceProperties([rules], 'rule'),
+				...toolDescriptionProperties('mail', [rules], 'Inbox rules', 1.1),
+				...toolLimitProperties('mail'),
+			],
+		};
+
+		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+			return await routeItems.call(
+				this,
+				toolSafeResources(this, map, { node: 'mail', itemId: () => '' }),
+			);
+		}
+	}
+
+	let s: StandIns;
+	let n8n: N8nHarness;
+	let ledger: OutboundLedger;
+	const tool = new RulesNode();
+	beforeAll(async () => {
+		s = await startStandIns();
+		ledger = new OutboundLedger(TEST_USER).attach(s.graph);
+	});
+	afterAll(async () => await s.close());
+	beforeEach(() => {
+		s.graph.reset();
+		ledger.reset();
+		new GraphWorld(s.graph, ledger).install();
+		n8n = new N8nHarness({ rulesTool: tool }, connectedCredential(s));
+	});
+	afterEach(() => expectGraphContractKept(s.graph));
+
+	const rule = (limits: INodeParameters, actions: Array<Record<string, string>>) =>
+		callTool(
+			agentTool(n8n, 'rulesTool', tool, {
+				resource: 'rule',
+				operation: 'create',
+				displayName: 'Sort',
+				actions: {
+					action: actions.map((_, n) => ({
+						forwardTo: fromAI(`forward${n}`),
+						moveToFolder: fromAI(`move${n}`),
+					})),
+				},
+				...limits,
+			}),
+			Object.fromEntries(
+				actions.flatMap((a, n) => [
+					[`forward${n}`, a.forwardTo ?? ''],
+					[`move${n}`, a.moveToFolder ?? ''],
+				]),
+			),
+		);
+
+	it('Drafts Only: a rule that only moves mail runs; one that forwards is refused', async () => {
+		expect((await rule({}, [{ moveToFolder: 'Projects' }])).error).toBeUndefined();
+		const { error } = await rule({}, [{ forwardTo: 'exfil@evil.test', moveToFolder: 'x' }]);
+		expect(error).toContain('"Drafts Only": this would send mail to exfil@evil.test');
+		expect(ledger.entries.map((e) => e.kind)).toEqual(['change']);
+	});
+
+	it('Allowed Recipients and Max Recipients read every entry of the fixed collection', async () => {
+		const open = {
+			toolDraftsOnly: false,
+			toolAllowedRecipients: 'contoso.com',
+			toolMaxRecipients: 2,
+		};
+		expect((await rule(open, [{ forwardTo: 'ana@contoso.com' }])).error).toBeUndefined();
+		const outside = await rule(open, [
+			{ forwardTo: 'ana@contoso.com' },
+			{ forwardTo: 'x@contoso.com.evil.test' },
+		]);
+		expect(outside.error).toContain('x@contoso.com.evil.test (Forward To) is not allowed');
+		const many = await rule(open, [
+			{ forwardTo: 'a@contoso.com, b@contoso.com' },
+			{ forwardTo: 'c@contoso.com' },
+		]);
+		expect(many.error).toContain('3 recipients, more than the 2 allowed');
+		expect(ledger.entries.map((e) => [e.kind, e.recipients])).toEqual([
+			['sends', ['ana@contoso.com']],
+		]);
 	});
 });

@@ -286,6 +286,9 @@ export class GraphWorld {
 			}
 			if (action === 'move' || action === 'copy')
 				return { status: 201, body: { ...folder, id: randomUUID() } };
+			// Inbox rules (https://learn.microsoft.com/graph/api/mailfolder-post-messagerules).
+			if (action === 'messageRules' && method === 'POST')
+				return { status: 201, body: { id: `rule-${randomUUID().slice(0, 8)}`, ...body } };
 			return this.unknown(method, request.path);
 		}
 
