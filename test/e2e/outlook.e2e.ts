@@ -3,6 +3,7 @@
  * for all scenarios, in the order of the issue.
  */
 import { E2eEnvironment } from './support/environment';
+import { aiAgentScenario } from './scenarios/aiAgent';
 import { appOnlyScenario } from './scenarios/appOnly';
 import { connectScenario } from './scenarios/connect';
 import { editorScenario } from './scenarios/editor';
@@ -35,3 +36,4 @@ describe('7. poll trigger', () => pollTriggerScenario(env));
 describe('8. drafts and threads', () => mailDraftsScenario(env));
 describe('9. send and wait', () => sendAndWaitScenario(env));
 describe('10. app-only', () => appOnlyScenario(env));
+describe('11. AI agent', () => aiAgentScenario(env));
