@@ -209,6 +209,8 @@ const HOSTILE_LIST = [
 	'spy@contoso.com.evil.test',
 	'twin@contoso-com.test',
 	'Partner <partner@fabrikam.com.evil.test>',
+	// A display name that parsers take apart differently.
+	'a>b <hidden@evil.test>',
 ].join(', ');
 
 /**

@@ -627,6 +627,39 @@ describe('AI tools: the limits the author sets, as the model meets them', () => 
 		});
 	});
 
+	describe("what the nodes' own parsers read", () => {
+		it('the address in the last angle brackets is read whatever the name holds, as the nodes read it; an entry with no address refuses', async () => {
+			// Outlook Calendar reads `a>b <guest@evil.test>` as guest@evil.test, Outlook Mail reads
+			// `a<b <ceo@contoso.com>` as ceo@contoso.com: so do the limits.
+			const event = (who: string) =>
+				callTool(
+					calendar({
+						resource: 'event',
+						operation: 'create',
+						subject: 'Sync',
+						start: '2030-01-10T09:00:00Z',
+						end: '2030-01-10T10:00:00Z',
+						additionalFields: { requiredAttendees: fromAI('who') },
+					}),
+					{ who },
+				);
+			expect((await event('a>b <guest@evil.test>')).error).toContain(
+				'"No Invitations": this would make Outlook send mail to guest@evil.test',
+			);
+			const from = await callTool(mail(sendTool({ additionalFields: { from: fromAI('from') } })), {
+				to: 'bob@contoso.com',
+				subject: 'Hi',
+				body: 'x',
+				from: 'a<b <ceo@contoso.com>',
+			});
+			expect(from.error).toContain('sending as ceo@contoso.com (From) is not allowed');
+			// An entry no address can be read from counts as reaching someone: refused by the limit,
+			// never passed on as "no attendees".
+			expect((await event('guest at evil dot test')).error).toContain('"No Invitations"');
+			expect(ledger.entries).toEqual([]);
+		});
+	});
+
 	describe('Allowed Send-As Mailboxes', () => {
 		it('From filled by the model is refused unless listed; From the author wrote is theirs', async () => {
 			const fromModel = await callTool(

@@ -38,10 +38,14 @@ function splitEntries(text: string): string[] {
 	return parts.map((part) => part.trim()).filter((part) => part !== '');
 }
 
-/** `Name <a@b.c>` or `a@b.c` → `a@b.c`; undefined unless it is exactly one address. */
+/**
+ * `Name <a@b.c>` or `a@b.c` → `a@b.c`; undefined unless it is exactly one address. The address is
+ * in the last angle brackets, whatever the name holds (`a>b <x@y.z>`, `a<b <x@y.z>`), as the
+ * more permissive of the nodes' parsers reads it.
+ */
 function addressOf(entry: string): string | undefined {
-	const named = /^(?:[^<>]*)<([^<>]*)>$/.exec(entry.trim());
-	const address = (named ? named[1] : entry).trim();
+	const named = /^(.*)<([^<>]*)>$/s.exec(entry.trim());
+	const address = (named ? named[2] : entry).trim();
 	// One @, something on both sides, no spaces, quotes or brackets that could hide a second one.
 	if (!/^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+$/.test(address)) return undefined;
 	return address.toLowerCase();

@@ -48,7 +48,10 @@ interface Reach {
 	replyTo: Via[];
 	audiences: Audience[];
 	from: Array<Via & { fixed: boolean }>;
+	/** Entries of recipient fields that are not one address this reader can check. */
 	unreadable: Via[];
+	/** …and of From fields the model filled. */
+	unreadableFrom: Via[];
 }
 
 const IMPLICIT_LABELS: Record<string, string> = {
@@ -153,7 +156,14 @@ async function reachOf(
 	recipientsMatter: boolean,
 ): Promise<Reach> {
 	const { declaration, description } = module;
-	const reach: Reach = { recipients: [], replyTo: [], audiences: [], from: [], unreadable: [] };
+	const reach: Reach = {
+		recipients: [],
+		replyTo: [],
+		audiences: [],
+		from: [],
+		unreadable: [],
+		unreadableFrom: [],
+	};
 	const add = (into: Via[], value: unknown, via: string) => {
 		const read = readAddresses(value);
 		into.push(...read.addresses.map((address) => ({ address, via })));
@@ -194,7 +204,8 @@ async function reachOf(
 		for (const value of values) {
 			const read = readAddresses(value);
 			reach.from.push(...read.addresses.map((address) => ({ address, via: 'From', fixed })));
-			reach.unreadable.push(...read.unreadable.map((address) => ({ address, via: 'From' })));
+			if (!fixed)
+				reach.unreadableFrom.push(...read.unreadable.map((address) => ({ address, via: 'From' })));
 		}
 	}
 	return reach;
@@ -223,9 +234,12 @@ async function ownAddresses(context: ResolveContext): Promise<string[]> {
 		.map((v) => v.toLowerCase());
 }
 
-/** Whether the operation would reach anyone (a recipient or an audience). */
+/**
+ * Whether the operation would reach anyone: a recipient, an audience, or an entry this reader
+ * cannot take apart (the node's own parser might still find an address in it: fail closed).
+ */
 function reachesAnyone(reach: Reach): boolean {
-	return reach.recipients.length > 0 || reach.audiences.length > 0;
+	return reach.recipients.length > 0 || reach.audiences.length > 0 || reach.unreadable.length > 0;
 }
 
 function listed(entries: Via[]): string {
@@ -275,6 +289,11 @@ function checkReach(
 				`${unique.size} recipients, more than the ${limits.maxRecipients} allowed per message. ${nothing} Use at most ${limits.maxRecipients}.`,
 			);
 	}
+	if (reach.unreadableFrom.length)
+		throw fail(
+			'Allowed Send-As Mailboxes',
+			`${reach.unreadableFrom.map((e) => `"${e.address}" in ${e.via}`).join(', ')} is not one email address the limits can check. ${nothing} Leave From empty, or give one plain address.`,
+		);
 	const sendsAs = reach.from.filter((e) => !e.fixed && !isAllowed(e.address, limits.allowedFrom));
 	if (sendsAs.length)
 		throw fail(
