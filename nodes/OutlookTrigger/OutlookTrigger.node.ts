@@ -10,9 +10,12 @@ import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { GraphTransport } from '../shared/graph/client';
 import { TriggerState } from './cursor';
 import { properties } from './description';
+import { pollContacts } from './contacts';
+import { CONTACT_EVENTS } from './description';
 import { pollCalendarChanges, pollStartingSoon } from './events';
+import { pollFlagged } from './flags';
 import { pollMessages } from './messages';
-import { listSearch } from './methods';
+import { listSearch, loadOptions } from './methods';
 import { sample } from './sample';
 import { configFingerprint, readSettings } from './settings';
 
@@ -28,7 +31,7 @@ export class OutlookTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
 		description:
-			'Starts the workflow on new or changed Outlook mail and calendar events (Microsoft Graph delta queries, exactly once)',
+			'Starts the workflow on new, changed or flagged Outlook mail, calendar events and contacts (Microsoft Graph delta queries, exactly once)',
 		eventTriggerDescription: '',
 		defaults: { name: 'Outlook Trigger' },
 		polling: true,
@@ -52,7 +55,7 @@ export class OutlookTrigger implements INodeType {
 		properties,
 	};
 
-	methods = { listSearch, credentialTest: { outlookAppOnlyApiTest } };
+	methods = { listSearch, loadOptions, credentialTest: { outlookAppOnlyApiTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readSettings(this);
@@ -70,6 +73,10 @@ export class OutlookTrigger implements INodeType {
 		let items: INodeExecutionData[];
 		if (settings.event === 'messageReceived' || settings.event === 'messageUpdated') {
 			items = await pollMessages(this, transport, settings, state, now, limits);
+		} else if (settings.event === 'messageFlagged') {
+			items = await pollFlagged(this, transport, settings, state, now, limits);
+		} else if (CONTACT_EVENTS.includes(settings.event)) {
+			items = await pollContacts(this, transport, settings, state, now, limits);
 		} else if (settings.event === 'eventStartingSoon') {
 			items = await pollStartingSoon(transport, settings, state, now, limits);
 		} else {

@@ -63,6 +63,19 @@ function checkAttachmentValue(request: ContractRequest): string[] {
 		: [];
 }
 
+/**
+ * The places type casts as the description spells them. Microsoft Learn writes
+ * `microsoft.graph.roomlist` in lower case as well (place-list), Graph matches type names
+ * case-insensitively, and its short alias `graph.room` is accepted too.
+ */
+export function placesTypeCast(path: string): string {
+	return path.replace(
+		/^(\/places(?:\/[^/]+)?)\/(?:microsoft\.)?graph\.(room|roomlist)(?=\/|$)/i,
+		(_match, head: string, type: string) =>
+			`${head}/microsoft.graph.${type.toLowerCase() === 'room' ? 'room' : 'roomList'}`,
+	);
+}
+
 /** One operation of the description, its path template compiled once (see GraphContract.match). */
 interface CompiledOperation {
 	operation: Operation;
@@ -174,6 +187,7 @@ export class GraphContract {
 			if (query[key]?.includes(',')) query[key] = query[key].replace(/,/g, ' ');
 		// Graph's description spells delta functions `delta()`; without it the path matches `{message-id}`.
 		path = path.replace(/\/delta$/, '/delta()');
+		path = placesTypeCast(path);
 		const req = {
 			method: request.method.toLowerCase(),
 			path,

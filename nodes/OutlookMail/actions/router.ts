@@ -5,8 +5,12 @@ import { resourceMap, type Resource } from '../../shared/resources';
 import { toolSafeResources, type ToolPolicyConfig } from '../../shared/toolPolicy/policy';
 import { getMessageId } from '../descriptions/locators';
 import * as attachment from './attachment/Attachment.resource';
+import * as category from './category/Category.resource';
+import * as contact from './contact/Contact.resource';
+import * as contactFolder from './contactFolder/ContactFolder.resource';
 import * as draft from './draft/Draft.resource';
 import * as folder from './folder/Folder.resource';
+import * as inboxRule from './inboxRule/InboxRule.resource';
 import * as mailbox from './mailbox/Mailbox.resource';
 import * as message from './message/Message.resource';
 import * as thread from './thread/Thread.resource';
@@ -19,6 +23,12 @@ export const resources: Resource[] = [
 	folder.resource,
 	mailbox.resource,
 	thread.resource,
+	// Contacts live in the mailbox, as in n8n's built-in Microsoft Outlook node (resource Contact);
+	// categories and inbox rules are the mailbox's settings.
+	contact.resource,
+	contactFolder.resource,
+	category.resource,
+	inboxRule.resource,
 ];
 
 const map = resourceMap(resources);

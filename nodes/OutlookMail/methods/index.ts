@@ -1,6 +1,16 @@
+import { getCategories } from '../../shared/categories';
 import { searchFolders, searchMessages } from './listSearch';
+import { searchContactFolders } from '../../shared/contactFolders';
+import { searchCategories, searchContacts, searchInboxRules } from './mailboxLists';
 
-export const listSearch = { searchFolders, searchMessages };
+export const listSearch = {
+	searchFolders,
+	searchMessages,
+	searchContacts,
+	searchContactFolders,
+	searchCategories,
+	searchInboxRules,
+};
 
-/** No option lists are loaded from Graph: every picker is a searchable resource locator. */
-export const loadOptions = {};
+/** The category fields offer the mailbox's categories; every other picker is a resource locator. */
+export const loadOptions = { getCategories };

@@ -1,5 +1,5 @@
 /**
- * 11. The AI-tool limits inside n8n's real AI Agent: the AI Agent node with its OpenAI Chat Model
+ * 12. The AI-tool limits inside n8n's real AI Agent: the AI Agent node with its OpenAI Chat Model
  * node, the OpenAI credential's Base URL pointed at a scripted stand-in (support/openai-standin.ts),
  * Outlook Mail and Outlook Calendar as its tools with limits set by the author. The stand-in
  * records the tools the model is offered (name, description, `$fromAI` schema) and the results

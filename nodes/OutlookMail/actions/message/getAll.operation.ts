@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { categoriesField } from '../../../shared/categories';
 import {
 	getMailboxRoot,
 	updateDisplayOptions,
@@ -37,13 +38,10 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{
-				displayName: 'Categories',
-				name: 'categories',
-				type: 'string',
-				default: '',
-				description: 'Messages in any of these categories (comma-separated)',
-			},
+			categoriesField({
+				description:
+					'Messages in any of these categories. Choose from the mailbox\'s list, or specify names using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			}),
 			{
 				...folderLocator({
 					required: false,
