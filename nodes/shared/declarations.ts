@@ -38,7 +38,10 @@ export type OperationKind = 'read' | 'change' | 'draft' | 'send';
  *   organizer of the forwarding", https://learn.microsoft.com/graph/api/event-forward);
  * - `automaticRepliesAudience`: automatic replies go to whoever writes in: the organisation's
  *   senders, and outside senders (all, or only the mailbox's contacts) as `externalAudience` says
- *   (https://learn.microsoft.com/graph/api/resources/automaticrepliessetting).
+ *   (https://learn.microsoft.com/graph/api/resources/automaticrepliessetting);
+ * - `ruleForwardTargets`: an inbox rule's own Forward To, Forward as Attachment To and Redirect To,
+ *   which Exchange keeps sending every matching message to while the rule is on, when an update
+ *   leaves its actions (https://learn.microsoft.com/graph/api/resources/messageruleactions).
  */
 export type ImplicitRecipients =
 	| 'replyTargets'
@@ -46,7 +49,8 @@ export type ImplicitRecipients =
 	| 'draftRecipients'
 	| 'eventAttendees'
 	| 'eventOrganizer'
-	| 'automaticRepliesAudience';
+	| 'automaticRepliesAudience'
+	| 'ruleForwardTargets';
 
 /** Where the people an operation reaches come from. */
 export type Reach =
@@ -106,6 +110,8 @@ export const IMPLICIT_SOURCE_FIELDS: { [Source in ImplicitRecipients]: string[] 
 	eventAttendees: ['eventId'],
 	eventOrganizer: ['eventId'],
 	automaticRepliesAudience: ['status', 'externalAudience'],
+	// The rule, and what an update changes: its state, and actions that replace the old ones.
+	ruleForwardTargets: ['ruleId', 'updateFields.isEnabled', 'actions'],
 };
 
 /** Boolean fields that condition implicit recipients (`when`). */

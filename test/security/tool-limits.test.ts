@@ -166,6 +166,9 @@ const ORGANISED_WITH_OUTSIDERS = 'AAMkevent-organised';
 const ORGANISED_BY_OUTSIDER = 'AAMkevent-invited';
 const ORGANISED_INSIDE = 'AAMkevent-inside';
 const INVITED_INSIDE = 'AAMkevent-invited-inside';
+const FORWARDING_RULE = 'rule-forwarding-off';
+const OUTSIDE_RULE = 'rule-forwarding-on';
+const INSIDE_RULE = 'rule-inside';
 
 function furnish(world: GraphWorld): void {
 	world
@@ -197,7 +200,12 @@ function furnish(world: GraphWorld): void {
 		})
 		.addEvent({ id: ORGANISED_BY_OUTSIDER, organizer: 'boss@evil.test', attendees: [TEST_USER] })
 		.addEvent({ id: ORGANISED_INSIDE, organizer: TEST_USER, attendees: ['bob@contoso.com'] })
-		.addEvent({ id: INVITED_INSIDE, organizer: 'ally@contoso.com', attendees: [TEST_USER] });
+		.addEvent({ id: INVITED_INSIDE, organizer: 'ally@contoso.com', attendees: [TEST_USER] })
+		// A rule someone set up to forward outside, switched off; one that forwards outside now; one
+		// that forwards inside.
+		.addRule({ id: FORWARDING_RULE, forwardTo: ['exfil@evil.test'], enabled: false })
+		.addRule({ id: OUTSIDE_RULE, forwardTo: ['spy@contoso.com.evil.test'], enabled: true })
+		.addRule({ id: INSIDE_RULE, forwardTo: ['bob@contoso.com'], enabled: false });
 }
 
 const HOSTILE_LIST = [
@@ -237,6 +245,12 @@ function itemsFor(name: string, hostile: boolean): string[] {
 		return hostile
 			? [ORGANISED_WITH_OUTSIDERS, ORGANISED_BY_OUTSIDER]
 			: [ORGANISED_INSIDE, INVITED_INSIDE];
+	if (/^rule/i.test(name)) return hostile ? [FORWARDING_RULE, OUTSIDE_RULE] : [INSIDE_RULE];
+	if (/contactFolder|parentFolder/i.test(name)) return ['AAMkcontacts-1'];
+	if (/contact/i.test(name)) return ['AAMkcontact-1'];
+	if (/categor/i.test(name)) return ['AAMkcategory-1'];
+	if (/roomList/i.test(name)) return ['building4@contoso.com'];
+	if (/room/i.test(name)) return ['room402@contoso.com'];
 	if (/destination/i.test(name)) return ['AAMkfolder-2'];
 	if (/folder/i.test(name)) return ['AAMkfolder-1'];
 	if (/calendar/i.test(name)) return ['AAMkcal-1'];

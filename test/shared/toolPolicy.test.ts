@@ -421,6 +421,20 @@ describe('AI tools: the limits the author sets, as the model meets them', () => 
 			expect(s.graph.calls().filter((c) => c.method !== 'GET')).toEqual([]);
 		});
 
+		it('an inbox rule that forwards is sending: switching on one someone set up to forward is refused; renaming one that stays off is not', async () => {
+			world.addRule({ id: 'rule-1', forwardTo: ['exfil@evil.test'], enabled: false });
+			const update = (updateFields: INodeParameters) =>
+				callTool(
+					mail({ resource: 'inboxRule', operation: 'update', ruleId: rl('rule-1'), updateFields }),
+					{},
+				);
+			expect((await update({ isEnabled: true })).error).toContain(
+				'"Drafts Only": this would send mail to exfil@evil.test',
+			);
+			expect((await update({ displayName: 'Invoices' })).error).toBeUndefined();
+			expect(sent()).toEqual([]);
+		});
+
 		it('turning automatic replies off sends nothing, so it runs', async () => {
 			const { error } = await callTool(
 				mail({ resource: 'mailbox', operation: 'setAutomaticReplies', status: fromAI('status') }),

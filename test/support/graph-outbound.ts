@@ -79,6 +79,12 @@ function addresses(value: unknown): string[] {
 
 const fromOf = (message: unknown) => addresses(param(message, 'from'))[0];
 
+/** Where a rule's actions send mail: forwardTo, forwardAsAttachmentTo, redirectTo. */
+const forwardTargets = (actions: Json) =>
+	['forwardTo', 'forwardAsAttachmentTo', 'redirectTo'].flatMap((key) =>
+		addresses(param(actions, key)),
+	);
+
 const QUERIES = /\/(getSchedule|findMeetingTimes|getMailTips)$/i;
 const ROOT = /^\/(me|users\/[^/]+)(\/.*)?$/i;
 const MESSAGE = /(?:^|\/)messages\/([^/]+)(?:\/([A-Za-z]+))?$/;
@@ -94,6 +100,9 @@ export class OutboundLedger {
 	/** Automatic replies' external audience as the mailbox holds it. */
 	private externalAudience = 'all';
 
+	/** Inbox rules: whether each is on, and where it forwards or redirects to. */
+	readonly rules = new Map<string, { enabled: boolean; targets: string[] }>();
+
 	/** @param ownAddress the signed-in mailbox's address (`/me`), left out of reply-all targets. */
 	constructor(private readonly ownAddress: string) {}
 
@@ -107,13 +116,20 @@ export class OutboundLedger {
 		this.entries.length = 0;
 		this.messages.clear();
 		this.events.clear();
+		this.rules.clear();
 		this.externalAudience = 'all';
 	}
 
 	/** Tells the ledger an item of the mailbox (the stand-in's answers teach it the rest). */
-	know(item: { message: MessageState } | { event: EventState }): void {
+	know(
+		item:
+			| { message: MessageState }
+			| { event: EventState }
+			| { rule: { id: string; enabled: boolean; targets: string[] } },
+	): void {
 		if ('message' in item) this.messages.set(item.message.id, item.message);
-		else this.events.set(item.event.id, item.event);
+		else if ('event' in item) this.events.set(item.event.id, item.event);
+		else this.rules.set(item.rule.id, { enabled: item.rule.enabled, targets: item.rule.targets });
 	}
 
 	/** Entries that reach someone or change something, since `from` (an index into entries). */
@@ -139,6 +155,14 @@ export class OutboundLedger {
 		};
 		this.messages.set(id, next);
 		return next;
+	}
+
+	private learnRule(value: Json): void {
+		if (typeof value.id !== 'string') return;
+		this.rules.set(value.id, {
+			enabled: value.isEnabled !== false,
+			targets: forwardTargets((value.actions ?? {}) as Json),
+		});
 	}
 
 	private learnEvent(value: unknown): void {
@@ -186,6 +210,7 @@ export class OutboundLedger {
 				if (/\/messages(\/|$)/.test(rest)) this.learnMessage(item);
 				else if (/\/(events|calendarView|instances)(\/|$)/.test(rest)) this.learnEvent(item);
 			}
+			if (/\/messageRules(\/|$)/.test(rest)) for (const item of items) this.learnRule(item as Json);
 			if (/\/mailboxSettings/.test(rest)) {
 				const setting = (answer.automaticRepliesSetting ?? answer) as Json;
 				if (typeof setting.externalAudience === 'string')
@@ -272,12 +297,35 @@ export class OutboundLedger {
 			});
 		}
 
-		if (/\/messageRules(\/[^/]+)?$/.test(rest) && record.method !== 'DELETE') {
-			const actions = (param(body, 'actions') ?? {}) as Json;
-			const recipients = ['forwardTo', 'redirectTo', 'forwardAsAttachmentTo'].flatMap((key) =>
-				addresses(param(actions, key)),
-			);
-			return this.record({ ...base, kind: recipients.length ? 'sends' : 'change', recipients });
+		const rule = /\/messageRules(?:\/([^/]+))?$/.exec(rest);
+		if (rule && record.method !== 'DELETE') {
+			// A rule that is on forwards or redirects every matching message to its targets; an
+			// update keeps the actions it does not replace, and the state it does not change. Targets
+			// written by this request count even on a rule that is off: it is forwarding set up, and
+			// whoever switches the rule on later does not choose where it goes.
+			const id = rule[1] ? decodeURIComponent(rule[1]) : String((reply.body as Json)?.id ?? '');
+			const known = this.rules.get(id);
+			const actions = param(body, 'actions') as Json | undefined;
+			const targets = actions
+				? forwardTargets(actions)
+				: record.method === 'POST'
+					? []
+					: (known?.targets ?? []);
+			const enabled =
+				typeof param(body, 'isEnabled') === 'boolean'
+					? param(body, 'isEnabled') === true
+					: record.method === 'POST'
+						? true
+						: (known?.enabled ?? true);
+			this.rules.set(id, { enabled, targets });
+			const reaches = enabled || actions ? targets : [];
+			return this.record({
+				...base,
+				kind: reaches.length ? 'sends' : 'change',
+				recipients: reaches,
+				unknown:
+					record.method === 'PATCH' && !known && !actions ? `rule ${id} is not known` : undefined,
+			});
 		}
 
 		this.record({ ...base, kind: 'change', recipients: [] });

@@ -58,6 +58,55 @@ export class GraphWorld {
 
 	automaticReplies: Json = { status: 'disabled', externalAudience: 'all' };
 
+	readonly contacts = new Map<string, Json>([
+		[
+			'AAMkcontact-1',
+			{
+				id: 'AAMkcontact-1',
+				displayName: 'Ana Ruiz',
+				givenName: 'Ana',
+				emailAddresses: [{ address: 'ana@contoso.com', name: 'Ana Ruiz' }],
+				createdDateTime: '2026-11-01T09:00:00Z',
+			},
+		],
+	]);
+
+	readonly contactFolders = new Map<string, Json>([
+		[
+			'AAMkcontacts-1',
+			{ id: 'AAMkcontacts-1', displayName: 'Suppliers', parentFolderId: 'contacts' },
+		],
+		[
+			'AAMkcontacts-2',
+			{ id: 'AAMkcontacts-2', displayName: 'Partners', parentFolderId: 'contacts' },
+		],
+	]);
+
+	readonly categories = new Map<string, Json>([
+		['AAMkcategory-1', { id: 'AAMkcategory-1', displayName: 'Project X', color: 'preset7' }],
+	]);
+
+	readonly rules = new Map<string, Json>();
+
+	readonly rooms: Json[] = [
+		{
+			'@odata.type': '#microsoft.graph.room',
+			id: 'room-1',
+			displayName: 'Room 4.02',
+			emailAddress: 'room402@contoso.com',
+			capacity: 8,
+		},
+	];
+
+	readonly roomLists: Json[] = [
+		{
+			'@odata.type': '#microsoft.graph.roomList',
+			id: 'roomlist-1',
+			displayName: 'Building 4',
+			emailAddress: 'building4@contoso.com',
+		},
+	];
+
 	/** Requests the world has no answer for (a test asserts it empty). */
 	readonly unanswered: string[] = [];
 
@@ -98,6 +147,26 @@ export class GraphWorld {
 				cc: (message.cc ?? []).map((a) => a.toLowerCase()),
 				bcc: (message.bcc ?? []).map((a) => a.toLowerCase()),
 				isDraft: message.isDraft ?? false,
+			},
+		});
+		return this;
+	}
+
+	/** An inbox rule that forwards (and is on or off). */
+	addRule(rule: { id: string; forwardTo: string[]; enabled: boolean }): this {
+		this.rules.set(rule.id, {
+			id: rule.id,
+			displayName: `Rule ${rule.id}`,
+			sequence: 1,
+			isEnabled: rule.enabled,
+			conditions: { subjectContains: ['invoice'] },
+			actions: { forwardTo: rule.forwardTo.map(recipient), stopProcessingRules: true },
+		});
+		this.ledger.know({
+			rule: {
+				id: rule.id,
+				enabled: rule.enabled,
+				targets: rule.forwardTo.map((a) => a.toLowerCase()),
 			},
 		});
 		return this;
@@ -144,6 +213,11 @@ export class GraphWorld {
 				for (const method of ['GET', 'POST', 'PATCH', 'DELETE', 'PUT'])
 					this.graph.on(method, pattern, handler);
 			}
+		}
+		// Rooms and room lists are the tenant's: /places, no mailbox (https://learn.microsoft.com/graph/api/place-list).
+		for (let depth = 1; depth <= 4; depth++) {
+			const pattern = '/places' + Array.from({ length: depth }, (_, i) => `/:p${i}`).join('');
+			this.graph.on('GET', pattern, (request) => this.places(request.path));
 		}
 		// A documented action missing from the OpenAPI subset (https://learn.microsoft.com/graph/api/user-getmailtips).
 		this.graph.allowOutsideContract('POST', '/me/getMailTips');
@@ -268,6 +342,75 @@ export class GraphWorld {
 			return this.unknown(method, request.path);
 		}
 
+		// Inbox rules (https://learn.microsoft.com/graph/api/mailfolder-list-messagerules and siblings).
+		if (first === 'mailFolders' && action === 'messageRules') {
+			const ruleId = segments[3];
+			if (!ruleId) {
+				if (method === 'GET') return list(this.rules.values());
+				if (method === 'POST') {
+					const created = { id: `rule-${randomUUID().slice(0, 8)}`, isEnabled: true, ...body };
+					this.rules.set(String(created.id), created);
+					return { status: 201, body: created };
+				}
+			}
+			const rule = this.rules.get(ruleId);
+			if (!rule) return notFound();
+			if (method === 'GET') return { body: rule };
+			if (method === 'PATCH') return { body: Object.assign(rule, body) };
+			if (method === 'DELETE') {
+				this.rules.delete(ruleId);
+				return { status: 204 };
+			}
+		}
+
+		// Contacts, also in a folder: …/contactFolders/{id}/contacts…
+		const contactAt = segments.lastIndexOf('contacts');
+		if (contactAt >= 0) {
+			const contactId = segments[contactAt + 1];
+			if (!contactId) {
+				if (method === 'GET') return list(this.contacts.values());
+				if (method === 'POST') {
+					const created = { id: `AAMkcontact-${randomUUID().slice(0, 8)}`, ...body };
+					this.contacts.set(String(created.id), created);
+					return { status: 201, body: created };
+				}
+			}
+			const contact = this.contacts.get(contactId);
+			if (!contact) return notFound();
+			if (method === 'GET') return { body: contact };
+			if (method === 'PATCH') return { body: Object.assign(contact, body) };
+			if (method === 'DELETE') {
+				this.contacts.delete(contactId);
+				return { status: 204 };
+			}
+		}
+		if (first === 'contactFolders') {
+			const folderId = id;
+			if (!folderId || action === 'childFolders') {
+				if (method === 'GET') return list(this.contactFolders.values());
+				if (method === 'POST') return { status: 201, body: { id: randomUUID(), ...body } };
+			}
+			const folder = this.contactFolders.get(folderId);
+			if (!folder) return notFound();
+			if (method === 'GET') return { body: folder };
+			if (method === 'PATCH') return { body: { ...folder, ...body } };
+			if (method === 'DELETE') return { status: 204 };
+		}
+
+		// The mailbox's category list (https://learn.microsoft.com/graph/api/outlookuser-list-mastercategories).
+		if (first === 'outlook' && id === 'masterCategories') {
+			const categoryId = action;
+			if (!categoryId) {
+				if (method === 'GET') return list(this.categories.values());
+				if (method === 'POST') return { status: 201, body: { id: randomUUID(), ...body } };
+			}
+			const category = this.categories.get(categoryId);
+			if (!category) return notFound();
+			if (method === 'GET') return { body: category };
+			if (method === 'PATCH') return { body: { ...category, ...body } };
+			if (method === 'DELETE') return { status: 204 };
+		}
+
 		if (first === 'mailFolders') {
 			const folder = id ? this.folders.get(id) : undefined;
 			if (!id) {
@@ -363,6 +506,22 @@ export class GraphWorld {
 			void sub;
 		}
 		return this.unknown(method, request.path);
+	}
+
+	private places(path: string): GraphReply {
+		const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+		if (path === '/places/microsoft.graph.room') return { body: { value: this.rooms } };
+		if (path === '/places/microsoft.graph.roomList') return { body: { value: this.roomLists } };
+		const [, id, cast, sub] = segments;
+		if (cast === 'microsoft.graph.room' && !sub) {
+			const room = this.rooms.find((r) => r.id === id || r.emailAddress === id);
+			return room ? { body: room } : notFound();
+		}
+		if (cast === 'microsoft.graph.roomList' && sub === 'rooms')
+			return this.roomLists.some((r) => r.emailAddress === id)
+				? { body: { value: this.rooms } }
+				: notFound();
+		return this.unknown('GET', path);
 	}
 
 	private unknown(method: string, path: string): GraphReply {

@@ -4,6 +4,7 @@ import { routeItems } from '../../shared/router';
 import { resourceMap, type Resource } from '../../shared/resources';
 import { toolSafeResources, type ToolPolicyConfig } from '../../shared/toolPolicy/policy';
 import { getMessageId } from '../descriptions/locators';
+import { getRuleId } from './inboxRule/shared';
 import * as attachment from './attachment/Attachment.resource';
 import * as category from './category/Category.resource';
 import * as contact from './contact/Contact.resource';
@@ -33,10 +34,13 @@ export const resources: Resource[] = [
 
 const map = resourceMap(resources);
 
-/** The implicit recipients of mail operations are read from the message or draft they act on. */
+/**
+ * The implicit recipients of mail operations are read from the message or draft they act on, or
+ * the inbox rule.
+ */
 const toolPolicy: ToolPolicyConfig = {
 	node: 'mail',
-	itemId: (ctx, i) => getMessageId(ctx, i),
+	itemId: (ctx, i, field) => (field === 'ruleId' ? getRuleId(ctx, i) : getMessageId(ctx, i, field)),
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

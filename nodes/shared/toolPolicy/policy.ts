@@ -19,7 +19,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { OperationDeclaration, OperationKind } from '../declarations';
+import type { ImplicitRecipients, OperationDeclaration, OperationKind } from '../declarations';
 import { getMailboxRoot } from '../descriptions';
 import { GraphTransport } from '../graph/client';
 import type { OperationModule, OperationResult, ResourceMap } from '../router';
@@ -33,8 +33,12 @@ import { IMPLICIT_RESOLVERS, type ResolveContext } from './resolvers';
 /** What a node gives the policy. */
 export interface ToolPolicyConfig {
 	node: ToolNode;
-	/** The ID of the message, draft or event an operation works on (its locator field). */
-	itemId(ctx: IExecuteFunctions, itemIndex: number): string;
+	/**
+	 * The ID in a locator field of the item (the message, draft, event or rule an operation works
+	 * on), read as the node reads it; `field` is one of the fields the implicit sources name
+	 * (declarations.ts, IMPLICIT_SOURCE_FIELDS).
+	 */
+	itemId(ctx: IExecuteFunctions, itemIndex: number, field: string): string;
 }
 
 /** One address and where it came from (a field's label, or what Graph adds). */
@@ -54,13 +58,14 @@ interface Reach {
 	unreadableFrom: Via[];
 }
 
-const IMPLICIT_LABELS: Record<string, string> = {
+const IMPLICIT_LABELS: Record<ImplicitRecipients, string> = {
 	replyTargets: "the original's sender or Reply-To",
 	replyAllTargets: "the original's sender, Reply-To, To and CC",
 	draftRecipients: "the draft's recipients",
 	eventAttendees: "the meeting's attendees",
 	eventOrganizer: "the meeting's organizer",
 	automaticRepliesAudience: 'automatic replies',
+	ruleForwardTargets: "the rule's forwarding",
 };
 
 const WHAT_IT_DOES: Record<OperationKind, string> = {
@@ -178,7 +183,7 @@ async function reachOf(
 		itemIndex,
 		root,
 		transport: async () => (transport ??= await GraphTransport.create(ctx, itemIndex)),
-		itemId: () => config.itemId(ctx, itemIndex),
+		itemId: (name) => config.itemId(ctx, itemIndex, name),
 		field: (path) => field(path).values[0],
 		ownAddresses: async () => (own ??= await ownAddresses(context)),
 	};

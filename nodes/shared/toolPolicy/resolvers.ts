@@ -47,8 +47,8 @@ export interface ResolveContext {
 	/** The Graph root of the item's mailbox (`/me` or `/users/{encoded id}`). */
 	root: string;
 	transport(): Promise<GraphTransport>;
-	/** The ID of the message, draft or event the operation works on. */
-	itemId(): string;
+	/** The ID in the item's locator field (`messageId`, `eventId`, `ruleId`: the source's first field). */
+	itemId(field: string): string;
 	/** A field of the item by parameter path (undefined when it is not set). */
 	field(path: string): unknown;
 	/** The mailbox's own addresses (for telling a draft's From apart from sending as another). */
@@ -88,7 +88,7 @@ async function originalMessage(context: ResolveContext): Promise<IDataObject> {
 	return await read(
 		context,
 		'mail',
-		`${context.root}/messages/${segment(context.itemId())}`,
+		`${context.root}/messages/${segment(context.itemId('messageId'))}`,
 		'from,replyTo,toRecipients,ccRecipients',
 	);
 }
@@ -107,7 +107,7 @@ async function organisedEvent(context: ResolveContext): Promise<IDataObject> {
 	return await read(
 		context,
 		'calendar',
-		`${context.root}/events/${segment(context.itemId())}`,
+		`${context.root}/events/${segment(context.itemId('eventId'))}`,
 		'isOrganizer,organizer,attendees',
 	);
 }
@@ -138,7 +138,7 @@ export const IMPLICIT_RESOLVERS: { [Source in ImplicitRecipients]: Resolver } = 
 			const draft = await read(
 				context,
 				'mail',
-				`${context.root}/messages/${segment(context.itemId())}`,
+				`${context.root}/messages/${segment(context.itemId('messageId'))}`,
 				'toRecipients,ccRecipients,bccRecipients,replyTo,from',
 			);
 			const from = addressesOf(draft.from);
@@ -179,6 +179,33 @@ export const IMPLICIT_RESOLVERS: { [Source in ImplicitRecipients]: Resolver } = 
 			const event = await organisedEvent(context);
 			if (event.isOrganizer === true) return {};
 			return { recipients: addressesOf(event.organizer) };
+		},
+	},
+
+	/**
+	 * An inbox rule forwards or redirects every matching message to its own targets while it is on.
+	 * An update that fills in actions replaces them all (Graph replaces the group as a whole), so
+	 * only one that leaves them keeps the rule's targets, and only if the rule stays or becomes on.
+	 * https://learn.microsoft.com/graph/api/resources/messageruleactions, /messagerule-update
+	 */
+	ruleForwardTargets: {
+		resolve: async (context) => {
+			const replaced = context.field('actions');
+			if (replaced && typeof replaced === 'object' && Object.keys(replaced).length) return {};
+			const rule = await read(
+				context,
+				'mailboxSettings',
+				`${context.root}/mailFolders/inbox/messageRules/${segment(context.itemId('ruleId'))}`,
+				'isEnabled,actions',
+			);
+			const enabled = context.field('updateFields.isEnabled') ?? rule.isEnabled;
+			if (enabled === false) return {};
+			const actions = (rule.actions ?? {}) as IDataObject;
+			return {
+				recipients: ['forwardTo', 'forwardAsAttachmentTo', 'redirectTo'].flatMap((key) =>
+					addressesOf(actions[key]),
+				),
+			};
 		},
 	},
 
