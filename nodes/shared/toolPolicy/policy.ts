@@ -193,7 +193,8 @@ async function reachOf(
 				add(entry.role === 'replyTo' ? reach.replyTo : reach.recipients, value, entry.label);
 			continue;
 		}
-		if (entry.when && field(entry.when).values[0] !== true) continue;
+		// Only a field that is off leaves them out: any other value (unset, an odd string) counts as on.
+		if (entry.when && field(entry.when).values[0] === false) continue;
 		const resolver = IMPLICIT_RESOLVERS[entry.implicit];
 		// Reading who Graph adds costs requests: only when a limit needs them.
 		if (!recipientsMatter && !resolver.findsFrom) continue;

@@ -63,6 +63,9 @@ export function usableAsToolWithTitles(
 ): { replacements: Partial<Omit<INodeTypeBaseDescription, 'usableAsTool'>> } {
 	const replacements: Partial<Omit<INodeTypeBaseDescription, 'usableAsTool'>> & {
 		properties: INodeProperties[];
-	} = { properties: withToolTitles(properties, resources) };
+	} = {
+		// A copy of its own: n8n spreads it into the variant without copying it again.
+		properties: deepCopy(withToolTitles(properties, resources)),
+	};
 	return { replacements };
 }
