@@ -432,6 +432,8 @@ export class GraphStandIn {
 		}
 		const rest = user[2];
 		const read = method === 'GET';
+		// https://learn.microsoft.com/graph/api/user-findmeetingtimes: "Application: Not supported".
+		if (/\/findMeetingTimes$/i.test(rest)) return denied();
 		if (
 			/\/(events|calendars?|calendarView|calendarGroups|getSchedule|findMeetingTimes)(\/|$)/i.test(
 				rest,

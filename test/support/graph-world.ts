@@ -329,13 +329,29 @@ export class GraphWorld {
 				return { status: 202 };
 			if (['createReply', 'createReplyAll', 'createForward'].includes(messageAction)) {
 				const extra = (body.message ?? {}) as Json;
+				// The draft keeps the comment above the quoted original (Graph's known issue says it may
+				// not; later reports see it kept, which is the reading here).
+				const comment = typeof body.comment === 'string' ? body.comment : '';
 				return {
 					status: 201,
 					body: this.newMessage(extra, {
 						subject: `RE: ${String(message.subject)}`,
 						conversationId: message.conversationId,
+						...(extra.body
+							? {}
+							: {
+									body: {
+										contentType: 'html',
+										content: `<p>${comment}</p><hr><p>${String((message.body as Json)?.content ?? '')}</p>`,
+									},
+								}),
 					}),
 				};
+			}
+			// https://learn.microsoft.com/graph/api/message-permanentdelete
+			if (messageAction === 'permanentDelete' && method === 'POST') {
+				this.messages.delete(messageId);
+				return { status: 204 };
 			}
 			if (['move', 'copy'].includes(messageAction) && method === 'POST')
 				return { status: 201, body: { ...message, id: `${messageId}-moved` } };
@@ -468,6 +484,7 @@ export class GraphWorld {
 				}
 			}
 			if (eventAction === 'instances' && method === 'GET') return list([]);
+
 			if (
 				['cancel', 'forward', 'accept', 'decline', 'tentativelyAccept'].includes(eventAction) &&
 				method === 'POST'

@@ -178,7 +178,7 @@ function descriptionExpression(node: ToolNode, resources: Resource[]): string {
 	const q = (text: string) => JSON.stringify(text);
 	const source = `(function (p, t) {
 		var o = (t[p.resource] || {})[p.operation];
-		if (!o) return ${q(PRODUCT[node])};
+		if (!Array.isArray(o)) return ${q(PRODUCT[node])};
 		var list = function (v) { return String(v == null ? '' : v).split(/[,;\\s]+/).map(function (e) { return e.trim().toLowerCase().replace(/^@/, '').replace(/\\.$/, ''); }).filter(function (e) { return e !== ''; }); };
 		var does = o[1];
 		var readOnly = p.toolReadOnly === true;

@@ -22,6 +22,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ImplicitRecipients, OperationDeclaration, OperationKind } from '../declarations';
 import { getMailboxRoot } from '../descriptions';
 import { GraphTransport } from '../graph/client';
+import { dataRecord, ownValue } from '../outsideData';
 import type { OperationModule, OperationResult, ResourceMap } from '../router';
 import { isAllowed, readAddresses } from './addresses';
 import type { ToolLimits, ToolNode } from './limits';
@@ -359,7 +360,7 @@ export async function decide(
 	let asDraft = false;
 	if (declaration.does === 'send' && limits.noSending) {
 		const draft = declaration.asDraft
-			? resources[declaration.asDraft.resource]?.[declaration.asDraft.operation]
+			? ownValue(ownValue(resources, declaration.asDraft.resource), declaration.asDraft.operation)
 			: undefined;
 		if (draft) {
 			target = draft;
@@ -444,7 +445,7 @@ export function toolSafeResources(
 	if (!isAiTool(ctx)) return resources;
 	const resource = ctx.getNodeParameter('resource', 0) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
-	const original = resources[resource]?.[operation];
+	const original = ownValue(ownValue(resources, resource), operation);
 	if (!original) return resources;
 	const limits = readToolLimits(ctx, config.node);
 	// An operation that may run as its draft runs item by item (the draft's own handler).
@@ -477,5 +478,9 @@ export function toolSafeResources(
 		declaration: original.declaration,
 		...(original.executeAll && !mayDraft ? { executeAll } : { execute }),
 	};
-	return { ...resources, [resource]: { ...resources[resource], [operation]: wrapped } };
+	// Null-prototype, as resourceMap builds them: looked up by the node's parameters.
+	return dataRecord([
+		...Object.entries(resources),
+		[resource, dataRecord([...Object.entries(resources[resource]), [operation, wrapped]])],
+	]);
 }

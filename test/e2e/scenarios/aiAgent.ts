@@ -403,8 +403,15 @@ export function aiAgentScenario(env: E2eEnvironment) {
 				['approver@contoso.com'],
 			]);
 
+			// The approver opens the link and presses the page's button, which POSTs the answer
+			// (scenario 9 drives that page in chromium; here the same POST).
 			const click = await fetch(approval!.links.Approve, {
-				headers: { 'user-agent': BROWSER_AGENT },
+				method: 'POST',
+				headers: {
+					'user-agent': BROWSER_AGENT,
+					'content-type': 'application/x-www-form-urlencoded',
+				},
+				body: 'answer=approve',
 			});
 			expect(click.status).toBe(200);
 			await click.text();
