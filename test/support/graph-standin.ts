@@ -165,6 +165,9 @@ export class GraphStandIn {
 
 	private routes: Route[] = [];
 
+	/** Told of every answered request (and `$batch` part), e.g. test/support/graph-outbound.ts. */
+	private watchers: Array<(request: GraphRequestRecord, reply: GraphReply) => void> = [];
+
 	private throttles: Throttle[] = [];
 
 	private envelopeFaults: Array<(envelope: number) => GraphReply | undefined> = [];
@@ -298,6 +301,17 @@ export class GraphStandIn {
 	failEnvelope(fault: (envelope: number) => GraphReply | undefined): this {
 		this.envelopeFaults.push(fault);
 		return this;
+	}
+
+	/** Calls `watcher` with each request once it is answered (kept across `reset()`). */
+	watch(watcher: (request: GraphRequestRecord, reply: GraphReply) => void): this {
+		this.watchers.push(watcher);
+		return this;
+	}
+
+	private answered(record: GraphRequestRecord, reply: GraphReply): GraphReply {
+		for (const watcher of this.watchers) watcher(record, reply);
+		return reply;
 	}
 
 	/** Registers a handler; later registrations win over earlier ones for the same path. */
@@ -626,7 +640,12 @@ export class GraphStandIn {
 			}
 			return send(await this.batch(record));
 		}
-		send(await this.withinLimits(record, async () => await this.dispatch(record)));
+		send(
+			this.answered(
+				record,
+				await this.withinLimits(record, async () => await this.dispatch(record)),
+			),
+		);
 	}
 
 	private async batch(envelope: GraphRequestRecord): Promise<GraphReply> {
@@ -661,7 +680,10 @@ export class GraphStandIn {
 				app: envelope.app,
 			};
 			this.requests.push(record);
-			const reply = await this.withinLimits(record, async () => await this.dispatch(record));
+			const reply = this.answered(
+				record,
+				await this.withinLimits(record, async () => await this.dispatch(record)),
+			);
 			return {
 				id: inner.id,
 				status: reply.status ?? 200,

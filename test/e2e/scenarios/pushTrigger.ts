@@ -1,5 +1,5 @@
 /**
- * 12. The Outlook Trigger's push mode in a real n8n: publishing creates a Graph subscription that
+ * 13. The Outlook Trigger's push mode in a real n8n: publishing creates a Graph subscription that
  * the stand-in validates at n8n's webhook URL (test/support/graph-subscriptions.ts); 100 mails and
  * 20 event changes arrive exactly once each while the stand-in drops, duplicates and delays
  * notifications and grants 3-minute lifetimes (≥ 3 renewals, none expired); n8n restarted finds
