@@ -14,12 +14,13 @@ describe('Message → Get Many', () => {
 			resource: 'message',
 			operation: 'getAll',
 			returnAll: true,
-			output: 'raw',
+			output: 'fields',
+			fields: ['subject'],
 			options: { orderBy: '' },
 		});
 		const calls = t.s.graph.calls();
 		expect(calls).toHaveLength(3);
-		expect(calls[0].query).toEqual({ $top: '1000' });
+		expect(calls[0].query).toEqual({ $top: '1000', $select: 'id,subject' });
 		expect(calls[1].query.$skiptoken).toBeDefined();
 		expect(out).toHaveLength(2500);
 		expect(out[2499].json.id).toBe(all[2499].id);
