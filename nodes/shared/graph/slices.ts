@@ -221,8 +221,9 @@ export async function graphCollectByDate(
 		limit === undefined ? page(-Infinity, Infinity, other, firstTop) : undefined,
 	]);
 	const headItems = head.value ?? [];
+	// All of it, or enough, in the first page: as Graph gave it.
 	if (!head['@odata.nextLink'] || (limit !== undefined && headItems.length >= limit))
-		return ordered(headItems);
+		return limit === undefined ? headItems : headItems.slice(0, limit);
 	// Graph answers -1 (or nothing) when it does not know (reported with $filter): no count then.
 	const reported = head['@odata.count'];
 	const count = typeof reported === 'number' && reported >= 0 ? reported : undefined;
