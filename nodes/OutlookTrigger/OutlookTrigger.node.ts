@@ -8,11 +8,15 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { GraphTransport } from '../shared/graph/client';
+import { knownSecrets, redactError } from '../shared/redact';
 import { TriggerState } from './cursor';
 import { properties } from './description';
+import { pollContacts } from './contacts';
+import { CONTACT_EVENTS } from './description';
 import { pollCalendarChanges, pollStartingSoon } from './events';
+import { pollFlagged } from './flags';
 import { pollMessages } from './messages';
-import { listSearch } from './methods';
+import { listSearch, loadOptions } from './methods';
 import { sample } from './sample';
 import { configFingerprint, readSettings } from './settings';
 
@@ -28,7 +32,7 @@ export class OutlookTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
 		description:
-			'Starts the workflow on new or changed Outlook mail and calendar events (Microsoft Graph delta queries, exactly once)',
+			'Starts the workflow on new, changed or flagged Outlook mail, calendar events and contacts (Microsoft Graph delta queries, exactly once)',
 		eventTriggerDescription: '',
 		defaults: { name: 'Outlook Trigger' },
 		polling: true,
@@ -52,31 +56,45 @@ export class OutlookTrigger implements INodeType {
 		properties,
 	};
 
-	methods = { listSearch, credentialTest: { outlookAppOnlyApiTest } };
+	methods = { listSearch, loadOptions, credentialTest: { outlookAppOnlyApiTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const settings = readSettings(this);
-		const transport = await GraphTransport.create(this);
-		const now = new Date();
-		if (this.getMode() === 'manual') {
-			const items = await sample(this, transport, settings, now);
-			return items.length ? [items] : null;
+		try {
+			return await pollOnce.call(this);
+		} catch (error) {
+			// The one redaction step (shared/redact.ts), with the secrets this poll's transport knew.
+			throw redactError(error, this.getNode(), knownSecrets(this));
 		}
-		const staticData = this.getWorkflowStaticData('node');
-		const state = TriggerState.load(staticData, configFingerprint(settings), now);
-		const budget =
-			typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
-		const limits = { deadline: Date.now() + budget / 2, maxItems: settings.maxItemsPerPoll };
-		let items: INodeExecutionData[];
-		if (settings.event === 'messageReceived' || settings.event === 'messageUpdated') {
-			items = await pollMessages(this, transport, settings, state, now, limits);
-		} else if (settings.event === 'eventStartingSoon') {
-			items = await pollStartingSoon(transport, settings, state, now, limits);
-		} else {
-			items = await pollCalendarChanges(this, transport, settings, state, now);
-		}
-		// The cursors move in the same step as the items they cover: n8n saves both after this poll.
-		state.save(staticData);
+	}
+}
+
+/** One poll: read the settings, page the deltas, move the cursors with the items they cover. */
+async function pollOnce(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const settings = readSettings(this);
+	const transport = await GraphTransport.create(this);
+	const now = new Date();
+	if (this.getMode() === 'manual') {
+		const items = await sample(this, transport, settings, now);
 		return items.length ? [items] : null;
 	}
+	const staticData = this.getWorkflowStaticData('node');
+	const state = TriggerState.load(staticData, configFingerprint(settings), now);
+	const budget =
+		typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
+	const limits = { deadline: Date.now() + budget / 2, maxItems: settings.maxItemsPerPoll };
+	let items: INodeExecutionData[];
+	if (settings.event === 'messageReceived' || settings.event === 'messageUpdated') {
+		items = await pollMessages(this, transport, settings, state, now, limits);
+	} else if (settings.event === 'messageFlagged') {
+		items = await pollFlagged(this, transport, settings, state, now, limits);
+	} else if (CONTACT_EVENTS.includes(settings.event)) {
+		items = await pollContacts(this, transport, settings, state, now, limits);
+	} else if (settings.event === 'eventStartingSoon') {
+		items = await pollStartingSoon(transport, settings, state, now, limits);
+	} else {
+		items = await pollCalendarChanges(this, transport, settings, state, now);
+	}
+	// The cursors move in the same step as the items they cover: n8n saves both after this poll.
+	state.save(staticData);
+	return items.length ? [items] : null;
 }

@@ -11,6 +11,8 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
+import { dataRecord } from '../shared/outsideData';
+
 /** How many emitted items the window remembers (about 30 bytes each in static data). */
 export const EMITTED_WINDOW_SIZE = 10_000;
 
@@ -36,6 +38,11 @@ export interface SourceCursor {
 	/** For calendar views: the window the round covers (ISO 8601). */
 	windowStart?: string;
 	windowEnd?: string;
+	/**
+	 * For calendars: 'calendarView' when Graph refused the delta (another user's calendar with the
+	 * delegated credential) and each poll compares the window's calendar view instead.
+	 */
+	mode?: 'calendarView';
 }
 
 interface StoredState {
@@ -44,7 +51,7 @@ interface StoredState {
 	startedAt: string;
 	sources: Record<string, SourceCursor>;
 	emitted: string[];
-	/** Calendar instances seen: hash(id) → hash(changeKey) + '|' + start minute. */
+	/** Calendar instances seen: hash(id) → hash(changeKey) + '|' + start minute + '|' + hash(series master ID). */
 	known?: Record<string, string>;
 	/** Resolved folders (IDs) for the configured folder list, and when they were resolved. */
 	folders?: { ids: string[]; at: string };
@@ -69,10 +76,20 @@ export class TriggerState {
 		const saved = staticData.outlookTrigger as StoredState | undefined;
 		if (saved && saved.v === STATE_VERSION && saved.config === config) {
 			// Static data is an observable proxy of plain JSON (what n8n stores): copy it as JSON.
-			return new TriggerState(JSON.parse(JSON.stringify(saved)) as StoredState, false);
+			const copy = JSON.parse(JSON.stringify(saved)) as StoredState;
+			// Keyed by Graph's folder IDs and hashes: null-prototype, so no key is ever inherited.
+			copy.sources = dataRecord(Object.entries(copy.sources ?? {}));
+			if (copy.known) copy.known = dataRecord(Object.entries(copy.known));
+			return new TriggerState(copy, false);
 		}
 		return new TriggerState(
-			{ v: STATE_VERSION, config, startedAt: now.toISOString(), sources: {}, emitted: [] },
+			{
+				v: STATE_VERSION,
+				config,
+				startedAt: now.toISOString(),
+				sources: dataRecord(),
+				emitted: [],
+			},
 			true,
 		);
 	}
@@ -125,7 +142,7 @@ export class TriggerState {
 	}
 
 	get known(): Record<string, string> {
-		this.stored.known ??= {};
+		this.stored.known ??= dataRecord();
 		return this.stored.known;
 	}
 

@@ -14,6 +14,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { GraphReply, GraphRequestRecord, GraphStandIn } from './graph-standin';
 import { graphError } from './graph-standin';
+// `$search` (cap, order) and `$expand` of extended properties as documented: graph-mail-rules.ts.
+import { expandedProperties, searchMessages } from './graph-mail-rules';
 
 type Item = Record<string, unknown>;
 
@@ -116,11 +118,16 @@ export function serveMessages(
 			({ query, skip } = cursor);
 		}
 		const source = items();
-		const key = `${query.$filter ?? ''}|${query.$orderby ?? ''}`;
+		const key = `${query.$filter ?? ''}|${query.$orderby ?? ''}|${query.$search ?? ''}`;
 		const cached = memo.get(key);
 		let list: Item[];
 		if (cached && cached.source === source && cached.length === source.length) {
 			list = cached.list;
+		} else if (query.$search) {
+			const found = searchMessages(source, query);
+			if (!Array.isArray(found)) return found;
+			list = found;
+			memo.set(key, { source, length: source.length, list });
 		} else {
 			try {
 				list = source.filter(parseFilter(query.$filter));
@@ -150,9 +157,11 @@ export function serveMessages(
 		) {
 			return graphError(504, 'GatewayTimeout', 'The gateway did not receive a timely response.');
 		}
-		let value = select
-			? page.map((item) => Object.fromEntries(select.map((key) => [key, item[key]])))
-			: page;
+		let value = (
+			select
+				? page.map((item) => Object.fromEntries(select.map((key) => [key, item[key]])))
+				: page.map(({ singleValueExtendedProperties: _hidden, ...item }) => item)
+		).map((item, n) => ({ ...item, ...expandedProperties(page[n], query.$expand) }));
 		if (options.dates === 'milliseconds')
 			value = value.map((item) =>
 				'receivedDateTime' in item

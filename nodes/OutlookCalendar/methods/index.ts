@@ -1,5 +1,20 @@
+import { getCategories } from '../../shared/categories';
+import { redactMethods } from '../../shared/redact';
 import { getCalendarGroups, getTimeZones } from './loadOptions';
 import { searchCalendars, searchEvents } from './listSearch';
+import { getRoomLists, getRooms, searchRoomLists, searchRooms } from './rooms';
 
-export const listSearch = { searchCalendars, searchEvents };
-export const loadOptions = { getCalendarGroups, getTimeZones };
+/** Each method's errors pass the one redaction step (shared/redact.ts). */
+export const listSearch = redactMethods({
+	searchCalendars,
+	searchEvents,
+	searchRoomLists,
+	searchRooms,
+});
+export const loadOptions = redactMethods({
+	getCalendarGroups,
+	getTimeZones,
+	getCategories,
+	getRooms,
+	getRoomLists,
+});

@@ -27,6 +27,8 @@ export interface PagingOptions {
 	 * follow Graph's opaque next links, whose size cannot be changed.
 	 */
 	smallerOnTimeout?: boolean;
+	/** Items to leave out (they do not count towards the limit), e.g. Teams chats among messages. */
+	keep?: (item: IDataObject) => boolean;
 }
 
 interface GraphPage {
@@ -54,7 +56,7 @@ export async function* graphPages(
 	const followed = new Set<string>();
 	while (next) {
 		const page: GraphPage = await firstOrNext(transport, next, paging, received === 0);
-		const items = page.value ?? [];
+		const items = paging.keep ? (page.value ?? []).filter(paging.keep) : (page.value ?? []);
 		const take = items.slice(0, wanted - received);
 		received += take.length;
 		if (take.length) yield take;

@@ -50,6 +50,11 @@ export interface DateOrderedPaging {
 	limit?: number;
 	/** At most this many requests at once (Exchange: 4 per mailbox). */
 	lanes?: number;
+	/**
+	 * Items to leave out of the result (they do not count towards the limit), e.g. Teams chats among
+	 * messages; they still count for the dates and Graph's count the ranges are cut by.
+	 */
+	keep?: (item: IDataObject) => boolean;
 }
 
 interface GraphPage {
@@ -149,6 +154,7 @@ export async function graphCollectByDate(
 	paging: DateOrderedPaging,
 ): Promise<IDataObject[]> {
 	const { property, direction, limit } = paging;
+	const keep = paging.keep ?? (() => true);
 	const lanes = Math.max(1, paging.lanes ?? MAILBOX_CONCURRENCY_LIMIT);
 	const base = { ...(request.query ?? {}) };
 	const desc = direction === 'desc';
@@ -203,11 +209,13 @@ export async function graphCollectByDate(
 	/** Sorted as asked; items of the same second keep the order they were read in. */
 	const ordered = (items: IDataObject[]) => {
 		const sign = desc ? -1 : 1;
-		const keyed = uniqueById(items).map((item, index) => ({
-			item,
-			index,
-			time: secondOf(item, property) ?? 0,
-		}));
+		const keyed = uniqueById(items)
+			.filter(keep)
+			.map((item, index) => ({
+				item,
+				index,
+				time: secondOf(item, property) ?? 0,
+			}));
 		// Read in order already, as a rule (ranges follow each other); sorted only when not.
 		if (keyed.some((entry, k) => k > 0 && sign * (entry.time - keyed[k - 1].time) < 0))
 			keyed.sort((a, b) => sign * (a.time - b.time) || a.index - b.index);
@@ -222,8 +230,9 @@ export async function graphCollectByDate(
 	]);
 	const headItems = head.value ?? [];
 	// All of it, or enough, in the first page: as Graph gave it.
-	if (!head['@odata.nextLink'] || (limit !== undefined && headItems.length >= limit))
-		return limit === undefined ? headItems : headItems.slice(0, limit);
+	const first = headItems.filter(keep);
+	if (!head['@odata.nextLink'] || (limit !== undefined && first.length >= limit))
+		return limit === undefined ? first : first.slice(0, limit);
 	// Graph answers -1 (or nothing) when it does not know (reported with $filter): no count then.
 	const reported = head['@odata.count'];
 	const count = typeof reported === 'number' && reported >= 0 ? reported : undefined;
@@ -239,7 +248,12 @@ export async function graphCollectByDate(
 		const rest = await graphCollect(
 			transport,
 			{ ...request, method: 'GET', path: head['@odata.nextLink'], query: undefined },
-			{ returnAll: limit === undefined, limit: limit && limit - headItems.length, sendTop: false },
+			{
+				returnAll: limit === undefined,
+				limit: limit && limit - first.length,
+				sendTop: false,
+				keep: paging.keep,
+			},
 		);
 		return ordered([...headItems, ...rest, ...[...tailItems].reverse()]);
 	}
@@ -313,7 +327,7 @@ export async function graphCollectByDate(
 	const openBeyond = (from: number, to: number) =>
 		ranges.push({ from, to, rank: rank++, items: [], density, busy: false, done: false });
 	for (;;) {
-		const have = uniqueById([...headItems, ...ranges.flatMap((r) => r.items)]).length;
+		const have = uniqueById([...headItems, ...ranges.flatMap((r) => r.items)]).filter(keep).length;
 		const needed = Math.min(limit! - have, left);
 		if (needed <= 0) break;
 		const open = count !== undefined && left <= needed * 1.1;

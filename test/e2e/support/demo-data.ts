@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphRequestRecord, GraphStandIn } from '../../support/graph-standin';
 import { graphError } from '../../support/graph-standin';
 import { TEST_USER } from '../../support/identity-provider';
+import { addDemoDirectory, type DemoDirectory } from './demo-directory';
 
 export interface DemoMessage {
 	id: string;
@@ -39,6 +40,8 @@ export interface DemoMailbox {
 	messages: DemoMessage[];
 	sent: unknown[];
 	events: DemoEvent[];
+	/** Contacts, categories, inbox rules and rooms (demo-directory.ts). */
+	directory?: DemoDirectory;
 }
 
 const FOLDERS = [
@@ -252,5 +255,6 @@ export function addDemoData(
 			return { status: 204 };
 		});
 	}
+	mailbox.directory = addDemoDirectory(graph, mailbox.directory);
 	return mailbox;
 }
