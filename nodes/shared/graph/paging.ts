@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { logFor } from '../redact';
 import type { GraphRequestOptions, GraphTransport } from './client';
 
 /** Graph's largest `$top` for messages, events and folders. https://learn.microsoft.com/graph/paging */
@@ -99,7 +100,7 @@ async function firstOrNext(
 				// The transport's own NodeApiError/NodeOperationError, passed on as it is.
 				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 				throw error;
-			transport.ctx.logger.warn(
+			logFor(transport.ctx).warn(
 				`Microsoft Graph timed out on a page of ${size}; asking for ${Math.max(MIN_PAGE_SIZE, size >> 1)}`,
 			);
 		}

@@ -36,6 +36,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { logFor } from '../redact';
 import type { GraphRequestOptions, GraphTransport } from './client';
 import { MAILBOX_CONCURRENCY_LIMIT } from './concurrency';
 import { graphCollect, MIN_PAGE_SIZE } from './paging';
@@ -197,7 +198,7 @@ export async function graphCollectByDate(
 					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 					throw error;
 				pageSize = Math.min(pageSize, Math.max(MIN_PAGE_SIZE, size >> 1));
-				transport.ctx.logger.warn(
+				logFor(transport.ctx).warn(
 					`Microsoft Graph timed out on a page of ${size}; asking for ${Math.max(MIN_PAGE_SIZE, size >> 1)}`,
 				);
 			}
