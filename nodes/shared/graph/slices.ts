@@ -11,9 +11,11 @@
  * 2. What lies between the two ends' last dates is cut into ranges that Graph's count (or, when it
  *    has none: reported -1 with `$filter`, https://github.com/microsoftgraph/microsoft-graph-docs/issues/4870)
  *    the density of the two ends says hold about equally many messages: a multiple of 4, each
- *    under a page. 4 workers take ranges in turn; a range with more than a page goes on from its
- *    last date (below). A worker with nothing left to take splits the unread part of the largest
- *    range still being read, so that bunched mail does not leave one worker paging alone.
+ *    under a page. Workers take ranges in turn, 4 requests in flight (the transport's mailbox
+ *    slots hold back two more workers' requests, which go out as soon as an answer is in); a
+ *    range with more than a page goes on from its last date (below). A worker with nothing left
+ *    to take splits the unread part of the fullest range still being read, so that bunched mail
+ *    does not leave one request paging alone.
  * Limit N (more than a page): the first page, then ranges below it as far as its density says N
  *    reach (and a tenth more), again if they fell short.
  *
@@ -29,7 +31,7 @@
  * Ranges are cut at whole seconds and meet without overlap (`ge a and lt b`); the two ends and a
  * continuation re-read at most their last second, which IDs de-duplicate. Every message that
  * matches for the whole run is returned once, in order. A message that arrives during the run is
- * newer than every range (the newest end was read first): it is returned at most once. One moved
+ * newer than every range and than the newest end, read first: it is not returned. One moved
  * or deleted during the run may or may not be returned; it never shifts another out of a range.
  * https://learn.microsoft.com/graph/paging, /graph/throttling-limits#outlook-service-limits
  */
@@ -45,7 +47,7 @@ export interface DateOrderedPaging {
 	/** The date property the collection is sorted by, e.g. `receivedDateTime`. */
 	property: string;
 	direction: 'asc' | 'desc';
-	/** The largest page for what is selected (paging.ts `pageSizeFor`). */
+	/** The largest page for what is selected (e.g. Outlook Mail's `messagePageSize`). */
 	pageSize: number;
 	/** At most this many, in order; undefined: all (Return All). */
 	limit?: number;
