@@ -31,7 +31,8 @@
  * Ranges are cut at whole seconds and meet without overlap (`ge a and lt b`); the two ends and a
  * continuation re-read at most their last second, which IDs de-duplicate. Every message that
  * matches for the whole run is returned once, in order. A message that arrives during the run is
- * newer than every range and than the newest end, read first: it is not returned. One moved
+ * newer than every range and than the newest end, read first: it is returned at most once (normally
+ * not: only if it came in the moment the two ends were read). One moved
  * or deleted during the run may or may not be returned; it never shifts another out of a range.
  * https://learn.microsoft.com/graph/paging, /graph/throttling-limits#outlook-service-limits
  */
