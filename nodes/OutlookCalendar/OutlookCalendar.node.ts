@@ -1,6 +1,7 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -10,23 +11,41 @@ import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { withAuthentication } from '../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../shared/descriptions';
 import { resourceProperties } from '../shared/resources';
+import { toolDescriptionProperties } from '../shared/toolPolicy/describe';
+import { CALENDAR_LIMITS_VERSION, toolLimitProperties } from '../shared/toolPolicy/limits';
+import { usableAsToolWithTitles } from '../shared/toolPolicy/variant';
 import { resources, router } from './actions/router';
 import { listSearch, loadOptions } from './methods';
 
+const description =
+	'Create, read and answer Outlook and Microsoft 365 calendar events through Microsoft Graph';
+
+const properties: INodeProperties[] = [
+	...withAuthentication(mailboxProperties('calendar')),
+	...resourceProperties(resources, 'event'),
+	// Only on the AI-tool variant (nodes/shared/toolPolicy/). Before these, n8n added its own
+	// Tool Description fields (Set Automatically / Set Manually) under the same names.
+	...toolDescriptionProperties('calendar', resources, description, 1),
+	...toolLimitProperties('calendar'),
+];
+
+/**
+ * Light versioning: fields that differ carry `@version` displayOptions, and code branches on
+ * `this.getNode().typeVersion` where it must. 1.1: an AI tool starts with No Invitations on
+ * (1.0 tools had no limits and keep running as they were).
+ */
 export class OutlookCalendar implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Outlook Calendar',
 		name: 'outlookCalendar',
 		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
 		group: ['transform'],
-		// A later v2 adds its number here and branches on this.getNode().typeVersion.
-		version: [1],
-		defaultVersion: 1,
+		version: [1, CALENDAR_LIMITS_VERSION],
+		defaultVersion: CALENDAR_LIMITS_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description:
-			'Create, read and answer Outlook and Microsoft 365 calendar events through Microsoft Graph',
+		description,
 		defaults: { name: 'Outlook Calendar' },
-		usableAsTool: true,
+		usableAsTool: usableAsToolWithTitles(properties, resources),
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		// Authentication chooses the credential (nodes/shared/auth/authenticationDescription.ts).
@@ -43,10 +62,7 @@ export class OutlookCalendar implements INodeType {
 				testedBy: 'outlookAppOnlyApiTest',
 			},
 		],
-		properties: [
-			...withAuthentication(mailboxProperties('calendar')),
-			...resourceProperties(resources, 'event'),
-		],
+		properties,
 	};
 
 	methods = { listSearch, loadOptions, credentialTest: { outlookAppOnlyApiTest } };

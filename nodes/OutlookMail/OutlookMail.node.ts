@@ -19,17 +19,16 @@ import { listSearch, loadOptions } from './methods';
 
 /**
  * Light versioning, as the Calendar node and n8n's node starter: one class, `version` lists every
- * version (saved workflows hold typeVersion 1). A v2 adds its number here and branches on
- * `this.getNode().typeVersion` where it differs.
+ * version (versionDescription.ts); fields that differ carry `@version` displayOptions, and code
+ * branches on `this.getNode().typeVersion` where it must. 1.1: an AI tool's description is Set
+ * Automatically by default.
  */
 export class OutlookMail implements INodeType {
 	description: INodeTypeDescription = {
 		...versionDescription,
-		version: [1],
-		defaultVersion: 1,
 		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		usableAsTool: true,
+		usableAsTool: versionDescription.usableAsTool,
 		// Message → Send and Wait for Response resumes through these (helpers/sendAndWait.ts).
 		webhooks: sendAndWaitWebhooks,
 		waitingNodeTooltip: SEND_AND_WAIT_WAITING_TOOLTIP,

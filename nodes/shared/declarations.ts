@@ -27,16 +27,21 @@ export type OperationKind = 'read' | 'change' | 'draft' | 'send';
  *   (https://learn.microsoft.com/graph/api/message-reply);
  * - `replyAllTargets`: a reply-all also to the original's To and CC
  *   (https://learn.microsoft.com/graph/api/message-replyall);
- * - `draftRecipients`: a draft keeps its own To, CC and BCC (sent by message-send, changed by an
- *   update that leaves them);
+ * - `draftRecipients`: a draft keeps its own To, CC, BCC, Reply-To and From (sent by message-send,
+ *   kept by an update that leaves them);
  * - `eventAttendees`: Exchange mails a meeting's attendees when its organizer updates, cancels or
  *   deletes it (https://learn.microsoft.com/graph/api/event-update, event-cancel, event-delete:
  *   "deleting the event on the organizer's calendar sends a cancellation message");
- * - `eventOrganizer`: an accept, tentative accept or decline with `sendResponse` goes to the
- *   organizer (https://learn.microsoft.com/graph/api/event-accept);
+ * - `eventOrganizer`: the organizer of a meeting the mailbox attends: an accept, tentative accept or
+ *   decline with `sendResponse` goes to them (https://learn.microsoft.com/graph/api/event-accept),
+ *   and forwarding the invitation notifies them ("this action also sends a message to notify the
+ *   organizer of the forwarding", https://learn.microsoft.com/graph/api/event-forward);
  * - `automaticRepliesAudience`: automatic replies go to whoever writes in: the organisation's
  *   senders, and outside senders (all, or only the mailbox's contacts) as `externalAudience` says
- *   (https://learn.microsoft.com/graph/api/resources/automaticrepliessetting).
+ *   (https://learn.microsoft.com/graph/api/resources/automaticrepliessetting);
+ * - `ruleForwardTargets`: an inbox rule's own Forward To, Forward as Attachment To and Redirect To,
+ *   which Exchange keeps sending every matching message to while the rule is on, when an update
+ *   leaves its actions (https://learn.microsoft.com/graph/api/resources/messageruleactions).
  */
 export type ImplicitRecipients =
 	| 'replyTargets'
@@ -44,17 +49,23 @@ export type ImplicitRecipients =
 	| 'draftRecipients'
 	| 'eventAttendees'
 	| 'eventOrganizer'
-	| 'automaticRepliesAudience';
+	| 'automaticRepliesAudience'
+	| 'ruleForwardTargets';
 
 /** Where the people an operation reaches come from. */
 export type Reach =
 	/**
-	 * A field of the item, by its parameter path (`toRecipients`, `additionalFields.ccRecipients`):
-	 * addresses the user (or a model) fills in.
+	 * A field of the item, by its parameter path (`toRecipients`, `additionalFields.ccRecipients`,
+	 * or into a fixed collection: `actions.action.forwardTo`): addresses the user (or a model)
+	 * fills in. `role: 'replyTo'` marks where replies go (Reply-To): checked against a recipient
+	 * allow-list like a recipient, but not counted as one.
 	 */
-	| { field: string; label: string }
-	/** Recipients Graph or Exchange adds on its own. */
-	| { implicit: ImplicitRecipients };
+	| { field: string; label: string; role?: 'replyTo' }
+	/**
+	 * Recipients Graph or Exchange adds on its own. `when` names a boolean field that must be on
+	 * for them to be reached (Respond's Send Response).
+	 */
+	| { implicit: ImplicitRecipients; when?: string };
 
 export interface OperationDeclaration {
 	/** The most the operation can do. */
@@ -86,6 +97,28 @@ export function declaredFields(declaration: OperationDeclaration): string[] {
 		...(declaration.reaches ?? []).flatMap((reach) => ('field' in reach ? [reach.field] : [])),
 		...(declaration.from ?? []),
 	];
+}
+
+/**
+ * The fields an operation needs for each implicit source to be resolved: the item the recipients
+ * are read from (a message or draft, a meeting), or the fields that say who is reached.
+ */
+export const IMPLICIT_SOURCE_FIELDS: { [Source in ImplicitRecipients]: string[] } = {
+	replyTargets: ['messageId'],
+	replyAllTargets: ['messageId'],
+	draftRecipients: ['messageId'],
+	eventAttendees: ['eventId'],
+	eventOrganizer: ['eventId'],
+	automaticRepliesAudience: ['status', 'externalAudience'],
+	// The rule, and what an update changes: its state, and actions that replace the old ones.
+	ruleForwardTargets: ['ruleId', 'updateFields.isEnabled', 'actions'],
+};
+
+/** Boolean fields that condition implicit recipients (`when`). */
+export function declaredConditions(declaration: OperationDeclaration): string[] {
+	return (declaration.reaches ?? []).flatMap((reach) =>
+		'implicit' in reach && reach.when ? [reach.when] : [],
+	);
 }
 
 /** Implicit recipient sources a declaration names. */
@@ -123,13 +156,24 @@ export function declarationProblem(
 	const kinds: OperationKind[] = ['read', 'change', 'draft', 'send'];
 	if (!kinds.includes(declaration.does)) return `"does" is ${String(declaration.does)}`;
 	const reaches = declaration.reaches ?? [];
+	if (!Array.isArray(reaches)) return '"reaches" is not a list';
 	if ((declaration.does === 'send' || declaration.does === 'draft') && !reaches.length)
 		return `it ${declaration.does === 'send' ? 'sends' : 'saves drafts'} but names no recipients`;
 	if ((declaration.does === 'read' || declaration.does === 'change') && reaches.length)
 		return `it reaches recipients but declares "${declaration.does}"`;
 	if (declaration.does !== 'send' && (declaration.sendsOnlyWhenReaching || declaration.asDraft))
 		return 'sendsOnlyWhenReaching and asDraft apply to operations that send';
-	const missing = declaredFields(declaration).filter((path) => !hasField(properties, path));
+	for (const reach of reaches) {
+		if ('implicit' in reach && !Object.hasOwn(IMPLICIT_SOURCE_FIELDS, reach.implicit))
+			return `it names an unknown source of recipients: ${String(reach.implicit)}`;
+		if ('field' in reach && reach.role !== undefined && reach.role !== 'replyTo')
+			return `the field ${reach.field} has an unknown role ${String(reach.role)}`;
+	}
+	const missing = [
+		...declaredFields(declaration),
+		...declaredConditions(declaration),
+		...declaredImplicit(declaration).flatMap((source) => IMPLICIT_SOURCE_FIELDS[source]),
+	].filter((path) => !hasField(properties, path));
 	if (missing.length) return `it names fields it does not have: ${missing.join(', ')}`;
 	return undefined;
 }

@@ -13,6 +13,12 @@ export interface OperationEntry {
 	/** The operation's entry in the Operation dropdown (`value` is the operation's parameter value). */
 	option: INodePropertyOptions & { value: string; action: string; description: string };
 	module: OperationModule;
+	/**
+	 * The action as an AI tool's title says it (n8n names a tool node "{action} in {node}"), for an
+	 * operation whose tool may run as its draft (`asDraft`): "Write a message", not "Send a
+	 * message", since under Drafts Only nothing is sent. Required for those (resourceMap checks).
+	 */
+	toolAction?: string;
 }
 
 export interface Resource {
@@ -22,6 +28,8 @@ export interface Resource {
 	operations: Record<string, OperationModule>;
 	/** The Operation field, then every operation's fields. */
 	description: INodeProperties[];
+	/** operation value → its action in an AI tool's title, where it differs (OperationEntry.toolAction). */
+	toolActions: Record<string, string>;
 }
 
 // Code-point order, as n8n's lint rule for option lists sorts them ("Get MIME" before "Get Many").
@@ -53,6 +61,9 @@ export function defineResource(
 		option,
 		// Looked up by the node's parameters: "constructor" or "__proto__" must find nothing.
 		operations: dataRecord(entries.map((e) => [e.option.value, e.module] as const)),
+		toolActions: Object.fromEntries(
+			entries.flatMap((e) => (e.toolAction ? [[e.option.value, e.toolAction]] : [])),
+		),
 		description: [
 			{
 				displayName: 'Operation',
@@ -100,12 +111,17 @@ export function resourceMap(resources: Resource[]): ResourceMap {
 	const map: ResourceMap = dataRecord(
 		resources.map((r) => [r.option.value, r.operations] as const),
 	);
-	for (const [resource, operations] of Object.entries(map)) {
+	for (const { option, operations, toolActions } of resources) {
+		const resource = option.value;
 		for (const [operation, module] of Object.entries(operations)) {
 			const target = module.declaration.asDraft;
 			if (target && map[target.resource]?.[target.operation]?.declaration.does !== 'draft')
 				throw new Error(
 					`Resource ${resource}, operation ${operation}: asDraft names ${target.resource} → ${target.operation}, which is not an operation that saves a draft`,
+				);
+			if (target && !toolActions[operation])
+				throw new Error(
+					`Resource ${resource}, operation ${operation}: it may run as a draft under Drafts Only, so its AI tool's title needs a toolAction that does not say it sends`,
 				);
 		}
 	}

@@ -135,9 +135,9 @@ describe('node description', () => {
 		expect(d).toMatchObject({
 			name: 'outlookCalendar',
 			displayName: 'Outlook Calendar',
-			usableAsTool: true,
-			version: [1],
-			defaultVersion: 1,
+			usableAsTool: { replacements: { properties: expect.any(Array) } },
+			version: [1, 1.1],
+			defaultVersion: 1.1,
 		});
 		expect(d.credentials?.map((c) => [c.name, c.displayOptions?.show?.authentication])).toEqual([
 			['outlookOAuth2Api', ['oAuth2']],

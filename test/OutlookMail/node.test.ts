@@ -9,18 +9,19 @@ function v1(): INodeTypeDescription {
 }
 
 describe('Outlook Mail node description', () => {
-	it('is a node named outlookMail (light versioning, version 1), usable as a tool, with the Outlook credential', () => {
+	it('is a node named outlookMail (light versioning, versions 1 and 1.1), usable as a tool, with the Outlook credential', () => {
 		const node = new OutlookMail();
 		expect(node.description).toMatchObject({
 			name: 'outlookMail',
 			displayName: 'Outlook Mail',
-			defaultVersion: 1,
+			defaultVersion: 1.1,
 		});
 		const description = v1();
 		expect(description).toMatchObject({
 			name: 'outlookMail',
-			version: [1],
-			usableAsTool: true,
+			version: [1, 1.1],
+			// Usable as a tool; the editor's tool variant gets its titles (nodes/shared/toolPolicy/variant.ts).
+			usableAsTool: { replacements: { properties: expect.any(Array) } },
 			credentials: [
 				{ name: 'outlookOAuth2Api', required: true },
 				{ name: 'outlookAppOnlyApi', required: true, testedBy: 'outlookAppOnlyApiTest' },

@@ -3,6 +3,7 @@
  * for all scenarios, in the order of the issue.
  */
 import { E2eEnvironment } from './support/environment';
+import { aiAgentScenario } from './scenarios/aiAgent';
 import { appOnlyScenario } from './scenarios/appOnly';
 import { connectScenario } from './scenarios/connect';
 import { contactsCategoriesScenario } from './scenarios/contactsCategories';
@@ -37,3 +38,4 @@ describe('8. drafts and threads', () => mailDraftsScenario(env));
 describe('9. send and wait', () => sendAndWaitScenario(env));
 describe('10. app-only', () => appOnlyScenario(env));
 describe('11. contacts and categories', () => contactsCategoriesScenario(env));
+describe('12. AI agent', () => aiAgentScenario(env));

@@ -189,6 +189,25 @@ describe('defineResource', () => {
 			'sendsOnlyWhenReaching and asDraft apply to operations that send',
 		);
 		expect(define({ does: 'send', reaches: [{ field: 'a', label: 'A' }] })).not.toThrow();
+		// Implicit recipients need the fields their resolver reads (nodes/shared/toolPolicy/resolvers.ts).
+		expect(define({ does: 'send', reaches: [{ implicit: 'replyTargets' }] })).toThrow(
+			'it names fields it does not have: messageId',
+		);
+		expect(
+			define({ does: 'send', reaches: [{ implicit: 'nobodyKnows' as 'replyTargets' }] }),
+		).toThrow('it names an unknown source of recipients: nobodyKnows');
+		expect(
+			define({
+				does: 'send',
+				reaches: [
+					{ field: 'a', label: 'A' },
+					{ implicit: 'eventOrganizer', when: 'a' },
+				],
+			}),
+		).toThrow('it names fields it does not have: eventId');
+		expect(
+			define({ does: 'send', reaches: [{ field: 'a', label: 'A', role: 'cc' as 'replyTo' }] }),
+		).toThrow('the field a has an unknown role cc');
 	});
 
 	it('refuses an asDraft that does not name an operation saving a draft', () => {
@@ -196,12 +215,13 @@ describe('defineResource', () => {
 			{ name: 'M', value: 'message' },
 			[
 				{
-					option: { name: 'a', value: 'a', description: 'a', action: 'a' },
+					option: { name: 'a', value: 'a', description: 'a', action: 'Send a' },
 					module: fakeModule('a', {
 						does: 'send',
 						reaches: [{ field: 'a', label: 'A' }],
 						asDraft: { resource: 'draft', operation: 'create' },
 					}),
+					toolAction: 'Write a',
 				},
 			],
 			'a',
@@ -229,5 +249,13 @@ describe('defineResource', () => {
 				drafts({ does: 'draft', reaches: [{ field: 'create', label: 'To' }] }),
 			]),
 		).not.toThrow();
+		// Its tool may run as the draft: the tool's title must not say it sends.
+		const untitled = { ...sending, toolActions: {} };
+		expect(() =>
+			resourceMap([
+				untitled,
+				drafts({ does: 'draft', reaches: [{ field: 'create', label: 'To' }] }),
+			]),
+		).toThrow("its AI tool's title needs a toolAction that does not say it sends");
 	});
 });

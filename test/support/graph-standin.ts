@@ -179,6 +179,9 @@ export class GraphStandIn {
 
 	private routes: Route[] = [];
 
+	/** Told of every answered request (and `$batch` part), e.g. test/support/graph-outbound.ts. */
+	private watchers: Array<(request: GraphRequestRecord, reply: GraphReply) => void> = [];
+
 	private throttles: Throttle[] = [];
 
 	private envelopeFaults: Array<
@@ -344,6 +347,17 @@ export class GraphStandIn {
 	): this {
 		this.envelopeFaults.push(fault);
 		return this;
+	}
+
+	/** Calls `watcher` with each request once it is answered (kept across `reset()`). */
+	watch(watcher: (request: GraphRequestRecord, reply: GraphReply) => void): this {
+		this.watchers.push(watcher);
+		return this;
+	}
+
+	private answered(record: GraphRequestRecord, reply: GraphReply): GraphReply {
+		for (const watcher of this.watchers) watcher(record, reply);
+		return reply;
 	}
 
 	/** Registers a handler; later registrations win over earlier ones for the same path. */
@@ -693,7 +707,7 @@ export class GraphStandIn {
 		}
 		const costs = this.costs;
 		if (costs) {
-			const reply = await this.dispatch(record);
+			const reply = this.answered(record, await this.dispatch(record));
 			return await send(reply, (bytes, rawBytes) =>
 				costs.planRequest(received, {
 					mailbox: mailboxOf(record.path),
@@ -703,7 +717,12 @@ export class GraphStandIn {
 				}),
 			);
 		}
-		await send(await this.withinLimits(record, async () => await this.dispatch(record)));
+		await send(
+			this.answered(
+				record,
+				await this.withinLimits(record, async () => await this.dispatch(record)),
+			),
+		);
 	}
 
 	private async batch(
@@ -746,9 +765,12 @@ export class GraphStandIn {
 				app: envelope.app,
 			};
 			this.requests.push(record);
-			const reply = this.costs
-				? await this.dispatch(record)
-				: await this.withinLimits(record, async () => await this.dispatch(record));
+			const reply = this.answered(
+				record,
+				this.costs
+					? await this.dispatch(record)
+					: await this.withinLimits(record, async () => await this.dispatch(record)),
+			);
 			if ((reply.status ?? 200) < 400) items.set(inner.id, itemsOf(reply.body));
 			return {
 				id: inner.id,

@@ -2,6 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { routeItems } from '../../shared/router';
 import { resourceMap, type Resource } from '../../shared/resources';
+import { toolSafeResources, type ToolPolicyConfig } from '../../shared/toolPolicy/policy';
+import { readLocatorId } from '../descriptions/locators';
 import * as availability from './availability/Availability.resource';
 import * as calendar from './calendar/Calendar.resource';
 import * as event from './event/Event.resource';
@@ -17,7 +19,16 @@ export const resources: Resource[] = [
 
 const map = resourceMap(resources);
 
-/** Hands the items to the shared item loop with this node's resources. */
+/** The implicit recipients of calendar operations are read from the event they act on. */
+const toolPolicy: ToolPolicyConfig = {
+	node: 'calendar',
+	itemId: (ctx, i) => readLocatorId(ctx, i, 'eventId') as string,
+};
+
+/**
+ * Hands the items to the shared item loop with this node's resources; as an AI tool, inside the
+ * limits the author set (nodes/shared/toolPolicy/).
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await routeItems.call(this, map);
+	return await routeItems.call(this, toolSafeResources(this, map, toolPolicy));
 }

@@ -2,6 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { routeItems } from '../../shared/router';
 import { resourceMap, type Resource } from '../../shared/resources';
+import { toolSafeResources, type ToolPolicyConfig } from '../../shared/toolPolicy/policy';
+import { getMessageId } from '../descriptions/locators';
+import { getRuleId } from './inboxRule/shared';
 import * as attachment from './attachment/Attachment.resource';
 import * as category from './category/Category.resource';
 import * as contact from './contact/Contact.resource';
@@ -12,7 +15,6 @@ import * as inboxRule from './inboxRule/InboxRule.resource';
 import * as mailbox from './mailbox/Mailbox.resource';
 import * as message from './message/Message.resource';
 import * as thread from './thread/Thread.resource';
-import { toolSafeResources } from '../helpers/toolSafety';
 
 /** The node's resources: the Resource field, the fields and the router are built from this list. */
 export const resources: Resource[] = [
@@ -32,7 +34,16 @@ export const resources: Resource[] = [
 
 const map = resourceMap(resources);
 
+/**
+ * The implicit recipients of mail operations are read from the message or draft they act on, or
+ * the inbox rule.
+ */
+const toolPolicy: ToolPolicyConfig = {
+	node: 'mail',
+	itemId: (ctx, i, field) => (field === 'ruleId' ? getRuleId(ctx, i) : getMessageId(ctx, i, field)),
+};
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	// As an AI tool, the operation runs inside the limits the author set (helpers/toolSafety.ts).
-	return await routeItems.call(this, toolSafeResources(this, map));
+	// As an AI tool, the operation runs inside the limits the author set (nodes/shared/toolPolicy/).
+	return await routeItems.call(this, toolSafeResources(this, map, toolPolicy));
 }

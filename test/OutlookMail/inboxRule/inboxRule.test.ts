@@ -163,18 +163,23 @@ describe('Inbox Rule', () => {
 		);
 	});
 
-	it('declares a rule that can forward or redirect as sending, to those fields', () => {
+	it("declares a rule that can forward or redirect as sending, to those fields (Update also to the rule's own forwarding)", () => {
 		const rule = resources.find((r) => r.option.value === 'inboxRule')!;
-		for (const operation of ['create', 'update'])
-			expect(rule.operations[operation].declaration).toEqual({
-				does: 'send',
-				sendsOnlyWhenReaching: true,
-				reaches: [
-					{ field: 'actions.forwardTo', label: 'Forward To' },
-					{ field: 'actions.forwardAsAttachmentTo', label: 'Forward as Attachment To' },
-					{ field: 'actions.redirectTo', label: 'Redirect To' },
-				],
-			});
+		const fields = [
+			{ field: 'actions.forwardTo', label: 'Forward To' },
+			{ field: 'actions.forwardAsAttachmentTo', label: 'Forward as Attachment To' },
+			{ field: 'actions.redirectTo', label: 'Redirect To' },
+		];
+		expect(rule.operations.create.declaration).toEqual({
+			does: 'send',
+			sendsOnlyWhenReaching: true,
+			reaches: fields,
+		});
+		expect(rule.operations.update.declaration).toEqual({
+			does: 'send',
+			sendsOnlyWhenReaching: true,
+			reaches: [{ implicit: 'ruleForwardTargets' }, ...fields],
+		});
 		expect(rule.operations.delete.declaration).toEqual({ does: 'change' });
 		expect(rule.operations.getAll.declaration).toEqual({ does: 'read' });
 	});

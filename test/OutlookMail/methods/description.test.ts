@@ -61,11 +61,11 @@ describe('Attachment and Folder descriptions', () => {
 });
 
 describe('versioning', () => {
-	it('light versioning like the Calendar node: same type name, version 1 as saved workflows hold it', () => {
+	it('light versioning like the Calendar node: same type name, saved workflows keep version 1, new nodes get 1.1', () => {
 		const node = new OutlookMail();
 		expect(node.description.name).toBe('outlookMail');
-		expect(node.description.version).toEqual([1]);
-		expect(node.description.defaultVersion).toBe(1);
+		expect(node.description.version).toEqual([1, 1.1]);
+		expect(node.description.defaultVersion).toBe(1.1);
 		expect('nodeVersions' in node).toBe(false);
 	});
 });

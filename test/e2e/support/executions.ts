@@ -30,6 +30,8 @@ export interface WorkflowNode {
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
 	id?: string;
+	/** Nodes that receive webhooks (triggers, send-and-wait) need one. */
+	webhookId?: string;
 }
 
 export interface CreatedWorkflow {

@@ -27,9 +27,13 @@ const properties: INodeProperties[] = [
 	},
 ];
 
+/**
+ * Forwarding from an attendee's mailbox also notifies the organizer ("this action also sends a
+ * message to notify the organizer of the forwarding", https://learn.microsoft.com/graph/api/event-forward).
+ */
 export const declaration: OperationDeclaration = {
 	does: 'send',
-	reaches: [{ field: 'toRecipients', label: 'To' }],
+	reaches: [{ field: 'toRecipients', label: 'To' }, { implicit: 'eventOrganizer' }],
 };
 
 export const description = updateDisplayOptions(

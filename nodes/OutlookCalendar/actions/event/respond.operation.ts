@@ -58,7 +58,7 @@ const properties: INodeProperties[] = [
 
 export const declaration: OperationDeclaration = {
 	does: 'send',
-	reaches: [{ implicit: 'eventOrganizer' }],
+	reaches: [{ implicit: 'eventOrganizer', when: 'sendResponse' }],
 	sendsOnlyWhenReaching: true,
 };
 

@@ -19,7 +19,7 @@ export const declaration: OperationDeclaration = {
 		{ field: 'toRecipients', label: 'To' },
 		{ field: 'additionalFields.ccRecipients', label: 'CC' },
 		{ field: 'additionalFields.bccRecipients', label: 'BCC' },
-		{ field: 'additionalFields.replyTo', label: 'Reply To' },
+		{ field: 'additionalFields.replyTo', label: 'Reply To', role: 'replyTo' },
 	],
 	from: ['additionalFields.from'],
 };

@@ -50,7 +50,7 @@ export const declaration: OperationDeclaration = {
 		{ field: 'updateFields.toRecipients', label: 'To' },
 		{ field: 'updateFields.ccRecipients', label: 'CC' },
 		{ field: 'updateFields.bccRecipients', label: 'BCC' },
-		{ field: 'updateFields.replyTo', label: 'Reply To' },
+		{ field: 'updateFields.replyTo', label: 'Reply To', role: 'replyTo' },
 	],
 	from: ['updateFields.from'],
 };

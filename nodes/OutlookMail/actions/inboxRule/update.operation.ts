@@ -44,10 +44,14 @@ const properties: INodeProperties[] = [
 	),
 ];
 
-/** Like Create: actions that forward or redirect make it a rule that sends. */
+/**
+ * Like Create: actions that forward or redirect make it a rule that sends. So does a rule that
+ * already forwards: an update that leaves its actions (renaming it, or switching it on) keeps it
+ * sending to its own targets while it is on.
+ */
 export const declaration: OperationDeclaration = {
 	does: 'send',
-	reaches: FORWARDING_FIELDS,
+	reaches: [{ implicit: 'ruleForwardTargets' }, ...FORWARDING_FIELDS],
 	sendsOnlyWhenReaching: true,
 };
 

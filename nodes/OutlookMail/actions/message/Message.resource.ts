@@ -1,5 +1,5 @@
 import { defineResource } from '../../../shared/resources';
-import { withToolDefaultOperation } from '../../helpers/toolSafety';
+import { withToolDefaultOperation } from '../../../shared/toolPolicy/variant';
 import * as copy from './copy.operation';
 import * as del from './delete.operation';
 import * as forward from './forward.operation';
@@ -16,6 +16,7 @@ import * as update from './update.operation';
 /**
  * As an AI Agent's tool the operation defaults to Get Many, not Send: a tool added and left as it
  * is must not send mail (issue 15). The plain node keeps Send, which saved workflows rely on.
+ * Operations that run as a draft under Drafts Only are titled "Write …" as tools.
  */
 export const resource = withToolDefaultOperation(
 	defineResource(
@@ -29,6 +30,7 @@ export const resource = withToolDefaultOperation(
 					action: 'Send a message',
 				},
 				module: send,
+				toolAction: 'Write a message',
 			},
 			{ option: sendAndWait.option, module: sendAndWait },
 			{
@@ -39,6 +41,7 @@ export const resource = withToolDefaultOperation(
 					action: 'Reply to a message',
 				},
 				module: reply,
+				toolAction: 'Write a reply',
 			},
 			{
 				option: {
@@ -48,6 +51,7 @@ export const resource = withToolDefaultOperation(
 					action: 'Reply to all recipients of a message',
 				},
 				module: replyAll,
+				toolAction: 'Write a reply to all',
 			},
 			{
 				option: {
@@ -57,6 +61,7 @@ export const resource = withToolDefaultOperation(
 					action: 'Forward a message',
 				},
 				module: forward,
+				toolAction: 'Write a forward',
 			},
 			{
 				option: {

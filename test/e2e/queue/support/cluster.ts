@@ -6,7 +6,7 @@
  * which workflows read with `$env` to say where they ran.
  * https://docs.n8n.io/hosting/scaling/queue-mode/
  *
- * Ports (fixed, apart from the single-process e2e suite's 5678/5679/18090/18091):
+ * Ports (fixed, apart from the single-process e2e suite's 5678/5679/18090-18093):
  *   main HTTP 5690; task brokers 5691 (main), 5692+ (workers); worker health 5697+;
  *   Redis 16379, PostgreSQL 15432; a webhook process 5688 (broker 5689) (QUEUE_E2E_*_PORT override them).
  */

@@ -1,0 +1,228 @@
+/**
+ * Who the recipients Graph or Exchange adds on its own are, for one item: one resolver per
+ * implicit source a declaration can name (nodes/shared/declarations.ts). The table is keyed by
+ * `ImplicitRecipients`, so a source added there does not compile until it has a resolver here.
+ *
+ * Resolvers read what Exchange will read: the original message of a reply, the draft being sent,
+ * the meeting being changed. They over-approximate where Exchange's choice is not documented
+ * (every attendee of an organised meeting counts as reached by any update).
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { ImplicitRecipients } from '../declarations';
+import type { GraphTransport } from '../graph/client';
+import { segment } from '../graph/request';
+import type { PermissionArea } from '../permissions';
+import { permissionHint } from '../permissions';
+import { readAddresses } from './addresses';
+
+/**
+ * Who is reached without being a list of addresses: automatic replies go to whoever writes in,
+ * which no allow-list or count can vouch for.
+ */
+export type Audience =
+	| 'senders inside the organization'
+	| 'senders outside the organization'
+	| "senders outside the organization in the mailbox's contacts";
+
+export interface Reached {
+	/** Addresses the mail goes to (counted for Max Recipients). */
+	recipients: string[];
+	/** Addresses replies are asked to go to (Reply-To): allow-listed, not counted. */
+	replyTo: string[];
+	audiences: Audience[];
+	/** Addresses the mail is sent as (From), other than the mailbox's own. */
+	from: string[];
+	/** Entries of fields that are not one address. */
+	unreadable: Array<{ label: string; entry: string }>;
+}
+
+export function emptyReached(): Reached {
+	return { recipients: [], replyTo: [], audiences: [], from: [], unreadable: [] };
+}
+
+export interface ResolveContext {
+	ctx: IExecuteFunctions;
+	itemIndex: number;
+	/** The Graph root of the item's mailbox (`/me` or `/users/{encoded id}`). */
+	root: string;
+	transport(): Promise<GraphTransport>;
+	/** The ID in the item's locator field (`messageId`, `eventId`, `ruleId`: the source's first field). */
+	itemId(field: string): string;
+	/** A field of the item by parameter path (undefined when it is not set). */
+	field(path: string): unknown;
+	/** The mailbox's own addresses (for telling a draft's From apart from sending as another). */
+	ownAddresses(): Promise<string[]>;
+}
+
+export interface Resolver {
+	/** It can find whom the mail is sent as (From), which the send-as limit checks even when no recipient limit is set. */
+	findsFrom?: true;
+	resolve(context: ResolveContext): Promise<Partial<Reached>>;
+}
+
+async function read(
+	context: ResolveContext,
+	area: PermissionArea,
+	path: string,
+	select: string,
+): Promise<IDataObject> {
+	const { ctx, itemIndex } = context;
+	const transport = await context.transport();
+	return await transport.request<IDataObject>({
+		method: 'GET',
+		path,
+		query: { $select: select },
+		itemIndex,
+		...permissionHint(ctx, itemIndex, area, 'read', 'check the recipients against the tool limits'),
+	});
+}
+
+/** Addresses of one Graph recipient or a list of them. */
+function addressesOf(value: unknown): string[] {
+	return readAddresses(([] as unknown[]).concat(value ?? []).filter((entry) => entry !== null))
+		.addresses;
+}
+
+async function originalMessage(context: ResolveContext): Promise<IDataObject> {
+	return await read(
+		context,
+		'mail',
+		`${context.root}/messages/${segment(context.itemId('messageId'))}`,
+		'from,replyTo,toRecipients,ccRecipients',
+	);
+}
+
+/**
+ * "If the original message specifies a recipient in the replyTo property, per Internet Message
+ * Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from
+ * property." https://learn.microsoft.com/graph/api/message-reply
+ */
+function replyTargets(message: IDataObject): string[] {
+	const replyTo = addressesOf(message.replyTo);
+	return replyTo.length ? replyTo : addressesOf(message.from);
+}
+
+async function organisedEvent(context: ResolveContext): Promise<IDataObject> {
+	return await read(
+		context,
+		'calendar',
+		`${context.root}/events/${segment(context.itemId('eventId'))}`,
+		'isOrganizer,organizer,attendees',
+	);
+}
+
+export const IMPLICIT_RESOLVERS: { [Source in ImplicitRecipients]: Resolver } = {
+	replyTargets: {
+		resolve: async (context) => ({ recipients: replyTargets(await originalMessage(context)) }),
+	},
+
+	/** Reply-all: the reply targets, and the original's To and CC. https://learn.microsoft.com/graph/api/message-replyall */
+	replyAllTargets: {
+		resolve: async (context) => {
+			const message = await originalMessage(context);
+			return {
+				recipients: [
+					...replyTargets(message),
+					...addressesOf(message.toRecipients),
+					...addressesOf(message.ccRecipients),
+				],
+			};
+		},
+	},
+
+	/** A draft is sent to its own To, CC and BCC, asks replies to its Reply-To, and is from its From. https://learn.microsoft.com/graph/api/message-send */
+	draftRecipients: {
+		findsFrom: true,
+		resolve: async (context) => {
+			const draft = await read(
+				context,
+				'mail',
+				`${context.root}/messages/${segment(context.itemId('messageId'))}`,
+				'toRecipients,ccRecipients,bccRecipients,replyTo,from',
+			);
+			const from = addressesOf(draft.from);
+			const own = from.length ? await context.ownAddresses() : [];
+			return {
+				recipients: [
+					...addressesOf(draft.toRecipients),
+					...addressesOf(draft.ccRecipients),
+					...addressesOf(draft.bccRecipients),
+				],
+				replyTo: addressesOf(draft.replyTo),
+				from: from.filter((address) => !own.includes(address)),
+			};
+		},
+	},
+
+	/**
+	 * Exchange mails a meeting's attendees when its organizer updates, cancels or deletes it; an
+	 * attendee's copy changes alone. https://learn.microsoft.com/graph/api/event-update,
+	 * /event-cancel, /event-delete ("deleting the event on the organizer's calendar sends a
+	 * cancellation message to the meeting attendees")
+	 */
+	eventAttendees: {
+		resolve: async (context) => {
+			const event = await organisedEvent(context);
+			if (event.isOrganizer !== true) return {};
+			return { recipients: addressesOf(event.attendees) };
+		},
+	},
+
+	/**
+	 * The organizer of a meeting the mailbox attends: a response with sendResponse goes to them
+	 * (https://learn.microsoft.com/graph/api/event-accept), and so does the notice of a forward
+	 * (https://learn.microsoft.com/graph/api/event-forward). The organizer's own copy reaches nobody.
+	 */
+	eventOrganizer: {
+		resolve: async (context) => {
+			const event = await organisedEvent(context);
+			if (event.isOrganizer === true) return {};
+			return { recipients: addressesOf(event.organizer) };
+		},
+	},
+
+	/**
+	 * An inbox rule forwards or redirects every matching message to its own targets while it is on.
+	 * An update that fills in actions replaces them all (Graph replaces the group as a whole), so
+	 * only one that leaves them keeps the rule's targets, and only if the rule stays or becomes on.
+	 * https://learn.microsoft.com/graph/api/resources/messageruleactions, /messagerule-update
+	 */
+	ruleForwardTargets: {
+		resolve: async (context) => {
+			const replaced = context.field('actions');
+			if (replaced && typeof replaced === 'object' && Object.keys(replaced).length) return {};
+			const rule = await read(
+				context,
+				'mailboxSettings',
+				`${context.root}/mailFolders/inbox/messageRules/${segment(context.itemId('ruleId'))}`,
+				'isEnabled,actions',
+			);
+			const enabled = context.field('updateFields.isEnabled') ?? rule.isEnabled;
+			if (enabled === false) return {};
+			const actions = (rule.actions ?? {}) as IDataObject;
+			return {
+				recipients: ['forwardTo', 'forwardAsAttachmentTo', 'redirectTo'].flatMap((key) =>
+					addressesOf(actions[key]),
+				),
+			};
+		},
+	},
+
+	/**
+	 * Automatic replies, once on, go to whoever writes in: senders in the organization, and outside
+	 * it everyone or only the mailbox's contacts as `externalAudience` says.
+	 * https://learn.microsoft.com/graph/api/resources/automaticrepliessetting
+	 */
+	automaticRepliesAudience: {
+		resolve: async (context) => {
+			if (String(context.field('status') ?? 'disabled') === 'disabled') return {};
+			const external = String(context.field('externalAudience') ?? 'all');
+			const audiences: Audience[] = ['senders inside the organization'];
+			if (external === 'contactsOnly')
+				audiences.push("senders outside the organization in the mailbox's contacts");
+			else if (external !== 'none') audiences.push('senders outside the organization');
+			return { audiences };
+		},
+	},
+};
