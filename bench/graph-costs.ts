@@ -24,7 +24,8 @@
  * Run: `npm run bench graph-costs`. BENCH_ONLY=getAll1000,getAll10000,raw10000,fields10000,
  * limit1000,limit10000,update,move,delete,cpu picks scenarios; BENCH_PRIORITY=-15 (as root) runs the
  * bench and its children at that niceness; BENCH_TRACE=1 prints each run's schedule as the model
- * planned it (stderr); BENCH_PROFILE_TOP=1 prints the CPU profile by function.
+ * planned it (stderr); BENCH_PROFILE_TOP=1 prints the CPU profile by function, BENCH_PROFILE_FILE
+ * saves it (a .cpuprofile for Chrome's DevTools).
  */
 import '../test/support/setup-env';
 
