@@ -1,7 +1,7 @@
 /**
  * Outlook Mail beside n8n's own Microsoft Outlook node (v2, loaded from the n8n 2.41.1 install the
  * tests cache: `bash scripts/n8n-install.sh` prints it), on the same Graph stand-in and data:
- *   - Get Many (Return All) of 10,000 messages;
+ *   - Get Many (Return All) of 10,000 messages, each node's Simplified output;
  *   - mark 1,000 messages read, without and with the stand-in's model of Exchange Online's limits
  *     (4 in flight per mailbox, $batch sub-requests counted, 429 + Retry-After beyond);
  *   - download one 50 MB attachment (n8n's filesystem binary mode).
@@ -18,23 +18,15 @@ import '../test/support/setup-env';
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import type http from 'node:http';
-import { join, resolve } from 'node:path';
 
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	INodeExecutionData,
-	INodeType,
-	IVersionedNodeType,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { OutlookMail } from '../nodes/OutlookMail/OutlookMail.node';
 import { connectedCredential, startStandIns, type StandIns } from '../test/support/fixtures';
 import { serveAttachments, serveMessages } from '../test/support/graph-mailbox';
 import type { GraphStandIn } from '../test/support/graph-standin';
-import { initBinaryData, N8nHarness, type RunOptions } from '../test/support/n8n-harness';
+import { initBinaryData, type N8nHarness } from '../test/support/n8n-harness';
+import { harnessWithBuiltin, n8nHome } from './support/builtin-outlook';
 import { printTable } from './support/table';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
@@ -42,7 +34,6 @@ const SERVICE_MS = Number(process.env.BENCH_SERVICE_MS ?? 20);
 const MESSAGES = 10_000;
 const UPDATES = 1_000;
 const ATTACHMENT_MB = Number(process.env.BENCH_ATTACHMENT_MB ?? 50);
-const BUILTIN_CREDENTIAL = 'cred-builtin-outlook';
 
 type Scenario = 'getMany' | 'markRead' | 'markReadLimited' | 'download';
 /** `oneCursor`: Outlook Mail in Graph's default order, i.e. paged with one nextLink cursor (the old way). */
@@ -66,85 +57,17 @@ interface ChildResult {
 	violations: number;
 }
 
-/** The n8n install the tests cache (n8n-nodes-base is in its node_modules). */
-function n8nHome(): string {
-	const fromEnv = process.env.BUILTIN_N8N_HOME;
-	if (fromEnv) return fromEnv;
-	const run = spawnSync('bash', [resolve(process.cwd(), 'scripts', 'n8n-install.sh')], {
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const folder = run.stdout.trim().split('\n').pop() ?? '';
-	if (run.status !== 0 || !existsSync(folder))
-		throw new Error(`bench: scripts/n8n-install.sh did not print the n8n folder (${folder})`);
-	return folder;
-}
-
-function loadBuiltinOutlook(home: string): INodeType | IVersionedNodeType {
-	const file = join(
+function harness(s: StandIns, home: string): N8nHarness {
+	return harnessWithBuiltin(
+		{
+			authority: s.idp.authority,
+			clientId: s.idp.clientId,
+			clientSecret: s.idp.clientSecret,
+			graphUrl: s.graph.url,
+		},
+		connectedCredential(s),
 		home,
-		'node_modules',
-		'n8n-nodes-base',
-		'dist',
-		'nodes',
-		'Microsoft',
-		'Outlook',
-		'MicrosoftOutlook.node.js',
 	);
-	// The compiled node from n8n's install, as n8n itself loads it (CommonJS).
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const module = require(file) as { MicrosoftOutlook: new () => INodeType | IVersionedNodeType };
-	return new module.MicrosoftOutlook();
-}
-
-/** The built-in node's credential as n8n would hand it over: Microsoft OAuth2, Graph at the stand-in. */
-function builtinCredential(s: StandIns, ours: ICredentialDataDecryptedObject) {
-	return {
-		grantType: 'authorizationCode',
-		authUrl: `${s.idp.authority}/organizations/oauth2/v2.0/authorize`,
-		accessTokenUrl: `${s.idp.authority}/organizations/oauth2/v2.0/token`,
-		clientId: s.idp.clientId,
-		clientSecret: s.idp.clientSecret,
-		scope: String((ours.oauthTokenData as IDataObject).scope ?? ''),
-		authentication: 'body',
-		graphApiBaseUrl: s.graph.url,
-		useShared: false,
-		oauthTokenData: ours.oauthTokenData,
-	} as ICredentialDataDecryptedObject;
-}
-
-/** The harness with the built-in node's credential type (microsoftOutlookOAuth2Api → oAuth2Api). */
-class BenchHarness extends N8nHarness {
-	makeNode(type: string, options: RunOptions) {
-		const node = super.makeNode(type, options);
-		if (type === 'builtin') {
-			node.typeVersion = 2;
-			node.credentials = {
-				microsoftOutlookOAuth2Api: { id: BUILTIN_CREDENTIAL, name: 'Microsoft Outlook account' },
-			};
-		}
-		return node;
-	}
-}
-
-function harness(s: StandIns, home: string): BenchHarness {
-	const ours = connectedCredential(s);
-	const n8n = new BenchHarness(
-		{ outlookMail: new OutlookMail(), builtin: loadBuiltinOutlook(home) },
-		ours,
-	);
-	const helper = n8n.credentialsHelper;
-	const builtin = builtinCredential(s, ours);
-	helper.store.set(BUILTIN_CREDENTIAL, { type: 'microsoftOutlookOAuth2Api', data: builtin });
-	const parents = helper.getParentTypes.bind(helper);
-	helper.getParentTypes = (name: string) =>
-		name === 'microsoftOutlookOAuth2Api' ? ['microsoftOAuth2Api', 'oAuth2Api'] : parents(name);
-	const decrypted = helper.getDecrypted.bind(helper);
-	helper.getDecrypted = async (...args: Parameters<typeof helper.getDecrypted>) =>
-		args[1].id === BUILTIN_CREDENTIAL
-			? structuredClone(helper.store.get(BUILTIN_CREDENTIAL)!.data)
-			: await decrypted(...args);
-	return n8n;
 }
 
 interface Recorded {
@@ -310,7 +233,9 @@ async function child(
 					resource: 'message',
 					operation: 'getAll',
 					returnAll: true,
-					output: 'raw',
+					// Each node's Simplified output (ours: 17 fields, the built-in's: 8). Raw brings bodies,
+					// read in pages of 100 by both (bench/graph-costs.ts compares the outputs' bytes).
+					output: 'simple',
 					...(contender === 'oneCursor' ? { options: { orderBy: '' } } : {}),
 				},
 			});

@@ -258,6 +258,18 @@ describe('the token is reused until shortly before it expires', () => {
 		expectOnlyTokenRequests(1);
 	});
 
+	it('one token request for acquisitions that start together on an empty cache', async () => {
+		const credential = fields({ cert });
+		const tokens = await Promise.all(
+			Array.from({ length: 4 }, async () =>
+				acquireAppOnlyToken(credential, 'graph', { http: n8nHttp }),
+			),
+		);
+		expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
+		expect(tokenRequestCount(resolveAppOnlyCredential(credential))).toBe(1);
+		expectOnlyTokenRequests(1);
+	});
+
 	it("a token within msal-node's 5-minute renewal window is fetched again", async () => {
 		s.idp.accessTokenLifetimeSeconds = 240;
 		const credential = fields({ cert });

@@ -5,6 +5,10 @@
  * (`@odata.count`), `$select`, and an opaque `@odata.nextLink` that, like Graph's for messages,
  * carries an offset into the result (so a message that arrives mid-paging shifts later pages).
  * https://learn.microsoft.com/graph/api/user-list-messages, /graph/paging
+ *
+ * Where public reports disagree with (or add to) Microsoft's pages, `MailboxOptions` has a switch
+ * for each behaviour, so that tests run the node under both readings (see GRAPH_AS_DOCUMENTED
+ * and GRAPH_AS_OBSERVED).
  */
 import { randomUUID } from 'node:crypto';
 
@@ -50,6 +54,48 @@ export interface MailboxOptions {
 	maxPageSize?: number;
 	/** Called before each list request is answered (e.g. to deliver a message mid-run). */
 	beforeAnswer?: (request: GraphRequestRecord) => void;
+	/**
+	 * How `receivedDateTime` is kept. 'asShown': what Graph shows is what `$filter` compares
+	 * (Microsoft's pages show and filter whole seconds, e.g. "2016-10-19T10:37:00Z" in
+	 * https://learn.microsoft.com/graph/api/resources/message). 'milliseconds': Exchange stores
+	 * milliseconds and Graph shows the time cut to the second, so `le <shown second>` leaves out the
+	 * same second's later messages (reported, issue 30 point 7). Items carry the stored time.
+	 */
+	dates?: 'asShown' | 'milliseconds';
+	/**
+	 * `@odata.count` with `$filter`. 'exact' (Microsoft's $count page,
+	 * https://learn.microsoft.com/graph/query-parameters#count-parameter) or 'minusOne': -1 when a
+	 * filter is set, as reported for /messages (https://github.com/microsoftgraph/microsoft-graph-docs/issues/4870,
+	 * https://github.com/microsoftgraph/microsoft-graph-docs/issues/3848).
+	 */
+	countWithFilter?: 'exact' | 'minusOne';
+	/**
+	 * A page of more than this many messages with their full payload (`body` or `uniqueBody`,
+	 * which Graph returns when `$select` is absent) answers 504: "returning a page with hundreds of
+	 * messages each with a full response payload may trigger the gateway timeout (HTTP 504)"
+	 * (https://learn.microsoft.com/graph/api/user-list-messages). Undefined: never.
+	 */
+	fullPayloadPageLimit?: number;
+}
+
+/** The switches as Microsoft's pages describe Graph. */
+export const GRAPH_AS_DOCUMENTED: MailboxOptions = {
+	dates: 'asShown',
+	countWithFilter: 'exact',
+	// "Hundreds of messages each with a full response payload": from 200 on, in this reading.
+	fullPayloadPageLimit: 200,
+};
+
+/** The switches as public reports describe Graph. */
+export const GRAPH_AS_OBSERVED: MailboxOptions = {
+	dates: 'milliseconds',
+	countWithFilter: 'minusOne',
+	fullPayloadPageLimit: undefined,
+};
+
+/** A time as Graph shows it: to the second. */
+function shownToTheSecond(value: unknown): unknown {
+	return typeof value === 'string' ? value.replace(/\.\d+Z$/, 'Z') : value;
 }
 
 /** Serves `items()` (the mailbox's current messages) at `pattern` with Graph's query semantics. */
@@ -103,13 +149,29 @@ export function serveMessages(
 		const top = Math.min(Number(query.$top ?? 10), options.maxPageSize ?? 1000);
 		const page = list.slice(skip, skip + top);
 		const select = query.$select?.split(',');
-		const value = (
+		const fullPayload = !select || select.includes('body') || select.includes('uniqueBody');
+		if (
+			fullPayload &&
+			options.fullPayloadPageLimit !== undefined &&
+			page.length > options.fullPayloadPageLimit
+		) {
+			return graphError(504, 'GatewayTimeout', 'The gateway did not receive a timely response.');
+		}
+		let value = (
 			select
 				? page.map((item) => Object.fromEntries(select.map((key) => [key, item[key]])))
 				: page.map(({ singleValueExtendedProperties: _hidden, ...item }) => item)
 		).map((item, n) => ({ ...item, ...expandedProperties(page[n], query.$expand) }));
+		if (options.dates === 'milliseconds')
+			value = value.map((item) =>
+				'receivedDateTime' in item
+					? { ...item, receivedDateTime: shownToTheSecond(item.receivedDateTime) }
+					: item,
+			);
 		const body: Record<string, unknown> = { value };
-		if (query.$count === 'true') body['@odata.count'] = list.length;
+		if (query.$count === 'true')
+			body['@odata.count'] =
+				query.$filter && options.countWithFilter === 'minusOne' ? -1 : list.length;
 		if (skip + top < list.length) {
 			const token = randomUUID();
 			cursors.set(token, { query, skip: skip + top });

@@ -13,8 +13,14 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 
+import { dependsOnRefusal, runSubRequests } from './graph-batch';
 import { GraphContract } from './graph-contract';
+import type { GraphCosts, PlannedSubRequest } from './graph-costs';
+import { GraphCostModel } from './graph-costs';
 import type { IdentityProviderStandIn } from './identity-provider';
 import { GRAPH_AUDIENCE } from './identity-provider';
 
@@ -98,6 +104,14 @@ export interface LimitStats {
 	rounds: Record<string, number>;
 }
 
+/** The items of a list answer (`value`), for the cost model. */
+function itemsOf(body: unknown): number {
+	const value = (body as { value?: unknown } | undefined)?.value;
+	return Array.isArray(value) ? value.length : 0;
+}
+
+const gzipAsync = promisify(gzip);
+
 /** The mailbox a path under /v1.0 addresses, as Exchange counts it. */
 function mailboxOf(path: string): string {
 	const match = /^\/(me|users\/[^/]+)/i.exec(path);
@@ -170,11 +184,17 @@ export class GraphStandIn {
 
 	private throttles: Throttle[] = [];
 
-	private envelopeFaults: Array<(envelope: number) => GraphReply | undefined> = [];
+	private envelopeFaults: Array<
+		(envelope: number, record: GraphRequestRecord) => GraphReply | undefined
+	> = [];
 
 	private envelopeCount = 0;
 
 	private limits: ExchangeLimits | undefined;
+
+	private costs: GraphCostModel | undefined;
+
+	private compress = false;
 
 	private inFlight = new Map<string, number>();
 
@@ -230,6 +250,8 @@ export class GraphStandIn {
 		this.envelopeFaults = [];
 		this.envelopeCount = 0;
 		this.limits = undefined;
+		this.costs = undefined;
+		this.compress = false;
 		this.inFlight.clear();
 		this.admitted.clear();
 		this.limitStats.throttled = 0;
@@ -242,6 +264,28 @@ export class GraphStandIn {
 	/** Enforces Exchange's per-mailbox limits from now on (`reset()` turns them off). */
 	exchangeLimits(limits: Partial<ExchangeLimits> = {}): this {
 		this.limits = { ...EXCHANGE_LIMITS, ...limits };
+		return this;
+	}
+
+	/**
+	 * Times every answer by the cost model of Graph and Exchange (test/support/graph-costs.ts) from
+	 * now on, and compresses answers (`reset()` turns both off). The model replaces the
+	 * `exchangeLimits` service time: a request finding the mailbox's 4 lanes busy waits and is counted.
+	 */
+	costModel(costs: Partial<GraphCosts> = {}): GraphCostModel {
+		this.costs = new GraphCostModel(costs);
+		this.compress = true;
+		return this.costs;
+	}
+
+	/**
+	 * Compresses JSON answers with gzip when the request accepts it (`Accept-Encoding: gzip`), as
+	 * Graph does; the Graph SDKs' compression handler asks for it ("request, detect and decompress
+	 * response bodies from Graph service", Microsoft.Graph.Core 1.15.0 release notes,
+	 * https://github.com/microsoftgraph/msgraph-sdk-dotnet/releases/tag/1.15.0).
+	 */
+	compressResponses(on = true): this {
+		this.compress = on;
 		return this;
 	}
 
@@ -296,9 +340,11 @@ export class GraphStandIn {
 
 	/**
 	 * Answers a `$batch` call as a whole (before any sub-request runs) when `fault` returns a reply
-	 * for its number (1-based), e.g. a 504 from the gateway for the second call.
+	 * for its number (1-based) or its request, e.g. a 504 from the gateway for the second call.
 	 */
-	failEnvelope(fault: (envelope: number) => GraphReply | undefined): this {
+	failEnvelope(
+		fault: (envelope: number, record: GraphRequestRecord) => GraphReply | undefined,
+	): this {
 		this.envelopeFaults.push(fault);
 		return this;
 	}
@@ -549,6 +595,7 @@ export class GraphStandIn {
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+		const received = performance.now();
 		const url = new URL(req.url ?? '/', this.url);
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -556,7 +603,11 @@ export class GraphStandIn {
 		const headers = Object.fromEntries(
 			Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
 		);
-		const send = (reply: GraphReply) => {
+		/** Writes the answer; `plan` (the cost model) says when, from the bytes sent and before compression. */
+		const send = async (
+			reply: GraphReply,
+			plan?: (bytes: number, rawBytes: number) => number,
+		): Promise<void> => {
 			if (reply.dropConnection) {
 				req.socket.destroy();
 				return;
@@ -564,19 +615,29 @@ export class GraphStandIn {
 			const status = reply.status ?? 200;
 			const isBuffer = Buffer.isBuffer(reply.body);
 			const payload =
-				reply.body === undefined
+				reply.body === undefined || status === 204
 					? undefined
 					: isBuffer
 						? (reply.body as Buffer)
 						: Buffer.from(JSON.stringify(reply.body));
+			let sent = payload;
+			const gzipped = Boolean(
+				payload && !isBuffer && this.compress && /\bgzip\b/i.test(headers['accept-encoding'] ?? ''),
+			);
+			if (gzipped) sent = await gzipAsync(payload!);
+			if (plan) {
+				const wait = plan(sent?.length ?? 0, payload?.length ?? 0) - performance.now();
+				if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+			}
 			res.writeHead(status, {
 				...(payload && !isBuffer
 					? { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8' }
 					: {}),
+				...(gzipped ? { 'content-encoding': 'gzip' } : {}),
 				'request-id': randomUUID(),
 				...(reply.headers ?? {}),
 			});
-			res.end(status === 204 ? undefined : payload);
+			res.end(sent);
 		};
 
 		if (url.pathname.startsWith('/upload/')) {
@@ -635,12 +696,31 @@ export class GraphStandIn {
 		if (record.method === 'POST' && record.path === '/$batch') {
 			const envelope = ++this.envelopeCount;
 			for (const fault of this.envelopeFaults) {
-				const reply = fault(envelope);
-				if (reply) return send(reply);
+				const reply = fault(envelope, record);
+				if (reply) return await send(reply);
 			}
-			return send(await this.batch(record));
+			const { reply, planned } = await this.batch(record);
+			const costs = this.costs;
+			return await send(
+				reply,
+				costs && planned.length
+					? (bytes, rawBytes) => costs.planBatch(received, planned, { bytes, rawBytes })
+					: undefined,
+			);
 		}
-		send(
+		const costs = this.costs;
+		if (costs) {
+			const reply = this.answered(record, await this.dispatch(record));
+			return await send(reply, (bytes, rawBytes) =>
+				costs.planRequest(received, {
+					mailbox: mailboxOf(record.path),
+					items: reply.status && reply.status >= 400 ? 0 : itemsOf(reply.body),
+					bytes,
+					rawBytes,
+				}),
+			);
+		}
+		await send(
 			this.answered(
 				record,
 				await this.withinLimits(record, async () => await this.dispatch(record)),
@@ -648,7 +728,9 @@ export class GraphStandIn {
 		);
 	}
 
-	private async batch(envelope: GraphRequestRecord): Promise<GraphReply> {
+	private async batch(
+		envelope: GraphRequestRecord,
+	): Promise<{ reply: GraphReply; planned: PlannedSubRequest[] }> {
 		const violations = this.contract.check({
 			method: 'POST',
 			path: '/$batch',
@@ -659,8 +741,14 @@ export class GraphStandIn {
 			(envelope.body as { requests?: Array<Record<string, unknown>> }).requests ?? [];
 		if (violations.some((v) => v.startsWith('POST /$batch:'))) {
 			this.violations.push(...violations);
-			return graphError(400, 'BadRequest', violations.join('; '));
+			return { reply: graphError(400, 'BadRequest', violations.join('; ')), planned: [] };
 		}
+		const refusal = dependsOnRefusal(requests);
+		if (refusal) {
+			this.violations.push(`POST /$batch: ${refusal}`);
+			return { reply: graphError(400, 'BadRequest', refusal), planned: [] };
+		}
+		const items = new Map<unknown, number>();
 		const answer = async (inner: Record<string, unknown>) => {
 			const url = new URL(String(inner.url), `${this.url}/v1.0/`);
 			const record: GraphRequestRecord = {
@@ -682,8 +770,11 @@ export class GraphStandIn {
 			this.requests.push(record);
 			const reply = this.answered(
 				record,
-				await this.withinLimits(record, async () => await this.dispatch(record)),
+				this.costs
+					? await this.dispatch(record)
+					: await this.withinLimits(record, async () => await this.dispatch(record)),
 			);
+			if ((reply.status ?? 200) < 400) items.set(inner.id, itemsOf(reply.body));
 			return {
 				id: inner.id,
 				status: reply.status ?? 200,
@@ -691,12 +782,25 @@ export class GraphStandIn {
 				body: reply.body,
 			};
 		};
-		const responses = [];
 		// Under the limits model Graph runs sub-requests up to 4 at a time; otherwise one by one.
-		const wave = this.limits ? this.limits.concurrency : 1;
-		for (let start = 0; start < requests.length; start += wave) {
-			responses.push(...(await Promise.all(requests.slice(start, start + wave).map(answer))));
-		}
-		return { status: 200, body: { responses } };
+		const wave = this.limits ? this.limits.concurrency : this.costs ? 4 : 1;
+		const results = await runSubRequests(
+			requests,
+			async (inner) => await answer(inner as Record<string, unknown>),
+			wave,
+		);
+		const planned = requests.map((inner, k) => ({
+			id: String(inner.id),
+			mailbox: mailboxOf(
+				new URL(String(inner.url), `${this.url}/v1.0/`).pathname.replace(/^\/v1\.0(?=\/)/, ''),
+			),
+			items: items.get(inner.id) ?? 0,
+			dependsOn: Array.isArray(inner.dependsOn) ? inner.dependsOn.map(String) : [],
+			ran: results[k].ran,
+		}));
+		return {
+			reply: { status: 200, body: { responses: results.map((r) => r.answer) } },
+			planned,
+		};
 	}
 }

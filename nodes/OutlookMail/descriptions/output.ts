@@ -1,6 +1,7 @@
 /** How Get and Get Many return messages: simplified, Graph's raw JSON, or selected fields. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { MAX_PAGE_SIZE } from '../../shared/graph/paging';
 import { SIMPLE_FIELDS, simplifyMessage } from '../helpers/simplify';
 
 /** Properties of a Graph message that can be selected. https://learn.microsoft.com/graph/api/resources/message */
@@ -74,6 +75,21 @@ export interface OutputChoice {
 	/** `$select`, or undefined for raw. */
 	select?: string;
 	shape(message: IDataObject): IDataObject;
+}
+
+/**
+ * The largest page of messages for what is selected. Without `$select` (Raw) Graph returns each
+ * message's body; "returning a page with hundreds of messages each with a full response payload
+ * may trigger the gateway timeout (HTTP 504)", https://learn.microsoft.com/graph/api/user-list-messages:
+ * pages with bodies stay at 100. Without bodies, Graph's largest page (1,000).
+ */
+export const FULL_MESSAGE_PAGE_SIZE = 100;
+
+export function messagePageSize(select: string | undefined): number {
+	const fields = select?.split(',');
+	return !fields || fields.includes('body') || fields.includes('uniqueBody')
+		? FULL_MESSAGE_PAGE_SIZE
+		: MAX_PAGE_SIZE;
 }
 
 export function readOutput(ctx: IExecuteFunctions, i: number, withBody: boolean): OutputChoice {

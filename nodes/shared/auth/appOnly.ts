@@ -429,6 +429,8 @@ export const MAX_CACHED_CLIENTS = 50;
 interface CachedClient {
 	app: ConfidentialClientApplication;
 	network: AuthorityNetworkClient;
+	/** Token requests under way, by scope. */
+	pending: Map<string, Promise<AppOnlyToken>>;
 }
 
 const clients = new Map<string, CachedClient>();
@@ -507,7 +509,7 @@ function clientFor(credential: ResolvedAppOnlyCredential): CachedClient {
 	const app = new ConfidentialClientApplication(
 		msalConfiguration(credential, network, msalAuthority),
 	);
-	const entry = { app, network };
+	const entry = { app, network, pending: new Map<string, Promise<AppOnlyToken>>() };
 	clients.set(key, entry);
 	while (clients.size > MAX_CACHED_CLIENTS) clients.delete(clients.keys().next().value as string);
 	return entry;
@@ -597,7 +599,25 @@ export async function acquireTokenForScope(
 	scope: string,
 	options: AppOnlyTokenOptions,
 ): Promise<AppOnlyToken> {
-	const { app, network } = clientFor(credential);
+	const client = clientFor(credential);
+	if (options.forceRefresh) return await requestToken(credential, client, scope, options);
+	// Requests that start together (Get Many reads both ends of a list at once) share one token
+	// request while msal's cache is still empty, instead of each asking the endpoint.
+	const pending = client.pending.get(scope);
+	if (pending) return await pending;
+	const request = requestToken(credential, client, scope, options).finally(() =>
+		client.pending.delete(scope),
+	);
+	client.pending.set(scope, request);
+	return await request;
+}
+
+async function requestToken(
+	credential: ResolvedAppOnlyCredential,
+	{ app, network }: CachedClient,
+	scope: string,
+	options: AppOnlyTokenOptions,
+): Promise<AppOnlyToken> {
 	let result: AuthenticationResult | null;
 	try {
 		result = await network.withHttp(

@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { dataRecord } from '../outsideData';
 import type { GraphRequestOptions, GraphTransport } from './client';
+import { MAILBOX_CONCURRENCY_LIMIT } from './concurrency';
 import { graphApiError } from './errors';
 import { buildQueryString } from './request';
 import type { AttemptOutcome } from './retry';
@@ -52,7 +53,12 @@ interface BatchResponseBody {
 	}>;
 }
 
-function toBatchRequest(id: number, request: GraphRequestOptions, prefer: string) {
+function toBatchRequest(
+	id: number,
+	request: GraphRequestOptions,
+	prefer: string,
+	dependsOn?: number,
+) {
 	// Each sub-request carries its own headers; the envelope's Prefer (ImmutableId) does not reach it.
 	// https://learn.microsoft.com/graph/json-batching#request-format
 	const headers: Record<string, string> = { Prefer: prefer, ...(request.headers ?? {}) };
@@ -62,15 +68,47 @@ function toBatchRequest(id: number, request: GraphRequestOptions, prefer: string
 		method: request.method,
 		// Sub-request URLs are relative to the version root, e.g. /me/messages/{id}.
 		url: request.path + buildQueryString(request.query),
+		...(dependsOn !== undefined ? { dependsOn: [String(dependsOn)] } : {}),
 		headers,
 		...(request.body !== undefined ? { body: request.body } : {}),
 	};
 }
 
 /**
- * Sends many requests as `$batch` calls of 20 and returns one result per request, in input order.
+ * Longest and shortest `dependsOn` chain. A failed sub-request fails the rest of its chain (424),
+ * which is sent again; after each envelope with a failure the chains are halved (doubled again
+ * after one without), and below MIN_CHAIN the rest goes in parallel envelopes, as without chains.
+ */
+const MIN_CHAIN = 4;
+
+/** The chunks `pending` is sent in: `count` envelopes of sizes differing by at most one. */
+function balancedChunks(pending: number[], count: number): number[][] {
+	const chunks: number[][] = [];
+	let start = 0;
+	for (let k = 0; k < count; k++) {
+		const size = Math.floor(pending.length / count) + (k < pending.length % count ? 1 : 0);
+		if (size > 0) chunks.push(pending.slice(start, start + size));
+		start += size;
+	}
+	return chunks;
+}
+
+/**
+ * Sends many requests as `$batch` calls and returns one result per request, in input order.
+ *
+ * Up to 20 requests go in one envelope whose sub-requests Graph runs 4 at a time. More go in
+ * envelopes that are each one `dependsOn` chain ("fully sequential"), 4 envelopes at once: Graph
+ * runs a chain one sub-request after the other, so each envelope holds one of the mailbox's 4
+ * slots, and while one envelope travels or is unpacked the other three keep Exchange working (one
+ * parallel envelope at a time leaves the mailbox idle for its round trip and Graph's own work on
+ * it). The envelopes share the requests evenly, 4 × ⌈n / 80⌉ of them.
+ * https://learn.microsoft.com/graph/json-batching#sequencing-requests-with-the-dependson-property,
+ * /graph/throttling-limits#outlook-service-limits
+ *
  * A throttled sub-request (per the credential's retry policy) is sent again on its own, in a
- * later batch, after its Retry-After; the others are not repeated. Failures become per-item errors.
+ * later round, after its Retry-After; a sub-request that failed because the one before it in its
+ * chain failed (424) is sent again at once, in a new chain; the others are not repeated. Failures
+ * become per-item errors.
  */
 export async function graphBatch(
 	transport: GraphTransport,
@@ -78,6 +116,8 @@ export async function graphBatch(
 ): Promise<BatchResult[]> {
 	const results: BatchResult[] = new Array(requests.length);
 	let pending = requests.map((_, index) => index);
+	let chainLength = GRAPH_BATCH_LIMIT;
+	let chains = true;
 	// One round sends what is pending; throttled sub-requests make the loop wait and go again.
 	// Every pending request is on the same attempt, so the round number is each one's attempt.
 	await withRetry<void>(
@@ -85,12 +125,18 @@ export async function graphBatch(
 		async (attempt): Promise<AttemptOutcome<void>> => {
 			const retry: number[] = [];
 			let retryAfter: string | undefined;
-			for (let start = 0; start < pending.length; start += GRAPH_BATCH_LIMIT) {
+
+			/** One envelope; returns the requests of it that did not run (their dependency failed). */
+			const send = async (chunk: number[], sequential: boolean): Promise<number[]> => {
 				transport.throwIfCancelled();
-				const chunk = pending.slice(start, start + GRAPH_BATCH_LIMIT);
 				const body = {
-					requests: chunk.map((index) =>
-						toBatchRequest(index, requests[index], transport.preferHeader(requests[index])),
+					requests: chunk.map((index, k) =>
+						toBatchRequest(
+							index,
+							requests[index],
+							transport.preferHeader(requests[index]),
+							sequential && k > 0 ? chunk[k - 1] : undefined,
+						),
 					),
 				};
 				let response: BatchResponseBody;
@@ -101,6 +147,7 @@ export async function graphBatch(
 						body,
 						itemIndex: requests[chunk[0]].itemIndex,
 						batchPaths: chunk.map((index) => requests[index].path),
+						batchSequential: sequential,
 					});
 				} catch (error) {
 					// A cancelled execution ends here (already a NodeOperationError from the transport).
@@ -119,12 +166,18 @@ export async function graphBatch(
 							error: errorForItem(error, requests[index].itemIndex, transport.ctx.getNode()),
 						};
 					}
-					continue;
+					return [];
 				}
 				const byId = new Map((response.responses ?? []).map((r) => [Number(r.id), r]));
+				const notRun: number[] = [];
 				for (const index of chunk) {
 					const sub = byId.get(index);
 					const status = sub?.status ?? 500;
+					// 424 Failed Dependency: it never ran (the one before it in the chain failed).
+					if (sequential && status === 424) {
+						notRun.push(index);
+						continue;
+					}
 					const headers = dataRecord(
 						Object.entries(sub?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v] as const),
 					);
@@ -150,6 +203,45 @@ export async function graphBatch(
 							retryAfter = seconds;
 					}
 				}
+				return notRun;
+			};
+
+			/** Parallel envelopes of up to 20, one after the other. */
+			const inParallel = async (indexes: number[]) => {
+				for (let start = 0; start < indexes.length; start += GRAPH_BATCH_LIMIT)
+					await send(indexes.slice(start, start + GRAPH_BATCH_LIMIT), false);
+			};
+
+			if (!chains || pending.length <= GRAPH_BATCH_LIMIT) {
+				await inParallel(pending);
+			} else {
+				const lanes = MAILBOX_CONCURRENCY_LIMIT;
+				const queue = balancedChunks(
+					pending,
+					lanes * Math.ceil(pending.length / (lanes * GRAPH_BATCH_LIMIT)),
+				);
+				const leftOver: number[] = [];
+				const worker = async () => {
+					for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
+						if (!chains) {
+							leftOver.push(...chunk);
+							continue;
+						}
+						const notRun = await send(chunk, true);
+						if (!notRun.length) {
+							chainLength = Math.min(GRAPH_BATCH_LIMIT, chainLength * 2);
+							continue;
+						}
+						// A failure cut the chain: the rest goes again at once, in shorter chains.
+						if (chainLength <= MIN_CHAIN) chains = false;
+						chainLength = Math.max(MIN_CHAIN, chainLength >> 1);
+						for (let start = notRun.length; start > 0; start -= chainLength)
+							queue.unshift(notRun.slice(Math.max(0, start - chainLength), start));
+					}
+				};
+				await Promise.all(Array.from({ length: lanes }, worker));
+				// Failures in chain after chain: the rest in parallel envelopes, as without chains.
+				if (leftOver.length) await inParallel(leftOver.sort((a, b) => a - b));
 			}
 			pending = retry;
 			if (!retry.length) return { done: undefined };

@@ -39,6 +39,12 @@ import {
 
 export const CREDENTIAL_TYPE = 'outlookOAuth2Api';
 export const GRAPH_VERSION = 'v1.0';
+/**
+ * Every Graph request asks for a gzip-compressed answer. Microsoft.Graph.Core's compression handler
+ * ("request, detect and decompress response bodies from Graph service", 1.15.0 release notes,
+ * https://github.com/microsoftgraph/msgraph-sdk-dotnet/releases/tag/1.15.0) sends the same.
+ */
+export const ACCEPT_ENCODING = 'gzip';
 
 /** What the transport needs of an n8n execution context (execute, load options, trigger…). */
 export interface GraphCallingContext {
@@ -89,6 +95,13 @@ export interface GraphRequestOptions {
 	sends?: SendsMail;
 	/** For a `$batch`: the sub-requests' paths, so their mailboxes' slots are held while it runs. */
 	batchPaths?: string[];
+	/** For a `$batch` of one `dependsOn` chain: Graph runs it one sub-request at a time (one slot). */
+	batchSequential?: boolean;
+	/**
+	 * Statuses the caller handles itself rather than the retry loop: a page list answered 504 is
+	 * asked again smaller (paging.ts), not the same heavy page again.
+	 */
+	noRetryOn?: number[];
 }
 
 export interface GraphRawResponse {
@@ -107,6 +120,13 @@ class RequestState {
 
 	/** Set when the request never got an HTTP answer; the Graph client keeps only an error's message. */
 	networkError: GraphNetworkError | undefined;
+
+	/**
+	 * The answer's bytes as n8n's helper returned them: the transport reads them here rather than
+	 * through the Fetch `Response` the Graph client passes on, which would copy them twice more
+	 * (a page of 1,000 messages is megabytes).
+	 */
+	body: Buffer | undefined;
 }
 
 /** Names of credential fields the transport reads. */
@@ -214,7 +234,11 @@ class N8nSendMiddleware implements Middleware {
 			}
 		}
 		const hasBody = status !== 204 && status !== 304 && body.length > 0;
-		context.response = new Response(hasBody ? new Uint8Array(body) : null, {
+		const state = context.middlewareControl?.getMiddlewareOptions(RequestState) as
+			| RequestState
+			| undefined;
+		if (state) state.body = hasBody ? body : Buffer.alloc(0);
+		context.response = new Response(hasBody && !state ? new Uint8Array(body) : null, {
 			status,
 			headers: responseHeaders,
 		});
@@ -542,9 +566,14 @@ export class GraphTransport {
 		const path = options.path.startsWith('http') ? this.relativePath(options.path) : options.path;
 		const headers: Record<string, string> = {
 			Prefer: this.preferHeader(options),
+			// Graph compresses JSON when asked (the Graph SDKs' compression handler asks for it): a
+			// page of messages is several times smaller. n8n's HTTP client decompresses the answer.
+			'Accept-Encoding': ACCEPT_ENCODING,
 			...(options.headers ?? {}),
 		};
-		const slots = options.batchPaths ? batchMailboxWeights(options.batchPaths) : undefined;
+		const slots = options.batchPaths
+			? batchMailboxWeights(options.batchPaths, options.batchSequential)
+			: undefined;
 		const sends = options.sends;
 		let checkBeforeSending = false;
 		type Sent = GraphRawResponse & { attempts: number; ambiguousSend?: boolean };
@@ -607,7 +636,7 @@ export class GraphTransport {
 				const answered: Sent = {
 					status: response.status,
 					headers: headerRecord(response.headers),
-					body: Buffer.from(await response.arrayBuffer()),
+					body: state.body ?? Buffer.from(await response.arrayBuffer()),
 					attempts: attempt,
 				};
 				if (answered.status < 400) return { done: answered };
@@ -627,7 +656,11 @@ export class GraphTransport {
 					if (!retryable) return { done: answered };
 					return { retry, giveUp: () => answered };
 				}
-				if (!isRetryable(this.policy, answered.status, options.method)) return { done: answered };
+				if (
+					!isRetryable(this.policy, answered.status, options.method) ||
+					options.noRetryOn?.includes(answered.status)
+				)
+					return { done: answered };
 				return { retry, giveUp: () => answered };
 			},
 			{ log: (message) => logFor(this.ctx).warn(message), signal: this.cancelSignal() },

@@ -119,14 +119,16 @@ export function mailboxOfUrl(url: string): string {
 
 /**
  * The slots a `$batch` takes per mailbox: Graph runs its sub-requests up to 4 at a time, so a
- * batch of N requests to one mailbox has min(N, 4) of them in flight there.
+ * batch of N requests to one mailbox has min(N, 4) of them in flight there. A fully sequential
+ * batch (each sub-request `dependsOn` the one before) runs one at a time: one slot per mailbox.
  * https://learn.microsoft.com/graph/json-batching#sequencing-requests-with-the-dependson-property
  */
-export function batchMailboxWeights(paths: string[]): Map<string, number> {
+export function batchMailboxWeights(paths: string[], sequential = false): Map<string, number> {
 	const counts = new Map<string, number>();
 	for (const path of paths) {
 		const mailbox = mailboxOfUrl(path);
-		counts.set(mailbox, Math.min(MAILBOX_CONCURRENCY_LIMIT, (counts.get(mailbox) ?? 0) + 1));
+		const limit = sequential ? 1 : MAILBOX_CONCURRENCY_LIMIT;
+		counts.set(mailbox, Math.min(limit, (counts.get(mailbox) ?? 0) + 1));
 	}
 	return counts;
 }

@@ -1,10 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { logFor } from '../redact';
 import type { GraphRequestOptions, GraphTransport } from './client';
 
 /** Graph's largest `$top` for messages, events and folders. https://learn.microsoft.com/graph/paging */
 export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * The smallest page a 504 makes the package ask for; a 504 at this size is left to the
+ * credential's retries (a page this small is not what timed the gateway out).
+ */
+export const MIN_PAGE_SIZE = 10;
 
 export interface PagingOptions {
 	/** Fetch every page (Return All). */
@@ -15,6 +22,12 @@ export interface PagingOptions {
 	maxPageSize?: number;
 	/** Some endpoints (message `$search`) refuse `$top` paging beyond a point, or `$top` at all. */
 	sendTop?: boolean;
+	/**
+	 * A first page answered 504 (a gateway timeout, which a page of many large items can cause) is
+	 * asked again with half as many items, down to MIN_PAGE_SIZE, instead of the same page again. Later pages
+	 * follow Graph's opaque next links, whose size cannot be changed.
+	 */
+	smallerOnTimeout?: boolean;
 	/** Items to leave out (they do not count towards the limit), e.g. Teams chats among messages. */
 	keep?: (item: IDataObject) => boolean;
 }
@@ -43,7 +56,7 @@ export async function* graphPages(
 	let received = 0;
 	const followed = new Set<string>();
 	while (next) {
-		const page: GraphPage = await transport.request<GraphPage>(next);
+		const page: GraphPage = await firstOrNext(transport, next, paging, received === 0);
 		const items = paging.keep ? (page.value ?? []).filter(paging.keep) : (page.value ?? []);
 		const take = items.slice(0, wanted - received);
 		received += take.length;
@@ -62,6 +75,35 @@ export async function* graphPages(
 			link && received < wanted
 				? { ...request, method: 'GET', path: link, query: undefined }
 				: undefined;
+	}
+}
+
+/** A page; the first one again smaller on a 504 when `paging.smallerOnTimeout` (see there). */
+async function firstOrNext(
+	transport: GraphTransport,
+	request: GraphRequestOptions,
+	paging: PagingOptions,
+	first: boolean,
+): Promise<GraphPage> {
+	const top = Number(request.query?.$top);
+	if (!first || !paging.smallerOnTimeout || !(top > MIN_PAGE_SIZE))
+		return await transport.request(request);
+	for (let size = top; ; size = Math.max(MIN_PAGE_SIZE, size >> 1)) {
+		try {
+			return await transport.request<GraphPage>({
+				...request,
+				query: { ...request.query, $top: size },
+				noRetryOn: size > MIN_PAGE_SIZE ? [504] : undefined,
+			});
+		} catch (error) {
+			if (!(error instanceof NodeApiError) || error.httpCode !== '504' || size <= MIN_PAGE_SIZE)
+				// The transport's own NodeApiError/NodeOperationError, passed on as it is.
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+				throw error;
+			logFor(transport.ctx).warn(
+				`Microsoft Graph timed out on a page of ${size}; asking for ${Math.max(MIN_PAGE_SIZE, size >> 1)}`,
+			);
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { OutlookMail } from '../../../nodes/OutlookMail/OutlookMail.node';
 import { connectedCredential } from '../../support/fixtures';
+import { FAST_COSTS } from '../../support/graph-costs';
 import { RulesMailbox } from '../../support/graph-mail-rules';
 import { graphError } from '../../support/graph-standin';
 import { N8nHarness } from '../../support/n8n-harness';
@@ -15,7 +16,7 @@ const byExpression = rl('={{ $json.id }}');
 describe('bulk Update / Move / Copy / Delete through $batch', () => {
 	const t = useMailNode();
 
-	it('updates 45 items in 3 $batch calls (20 + 20 + 5), each result paired to its item', async () => {
+	it('updates 45 items in 4 $batch calls of one dependsOn chain each, each result paired to its item', async () => {
 		const list = ids(45);
 		t.s.graph.on('PATCH', '/me/messages/:id', (request, p) => ({
 			body: graphMessage(p.id, request.body as IDataObject),
@@ -35,12 +36,12 @@ describe('bulk Update / Move / Copy / Delete through $batch', () => {
 			{ items: itemsFor(list) },
 		);
 		const envelopes = t.s.graph.requests.filter((r) => r.path === '/$batch');
-		expect(envelopes.map((e) => (e.body as { requests: unknown[] }).requests.length)).toEqual([
-			20, 20, 5,
-		]);
+		expect(
+			envelopes.map((e) => (e.body as { requests: unknown[] }).requests.length).sort(),
+		).toEqual([11, 11, 11, 12]);
 		const calls = t.s.graph.calls();
 		expect(calls).toHaveLength(45);
-		expect(calls[0]).toEqual({
+		expect(calls.find((call) => call.path.endsWith(encodeURIComponent(list[0])))).toEqual({
 			method: 'PATCH',
 			path: `/me/messages/${encodeURIComponent(list[0])}`,
 			query: {},
@@ -122,35 +123,38 @@ describe('bulk Update / Move / Copy / Delete through $batch', () => {
 		expect(error.context.itemIndex).toBe(1);
 	});
 
-	it('a failed $batch call fails only its own items: 20 copies done keep their output, 5 fail with its error', async () => {
+	it('a failed $batch call fails only its own items: 19 copies done keep their output, 6 fail with its error', async () => {
 		const list = ids(25);
+		// Chains of 7, 6, 6, 6: the gateway times out on the call carrying items 19–24; a POST
+		// answered 504 is not sent again.
+		const failLastChain = () =>
+			t.s.graph.failEnvelope((_n, record) =>
+				JSON.stringify(record.body).includes(encodeURIComponent(list[19]))
+					? graphError(504, 'GatewayTimeout', 'The gateway did not receive a response.')
+					: undefined,
+			);
 		t.s.graph.on('POST', '/me/messages/:id/copy', (_, p) => ({
 			status: 201,
 			body: graphMessage(`${p.id}copy`),
 		}));
-		// The gateway times out on the second call; a POST answered 504 is not sent again.
-		t.s.graph.failEnvelope((n) =>
-			n === 2
-				? graphError(504, 'GatewayTimeout', 'The gateway did not receive a response.')
-				: undefined,
-		);
+		failLastChain();
 		const out = await t.run(
 			{ resource: 'message', operation: 'copy', messageId: byExpression, folderId: rl('archive') },
 			{ items: itemsFor(list), continueOnFail: true },
 		);
-		expect(t.s.graph.requests.filter((r) => r.path === '/$batch')).toHaveLength(2);
-		expect(t.s.graph.calls()).toHaveLength(20);
+		expect(t.s.graph.requests.filter((r) => r.path === '/$batch')).toHaveLength(4);
+		expect(t.s.graph.calls()).toHaveLength(19);
 		expect(out).toHaveLength(25);
-		out.slice(0, 20).forEach((item, k) =>
+		out.slice(0, 19).forEach((item, k) =>
 			expect(item).toEqual({
 				json: expect.objectContaining({ id: `${list[k]}copy` }),
 				pairedItem: { item: k },
 			}),
 		);
-		out.slice(20).forEach((item, k) =>
+		out.slice(19).forEach((item, k) =>
 			expect(item).toMatchObject({
 				json: { error: expect.stringMatching(/504 GatewayTimeout/), httpCode: '504' },
-				pairedItem: { item: 20 + k },
+				pairedItem: { item: 19 + k },
 			}),
 		);
 
@@ -160,17 +164,54 @@ describe('bulk Update / Move / Copy / Delete through $batch', () => {
 			status: 201,
 			body: graphMessage(`${p.id}copy`),
 		}));
-		t.s.graph.failEnvelope((n) =>
-			n === 2
-				? graphError(504, 'GatewayTimeout', 'The gateway did not receive a response.')
-				: undefined,
-		);
+		failLastChain();
 		const error = await t.fail(
 			{ resource: 'message', operation: 'copy', messageId: byExpression, folderId: rl('archive') },
 			{ items: itemsFor(list) },
 		);
 		expect(error.message).toMatch(/504 GatewayTimeout/);
-		expect(error.context.itemIndex).toBe(20);
+		expect(error.context.itemIndex).toBe(19);
+	});
+
+	it('updates, moves and deletes 1,000 messages in dependsOn chains 4 at once: never more than 4 sub-requests on the mailbox, no lane waits, each item its own result', async () => {
+		const list = ids(1000);
+		t.s.graph.on('PATCH', '/me/messages/:id', (request, p) => ({
+			body: graphMessage(p.id, request.body as IDataObject),
+		}));
+		t.s.graph.on('POST', '/me/messages/:id/move', (_, p) => ({
+			status: 201,
+			body: graphMessage(`${p.id}moved`),
+		}));
+		const runs: Array<[Record<string, unknown>, (id: string) => Record<string, unknown>]> = [
+			[{ operation: 'update', updateFields: { isRead: true } }, (id) => ({ id, isRead: true })],
+			[{ operation: 'move', folderId: rl('archive') }, (id) => ({ id: `${id}moved` })],
+			[{ operation: 'delete' }, (id) => ({ id, deleted: true })],
+		];
+		for (const [parameters, expected] of runs) {
+			t.s.graph.requests.length = 0;
+			const costs = t.s.graph.costModel(FAST_COSTS);
+			const out = await t.run(
+				{ resource: 'message', messageId: byExpression, ...parameters },
+				{ items: itemsFor(list) },
+			);
+			expect(out).toHaveLength(1000);
+			out.forEach((item, k) => {
+				expect(item.pairedItem).toEqual({ item: k });
+				expect(item.json).toMatchObject(expected(list[k]));
+			});
+			const envelopes = t.s.graph.requests.filter((r) => r.path === '/$batch');
+			// 4 × ⌈1000 / 80⌉ = 52 chains of 19 or 20.
+			expect(envelopes).toHaveLength(52);
+			for (const envelope of envelopes) {
+				const requests = (envelope.body as { requests: Array<{ dependsOn?: string[] }> }).requests;
+				expect(requests.length).toBeGreaterThanOrEqual(19);
+				expect(requests.slice(1).every((r) => r.dependsOn?.length === 1)).toBe(true);
+			}
+			expect(t.s.graph.calls()).toHaveLength(1000);
+			expect(costs.stats.peakOnServer.me).toBeLessThanOrEqual(4);
+			expect(costs.stats.peakInFlight.me).toBeLessThanOrEqual(4);
+			expect(costs.stats.laneWaits).toBe(0);
+		}
 	});
 
 	it('copies to a folder by ID in a shared mailbox', async () => {

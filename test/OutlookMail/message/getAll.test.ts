@@ -16,13 +16,18 @@ describe('Message → Get Many', () => {
 			resource: 'message',
 			operation: 'getAll',
 			returnAll: true,
-			output: 'raw',
+			output: 'fields',
+			fields: ['subject'],
 			options: { orderBy: '' },
 		});
 		const calls = t.s.graph.calls();
 		expect(calls).toHaveLength(3);
 		// Without a folder the message class comes too (Teams chats are left out by it).
-		expect(calls[0].query).toEqual({ $top: '1000', $expand: MESSAGE_CLASS_EXPAND });
+		expect(calls[0].query).toEqual({
+			$top: '1000',
+			$select: 'id,subject',
+			$expand: MESSAGE_CLASS_EXPAND,
+		});
 		expect(calls[1].query.$skiptoken).toBeDefined();
 		expect(out).toHaveLength(2500);
 		expect(out[2499].json.id).toBe(all[2499].id);

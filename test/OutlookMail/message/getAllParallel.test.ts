@@ -1,23 +1,37 @@
 /**
- * Message → Get Many, Return All sorted by date: the result is paged in up to 4 disjoint
- * receivedDateTime ranges at once (nodes/shared/graph/slices.ts). Every message once, in order,
- * also when messages share a date or arrive during the run; small results cost one call.
+ * Message → Get Many sorted by date: both ends first, then date ranges on up to 4 requests at
+ * once (nodes/shared/graph/slices.ts). Every message once, in order, also when messages share a
+ * second, arrive or leave during the run; pages sized by what is selected and asked again smaller
+ * on a 504. Each test runs against the Graph stand-in as Microsoft's pages describe Graph and as
+ * public reports describe it (test/support/graph-mailbox.ts: seconds shown while milliseconds are
+ * stored, `@odata.count` -1 with `$filter`, 504 for pages of many full messages), with the cost
+ * model on (never more than 4 requests on the mailbox, none waiting for a lane).
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { sliceBounds } from '../../../nodes/shared/graph/slices';
-import { serveMessages } from '../../support/graph-mailbox';
+import { cutsByDensity } from '../../../nodes/shared/graph/slices';
+import type { GraphCostModel } from '../../support/graph-costs';
+import { FAST_COSTS } from '../../support/graph-costs';
+import {
+	GRAPH_AS_DOCUMENTED,
+	GRAPH_AS_OBSERVED,
+	serveMessages,
+	type MailboxOptions,
+} from '../../support/graph-mailbox';
 import { graphMessage, useMailNode } from './setup';
 
 const START = Date.parse('2024-01-01T00:00:00Z');
 
-/** `n` messages, `perStamp` of them sharing each receivedDateTime, one minute apart. */
-function mailbox(n: number, perStamp = 1, prefix = 'AAMkMsg'): IDataObject[] {
+/**
+ * `n` messages, `perSecond` of them in each second (at different milliseconds, as Exchange stores
+ * them), one such second a minute.
+ */
+function mailbox(n: number, perSecond = 1, prefix = 'AAMkMsg'): IDataObject[] {
 	return Array.from({ length: n }, (_, k) =>
 		graphMessage(`${prefix}${String(k).padStart(6, '0')}=`, {
-			receivedDateTime: new Date(START + Math.floor(k / perStamp) * 60_000)
-				.toISOString()
-				.replace('.000Z', 'Z'),
+			receivedDateTime: new Date(
+				START + Math.floor(k / perSecond) * 60_000 + (k % perSecond) * 137,
+			).toISOString(),
 		}),
 	);
 }
@@ -26,7 +40,7 @@ function ids(out: INodeExecutionData[]): string[] {
 	return out.map((item) => String(item.json.id));
 }
 
-/** The IDs of `all` newest first (ties in any order), as a list to compare sorted output against. */
+/** Each of `all` once, sorted by date as asked (Graph's stored time; ties in any order). */
 function expectExactlyOnceInOrder(
 	out: INodeExecutionData[],
 	all: IDataObject[],
@@ -35,53 +49,63 @@ function expectExactlyOnceInOrder(
 	const got = ids(out);
 	expect(new Set(got).size).toBe(got.length);
 	expect([...got].sort()).toEqual(all.map((m) => String(m.id)).sort());
-	const times = out.map((item) => Date.parse(String(item.json.receivedDateTime)));
+	const stored = new Map(all.map((m) => [String(m.id), Date.parse(String(m.receivedDateTime))]));
+	const times = got.map((id) => stored.get(id)!);
 	const sorted = [...times].sort((a, b) => (direction === 'desc' ? b - a : a - b));
 	expect(times).toEqual(sorted);
 }
 
-describe('Message → Get Many in parallel date ranges', () => {
-	const t = useMailNode();
+const rangeRequests = (calls: Array<{ query: Record<string, string> }>) =>
+	calls.filter((call) => /^receivedDateTime ge /.test(call.query.$filter ?? ''));
 
-	it('returns 10,000 messages newest first, each once, in 4 date ranges with 4 requests in flight', async () => {
+describe.each([
+	['as Microsoft documents it', GRAPH_AS_DOCUMENTED],
+	['as publicly reported', GRAPH_AS_OBSERVED],
+])('Message → Get Many in parallel date ranges, Graph %s', (_reading, graphMode) => {
+	const t = useMailNode();
+	let costs: GraphCostModel;
+	beforeEach(() => (costs = t.s.graph.costModel(FAST_COSTS)));
+	afterEach(() => {
+		expect(costs.stats.laneWaits).toBe(0);
+		for (const peak of Object.values(costs.stats.peakInFlight)) expect(peak).toBeLessThanOrEqual(4);
+	});
+	const serve = (pattern: string, items: () => IDataObject[], extra: MailboxOptions = {}) =>
+		serveMessages(t.s.graph, pattern, items, { ...graphMode, ...extra });
+
+	it('returns 10,000 messages newest first, each once: both ends, then ranges that meet without overlap', async () => {
 		const all = mailbox(10_000);
-		serveMessages(t.s.graph, '/me/messages', () => all);
-		t.s.graph.exchangeLimits({ serviceMs: 150 });
-		const out = await t.run({
-			resource: 'message',
-			operation: 'getAll',
-			returnAll: true,
-			output: 'raw',
-		});
+		serve('/me/messages', () => all);
+		const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: true });
 		expectExactlyOnceInOrder(out, all, 'desc');
-		expect(ids(out)[0]).toBe(all[9999].id);
 		const calls = t.s.graph.calls();
-		expect(calls[0].query).toMatchObject({
-			$top: '1000',
-			$count: 'true',
-			$orderby: 'receivedDateTime desc',
-		});
-		// Round 2: the first page's link and the oldest page, side by side.
-		const round2 = calls.slice(1, 3);
-		expect(round2.filter((c) => c.query.$skiptoken)).toHaveLength(1);
-		expect(round2.filter((c) => c.query.$orderby === 'receivedDateTime asc')).toEqual([
-			expect.objectContaining({ query: expect.objectContaining({ $top: '1000' }) }),
-		]);
-		// The 7,000 between the two ends: 4 ranges of 2 pages each.
-		const ranges = calls.filter((c) => c.query.$filter?.startsWith('receivedDateTime ge'));
-		expect(ranges).toHaveLength(4);
-		expect(calls).toHaveLength(11);
-		// 10,000 messages in 4 round trips' time (the sequential paging takes 10).
-		expect(t.s.graph.limitStats.rounds.me).toBe(4);
-		expect(t.s.graph.limitStats.peakInFlight.me).toBe(4);
-		expect(t.s.graph.limitStats.throttled).toBe(0);
+		// Both ends at once, half a page each, the first with Graph's count.
+		expect(calls.slice(0, 2).map((c) => c.query)).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({
+					$top: '500',
+					$count: 'true',
+					$orderby: 'receivedDateTime desc',
+				}),
+				expect.objectContaining({ $top: '500', $orderby: 'receivedDateTime asc' }),
+			]),
+		);
+		const ranges = rangeRequests(calls);
+		expect(ranges.length).toBeGreaterThanOrEqual(8);
+		// Ranges end before a whole second, never `le` one (Graph shows seconds, Exchange keeps ms).
+		for (const range of ranges) {
+			expect(range.query.$filter).toMatch(
+				/^receivedDateTime ge \S+Z and receivedDateTime lt \S+:\d\dZ$/,
+			);
+			expect(range.query.$filter).not.toMatch(/ le /);
+		}
+		expect(calls.length).toBeLessThanOrEqual(18);
 	});
 
-	it('returns oldest first when asked, each once, for a mail folder and with filters kept', async () => {
-		const all = mailbox(4500);
+	it('reads in ranges also when Graph gives no count for a filtered list (-1 as reported), oldest first, in a folder, with the filter kept', async () => {
+		const all = mailbox(6000);
 		for (const [k, message] of all.entries()) message.isRead = k % 3 === 0;
 		const unread = all.filter((m) => m.isRead === false);
-		serveMessages(t.s.graph, '/me/mailFolders/:folder/messages', () => all);
+		serve('/me/mailFolders/:folder/messages', () => all);
 		const out = await t.run({
 			resource: 'message',
 			operation: 'getAll',
@@ -91,88 +115,77 @@ describe('Message → Get Many in parallel date ranges', () => {
 			options: { orderBy: 'receivedDateTime asc' },
 		});
 		expectExactlyOnceInOrder(out, unread, 'asc');
-		const firstPages = t.s.graph.calls().filter((call) => !call.query.$skiptoken);
-		expect(firstPages.length).toBeGreaterThan(2);
-		for (const call of firstPages) expect(call.query.$filter).toContain('isRead eq false');
+		const calls = t.s.graph.calls();
+		for (const call of calls) expect(call.query.$filter).toContain('isRead eq false');
+		// 4,000 messages in pages of 100 (bodies): in ranges side by side, not one link after the other.
+		expect(rangeRequests(calls).length).toBeGreaterThanOrEqual(4);
 	});
 
-	it('misses and repeats nothing when many messages share a date at the range bounds', async () => {
-		// 7 messages per timestamp: every page and range bound falls inside a group of equal dates.
+	it('misses and repeats nothing when page and range edges fall inside seconds full of messages', async () => {
+		// 7 messages a second, milliseconds apart: every edge cuts a second Graph shows as one.
 		const all = mailbox(6000, 7);
-		serveMessages(t.s.graph, '/me/messages', () => all);
-		const out = await t.run({
-			resource: 'message',
-			operation: 'getAll',
-			returnAll: true,
-			output: 'raw',
-		});
+		serve('/me/messages', () => all);
+		const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: true });
 		expectExactlyOnceInOrder(out, all, 'desc');
 	});
 
-	it('misses nothing when the dates are bunched (most mail in one range)', async () => {
+	it('misses nothing when the dates are bunched (most mail in one short stretch)', async () => {
 		const all = [...mailbox(300, 1, 'AAMkOld'), ...mailbox(5000, 1, 'AAMkNew')];
 		for (const [k, message] of all.slice(300).entries())
-			message.receivedDateTime = new Date(
-				Date.parse('2024-06-01T00:00:00Z') + k * 1000,
-			).toISOString();
-		serveMessages(t.s.graph, '/me/messages', () => all);
-		const out = await t.run({
-			resource: 'message',
-			operation: 'getAll',
-			returnAll: true,
-			output: 'raw',
-		});
+			message.receivedDateTime = new Date(Date.parse('2024-06-01T00:00:00Z') + k * 1000)
+				.toISOString()
+				.replace('.000Z', '.250Z');
+		serve('/me/messages', () => all);
+		const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: true });
 		expectExactlyOnceInOrder(out, all, 'desc');
 	});
 
-	it('costs one call when the result fits one page, and follows the link when one page is left', async () => {
-		serveMessages(t.s.graph, '/me/messages', () => mailbox(800));
+	it('costs one round when the result fits half a page, or when both ends meet', async () => {
+		serve('/me/messages', () => mailbox(400));
 		expect(await t.run({ resource: 'message', operation: 'getAll', returnAll: true })).toHaveLength(
-			800,
+			400,
 		);
-		expect(t.s.graph.calls()).toHaveLength(1);
+		expect(t.s.graph.calls()).toHaveLength(2);
 
 		t.s.graph.reset();
-		serveMessages(t.s.graph, '/me/messages', () => mailbox(1700));
-		const out = await t.run({
-			resource: 'message',
-			operation: 'getAll',
-			returnAll: true,
-			output: 'raw',
-		});
-		expect(out).toHaveLength(1700);
-		const calls = t.s.graph.calls();
-		expect(calls).toHaveLength(2);
-		expect(calls[1].query.$skiptoken).toBeDefined();
+		costs = t.s.graph.costModel(FAST_COSTS);
+		const all = mailbox(900);
+		serve('/me/messages', () => all);
+		const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: true });
+		expectExactlyOnceInOrder(out, all, 'desc');
+		// Graph counts the unfiltered list in both readings: the two ends cover it, nothing between.
+		expect(t.s.graph.calls()).toHaveLength(2);
 	});
 
-	it('honours Limit: the newest N in order, pages only as far as needed', async () => {
+	it('honours Limit: the newest N in order; up to a page in one request, more in ranges', async () => {
 		const all = mailbox(10_000);
-		serveMessages(t.s.graph, '/me/messages', () => all);
-		const out = await t.run({
-			resource: 'message',
-			operation: 'getAll',
-			returnAll: false,
-			limit: 2500,
-			output: 'raw',
-		});
-		expect(ids(out)).toEqual(
+		serve('/me/messages', () => all);
+		const newest = (n: number) =>
 			all
-				.slice(-2500)
+				.slice(-n)
 				.reverse()
-				.map((m) => m.id),
-		);
-		expect(t.s.graph.calls()).toHaveLength(3);
+				.map((m) => m.id);
+		const few = await t.run({ resource: 'message', operation: 'getAll', limit: 800 });
+		expect(ids(few)).toEqual(newest(800));
+		expect(t.s.graph.calls()).toEqual([
+			expect.objectContaining({ query: expect.objectContaining({ $top: '800' }) }),
+		]);
+
+		t.s.graph.requests.length = 0;
+		const many = await t.run({ resource: 'message', operation: 'getAll', limit: 2500 });
+		expect(ids(many)).toEqual(newest(2500));
+		expect(rangeRequests(t.s.graph.calls()).length).toBeGreaterThanOrEqual(2);
 	});
 
 	it('returns each message once when mail arrives during the run (newest first and oldest first)', async () => {
 		for (const direction of ['desc', 'asc'] as const) {
 			t.s.graph.reset();
+			costs = t.s.graph.costModel(FAST_COSTS);
 			const all = mailbox(5000);
 			const original = [...all];
 			let calls = 0;
-			// After the first page, 30 new messages arrive between each request.
-			serveMessages(t.s.graph, '/me/messages', () => all, {
+			// After the first request, 30 new messages arrive before each answer.
+			serve('/me/messages', () => all, {
 				beforeAnswer: () => {
 					if (calls++ === 0) return;
 					for (let k = 0; k < 30; k++)
@@ -189,40 +202,44 @@ describe('Message → Get Many in parallel date ranges', () => {
 				resource: 'message',
 				operation: 'getAll',
 				returnAll: true,
-				output: 'raw',
 				options: { orderBy: `receivedDateTime ${direction}` },
 			});
 			const got = ids(out);
 			expect(new Set(got).size).toBe(got.length);
 			const returned = new Set(got);
 			expect(original.filter((message) => !returned.has(String(message.id)))).toEqual([]);
-			const times = out.map((item) => Date.parse(String(item.json.receivedDateTime)));
+			const stored = new Map(
+				all.map((m) => [String(m.id), Date.parse(String(m.receivedDateTime))]),
+			);
+			const times = got.map((id) => stored.get(id)!);
 			expect(times).toEqual([...times].sort((a, b) => (direction === 'desc' ? b - a : a - b)));
 		}
 	});
 
-	it('returns each message once when mail arrives while the second page is read by its link', async () => {
-		const all = mailbox(1700);
+	it('returns every message that stays when others are deleted during the run (no range skips one)', async () => {
+		const all = mailbox(6000);
+		const deleted = new Set<string>();
 		let calls = 0;
-		serveMessages(t.s.graph, '/me/messages', () => all, {
+		serve('/me/messages', () => all, {
 			beforeAnswer: () => {
-				// One message arrives after the first page: the offset link would repeat a message.
-				if (calls++ === 1)
-					all.push(graphMessage('AAMkLate=', { receivedDateTime: '2025-01-01T00:00:00Z' }));
+				// From the third request on, 20 already listed messages leave the mailbox each time.
+				if (++calls < 3) return;
+				for (let k = 0; k < 20 && all.length > 1; k++) {
+					const [gone] = all.splice((calls * 37 + k * 101) % all.length, 1);
+					deleted.add(String(gone.id));
+				}
 			},
 		});
-		const out = await t.run({
-			resource: 'message',
-			operation: 'getAll',
-			returnAll: true,
-			output: 'raw',
-		});
-		expect(t.s.graph.calls()).toHaveLength(2);
-		expectExactlyOnceInOrder(out, all.slice(0, 1700), 'desc');
+		const original = mailbox(6000);
+		const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: true });
+		const returned = new Set(ids(out));
+		expect(returned.size).toBe(out.length);
+		const kept = original.filter((m) => !deleted.has(String(m.id)));
+		expect(kept.filter((m) => !returned.has(String(m.id)))).toEqual([]);
 	});
 
 	it('does not return receivedDateTime with Selected Fields that leave it out', async () => {
-		serveMessages(t.s.graph, '/me/messages', () => mailbox(3500));
+		serve('/me/messages', () => mailbox(3500));
 		const out = await t.run({
 			resource: 'message',
 			operation: 'getAll',
@@ -235,16 +252,80 @@ describe('Message → Get Many in parallel date ranges', () => {
 		expect(t.s.graph.calls()[0].query.$select).toBe('id,subject,receivedDateTime');
 	});
 
-	it('cuts ranges at even dates and never a zero-length range', () => {
-		expect(sliceBounds('2024-01-01T00:00:00Z', '2024-01-01T00:00:04Z', 4)).toEqual([
-			'2024-01-01T00:00:00Z',
-			'2024-01-01T00:00:01.000Z',
-			'2024-01-01T00:00:02.000Z',
-			'2024-01-01T00:00:03.000Z',
-			'2024-01-01T00:00:04Z',
-		]);
-		expect(sliceBounds('2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z', 4)).toEqual([
-			'2024-01-01T00:00:00Z',
-		]);
+	it('asks for pages of 100 when bodies come with the messages (Raw), 1,000 without', async () => {
+		const all = mailbox(1200);
+		serve('/me/messages', () => all);
+		const raw = await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			returnAll: true,
+			output: 'raw',
+		});
+		expectExactlyOnceInOrder(raw, all, 'desc');
+		const tops = t.s.graph.calls().map((c) => Number(c.query.$top));
+		expect(Math.max(...tops)).toBeLessThanOrEqual(100);
+
+		t.s.graph.requests.length = 0;
+		await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			returnAll: true,
+			output: 'fields',
+			fields: ['subject', 'body'],
+		});
+		expect(Math.max(...t.s.graph.calls().map((c) => Number(c.query.$top)))).toBeLessThanOrEqual(
+			100,
+		);
+
+		t.s.graph.requests.length = 0;
+		await t.run({ resource: 'message', operation: 'getAll', limit: 1000 });
+		expect(t.s.graph.calls()[0].query.$top).toBe('1000');
+	});
+
+	it('asks again with a smaller page when Graph answers 504, never the same page again', async () => {
+		// Bodies so large that Graph times out on more than 30 messages a page.
+		const all = mailbox(700);
+		serve('/me/messages', () => all, { fullPayloadPageLimit: 30 });
+		const out = await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			returnAll: true,
+			output: 'raw',
+		});
+		expectExactlyOnceInOrder(out, all, 'desc');
+		const timedOut = t.s.graph.calls().filter((c) => Number(c.query.$top) > 30);
+		expect(timedOut.length).toBeGreaterThan(0);
+		const asked = timedOut.map((c) => JSON.stringify(c.query));
+		expect(new Set(asked).size).toBe(asked.length);
+
+		// In Graph's own order (one next link after the other) the first page is asked smaller too.
+		t.s.graph.requests.length = 0;
+		const inGraphOrder = await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			returnAll: true,
+			output: 'raw',
+			options: { orderBy: '' },
+		});
+		expect(inGraphOrder).toHaveLength(700);
+		expect(t.s.graph.calls().map((c) => c.query.$top)).toEqual(
+			expect.arrayContaining(['100', '50', '25']),
+		);
+		expect(t.s.graph.calls().filter((c) => c.query.$top === '100')).toHaveLength(1);
+	});
+});
+
+describe('date range cuts', () => {
+	it('cuts ranges at whole seconds, by density, and never a zero-length range', () => {
+		const t0 = Date.parse('2024-01-01T00:00:00Z');
+		// Even density: even cuts.
+		expect(cutsByDensity(t0, t0 + 4000, 4)).toEqual([t0 + 1000, t0 + 2000, t0 + 3000]);
+		// Three times denser at the far end: the cuts crowd there.
+		const cuts = cutsByDensity(t0, t0 + 100_000, 4, 1, 3);
+		expect(cuts).toHaveLength(3);
+		expect(cuts[0] - t0).toBeGreaterThan(cuts[2] - cuts[1]);
+		for (const cut of cuts) expect(cut % 1000).toBe(0);
+		// A range shorter than the cuts asked for collapses instead of repeating a cut.
+		expect(cutsByDensity(t0, t0 + 1000, 4)).toEqual([]);
 	});
 });

@@ -1,6 +1,10 @@
-/** graphBatch through n8n-core: chunks of 20, per-request throttling and failures, input order. */
+/**
+ * graphBatch through n8n-core: up to 20 in one envelope; more in `dependsOn` chains, 4 envelopes
+ * at once; per-request throttling and failures, input order.
+ */
 import * as retry from '../../../nodes/shared/graph/retry';
 import { GRAPH_BATCH_LIMIT } from '../../../nodes/shared/graph/batch';
+import { FAST_COSTS, mostAtOnce } from '../../support/graph-costs';
 import {
 	connectedCredential,
 	expectGraphContractKept,
@@ -38,13 +42,16 @@ describe('$batch through n8n-core', () => {
 		expectGraphContractKept(s.graph);
 	});
 
+	type Sub = { id: string; method: string; url: string; dependsOn?: string[] };
 	const envelopes = () =>
 		s.graph.requests
 			.filter((r) => r.method === 'POST' && r.path === '/$batch')
-			.map(
-				(r) =>
-					(r.body as { requests: Array<{ id: string; method: string; url: string }> }).requests,
-			);
+			.map((r) => (r.body as { requests: Sub[] }).requests);
+	/** Each sub-request depends on the one before it: Graph runs the envelope one at a time. */
+	const isChain = (requests: Sub[]) =>
+		requests.every((r, k) =>
+			k === 0 ? r.dependsOn === undefined : r.dependsOn?.join() === requests[k - 1].id,
+		);
 
 	const runBatch = async (ids: string[]) =>
 		(
@@ -54,14 +61,43 @@ describe('$batch through n8n-core', () => {
 			})
 		)[0];
 
-	it('sends 45 requests as 3 calls of at most 20 and returns the results in input order', async () => {
+	it('sends 20 requests in one envelope that Graph runs 4 at a time', async () => {
+		const ids = Array.from({ length: 20 }, (_, i) => `m${i}`);
+		await runBatch(ids);
+		expect(GRAPH_BATCH_LIMIT).toBe(20);
+		expect(envelopes()).toHaveLength(1);
+		expect(envelopes()[0].some((r) => r.dependsOn)).toBe(false);
+	});
+
+	it('sends 45 requests as 4 envelopes of one dependsOn chain each, 4 at once, and returns the results in input order', async () => {
+		const costs = s.graph.costModel(FAST_COSTS);
+		// No sub-request is answered before 4 envelopes are in (or 5 s have passed): sent one after
+		// the other, the first would be answered with only itself in.
+		let arrived = 0;
+		let allIn = () => {};
+		const fourIn = new Promise<void>((resolve) => (allIn = resolve));
+		s.graph.failEnvelope(() => {
+			if (++arrived === 4) allIn();
+			return undefined;
+		});
+		const inWhenAnswered: number[] = [];
+		s.graph.on('GET', '/me/messages/:id', async (_request, params) => {
+			await Promise.race([fourIn, new Promise((resolve) => setTimeout(resolve, 5000))]);
+			inWhenAnswered.push(arrived);
+			return { body: { id: params.id } };
+		});
 		const ids = Array.from({ length: 45 }, (_, i) => `m${i}`);
 		const out = await runBatch(ids);
-		expect(GRAPH_BATCH_LIMIT).toBe(20);
-		expect(envelopes().map((requests) => requests.length)).toEqual([20, 20, 5]);
-		expect(envelopes()[2].map((r) => r.url)).toEqual(
-			ids.slice(40).map((id) => `/me/messages/${id}`),
-		);
+		expect(Math.min(...inWhenAnswered)).toBe(4);
+		// 4 × ⌈45 / 80⌉ envelopes sharing the requests evenly, each a chain in input order.
+		const sent = envelopes().sort((a, b) => Number(a[0].id) - Number(b[0].id));
+		expect(sent.map((requests) => requests.length)).toEqual([12, 11, 11, 11]);
+		for (const requests of sent) expect(isChain(requests)).toBe(true);
+		expect(sent.flat().map((r) => r.url)).toEqual(ids.map((id) => `/me/messages/${id}`));
+		// Each holds one of the mailbox's 4 slots: never more than 4 sub-requests on it.
+		expect(mostAtOnce(costs.stats.trace.filter((entry) => entry.batch))).toBeLessThanOrEqual(4);
+		expect(costs.stats.peakOnServer.me).toBeLessThanOrEqual(4);
+		expect(costs.stats.laneWaits).toBe(0);
 		expect(out.map((item) => item.json)).toEqual(
 			ids.map((id) => ({ status: 200, body: { id }, error: null })),
 		);
@@ -74,13 +110,27 @@ describe('$batch through n8n-core', () => {
 		expect(waits).toEqual([]);
 	});
 
-	it('retries a throttled sub-request alone after its Retry-After; a 404 fails only its own item', async () => {
+	it('retries a throttled sub-request alone after its Retry-After; a 404 fails only its own item; the rest of a cut chain goes again at once', async () => {
 		const ids = Array.from({ length: 25 }, (_, i) => (i === 11 ? 'missing' : `m${i}`));
 		s.graph.throttle('GET', '/me/messages/m7', 1, { retryAfter: '3' });
 		const out = await runBatch(ids);
 
-		expect(envelopes().map((requests) => requests.length)).toEqual([20, 5, 1]);
-		expect(envelopes()[2]).toEqual([
+		// Chains 0–6, 7–12, 13–18, 19–24. m7's 429 and m11's 404 each cut the chain 7–12: Graph
+		// answers the rest 424 without running them, and they go again in new chains.
+		const sent = envelopes();
+		for (const requests of sent) expect(isChain(requests)).toBe(true);
+		const urls = (requests: Sub[]) => requests.map((r) => r.url.split('/').pop());
+		expect(sent.map(urls)).toEqual(
+			expect.arrayContaining([
+				['m7', 'm8', 'm9', 'm10', 'missing', 'm12'],
+				['m8', 'm9', 'm10', 'missing', 'm12'],
+				['m12'],
+				['m7'],
+			]),
+		);
+		expect(sent).toHaveLength(7);
+		// The last envelope, after Retry-After: m7 alone.
+		expect(sent[sent.length - 1]).toEqual([
 			{
 				id: '7',
 				method: 'GET',
@@ -89,8 +139,10 @@ describe('$batch through n8n-core', () => {
 			},
 		]);
 		expect(waits).toEqual([3000]);
+		// Each ran once, except m7 (throttled, then again); those answered 424 never ran.
 		expect(s.graph.calls().filter((call) => call.path === '/me/messages/m7')).toHaveLength(2);
 		expect(s.graph.calls().filter((call) => call.path === '/me/messages/m8')).toHaveLength(1);
+		expect(s.graph.calls().filter((call) => call.path === '/me/messages/m12')).toHaveLength(1);
 
 		expect(out).toHaveLength(25);
 		expect(out[7].json).toEqual({ status: 200, body: { id: 'm7' }, error: null });
@@ -102,6 +154,28 @@ describe('$batch through n8n-core', () => {
 		for (const [i, item] of out.entries()) {
 			if (i !== 11) expect(item.json).toEqual({ status: 200, body: { id: ids[i] }, error: null });
 		}
+	});
+
+	it('when chain after chain is cut by failures, sends the rest in parallel envelopes; each failure stays its own item', async () => {
+		const ids = Array.from({ length: 100 }, (_, i) => `gone${i}`);
+		s.graph.on('GET', '/me/messages/:id', () =>
+			graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.'),
+		);
+		const out = await runBatch(ids);
+		expect(out.map((item) => item.json.status)).toEqual(ids.map(() => 404));
+		// Every request ran exactly once.
+		expect(
+			s.graph
+				.calls()
+				.map((call) => call.path.split('/').pop())
+				.sort(),
+		).toEqual([...ids].sort());
+		const sent = envelopes();
+		// Chains halve (20 → 10 → 5 → 4) and then give way: far fewer envelopes than requests.
+		expect(sent.length).toBeLessThan(30);
+		expect(sent.some((requests) => requests.length > 1 && !requests.some((r) => r.dependsOn))).toBe(
+			true,
+		);
 	});
 
 	it('a sub-request still throttled after Max Retries fails alone, naming its attempts', async () => {

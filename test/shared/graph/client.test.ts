@@ -32,6 +32,18 @@ describe('Graph transport through n8n-core', () => {
 			`Bearer ${(n8n.credential().oauthTokenData as Record<string, string>).access_token}`,
 		);
 	});
+
+	it('asks for gzip itself (not by the HTTP client defaults) and reads the compressed answer', async () => {
+		s.graph.compressResponses();
+		const value = Array.from({ length: 200 }, (_, k) => ({
+			id: `m${k}`,
+			subject: 'Quarterly report',
+		}));
+		s.graph.on('GET', '/me/messages', { body: { value } });
+		const [out] = await n8n.execute(PROBE_NODE_TYPE, { parameters: { path: '/me/messages' } });
+		expect(out[0].json).toEqual({ value });
+		expect(s.graph.requests[0].headers['accept-encoding']).toBe('gzip');
+	});
 });
 
 describe('token refresh through n8n-core', () => {

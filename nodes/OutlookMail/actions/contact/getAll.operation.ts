@@ -11,7 +11,7 @@ import type { GraphRequestOptions } from '../../../shared/graph/client';
 import { GraphTransport } from '../../../shared/graph/client';
 import { graphCollect, MAX_PAGE_SIZE } from '../../../shared/graph/paging';
 import { odataString } from '../../../shared/graph/request';
-import { graphCollectSliced } from '../../../shared/graph/slices';
+import { graphCollectByDate } from '../../../shared/graph/slices';
 import { isEmailAddress } from '../../helpers/recipients';
 import {
 	CONTACT_FOLDER_NOT_FOUND,
@@ -192,9 +192,10 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	}
 	const strip = needs(['createdDateTime', ...(sort === 'displayName' ? ['displayName'] : [])]);
 	request.query.$orderby = sort === 'createdDateTime asc' ? sort : 'createdDateTime desc';
-	const contacts = await graphCollectSliced(transport, request, {
+	const contacts = await graphCollectByDate(transport, request, {
 		property: 'createdDateTime',
 		direction: sort === 'createdDateTime asc' ? 'asc' : 'desc',
+		pageSize: MAX_PAGE_SIZE,
 	});
 	if (sort === 'displayName') contacts.sort(byName);
 	strip(contacts);

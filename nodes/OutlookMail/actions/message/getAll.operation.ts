@@ -14,11 +14,16 @@ import {
 	returnAllOrLimit,
 } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
-import { graphCollect, MAX_PAGE_SIZE } from '../../../shared/graph/paging';
-import { graphCollectSliced } from '../../../shared/graph/slices';
+import { graphCollect } from '../../../shared/graph/paging';
+import { graphCollectByDate } from '../../../shared/graph/slices';
 import { odataString, segment } from '../../../shared/graph/request';
 import { folderLocator, getFolderId } from '../../descriptions/locators';
-import { BODY_AS_TEXT, outputProperties, readOutput } from '../../descriptions/output';
+import {
+	BODY_AS_TEXT,
+	messagePageSize,
+	outputProperties,
+	readOutput,
+} from '../../descriptions/output';
 import { splitList } from '../../helpers/compose';
 import {
 	downloadAttachmentOptions,
@@ -295,18 +300,21 @@ export async function execute(
 		itemIndex: i,
 		...mailPermission(this, i, 'read', 'read mail'),
 	};
-	// Return All sorted by date pages up to 4 date ranges at once (shared/graph/slices.ts); the
-	// ranges are cut by receivedDateTime, so it is selected and, when the user did not ask for it, removed.
+	// Pages with bodies stay small (Graph's gateway times out on many full messages).
+	const pageSize = messagePageSize(request.query.$select);
+	// Sorted by date, Return All (and a Limit over a page) reads up to 4 date ranges at once
+	// (shared/graph/slices.ts); the ranges are cut by receivedDateTime, so it is selected and, when
+	// the user did not ask for it, removed.
 	const sort = /^receivedDateTime (asc|desc)$/.exec(String(query.$orderby ?? ''));
 	// Without a folder, Graph lists Teams chats too: they are left out, by their message class.
 	const mail = (messages: IDataObject[]) => (wholeMailbox ? withoutTeamsChats(messages) : messages);
-	if (!(returnAll && sort)) {
-		// Messages allow $top up to 1000 (https://learn.microsoft.com/graph/paging); fewer pages, fewer calls.
+	if (!sort || (limit !== undefined && limit <= pageSize)) {
 		let listed = 0;
 		const messages = await graphCollect(transport, request, {
 			returnAll,
 			limit,
-			maxPageSize: MAX_PAGE_SIZE,
+			maxPageSize: pageSize,
+			smallerOnTimeout: true,
 			keep: (message) => {
 				listed++;
 				return !wholeMailbox || isMail(message);
@@ -324,9 +332,12 @@ export async function execute(
 	const select = request.query.$select?.split(',');
 	const added = select !== undefined && !select.includes('receivedDateTime');
 	if (added) request.query.$select = [...select, 'receivedDateTime'].join(',');
-	const messages = await graphCollectSliced(transport, request, {
+	const messages = await graphCollectByDate(transport, request, {
 		property: 'receivedDateTime',
 		direction: sort[1] as 'asc' | 'desc',
+		pageSize,
+		limit,
+		keep: wholeMailbox ? isMail : undefined,
 	});
 	if (added) for (const message of messages) delete message.receivedDateTime;
 	return await messagesWithAttachments(this, transport, i, mail(messages), output.shape, options);
