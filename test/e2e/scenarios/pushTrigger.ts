@@ -340,6 +340,11 @@ export function pushTriggerScenario(env: E2eEnvironment) {
 				trigger('New Mail', {
 					event: 'messageReceived',
 					folders: { folder: [{ folder: { __rl: true, mode: 'id', value: 'inbox' } }] },
+					// No scheduled poll during this publication: n8n retries the refused subscription for
+					// about 15 s, and n8n-core 2.41's PollTriggerExecutor releases the activation's
+					// expression isolate when a scheduled poll overlaps it (docs/outlook-trigger.md), which
+					// would fail the publication with "No bridge acquired" instead of Graph's message.
+					pollTimes: { item: [{ mode: 'everyDay', hour: 3, minute: 17 }] },
 				}),
 			],
 			connections: {},
