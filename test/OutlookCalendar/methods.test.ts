@@ -35,7 +35,17 @@ describe('list search', () => {
 		);
 		expect(second.results).toEqual([{ name: 'Homework', value: 'C3' }]);
 		expect(second.paginationToken).toBeUndefined();
-		expect(t.s.graph.calls()[0].query).toMatchObject({ $select: 'id,name,owner' });
+		expect(t.s.graph.calls()[0].query).toMatchObject({ $select: 'id,name,owner,isRemovable' });
+	});
+
+	it('searchRemovableCalendars (Calendar → Delete) leaves out the calendars Graph says cannot be removed', async () => {
+		t.s.graph.collection('GET', '/me/calendars', () => [
+			{ id: 'C0', name: 'Calendar', isRemovable: false },
+			{ id: 'C1', name: 'Work', isRemovable: true },
+			{ id: 'C2', name: 'Birthdays', isRemovable: false },
+		]);
+		const found = await node.methods.listSearch.searchRemovableCalendars.call(context());
+		expect(found.results).toEqual([{ name: 'Work', value: 'C1' }]);
 	});
 
 	it('searchCalendars looks in the mailbox the Mailbox field names', async () => {

@@ -1,5 +1,5 @@
 import { getCalendarGroups, getTimeZones } from './loadOptions';
-import { searchCalendars, searchEvents } from './listSearch';
+import { searchCalendars, searchEvents, searchRemovableCalendars } from './listSearch';
 
-export const listSearch = { searchCalendars, searchEvents };
+export const listSearch = { searchCalendars, searchEvents, searchRemovableCalendars };
 export const loadOptions = { getCalendarGroups, getTimeZones };

@@ -1,6 +1,6 @@
-import { searchFolders, searchMessages } from './listSearch';
+import { searchDrafts, searchFolders, searchMessages, searchOwnFolders } from './listSearch';
 
-export const listSearch = { searchFolders, searchMessages };
+export const listSearch = { searchDrafts, searchFolders, searchMessages, searchOwnFolders };
 
 /** No option lists are loaded from Graph: every picker is a searchable resource locator. */
 export const loadOptions = {};

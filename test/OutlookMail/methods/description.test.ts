@@ -45,7 +45,12 @@ describe('Attachment and Folder descriptions', () => {
 		const v1 = new OutlookMail();
 		const description: INodeTypeDescription = v1.description;
 		const used = new Set(searchMethodsUsed(description.properties));
-		expect([...used].sort()).toEqual(['searchFolders', 'searchMessages']);
+		expect([...used].sort()).toEqual([
+			'searchDrafts',
+			'searchFolders',
+			'searchMessages',
+			'searchOwnFolders',
+		]);
 		for (const name of used)
 			expect((v1.methods.listSearch as Record<string, unknown>)[name]).toEqual(
 				expect.any(Function),
