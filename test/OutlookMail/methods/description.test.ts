@@ -67,3 +67,25 @@ describe('versioning', () => {
 		expect('nodeVersions' in node).toBe(false);
 	});
 });
+
+describe('binary property fields', () => {
+	/** Every field, collections' options included. */
+	const everyField = (properties: INodeProperties[]): INodeProperties[] =>
+		properties.flatMap((p) => [
+			p,
+			...everyField(
+				((p.options ?? []) as Array<INodeProperties | { values?: INodeProperties[] }>).flatMap(
+					(o) => ('values' in o && Array.isArray(o.values) ? o.values : 'type' in o ? [o] : []),
+				) as INodeProperties[],
+			),
+		]);
+
+	it('Binary Attachments and every binary property name default to `data`, as n8n nodes name it', () => {
+		const fields = everyField(new OutlookMail().description.properties).filter(
+			(p) => p.displayName === 'Binary Attachments' || p.name === 'binaryPropertyName',
+		);
+		expect(fields.length).toBeGreaterThan(5);
+		for (const field of fields)
+			expect([field.displayName, field.default]).toEqual([field.displayName, 'data']);
+	});
+});
