@@ -9,7 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { withAuthentication } from '../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../shared/descriptions';
-import { resourceProperties } from '../shared/resources';
+import { operationSubtitle, resourceProperties } from '../shared/resources';
 import { resources, router } from './actions/router';
 import { listSearch, loadOptions } from './methods';
 
@@ -22,7 +22,8 @@ export class OutlookCalendar implements INodeType {
 		// A later v2 adds its number here and branches on this.getNode().typeVersion.
 		version: [1],
 		defaultVersion: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The words the Resource and Operation dropdowns show ("Get Many: Event").
+		subtitle: operationSubtitle(resources),
 		description:
 			'Create, read and answer Outlook and Microsoft 365 calendar events through Microsoft Graph',
 		defaults: { name: 'Outlook Calendar' },

@@ -28,7 +28,8 @@ export class OutlookMail implements INodeType {
 		version: [1],
 		defaultVersion: 1,
 		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The words the Resource and Operation dropdowns show (versionDescription.ts).
+		subtitle: versionDescription.subtitle,
 		usableAsTool: true,
 		// Message → Send and Wait for Response resumes through these (helpers/sendAndWait.ts).
 		webhooks: sendAndWaitWebhooks,

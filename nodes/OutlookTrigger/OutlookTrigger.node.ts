@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
+import { optionSubtitle } from '../shared/resources';
 import { GraphTransport } from '../shared/graph/client';
 import { TriggerState } from './cursor';
 import { properties } from './description';
@@ -26,7 +27,8 @@ export class OutlookTrigger implements INodeType {
 		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["event"]}}',
+		// The words the Trigger On dropdown shows ("Message Received").
+		subtitle: optionSubtitle(properties.find((p) => p.name === 'event')!),
 		description:
 			'Starts the workflow on new or changed Outlook mail and calendar events (Microsoft Graph delta queries, exactly once)',
 		eventTriggerDescription: '',

@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { withAuthentication } from '../../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../../shared/descriptions';
-import { resourceProperties } from '../../shared/resources';
+import { operationSubtitle, resourceProperties } from '../../shared/resources';
 import { toolDescriptionProperty, toolSafetyProperties } from '../helpers/toolSafety';
 import { resources } from './router';
 
@@ -13,7 +13,8 @@ export const versionDescription: INodeTypeDescription = {
 	icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
 	group: ['transform'],
 	version: 1,
-	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+	// The words the Resource and Operation dropdowns show ("Get Many: Message").
+	subtitle: operationSubtitle(resources),
 	description: 'Send, read and organise Outlook and Microsoft 365 mail through Microsoft Graph',
 	defaults: { name: 'Outlook Mail' },
 	inputs: [NodeConnectionTypes.Main],
