@@ -4,7 +4,8 @@
 // Usage: node scripts/dev-check.js <n8n url>
 const url = process.argv[2];
 const BROWSER_ID = 'outlook-oauth-dev-check';
-const NODES = ['outlookMail', 'outlookCalendar', 'outlookImapTrigger', 'outlookTrigger'].map(
+// The triggers' type names file them under Outlook Mail in n8n's node panel (see their node classes).
+const NODES = ['outlookMail', 'outlookCalendar', 'outlookTriggerMail', 'outlookMailTrigger'].map(
 	(name) => `n8n-nodes-outlook-oauth.${name}`,
 );
 

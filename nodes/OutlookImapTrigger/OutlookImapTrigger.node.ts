@@ -35,7 +35,11 @@ const ACTIVATION_WAIT_MS = 30_000;
 export class OutlookImapTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Outlook IMAP Trigger',
-		name: 'outlookImapTrigger',
+		// n8n's node panel files a trigger under the action node whose type is its own without the
+		// first "Trigger" (editor-ui generateMergedNodesAndActions: name.replace('Trigger', '')):
+		// outlookTriggerMail → outlookMail, so this trigger is listed among Outlook Mail's triggers,
+		// beside the Outlook Trigger (outlookMailTrigger). A type without "Trigger" in it would not be.
+		name: 'outlookTriggerMail',
 		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
 		group: ['trigger'],
 		version: 1,

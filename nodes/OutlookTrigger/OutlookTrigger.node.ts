@@ -23,7 +23,10 @@ const DEFAULT_POLL_BUDGET_MS = 5 * 60_000;
 export class OutlookTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Outlook Trigger',
-		name: 'outlookTrigger',
+		// n8n's node panel files a trigger under the action node whose type is its own without
+		// "Trigger" (editor-ui generateMergedNodesAndActions: name.replace('Trigger', '')): this
+		// trigger's events are listed among Outlook Mail's triggers, not as a separate "Outlook".
+		name: 'outlookMailTrigger',
 		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
 		group: ['trigger'],
 		version: 1,
