@@ -18,7 +18,7 @@ if (process.argv.includes('--workflow')) {
 			{
 				id: '3c0b6c1e-5d2a-4f53-9a53-0d6f0c7d2a01',
 				name: 'Outlook IMAP Trigger',
-				type: 'n8n-nodes-outlook-oauth.outlookTriggerMail',
+				type: 'n8n-nodes-outlook-oauth.outlookImapTrigger',
 				typeVersion: 1,
 				position: [0, 0],
 				parameters: {

@@ -35,11 +35,11 @@ const ACTIVATION_WAIT_MS = 30_000;
 export class OutlookImapTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Outlook IMAP Trigger',
-		// n8n's node panel files a trigger under the action node whose type is its own without the
-		// first "Trigger" (editor-ui generateMergedNodesAndActions: name.replace('Trigger', '')):
-		// outlookTriggerMail → outlookMail, so this trigger is listed among Outlook Mail's triggers,
-		// beside the Outlook Trigger (outlookMailTrigger). A type without "Trigger" in it would not be.
-		name: 'outlookTriggerMail',
+		// Its own entry in n8n's node panel ("Outlook IMAP"): n8n files a trigger under an action node
+		// only when its type is that node's plus "Trigger" (editor-ui generateMergedNodesAndActions),
+		// and the community-node lint wants a trigger's name to end in "Trigger", so one trigger can
+		// join Outlook Mail: the Outlook Trigger (outlookMailTrigger) does.
+		name: 'outlookImapTrigger',
 		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
 		group: ['trigger'],
 		version: 1,

@@ -27,13 +27,12 @@ export function packedNodeNames(): string[] {
 
 /**
  * Each node's `name` (its type in n8n is `${PACKAGE_NAME}.${name}`), by the node's folder. The
- * triggers' names file them under Outlook Mail in n8n's node panel (outlookMailTrigger,
- * outlookTriggerMail: see the node classes).
+ * Outlook Trigger's name files it under Outlook Mail in n8n's node panel (see its node class).
  */
 export const NODE_NAMES = {
 	outlookMail: 'outlookMail',
 	outlookCalendar: 'outlookCalendar',
-	outlookImapTrigger: 'outlookTriggerMail',
+	outlookImapTrigger: 'outlookImapTrigger',
 	outlookTrigger: 'outlookMailTrigger',
 } as const;
 
