@@ -32,8 +32,10 @@ export class OutlookTrigger implements INodeType {
 		version: 1,
 		// The words the Trigger On dropdown shows ("Message Received").
 		subtitle: optionSubtitle(properties.find((p) => p.name === 'event')!),
+		// Merged under Outlook Mail, n8n's node panel shows this text for Outlook Mail's entry: it
+		// says what both do.
 		description:
-			'Starts the workflow on new or changed Outlook mail and calendar events (Microsoft Graph delta queries, exactly once)',
+			'Send, read and organise Outlook and Microsoft 365 mail, and start workflows on new or changed mail and calendar events (Microsoft Graph)',
 		eventTriggerDescription: '',
 		defaults: { name: 'Outlook Trigger' },
 		polling: true,

@@ -16,12 +16,18 @@ import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
 import {
+	APP_ONLY_GUIDE_URL,
+	APP_ONLY_INVALID_CLIENT_ID_NOTICE,
+	APP_ONLY_INVALID_TENANT_NOTICE,
+} from '../../../credentials/OutlookAppOnlyApi.credentials';
+import {
 	CREDENTIAL_DISPLAY_NAME,
 	DOCS_BASE_URL,
 	IMAP_ONLY_NOTICE,
 	INVALID_CLIENT_ID_NOTICE,
 	INVALID_TENANT_NOTICE,
 	SETUP_GUIDE_URL,
+	TENANT_HELP_URL,
 } from '../../../credentials/OutlookOAuth2Api.credentials';
 import type { Dovecot } from '../../support/dovecot';
 import { dovecotInstalled, startDovecot } from '../../support/dovecot';
@@ -93,7 +99,15 @@ export function editorScenario(env: E2eEnvironment) {
 			.locator('[data-test-id=node-creator-item-name]', { hasText: nodeName })
 			.first()
 			.click();
-		if (action) await page.getByText(action, { exact: true }).first().click();
+		if (action) {
+			// In a workflow without a trigger n8n lists Outlook Mail's triggers first (the Outlook
+			// Trigger is filed under it) and folds its actions: open them as a user does.
+			const item = page.getByText(action, { exact: true }).first();
+			const actions = page.getByText(/^Actions \(\d+\)$/).first();
+			await item.or(actions).first().waitFor();
+			if (!(await item.isVisible())) await actions.click();
+			await item.click();
+		}
 		await page.locator('[data-test-id=ndv]').waitFor();
 	}
 
@@ -166,6 +180,33 @@ export function editorScenario(env: E2eEnvironment) {
 		await page.keyboard.press('Escape');
 	});
 
+	it('searching "Outlook trigger" finds Outlook Mail with the Outlook Trigger among its triggers, and the Outlook IMAP Trigger (#26 point 5)', async () => {
+		await keepEvidence('node-panel-triggers', async () => {
+			await page.goto(`${env.server.url}/workflow/new`);
+			await page.click('[data-test-id=canvas-add-button]');
+			await page.keyboard.type('Outlook trigger');
+			const names = page.locator('[data-test-id=node-creator-item-name]');
+			await names.filter({ hasText: 'Outlook Mail' }).first().waitFor();
+			const listed = await names.allInnerTexts();
+			expect(listed).toEqual(expect.arrayContaining(['Outlook Mail', 'Outlook IMAP Trigger']));
+			// No separate "Outlook" entry above n8n's "Microsoft Outlook" any more.
+			expect(listed).not.toContain('Outlook');
+			await names.filter({ hasText: 'Outlook Mail' }).first().click();
+			await page
+				.getByText(/On message received/i)
+				.first()
+				.waitFor();
+			await expect(
+				page.locator('[data-test-id=actions-panel-no-triggers-callout]').count(),
+			).resolves.toBe(0);
+			await screenshot('editor-node-panel-triggers');
+			// Out of the triggers list, then out of the panel.
+			await page.keyboard.press('Escape');
+			await page.waitForTimeout(300);
+			await page.keyboard.press('Escape');
+		});
+	});
+
 	it('adds Outlook Mail → Get many messages, and creates its credential in the modal', async () => {
 		await addFromNodePanel('Outlook Mail', 'Get many messages');
 		// With no credential of the type yet, n8n shows one button; otherwise a list with "Create new credential".
@@ -200,6 +241,13 @@ export function editorScenario(env: E2eEnvironment) {
 			.first()
 			.waitFor();
 
+		// One notice per need (#26 point 11): the setup, the permissions to add, and (none chosen yet)
+		// the common set; no callout per permission, none pointing at a list that is not there.
+		const modalText = await modal().innerText();
+		expect(modalText).toContain('Add these delegated Microsoft Graph permissions');
+		expect(modalText).not.toMatch(/listed below/);
+		expect(modalText).not.toMatch(/Read and Write Mail: Mail\.ReadWrite/);
+
 		// Defaults: Global environment, so no addresses to type; Common, so no tenant.
 		await expect(field('customAuthorityUrl').isVisible()).resolves.toBe(false);
 		await expect(field('tenantId').isVisible()).resolves.toBe(false);
@@ -213,6 +261,23 @@ export function editorScenario(env: E2eEnvironment) {
 		await tenantNotice.first().waitFor();
 		await field('tenantId').scrollIntoViewIfNeeded();
 		await screenshot('editor-invalid-tenant', modal());
+		// Connect with it anyway (#26 point 6): the page that explains the Tenant opens, not n8n's
+		// "Invalid URL" toast. (The page is on unpkg; the browser here answers it locally.)
+		await context.route(`${TENANT_HELP_URL}*`, (route) =>
+			route.fulfill({ status: 200, contentType: 'text/plain', body: 'the tenant help page' }),
+		);
+		await field('clientId').locator('input').first().fill(env.idp.clientId);
+		await field('clientSecret').locator('input').first().fill(env.idp.clientSecret);
+		await modal().locator('[data-test-id=credential-save-button]').click();
+		await modal().locator('[data-test-id=quick-connect-button]').waitFor();
+		const helpPopup = context.waitForEvent('page');
+		await modal().locator('[data-test-id=quick-connect-button]').click();
+		const help = await helpPopup;
+		// n8n opens the window first and sends it to the address once it has it.
+		await help.waitForURL((url) => url.href.startsWith(TENANT_HELP_URL), { timeout: 20_000 });
+		expect(help.url().startsWith(TENANT_HELP_URL)).toBe(true);
+		await help.close();
+		await expect(page.getByText('Invalid URL').count()).resolves.toBe(0);
 		await field('tenantId').locator('input').first().fill('contoso.onmicrosoft.com');
 		await tenantNotice.first().waitFor({ state: 'detached' });
 		await choose('accountType', 'Work or School Accounts Only');
@@ -231,6 +296,14 @@ export function editorScenario(env: E2eEnvironment) {
 		const clientIdNotice = modal().getByText(INVALID_CLIENT_ID_NOTICE.slice(0, 60));
 		await field('clientId').locator('input').first().fill('my n8n app');
 		await clientIdNotice.first().waitFor();
+		// Right under Client ID (#26 point 6), above Client Secret, not after the OAuth2 fields.
+		const [idBox, noticeBox, secretBox] = await Promise.all([
+			field('clientId').boundingBox(),
+			clientIdNotice.first().boundingBox(),
+			field('clientSecret').boundingBox(),
+		]);
+		expect(noticeBox!.y).toBeGreaterThan(idBox!.y);
+		expect(noticeBox!.y).toBeLessThan(secretBox!.y);
 		await field('clientId').locator('input').first().fill(env.idp.clientId);
 		await clientIdNotice.first().waitFor({ state: 'detached' });
 		await field('clientSecret').locator('input').first().fill(env.idp.clientSecret);
@@ -320,12 +393,57 @@ export function editorScenario(env: E2eEnvironment) {
 			'GET /me/messages',
 		);
 		await screenshot('editor-run-output');
-		// The node's Docs link opens our guide, not Microsoft's Graph overview.
+		// The node's Docs link opens its own page, outlook-mail.md (#26 point 8), not the setup guide.
 		const nodeDocs = await page
 			.locator(`[data-test-id=ndv] a[href^="${DOCS_BASE_URL}/"]`)
 			.evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
 		expect(nodeDocs.length).toBeGreaterThan(0);
-		for (const href of nodeDocs) expect(href.startsWith(SETUP_GUIDE_URL)).toBe(true);
+		for (const href of nodeDocs) expect(href).toBe(`${DOCS_BASE_URL}/outlook-mail.md`);
+		// App-Only checks as you type (#26 point 7); switching back to OAuth2 leaves Mailbox on
+		// "My Mailbox" (#26 point 13).
+		const ndv = page.locator('[data-test-id=ndv]');
+		await choose('authentication', 'App-Only', ndv);
+		await ndv
+			.locator('[data-test-id=parameter-input-mailboxId] input')
+			.first()
+			.fill('shared@example.test');
+		const appSelect = ndv.locator('[data-test-id=node-credentials-select]');
+		const appEmpty = ndv.locator('[data-test-id=node-credentials-empty-state]');
+		await appEmpty.or(appSelect).first().waitFor();
+		if (await appEmpty.isVisible()) await appEmpty.locator('button').first().click();
+		else {
+			await appSelect.click();
+			await page
+				.locator('.el-select-dropdown__item:visible', { hasText: 'Create new credential' })
+				.first()
+				.click();
+		}
+		await modal().waitFor();
+		const setupLinks = await modal()
+			.locator('a')
+			.evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+		expect(setupLinks).toContain(APP_ONLY_GUIDE_URL);
+		expect(await modal().innerText()).toContain('Retry tests it again');
+		await field('tenantId').locator('input').first().fill('contoso');
+		await modal().getByText(APP_ONLY_INVALID_TENANT_NOTICE.slice(0, 60)).first().waitFor();
+		await field('clientId').locator('input').first().fill('my n8n app');
+		await modal().getByText(APP_ONLY_INVALID_CLIENT_ID_NOTICE.slice(0, 60)).first().waitFor();
+		await screenshot('editor-app-only-checks', modal());
+		await modal()
+			.locator('button[aria-label="Close this dialog"], .el-dialog__headerbtn')
+			.first()
+			.click();
+		const discard = page.getByRole('button', { name: /Close without saving|Discard/i });
+		await discard.waitFor({ timeout: 3_000 }).then(
+			() => discard.click(),
+			() => undefined,
+		);
+		await modal().waitFor({ state: 'hidden' });
+		await choose('authentication', 'OAuth2', ndv);
+		await expect(
+			ndv.locator('[data-test-id=parameter-input-mailbox] input').first().inputValue(),
+		).resolves.toBe('My Mailbox');
+		await expect(ndv.locator('[data-test-id=parameter-input-mailboxId]').count()).resolves.toBe(0);
 		await closeNodeView();
 	});
 
@@ -372,6 +490,56 @@ export function editorScenario(env: E2eEnvironment) {
 		expect(nodes).toBeGreaterThanOrEqual(4);
 		await page.locator('[data-test-id=zoom-to-fit]').click();
 		await screenshot('editor-canvas');
+		// Subtitles in the dropdowns' words (#26 point 9).
+		const canvasText = (await page.locator('[data-test-id=canvas-node]').allInnerTexts()).join(
+			'\n',
+		);
+		expect(canvasText).toContain('Get Many: Message');
+		expect(canvasText).toContain('Get Many: Event');
+		expect(canvasText).not.toMatch(/getAll: (message|event)/);
+	});
+
+	it("Event → Create → Time Zone names the zone the event is created in: the mailbox's (#26 point 2)", async () => {
+		await keepEvidence('time-zone', async () => {
+			await addFromNodePanel('Outlook Calendar', 'Create an event');
+			const ndv = page.locator('[data-test-id=ndv]');
+			await ndv
+				.getByPlaceholder('Add Field')
+				.or(ndv.getByRole('button', { name: 'Add Field' }))
+				.first()
+				.click();
+			await page.getByText('Time Zone', { exact: true }).filter({ visible: true }).first().click();
+			const zone = ndv.locator('[data-test-id=parameter-input-timeZone] input').first();
+			await until(
+				async () => /Mailbox Time Zone \(Europe\/Berlin\)/.test(await zone.inputValue()),
+				20_000,
+				'the Time Zone to name the mailbox zone',
+			);
+			await expect(zone.inputValue()).resolves.not.toMatch(/Workflow Time Zone/);
+			await closeNodeView();
+			// Binary Attachments' default is n8n's `data` (#26 point 10): Outlook Mail → Send, Options.
+			await addFromNodePanel('Outlook Mail', 'Send a message');
+			await ndv
+				.getByPlaceholder('Add Option')
+				.or(ndv.getByRole('button', { name: 'Add Option' }))
+				.first()
+				.click();
+			await page
+				.getByText('Binary Attachments', { exact: true })
+				.filter({ visible: true })
+				.first()
+				.click();
+			await expect(
+				ndv.locator('[data-test-id=parameter-input-attachments] input').first().inputValue(),
+			).resolves.toBe('data');
+			await closeNodeView();
+		});
+	});
+
+	it("n8n looked up no outside host while the editor was used: no failed fetch of n8n's verified community nodes (#26 point 12)", () => {
+		const log = env.server.logText();
+		expect(log).not.toMatch(/ENOTFOUND|EAI_AGAIN/);
+		expect(log).not.toMatch(/Error fetching from Strapi API|Failed to fetch community node/);
 	});
 
 	itImap(
