@@ -389,7 +389,7 @@ export class OutlookOAuth2Api implements ICredentialType {
 			name: 'additionalScopes',
 			type: 'string',
 			default: '',
-			placeholder: 'Contacts.Read Tasks.ReadWrite',
+			placeholder: 'Tasks.ReadWrite People.Read',
 			description: 'Other Microsoft Graph delegated permissions to request, separated by spaces',
 		},
 		{

@@ -55,6 +55,10 @@ const credential = {
 			'mailSend',
 			'calendarsReadWrite',
 			'mailboxSettings',
+			// Contacts, categories and inbox rules, and the demo organisation's rooms.
+			'contactsReadWrite',
+			'mailboxSettingsReadWrite',
+			'places',
 			...(imap ? ['imap'] : []),
 		],
 		prompt: 'select_account',

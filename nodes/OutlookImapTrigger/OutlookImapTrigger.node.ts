@@ -11,6 +11,7 @@ import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { properties } from './description';
 import { listSearch } from './methods';
 import { readSettings, signedInUser } from './settings';
+import { deduplicationKey } from './deduplication';
 import { onHostStop } from './hostStop';
 import { InFlight, drainBudgetMs } from './inFlight';
 import {
@@ -102,11 +103,21 @@ export class OutlookImapTrigger implements INodeType {
 			loginFix: source.loginFix(user),
 			prepareBinary: async (data, fileName, mimeType) =>
 				await this.helpers.prepareBinaryData(data, fileName, mimeType),
-			emit: (items) => {
+			emit: (items, message) => {
 				if (manual) return this.emit([items]);
 				const json = items[0]?.json ?? {};
 				const subject = typeof json.subject === 'string' ? json.subject : undefined;
-				this.emit([items], undefined, inFlight.track({ uid: Number(json.uid), subject }));
+				// n8n refuses a second execution of the same message, whatever static data a restart
+				// reads (deduplication.ts).
+				const key = message
+					? deduplicationKey(
+							this.getWorkflow().id,
+							node.id,
+							`${user.toLowerCase()}/${settings.folder}`,
+							message,
+						)
+					: undefined;
+				this.emit([items], undefined, inFlight.track({ uid: Number(json.uid), subject }), key);
 			},
 			emitError: (error) =>
 				this.emitError(

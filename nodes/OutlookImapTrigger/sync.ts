@@ -41,6 +41,12 @@ export type AfterEmit =
 	| { action: 'move'; folder: string }
 	| { action: 'flag'; flag: string };
 
+/** A message of the folder: UIDVALIDITY and UID name it for as long as the folder exists (RFC 9051 §2.3.1.1). */
+export interface EmittedMessageId {
+	uidValidity: string;
+	uid: number;
+}
+
 export interface SyncLogger {
 	debug(message: string, meta?: IDataObject): void;
 	info(message: string, meta?: IDataObject): void;
@@ -61,7 +67,8 @@ export interface SyncOptions {
 	output: OutputOptions;
 	staticData: IDataObject;
 	prepareBinary: PrepareBinary;
-	emit(items: INodeExecutionData[]): void;
+	/** `message`: which message of the folder the items are (for n8n's deduplication key). */
+	emit(items: INodeExecutionData[], message?: EmittedMessageId): void;
 	logger: SyncLogger;
 	/** UIDs per metadata fetch, and bytes of message source held at once. */
 	metadataBatch: number;
@@ -174,7 +181,8 @@ export class MailboxSync {
 					if (this.options.afterEmit.action !== 'nothing')
 						cursor.pendingAction = [...(cursor.pendingAction ?? []), message.uid];
 					this.persist(cursor);
-					if (item) this.options.emit([item]);
+					if (item)
+						this.options.emit([item], { uidValidity: cursor.uidValidity, uid: message.uid });
 					uids.push(message.uid);
 				}
 				if (uids.length && this.options.afterEmit.action !== 'nothing') {

@@ -29,7 +29,7 @@ import {
 	type ReceiveMode,
 	type SessionWorker,
 } from './session';
-import { MailboxSync, type AfterEmit, type SyncLogger } from './sync';
+import { MailboxSync, type AfterEmit, type EmittedMessageId, type SyncLogger } from './sync';
 import type { ImapToken } from './token';
 
 /** A failure that retrying will not fix: the error workflow should hear of it. */
@@ -62,7 +62,7 @@ export interface WatcherOptions {
 	output: OutputOptions;
 	receive: ReceiveMode;
 	prepareBinary: PrepareBinary;
-	emit(items: INodeExecutionData[]): void;
+	emit(items: INodeExecutionData[], message?: EmittedMessageId): void;
 	emitError(error: PersistentImapError): void;
 	logger: SyncLogger;
 	/** Report through emitError after this long without a working session (0: never). */
@@ -161,8 +161,8 @@ export class ImapWatcher {
 			output: options.output,
 			staticData: options.sample ? {} : options.staticData,
 			prepareBinary: options.prepareBinary,
-			emit: (items) => {
-				if (!this.signal.stopped) options.emit(items);
+			emit: (items, message) => {
+				if (!this.signal.stopped) options.emit(items, message);
 			},
 			logger: options.logger,
 			metadataBatch: this.tuning.metadataBatch,

@@ -11,9 +11,12 @@ import { optionSubtitle } from '../shared/resources';
 import { GraphTransport } from '../shared/graph/client';
 import { TriggerState } from './cursor';
 import { properties } from './description';
+import { pollContacts } from './contacts';
+import { CONTACT_EVENTS } from './description';
 import { pollCalendarChanges, pollStartingSoon } from './events';
+import { pollFlagged } from './flags';
 import { pollMessages } from './messages';
-import { listSearch } from './methods';
+import { listSearch, loadOptions } from './methods';
 import { sample } from './sample';
 import { configFingerprint, readSettings } from './settings';
 
@@ -35,7 +38,7 @@ export class OutlookTrigger implements INodeType {
 		// Merged under Outlook Mail, n8n's node panel shows this text for Outlook Mail's entry: it
 		// says what both do.
 		description:
-			'Send, read and organise Outlook and Microsoft 365 mail, and start workflows on new or changed mail and calendar events (Microsoft Graph)',
+			'Send, read and organise Outlook and Microsoft 365 mail, and start workflows on new, changed or flagged mail, calendar events and contacts (Microsoft Graph)',
 		eventTriggerDescription: '',
 		defaults: { name: 'Outlook Trigger' },
 		polling: true,
@@ -59,7 +62,7 @@ export class OutlookTrigger implements INodeType {
 		properties,
 	};
 
-	methods = { listSearch, credentialTest: { outlookAppOnlyApiTest } };
+	methods = { listSearch, loadOptions, credentialTest: { outlookAppOnlyApiTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readSettings(this);
@@ -77,6 +80,10 @@ export class OutlookTrigger implements INodeType {
 		let items: INodeExecutionData[];
 		if (settings.event === 'messageReceived' || settings.event === 'messageUpdated') {
 			items = await pollMessages(this, transport, settings, state, now, limits);
+		} else if (settings.event === 'messageFlagged') {
+			items = await pollFlagged(this, transport, settings, state, now, limits);
+		} else if (CONTACT_EVENTS.includes(settings.event)) {
+			items = await pollContacts(this, transport, settings, state, now, limits);
 		} else if (settings.event === 'eventStartingSoon') {
 			items = await pollStartingSoon(transport, settings, state, now, limits);
 		} else {

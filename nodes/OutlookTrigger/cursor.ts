@@ -36,6 +36,11 @@ export interface SourceCursor {
 	/** For calendar views: the window the round covers (ISO 8601). */
 	windowStart?: string;
 	windowEnd?: string;
+	/**
+	 * For calendars: 'calendarView' when Graph refused the delta (another user's calendar with the
+	 * delegated credential) and each poll compares the window's calendar view instead.
+	 */
+	mode?: 'calendarView';
 }
 
 interface StoredState {
@@ -44,7 +49,7 @@ interface StoredState {
 	startedAt: string;
 	sources: Record<string, SourceCursor>;
 	emitted: string[];
-	/** Calendar instances seen: hash(id) → hash(changeKey) + '|' + start minute. */
+	/** Calendar instances seen: hash(id) → hash(changeKey) + '|' + start minute + '|' + hash(series master ID). */
 	known?: Record<string, string>;
 	/** Resolved folders (IDs) for the configured folder list, and when they were resolved. */
 	folders?: { ids: string[]; at: string };

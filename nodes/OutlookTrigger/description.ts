@@ -2,17 +2,27 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { withAuthentication } from '../shared/auth/authenticationDescription';
+import { categoriesField } from '../shared/categories';
 import { mailboxProperties } from '../shared/descriptions';
 
 export type TriggerEvent =
 	| 'messageReceived'
 	| 'messageUpdated'
+	| 'messageFlagged'
+	| 'contactCreated'
+	| 'contactUpdated'
+	| 'contactDeleted'
 	| 'eventCreated'
 	| 'eventUpdated'
 	| 'eventCancelledOrDeleted'
 	| 'eventStartingSoon';
 
-export const MAIL_EVENTS: TriggerEvent[] = ['messageReceived', 'messageUpdated'];
+export const MAIL_EVENTS: TriggerEvent[] = ['messageReceived', 'messageUpdated', 'messageFlagged'];
+export const CONTACT_EVENTS: TriggerEvent[] = [
+	'contactCreated',
+	'contactUpdated',
+	'contactDeleted',
+];
 export const CALENDAR_CHANGE_EVENTS: TriggerEvent[] = [
 	'eventCreated',
 	'eventUpdated',
@@ -38,6 +48,11 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		default: 'messageReceived',
+		// Graph v1.0 has no @-mentions of mail: `mentionsPreview` and `$filter=mentionsPreview/isMentioned
+		// eq true` are beta only (https://learn.microsoft.com/graph/api/resources/mentionspreview?view=graph-rest-beta),
+		// and this node calls v1.0 only.
+		description:
+			'"New mail that mentions me" is not offered: Microsoft Graph has @-mentions of mail only in its beta version, which this node does not call',
 		options: [
 			{
 				name: 'Message Received',
@@ -48,6 +63,27 @@ export const properties: INodeProperties[] = [
 				name: 'Message Updated',
 				value: 'messageUpdated',
 				description: 'A message in one of the folders changes (read state, flag, categories…)',
+			},
+			{
+				name: 'Message Flagged',
+				value: 'messageFlagged',
+				description:
+					'A message in one of the folders is flagged for follow-up (each flagging once: flagged again after a clear, it triggers again)',
+			},
+			{
+				name: 'Contact Created',
+				value: 'contactCreated',
+				description: 'A contact is added to the contact folder',
+			},
+			{
+				name: 'Contact Updated',
+				value: 'contactUpdated',
+				description: 'A contact of the contact folder changes',
+			},
+			{
+				name: 'Contact Deleted',
+				value: 'contactDeleted',
+				description: 'A contact is deleted from (or moved out of) the contact folder',
 			},
 			{
 				name: 'Event Created',
@@ -117,6 +153,23 @@ export const properties: INodeProperties[] = [
 		],
 	},
 	{
+		displayName: 'Contact Folder',
+		name: 'contactFolder',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		displayOptions: { show: { event: CONTACT_EVENTS } },
+		description: 'The contact folder to watch; leave empty for Contacts (the default folder)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchContactFolders', searchable: true },
+			},
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. AAMkADIxZTAwAAA=' },
+		],
+	},
+	{
 		displayName: 'Include Child Folders',
 		name: 'includeChildFolders',
 		type: 'boolean',
@@ -174,14 +227,10 @@ export const properties: INodeProperties[] = [
 		default: {},
 		displayOptions: mail,
 		options: [
-			{
-				displayName: 'Categories',
-				name: 'categories',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. Red category, Invoices',
-				description: 'Only messages with at least one of these categories (comma-separated)',
-			},
+			categoriesField({
+				description:
+					'Only messages with at least one of these categories. Choose from the mailbox\'s list, or specify names using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			}),
 			{
 				displayName: 'From',
 				name: 'from',
@@ -247,6 +296,15 @@ export const properties: INodeProperties[] = [
 		displayOptions: calendar,
 		description:
 			'Whether to return events as Outlook Calendar → Get (Simplify) does instead of the raw data',
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show: { event: CONTACT_EVENTS } },
+		description:
+			'Whether to return contacts as Outlook Mail → Contact → Get (Simplified) does instead of the raw data',
 	},
 	{
 		displayName: 'Options',

@@ -6,6 +6,8 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
+import { getCategories } from '../shared/categories';
+import { searchContactFolders } from '../shared/contactFolders';
 import { getMailboxRoot } from '../shared/descriptions';
 import { GraphTransport } from '../shared/graph/client';
 import { graphCollect } from '../shared/graph/paging';
@@ -46,4 +48,7 @@ async function searchFolders(
 	return { results };
 }
 
-export const listSearch = { searchFolders };
+export const listSearch = { searchFolders, searchContactFolders };
+
+/** The Categories filter offers the mailbox's categories. */
+export const loadOptions = { getCategories };

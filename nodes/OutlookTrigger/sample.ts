@@ -9,7 +9,10 @@ import type { GraphTransport } from '../shared/graph/client';
 import { graphCollect } from '../shared/graph/paging';
 import { segment } from '../shared/graph/request';
 import { TriggerState } from './cursor';
+import { sampleContacts } from './contacts';
+import { CONTACT_EVENTS, MAIL_EVENTS } from './description';
 import { calendarPermission, shapeEvent } from './events';
+import { isFlagged } from './flags';
 import { watchedFolders } from './folders';
 import { DELTA_FIELDS, mailPermission, toItem } from './messages';
 import type { TriggerSettings } from './settings';
@@ -24,7 +27,9 @@ export async function sample(
 	settings: TriggerSettings,
 	now: Date,
 ): Promise<INodeExecutionData[]> {
-	if (settings.event === 'messageReceived' || settings.event === 'messageUpdated') {
+	if (CONTACT_EVENTS.includes(settings.event))
+		return await sampleContacts(transport, settings, MANUAL_SAMPLE_SIZE);
+	if (MAIL_EVENTS.includes(settings.event)) {
 		// A throwaway state: folder resolution only, never saved.
 		const scratch = TriggerState.load({}, '', now);
 		const [folderId] = await watchedFolders(transport, settings, scratch, now);
@@ -42,6 +47,7 @@ export async function sample(
 		});
 		const messages = (page.value ?? [])
 			.filter((m) => passesFilters(m, settings.filters))
+			.filter((m) => settings.event !== 'messageFlagged' || isFlagged(m))
 			.slice(0, MANUAL_SAMPLE_SIZE);
 		return await Promise.all(messages.map(async (m) => await toItem(ctx, transport, settings, m)));
 	}

@@ -6,7 +6,9 @@ import { mailboxChoice } from '../shared/descriptions';
 import { mailboxRoot } from '../shared/graph/request';
 import type { CalendarZone } from '../shared/timeZones';
 import { resolveZone } from '../shared/timeZones';
+import { readGraphId } from '../shared/locators';
 import type { TriggerEvent } from './description';
+import { CONTACT_EVENTS, MAIL_EVENTS } from './description';
 
 const MAILBOX_ADDRESS = /^[^\s@/\\?#]+@[^\s@/\\?#]+\.[^\s@/\\?#]+$/;
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -42,6 +44,8 @@ export interface TriggerSettings {
 	windowDays: number;
 	minutesBefore: number;
 	zone: CalendarZone;
+	/** Contact events: the watched contact folder's ID; undefined for Contacts (the default folder). */
+	contactFolder?: string;
 }
 
 export function readSettings(ctx: IPollFunctions): TriggerSettings {
@@ -60,7 +64,8 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 		}
 		root = mailboxRoot(id);
 	}
-	const isMail = event === 'messageReceived' || event === 'messageUpdated';
+	const isMail = MAIL_EVENTS.includes(event);
+	const isContacts = CONTACT_EVENTS.includes(event);
 	const folders: FolderChoice[] = [];
 	if (isMail) {
 		const entries =
@@ -103,8 +108,10 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 		subject: (rawFilters.subject as string | undefined)?.trim().toLowerCase() || undefined,
 		hasAttachments: rawFilters.hasAttachments as boolean | undefined,
 		unread: rawFilters.unread as boolean | undefined,
-		categories: (rawFilters.categories as string | undefined)
-			?.split(',')
+		// A list from the picker, or names separated by commas (an expression, older workflows).
+		categories: ([] as unknown[])
+			.concat(rawFilters.categories ?? [])
+			.flatMap((c) => String(c).split(','))
 			.map((c) => c.trim().toLowerCase())
 			.filter(Boolean),
 		importance: rawFilters.importance as string | undefined,
@@ -134,7 +141,25 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 		windowDays: Number(ctx.getNodeParameter('windowDays', 90)) || 90,
 		minutesBefore: Math.max(0, Number(ctx.getNodeParameter('minutesBefore', 15)) || 0),
 		zone,
+		contactFolder: isContacts ? contactFolderOf(ctx) : undefined,
 	};
+}
+
+/** The Contact Folder field: a folder ID, or undefined for the default Contacts folder. */
+function contactFolderOf(ctx: IPollFunctions): string | undefined {
+	const reader = {
+		getNode: () => ctx.getNode(),
+		// The readers take an item index; a trigger's parameters have none.
+		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown) =>
+			ctx.getNodeParameter(name, fallback),
+	} as Parameters<typeof readGraphId>[0];
+	return readGraphId(reader, 0, {
+		name: 'contactFolder',
+		label: 'Contact Folder',
+		kind: 'contact folder',
+		fromUrl: () => undefined,
+		optional: true,
+	});
 }
 
 /** What the cursors depend on: another value describes other collections and starts over. */
@@ -149,6 +174,9 @@ export function configFingerprint(settings: TriggerSettings): string {
 			? settings.since?.toISOString()
 			: undefined,
 		settings.windowDays,
+		// Only contact events carry it: the fingerprint of every other event stays what it was, so an
+		// upgrade does not start their cursors over.
+		...(CONTACT_EVENTS.includes(settings.event) ? [settings.contactFolder ?? 'contacts'] : []),
 	]);
 }
 

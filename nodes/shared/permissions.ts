@@ -5,6 +5,8 @@
  * https://learn.microsoft.com/graph/permissions-reference#mail-permissions
  * https://learn.microsoft.com/graph/permissions-reference#calendars-permissions
  * https://learn.microsoft.com/graph/permissions-reference#mailboxsettings-permissions
+ * https://learn.microsoft.com/graph/permissions-reference#contacts-permissions
+ * https://learn.microsoft.com/graph/permissions-reference#place-permissions
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
@@ -12,7 +14,7 @@ import { isOtherMailbox } from './descriptions';
 
 export type Access = 'read' | 'write' | 'send';
 
-export type PermissionArea = 'mail' | 'calendar' | 'mailboxSettings';
+export type PermissionArea = 'mail' | 'calendar' | 'mailboxSettings' | 'contacts' | 'places';
 
 export interface PermissionHint {
 	permission: string;
@@ -38,8 +40,11 @@ const PERMISSIONS: Record<PermissionArea, Record<'own' | 'shared', Record<Access
 			send: 'Calendars.ReadWrite.Shared',
 		},
 	},
-	// Automatic replies and other mailbox settings. There is no `.Shared` variant: another user's
-	// settings need that user's consent or the app-only credential's MailboxSettings.ReadWrite.
+	// Automatic replies, inbox rules (mailfolder-list-messagerules, mailfolder-post-messagerules: a
+	// rule that forwards needs MailboxSettings.ReadWrite alone), the master category list
+	// (outlookuser-list-mastercategories) and other mailbox settings. There is no `.Shared` variant:
+	// another user's settings need that user's consent or the app-only credential's
+	// MailboxSettings.ReadWrite.
 	mailboxSettings: {
 		own: { read: 'MailboxSettings.Read', write: 'MailboxSettings.ReadWrite', send: 'Mail.Send' },
 		shared: {
@@ -47,6 +52,22 @@ const PERMISSIONS: Record<PermissionArea, Record<'own' | 'shared', Record<Access
 			write: 'MailboxSettings.ReadWrite',
 			send: 'Mail.Send.Shared',
 		},
+	},
+	// Personal contacts and contact folders (contact-get, user-post-contacts, contact-delta).
+	contacts: {
+		own: { read: 'Contacts.Read', write: 'Contacts.ReadWrite', send: 'Contacts.ReadWrite' },
+		// As for mail, the credential offers one shared permission, which covers reading too.
+		shared: {
+			read: 'Contacts.ReadWrite.Shared',
+			write: 'Contacts.ReadWrite.Shared',
+			send: 'Contacts.ReadWrite.Shared',
+		},
+	},
+	// Rooms and room lists are the tenant's, not a mailbox's: the same permission either way.
+	// https://learn.microsoft.com/graph/api/place-list
+	places: {
+		own: { read: 'Place.Read.All', write: 'Place.Read.All', send: 'Place.Read.All' },
+		shared: { read: 'Place.Read.All', write: 'Place.Read.All', send: 'Place.Read.All' },
 	},
 };
 

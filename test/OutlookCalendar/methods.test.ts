@@ -193,6 +193,7 @@ describe('node description', () => {
 			'availability',
 			'calendar',
 			'event',
+			'room',
 		]);
 	});
 
@@ -206,13 +207,21 @@ describe('node description', () => {
 		const { operations: availability } = await import(
 			'../../nodes/OutlookCalendar/actions/availability/Availability.resource'
 		);
-		const modules: Record<string, Record<string, unknown>> = { event, calendar, availability };
+		const { operations: room } = await import(
+			'../../nodes/OutlookCalendar/actions/room/Room.resource'
+		);
+		const modules: Record<string, Record<string, unknown>> = {
+			event,
+			calendar,
+			availability,
+			room,
+		};
 		const selectors = node.description.properties.filter((p) => p.name === 'operation');
 		for (const selector of selectors) {
 			const resource = (selector.displayOptions?.show?.resource as string[])[0];
 			const offered = (selector.options ?? []).map((o) => (o as { value: string }).value).sort();
 			expect(Object.keys(modules[resource]).sort()).toEqual(offered);
 		}
-		expect(selectors).toHaveLength(3);
+		expect(selectors).toHaveLength(4);
 	});
 });

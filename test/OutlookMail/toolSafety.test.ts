@@ -18,7 +18,7 @@ import {
 	type StandIns,
 } from '../support/fixtures';
 import { N8nHarness } from '../support/n8n-harness';
-import { graphMessage, MSG_ID, rl } from './message/setup';
+import { draftBody, graphMessage, MSG_ID, rl } from './message/setup';
 
 const TOOL = 'outlookMailTool';
 
@@ -215,7 +215,7 @@ describe('Outlook Mail as an AI tool: limits the author sets', () => {
 			s.graph.reset();
 			s.graph.on('POST', `/me/messages/${encodeURIComponent(MSG_ID)}/${action}`, {
 				status: 201,
-				body: graphMessage(`draft-${operation}`, { isDraft: true }),
+				body: graphMessage(`draft-${operation}`, { isDraft: true, body: draftBody('Thanks') }),
 			});
 			const parameters: INodeParameters = {
 				resource: 'message',

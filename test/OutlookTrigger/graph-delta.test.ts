@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 
+import { DeltaMailbox } from '../support/graph-delta';
 import { useTrigger } from './support';
 
 type Page = {
@@ -121,5 +122,74 @@ describe('Graph stand-in: delta queries', () => {
 		expect((await round(view.deltaLink)).items).toEqual([
 			{ id: occurrences[1], '@removed': { reason: 'deleted' } },
 		]);
+	});
+
+	const window = 'startDateTime=2027-03-01T00:00:00Z&endDateTime=2027-04-20T00:00:00Z';
+
+	it('calendarView: events moved out of the window or added outside it come as @removed (event-delta.md)', async () => {
+		const at = DateTime.fromISO('2027-03-10T09:00:00Z');
+		const moved = t.mailbox.addInstance({
+			subject: 'Moved',
+			start: at,
+			end: at.plus({ hours: 1 }),
+		});
+		const first = await round(`/me/calendarView/delta?${window}`);
+		expect(first.items.map((e) => e.id)).toEqual([moved]);
+		const later = DateTime.fromISO('2027-06-01T09:00:00Z');
+		t.mailbox.updateInstance(moved, { start: later, end: later.plus({ hours: 1 }) });
+		const outside = t.mailbox.addInstance({
+			subject: 'Far',
+			start: later,
+			end: later.plus({ hours: 1 }),
+		});
+		const second = await round(first.deltaLink);
+		expect(second.items).toEqual([
+			{ id: moved, '@removed': { reason: 'deleted' } },
+			{ id: outside, '@removed': { reason: 'deleted' } },
+		]);
+		// Both still exist: GET /events/{id} answers them.
+		expect((await get(`/me/events/${encodeURIComponent(moved)}`)).body).toMatchObject({
+			subject: 'Moved',
+		});
+	});
+
+	it('calendarView, observed reading: occurrence stubs, the master, and no @removed for a deleted occurrence', async () => {
+		const observed = new DeltaMailbox('/me', { series: 'observed' }).install(t.s.graph);
+		const start = DateTime.fromISO('2027-03-08T09:00:00Z');
+		const { masterId, occurrences } = observed.addWeeklySeries('Weekly', start, 30, 3);
+		const first = await round(`/me/calendarView/delta?${window}`);
+		expect(first.items[0]).toEqual({
+			'@odata.type': '#microsoft.graph.event',
+			'@odata.etag': expect.any(String),
+			id: occurrences[0],
+			seriesMasterId: masterId,
+			type: 'occurrence',
+			start: { dateTime: '2027-03-08T09:00:00.0000000', timeZone: 'UTC' },
+			end: { dateTime: '2027-03-08T09:30:00.0000000', timeZone: 'UTC' },
+		});
+		expect(first.items.map((e) => e.id)).toEqual([...occurrences, masterId]);
+		expect(first.items[3]).toMatchObject({ type: 'seriesMaster', subject: 'Weekly' });
+		observed.deleteInstance(occurrences[1]);
+		const second = await round(first.deltaLink);
+		expect(second.items).toEqual([expect.objectContaining({ id: masterId, type: 'seriesMaster' })]);
+		// The series' instances are complete, and the deleted one is gone from them.
+		const instances = await get(
+			`/me/events/${encodeURIComponent(masterId)}/instances?${window}&$top=10`,
+		);
+		expect(instances.body.value.map((e) => [e.id, e.subject])).toEqual([
+			[occurrences[0], 'Weekly'],
+			[occurrences[2], 'Weekly'],
+		]);
+	});
+
+	it("calendarView delta of another user's calendar: refused to a delegated token unless allowed", async () => {
+		const root = `/users/${encodeURIComponent('shared@contoso.com')}`;
+		new DeltaMailbox(root).install(t.s.graph);
+		const refused = await get(`${root}/calendarView/delta?${window}`);
+		expect(refused.status).toBe(403);
+		expect(refused.body).toMatchObject({ error: { code: 'ErrorAccessDenied' } });
+		expect((await get(`${root}/calendarView?${window}`)).status).toBe(200);
+		new DeltaMailbox(root, { sharedCalendarDelta: 'allowed' }).install(t.s.graph);
+		expect((await get(`${root}/calendarView/delta?${window}`)).status).toBe(200);
 	});
 });

@@ -200,6 +200,25 @@ describe('Outlook Calendar with the app-only credential', () => {
 		expect(error.message).toContain('403');
 		expect(error.description).toMatch(/no Calendars\.Read(Write)? application permission/);
 	});
+
+	it('Find Meeting Times is refused before any request: Graph does not support it with application permissions', async () => {
+		const error = await failure(
+			n8n.execute('outlookCalendar', {
+				parameters: app({
+					resource: 'availability',
+					operation: 'findMeetingTimes',
+					attendees: 'bea@contoso.com',
+					from: '2026-06-01T09:00:00',
+					to: '2026-06-01T18:00:00',
+				}),
+			}),
+		);
+		expect(error.message).toBe(
+			'Find Meeting Times needs the OAuth2 credential: Microsoft Graph does not support findMeetingTimes with application permissions',
+		);
+		expect(error.description).toMatch(/Get Schedule, which works with the app-only credential/);
+		expect(s.graph.requests).toHaveLength(0);
+	});
 });
 
 describe('token reuse across executions', () => {

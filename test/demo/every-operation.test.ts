@@ -153,9 +153,10 @@ describe('Outlook Trigger on the demo: every event', () => {
 	for (const event of TRIGGER_EVENTS) {
 		it(`${event.name}: Fetch Test Event shows items, and once published it fires when the demo makes it happen`, async () => {
 			const runner = new PollRunner(n8n, { event: event.value });
-			// "Fetch Test Event": the newest few items of what the event watches.
+			// "Fetch Test Event": the newest few items of what the event watches (a deletion has
+			// nothing left to show: nodes/OutlookTrigger/contacts.ts).
 			const sample = await runner.manual();
-			expect(sample?.length ?? 0).toBeGreaterThan(0);
+			if (!/Deleted$/.test(event.value)) expect(sample?.length ?? 0).toBeGreaterThan(0);
 			// Published: the first poll notes where things stand and emits nothing old.
 			expect(await runner.poll()).toEqual([]);
 			const happen = world.happenings.get(event.value);

@@ -33,6 +33,7 @@ export const NEWCOMER_TYPES: Record<string, () => unknown> = {
 	attendees: () => 'bob@example.test',
 	schedules: () => 'bob@example.test, alice@example.test',
 	subject: () => 'Hello from the demo',
+	givenName: () => 'Dan',
 	message: () => 'Please approve the invoice.',
 	displayName: () => 'Projects 2026',
 	name: () => 'Holidays 2027',
@@ -42,6 +43,22 @@ export const NEWCOMER_TYPES: Record<string, () => unknown> = {
 	to: () => local(DateTime.now().startOf('day').plus({ days: 60 })),
 	scheduledStart: () => local(tomorrow()),
 	scheduledEnd: () => local(tomorrow().plus({ days: 7 })),
+};
+
+/**
+ * Fields a newcomer fills though the editor does not mark them required, because the operation
+ * needs one of several (a contact needs a name or an address; free/busy needs addresses or rooms):
+ * filled when visible and empty, with NEWCOMER_TYPES' value.
+ */
+export const NEWCOMER_FILLS = ['givenName', 'schedules'];
+
+/**
+ * A collection the operation needs something in, by name → the option a newcomer adds there
+ * (Update Fields: what to change; an inbox rule's Actions: what it does), first offered wins.
+ */
+export const NEWCOMER_ADDS: Record<string, string[]> = {
+	updateFields: ['subject', 'name', 'displayName', 'isRead'],
+	actions: ['markAsRead', 'moveToFolder'],
 };
 
 /**
@@ -62,19 +79,16 @@ function isEmptyObject(value: unknown): boolean {
 	);
 }
 
-/** What a newcomer changes first with Update Fields, when the collection offers it. */
-const NEWCOMER_CHANGES = ['subject', 'name', 'displayName', 'isRead'];
-
-/** The field of an Update Fields collection a newcomer sets: the first of NEWCOMER_CHANGES it offers. */
+/** The option of a collection a newcomer sets: the first of NEWCOMER_ADDS[collection] it offers. */
 function firstTypedOption(collection: INodeProperties): [string, unknown] {
 	const options = (collection.options ?? []) as INodeProperties[];
-	for (const name of NEWCOMER_CHANGES) {
+	for (const name of NEWCOMER_ADDS[collection.name] ?? []) {
 		const option = options.find((o) => o.name === name);
 		if (option?.type === 'boolean') return [name, !option.default];
 		if (option && NEWCOMER_TYPES[name]) return [name, NEWCOMER_TYPES[name]()];
 	}
 	throw new Error(
-		`the every-operation test does not know what a newcomer sets in ${collection.displayName}: add one of its fields to NEWCOMER_CHANGES in test/demo/newcomer.ts`,
+		`the every-operation test does not know what a newcomer sets in ${collection.displayName}: add one of its fields to NEWCOMER_ADDS in test/demo/newcomer.ts`,
 	);
 }
 
@@ -133,18 +147,34 @@ export async function newcomerParameters(
 				NodeHelpers.displayParameter(full, p, node(full), description) &&
 				isEmpty(full[p.name]),
 		);
-		// An empty "Update Fields": the operation has nothing to change, so the newcomer adds a field.
-		const updateFields = description.properties.find(
-			(p: INodeProperties) =>
-				p.name === 'updateFields' &&
-				p.type === 'collection' &&
-				NodeHelpers.displayParameter(full, p, node(full), description),
-		);
-		if (!missing.length && updateFields && isEmptyObject(full.updateFields)) {
-			const [name, value] = firstTypedOption(updateFields);
-			chosen.updateFields = { [name]: value } as INodeParameters[string];
-			picked.push(`updateFields.${name}=${JSON.stringify(value)}`);
-			continue;
+		// Fields the operation needs though not marked required, and collections it needs something
+		// in (an empty Update Fields changes nothing): the newcomer fills one, then looks again.
+		if (!missing.length) {
+			const fill = description.properties.find(
+				(p: INodeProperties) =>
+					NEWCOMER_FILLS.includes(p.name) &&
+					NodeHelpers.displayParameter(full, p, node(full), description) &&
+					isEmpty(full[p.name]) &&
+					chosen[p.name] === undefined,
+			);
+			if (fill) {
+				chosen[fill.name] = NEWCOMER_TYPES[fill.name]() as INodeParameters[string];
+				picked.push(`${fill.name}=${JSON.stringify(chosen[fill.name])}`);
+				continue;
+			}
+			const collection = description.properties.find(
+				(p: INodeProperties) =>
+					NEWCOMER_ADDS[p.name] !== undefined &&
+					p.type === 'collection' &&
+					NodeHelpers.displayParameter(full, p, node(full), description) &&
+					isEmptyObject(full[p.name]),
+			);
+			if (collection) {
+				const [name, value] = firstTypedOption(collection);
+				chosen[collection.name] = { [name]: value } as INodeParameters[string];
+				picked.push(`${collection.name}.${name}=${JSON.stringify(value)}`);
+				continue;
+			}
 		}
 		if (!missing.length) return { parameters: full, picked };
 		// One field at a time: what is filled next may depend on it (an attachment of the message).

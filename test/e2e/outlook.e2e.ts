@@ -5,6 +5,7 @@
 import { E2eEnvironment } from './support/environment';
 import { appOnlyScenario } from './scenarios/appOnly';
 import { connectScenario } from './scenarios/connect';
+import { contactsCategoriesScenario } from './scenarios/contactsCategories';
 import { editorScenario } from './scenarios/editor';
 import { loadingScenario } from './scenarios/loading';
 import { mailDraftsScenario } from './scenarios/mailDrafts';
@@ -35,3 +36,4 @@ describe('7. poll trigger', () => pollTriggerScenario(env));
 describe('8. drafts and threads', () => mailDraftsScenario(env));
 describe('9. send and wait', () => sendAndWaitScenario(env));
 describe('10. app-only', () => appOnlyScenario(env));
+describe('11. contacts and categories', () => contactsCategoriesScenario(env));

@@ -3,6 +3,7 @@
  * literals: each hostile value below is either sent harmlessly (and the test pins exactly what was
  * sent) or refused before any request with an error naming the field and the item.
  */
+import { MESSAGE_CLASS_EXPAND } from '../../nodes/OutlookMail/helpers/teamsChats';
 import { rl, useMailNode, MSG_ID, graphMessage } from '../OutlookMail/message/setup';
 
 describe('hostile input to Outlook Mail', () => {
@@ -64,6 +65,8 @@ describe('hostile input to Outlook Mail', () => {
 			$search: expect.any(String),
 			$top: '5',
 			$select: expect.any(String),
+			// The message class, to leave out Teams chats (helpers/teamsChats.ts): the node's own value.
+			$expand: MESSAGE_CLASS_EXPAND,
 		});
 		expect(call.query.$search).toBe('"budget \\"Q3\\" & owner=ceo"');
 	});

@@ -63,6 +63,45 @@ function checkAttachmentValue(request: ContractRequest): string[] {
 		: [];
 }
 
+/**
+ * The places type casts as the description spells them. Microsoft Learn writes
+ * `microsoft.graph.roomlist` in lower case as well (place-list), Graph matches type names
+ * case-insensitively, and its short alias `graph.room` is accepted too.
+ */
+export function placesTypeCast(path: string): string {
+	return path.replace(
+		/^(\/places(?:\/[^/]+)?)\/(?:microsoft\.)?graph\.(room|roomlist)(?=\/|$)/i,
+		(_match, head: string, type: string) =>
+			`${head}/microsoft.graph.${type.toLowerCase() === 'room' ? 'room' : 'roomList'}`,
+	);
+}
+
+/**
+ * `POST …/messages/{id}/permanentDelete`: a v1.0 action Microsoft added after the OpenAPI snapshot
+ * kept here (2024-10), so it is allowed as a documented exception: POST only, no query options, no
+ * request body ("Don't supply a request body for this method").
+ * https://learn.microsoft.com/graph/api/message-permanentdelete
+ */
+const PERMANENT_DELETE =
+	/^\/(me|users\/[^/]+)(\/mailFolders\/[^/]+)?\/messages\/[^/]+\/permanentDelete$/;
+
+function checkPermanentDelete(request: ContractRequest): string[] {
+	if (request.method.toUpperCase() !== 'POST')
+		return [`${request.method} ${request.path}: method not allowed`];
+	const errors: string[] = [];
+	const query = Object.keys(request.query);
+	if (query.length)
+		errors.push(`POST ${request.path}: no query options allowed (${query.join(', ')})`);
+	const empty =
+		request.body === undefined ||
+		request.body === null ||
+		(typeof request.body === 'object' &&
+			!Buffer.isBuffer(request.body) &&
+			Object.keys(request.body).length === 0);
+	if (!empty) errors.push(`POST ${request.path}: no request body allowed`);
+	return errors;
+}
+
 /** One operation of the description, its path template compiled once (see GraphContract.match). */
 interface CompiledOperation {
 	operation: Operation;
@@ -159,6 +198,7 @@ export class GraphContract {
 		if (request.method.toUpperCase() === 'POST' && request.path === '/$batch')
 			return this.checkBatch(request.body);
 		if (ATTACHMENT_VALUE.test(request.path)) return checkAttachmentValue(request);
+		if (PERMANENT_DELETE.test(request.path)) return checkPermanentDelete(request);
 		let path = request.path;
 		// $skiptoken/$deltatoken only ever appear in links Graph itself issued (@odata.nextLink,
 		// @odata.deltaLink); they are opaque paging state, not parameters the description declares.
@@ -174,6 +214,7 @@ export class GraphContract {
 			if (query[key]?.includes(',')) query[key] = query[key].replace(/,/g, ' ');
 		// Graph's description spells delta functions `delta()`; without it the path matches `{message-id}`.
 		path = path.replace(/\/delta$/, '/delta()');
+		path = placesTypeCast(path);
 		const req = {
 			method: request.method.toLowerCase(),
 			path,

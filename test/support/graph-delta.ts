@@ -13,8 +13,28 @@
  *   every message of the folder, as Graph documents); `$select` picks properties; page size from
  *   `Prefer: odata.maxpagesize` or `$top`. Immutable IDs: a moved message keeps its ID.
  * - Calendar view: `startDateTime`/`endDateTime` bound the instances (occurrences and exceptions
- *   of series, single events; never series masters); times answer in the `Prefer:
- *   outlook.timezone` zone.
+ *   of series, single events); times answer in the `Prefer: outlook.timezone` zone. A later round
+ *   returns under `@removed` (reason `deleted`) both the instances deleted inside the window and
+ *   every event *outside* it that was added, deleted or updated since: an event moved out of the
+ *   window comes back as `@removed` although it still exists, and one created outside it too.
+ *   https://learn.microsoft.com/graph/api/event-delta#response ("Events that are outside the date
+ *   range and that have been added, deleted, or updated since the previous delta call")
+ * - Recurring series, two readings (`DeltaBehaviour.series`):
+ *   'documented': the delta returns what calendarView returns ("the same properties you'd normally
+ *   get from a GET /calendarView request", event-delta.md): full occurrences, no series masters,
+ *   and a deleted occurrence as `@removed`;
+ *   'observed' (reported 2017–2026: microsoftgraph/microsoft-graph-docs#1716, #7632, #22197,
+ *   docs PR #4501, ridafkih/keeper.sh#409): occurrences come as stubs (`@odata.type`,
+ *   `@odata.etag`, `id`, `type`, `seriesMasterId`, `start`, `end`), the series master comes too
+ *   (with the first occurrence's start and end), and deleting one occurrence gives no `@removed`
+ *   ("No indication is given for a deleted occurrence", PR #4501): only the master changes.
+ * - Another user's calendar with a delegated token (`DeltaBehaviour.sharedCalendarDelta`):
+ *   event-delta.md lists Calendars.Read, Calendars.ReadBasic and Calendars.ReadWrite, no `.Shared`
+ *   permission, so 'refused' (the default) answers the delta 403 ErrorAccessDenied while
+ *   calendarView (which does list Calendars.Read.Shared) works; 'allowed' serves it.
+ * - `GET /events/{id}` (an instance or a master; 404 ErrorItemNotFound when deleted) and
+ *   `GET /events/{master}/instances` (the series' occurrences and exceptions in a range, full).
+ *   https://learn.microsoft.com/graph/api/event-get, /graph/api/event-list-instances
  * - `expireSyncStates()` forgets every token: the next request with one is answered 410 Gone,
  *   `syncStateNotFound`, as Exchange does when it drops a sync state.
  *
@@ -63,8 +83,8 @@ interface RoundParams {
 
 interface Page {
 	params: RoundParams;
-	/** What the round returns: IDs of live items, or removed IDs. */
-	entries: Array<{ id: string; removed: boolean }>;
+	/** What the round returns: IDs of live items, or removed IDs; `master` for a series master. */
+	entries: Array<{ id: string; removed: boolean; master?: boolean }>;
 	offset: number;
 	/** The sequence number the round covers up to; the next round starts after it. */
 	untilSeq: number;
@@ -101,6 +121,17 @@ export interface FolderSpec {
 	id?: string;
 }
 
+/** The disputed behaviours of calendarView delta (see the header); the default is the documented one. */
+export interface DeltaBehaviour {
+	series: 'documented' | 'observed';
+	sharedCalendarDelta: 'refused' | 'allowed';
+}
+
+export const DOCUMENTED_DELTA: DeltaBehaviour = {
+	series: 'documented',
+	sharedCalendarDelta: 'refused',
+};
+
 export interface EventInstanceInput {
 	subject: string;
 	/** Start instant (any zone); stored in UTC. */
@@ -121,6 +152,9 @@ export class DeltaMailbox {
 
 	readonly instances = new Map<string, Tracked>();
 
+	/** Series masters (type seriesMaster), by ID; their occurrences are in `instances`. */
+	readonly masters = new Map<string, Tracked>();
+
 	private tombstones: Tombstone[] = [];
 
 	private skipTokens = new Map<string, Page>();
@@ -132,10 +166,14 @@ export class DeltaMailbox {
 
 	private counter = 0;
 
+	readonly behaviour: DeltaBehaviour;
+
 	constructor(
 		/** `/me` or `/users/<encoded address>`. */
 		readonly root = '/me',
+		behaviour: Partial<DeltaBehaviour> = {},
 	) {
+		this.behaviour = { ...DOCUMENTED_DELTA, ...behaviour };
 		for (const [wellKnownName, displayName] of [
 			['msgfolderroot', 'Top of Information Store'],
 			['inbox', 'Inbox'],
@@ -305,6 +343,7 @@ export class DeltaMailbox {
 			(seriesMasterId
 				? `${seriesMasterId}_${start.toUTC().toFormat("yyyyMMdd'T'HHmmss")}`
 				: `AAMk-evt-${++this.counter}-${randomKey()}`);
+		if (seriesMasterId) this.ensureMaster(seriesMasterId, subject, start, end);
 		const seq = this.nextSeq();
 		const now = isoUtc(this.now());
 		this.instances.set(id, {
@@ -341,7 +380,92 @@ export class DeltaMailbox {
 				...rest,
 			},
 		});
+		if (seriesMasterId) this.touchMaster(seriesMasterId);
 		return id;
+	}
+
+	/** The series master of `masterId`, created with its first occurrence's subject and times. */
+	private ensureMaster(masterId: string, subject: string, start: DateTime, end: DateTime): void {
+		if (this.masters.has(masterId)) return;
+		const seq = this.nextSeq();
+		const now = isoUtc(this.now());
+		this.masters.set(masterId, {
+			id: masterId,
+			scope: 'series',
+			enteredSeq: seq,
+			seq,
+			data: {
+				id: masterId,
+				changeKey: randomKey(),
+				createdDateTime: now,
+				lastModifiedDateTime: now,
+				subject,
+				// Graph lists a master with its first occurrence's start and end (keeper.sh#409).
+				start: {
+					dateTime: start.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'0000'"),
+					timeZone: 'UTC',
+				},
+				end: { dateTime: end.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'0000'"), timeZone: 'UTC' },
+				isAllDay: false,
+				isCancelled: false,
+				type: 'seriesMaster',
+				seriesMasterId: null,
+				recurrence: {
+					pattern: {
+						type: 'weekly',
+						interval: 1,
+						daysOfWeek: [start.toFormat('cccc').toLowerCase()],
+					},
+					range: { type: 'noEnd', startDate: start.toFormat('yyyy-MM-dd') },
+				},
+				organizer: { emailAddress: { name: 'Alice', address: 'alice@contoso.com' } },
+				attendees: [],
+				categories: [],
+			},
+		});
+	}
+
+	/** A change to a series (an occurrence edited, added or deleted) changes its master too. */
+	private touchMaster(masterId: string): void {
+		const master = this.masters.get(masterId);
+		if (!master) return;
+		master.seq = this.nextSeq();
+		Object.assign(master.data, {
+			changeKey: randomKey(),
+			lastModifiedDateTime: isoUtc(this.now()),
+		});
+	}
+
+	/** The series' occurrences and exceptions, in start order. */
+	private seriesInstances(masterId: string): Tracked[] {
+		return [...this.instances.values()]
+			.filter((i) => i.data.seriesMasterId === masterId)
+			.sort((a, b) => this.startOf(a).toMillis() - this.startOf(b).toMillis());
+	}
+
+	/** The organizer edits the whole series (subject, location…): the master and every occurrence change. */
+	updateSeries(masterId: string, patch: Json): void {
+		const master = this.masters.get(masterId);
+		if (!master) throw new Error(`no series ${masterId}`);
+		for (const instance of this.seriesInstances(masterId)) {
+			instance.seq = this.nextSeq();
+			Object.assign(instance.data, patch, {
+				changeKey: randomKey(),
+				lastModifiedDateTime: isoUtc(this.now()),
+			});
+		}
+		Object.assign(master.data, patch);
+		this.touchMaster(masterId);
+	}
+
+	/** The whole series is deleted: every occurrence is gone, and the master. */
+	deleteSeries(masterId: string): void {
+		for (const instance of this.seriesInstances(masterId)) {
+			this.instances.delete(instance.id);
+			this.tombstones.push({ id: instance.id, scope: 'calendar', seq: this.nextSeq() });
+		}
+		if (this.masters.delete(masterId))
+			this.tombstones.push({ id: masterId, scope: 'series', seq: this.nextSeq() });
 	}
 
 	/**
@@ -390,11 +514,23 @@ export class DeltaMailbox {
 				dateTime: end.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'0000'"),
 				timeZone: 'UTC',
 			};
+		const masterId = instance.data.seriesMasterId;
+		if (typeof masterId === 'string') this.touchMaster(masterId);
 	}
 
+	/**
+	 * An instance is deleted. A single event (or, in the documented reading, an occurrence) gives
+	 * `@removed` in the next round; in the observed reading a deleted occurrence gives nothing but
+	 * a changed master (microsoft-graph-docs PR #4501).
+	 */
 	deleteInstance(id: string): void {
-		if (!this.instances.delete(id)) throw new Error(`no event ${id}`);
-		this.tombstones.push({ id, scope: 'calendar', seq: this.nextSeq() });
+		const instance = this.instances.get(id);
+		if (!instance) throw new Error(`no event ${id}`);
+		this.instances.delete(id);
+		const masterId = instance.data.seriesMasterId;
+		if (typeof masterId === 'string') this.touchMaster(masterId);
+		if (typeof masterId !== 'string' || this.behaviour.series === 'documented')
+			this.tombstones.push({ id, scope: 'calendar', seq: this.nextSeq() });
 	}
 
 	/** Exchange dropped every sync state: each token is answered 410 Gone. */
@@ -441,7 +577,12 @@ export class DeltaMailbox {
 				pageSize: pageSizeOf(request),
 			}),
 		);
-		graph.on('GET', `${root}/calendarView`, (request) => this.calendarView(request));
+		graph.on('GET', `${root}/calendarView`, (request) => this.calendarView(graph, request));
+		graph.on('GET', `${root}/events/:id`, (request, params) => this.getEvent(request, params.id));
+		graph.on('GET', `${root}/events/:id/instances`, (request, params) =>
+			this.listInstances(graph, request, params.id),
+		);
+		// Registered after `/events/:id` so that it wins for `/events/delta`.
 		// Events delta: the same window, without expanding series (single events and exceptions;
 		// the stand-in keeps no series masters).
 		graph.on('GET', `${root}/events/delta`, (request) => {
@@ -463,6 +604,19 @@ export class DeltaMailbox {
 			});
 		});
 		graph.on('GET', `${root}/calendarView/delta`, (request) => {
+			if (
+				this.behaviour.sharedCalendarDelta === 'refused' &&
+				!request.app &&
+				this.root.startsWith('/users/')
+			) {
+				// event-delta.md lists no Calendars.Read.Shared: a delegated token on another user's
+				// calendar is refused as Exchange refuses what a permission does not cover.
+				return graphError(
+					403,
+					'ErrorAccessDenied',
+					'Access is denied. Check credentials and try again.',
+				);
+			}
 			if (!request.query.$deltatoken && !request.query.$skiptoken) {
 				if (!request.query.startDateTime || !request.query.endDateTime)
 					return graphError(
@@ -540,7 +694,19 @@ export class DeltaMailbox {
 		return { body: { value: messages.slice(0, top).map((m) => this.selected(m, select)) } };
 	}
 
-	private calendarView(request: GraphRequestRecord): GraphReply {
+	private calendarView(graph: GraphStandIn, request: GraphRequestRecord): GraphReply {
+		return this.pagedInstances(graph, request, () => [...this.instances.values()]);
+	}
+
+	/**
+	 * Instances overlapping `startDateTime`–`endDateTime`, in start order, with `$select`, `$top`
+	 * (default 10) and a `@odata.nextLink` carrying `$skip`, as Graph's calendarView links do.
+	 */
+	private pagedInstances(
+		graph: GraphStandIn,
+		request: GraphRequestRecord,
+		source: () => Tracked[],
+	): GraphReply {
 		const { startDateTime, endDateTime } = request.query;
 		if (!startDateTime || !endDateTime)
 			return graphError(
@@ -549,13 +715,48 @@ export class DeltaMailbox {
 				'startDateTime and endDateTime are required.',
 			);
 		const zone = this.zoneOf(request);
-		const value = [...this.instances.values()]
+		const select = request.query.$select?.split(',');
+		const value = source()
 			.filter((i) => this.inWindow(i, startDateTime, endDateTime))
-			.sort((a, b) => this.startOf(a).toMillis() - this.startOf(b).toMillis())
-			.map((i) => this.eventJson(i.data, zone));
-		const top = Number(request.query.$top ?? 10);
-		// Short lists only: the tests never ask for more than one page of a calendar view.
-		return { body: { value: value.slice(0, top) } };
+			.sort(
+				(a, b) => this.startOf(a).toMillis() - this.startOf(b).toMillis() || (a.id < b.id ? -1 : 1),
+			)
+			.map((i) => this.selected(this.eventJson(i.data, zone), select));
+		const top = Math.min(Number(request.query.$top ?? 10), DELTA_MAX_PAGE_SIZE);
+		const skip = Number(request.query.$skip ?? 0);
+		const body: Json = { value: value.slice(skip, skip + top) };
+		if (skip + top < value.length) {
+			const next = new URL(`${graph.url}/v1.0${request.path}`);
+			for (const [key, v] of Object.entries(request.query)) next.searchParams.set(key, v);
+			next.searchParams.set('$top', String(top));
+			next.searchParams.set('$skip', String(skip + top));
+			body['@odata.nextLink'] = next.toString();
+		}
+		return { body };
+	}
+
+	/** GET /events/{id}: an instance (occurrence, exception, single event) or a series master. */
+	private getEvent(request: GraphRequestRecord, id: string): GraphReply {
+		const item = this.instances.get(id) ?? this.masters.get(id);
+		if (!item)
+			return graphError(
+				404,
+				'ErrorItemNotFound',
+				'The specified object was not found in the store.',
+			);
+		const select = request.query.$select?.split(',');
+		return { body: this.selected(this.eventJson(item.data, this.zoneOf(request)), select) };
+	}
+
+	/** GET /events/{master}/instances: the series' occurrences and exceptions in the range. */
+	private listInstances(graph: GraphStandIn, request: GraphRequestRecord, id: string): GraphReply {
+		if (!this.masters.has(id))
+			return graphError(
+				404,
+				'ErrorItemNotFound',
+				'The specified object was not found in the store.',
+			);
+		return this.pagedInstances(graph, request, () => this.seriesInstances(id));
 	}
 
 	private startOf(item: Tracked): DateTime {
@@ -636,12 +837,33 @@ export class DeltaMailbox {
 		const items = this.itemsOf(page.params);
 		const zone = this.zoneOf(request);
 		const value = slice.map((entry) => {
+			if (entry.master) {
+				const master = this.masters.get(entry.id);
+				if (!master || entry.removed) return { id: entry.id, '@removed': { reason: 'deleted' } };
+				return this.eventJson(master.data, zone);
+			}
 			const item = items.get(entry.id);
 			if (entry.removed || !item || !this.inScope(item, page.params)) {
 				return { id: entry.id, '@removed': { reason: 'deleted' } };
 			}
 			const isEvent = page.params.kind === 'calendarView' || page.params.kind === 'events';
 			const data = isEvent ? this.eventJson(item.data, zone) : item.data;
+			if (
+				page.params.kind === 'calendarView' &&
+				this.behaviour.series === 'observed' &&
+				data.type === 'occurrence'
+			) {
+				// What the reports show for an occurrence (microsoft-graph-docs#7632, #22197).
+				return {
+					'@odata.type': '#microsoft.graph.event',
+					'@odata.etag': `W/"${String(data.changeKey)}"`,
+					id: data.id,
+					seriesMasterId: data.seriesMasterId,
+					type: data.type,
+					start: data.start,
+					end: data.end,
+				};
+			}
 			return page.params.kind === 'mailFolders'
 				? this.selected(this.folderJson(item.id), page.params.select)
 				: this.selected(data, page.params.select);
@@ -667,9 +889,26 @@ export class DeltaMailbox {
 	private startRound(params: RoundParams, sinceSeq: number | undefined): Page {
 		const items = [...this.itemsOf(params).values()].filter((i) => this.inScope(i, params));
 		const entries: Page['entries'] = [];
+		const observedSeries = params.kind === 'calendarView' && this.behaviour.series === 'observed';
 		if (sinceSeq === undefined) {
 			for (const item of items) entries.push({ id: item.id, removed: false });
+			if (observedSeries) {
+				const inWindow = new Set(items.map((i) => i.data.seriesMasterId));
+				for (const master of this.masters.values())
+					if (inWindow.has(master.id))
+						entries.push({ id: master.id, removed: false, master: true });
+			}
 		} else {
+			if (params.kind === 'calendarView') {
+				// Events outside the window that were added or updated since: `@removed` (event-delta.md).
+				for (const item of this.instances.values())
+					if (item.seq > sinceSeq && !this.inScope(item, params))
+						entries.push({ id: item.id, removed: true });
+			}
+			if (observedSeries) {
+				for (const master of this.masters.values())
+					if (master.seq > sinceSeq) entries.push({ id: master.id, removed: false, master: true });
+			}
 			const wanted = params.changeType;
 			for (const item of items) {
 				if (item.seq <= sinceSeq) continue;
@@ -684,6 +923,10 @@ export class DeltaMailbox {
 					if (t.seq > sinceSeq && t.scope === params.scope && !live.has(t.id)) removed.add(t.id);
 				}
 				for (const id of removed) entries.push({ id, removed: true });
+				if (observedSeries)
+					for (const t of this.tombstones)
+						if (t.seq > sinceSeq && t.scope === 'series')
+							entries.push({ id: t.id, removed: true, master: true });
 			}
 		}
 		return { params, entries, offset: 0, untilSeq: this.seq };

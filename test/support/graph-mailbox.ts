@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { GraphReply, GraphRequestRecord, GraphStandIn } from './graph-standin';
 import { graphError } from './graph-standin';
+// `$search` (cap, order) and `$expand` of extended properties as documented: graph-mail-rules.ts.
+import { expandedProperties, searchMessages } from './graph-mail-rules';
 
 type Item = Record<string, unknown>;
 
@@ -70,11 +72,16 @@ export function serveMessages(
 			({ query, skip } = cursor);
 		}
 		const source = items();
-		const key = `${query.$filter ?? ''}|${query.$orderby ?? ''}`;
+		const key = `${query.$filter ?? ''}|${query.$orderby ?? ''}|${query.$search ?? ''}`;
 		const cached = memo.get(key);
 		let list: Item[];
 		if (cached && cached.source === source && cached.length === source.length) {
 			list = cached.list;
+		} else if (query.$search) {
+			const found = searchMessages(source, query);
+			if (!Array.isArray(found)) return found;
+			list = found;
+			memo.set(key, { source, length: source.length, list });
 		} else {
 			try {
 				list = source.filter(parseFilter(query.$filter));
@@ -96,9 +103,11 @@ export function serveMessages(
 		const top = Math.min(Number(query.$top ?? 10), options.maxPageSize ?? 1000);
 		const page = list.slice(skip, skip + top);
 		const select = query.$select?.split(',');
-		const value = select
-			? page.map((item) => Object.fromEntries(select.map((key) => [key, item[key]])))
-			: page;
+		const value = (
+			select
+				? page.map((item) => Object.fromEntries(select.map((key) => [key, item[key]])))
+				: page.map(({ singleValueExtendedProperties: _hidden, ...item }) => item)
+		).map((item, n) => ({ ...item, ...expandedProperties(page[n], query.$expand) }));
 		const body: Record<string, unknown> = { value };
 		if (query.$count === 'true') body['@odata.count'] = list.length;
 		if (skip + top < list.length) {

@@ -394,6 +394,9 @@ export class GraphStandIn {
 			roles.some((role) => record.app!.roles.some((r) => r.toLowerCase() === role.toLowerCase()));
 		const denied = () =>
 			graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+		// Rooms and room lists are the tenant's: Place.Read.All (https://learn.microsoft.com/graph/api/place-list).
+		if (/^\/places(\/|$)/i.test(path))
+			return has('Place.Read.All', 'Place.ReadWrite.All') ? undefined : denied();
 		const user = /^\/users\/([^/]+)(\/.*)?$/.exec(path);
 		if (!user || !user[2]) {
 			// The directory: /users or /users/{id} itself.
@@ -415,6 +418,8 @@ export class GraphStandIn {
 		}
 		const rest = user[2];
 		const read = method === 'GET';
+		// https://learn.microsoft.com/graph/api/user-findmeetingtimes: "Application: Not supported".
+		if (/\/findMeetingTimes$/i.test(rest)) return denied();
 		if (
 			/\/(events|calendars?|calendarView|calendarGroups|getSchedule|findMeetingTimes)(\/|$)/i.test(
 				rest,
@@ -424,6 +429,19 @@ export class GraphStandIn {
 				read || /\/getSchedule$/i.test(rest)
 					? has('Calendars.Read', 'Calendars.ReadWrite')
 					: has('Calendars.ReadWrite');
+			return ok ? undefined : denied();
+		}
+		// Contacts and contact folders: Contacts.Read / Contacts.ReadWrite (contact-get, user-post-contacts).
+		if (/^\/(contacts|contactFolders)(\/|$)/i.test(rest)) {
+			const ok = read ? has('Contacts.Read', 'Contacts.ReadWrite') : has('Contacts.ReadWrite');
+			return ok ? undefined : denied();
+		}
+		// Inbox rules and the category list are mailbox settings (mailfolder-list-messagerules,
+		// outlookuser-list-mastercategories): MailboxSettings.Read / MailboxSettings.ReadWrite.
+		if (/\/messageRules(\/|$)|^\/outlook\/masterCategories(\/|$)/i.test(rest)) {
+			const ok = read
+				? has('MailboxSettings.Read', 'MailboxSettings.ReadWrite')
+				: has('MailboxSettings.ReadWrite');
 			return ok ? undefined : denied();
 		}
 		if (method === 'POST' && /\/(sendMail|send|reply|replyAll|forward)$/i.test(rest)) {

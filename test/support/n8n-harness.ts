@@ -414,11 +414,11 @@ export class N8nHarness {
 			this.additionalData(),
 			mode,
 			options.activation === 'manual' ? 'manual' : (options.activation ?? 'activate'),
-			(data, _responsePromise, donePromise) => {
+			(data, _responsePromise, donePromise, deduplicationKey) => {
 				// n8n saves the static data inside emit(), before the execution is created.
-				run.saveStaticData();
+				run.saveStaticData('emit');
 				run.emitted.push(...(data[0] ?? []));
-				run.createExecution(data[0] ?? [], donePromise);
+				run.createExecution(data[0] ?? [], donePromise, deduplicationKey);
 			},
 			(error) => run.errors.push(error),
 		);
@@ -499,6 +499,29 @@ export interface HostModel {
 	runMs?: number | 'never';
 	/** n8n listens to SIGTERM/SIGINT itself (it does, from start-up); registered before trigger() runs. */
 	handlesSignals?: boolean;
+	/**
+	 * How emit()'s static-data saves land. n8n starts each one fire-and-forget (`void
+	 * saveStaticData(workflow)`), so the saves of emits close together run side by side; on
+	 * PostgreSQL they take different pool connections and may commit out of order.
+	 * 'inOrder' (default): each save lands before the next. 'latestOvertaken': every emit's save is
+	 * overtaken by the one before it, so what n8n holds is the static data of the emit before the
+	 * last (the queue-mode e2e saw this: the stored cursor went 5 → 7 while 8 was emitted).
+	 */
+	staticDataSaves?: 'inOrder' | 'latestOvertaken';
+	/**
+	 * n8n's executions table, which outlives a restart: pass the same object to the activation
+	 * after a restart. n8n 2.41 keeps emit()'s deduplication key in a unique column of it and
+	 * refuses a second execution with a key it holds (execution-persistence.js, DuplicateExecutionError).
+	 */
+	database?: HostDatabase;
+	/** false: n8n before the deduplication column, which ignores the key. Default true. */
+	honoursDeduplicationKeys?: boolean;
+}
+
+/** What n8n's database keeps across restarts, for the host model. */
+export interface HostDatabase {
+	/** Deduplication keys of the executions n8n created. */
+	deduplicationKeys: Set<string>;
 }
 
 export class TriggerRun {
@@ -509,6 +532,12 @@ export class TriggerRun {
 
 	/** The items of emits whose execution n8n could not create because it had closed its database. */
 	readonly lost: INodeExecutionData[][] = [];
+
+	/** The items of emits whose execution n8n refused: one with the same deduplication key exists. */
+	readonly duplicates: INodeExecutionData[][] = [];
+
+	/** Deduplication key of each emit, in order (undefined where the trigger gave none). */
+	readonly deduplicationKeys: Array<string | undefined> = [];
 
 	/** True once the host model's database pool was closed (stopHost). */
 	private databaseClosed = false;
@@ -539,8 +568,13 @@ export class TriggerRun {
 	}
 
 	/** emit()'s execution, as the host model creates and finishes it. */
-	createExecution(items: INodeExecutionData[], done?: Parameters<ITriggerFunctions['emit']>[2]) {
+	createExecution(
+		items: INodeExecutionData[],
+		done?: Parameters<ITriggerFunctions['emit']>[2],
+		deduplicationKey?: string,
+	) {
 		const { creationMs = 1, runMs = 0 } = this.host;
+		this.deduplicationKeys.push(deduplicationKey);
 		const finish = () => {
 			if (runMs === 'never') return;
 			const result = { status: 'success' } as unknown as IRun;
@@ -553,6 +587,16 @@ export class TriggerRun {
 				this.lost.push(items);
 				done?.reject(new Error('Cannot use a pool after calling end on the pool'));
 				return;
+			}
+			const database = this.host.database;
+			if (deduplicationKey && database && this.host.honoursDeduplicationKeys !== false) {
+				if (database.deduplicationKeys.has(deduplicationKey)) {
+					// n8n logs "duplicate deduplication key" and settles the donePromise with nothing.
+					this.duplicates.push(items);
+					done?.resolve(undefined as unknown as IRun);
+					return;
+				}
+				database.deduplicationKeys.add(deduplicationKey);
 			}
 			this.executions.push(items);
 			finish();
@@ -580,12 +624,22 @@ export class TriggerRun {
 		return this.workflow.getStaticData('node', this.node);
 	}
 
+	/** The snapshot of the latest emit's save, while it waits to be overtaken ('latestOvertaken'). */
+	private overtaken: IDataObject | undefined;
+
 	/** WorkflowStaticDataService.saveStaticData: only when n8n's change flag is set, then cleared. */
-	saveStaticData() {
+	saveStaticData(when: 'emit' | 'activation' = 'activation') {
 		const data = this.workflow.staticData as IDataObject & { __dataChanged?: boolean };
 		if (data.__dataChanged !== true) return;
-		this.persisted = JSON.parse(JSON.stringify(data)) as IDataObject;
+		const snapshot = JSON.parse(JSON.stringify(data)) as IDataObject;
 		data.__dataChanged = false;
+		if (when === 'emit' && this.host.staticDataSaves === 'latestOvertaken') {
+			// This save commits first; the one before it commits after and is what n8n holds.
+			if (this.overtaken) this.persisted = this.overtaken;
+			this.overtaken = snapshot;
+			return;
+		}
+		this.persisted = snapshot;
 	}
 
 	/** The static data a restarted n8n would hand the trigger: a copy of what was saved. */

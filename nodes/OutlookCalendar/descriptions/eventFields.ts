@@ -1,8 +1,10 @@
 /** The event fields Create (Additional Fields) and Update (Update Fields) share. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { timeZoneOption } from './common';
+import { categoriesField } from '../../shared/categories';
 import { importanceField } from '../../shared/descriptions';
+import { timeZoneOption } from './common';
+import { roomsField } from './rooms';
 
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map(
 	(d) => ({
@@ -171,13 +173,7 @@ export function eventOptionalFields(): INodeProperties[] {
 			],
 			default: 'text',
 		},
-		{
-			displayName: 'Categories',
-			name: 'categories',
-			type: 'string',
-			default: '',
-			description: 'Comma-separated category names, e.g. Red category, Project X',
-		},
+		categoriesField(),
 		importanceField,
 		{
 			displayName: 'Locations',
@@ -257,6 +253,9 @@ export function eventOptionalFields(): INodeProperties[] {
 			default: true,
 			description: 'Whether attendees are asked to respond',
 		},
+		roomsField(
+			'Meeting rooms to book: each is invited as a resource (the room\'s mailbox accepts or declines) and added as a location. Choose from the organisation\'s rooms (needs the Rooms and Room Lists permission), or specify addresses using an <a href="https://docs.n8n.io/code/expressions/">expression</a> (Name &lt;room@contoso.com&gt; keeps the name).',
+		),
 		{
 			displayName: 'Sensitivity',
 			name: 'sensitivity',

@@ -13,6 +13,11 @@ export interface EmailAddress {
 /** addr-spec, loosely (RFC 5322 §3.4.1): one @, no spaces, a dot in the domain. */
 const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
+/** Whether `text` is one email address (as the address fields check them). */
+export function isEmailAddress(text: string): boolean {
+	return ADDRESS.test(text);
+}
+
 /** Splits on commas, semicolons and newlines outside quotes and angle brackets. */
 function splitList(text: string): string[] {
 	const parts: string[] = [];

@@ -26,6 +26,8 @@ export interface EventInput {
 	requiredAttendees?: string;
 	optionalAttendees?: string;
 	resourceAttendees?: string;
+	/** Rooms to book (addresses, or `Name <address>` as the room picker gives them). */
+	rooms?: string | string[];
 	isOnlineMeeting?: boolean;
 	isReminderOn?: boolean;
 	reminderMinutesBeforeStart?: number;
@@ -144,6 +146,23 @@ export function buildEventBody(
 			}
 			return location;
 		});
+	// A room is booked as Outlook books it: invited as a resource attendee (its mailbox answers the
+	// request) and shown as a conference-room location.
+	// https://learn.microsoft.com/graph/api/resources/attendee, /graph/api/resources/location
+	const rooms = parseAddresses(ctx, itemIndex, input.rooms, 'Rooms');
+	for (const room of rooms) {
+		if (
+			locations.some(
+				(l) => String(l.locationEmailAddress ?? '').toLowerCase() === room.address.toLowerCase(),
+			)
+		)
+			continue;
+		locations.push({
+			displayName: room.name ?? room.address,
+			locationEmailAddress: room.address,
+			locationType: 'conferenceRoom',
+		});
+	}
 	if (locations.length) {
 		body.location = locations[0];
 		body.locations = locations;
@@ -157,6 +176,14 @@ export function buildEventBody(
 	] as const) {
 		for (const emailAddress of parseAddresses(ctx, itemIndex, input[field], label))
 			attendees.push({ type, emailAddress });
+	}
+	for (const room of rooms) {
+		const invited = attendees.some(
+			(a) =>
+				(a.emailAddress as { address: string }).address.toLowerCase() ===
+				room.address.toLowerCase(),
+		);
+		if (!invited) attendees.push({ type: 'resource', emailAddress: room });
 	}
 	if (attendees.length) body.attendees = attendees;
 

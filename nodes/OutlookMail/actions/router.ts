@@ -3,8 +3,12 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { routeItems } from '../../shared/router';
 import { resourceMap, type Resource } from '../../shared/resources';
 import * as attachment from './attachment/Attachment.resource';
+import * as category from './category/Category.resource';
+import * as contact from './contact/Contact.resource';
+import * as contactFolder from './contactFolder/ContactFolder.resource';
 import * as draft from './draft/Draft.resource';
 import * as folder from './folder/Folder.resource';
+import * as inboxRule from './inboxRule/InboxRule.resource';
 import * as mailbox from './mailbox/Mailbox.resource';
 import * as message from './message/Message.resource';
 import * as thread from './thread/Thread.resource';
@@ -18,6 +22,12 @@ export const resources: Resource[] = [
 	folder.resource,
 	mailbox.resource,
 	thread.resource,
+	// Contacts live in the mailbox, as in n8n's built-in Microsoft Outlook node (resource Contact);
+	// categories and inbox rules are the mailbox's settings.
+	contact.resource,
+	contactFolder.resource,
+	category.resource,
+	inboxRule.resource,
 ];
 
 const map = resourceMap(resources);

@@ -3,6 +3,7 @@
  * Draft → Update (recipients, subject, body, options, attachments from binary properties).
  */
 import type { INodeProperties } from 'n8n-workflow';
+import { categoriesField } from '../../shared/categories';
 import { importanceField } from '../../shared/descriptions';
 import { fromField } from '../helpers/from';
 import { inlineImagesField } from '../helpers/inlineImages';
@@ -81,14 +82,7 @@ export const attachmentsField: INodeProperties = {
 export const messageOptions: INodeProperties[] = [
 	attachmentsField,
 	...recipientOptions,
-	{
-		displayName: 'Categories',
-		name: 'categories',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. Red category, Project X',
-		description: 'Comma-separated category names',
-	},
+	categoriesField(),
 	importanceField,
 	fromField,
 	inlineImagesField,

@@ -6,7 +6,8 @@
  * (`webLink`) for a person (or a later Draft → Send) to finish it.
  * https://learn.microsoft.com/graph/api/message-createreply, /message-createreplyall,
  * /message-createforward: "specify either a comment or the body property of the message
- * parameter. Specifying both will return an HTTP 400 Bad Request error."
+ * parameter. Specifying both will return an HTTP 400 Bad Request error." The comment may not
+ * reach the draft's body (a known issue): helpers/draftComment.ts checks it and writes it if not.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
@@ -15,6 +16,7 @@ import { GraphTransport } from '../../shared/graph/client';
 import { segment } from '../../shared/graph/request';
 import { attachmentsField, recipientOptions } from '../descriptions/compose';
 import { finishDraftAttachments } from './attachments';
+import { ensureDraftComment } from './draftComment';
 import { getMessageId, messageLocator } from '../descriptions/locators';
 import { RECIPIENT_FIELDS } from './compose';
 import { applyFrom, fromField } from './from';
@@ -112,12 +114,20 @@ export async function createReplyDraft(
 
 	const transport = await GraphTransport.create(ctx, i);
 	const permission = mailPermission(ctx, i, 'write', `create the ${WHAT[kind]} draft`);
-	const draft = await transport.request<IDataObject>({
+	const created = await transport.request<IDataObject>({
 		method: 'POST',
 		path: `${root}/messages/${segment(messageId)}/${kind}`,
 		body,
 		itemIndex: i,
 		...permission,
+	});
+	// The comment may not reach the draft's body (known issue): checked, and written if missing.
+	const draft = await ensureDraftComment(ctx, transport, {
+		itemIndex: i,
+		messagePath: `${root}/messages/${segment(String(created.id))}`,
+		draft: created,
+		comment: body.comment as string | undefined,
+		permission: permission.permission,
 	});
 	const output: IDataObject = { ...simplifyMessage(draft), inReplyTo: messageId };
 	await finishDraftAttachments(

@@ -1,8 +1,8 @@
 /**
  * Reply, Reply All and Forward. Without attachments (or with ones that fit in one request) this
  * is one call to the action (`reply`, `replyAll`, `forward`: `{ comment, message?, toRecipients? }`);
- * with large attachments it is `createReply`/`createReplyAll`/`createForward` (a draft), the
- * files added to it, then `send`.
+ * with large attachments it is `createReply`/`createReplyAll`/`createForward` (a draft), its
+ * body checked for the comment (helpers/draftComment.ts), the files added to it, then `send`.
  * https://learn.microsoft.com/graph/api/message-reply, /message-forward, /message-createforward
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
@@ -19,7 +19,14 @@ import { inlineImagesField, prepareMessageFiles } from './inlineImages';
 import { mailPermission } from './permissions';
 import { parseRecipients } from './recipients';
 import { readReplyContent, replyContentFields } from './replyContent';
-import { attachAndSendDraft, sentItemsCheck, stampSendId, withSendCheck } from './sending';
+import { ensureDraftComment } from './draftComment';
+import {
+	attachAndSendDraft,
+	discardDraft,
+	sentItemsCheck,
+	stampSendId,
+	withSendCheck,
+} from './sending';
 
 export type RespondKind = 'reply' | 'replyAll' | 'forward';
 
@@ -139,6 +146,23 @@ export async function respond(
 		itemIndex: i,
 		...mailPermission(ctx, i, 'write', `create the ${kind} draft that carries large attachments`),
 	});
+	// The comment may not reach the draft's body (known issue): checked, written if missing, and
+	// the draft is deleted unsent when it cannot be.
+	const draftPath = `${root}/messages/${segment(String(draft.id))}`;
+	try {
+		await ensureDraftComment(ctx, transport, {
+			itemIndex: i,
+			messagePath: draftPath,
+			draft,
+			comment: body.comment as string | undefined,
+			permission: mailPermission(ctx, i, 'write', '').permission,
+		});
+	} catch (error) {
+		await discardDraft(transport, i, draftPath);
+		// The transport's NodeApiError or ensureDraftComment's NodeOperationError.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		throw error;
+	}
 	const { attached, sends } = await attachAndSendDraft(
 		ctx,
 		transport,

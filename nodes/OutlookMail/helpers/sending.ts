@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { GraphTransport, SendsMail } from '../../shared/graph/client';
 import { odataString, segment } from '../../shared/graph/request';
@@ -87,7 +88,21 @@ export function withSendCheck(output: IDataObject, sends: SendsMail | undefined)
 	return sends?.outcome ? { ...output, sendCheck: sends.outcome } : output;
 }
 
-/** Adds the files to the draft at `root/messages/{draftId}` and sends it. */
+/** Best effort: deletes a draft the node made; true when it is gone. */
+export async function discardDraft(
+	transport: GraphTransport,
+	itemIndex: number,
+	messagePath: string,
+): Promise<boolean> {
+	try {
+		const response = await transport.send({ method: 'DELETE', path: messagePath, itemIndex });
+		return response.status < 300 || response.status === 404;
+	} catch {
+		return false;
+	}
+}
+
+/** Adds the files to the draft at `root/messages/{draftId}` and sends it; a failed upload deletes the draft. */
 export async function attachAndSendDraft(
 	ctx: IExecuteFunctions,
 	transport: GraphTransport,
@@ -97,12 +112,27 @@ export async function attachAndSendDraft(
 	files: BinaryAttachment[],
 ): Promise<{ attached: IDataObject[]; sends: SendsMail }> {
 	const messagePath = `${root}/messages/${segment(draftId)}`;
-	const attached = await attachBinaryProperties(ctx, transport, {
-		itemIndex,
-		messagePath,
-		attachments: files,
-		permission: mailPermission(ctx, itemIndex, 'write', 'add an attachment').permission,
-	});
+	let attached: Awaited<ReturnType<typeof attachBinaryProperties>>;
+	try {
+		attached = await attachBinaryProperties(ctx, transport, {
+			itemIndex,
+			messagePath,
+			attachments: files,
+			permission: mailPermission(ctx, itemIndex, 'write', 'add an attachment').permission,
+		});
+	} catch (error) {
+		// The draft only carried the files: nothing is sent, and no half-made draft is left behind.
+		const removed = await discardDraft(transport, itemIndex, messagePath);
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+			const note = removed
+				? 'Nothing was sent; the draft made to carry the attachments was deleted.'
+				: `Nothing was sent; the draft made to carry the attachments (${draftId}) is still in Drafts.`;
+			error.description = error.description ? `${error.description} ${note}` : note;
+		}
+		// The transport's NodeApiError or the upload's NodeOperationError, with what became of the draft.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		throw error;
+	}
 	const sends = draftSentCheck(transport, itemIndex, messagePath);
 	await transport.request({
 		method: 'POST',

@@ -14,6 +14,7 @@ import { graphBatch } from '../../shared/graph/batch';
 import { GraphTransport } from '../../shared/graph/client';
 import { graphPages } from '../../shared/graph/paging';
 import { segment } from '../../shared/graph/request';
+import { MESSAGE_CLASS_EXPAND, withoutTeamsChats } from '../helpers/teamsChats';
 
 /** The well-known folders offered first, in Outlook's order (https://learn.microsoft.com/graph/api/resources/mailfolder). */
 export const LISTED_WELL_KNOWN_FOLDERS = [
@@ -210,6 +211,8 @@ async function listMessages(
 		: {
 				$select: 'id,subject,from,receivedDateTime,webLink',
 				...(search ? { $search: search } : { $orderby: 'receivedDateTime desc' }),
+				// Teams chats are listed too: left out by their class (helpers/teamsChats.ts).
+				$expand: MESSAGE_CLASS_EXPAND,
 				$top: MESSAGE_SEARCH_PAGE_SIZE,
 			};
 	const page = await transport.request<GraphPage>({
@@ -218,7 +221,7 @@ async function listMessages(
 		query,
 		...readPermission(ctx, 'list messages'),
 	});
-	const results: INodeListSearchItems[] = (page.value ?? []).map((message) => ({
+	const results: INodeListSearchItems[] = withoutTeamsChats(page.value ?? []).map((message) => ({
 		name: messageLabel(message),
 		value: String(message.id),
 		...(typeof message.webLink === 'string' ? { url: message.webLink } : {}),

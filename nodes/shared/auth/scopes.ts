@@ -84,6 +84,36 @@ export const PERMISSION_GROUPS: PermissionGroup[] = [
 		adminConsent: false,
 	},
 	{
+		value: 'contactsRead',
+		name: 'Read Contacts',
+		description: 'Read contacts and contact folders (Contacts.Read)',
+		graphScopes: ['Contacts.Read'],
+		adminConsent: false,
+	},
+	{
+		value: 'contactsReadWrite',
+		name: 'Read and Write Contacts',
+		description: 'Create, update and delete contacts and contact folders (Contacts.ReadWrite)',
+		graphScopes: ['Contacts.ReadWrite'],
+		adminConsent: false,
+	},
+	{
+		value: 'contactsShared',
+		name: 'Shared Contacts',
+		description: 'Work with contacts other people shared with you (Contacts.ReadWrite.Shared)',
+		graphScopes: ['Contacts.ReadWrite.Shared'],
+		adminConsent: false,
+	},
+	{
+		value: 'places',
+		name: 'Rooms and Room Lists',
+		description:
+			"Read the organisation's meeting rooms and room lists (Place.Read.All; an administrator must consent)",
+		graphScopes: ['Place.Read.All'],
+		// https://learn.microsoft.com/graph/permissions-reference#placereadall
+		adminConsent: true,
+	},
+	{
 		value: 'imap',
 		name: 'IMAP Trigger',
 		description:

@@ -81,6 +81,8 @@ export interface GraphRequestOptions {
 	/** For error messages: the permission needed and what the operation does. */
 	permission?: string;
 	action?: string;
+	/** For a 404: what is missing and how to fix it, when the operation knows better than the generic text. */
+	notFound?: string;
 	/** Set for requests that send mail: never repeated blindly. */
 	sends?: SendsMail;
 	/** For a `$batch`: the sub-requests' paths, so their mailboxes' slots are held while it runs. */
@@ -646,13 +648,14 @@ export class GraphTransport {
 	}
 
 	errorContext(
-		options: Pick<GraphRequestOptions, 'itemIndex' | 'permission' | 'action'>,
+		options: Pick<GraphRequestOptions, 'itemIndex' | 'permission' | 'action' | 'notFound'>,
 	): ErrorContext {
 		return {
 			node: this.ctx.getNode(),
 			itemIndex: options.itemIndex,
 			permission: options.permission,
 			action: options.action,
+			notFound: options.notFound,
 			grantedScope: this.grantedScope,
 			appOnly: this.appOnly && { roles: this.appOnly.roles, clientId: this.authContext.clientId },
 		};

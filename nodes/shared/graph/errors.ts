@@ -30,6 +30,8 @@ export interface ErrorContext {
 	permission?: string;
 	/** What the operation does, for the message: "send mail". */
 	action?: string;
+	/** For a 404: what is missing and the fix, instead of the generic text. */
+	notFound?: string;
 	/** The scope string Microsoft granted (oauthTokenData.scope). */
 	grantedScope?: string;
 	/** Set for the app-only credential: the token's roles (application permissions) and the app's ID. */
@@ -109,6 +111,9 @@ export function graphApiError(failure: GraphFailure, ctx: ErrorContext): NodeApi
 			permissionHint(ctx) ??
 			describeMicrosoftError({ code, message, status }) ??
 			'The credential lacks a permission for this operation, or the mailbox owner has not shared it with you.';
+	} else if (status === 404 && ctx.notFound) {
+		// The operation knows what is missing (a category, a rule, a room list) and how to fix it.
+		description = ctx.notFound;
 	} else if (
 		(status === 429 || status === 503 || status === 504) &&
 		failure.attempts &&

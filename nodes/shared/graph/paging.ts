@@ -15,6 +15,8 @@ export interface PagingOptions {
 	maxPageSize?: number;
 	/** Some endpoints (message `$search`) refuse `$top` paging beyond a point, or `$top` at all. */
 	sendTop?: boolean;
+	/** Items to leave out (they do not count towards the limit), e.g. Teams chats among messages. */
+	keep?: (item: IDataObject) => boolean;
 }
 
 interface GraphPage {
@@ -42,7 +44,7 @@ export async function* graphPages(
 	const followed = new Set<string>();
 	while (next) {
 		const page: GraphPage = await transport.request<GraphPage>(next);
-		const items = page.value ?? [];
+		const items = paging.keep ? (page.value ?? []).filter(paging.keep) : (page.value ?? []);
 		const take = items.slice(0, wanted - received);
 		received += take.length;
 		if (take.length) yield take;

@@ -20,7 +20,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestOptions,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { CLOUD_ENVIRONMENTS } from '../auth/environments';
 import type { GraphTransport } from './client';
@@ -413,6 +413,29 @@ async function cancelUploadSession(ctx: IExecuteFunctions, uploadUrl: string): P
 	}
 }
 
+/**
+ * "An app with delegated permissions returns HTTP 403 Forbidden when attempting to attach large
+ * files to an Outlook message or event that is in a shared or delegated mailbox. With delegated
+ * permissions, createUploadSession succeeds only if the message or event is in the signed-in
+ * user's mailbox." Later reports say it works, so the session is tried; a 403 says what to do.
+ * https://learn.microsoft.com/graph/known-issues#attaching-large-files-to-messages-with-delegated-permissions-can-fail
+ */
+function explainDelegatedUploadRefusal(
+	error: unknown,
+	transport: GraphTransport,
+	options: AttachOptions,
+	attachment: BinaryAttachment,
+): void {
+	if (!(error instanceof NodeApiError) || error.httpCode !== '403') return;
+	if (transport.appOnly || !/^\/users\//i.test(options.messagePath)) return;
+	const known =
+		`Microsoft Graph does not let delegated permissions add files of 3 MB or more (upload sessions) to a message or event in another user's mailbox (a known issue: https://learn.microsoft.com/graph/known-issues#attaching-large-files-to-messages-with-delegated-permissions-can-fail); "${attachment.fileName}" is ${formatMegabytes(attachment.size)}. ` +
+		'Use the Outlook App-Only credential (application permission Mail.ReadWrite, or Calendars.ReadWrite for events) for this mailbox, or attach files under 3 MB.';
+	error.description = error.description
+		? `${known} If neither applies: ${error.description}`
+		: known;
+}
+
 async function uploadLargeFile(
 	ctx: IExecuteFunctions,
 	transport: GraphTransport,
@@ -420,21 +443,29 @@ async function uploadLargeFile(
 	attachment: BinaryAttachment,
 ): Promise<AttachedFile> {
 	const { itemIndex } = options;
-	const session = await transport.request<UploadSession>({
-		method: 'POST',
-		path: `${options.messagePath}/attachments/createUploadSession`,
-		body: {
-			AttachmentItem: {
-				attachmentType: 'file',
-				name: attachment.fileName,
-				size: attachment.size,
-				contentType: attachment.mimeType,
+	let session: UploadSession;
+	try {
+		session = await transport.request<UploadSession>({
+			method: 'POST',
+			path: `${options.messagePath}/attachments/createUploadSession`,
+			body: {
+				AttachmentItem: {
+					attachmentType: 'file',
+					name: attachment.fileName,
+					size: attachment.size,
+					contentType: attachment.mimeType,
+				},
 			},
-		},
-		itemIndex,
-		permission: options.permission ?? 'Mail.ReadWrite',
-		action: 'add an attachment',
-	});
+			itemIndex,
+			permission: options.permission ?? 'Mail.ReadWrite',
+			action: 'add an attachment',
+		});
+	} catch (error) {
+		explainDelegatedUploadRefusal(error, transport, options, attachment);
+		// The transport's NodeApiError, with the known issue's cause and fix when it applies.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		throw error;
+	}
 	const graphRoot = transport.graphBase;
 	if (!session.uploadUrl || !isTrustedUploadUrl(session.uploadUrl, graphRoot)) {
 		const host =

@@ -1,3 +1,6 @@
+import { DateTime } from 'luxon';
+
+import { AvailabilityModel } from '../../support/graph-availability';
 import { calendarSuite } from '../setup';
 
 const t = calendarSuite();
@@ -96,6 +99,11 @@ describe('Availability → Get Schedule', () => {
 
 describe('Availability → Find Meeting Times', () => {
 	it('posts attendees, window, duration and constraints; one item per suggestion with ISO times', async () => {
+		t.s.graph.on('POST', '/me/calendar/getSchedule', {
+			body: {
+				value: [{ scheduleId: 'carla@contoso.com', availabilityView: '0', scheduleItems: [] }],
+			},
+		});
 		t.s.graph.on('POST', '/me/findMeetingTimes', {
 			body: {
 				emptySuggestionsReason: '',
@@ -131,10 +139,8 @@ describe('Availability → Find Meeting Times', () => {
 			method: 'POST',
 			path: '/me/findMeetingTimes',
 			body: {
-				attendees: [
-					{ type: 'required', emailAddress: { address: 'bea@contoso.com' } },
-					{ type: 'optional', emailAddress: { address: 'carla@contoso.com' } },
-				],
+				// Optional attendees are not sent: Graph would treat them as required.
+				attendees: [{ type: 'required', emailAddress: { address: 'bea@contoso.com' } }],
 				timeConstraint: {
 					activityDomain: 'unrestricted',
 					timeSlots: [
@@ -157,7 +163,62 @@ describe('Availability → Find Meeting Times', () => {
 			start: '2026-06-01T15:00:00+05:30',
 			end: '2026-06-01T16:30:00+05:30',
 			timeZone: 'Asia/Kolkata',
+			optionalAttendeeAvailability: [
+				{
+					attendee: { type: 'optional', emailAddress: { address: 'carla@contoso.com' } },
+					availability: 'free',
+				},
+			],
 		});
+	});
+
+	it('optional attendees do not limit the suggestions; each says whether they are free (Graph treats every person as required)', async () => {
+		const day = DateTime.fromISO('2026-06-02T09:00:00', { zone: 'Europe/Madrid' });
+		new AvailabilityModel()
+			.addBusy('carla@contoso.com', day, day.plus({ hours: 1 }))
+			.addBusy('bea@contoso.com', day.plus({ hours: 2 }), day.plus({ hours: 3 }))
+			.install(t.s.graph);
+		const out = await t.json({
+			resource: 'availability',
+			operation: 'findMeetingTimes',
+			attendees: 'bea@contoso.com',
+			durationMinutes: 60,
+			from: '2026-06-02T09:00:00',
+			to: '2026-06-02T11:00:00',
+			options: { minimumAttendeePercentage: 100, optionalAttendees: 'carla@contoso.com' },
+		});
+		// 09:00 suits Bea (required); Carla (optional) is busy then, which does not remove it.
+		expect(
+			out.map((s) => [
+				s.start,
+				(s.optionalAttendeeAvailability as Array<{ availability: string }>)[0].availability,
+			]),
+		).toEqual([
+			['2026-06-02T09:00:00+02:00', 'busy'],
+			['2026-06-02T09:30:00+02:00', 'busy'],
+			['2026-06-02T10:00:00+02:00', 'free'],
+		]);
+		expect(t.s.graph.calls().map((c) => c.path)).toEqual([
+			'/me/findMeetingTimes',
+			'/me/calendar/getSchedule',
+		]);
+	});
+
+	it('without optional attendees, one request', async () => {
+		new AvailabilityModel().install(t.s.graph);
+		const out = await t.json({
+			resource: 'availability',
+			operation: 'findMeetingTimes',
+			attendees: 'bea@contoso.com',
+			from: '2026-06-02T09:00:00',
+			to: '2026-06-02T10:00:00',
+		});
+		expect(out.map((s) => s.start)).toEqual([
+			'2026-06-02T09:00:00+02:00',
+			'2026-06-02T09:30:00+02:00',
+		]);
+		expect(out[0]).not.toHaveProperty('optionalAttendeeAvailability');
+		expect(t.s.graph.calls()).toHaveLength(1);
 	});
 
 	it('says why there are no suggestions', async () => {

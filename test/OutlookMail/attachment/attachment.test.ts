@@ -5,6 +5,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { UPLOAD_CHUNK_SIZE, UPLOAD_SESSION_LIMIT } from '../../../nodes/shared/graph/upload';
 import { serveAttachments, type StoredAttachment } from '../../support/graph-mailbox';
+import { delegatedUploadRefusal, type MailBehaviour } from '../../support/graph-mail-rules';
 import { graphError, type GraphRequestRecord } from '../../support/graph-standin';
 import { initBinaryData } from '../../support/n8n-harness';
 import { MSG_ID, rl, SHARED, SHARED_ROOT, useMailNode } from '../folder/setup';
@@ -317,15 +318,24 @@ describe('Attachment → Add', () => {
 
 	beforeEach(() => (chunks = []));
 
-	function stubSession(path: string) {
-		t.s.graph.on('POST', `${path}/attachments/createUploadSession`, {
-			status: 201,
-			body: {
-				uploadUrl: t.s.graph.uploadUrl('s1'),
-				expirationDateTime: '2030-01-01T00:00:00Z',
-				nextExpectedRanges: ['0-'],
-			},
-		});
+	/** An upload session; in another user's mailbox a delegated token gets what `answer` says (known-issues). */
+	function stubSession(
+		path: string,
+		answer: MailBehaviour['delegatedUploadElsewhere'] = 'refused',
+	) {
+		t.s.graph.on(
+			'POST',
+			`${path}/attachments/createUploadSession`,
+			(request) =>
+				delegatedUploadRefusal(request, { delegatedUploadElsewhere: answer }) ?? {
+					status: 201,
+					body: {
+						uploadUrl: t.s.graph.uploadUrl('s1'),
+						expirationDateTime: '2030-01-01T00:00:00Z',
+						nextExpectedRanges: ['0-'],
+					},
+				},
+		);
 		t.s.graph.on('PUT', '/upload/:id', (request: GraphRequestRecord) => {
 			chunks.push({
 				range: request.headers['content-range'],
@@ -383,9 +393,9 @@ describe('Attachment → Add', () => {
 		]);
 	});
 
-	it('uploads a 10 MB file to a shared mailbox’s draft: one upload session, 3 chunks with correct Content-Range', async () => {
+	it('uploads a 10 MB file to a shared mailbox’s draft where Graph allows it (reports): one upload session, 3 chunks with correct Content-Range', async () => {
 		const path = `${SHARED_ROOT}/messages/${encodeURIComponent(MSG_ID)}`;
-		stubSession(path);
+		stubSession(path, 'allowed');
 		const size = 10 * 1024 * 1024;
 		const content = bytes(size);
 		const out = await t.run(
@@ -432,6 +442,27 @@ describe('Attachment → Add', () => {
 				id: 'AAMkBIG=',
 			},
 		]);
+	});
+
+	it('a 10 MB file to a shared mailbox’s draft where Graph refuses it (documented): the 403 says why and what to do', async () => {
+		const path = `${SHARED_ROOT}/messages/${encodeURIComponent(MSG_ID)}`;
+		stubSession(path, 'refused');
+		const error = await t.fail(
+			{
+				resource: 'attachment',
+				operation: 'add',
+				...SHARED,
+				messageId: rl(MSG_ID),
+				binaryPropertyName: 'big',
+			},
+			{ items: [binaryItem(bytes(10 * 1024 * 1024), 'video.mp4', 'video/mp4', 'big')] },
+		);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toContain('403 ErrorAccessDenied');
+		expect((error as NodeApiError).description).toMatch(
+			/known issue: https:\/\/learn\.microsoft\.com\/graph\/known-issues#attaching-large-files-to-messages-with-delegated-permissions-can-fail.*"video\.mp4" is 10\.0 MB\. Use the Outlook App-Only credential/,
+		);
+		expect(chunks).toEqual([]);
 	});
 
 	it('names the field and the item when a binary property does not exist, before any request', async () => {

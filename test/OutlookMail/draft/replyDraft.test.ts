@@ -1,15 +1,17 @@
 /** Draft → Create Reply, Create Reply All, Create Forward: a draft in the thread, never sent. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { RulesMailbox, type MailBehaviour } from '../../support/graph-mail-rules';
 import { initBinaryData } from '../../support/n8n-harness';
-import { MSG_ID, MSG_ID_2, graphMessage, rl, useMailNode } from '../message/setup';
+import { MSG_ID, MSG_ID_2, draftBody, graphMessage, rl, useMailNode } from '../message/setup';
 
 const enc = encodeURIComponent(MSG_ID);
 const enc2 = encodeURIComponent(MSG_ID_2);
 
 /** What Graph answers createReply & co: the new draft, in the original's conversation. */
 function draftReply(request: { body?: unknown }, subjectPrefix: string) {
-	const message = ((request.body as IDataObject | undefined)?.message ?? {}) as IDataObject;
+	const sent = (request.body as IDataObject | undefined) ?? {};
+	const message = (sent.message ?? {}) as IDataObject;
 	return {
 		status: 201,
 		body: graphMessage(MSG_ID_2, {
@@ -17,6 +19,8 @@ function draftReply(request: { body?: unknown }, subjectPrefix: string) {
 			conversationId: `conv-${MSG_ID}`,
 			isDraft: true,
 			webLink: `https://outlook.office365.com/owa/?ItemID=${enc2}&exvsurl=1&viewmodel=ReadMessageItem`,
+			// The comment above the quoted original, as later reports show Graph doing.
+			body: draftBody(sent.comment as string | undefined),
 			...message,
 		}),
 	};
@@ -245,3 +249,26 @@ describe('Draft → Create Reply / Reply All / Forward', () => {
 		expect(t.s.graph.calls()).toHaveLength(1);
 	});
 });
+
+describe.each<MailBehaviour['draftComment']>(['dropped', 'kept'])(
+	'Draft → Create Reply when Graph has the comment %s (known-issues vs later reports)',
+	(reading) => {
+		const t = useMailNode();
+
+		it('the draft holds the comment above the quoted message', async () => {
+			const mailbox = new RulesMailbox('/me', { draftComment: reading }).install(t.s.graph);
+			const original = mailbox.deliver('inbox', { subject: 'Offer' });
+			const out = await t.run({
+				resource: 'draft',
+				operation: 'createReply',
+				messageId: rl(original),
+				comment: 'Yes, 12 units.',
+			});
+			const [draft] = mailbox.inFolder('drafts');
+			expect(out[0].json).toMatchObject({ id: draft.id, isDraft: true, inReplyTo: original });
+			expect(String((draft.body as { content: string }).content)).toMatch(
+				/<body><div>Yes, 12 units\.<\/div><hr><div id="divRplyFwdMsg">/,
+			);
+		});
+	},
+);

@@ -1,7 +1,11 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { OutlookMail } from '../../../nodes/OutlookMail/OutlookMail.node';
+import { connectedCredential } from '../../support/fixtures';
+import { RulesMailbox } from '../../support/graph-mail-rules';
 import { graphError } from '../../support/graph-standin';
-import { FOLDER_ID, graphMessage, rl, useMailNode } from './setup';
+import { N8nHarness } from '../../support/n8n-harness';
+import { FOLDER_ID, graphMessage, MAIL, rl, useMailNode } from './setup';
 
 const ids = (n: number) =>
 	Array.from({ length: n }, (_, k) => `AAMkBulk${String(k).padStart(3, '0')}=`);
@@ -197,38 +201,60 @@ describe('bulk Update / Move / Copy / Delete through $batch', () => {
 		expect(out.map((o) => o.json.id)).toEqual(ids(2).map((id) => `${id}copy`));
 	});
 
-	it('deletes to Deleted Items (a move) or permanently (DELETE)', async () => {
-		t.s.graph.on('POST', '/me/messages/:id/move', (_, p) => ({
-			status: 201,
-			body: graphMessage(p.id),
-		}));
-		t.s.graph.on('DELETE', '/me/messages/:id', { status: 204 });
-		const soft = await t.run(
+	it('deletes to Deleted Items (a move) or permanently (permanentDelete: nothing left to recover)', async () => {
+		const mailbox = new RulesMailbox('/me').install(t.s.graph);
+		const [soft, hard] = [mailbox.deliver('inbox'), mailbox.deliver('inbox')];
+		const softOut = await t.run(
 			{ resource: 'message', operation: 'delete', messageId: byExpression },
-			{ items: itemsFor(ids(1)) },
+			{ items: itemsFor([soft]) },
 		);
-		const hard = await t.run(
+		const hardOut = await t.run(
 			{ resource: 'message', operation: 'delete', messageId: byExpression, permanent: true },
-			{ items: itemsFor(ids(1)) },
+			{ items: itemsFor([hard]) },
 		);
 		expect(t.s.graph.calls()).toEqual([
 			{
 				method: 'POST',
-				path: `/me/messages/${encodeURIComponent(ids(1)[0])}/move`,
+				path: `/me/messages/${encodeURIComponent(soft)}/move`,
 				query: {},
 				body: { destinationId: 'deleteditems' },
 				inBatch: true,
 			},
 			{
-				method: 'DELETE',
-				path: `/me/messages/${encodeURIComponent(ids(1)[0])}`,
+				method: 'POST',
+				path: `/me/messages/${encodeURIComponent(hard)}/permanentDelete`,
 				query: {},
 				body: undefined,
 				inBatch: true,
 			},
 		]);
-		expect(soft[0].json).toEqual({ id: ids(1)[0], deleted: true, permanent: false });
-		expect(hard[0].json).toEqual({ id: ids(1)[0], deleted: true, permanent: true });
+		expect(softOut[0].json).toEqual({ id: soft, deleted: true, permanent: false });
+		expect(hardOut[0].json).toEqual({ id: hard, deleted: true, permanent: true });
+		expect(mailbox.inFolder('deleteditems').map((m) => m.id)).toEqual([soft]);
+		// DELETE would have left it in Recoverable Items, where the user can restore it.
+		expect(mailbox.inFolder('recoverableitemsdeletions')).toEqual([]);
+		expect(mailbox.purged.has(hard)).toBe(true);
+	});
+
+	it('Delete Permanently in a national cloud: refused before any request (permanentDelete is global-only)', async () => {
+		const n8n = new N8nHarness(
+			{ [MAIL]: new OutlookMail() },
+			connectedCredential(t.s, { environment: 'usGov' }),
+		);
+		const [out] = await n8n.execute(MAIL, {
+			parameters: {
+				resource: 'message',
+				operation: 'delete',
+				messageId: byExpression,
+				permanent: true,
+			},
+			items: itemsFor(ids(1)),
+			continueOnFail: true,
+		});
+		expect(out[0].json.error).toMatch(
+			/Delete Permanently is not available in US Government \(GCC High\): Microsoft Graph offers permanentDelete in its global service only/,
+		);
+		expect(t.s.graph.requests).toHaveLength(0);
 	});
 
 	it('an item with bad input fails alone, before any request; the others still go out', async () => {

@@ -1,3 +1,5 @@
+import { MESSAGE_CLASS_EXPAND } from '../../../nodes/OutlookMail/helpers/teamsChats';
+import { RulesMailbox, SEARCH_RESULT_CAP } from '../../support/graph-mail-rules';
 import { FOLDER_ID, graphMessage, rl, useMailNode } from './setup';
 
 const messages = (n: number) =>
@@ -19,7 +21,8 @@ describe('Message → Get Many', () => {
 		});
 		const calls = t.s.graph.calls();
 		expect(calls).toHaveLength(3);
-		expect(calls[0].query).toEqual({ $top: '1000' });
+		// Without a folder the message class comes too (Teams chats are left out by it).
+		expect(calls[0].query).toEqual({ $top: '1000', $expand: MESSAGE_CLASS_EXPAND });
 		expect(calls[1].query.$skiptoken).toBeDefined();
 		expect(out).toHaveLength(2500);
 		expect(out[2499].json.id).toBe(all[2499].id);
@@ -119,6 +122,7 @@ describe('Message → Get Many', () => {
 			$search: '"invoice \\"Q3\\""',
 			$top: '5',
 			$select: expect.any(String),
+			$expand: MESSAGE_CLASS_EXPAND,
 		});
 		expect(t.s.graph.requests[0].headers.consistencylevel).toBeUndefined();
 	});
@@ -158,5 +162,78 @@ describe('Message → Get Many', () => {
 		});
 		expect((error as Error).message).toMatch(message);
 		expect(t.s.graph.requests).toHaveLength(0);
+	});
+
+	function hints(): string[] {
+		return (t.n8n.lastContext?.hints ?? []).map((h) => h.message);
+	}
+
+	it("Return All with Search stops at Graph's 1,000 results, newest sent first, and says so", async () => {
+		const mailbox = new RulesMailbox('/me').install(t.s.graph);
+		for (let n = 0; n < SEARCH_RESULT_CAP + 200; n++)
+			mailbox.deliver('inbox', {
+				subject: `Invoice ${n}`,
+				sentDateTime: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+			});
+		const out = await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			returnAll: true,
+			filters: { search: 'invoice' },
+		});
+		expect(out).toHaveLength(SEARCH_RESULT_CAP);
+		expect(out[0].json.subject).toBe(`Invoice ${SEARCH_RESULT_CAP + 199}`);
+		expect(hints()).toEqual([
+			expect.stringMatching(
+				/^Microsoft Graph returns at most 1,000 messages for a search, newest sent first: there may be more/,
+			),
+		]);
+	});
+
+	it('a search that Graph answers in full says nothing more', async () => {
+		const mailbox = new RulesMailbox('/me').install(t.s.graph);
+		for (let n = 0; n < 30; n++) mailbox.deliver('inbox', { subject: `Invoice ${n}` });
+		const out = await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			returnAll: true,
+			filters: { search: 'invoice' },
+		});
+		expect(out).toHaveLength(30);
+		expect(hints()).toEqual([]);
+	});
+
+	it.each([
+		['Return All, sorted (parallel date ranges)', { returnAll: true }],
+		['a Limit', { returnAll: false, limit: 3 }],
+		["Graph's order", { returnAll: true, options: { orderBy: '' } }],
+		['a Search', { returnAll: true, filters: { search: 'hello' } }],
+	])('without a folder, Teams chats are left out (known issue): %s', async (_name, parameters) => {
+		const mailbox = new RulesMailbox('/me').install(t.s.graph);
+		const mail = [mailbox.deliver('inbox'), mailbox.deliver('sentitems'), mailbox.deliver('inbox')];
+		mailbox.teamsChat({ body: { contentType: 'html', content: '<div>hello</div>' } });
+		mailbox.teamsChat({ body: { contentType: 'html', content: '<div>hello again</div>' } });
+		const out = await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			output: 'raw',
+			...parameters,
+		});
+		expect(out.map((o) => o.json.id).sort()).toEqual([...mail].sort());
+		expect(out.map((o) => o.json.subject)).not.toContain('IM');
+		expect(out[0].json).not.toHaveProperty('singleValueExtendedProperties');
+	});
+
+	it('in a folder, nothing is asked for or left out', async () => {
+		const mailbox = new RulesMailbox('/me').install(t.s.graph);
+		mailbox.deliver('inbox');
+		const out = await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			returnAll: true,
+			filters: { folderId: rl('inbox') },
+		});
+		expect(out).toHaveLength(1);
+		expect(t.s.graph.calls().every((c) => c.query.$expand === undefined)).toBe(true);
 	});
 });

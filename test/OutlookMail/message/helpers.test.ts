@@ -6,6 +6,7 @@ import {
 	messageIdFromUrl,
 } from '../../../nodes/OutlookMail/descriptions/locators';
 import { buildMessage } from '../../../nodes/OutlookMail/helpers/compose';
+import { bodyHasComment, bodyWithComment } from '../../../nodes/OutlookMail/helpers/draftComment';
 import { isEmailAddress, parseRecipients } from '../../../nodes/OutlookMail/helpers/recipients';
 import { simplifyMessage } from '../../../nodes/OutlookMail/helpers/simplify';
 
@@ -138,6 +139,47 @@ describe('simplifyMessage', () => {
 			preview: '',
 			categories: [],
 			flag: 'flagged',
+		});
+	});
+});
+
+describe('draft comment check (helpers/draftComment.ts)', () => {
+	const html = (content: string) => ({ contentType: 'html', content });
+
+	it('finds the comment in an HTML body whatever its line breaks and entities', () => {
+		const comment = 'Price: 5 € & <b>final</b>\nThanks';
+		expect(
+			bodyHasComment(
+				html(
+					'<html><body><div>Price: 5&nbsp;&#8364; &amp; &lt;b&gt;final&lt;/b&gt;<br>Thanks</div><hr>…',
+				),
+				comment,
+			),
+		).toBe(true);
+		expect(bodyHasComment(html('<html><body><hr><div>quoted</div></body></html>'), comment)).toBe(
+			false,
+		);
+		expect(bodyHasComment({ contentType: 'text', content: 'Thanks\n\n> quoted' }, 'Thanks')).toBe(
+			true,
+		);
+		expect(bodyHasComment(undefined, 'Thanks')).toBe(false);
+	});
+
+	it('writes the comment escaped, right after <body>, and finds it there', () => {
+		const comment = 'a < b & "c"\nd';
+		const body = bodyWithComment(
+			html('<html><head></head><body dir="ltr"><hr>quoted</body></html>'),
+			comment,
+		);
+		expect(body).toEqual(
+			html(
+				'<html><head></head><body dir="ltr"><div>a &lt; b &amp; &quot;c&quot;<br>d</div><hr>quoted</body></html>',
+			),
+		);
+		expect(bodyHasComment(body, comment)).toBe(true);
+		expect(bodyWithComment({ contentType: 'text', content: '> quoted' }, 'hi')).toEqual({
+			contentType: 'text',
+			content: 'hi\n\n> quoted',
 		});
 	});
 });

@@ -1,6 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { initBinaryData } from '../../support/n8n-harness';
+import { RulesMailbox, type MailBehaviour } from '../../support/graph-mail-rules';
 import { graphError } from '../../support/graph-standin';
 import { MSG_ID, useMailNode } from './setup';
 
@@ -257,3 +258,54 @@ describe('Message → Send', () => {
 		expect(t.s.graph.calls()).toHaveLength(1);
 	});
 });
+
+/**
+ * A large file from another user's mailbox with the delegated credential: Microsoft documents a
+ * 403 (known-issues, "Attaching large files to messages with delegated permissions can fail"),
+ * later reports say it works; the node is right under both.
+ */
+describe.each<MailBehaviour['delegatedUploadElsewhere']>(['refused', 'allowed'])(
+	'Message → Send with a large file from a shared mailbox (upload session %s)',
+	(answer) => {
+		const t = useMailNode();
+		beforeAll(async () => await initBinaryData('default'));
+		const root = `/users/${encodeURIComponent('shared@contoso.com')}`;
+
+		it(
+			answer === 'refused'
+				? 'fails saying why and what to do, sends nothing, and leaves no draft behind'
+				: 'sends it with the attachment',
+			async () => {
+				const mailbox = new RulesMailbox(root, { delegatedUploadElsewhere: answer }).install(
+					t.s.graph,
+				);
+				const parameters = send({
+					mailbox: 'other',
+					mailboxId: 'shared@contoso.com',
+					additionalFields: { attachments: 'data' },
+				});
+				const items = [
+					fileItem({
+						data: { bytes: Buffer.alloc(3_200_000, 7), name: 'scan.pdf', type: 'application/pdf' },
+					}),
+				];
+				if (answer === 'allowed') {
+					const out = await t.run(parameters, { items });
+					expect(out[0].json).toMatchObject({ sent: true, attachments: ['scan.pdf'] });
+					const [sent] = mailbox.inFolder('sentitems');
+					expect(mailbox.attachmentsOf(String(sent.id))).toEqual([
+						expect.objectContaining({ name: 'scan.pdf', size: 3_200_000 }),
+					]);
+					return;
+				}
+				const error = await t.fail(parameters, { items });
+				expect(error.message).toContain('403 ErrorAccessDenied');
+				expect((error as { description?: string }).description).toMatch(
+					/does not let delegated permissions add files of 3 MB or more .* "scan\.pdf" is 3\.1 MB\. Use the Outlook App-Only credential .* or attach files under 3 MB\..*Nothing was sent; the draft made to carry the attachments was deleted\./,
+				);
+				expect(mailbox.inFolder('drafts')).toEqual([]);
+				expect(mailbox.inFolder('sentitems')).toEqual([]);
+			},
+		);
+	},
+);

@@ -50,6 +50,18 @@ export function graphMessage(id: string, extra: IDataObject = {}): IDataObject {
 	};
 }
 
+/**
+ * The body Graph gives a reply or forward draft: the quoted original, with the comment above it
+ * when Graph keeps it (later reports; Microsoft documents it as left out, see graph-mail-rules.ts).
+ */
+export function draftBody(comment?: string): IDataObject {
+	const said = comment ? `<div>${comment.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</div>` : '';
+	return {
+		contentType: 'html',
+		content: `<html><body>${said}<hr><div id="divRplyFwdMsg"><b>From:</b> Alice</div><p>Hello Bob</p></body></html>`,
+	};
+}
+
 export interface MailTest {
 	s: StandIns;
 	n8n: N8nHarness;

@@ -46,8 +46,12 @@ describe('Attachment and Folder descriptions', () => {
 		const description: INodeTypeDescription = v1.description;
 		const used = new Set(searchMethodsUsed(description.properties));
 		expect([...used].sort()).toEqual([
+			'searchCategories',
+			'searchContactFolders',
+			'searchContacts',
 			'searchDrafts',
 			'searchFolders',
+			'searchInboxRules',
 			'searchMessages',
 			'searchOwnFolders',
 		]);

@@ -1,7 +1,9 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { listSearch } from '../../../nodes/OutlookMail/methods';
+import { MESSAGE_CLASS_EXPAND } from '../../../nodes/OutlookMail/helpers/teamsChats';
 import { subjectSearch } from '../../../nodes/OutlookMail/methods/listSearch';
+import { RulesMailbox } from '../../support/graph-mail-rules';
 import { graphError } from '../../support/graph-standin';
 import { graphFolder, MAIL, SHARED, SHARED_ROOT, useMailNode } from '../folder/setup';
 
@@ -157,6 +159,7 @@ describe('list search: searchMessages', () => {
 				query: {
 					$select: 'id,subject,from,receivedDateTime,webLink',
 					$orderby: 'receivedDateTime desc',
+					$expand: MESSAGE_CLASS_EXPAND,
 					$top: '50',
 				},
 				body: undefined,
@@ -188,6 +191,7 @@ describe('list search: searchMessages', () => {
 		expect(t.s.graph.calls()[0].query).toEqual({
 			$select: 'id,subject,from,receivedDateTime,webLink',
 			$search: `"subject:O'Brien"`,
+			$expand: MESSAGE_CLASS_EXPAND,
 			$top: '50',
 		});
 		expect(first.results).toHaveLength(50);
@@ -213,11 +217,20 @@ describe('list search: searchMessages', () => {
 				{
 					$select: 'id,subject,from,receivedDateTime,webLink',
 					$orderby: 'receivedDateTime desc',
+					$expand: "singleValueExtendedProperties($filter=id eq 'String 0x001A')",
 					$top: '50',
 				},
 			],
 		]);
 		expect(result.results.map((r) => r.value)).toEqual(['AAMkD1=']);
+	});
+
+	it('leaves out Teams chats, which Graph lists among messages (known issue)', async () => {
+		const mailbox = new RulesMailbox('/me').install(t.s.graph);
+		const mail = mailbox.deliver('inbox', { subject: 'Quarterly report' });
+		mailbox.teamsChat();
+		const result = await listSearch.searchMessages.call(context());
+		expect(result.results.map((r) => r.value)).toEqual([mail]);
 	});
 
 	it('keeps a double quote or backslash in the filter from ending the search phrase', async () => {

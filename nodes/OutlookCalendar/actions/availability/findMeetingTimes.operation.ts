@@ -1,7 +1,10 @@
+import type { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { Duration } from 'luxon';
 
+import { graphCredentialType } from '../../../shared/auth/appOnlyGraph';
+import { CREDENTIAL_TYPE } from '../../../shared/graph/client';
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { timeZoneOption } from '../../descriptions/common';
 import { parseAddresses } from '../../helpers/addresses';
@@ -9,6 +12,8 @@ import { calendarCall } from '../../helpers/context';
 import { rangeFields, readRange } from '../../helpers/range';
 import { fromGraphDateTime, isoWithOffset, toGraphDateTime } from '../../helpers/timeZones';
 import { zoneFor } from '../../helpers/mailboxZone';
+import type { CalendarZone } from '../../helpers/timeZones';
+import { MAX_SCHEDULES } from './getSchedule.operation';
 import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
@@ -19,7 +24,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. ana@contoso.com, bea@contoso.com',
-		description: 'Comma-separated addresses of required attendees',
+		description:
+			'Comma-separated addresses of required attendees. Needs the OAuth2 credential: Microsoft Graph does not offer Find Meeting Times to app-only access.',
 	},
 	{
 		displayName: 'Duration (Minutes)',
@@ -69,7 +75,7 @@ const properties: INodeProperties[] = [
 				name: 'optionalAttendees',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated addresses',
+				description: `Comma-separated addresses (at most ${MAX_SCHEDULES}). They do not limit the suggestions (Microsoft Graph would treat them as required); each suggestion says whether they are free, from their free/busy schedule.`,
 			},
 			{
 				displayName: 'Organizer Optional',
@@ -109,16 +115,92 @@ interface FindOptions {
 	timeZone?: string;
 }
 
+/** From the worst to the best: what an optional attendee's schedule says of a suggested time. */
+const AVAILABILITY_ORDER = ['oof', 'busy', 'workingElsewhere', 'tentative'];
+
+/**
+ * Each optional attendee's availability during each suggestion, from one getSchedule over the
+ * suggestions' span: the worst status of the schedule items that overlap it, `unknown` when Graph
+ * could not read the schedule. https://learn.microsoft.com/graph/api/calendar-getschedule
+ */
+async function optionalAvailability(
+	i: number,
+	call: Awaited<ReturnType<typeof calendarCall>>,
+	optional: Array<{ address: string }>,
+	slots: Array<{ start: DateTime; end: DateTime }>,
+	zone: CalendarZone,
+): Promise<IDataObject[][]> {
+	const from = slots.reduce((min, s) => (s.start < min ? s.start : min), slots[0].start);
+	const to = slots.reduce((max, s) => (s.end > max ? s.end : max), slots[0].end);
+	const response = await call.transport.request<{ value?: IDataObject[] }>({
+		method: 'POST',
+		path: `${call.root}/calendar/getSchedule`,
+		body: {
+			schedules: optional.map((a) => a.address),
+			startTime: toGraphDateTime(from, zone),
+			endTime: toGraphDateTime(to, zone),
+			availabilityViewInterval: 30,
+		},
+		timeZone: zone.windows,
+		itemIndex: i,
+		permission: call.permission,
+		action: "read the optional attendees' free/busy information",
+	});
+	const schedules = new Map(
+		(response.value ?? []).map((s) => [String(s.scheduleId ?? '').toLowerCase(), s]),
+	);
+	return slots.map(({ start, end }) =>
+		optional.map(({ address }) => {
+			const schedule = schedules.get(address.toLowerCase());
+			let availability = 'unknown';
+			if (schedule && !schedule.error) {
+				const statuses = ((schedule.scheduleItems as IDataObject[] | undefined) ?? [])
+					.filter((item) => {
+						const itemStart = fromGraphDateTime(item.start, zone);
+						const itemEnd = fromGraphDateTime(item.end, zone);
+						return itemStart && itemEnd && itemStart < end && itemEnd > start;
+					})
+					.map((item) => String(item.status));
+				availability = AVAILABILITY_ORDER.find((s) => statuses.includes(s)) ?? 'free';
+			}
+			return { attendee: { type: 'optional', emailAddress: { address } }, availability };
+		}),
+	);
+}
+
 /**
  * POST /findMeetingTimes; one output item per suggestion, or one item with Graph's reason when
  * there are none. https://learn.microsoft.com/graph/api/user-findmeetingtimes
+ *
+ * - "Application: Not supported": with the app-only credential the item fails before any request.
+ * - "findMeetingTimes assumes that any attendee who is a person is always required": optional
+ *   attendees are not sent (they would limit the suggestions as required ones do); their
+ *   availability during each suggestion is read with getSchedule instead.
  */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
+	if (graphCredentialType(this.getNode()) !== CREDENTIAL_TYPE) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'Find Meeting Times needs the OAuth2 credential: Microsoft Graph does not support findMeetingTimes with application permissions',
+			{
+				itemIndex: i,
+				description:
+					'Set Authentication to OAuth2 (a signed-in user), or use Availability → Get Schedule, which works with the app-only credential.',
+			},
+		);
+	}
 	const required = parseAddresses(this, i, this.getNodeParameter('attendees', i), 'Attendees');
 	if (!required.length)
 		throw new NodeOperationError(this.getNode(), 'The field Attendees is empty', { itemIndex: i });
 	const options = this.getNodeParameter('options', i, {}) as FindOptions;
 	const optional = parseAddresses(this, i, options.optionalAttendees, 'Optional Attendees');
+	if (optional.length > MAX_SCHEDULES) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The field Optional Attendees holds ${optional.length} addresses; at most ${MAX_SCHEDULES} are allowed`,
+			{ itemIndex: i },
+		);
+	}
 	const minutes = Number(this.getNodeParameter('durationMinutes', i, 30));
 	if (!Number.isInteger(minutes) || minutes < 1) {
 		throw new NodeOperationError(
@@ -137,10 +219,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		);
 	}
 	const body: IDataObject = {
-		attendees: [
-			...required.map((emailAddress) => ({ type: 'required', emailAddress })),
-			...optional.map((emailAddress) => ({ type: 'optional', emailAddress })),
-		],
+		attendees: required.map((emailAddress) => ({ type: 'required', emailAddress })),
 		timeConstraint: {
 			activityDomain: options.activityDomain ?? 'work',
 			timeSlots: [
@@ -172,15 +251,35 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const suggestions = result.meetingTimeSuggestions ?? [];
 	if (!suggestions.length)
 		return [{ suggestions: 0, emptySuggestionsReason: result.emptySuggestionsReason ?? '' }];
-	return suggestions.map((suggestion) => {
+	const times = suggestions.map((suggestion) => {
 		const slot = (suggestion.meetingTimeSlot ?? {}) as IDataObject;
-		const start = fromGraphDateTime(slot.start, zone);
-		const end = fromGraphDateTime(slot.end, zone);
-		return {
+		return { start: fromGraphDateTime(slot.start, zone), end: fromGraphDateTime(slot.end, zone) };
+	});
+	const timed = times.filter((t): t is { start: DateTime; end: DateTime } =>
+		Boolean(t.start && t.end),
+	);
+	const optionalByTime =
+		optional.length && timed.length
+			? await optionalAvailability(i, call, optional, timed, zone)
+			: [];
+	return suggestions.map((suggestion, n) => {
+		const { start, end } = times[n];
+		const out: IDataObject = {
 			...suggestion,
 			start: start ? isoWithOffset(start, zone) : undefined,
 			end: end ? isoWithOffset(end, zone) : undefined,
 			timeZone: zone.iana,
 		};
+		if (optional.length) {
+			const index = start && end ? timed.indexOf(times[n] as (typeof timed)[number]) : -1;
+			out.optionalAttendeeAvailability =
+				index >= 0
+					? optionalByTime[index]
+					: optional.map(({ address }) => ({
+							attendee: { type: 'optional', emailAddress: { address } },
+							availability: 'unknown',
+						}));
+		}
+		return out;
 	});
 }

@@ -3,7 +3,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { updateDisplayOptions } from '../../../shared/descriptions';
 import { timeZoneOption } from '../../descriptions/common';
-import { parseAddresses } from '../../helpers/addresses';
+import type { EmailAddress } from '../../helpers/addresses';
+import { isEmailAddress, parseAddresses } from '../../helpers/addresses';
+import { roomsField } from '../../descriptions/rooms';
+import { collectRooms } from '../../helpers/places';
 import { calendarCall } from '../../helpers/context';
 import { rangeFields, readRange } from '../../helpers/range';
 import type { CalendarZone } from '../../helpers/timeZones';
@@ -32,9 +35,8 @@ const properties: INodeProperties[] = [
 		name: 'schedules',
 		type: 'string',
 		default: '',
-		required: true,
 		placeholder: 'e.g. ana@contoso.com, room402@contoso.com',
-		description: `Comma-separated addresses of people, distribution lists or rooms (at most ${MAX_SCHEDULES})`,
+		description: `Comma-separated addresses of people, distribution lists or rooms (at most ${MAX_SCHEDULES} with the rooms below)`,
 	},
 	...rangeFields('Free/busy'),
 	{
@@ -52,6 +54,18 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			roomsField(
+				'Meeting rooms whose free/busy to read, besides the addresses above. Choose from the organisation\'s rooms (needs the Rooms and Room Lists permission), or specify addresses using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			),
+			{
+				displayName: 'Room List Name or ID',
+				name: 'roomList',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getRoomLists' },
+				default: '',
+				description:
+					'Every room of this room list (a building or a floor), besides the addresses above. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a> (the list\'s email address).',
+			},
 			timeZoneOption(
 				'The zone of From and To when they carry no offset, and of the returned times.',
 			),
@@ -65,6 +79,14 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['availability'], operation: ['getSchedule'] } },
 	properties,
 );
+
+const sameAddress = (a: EmailAddress, b: EmailAddress) =>
+	a.address.toLowerCase() === b.address.toLowerCase();
+
+/** Each address once (the same room picked and typed is asked once). */
+function uniqueAddresses(list: EmailAddress[]): EmailAddress[] {
+	return list.filter((entry, index) => list.findIndex((e) => sameAddress(e, entry)) === index);
+}
 
 function withIsoTimes(item: IDataObject, zone: CalendarZone): IDataObject {
 	const start = fromGraphDateTime(item.start, zone);
@@ -81,17 +103,21 @@ function withIsoTimes(item: IDataObject, zone: CalendarZone): IDataObject {
  * into slots that carry ISO times.
  */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
-	const addresses = parseAddresses(this, i, this.getNodeParameter('schedules', i), 'Addresses');
-	if (!addresses.length)
-		throw new NodeOperationError(this.getNode(), 'The field Addresses is empty', { itemIndex: i });
-	if (addresses.length > MAX_SCHEDULES) {
+	const options = this.getNodeParameter('options', i, {}) as {
+		timeZone?: string;
+		rooms?: string | string[];
+		roomList?: string;
+	};
+	const addresses = uniqueAddresses([
+		...parseAddresses(this, i, this.getNodeParameter('schedules', i, ''), 'Addresses'),
+		...parseAddresses(this, i, options.rooms, 'Rooms'),
+	]);
+	const roomList = String(options.roomList ?? '').trim();
+	if (roomList && !isEmailAddress(roomList)) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`The field Addresses holds ${addresses.length} addresses; at most ${MAX_SCHEDULES} are allowed`,
-			{
-				itemIndex: i,
-				description: 'Split the addresses over several items',
-			},
+			`"${roomList.slice(0, 80)}" in the field Room List is not a room list's email address`,
+			{ itemIndex: i, description: 'Pick the room list from the list.' },
 		);
 	}
 	const interval = Number(this.getNodeParameter('interval', i, 30));
@@ -102,10 +128,43 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			{ itemIndex: i },
 		);
 	}
-	const options = this.getNodeParameter('options', i, {}) as { timeZone?: string };
+	const call = await calendarCall(this, i, 'read');
+	if (roomList) {
+		const rooms = await collectRooms(call.transport, {
+			roomList,
+			itemIndex: i,
+			action: "list the room list's rooms",
+		});
+		addresses.push(
+			...uniqueAddresses(
+				rooms.map((room) => ({ address: String(room.emailAddress ?? '') })),
+			).filter((room) => room.address && !addresses.some((a) => sameAddress(a, room))),
+		);
+		if (!rooms.length) {
+			throw new NodeOperationError(this.getNode(), `The room list ${roomList} has no rooms`, {
+				itemIndex: i,
+				description: 'Pick another room list, or name the rooms under Rooms.',
+			});
+		}
+	}
+	if (!addresses.length)
+		throw new NodeOperationError(this.getNode(), 'The field Addresses is empty', {
+			itemIndex: i,
+			description: 'Enter addresses, or choose Rooms or a Room List under Options.',
+		});
+	if (addresses.length > MAX_SCHEDULES) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The field Addresses holds ${addresses.length} addresses; at most ${MAX_SCHEDULES} are allowed`,
+			{
+				itemIndex: i,
+				description:
+					'Split the addresses over several items (the rooms chosen under Options count too)',
+			},
+		);
+	}
 	const zone = await zoneFor(this, i, options.timeZone);
 	const range = readRange(this, i, zone);
-	const call = await calendarCall(this, i, 'read');
 	const response = await call.transport.request<{ value?: IDataObject[] }>({
 		method: 'POST',
 		path: `${call.root}/calendar/getSchedule`,

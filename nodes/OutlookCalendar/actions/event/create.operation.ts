@@ -50,6 +50,8 @@ export const declaration: OperationDeclaration = {
 		{ field: 'additionalFields.requiredAttendees', label: 'Required Attendees' },
 		{ field: 'additionalFields.optionalAttendees', label: 'Optional Attendees' },
 		{ field: 'additionalFields.resourceAttendees', label: 'Resource Attendees' },
+		// A room's mailbox gets the meeting request (and answers it).
+		{ field: 'additionalFields.rooms', label: 'Rooms' },
 	],
 	sendsOnlyWhenReaching: true,
 };

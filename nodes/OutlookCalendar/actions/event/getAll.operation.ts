@@ -51,11 +51,13 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Category',
+				displayName: 'Category Name or ID',
 				name: 'category',
-				type: 'string',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getCategories' },
 				default: '',
-				description: 'Only events with this category',
+				description:
+					'Only events with this category. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Exclude Cancelled',

@@ -52,6 +52,8 @@ export const declaration: OperationDeclaration = {
 		{ field: 'updateFields.requiredAttendees', label: 'Required Attendees' },
 		{ field: 'updateFields.optionalAttendees', label: 'Optional Attendees' },
 		{ field: 'updateFields.resourceAttendees', label: 'Resource Attendees' },
+		// A room's mailbox gets the meeting request (and answers it).
+		{ field: 'updateFields.rooms', label: 'Rooms' },
 	],
 	sendsOnlyWhenReaching: true,
 };

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { categoriesField } from '../../../shared/categories';
 import {
 	getMailboxRoot,
 	updateDisplayOptions,
@@ -24,6 +25,7 @@ import {
 	messagesWithAttachments,
 } from '../../helpers/attachmentDownload';
 import { mailPermission } from '../../helpers/permissions';
+import { isMail, MESSAGE_CLASS_EXPAND, withoutTeamsChats } from '../../helpers/teamsChats';
 import { parseAddress } from '../../helpers/recipients';
 import type { OperationDeclaration } from '../../../shared/declarations';
 
@@ -37,13 +39,10 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{
-				displayName: 'Categories',
-				name: 'categories',
-				type: 'string',
-				default: '',
-				description: 'Messages in any of these categories (comma-separated)',
-			},
+			categoriesField({
+				description:
+					'Messages in any of these categories. Choose from the mailbox\'s list, or specify names using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			}),
 			{
 				...folderLocator({
 					required: false,
@@ -94,7 +93,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. invoice from:alice',
 				description:
-					'Free-text (KQL) search over subject, body, sender and more. Graph does not combine it with other filters or a sort order. See <a href="https://learn.microsoft.com/graph/search-query-parameter">the Graph documentation</a>.',
+					'Free-text (KQL) search over subject, body, sender and more. Microsoft Graph returns at most 1,000 results, newest sent first, and does not combine Search with other filters or a sort order. See <a href="https://learn.microsoft.com/graph/search-query-parameter">the Graph documentation</a>.',
 			},
 			{
 				displayName: 'Unread Only',
@@ -168,9 +167,17 @@ function searchValue(text: string): string {
 	return `"${trimmed.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/**
+ * `$search` on messages "returns up to 1000 results", sorted by the date sent.
+ * https://learn.microsoft.com/graph/search-query-parameter#using-search-on-message-collections
+ */
+export const SEARCH_RESULT_CAP = 1000;
+
 export interface MessageQuery {
 	path: string;
 	query: IDataObject;
+	/** True when the list is the whole mailbox (no folder): Teams chats are in it and left out. */
+	wholeMailbox: boolean;
 }
 
 /** Path and query of the item's Get Many, checked before any request. */
@@ -185,7 +192,8 @@ export function messageListQuery(
 	let orderBy = (options.orderBy ?? 'receivedDateTime desc') as string;
 
 	let path = `${root}/messages`;
-	if (filters.folderId !== undefined && (filters.folderId as IDataObject).value !== '') {
+	const inFolder = filters.folderId !== undefined && (filters.folderId as IDataObject).value !== '';
+	if (inFolder) {
 		path = `${root}/mailFolders/${segment(getFolderId(ctx, i, 'filters.folderId'))}/messages`;
 	}
 
@@ -235,7 +243,7 @@ export function messageListQuery(
 				{
 					itemIndex: i,
 					description:
-						'Microsoft Graph returns search results by relevance and does not sort them ($orderby with $search is refused).',
+						'Microsoft Graph sorts search results by the date they were sent, newest first, and refuses $orderby with $search.',
 				},
 			);
 		}
@@ -263,7 +271,9 @@ export function messageListQuery(
 			$filter: conditions.length ? conditions.join(' and ') : undefined,
 			$orderby: orderBy || undefined,
 			$search: search ? searchValue(search) : undefined,
+			$expand: inFolder ? undefined : MESSAGE_CLASS_EXPAND,
 		},
+		wholeMailbox: !inFolder,
 	};
 }
 
@@ -272,7 +282,7 @@ export async function execute(
 	i: number,
 ): Promise<IDataObject[] | INodeExecutionData[]> {
 	const output = readOutput(this, i, false);
-	const { path, query } = messageListQuery(this, i, output.select);
+	const { path, query, wholeMailbox } = messageListQuery(this, i, output.select);
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
@@ -288,14 +298,28 @@ export async function execute(
 	// Return All sorted by date pages up to 4 date ranges at once (shared/graph/slices.ts); the
 	// ranges are cut by receivedDateTime, so it is selected and, when the user did not ask for it, removed.
 	const sort = /^receivedDateTime (asc|desc)$/.exec(String(query.$orderby ?? ''));
+	// Without a folder, Graph lists Teams chats too: they are left out, by their message class.
+	const mail = (messages: IDataObject[]) => (wholeMailbox ? withoutTeamsChats(messages) : messages);
 	if (!(returnAll && sort)) {
 		// Messages allow $top up to 1000 (https://learn.microsoft.com/graph/paging); fewer pages, fewer calls.
+		let listed = 0;
 		const messages = await graphCollect(transport, request, {
 			returnAll,
 			limit,
 			maxPageSize: MAX_PAGE_SIZE,
+			keep: (message) => {
+				listed++;
+				return !wholeMailbox || isMail(message);
+			},
 		});
-		return await messagesWithAttachments(this, transport, i, messages, output.shape, options);
+		if (query.$search && listed >= SEARCH_RESULT_CAP && (limit ?? Infinity) > SEARCH_RESULT_CAP) {
+			// Graph stops a search at 1,000 results without saying so: the output pane does.
+			this.addExecutionHints({
+				message: `Microsoft Graph returns at most ${SEARCH_RESULT_CAP.toLocaleString('en-US')} messages for a search, newest sent first: there may be more than the ones returned here. Narrow the search (for example received>=2024-05-01) or use the other filters instead of Search to read them all.`,
+				location: 'outputPane',
+			});
+		}
+		return await messagesWithAttachments(this, transport, i, mail(messages), output.shape, options);
 	}
 	const select = request.query.$select?.split(',');
 	const added = select !== undefined && !select.includes('receivedDateTime');
@@ -305,5 +329,5 @@ export async function execute(
 		direction: sort[1] as 'asc' | 'desc',
 	});
 	if (added) for (const message of messages) delete message.receivedDateTime;
-	return await messagesWithAttachments(this, transport, i, messages, output.shape, options);
+	return await messagesWithAttachments(this, transport, i, mail(messages), output.shape, options);
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { categoriesField } from '../../../shared/categories';
 import {
 	getMailboxRoot,
 	importanceField,
@@ -24,14 +25,10 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
-			{
-				displayName: 'Categories',
-				name: 'categories',
-				type: 'string',
-				default: '',
+			categoriesField({
 				description:
-					'Comma-separated category names; replaces the current categories (empty clears them)',
-			},
+					'Replaces the message\'s categories (none chosen clears them). Choose from the mailbox\'s list, or specify names using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			}),
 			{
 				displayName: 'Flag',
 				name: 'flagStatus',

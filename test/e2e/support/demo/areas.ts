@@ -6,8 +6,14 @@
  * Outlook Trigger event against the demo with it.
  */
 import { addDemoCalendar } from './calendar';
+import { addDemoDirectoryArea } from './directory';
 import { addDemoMail } from './mail';
 import { addDemoSettings } from './settings';
 import type { DemoArea } from './world';
 
-export const DEMO_AREAS: DemoArea[] = [addDemoSettings, addDemoMail, addDemoCalendar];
+export const DEMO_AREAS: DemoArea[] = [
+	addDemoSettings,
+	addDemoMail,
+	addDemoCalendar,
+	addDemoDirectoryArea,
+];

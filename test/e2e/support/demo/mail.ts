@@ -67,6 +67,8 @@ export function addDemoMail(_graph: GraphStandIn, world: DemoWorld): void {
 			text: `Hello Alice, this is demo message ${index + 1}: ${subject.toLowerCase()}.`,
 			received: new Date(Date.now() - hoursAgo * 3600_000),
 			isRead: (index + 1) % 3 === 0,
+			// One flagged for follow-up (the Outlook Trigger's Message Flagged shows it as a test event).
+			extra: index === 2 ? { flag: { flagStatus: 'flagged' } } : undefined,
 		}),
 	);
 	// A draft waiting in Drafts (Draft → Update, Send and Delete list drafts).
@@ -502,6 +504,9 @@ export function addDemoMail(_graph: GraphStandIn, world: DemoWorld): void {
 	// ---- what makes the Outlook Trigger's mail events happen ----
 	world.happenings.set('messageReceived', async () => {
 		await world.deliver({ subject: 'Invoice 42', from: 'carol@example.test' });
+	});
+	world.happenings.set('messageFlagged', () => {
+		box.updateMessage('AAMkAD-demo-message-2', { flag: { flagStatus: 'flagged' } });
 	});
 	world.happenings.set('messageUpdated', () => {
 		box.updateMessage('AAMkAD-demo-message-1', { isRead: true, flag: { flagStatus: 'flagged' } });

@@ -22,6 +22,7 @@ import type {
 import { graphError } from '../../../support/graph-standin';
 import { DeltaMailbox } from '../../../support/graph-delta';
 import { TEST_USER } from '../../../support/identity-provider';
+import type { DemoDirectory } from '../demo-directory';
 
 type Json = Record<string, unknown>;
 
@@ -168,6 +169,9 @@ export class DemoWorld {
 			timeZone: { name: 'W. Europe Standard Time' },
 		},
 	};
+
+	/** Contacts, categories, inbox rules and rooms (demo/directory.ts, demo-directory.ts). */
+	directory?: DemoDirectory;
 
 	/** Every event of every calendar: single events, series masters and their occurrences. */
 	readonly eventStore = new Map<string, StoredEvent>();

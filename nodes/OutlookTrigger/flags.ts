@@ -1,0 +1,121 @@
+/**
+ * Message Flagged: a message of a watched folder is flagged for follow-up, once per flagging.
+ *
+ * Graph has no "flagged" change type: a messages delta reports a message whenever anything about
+ * it changes (https://learn.microsoft.com/graph/delta-query-messages), in its latest state, with
+ * `flag.flagStatus` one of notFlagged, flagged, complete
+ * (https://learn.microsoft.com/graph/api/resources/followupflag). So the trigger remembers which
+ * messages it knows as flagged (hashed IDs in the state's `known` table, which holds one event's
+ * items: here the flagged messages) and emits a message when it is flagged and was not known as
+ * flagged:
+ *
+ * - flagged, then read or categorised while still flagged: one execution;
+ * - flagged, cleared (or completed), flagged again: two executions;
+ * - flagged and cleared between two polls: none (each poll sees a message's latest state).
+ *
+ * The rounds ask every change (no `changeType`): a message that arrives and is flagged between two
+ * polls is reported as created, and it is flagged all the same. A message that arrives already
+ * flagged (a sender's "flag for recipients") counts as flagged. A move between watched folders is
+ * `@removed` in one and new in the other, with the same immutable ID: still known, nothing is
+ * emitted. The first round of a folder lists it and emits nothing (what was flagged before the
+ * trigger started is only remembered); after Graph lost the sync state (410) a new round compares
+ * with what is known, so a flag set meanwhile is still emitted once.
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+
+import type { GraphTransport } from '../shared/graph/client';
+import { MAX_PAGE_SIZE } from '../shared/graph/paging';
+import { segment } from '../shared/graph/request';
+import type { TriggerState } from './cursor';
+import { digest } from './cursor';
+import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './delta';
+import { watchedFolders } from './folders';
+import type { PollLimits } from './messages';
+import { DELTA_FIELDS, mailPermission, RESYNC_SLACK_MS, toItem } from './messages';
+import type { TriggerSettings } from './settings';
+import { passesFilters } from './settings';
+
+/** The value of a message known as flagged in the `known` table. */
+const FLAGGED = 'f';
+
+export function isFlagged(message: IDataObject): boolean {
+	return (message.flag as { flagStatus?: string } | undefined)?.flagStatus === 'flagged';
+}
+
+export async function pollFlagged(
+	ctx: IPollFunctions,
+	transport: GraphTransport,
+	settings: TriggerSettings,
+	state: TriggerState,
+	now: Date,
+	limits: PollLimits,
+): Promise<INodeExecutionData[]> {
+	const folders = await watchedFolders(transport, settings, state, now);
+	state.keepSources(folders);
+	const known = state.known;
+	const collected: IDataObject[] = [];
+	const select = [...DELTA_FIELDS, ...(settings.includeBody ? ['body'] : [])].join(',');
+	const prefer = [maxPageSizePreference(MAX_PAGE_SIZE)];
+	const permission = mailPermission(settings);
+	const full = () => collected.length >= limits.maxItems || Date.now() >= limits.deadline;
+
+	for (const folderId of folders) {
+		if (full()) break;
+		for (let attempt = 0; ; attempt++) {
+			const cursor = state.source(folderId);
+			// A folder's first listing only learns what is flagged; a resync's listing emits news.
+			const learning = cursor.initial && cursor.resyncFrom === undefined;
+			const onPage = (messages: IDataObject[]) => {
+				for (const message of messages) {
+					// Removed from this folder: deleted, or moved to another one where it keeps its ID.
+					if (message['@removed'] || typeof message.id !== 'string') continue;
+					const hash = digest(message.id);
+					if (!isFlagged(message)) {
+						delete known[hash];
+						continue;
+					}
+					if (known[hash] === FLAGGED) continue;
+					known[hash] = FLAGGED;
+					if (learning || !passesFilters(message, settings.filters)) continue;
+					collected.push(message);
+				}
+			};
+			try {
+				const round = await runDeltaRound(transport, {
+					initial: {
+						method: 'GET',
+						path: `${settings.root}/mailFolders/${segment(folderId)}/messages/delta`,
+						query: { $select: select },
+						prefer,
+						...permission,
+					},
+					link: cursor.link,
+					prefer,
+					...permission,
+					onPage,
+					shouldPause: full,
+				});
+				cursor.link = round.link;
+				if (round.complete) {
+					cursor.initial = false;
+					delete cursor.resyncFrom;
+					cursor.syncedAt = now.toISOString();
+				}
+				break;
+			} catch (error) {
+				const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
+				const from = Date.parse(cursor.syncedAt ?? state.startedAt) - RESYNC_SLACK_MS;
+				ctx.logger.warn(
+					`Outlook Trigger: Microsoft Graph lost the sync state of folder ${folderId}; comparing its flags again (${lost.graphMessage})`,
+				);
+				state.resetSource(folderId, {
+					initial: true,
+					resyncFrom: new Date(from).toISOString(),
+					syncedAt: cursor.syncedAt,
+				});
+			}
+		}
+	}
+	state.trimKnown();
+	return await Promise.all(collected.map(async (m) => await toItem(ctx, transport, settings, m)));
+}
