@@ -103,9 +103,13 @@ export function editorScenario(env: E2eEnvironment) {
 			// In a workflow without a trigger n8n lists Outlook Mail's triggers first (the Outlook
 			// Trigger is filed under it) and folds its actions: open them as a user does.
 			const item = page.getByText(action, { exact: true }).first();
-			const actions = page.getByText(/^Actions \(\d+\)$/).first();
-			await item.or(actions).first().waitFor();
-			if (!(await item.isVisible())) await actions.click();
+			const actions = page.getByText(/^Actions \(\d+\)/).first();
+			await item.or(actions).first().waitFor({ state: 'attached' });
+			if (!(await item.isVisible())) {
+				// Listed further down, or folded away.
+				await item.scrollIntoViewIfNeeded({ timeout: 2_000 }).catch(() => undefined);
+				if (!(await item.isVisible())) await actions.click();
+			}
 			await item.click();
 		}
 		await page.locator('[data-test-id=ndv]').waitFor();
@@ -326,9 +330,18 @@ export function editorScenario(env: E2eEnvironment) {
 			20_000,
 			'the credential to be saved',
 		);
-		const stored = await env.rest.data<{ data: Record<string, unknown> }>(
-			'GET',
-			`/rest/credentials/${saved!.id}?includeData=true`,
+		// (saved once already with the invalid Tenant: wait for this save's values)
+		let stored = { data: {} as Record<string, unknown> };
+		await until(
+			async () => {
+				stored = await env.rest.data<{ data: Record<string, unknown> }>(
+					'GET',
+					`/rest/credentials/${saved!.id}?includeData=true`,
+				);
+				return stored.data.environment === 'custom';
+			},
+			20_000,
+			'the second save',
 		);
 		expect(stored.data).toMatchObject({
 			clientId: env.idp.clientId,
@@ -401,52 +414,69 @@ export function editorScenario(env: E2eEnvironment) {
 		// (n8n appends its utm_ parameters to the link)
 		for (const href of nodeDocs)
 			expect(href.split('?')[0]).toBe(`${DOCS_BASE_URL}/outlook-mail.md`);
-		// App-Only checks as you type (#26 point 7); switching back to OAuth2 leaves Mailbox on
-		// "My Mailbox" (#26 point 13).
-		const ndv = page.locator('[data-test-id=ndv]');
-		await choose('authentication', 'App-Only', ndv);
-		await ndv
-			.locator('[data-test-id=parameter-input-mailboxId] input')
-			.first()
-			.fill('shared@example.test');
-		const appSelect = ndv.locator('[data-test-id=node-credentials-select]');
-		const appEmpty = ndv.locator('[data-test-id=node-credentials-empty-state]');
-		await appEmpty.or(appSelect).first().waitFor();
-		if (await appEmpty.isVisible()) await appEmpty.locator('button').first().click();
-		else {
-			await appSelect.click();
-			await page
-				.locator('.el-select-dropdown__item:visible', { hasText: 'Create new credential' })
-				.first()
-				.click();
-		}
-		await modal().waitFor();
-		const setupLinks = await modal()
-			.locator('a')
-			.evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
-		expect(setupLinks).toContain(APP_ONLY_GUIDE_URL);
-		expect(await modal().innerText()).toContain('Retry tests it again');
-		await field('tenantId').locator('input').first().fill('contoso');
-		await modal().getByText(APP_ONLY_INVALID_TENANT_NOTICE.slice(0, 60)).first().waitFor();
-		await field('clientId').locator('input').first().fill('my n8n app');
-		await modal().getByText(APP_ONLY_INVALID_CLIENT_ID_NOTICE.slice(0, 60)).first().waitFor();
-		await screenshot('editor-app-only-checks', modal());
-		await modal()
-			.locator('button[aria-label="Close this dialog"], .el-dialog__headerbtn')
-			.first()
-			.click();
-		const discard = page.getByRole('button', { name: /Close without saving|Discard/i });
-		await discard.waitFor({ timeout: 3_000 }).then(
-			() => discard.click(),
-			() => undefined,
-		);
-		await modal().waitFor({ state: 'hidden' });
-		await choose('authentication', 'OAuth2', ndv);
-		await expect(
-			ndv.locator('[data-test-id=parameter-input-mailbox] input').first().inputValue(),
-		).resolves.toBe('My Mailbox');
-		await expect(ndv.locator('[data-test-id=parameter-input-mailboxId]').count()).resolves.toBe(0);
 		await closeNodeView();
+	});
+
+	it('App-Only checks Tenant and Client ID as you type, says Retry and links chapter 10; back on OAuth2, Mailbox is "My Mailbox" (#26 points 7 and 13)', async () => {
+		await page
+			.locator('[data-test-id=canvas-node]')
+			.filter({ hasText: 'Get many messages' })
+			.first()
+			.dblclick();
+		await page.locator('[data-test-id=ndv]').waitFor();
+		try {
+			await keepEvidence('app-only', async () => {
+				// n8n 2.41 offers the node's Authentication in the credential modal (top right), not
+				// among the node's parameters: App-Only is chosen there (#26 point 7).
+				const ndv = page.locator('[data-test-id=ndv]');
+				const pickAuthentication = async (current: string, wanted: string) => {
+					if (!(await modal().isVisible()))
+						await ndv.locator('[data-test-id=credential-edit-button]').first().click();
+					await modal().waitFor();
+					await modal().getByText(current, { exact: true }).first().click();
+					// A menu of its own, not an n8n select: its items by their text.
+					await page.getByText(wanted, { exact: true }).filter({ visible: true }).last().click();
+				};
+				await pickAuthentication('OAuth2 (Signed-In User)', 'App-Only (Client Credentials)');
+				await field('tenantId').waitFor();
+				const setupLinks = await modal()
+					.locator('a')
+					.evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+				expect(setupLinks).toContain(APP_ONLY_GUIDE_URL);
+				expect(await modal().innerText()).toContain('Retry tests it again');
+				await field('tenantId').locator('input').first().fill('contoso');
+				await modal().getByText(APP_ONLY_INVALID_TENANT_NOTICE.slice(0, 60)).first().waitFor();
+				await field('clientId').locator('input').first().fill('my n8n app');
+				await modal().getByText(APP_ONLY_INVALID_CLIENT_ID_NOTICE.slice(0, 60)).first().waitFor();
+				await screenshot('editor-app-only-checks', modal());
+				// Back to OAuth2 (#26 point 13): Mailbox is "My Mailbox", no empty address field.
+				await pickAuthentication('App-Only (Client Credentials)', 'OAuth2 (Signed-In User)');
+				const close = modal()
+					.locator('button[aria-label="Close this dialog"], .el-dialog__headerbtn')
+					.first();
+				if (await close.isVisible()) await close.click();
+				const discard = page.getByRole('button', { name: /Close without saving|Discard/i });
+				await discard.waitFor({ timeout: 3_000 }).then(
+					() => discard.click(),
+					() => undefined,
+				);
+				await modal().waitFor({ state: 'hidden' });
+				await expect(
+					ndv.locator('[data-test-id=parameter-input-mailbox] input').first().inputValue(),
+				).resolves.toBe('My Mailbox');
+				await expect(ndv.locator('[data-test-id=parameter-input-mailboxId]').count()).resolves.toBe(
+					0,
+				);
+			});
+		} finally {
+			if (await modal().isVisible())
+				await modal()
+					.locator('button[aria-label="Close this dialog"], .el-dialog__headerbtn')
+					.first()
+					.click()
+					.catch(() => undefined);
+			if (await page.locator('[data-test-id=ndv]').isVisible()) await closeNodeView();
+		}
 	});
 
 	it('adds Outlook Calendar, runs Get many events with From and To typed in, and adds the Outlook IMAP Trigger', async () => {
