@@ -79,7 +79,7 @@ const base = (value, field) => {
 };
 const cloud = env === 'custom'
 	? { a: base($self.customAuthorityUrl, 'Authority URL'), g: base($self.customGraphUrl, 'Graph URL'), i: ${JSON.stringify(CLOUD_ENVIRONMENTS.global.imapResource)} }
-	: clouds[env];
+	: (Object.keys(clouds).includes(env) ? clouds[env] : undefined);
 if (!cloud) throw new Error('Unknown environment ' + env);
 const type = $self.accountType || 'common';
 let tenant = type;
@@ -106,7 +106,7 @@ ${refuseBadTenant}
 const groups = ${groups};
 // n8n 2.41's credential modal leaves a multiOptions field empty on a new credential (its default
 // is not applied; seen in the editor e2e): no permission chosen means the default set.
-const picked = Array.isArray($self.permissions) ? $self.permissions.filter((p) => groups[p]) : [];
+const picked = Array.isArray($self.permissions) ? $self.permissions.filter((p) => Object.keys(groups).includes(p)) : [];
 const chosen = picked.length ? picked : ${JSON.stringify(DEFAULT_PERMISSIONS)};
 const prefix = env === 'global' || env === 'custom' ? '' : cloud.g + '/';
 const graph = [...${JSON.stringify(ALWAYS_GRAPH_SCOPES)}, ...chosen.flatMap((p) => groups[p].s)].map((s) => prefix + s);

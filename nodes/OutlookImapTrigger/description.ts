@@ -259,18 +259,26 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'TLS',
 						value: 'tls',
-						description: 'Encrypted, with the server certificate verified',
+						description:
+							'Encrypted from the start (port 993), with the server certificate verified',
+					},
+					{
+						name: 'STARTTLS',
+						value: 'starttls',
+						description:
+							'Plain connection upgraded to TLS before signing in (port 143), certificate verified; a server that does not offer STARTTLS is refused',
 					},
 					{
 						name: 'TLS Without Certificate Check (for Testing)',
 						value: 'tlsUnverified',
 						description:
-							'For test servers with a self-signed certificate only: anyone on the path could read the mail',
+							'For test servers with a self-signed certificate only, and only with a credential whose Environment is Custom: anyone on the path could read the mail',
 					},
 					{
 						name: 'Plaintext (for Testing)',
 						value: 'plain',
-						description: 'For local test servers only: token and mail travel unencrypted',
+						description:
+							'For local test servers only, and only with a credential whose Environment is Custom: token and mail travel unencrypted',
 					},
 				],
 			},

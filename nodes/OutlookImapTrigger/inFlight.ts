@@ -64,7 +64,8 @@ export class InFlight {
 	private readonly pending = new Set<Promise<void>>();
 
 	constructor(
-		private readonly logger: SyncLogger,
+		/** Already redacting (logFor in OutlookImapTrigger.node.ts). */
+		private readonly log: SyncLogger,
 		/** The context's helpers.createDeferredPromise. */
 		private readonly createDeferred: () => DonePromise,
 	) {}
@@ -83,7 +84,7 @@ export class InFlight {
 				(error: unknown) => {
 					if (STARTED_ERRORS.test(errorName(error))) return;
 					// n8n logs its own error too; this one names the message, so the user can find it.
-					this.logger.warn(
+					this.log.warn(
 						'Outlook IMAP Trigger: n8n could not start the execution for an emitted message; the trigger does not emit it again',
 						{
 							uid: message.uid,

@@ -9,6 +9,8 @@ import type { AddressObject, AttachmentStream, MessageText, ParsedMail } from 'm
 import { MailParser, simpleParser } from 'mailparser';
 import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { appendValue, dataRecord } from '../shared/outsideData';
+
 export type OutputFormat = 'parsed' | 'raw' | 'headers';
 
 export interface OutputOptions {
@@ -116,23 +118,20 @@ function toIso(value: Date | string | undefined): string | undefined {
 	return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-/** Headers as a plain object: lower-case name → the header's text (repeated ones as a list). */
-function headerObject(parsed: ParsedMail): IDataObject {
-	const out: IDataObject = {};
+/**
+ * Headers as data: lower-case name → the header's text (repeated ones as a list), in a
+ * null-prototype object, so headers named __proto__, constructor or map are ordinary keys.
+ */
+export function headerObject(parsed: Pick<ParsedMail, 'headerLines'>): IDataObject {
+	const out = dataRecord();
 	for (const line of parsed.headerLines ?? []) {
-		const name = line.key.toLowerCase();
 		const value = line.line
 			.slice(line.line.indexOf(':') + 1)
 			.replace(/\r?\n[ \t]+/g, ' ')
 			.trim();
-		const previous = out[name];
-		if (previous === undefined) out[name] = value;
-		else
-			out[name] = Array.isArray(previous)
-				? [...(previous as string[]), value]
-				: [previous as string, value];
+		appendValue(out, line.key.toLowerCase(), value);
 	}
-	return out;
+	return out as IDataObject;
 }
 
 function references(value: string | string[] | undefined): string[] {

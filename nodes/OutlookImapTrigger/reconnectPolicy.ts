@@ -17,7 +17,7 @@ export type FailureClass =
 	| 'login'
 	/** The mailbox or the folder does not exist. */
 	| 'mailbox'
-	/** The server's certificate could not be verified. */
+	/** The server's TLS: its certificate could not be verified, or it offers no TLS at all. */
 	| 'certificate'
 	/** The server refused an after-emit action (move, flag). */
 	| 'action'
@@ -73,8 +73,13 @@ export const STABLE_SESSION_MS = 30_000;
 /**
  * How many times in a row a failure of each class comes up before it is reported. A refused
  * credential is final at once (a retry would only ask the identity platform again); a refused
- * login, a missing folder or a failing message get a fresh token and a new session first.
- * Transient failures are never reported here: the watcher's liveness alarm covers them.
+ * login, a missing folder or a failing message get a fresh token and a new session first. A
+ * "transient" failure that comes back with the same cause three times in a row (every session
+ * dropped at the first SEARCH, the server unavailable, the sign-in endpoint down) is no longer
+ * passing by itself: it is reported too, with what to check, instead of waiting for the liveness
+ * alarm. Once reported, the same cause is not reported again while `alreadyReported` names it
+ * (n8n re-activates the trigger after a report: it keeps retrying, and the liveness alarm speaks
+ * next), so an outage does not run the error workflow every few seconds.
  */
 export const REPORT_AFTER: Record<FailureClass, number> = {
 	credential: 1,
@@ -83,7 +88,7 @@ export const REPORT_AFTER: Record<FailureClass, number> = {
 	certificate: 3,
 	action: 1,
 	message: 3,
-	transient: Infinity,
+	transient: 3,
 };
 
 /** In a manual run the user is waiting: transient failures end it after this many attempts. */
@@ -91,6 +96,8 @@ export const MANUAL_ATTEMPTS = 3;
 
 export interface PolicyOptions {
 	manual?: boolean;
+	/** The key of a transient failure reported a short while ago: retried, not reported again. */
+	alreadyReported?: string;
 	initialDelayMs?: number;
 	maxDelayMs?: number;
 	random?: () => number;
@@ -111,7 +118,9 @@ function failed(failure: Failure, history: History, options: PolicyOptions): Dec
 	const limit = options.manual
 		? Math.min(REPORT_AFTER[failure.class], MANUAL_ATTEMPTS)
 		: REPORT_AFTER[failure.class];
-	if (sameKey >= limit || (options.manual && next.failures >= MANUAL_ATTEMPTS))
+	const quiet =
+		!options.manual && failure.class === 'transient' && failure.key === options.alreadyReported;
+	if (!quiet && (sameKey >= limit || (options.manual && next.failures >= MANUAL_ATTEMPTS)))
 		return { action: 'report', failure, history: next };
 	return { action: 'retry', delayMs: backoffDelay(next.failures, options), history: next, failure };
 }
@@ -143,7 +152,7 @@ export function decide(end: SessionEnd, history: History, options: PolicyOptions
 				end.failure ?? {
 					class: 'transient',
 					key: 'ended',
-					message: 'The server ended the session',
+					message: 'The server ended the session before it did any work',
 				},
 				history,
 				options,

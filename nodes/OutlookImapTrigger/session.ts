@@ -7,7 +7,7 @@ import type { ImapFlow } from 'imapflow';
 import type { IDataObject } from 'n8n-workflow';
 
 import { createImapClient, type ImapEndpoint, type ImapTimeouts } from '../shared/imap/client';
-import { redact, redactOpaque } from '../shared/imap/redact';
+import { redact, redactOpaque } from '../shared/redact';
 import type { Failure, SessionEnd } from './reconnectPolicy';
 import { ActionRefusedError, type SyncClient, type SyncLogger } from './sync';
 import { ImapTokenError, type ImapToken } from './token';
@@ -60,11 +60,17 @@ export interface SessionOptions {
 /** Node's TLS verification failures (tls.connect): a configuration problem, not a passing one. */
 const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
 
+/** OpenSSL's answer when the peer does not speak TLS at all (it sent a plaintext IMAP greeting). */
+const NOT_TLS_ERRORS =
+	/^ERR_SSL_(WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|UNKNOWN_PROTOCOL|HTTP_REQUEST)$/;
+
 interface ImapError extends Error {
 	code?: string;
 	serverResponseCode?: string;
 	responseText?: string;
 	authenticationFailed?: boolean;
+	/** imapflow: STARTTLS was required and the server does not offer it (before any login). */
+	tlsFailed?: boolean;
 }
 
 /** Error details safe to log: code and server text (redacted), never options or credentials. */
@@ -103,7 +109,14 @@ function classify(
 				? undefined
 				: redactOpaque(error.description, context.secrets);
 		return error.kind === 'transient'
-			? { class: 'transient', key: 'token', message, description }
+			? {
+					class: 'transient',
+					key: 'token',
+					message,
+					description:
+						description ??
+						"Check n8n's network, its proxy settings (HTTP_PROXY/HTTPS_PROXY) and the credential's Environment: the sign-in endpoint could not be reached or answered with a server error.",
+				}
 			: { class: 'credential', key: `credential:${error.kind}`, message, description };
 	}
 	if (error instanceof ActionRefusedError)
@@ -115,13 +128,23 @@ function classify(
 		};
 	const e = (error ?? {}) as ImapError;
 	const code = String(e.code ?? '');
+	const { port, security } = context.endpoint;
 	if (CERTIFICATE_ERRORS.test(code))
 		return {
 			class: 'certificate',
 			key: 'certificate',
 			message: `The certificate of the IMAP server ${host} could not be verified (${code})`,
 			description:
-				'Check the IMAP host name. "TLS Without Certificate Check" exists for test servers only.',
+				'Check the IMAP host name. "TLS Without Certificate Check" exists for test servers only (a credential with the Custom environment).',
+		};
+	// After the certificate check: imapflow also marks a STARTTLS upgrade that failed verification.
+	if (e.tlsFailed || NOT_TLS_ERRORS.test(code))
+		return {
+			class: 'certificate',
+			key: 'tls',
+			message: `The IMAP server ${host}:${port} does not offer TLS${security === 'starttls' ? ' (no STARTTLS)' : ''}, so the IMAP token was not sent: it goes only over TLS`,
+			description:
+				'Check the option "IMAP Port" against "Connection Security": TLS is port 993, STARTTLS port 143. A server without TLS is a test server: only a credential with the Custom environment may use "Plaintext (for Testing)" with it.',
 		};
 	const text = redact(`${e.message ?? ''} ${e.responseText ?? ''}`, context.secrets).trim();
 	if (e.serverResponseCode === 'UNAVAILABLE')
@@ -129,6 +152,7 @@ function classify(
 			class: 'transient',
 			key: 'unavailable',
 			message: `The IMAP server is unavailable: ${text}`,
+			description: `The server ${host} says it cannot serve the mailbox now. Check its health (Exchange Online: Service health in the Microsoft 365 admin center) and whether the mailbox is being moved.`,
 		};
 	if (e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED')
 		return {
@@ -152,7 +176,13 @@ function classify(
 		class: 'transient',
 		key: `transient:${code || e.serverResponseCode || 'error'}`,
 		message: text || 'IMAP error',
+		description: connectionAdvice(context.endpoint),
 	};
+}
+
+/** What to check when connections to the server keep failing. */
+function connectionAdvice(endpoint: ImapEndpoint): string {
+	return `Check that ${endpoint.host} answers IMAP on port ${endpoint.port} (the option "IMAP Port"), the DNS name, and any firewall, proxy or load balancer between n8n and the server that closes connections.`;
 }
 
 /** Runs one session to its end. Never throws. */
@@ -317,7 +347,8 @@ export async function runSession(
 			failure: failure ?? {
 				class: 'transient',
 				key: 'endedDuringSync',
-				message: 'The server ended the session before the folder was read',
+				message: `The IMAP server ${endpoint.host} ended the session before the folder "${folder}" was read`,
+				description: `The server ends the session right after the folder opens, before the trigger can search it. Check the server's health (Exchange Online: Service health in the Microsoft 365 admin center; the mailbox may be being moved), and any proxy, firewall or load balancer between n8n and ${endpoint.host}:${endpoint.port} that cuts IMAP sessions.`,
 			},
 		};
 	return { how: 'ended', failure, livedMs: Date.now() - startedAt, progressed };

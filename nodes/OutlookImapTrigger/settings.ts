@@ -11,10 +11,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { resolveEnvironment } from '../shared/auth/environments';
+import { resolveEnvironment, type ResolvedEnvironment } from '../shared/auth/environments';
 import { GraphTransport, type GraphCallingContext } from '../shared/graph/client';
 import {
+	checkConnectionSecurity,
 	checkImapHost,
+	CONNECTION_SECURITY,
 	ImapHostError,
 	type ConnectionSecurity,
 	type ImapEndpoint,
@@ -58,8 +60,10 @@ export function readEndpoint(
 				'Leave "IMAP Host" empty to use the IMAP host of the credential. With the Custom environment, set the IMAP Host in the credential.',
 		});
 	let host: string;
+	let environment: ResolvedEnvironment;
 	try {
-		host = checkImapHost(resolveEnvironment(credential).imapHost, String(options.host ?? ''));
+		environment = resolveEnvironment(credential);
+		host = checkImapHost(environment.imapHost, String(options.host ?? ''));
 	} catch (error) {
 		throw fail(
 			error instanceof ImapHostError
@@ -71,8 +75,17 @@ export function readEndpoint(
 	if (!Number.isInteger(port) || port < 1 || port > 65535)
 		throw fail('The option "IMAP Port" must be a whole number from 1 to 65535');
 	const security = String(options.security ?? 'tls') as ConnectionSecurity;
-	if (!['tls', 'tlsUnverified', 'plain'].includes(security))
+	if (!CONNECTION_SECURITY.includes(security))
 		throw fail(`"${security}" in the option "Connection Security" is not a choice`);
+	try {
+		// The credential decides whether a test-only choice may be used (shared/imap/client.ts).
+		checkConnectionSecurity(security, environment);
+	} catch (error) {
+		throw new NodeOperationError(node, (error as Error).message, {
+			description:
+				'Choose "TLS" (port 993) or "STARTTLS" (port 143) under Connection Security. For a test server without a trusted certificate, use a credential with the Custom environment and that server as its IMAP Host.',
+		});
+	}
 	return { host, port, security };
 }
 

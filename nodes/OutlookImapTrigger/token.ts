@@ -22,6 +22,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHttpRequestOptions,
+	INode,
 	RequestHelperFunctions,
 } from 'n8n-workflow';
 
@@ -34,14 +35,22 @@ import {
 } from '../shared/auth/appOnly';
 import { appOnlyImapLoginFix, explainAppOnlyTokenError } from '../shared/auth/appOnlyErrors';
 import { acquireAppOnlyToken } from '../shared/auth/appOnlyToken';
+import {
+	isConnected,
+	NO_ACCESS_TOKEN_MESSAGE,
+	NOT_CONNECTED_MESSAGE,
+	notConnectedFailure,
+} from '../shared/auth/credential-state';
 import { resolveEnvironment } from '../shared/auth/environments';
 import { explainMicrosoftError, tokenEndpointError } from '../shared/auth/microsoft-errors';
 import { IMAP_SCOPE_NAME, scopeIncludes } from '../shared/auth/scopes';
+import { credentialSecrets, rememberSecrets } from '../shared/redact';
 
 export const CREDENTIAL_TYPE = 'outlookOAuth2Api';
 
 /** What token redemption needs of an n8n context (trigger, load options). */
 export interface TokenContext {
+	getNode(): INode;
 	getCredentials(type: string): Promise<ICredentialDataDecryptedObject>;
 	helpers: Pick<RequestHelperFunctions, 'httpRequest' | 'refreshOAuth2Token'>;
 }
@@ -138,7 +147,7 @@ export function credentialRefusal(
 }
 
 /** The error to raise when n8n's refresh of the stored token failed. */
-function refreshFailure(error: unknown): ImapTokenError {
+function refreshFailure(error: unknown, node: INode): ImapTokenError {
 	// n8n's OAuth2 client throws AuthError with the token endpoint's body and no HTTP status;
 	// the shared decoder reads it as the Graph transport does (object or JSON text).
 	const decoded = tokenEndpointError((error as { body?: unknown } | undefined)?.body);
@@ -146,11 +155,9 @@ function refreshFailure(error: unknown): ImapTokenError {
 	if (refused) return refused;
 	if (isRevokedGrant(error)) return new ImapTokenError(RECONNECT_MESSAGE, 'revoked');
 	const message = error instanceof Error ? error.message : String(error);
-	if (/not connected/i.test(message)) {
-		return new ImapTokenError(
-			'The Outlook credential is not connected yet: open it and click "Connect my account".',
-			'rejected',
-		);
+	if (message === NOT_CONNECTED_MESSAGE || message === NO_ACCESS_TOKEN_MESSAGE) {
+		const failure = notConnectedFailure(node, CREDENTIAL_TYPE);
+		return new ImapTokenError(failure.message, 'rejected', failure.description);
 	}
 	const status = Number(
 		(error as { status?: number; httpCode?: string | number }).status ??
@@ -172,7 +179,7 @@ async function refreshStoredToken(ctx: TokenContext): Promise<TokenData> {
 			CREDENTIAL_TYPE,
 		)) as TokenData;
 	} catch (error) {
-		failure = refreshFailure(error);
+		failure = refreshFailure(error, ctx.getNode());
 	}
 	throw failure;
 }
@@ -182,6 +189,11 @@ export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 	const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
 	if (!credentialAllowsImap(credential))
 		throw new ImapTokenError(MISSING_PERMISSION_MESSAGE, 'rejected');
+	if (!isConnected(credential)) {
+		// n8n would refresh an empty token and fail with a message that does not say why.
+		const failure = notConnectedFailure(ctx.getNode(), CREDENTIAL_TYPE);
+		throw new ImapTokenError(failure.message, 'rejected', failure.description);
+	}
 	const environment = resolveEnvironment(credential);
 	const tokenUrl = String(credential.accessTokenUrl ?? '');
 	if (!tokenUrl)
@@ -191,6 +203,8 @@ export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 		);
 
 	const refreshed = await refreshStoredToken(ctx);
+	// The rotated tokens are secrets too, for this context's errors and log lines (shared/redact.ts).
+	rememberSecrets(ctx, 'refreshed', [refreshed.refresh_token, refreshed.access_token]);
 	const refreshToken = refreshed.refresh_token;
 	if (!refreshToken) {
 		throw new ImapTokenError(
@@ -331,6 +345,7 @@ export async function imapTokenSource(
 ): Promise<ImapTokenSource> {
 	if (authentication === 'oAuth2') {
 		const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
+		rememberSecrets(ctx, 'credential', credentialSecrets(credential));
 		return {
 			authentication,
 			credential,
@@ -340,6 +355,7 @@ export async function imapTokenSource(
 		};
 	}
 	const credential = await ctx.getCredentials(APP_ONLY_CREDENTIAL_TYPE);
+	rememberSecrets(ctx, 'credential', credentialSecrets(credential));
 	const fields = credential as AppOnlyCredentialFields;
 	return {
 		authentication,

@@ -8,7 +8,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { DEFAULT_IMAP_TIMEOUTS, type ImapEndpoint, type ImapTimeouts } from '../shared/imap/client';
-import { tokenForms } from '../shared/imap/redact';
+import { tokenForms } from '../shared/redact';
 import { recordStart, type StartOptions } from './cursor';
 import type { OutputOptions, PrepareBinary } from './messages';
 import {
@@ -67,6 +67,11 @@ export interface WatcherOptions {
 	logger: SyncLogger;
 	/** Report through emitError after this long without a working session (0: never). */
 	alertAfterMs: number;
+	/**
+	 * Which trigger this is (workflow and node), across n8n's re-activations in this process: a
+	 * transient failure reported once is not reported again while it lasts (see `recentReports`).
+	 */
+	reportScope?: string;
 	/** The first attempt's non-transient failure ends the watcher quietly: activation throws it. */
 	failActivation?: boolean;
 	/** Manual run: emit the newest N messages (or the next to arrive), once, and touch nothing. */
@@ -100,6 +105,25 @@ const DEFAULT_TUNING: Tuning = {
 };
 
 type State = 'connecting' | 'connected' | 'reconnecting' | 'failing' | 'stopped';
+
+/** How long a reported transient failure stays reported when the liveness alarm is off. */
+export const DEFAULT_QUIET_MS = 15 * 60_000;
+
+/**
+ * Transient failures reported lately, per trigger (`reportScope`), in this process. n8n
+ * deactivates a trigger that reports and activates it again a second later; without this, an
+ * outage would run the error workflow every few seconds. A working session clears the entry.
+ */
+const recentReports = new Map<string, { key: string; at: number }>();
+const MAX_RECENT_REPORTS = 1_000;
+
+function rememberReport(scope: string | undefined, key: string | undefined) {
+	if (!scope || !key) return;
+	recentReports.delete(scope);
+	recentReports.set(scope, { key, at: Date.now() });
+	while (recentReports.size > MAX_RECENT_REPORTS)
+		recentReports.delete(recentReports.keys().next().value as string);
+}
 
 export class ImapWatcher {
 	private readonly tuning: Tuning;
@@ -225,19 +249,28 @@ export class ImapWatcher {
 		this.setState('stopped');
 	}
 
-	private setState(state: State, detail = '', meta?: IDataObject) {
-		if (this.state === state && state !== 'reconnecting') return;
-		this.state = state;
+	/** The mailbox, folder and host, as every log line and report names them. */
+	private get where(): string {
 		const { host, user } = this.options.endpoint;
-		const where = `${user} "${this.options.folder}" on ${host}`;
+		return `${user} "${this.options.folder}" on ${host}`;
+	}
+
+	/**
+	 * Logs a change of state once. A retry is logged when it is decided, with where, when and why
+	 * (`reconnecting to … in 2.0 s (attempt 2): cause`): a 'reconnecting' without that is not logged.
+	 */
+	private setState(state: State, detail = '', meta?: IDataObject) {
+		if (this.state === state && (state !== 'reconnecting' || !detail)) return;
+		this.state = state;
+		const where = this.where;
 		const log = this.options.logger;
 		if (state === 'connected')
 			log.info(
 				`Outlook IMAP Trigger: connected to ${where}, ${this.options.receive.mode === 'idle' ? 'idle, waiting for new mail (IMAP IDLE)' : 'polling for new mail'}`,
 			);
-		else if (state === 'reconnecting')
-			log.warn(`Outlook IMAP Trigger: reconnecting ${detail}`, meta);
-		else if (state === 'failing') log.error(`Outlook IMAP Trigger: failing, ${detail}`, meta);
+		else if (state === 'reconnecting') {
+			if (detail) log.warn(`Outlook IMAP Trigger: reconnecting to ${where} ${detail}`, meta);
+		} else if (state === 'failing') log.error(`Outlook IMAP Trigger: failing, ${detail}`, meta);
 		else if (state === 'stopped') log.debug(`Outlook IMAP Trigger: stopped watching ${where}`);
 		else log.debug(`Outlook IMAP Trigger: connecting to ${where}`);
 	}
@@ -259,15 +292,28 @@ export class ImapWatcher {
 		const ms = this.options.alertAfterMs;
 		const span =
 			ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 6_000) / 10} minute(s)`;
-		const { host, user } = this.options.endpoint;
 		const last = this.lastFailure;
+		rememberReport(this.options.reportScope, last?.key);
 		this.report({
 			class: 'transient',
 			key: 'liveness',
-			message: `The trigger has had no working IMAP connection to ${user} on ${host} for ${span}${last ? `: ${last.message}` : ''}`,
+			message: `The trigger has had no working IMAP connection to ${this.where} for ${span}${last ? `: ${last.message}` : ''}`,
 			description: `${last?.description ? `${last.description} ` : ''}New mail is not being emitted. n8n re-activates the trigger on its own; if this keeps coming, check the server, the network and the credential. The time is set by the option "Alert After No Connection (Minutes)".`,
 		});
 		void this.stop();
+	}
+
+	/**
+	 * A transient failure that came back with the same cause: said as such, naming the mailbox,
+	 * folder and host, the cause, and what to check.
+	 */
+	private repeated(failure: Failure, times: number): Failure {
+		if (failure.class !== 'transient' || this.options.sample) return failure;
+		return {
+			...failure,
+			message: `The IMAP session for ${this.where} failed ${times} times in a row with the same cause: ${failure.message}`,
+			description: `${failure.description ?? `Check the server ${this.options.endpoint.host} and the network between n8n and it.`} The trigger keeps trying after n8n re-activates it; this is not reported again until it works or the alert after no connection fires.`,
+		};
 	}
 
 	private report(failure: Failure) {
@@ -281,7 +327,8 @@ export class ImapWatcher {
 		let history: History = EMPTY_HISTORY;
 		const manual = Boolean(this.options.sample);
 		while (!this.signal.stopped) {
-			this.setState(this.state === 'reconnecting' ? 'reconnecting' : 'connecting');
+			// A reconnect was logged when it was decided (with its cause); a first connect is logged here.
+			if (this.state !== 'reconnecting') this.setState('connecting');
 			const end = await this.attempt();
 			if (this.working) {
 				this.working = false;
@@ -303,20 +350,24 @@ export class ImapWatcher {
 				manual,
 				initialDelayMs: this.tuning.initialDelayMs,
 				maxDelayMs: this.tuning.maxDelayMs,
+				alreadyReported: this.alreadyReported(),
 			});
 			if (decision.action === 'stop') break;
 			if (decision.action === 'report') {
 				this.disarmAlarm();
-				this.report(decision.failure);
+				if (decision.failure.class === 'transient')
+					rememberReport(this.options.reportScope, decision.failure.key);
+				this.report(this.repeated(decision.failure, decision.history.sameKey));
 				this.signal.stopped = true;
 				break;
 			}
 			history = decision.history;
 			if (decision.failure) this.lastFailure = decision.failure;
 			if (decision.failure || decision.delayMs >= 1_000) {
+				const cause = decision.failure?.message ?? 'the server ended the session';
 				this.setState(
 					'reconnecting',
-					`in ${(decision.delayMs / 1000).toFixed(1)} s (attempt ${history.failures || 1})${decision.failure ? `: ${decision.failure.message}` : ''}`,
+					`in ${(decision.delayMs / 1000).toFixed(1)} s (attempt ${history.failures || 1}): ${cause}`,
 					decision.failure?.detail as IDataObject | undefined,
 				);
 			} else {
@@ -388,11 +439,21 @@ export class ImapWatcher {
 					this.working = true;
 					this.disarmAlarm();
 					this.lastFailure = undefined;
+					if (this.options.reportScope) recentReports.delete(this.options.reportScope);
 					this.setState('connected');
 				},
 			},
 			this.signal,
 		);
+	}
+
+	/** The transient failure reported for this trigger a short while ago, if any. */
+	private alreadyReported(): string | undefined {
+		const scope = this.options.reportScope;
+		const entry = scope ? recentReports.get(scope) : undefined;
+		if (!entry) return undefined;
+		const quietMs = this.options.alertAfterMs || DEFAULT_QUIET_MS;
+		return Date.now() - entry.at < quietMs ? entry.key : undefined;
 	}
 
 	private async sleep(ms: number): Promise<void> {

@@ -9,6 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { optionSubtitle } from '../shared/resources';
 import { GraphTransport } from '../shared/graph/client';
+import { knownSecrets, redactError } from '../shared/redact';
 import { TriggerState } from './cursor';
 import { properties } from './description';
 import { pollContacts } from './contacts';
@@ -65,32 +66,42 @@ export class OutlookTrigger implements INodeType {
 	methods = { listSearch, loadOptions, credentialTest: { outlookAppOnlyApiTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const settings = readSettings(this);
-		const transport = await GraphTransport.create(this);
-		const now = new Date();
-		if (this.getMode() === 'manual') {
-			const items = await sample(this, transport, settings, now);
-			return items.length ? [items] : null;
+		try {
+			return await pollOnce.call(this);
+		} catch (error) {
+			// The one redaction step (shared/redact.ts), with the secrets this poll's transport knew.
+			throw redactError(error, this.getNode(), knownSecrets(this));
 		}
-		const staticData = this.getWorkflowStaticData('node');
-		const state = TriggerState.load(staticData, configFingerprint(settings), now);
-		const budget =
-			typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
-		const limits = { deadline: Date.now() + budget / 2, maxItems: settings.maxItemsPerPoll };
-		let items: INodeExecutionData[];
-		if (settings.event === 'messageReceived' || settings.event === 'messageUpdated') {
-			items = await pollMessages(this, transport, settings, state, now, limits);
-		} else if (settings.event === 'messageFlagged') {
-			items = await pollFlagged(this, transport, settings, state, now, limits);
-		} else if (CONTACT_EVENTS.includes(settings.event)) {
-			items = await pollContacts(this, transport, settings, state, now, limits);
-		} else if (settings.event === 'eventStartingSoon') {
-			items = await pollStartingSoon(transport, settings, state, now, limits);
-		} else {
-			items = await pollCalendarChanges(this, transport, settings, state, now);
-		}
-		// The cursors move in the same step as the items they cover: n8n saves both after this poll.
-		state.save(staticData);
+	}
+}
+
+/** One poll: read the settings, page the deltas, move the cursors with the items they cover. */
+async function pollOnce(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const settings = readSettings(this);
+	const transport = await GraphTransport.create(this);
+	const now = new Date();
+	if (this.getMode() === 'manual') {
+		const items = await sample(this, transport, settings, now);
 		return items.length ? [items] : null;
 	}
+	const staticData = this.getWorkflowStaticData('node');
+	const state = TriggerState.load(staticData, configFingerprint(settings), now);
+	const budget =
+		typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
+	const limits = { deadline: Date.now() + budget / 2, maxItems: settings.maxItemsPerPoll };
+	let items: INodeExecutionData[];
+	if (settings.event === 'messageReceived' || settings.event === 'messageUpdated') {
+		items = await pollMessages(this, transport, settings, state, now, limits);
+	} else if (settings.event === 'messageFlagged') {
+		items = await pollFlagged(this, transport, settings, state, now, limits);
+	} else if (CONTACT_EVENTS.includes(settings.event)) {
+		items = await pollContacts(this, transport, settings, state, now, limits);
+	} else if (settings.event === 'eventStartingSoon') {
+		items = await pollStartingSoon(transport, settings, state, now, limits);
+	} else {
+		items = await pollCalendarChanges(this, transport, settings, state, now);
+	}
+	// The cursors move in the same step as the items they cover: n8n saves both after this poll.
+	state.save(staticData);
+	return items.length ? [items] : null;
 }

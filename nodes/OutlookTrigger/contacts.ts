@@ -30,6 +30,7 @@ import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './del
 import type { PollLimits } from './messages';
 import { RESYNC_SLACK_MS } from './messages';
 import type { TriggerSettings } from './settings';
+import { logFor } from '../shared/redact';
 
 const CONTACTS_SOURCE = 'contacts';
 
@@ -150,7 +151,7 @@ export async function pollContacts(
 		} catch (error) {
 			const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
 			const from = Date.parse(cursor.syncedAt ?? state.startedAt) - RESYNC_SLACK_MS;
-			ctx.logger.warn(
+			logFor(ctx).warn(
 				`Outlook Trigger: Microsoft Graph lost the contacts' sync state; comparing the folder again (${lost.graphMessage})`,
 			);
 			// Items of pages read before the loss stay emitted (their keys are remembered).

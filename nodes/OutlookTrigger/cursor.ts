@@ -11,6 +11,8 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
+import { dataRecord } from '../shared/outsideData';
+
 /** How many emitted items the window remembers (about 30 bytes each in static data). */
 export const EMITTED_WINDOW_SIZE = 10_000;
 
@@ -74,10 +76,20 @@ export class TriggerState {
 		const saved = staticData.outlookTrigger as StoredState | undefined;
 		if (saved && saved.v === STATE_VERSION && saved.config === config) {
 			// Static data is an observable proxy of plain JSON (what n8n stores): copy it as JSON.
-			return new TriggerState(JSON.parse(JSON.stringify(saved)) as StoredState, false);
+			const copy = JSON.parse(JSON.stringify(saved)) as StoredState;
+			// Keyed by Graph's folder IDs and hashes: null-prototype, so no key is ever inherited.
+			copy.sources = dataRecord(Object.entries(copy.sources ?? {}));
+			if (copy.known) copy.known = dataRecord(Object.entries(copy.known));
+			return new TriggerState(copy, false);
 		}
 		return new TriggerState(
-			{ v: STATE_VERSION, config, startedAt: now.toISOString(), sources: {}, emitted: [] },
+			{
+				v: STATE_VERSION,
+				config,
+				startedAt: now.toISOString(),
+				sources: dataRecord(),
+				emitted: [],
+			},
 			true,
 		);
 	}
@@ -130,7 +142,7 @@ export class TriggerState {
 	}
 
 	get known(): Record<string, string> {
-		this.stored.known ??= {};
+		this.stored.known ??= dataRecord();
 		return this.stored.known;
 	}
 

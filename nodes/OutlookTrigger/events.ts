@@ -48,6 +48,7 @@ import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './del
 import type { PollLimits } from './messages';
 import { RESYNC_SLACK_MS } from './messages';
 import type { TriggerSettings } from './settings';
+import { logFor } from '../shared/redact';
 
 /** The window moves (a new initial round) once its start is this old. */
 export const WINDOW_REBASE_MS = 24 * 60 * 60_000;
@@ -500,7 +501,7 @@ export async function pollCalendarChanges(
 					// Not the refusal: the transport's NodeApiError or delta.ts's SyncStateLost, passed on.
 					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 					if (!sharedDeltaRefused(error, settings, transport, cursor)) throw error;
-					ctx.logger.info(
+					logFor(ctx).info(
 						"Outlook Trigger: Microsoft Graph does not offer the delta of another user's calendar to delegated permissions; comparing the window's calendar view instead",
 					);
 					cursor.mode = 'calendarView';
@@ -515,7 +516,7 @@ export async function pollCalendarChanges(
 			return round!.pending;
 		} catch (error) {
 			const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
-			ctx.logger.warn(
+			logFor(ctx).warn(
 				`Outlook Trigger: Microsoft Graph lost the calendar's sync state; resyncing (${lost.graphMessage})`,
 			);
 			state.resetSource(CALENDAR_SOURCE, { initial: true, syncedAt: cursor.syncedAt });

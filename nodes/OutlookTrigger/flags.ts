@@ -34,6 +34,7 @@ import type { PollLimits } from './messages';
 import { DELTA_FIELDS, mailPermission, RESYNC_SLACK_MS, toItem } from './messages';
 import type { TriggerSettings } from './settings';
 import { passesFilters } from './settings';
+import { logFor } from '../shared/redact';
 
 /** The value of a message known as flagged in the `known` table. */
 const FLAGGED = 'f';
@@ -105,7 +106,7 @@ export async function pollFlagged(
 			} catch (error) {
 				const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
 				const from = Date.parse(cursor.syncedAt ?? state.startedAt) - RESYNC_SLACK_MS;
-				ctx.logger.warn(
+				logFor(ctx).warn(
 					`Outlook Trigger: Microsoft Graph lost the sync state of folder ${folderId}; comparing its flags again (${lost.graphMessage})`,
 				);
 				state.resetSource(folderId, {

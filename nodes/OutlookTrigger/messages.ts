@@ -25,6 +25,7 @@ import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './del
 import { watchedFolders } from './folders';
 import type { TriggerSettings } from './settings';
 import { passesFilters } from './settings';
+import { logFor } from '../shared/redact';
 
 /** A resync emits from the last completed round minus this margin (clocks of n8n and Exchange differ). */
 export const RESYNC_SLACK_MS = 60 * 60_000;
@@ -138,7 +139,7 @@ export async function pollMessages(
 			} catch (error) {
 				const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
 				const from = Date.parse(cursor.syncedAt ?? state.startedAt) - RESYNC_SLACK_MS;
-				ctx.logger.warn(
+				logFor(ctx).warn(
 					`Outlook Trigger: Microsoft Graph lost the sync state of folder ${folderId}; resyncing from ${new Date(from).toISOString()} (${lost.graphMessage})`,
 				);
 				state.resetSource(folderId, {

@@ -12,6 +12,7 @@ import { getMailboxRoot } from '../shared/descriptions';
 import { GraphTransport } from '../shared/graph/client';
 import { graphCollect } from '../shared/graph/paging';
 import { segment } from '../shared/graph/request';
+import { redactMethods } from '../shared/redact';
 
 const FOLDER_SELECT = 'id,displayName,childFolderCount';
 
@@ -48,7 +49,8 @@ async function searchFolders(
 	return { results };
 }
 
-export const listSearch = { searchFolders, searchContactFolders };
+/** Each method's errors pass the one redaction step (shared/redact.ts). */
+export const listSearch = redactMethods({ searchFolders, searchContactFolders });
 
 /** The Categories filter offers the mailbox's categories. */
-export const loadOptions = { getCategories };
+export const loadOptions = redactMethods({ getCategories });

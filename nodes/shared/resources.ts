@@ -6,6 +6,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { declarationProblem } from './declarations';
+import { dataRecord } from './outsideData';
 import type { OperationModule, ResourceMap } from './router';
 
 export interface OperationEntry {
@@ -50,7 +51,8 @@ export function defineResource(
 	}
 	return {
 		option,
-		operations: Object.fromEntries(entries.map((e) => [e.option.value, e.module])),
+		// Looked up by the node's parameters: "constructor" or "__proto__" must find nothing.
+		operations: dataRecord(entries.map((e) => [e.option.value, e.module] as const)),
 		description: [
 			{
 				displayName: 'Operation',
@@ -94,7 +96,10 @@ export function resourceProperties(
  * say about other resources: an operation's `asDraft` names a draft-saving operation of the node.
  */
 export function resourceMap(resources: Resource[]): ResourceMap {
-	const map: ResourceMap = Object.fromEntries(resources.map((r) => [r.option.value, r.operations]));
+	// Looked up by the node's parameters: "constructor" or "__proto__" must find nothing.
+	const map: ResourceMap = dataRecord(
+		resources.map((r) => [r.option.value, r.operations] as const),
+	);
 	for (const [resource, operations] of Object.entries(map)) {
 		for (const [operation, module] of Object.entries(operations)) {
 			const target = module.declaration.asDraft;

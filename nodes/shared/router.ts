@@ -12,6 +12,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { OperationDeclaration } from './declarations';
+import { knownSecrets, redactError } from './redact';
 
 export type OperationResult = INodeExecutionData[] | IDataObject | IDataObject[];
 
@@ -53,17 +54,21 @@ function toItems(result: OperationResult, itemIndex: number): INodeExecutionData
 	);
 }
 
-/** An error for one item, with the item index set so n8n shows which item failed. */
+/**
+ * An error for one item, with the item index set so n8n shows which item failed, after the one
+ * redaction step (shared/redact.ts): whether it is thrown or becomes an item (continueOnFail).
+ */
 function itemError(
 	ctx: IExecuteFunctions,
 	error: unknown,
 	itemIndex: number,
 ): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context.itemIndex ??= itemIndex;
-		return error;
-	}
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	const node =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	node.context.itemIndex ??= itemIndex;
+	return redactError(node, ctx.getNode(), knownSecrets(ctx));
 }
 
 function errorItem(

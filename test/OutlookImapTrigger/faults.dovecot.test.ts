@@ -144,9 +144,13 @@ test('3. a message the server cannot read ends every session during the sync: ba
 		await sleep(2_000);
 		expect(imapTokenRequests()).toBe(requests);
 		expect(run.emitted).toEqual([]);
-		expect(logs.lines.some((l) => l.level === 'warn' && /reconnecting in \d/.test(l.message))).toBe(
-			true,
-		);
+		expect(
+			logs.lines.some(
+				(l) =>
+					l.level === 'warn' &&
+					/reconnecting to alice@example\.test "Broken" on 127\.0\.0\.1 in \d/.test(l.message),
+			),
+		).toBe(true);
 	} finally {
 		logs.restore();
 		await run.close();
@@ -399,15 +403,21 @@ test('liveness: no working session for the configured time → emitError; each s
 	// The identity platform answers 503 to every token request: transient, retried, never "fixed".
 	rig.standIns.idp.failTokenRequests = 1_000;
 	const run = await n8n.activateTrigger(TYPE, {
-		parameters: rig.parameters({ options: { alertAfterMinutes: 0.05 } }),
+		parameters: rig.parameters({ options: { alertAfterMinutes: 0.04 } }),
 	});
 	try {
 		await waitFor(() => run.errors.length > 0, 10_000, 'the liveness error');
 		expect(run.errors[0].message).toMatch(
-			/no working IMAP connection to alice@example\.test on 127\.0\.0\.1 for 3 s/,
+			/no working IMAP connection to alice@example\.test "INBOX" on 127\.0\.0\.1 for 2 s/,
 		);
 		const lines = logs.lines.map((l) => `${l.level} ${l.message}`);
-		expect(lines.filter((l) => /reconnecting in \d+\.\d s \(attempt 1\)/.test(l))).toHaveLength(1);
+		expect(
+			lines.filter((l) =>
+				/reconnecting to alice@example\.test "INBOX" on 127\.0\.0\.1 in \d+\.\d s \(attempt 1\): /.test(
+					l,
+				),
+			),
+		).toHaveLength(1);
 		expect(lines.filter((l) => /failing, /.test(l))).toHaveLength(1);
 	} finally {
 		rig.standIns.idp.failTokenRequests = 0;

@@ -44,8 +44,16 @@ test.each<[string, SessionEnd[], string[]]>([
 	['stopped', [{ how: 'stopped' }], ['stop']],
 	['planned token renewal: at once', [{ how: 'planned' }], ['retry 0']],
 	[
-		'a transient failure to start: backs off, never reported',
-		Array(8).fill({ how: 'failedStart', failure: failure('transient') }),
+		'a transient failure to start: backs off, reported when the same cause comes a third time',
+		Array(3).fill({ how: 'failedStart', failure: failure('transient') }),
+		['retry 1000', 'retry 2000', 'report'],
+	],
+	[
+		'transient failures with different causes back off and are not reported (the liveness alarm is)',
+		[1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({
+			how: 'failedStart',
+			failure: failure('transient', `transient:${n % 2 ? 'ECONNRESET' : 'ETIMEDOUT'}`),
+		})),
 		[
 			'retry 1000',
 			'retry 2000',
@@ -73,12 +81,12 @@ test.each<[string, SessionEnd[], string[]]>([
 		['retry 1000', 'retry 2000', 'report'],
 	],
 	[
-		'ends during the first sync without a known cause: backs off like a failed start',
+		'ends during the first sync without a known cause (dropped at the first SEARCH): reported the third time',
 		Array(3).fill({
 			how: 'endedDuringSync',
 			failure: failure('transient', 'endedDuringSync'),
 		}),
-		['retry 1000', 'retry 2000', 'retry 4000'],
+		['retry 1000', 'retry 2000', 'report'],
 	],
 	[
 		'a working session that ended (kick, BYE) after progress: back quickly, history cleared',
@@ -90,9 +98,9 @@ test.each<[string, SessionEnd[], string[]]>([
 		['retry 1000', 'retry 0', 'retry 1000'],
 	],
 	[
-		'sessions that end again and again without doing anything back off',
-		Array(4).fill({ how: 'ended', livedMs: 200, progressed: false }),
-		['retry 1000', 'retry 2000', 'retry 4000', 'retry 8000'],
+		'sessions that end again and again without doing anything back off, then are reported',
+		Array(3).fill({ how: 'ended', livedMs: 200, progressed: false }),
+		['retry 1000', 'retry 2000', 'report'],
 	],
 	[
 		'a long quiet session that ended: back quickly',
@@ -112,4 +120,26 @@ test('a manual run gives up on a transient failure after 3 attempts', () => {
 	expect(
 		run(Array(3).fill({ how: 'failedStart', failure: failure('transient') }), { manual: true }),
 	).toEqual(['retry 1000', 'retry 2000', 'report']);
+});
+
+test('a transient cause reported a short while ago is retried on the curve, not reported again', () => {
+	const dropped = { how: 'endedDuringSync', failure: failure('transient', 'endedDuringSync') };
+	expect(run(Array(6).fill(dropped), { alreadyReported: 'endedDuringSync' })).toEqual([
+		'retry 1000',
+		'retry 2000',
+		'retry 4000',
+		'retry 8000',
+		'retry 16000',
+		'retry 32000',
+	]);
+	// Another cause is still reported; so is anything in a manual run, where the user waits.
+	const refused = { how: 'failedStart', failure: failure('transient', 'transient:ECONNREFUSED') };
+	expect(run(Array(3).fill(refused), { alreadyReported: 'endedDuringSync' })).toEqual([
+		'retry 1000',
+		'retry 2000',
+		'report',
+	]);
+	expect(run(Array(3).fill(dropped), { alreadyReported: 'endedDuringSync', manual: true })).toEqual(
+		['retry 1000', 'retry 2000', 'report'],
+	);
 });

@@ -19,15 +19,26 @@ const CREDENTIAL: ICredentialDataDecryptedObject = {
 	environment: 'global',
 	permissions: ['mailRead', 'imap'],
 	accessTokenUrl: 'https://login.microsoftonline.com/organizations/oauth2/v2.0/token',
+	oauthTokenData: { access_token: 'at-stored', refresh_token: 'rt-stored' },
 };
 
 function context(
 	reply: { statusCode: number; body: unknown } | Error,
 	refresh: () => Promise<unknown> = async () => ({ refresh_token: 'rt-rotated' }),
+	credential: ICredentialDataDecryptedObject = CREDENTIAL,
 ) {
 	const requests: IHttpRequestOptions[] = [];
 	const ctx: TokenContext = {
-		getCredentials: async () => CREDENTIAL,
+		getNode: () => ({
+			id: 'trigger',
+			name: 'Outlook IMAP Trigger',
+			type: 'outlookImapTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+			credentials: { outlookOAuth2Api: { id: 'c1', name: 'Outlook account' } },
+		}),
+		getCredentials: async () => credential,
 		helpers: {
 			refreshOAuth2Token: refresh,
 			httpRequest: async (request: IHttpRequestOptions) => {
@@ -167,7 +178,8 @@ test('the token endpoint’s error is read by the shared decoder: a refresh fail
 });
 
 test('Microsoft’s description is cut as the Graph transport cuts it (first line, 300 characters)', async () => {
-	const long = `AADSTS50173: ${'x'.repeat(400)}`;
+	// Words (an unbroken run of 24+ token characters would be redacted as a possible echoed secret).
+	const long = `AADSTS50173: ${'grant expired '.repeat(40)}`;
 	const error = await failure(
 		fetchImapToken(
 			context({
@@ -178,4 +190,23 @@ test('Microsoft’s description is cut as the Graph transport cuts it (first lin
 	);
 	expect(error.kind).toBe('revoked');
 	expect(error.description).toBe(long.slice(0, 300));
+});
+
+test('a credential saved but never connected (n8n hands it oauthTokenData {}) says so before any request', async () => {
+	let refreshed = 0;
+	const { ctx, requests } = context(
+		{ statusCode: 200, body: { access_token: 'at', expires_in: 60 } },
+		async () => {
+			refreshed++;
+			throw new Error('Unable to sign without access token');
+		},
+		{ ...CREDENTIAL, oauthTokenData: {} },
+	);
+	const error = await failure(fetchImapToken(ctx));
+	expect(error.message).toBe(
+		'The credential "Outlook account" was never connected to a Microsoft account: open the credential and click Connect',
+	);
+	expect(error.kind).toBe('rejected');
+	expect(refreshed).toBe(0);
+	expect(requests).toEqual([]);
 });

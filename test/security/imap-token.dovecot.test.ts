@@ -230,7 +230,7 @@ describe('a Custom environment whose IMAP host is another host', () => {
 		expectNothingLeaked(run, logText);
 	}, 40_000);
 
-	test('default TLS to a plaintext-only IMAP host: a TLS handshake only, no login in the clear, nothing leaks', async () => {
+	test('default TLS to a plaintext-only IMAP host: a TLS handshake only, no login in the clear; activation fails saying the server offers no TLS', async () => {
 		imap.connections.length = 0;
 		const n8n = rig.harness({ customImapHost: 'localhost' });
 		const logs = captureLogs();
@@ -238,19 +238,51 @@ describe('a Custom environment whose IMAP host is another host', () => {
 		const options = parameters.options as Record<string, unknown>;
 		delete options.host;
 		delete options.security;
-		const run = await n8n.activateTrigger(TYPE, { parameters });
+		let thrown: Error | undefined;
 		try {
-			await waitFor(() => imap.connections.length >= 2, 15_000, 'two connection attempts');
+			await n8n.activateTrigger(TYPE, { parameters });
+		} catch (error) {
+			thrown = error as Error;
 		} finally {
 			logs.restore();
-			await run.close();
 		}
+		expect(thrown?.message).toBe(
+			`The IMAP server localhost:${imap.port} does not offer TLS, so the IMAP token was not sent: it goes only over TLS`,
+		);
 		// Every connection opened with a TLS ClientHello (record type 22), never an IMAP command.
+		expect(imap.connections.length).toBeGreaterThanOrEqual(1);
+		// (The client fails on the server's plaintext greeting; its ClientHello may land a moment later.)
+		await waitFor(() => imap.connections.every((bytes) => bytes.length > 0), 2_000, 'the bytes');
 		expect(imap.connections.every((bytes) => bytes.length > 0 && bytes[0] === 0x16)).toBe(true);
 		expect(imap.received()).not.toMatch(/AUTHENTICATE|LOGIN|XOAUTH2/);
-		expect(run.emitted).toEqual([]);
 		expectNothingLeaked(
-			run,
+			{ emitted: [], errors: [thrown!] } as unknown as TriggerRun,
+			logs.lines.map((line) => line.message),
+		);
+	}, 30_000);
+
+	test('STARTTLS to a host that advertises no STARTTLS: refused before any AUTHENTICATE', async () => {
+		imap.connections.length = 0;
+		const n8n = rig.harness({ customImapHost: 'localhost' });
+		const logs = captureLogs();
+		const parameters = rig.parameters({ options: { port: imap.port, security: 'starttls' } });
+		delete (parameters.options as Record<string, unknown>).host;
+		let thrown: Error | undefined;
+		try {
+			await n8n.activateTrigger(TYPE, { parameters });
+		} catch (error) {
+			thrown = error as Error;
+		} finally {
+			logs.restore();
+		}
+		expect(thrown?.message).toBe(
+			`The IMAP server localhost:${imap.port} does not offer TLS (no STARTTLS), so the IMAP token was not sent: it goes only over TLS`,
+		);
+		// The greeting listed the capabilities without STARTTLS: the trigger sent nothing at all.
+		expect(imap.connections.length).toBeGreaterThanOrEqual(1);
+		expect(imap.received()).not.toMatch(/AUTHENTICATE|LOGIN|XOAUTH2|STARTTLS/);
+		expectNothingLeaked(
+			{ emitted: [], errors: [thrown!] } as unknown as TriggerRun,
 			logs.lines.map((line) => line.message),
 		);
 	}, 30_000);

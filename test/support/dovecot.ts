@@ -45,6 +45,11 @@ export interface DovecotOptions {
 	/** Fixed IMAPS and plain IMAP ports (the demo's); free ports when not given. */
 	port?: number;
 	plainPort?: number;
+	/**
+	 * false: a server without TLS at all (`ssl = no`): no IMAPS listener, no STARTTLS in its
+	 * capabilities; `port` is then the plain port too. Default true.
+	 */
+	tls?: boolean;
 }
 
 export interface DovecotSession {
@@ -173,8 +178,9 @@ export async function startDovecot(options: DovecotOptions): Promise<Dovecot> {
 	const user = options.user ?? 'alice@example.test';
 	const dir = mkdtempSync(join(tmpdir(), 'dovecot-rig-'));
 	for (const sub of ['run', 'state', 'log', 'certs', 'mail']) mkdirSync(join(dir, sub));
-	const port = options.port ?? (await freePort());
+	const tls = options.tls !== false;
 	const plainPort = options.plainPort ?? (await freePort());
+	const port = tls ? (options.port ?? (await freePort())) : plainPort;
 
 	await run('openssl', [
 		'req',
@@ -222,9 +228,13 @@ default_internal_group = nogroup
 default_login_user = nobody
 first_valid_uid = ${NOBODY_UID}
 last_valid_uid = ${NOBODY_UID}
-ssl = yes
+${
+	tls
+		? `ssl = yes
 ssl_cert = <${dir}/certs/cert.pem
-ssl_key = <${dir}/certs/key.pem
+ssl_key = <${dir}/certs/key.pem`
+		: 'ssl = no'
+}
 disable_plaintext_auth = no
 # Exchange Online advertises XOAUTH2 (and PLAIN); imapflow prefers OAUTHBEARER when offered.
 auth_mechanisms = xoauth2 plain
@@ -252,8 +262,8 @@ service imap-login {
     port = ${plainPort}
   }
   inet_listener imaps {
-    port = ${port}
-    ssl = yes
+    port = ${tls ? port : 0}
+    ssl = ${tls ? 'yes' : 'no'}
   }
 }
 `,

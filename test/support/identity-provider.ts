@@ -15,6 +15,8 @@ import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { hostileAnswer } from './hostile-token-endpoint';
+
 export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 export const IMAP_AUDIENCE = 'https://outlook.office.com';
 
@@ -154,6 +156,18 @@ export class IdentityProviderStandIn {
 	/** When set, the token endpoint answers 503 this many times (to test retries of the trigger). */
 	failTokenRequests = 0;
 
+	/**
+	 * Hostile mode (hostile-token-endpoint.ts): token requests for which this returns true are
+	 * refused with the request's secrets echoed in every field of the error.
+	 */
+	hostile: ((form: Record<string, string>) => boolean) | undefined;
+
+	/** The OAuth error code and status the hostile mode answers with (the echo follows the code). */
+	hostileError = { error: 'invalid_client', status: 401 };
+
+	/** Every secret the hostile mode echoed (client assertions included), for the secrets check. */
+	readonly echoed = new Set<string>();
+
 	private server!: http.Server;
 
 	url = '';
@@ -223,6 +237,7 @@ export class IdentityProviderStandIn {
 			...this.codes.keys(),
 			...this.accessTokens.keys(),
 			...this.refreshTokens.keys(),
+			...this.echoed,
 		];
 	}
 
@@ -607,6 +622,16 @@ export class IdentityProviderStandIn {
 		}
 
 		if (endpoint === 'token' && req.method === 'POST') {
+			if (this.hostile?.(form)) {
+				const answer = hostileAnswer(
+					form,
+					req.headers.authorization,
+					this.hostileError.error,
+					this.hostileError.status,
+				);
+				for (const secret of answer.echoed) this.echoed.add(secret);
+				return json(answer.status, answer.body);
+			}
 			if (this.failTokenRequests > 0) {
 				this.failTokenRequests--;
 				return oauthError(

@@ -80,7 +80,13 @@ export function credentialProperties(type: string): INodeProperties[] {
 	if (!credential) throw new Error(`Unknown credential type ${type}`);
 	const parents = (credential.extends ?? []).flatMap((parent) => credentialProperties(parent));
 	const own = new Set(credential.properties.map((p) => p.name));
-	return [...parents.filter((p) => !own.has(p.name)), ...credential.properties];
+	// n8n's CredentialsHelper.getCredentialsProperties adds `oauthTokenData` (default {}) to the
+	// root OAuth types, so a credential saved but never connected reaches nodes with `{}`, not
+	// undefined (n8n-core then throws "Unable to sign without access token", not "not connected").
+	const tokenData: INodeProperties[] = ['oAuth1Api', 'oAuth2Api'].includes(type)
+		? [{ displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', default: {} }]
+		: [];
+	return [...parents.filter((p) => !own.has(p.name)), ...credential.properties, ...tokenData];
 }
 
 /**

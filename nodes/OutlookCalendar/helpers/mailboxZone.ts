@@ -15,6 +15,7 @@ import { getMailboxRoot } from '../../shared/descriptions';
 import { GraphTransport } from '../../shared/graph/client';
 import type { CalendarZone } from './timeZones';
 import { resolveZone, zoneFromParameter } from './timeZones';
+import { logFor } from '../../shared/redact';
 
 /** Graph's delegated permissions that allow GET mailboxSettings of the signed-in user. */
 const MAILBOX_SETTINGS_SCOPES = /(^|[\s/])MailboxSettings\.(Read|ReadWrite)(\s|$)/i;
@@ -144,7 +145,7 @@ export async function zoneFor(
 		if (!done.has(found.fallback)) {
 			done.add(found.fallback);
 			ctx.addExecutionHints({ message: found.fallback, location: 'outputPane' });
-			ctx.logger.info(found.fallback);
+			logFor(ctx).info(found.fallback);
 		}
 	}
 	return found.zone;

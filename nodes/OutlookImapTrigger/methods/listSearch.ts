@@ -2,7 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createImapClient } from '../../shared/imap/client';
-import { redact, redactOpaque, tokenForms } from '../../shared/imap/redact';
+import { redact, redactOpaque, tokenForms } from '../../shared/redact';
 import { readEndpoint, signedInUser } from '../settings';
 import {
 	APP_ONLY_MAILBOX_REQUIRED,

@@ -16,6 +16,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getMailboxRoot } from '../../shared/descriptions';
+import { ownValue } from '../../shared/outsideData';
 import type { GraphTransport } from '../../shared/graph/client';
 import { mapConcurrent } from '../../shared/graph/concurrency';
 import { graphByteStream } from '../../shared/graph/download';
@@ -91,7 +92,7 @@ export async function downloadAttachment(
 	if (streamed) {
 		if (kind === 'item') {
 			const mimeType = streamed.contentType || 'message/rfc822';
-			const extension = ITEM_EXTENSIONS[mimeType.toLowerCase()] ?? 'eml';
+			const extension = ownValue(ITEM_EXTENSIONS, mimeType.toLowerCase()) ?? 'eml';
 			return await ctx.helpers.prepareBinaryData(streamed.stream, `${name}.${extension}`, mimeType);
 		}
 		return await ctx.helpers.prepareBinaryData(streamed.stream, name, fileMimeType(attachment));

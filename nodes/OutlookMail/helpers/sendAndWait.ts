@@ -10,8 +10,16 @@
  * - the node declares two webhooks (GET and POST) with `restartWebhook: true` and path
  *   `$nodeId`: the resume URL `…/webhook-waiting/{executionId}/{nodeId}?approved=…&signature=…`
  *   that `getSignedResumeUrl()` returns lands on them;
- * - `execute` sends the message, then `putExecutionToWait(waitTill)`; the webhook answers the
- *   click and hands `{ data: { approved | text | <form fields>, respondedAt } }` to the workflow.
+ * - `execute` sends the message, then `putExecutionToWait(waitTill)`; the webhook hands
+ *   `{ data: { approved | text | <form fields>, respondedAt } }` to the workflow.
+ *
+ * Unlike n8n's built-in nodes, a GET never answers. Mail scanners (Safe Links detonation,
+ * Proofpoint, Mimecast) and previews fetch every link of a mail with ordinary browser user agents,
+ * so no list of user-agent words can tell them from a person. The link opens a page; only the
+ * POST of its button (or of the form) records the answer. n8n resumes the execution with that
+ * POST once: afterwards the execution is running (n8n answers 409) or finished (n8n shows "No action
+ * required"), so a second answer, a replay of the same POST, a HEAD or any later GET changes
+ * nothing. The page posts back to its own address, so n8n checks the same signature.
  */
 import type {
 	IDataObject,
@@ -22,6 +30,8 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeOperationError, SEND_AND_WAIT_OPERATION, WAIT_INDEFINITELY } from 'n8n-workflow';
+
+import { dataRecord, ownValue } from '../../shared/outsideData';
 
 /** The form field the free-text answer arrives in (n8n's form template numbers its fields). */
 const FREE_TEXT_FIELD = 'field-0';
@@ -389,12 +399,19 @@ export function responseButtons(ctx: IExecuteFunctions): Button[] {
 	];
 }
 
-/** The HTML body: the message (escaped, line breaks kept), the buttons, the attribution. */
-export function sendAndWaitHtml(ctx: IExecuteFunctions, buttons: Button[]): string {
-	const message = escapeHtml(String(ctx.getNodeParameter('message', 0, '')).trim())
-		// n8n's built-in nodes accept a literal "\n" or "<br>" as a line break too.
+/**
+ * The message as the mail and the page show it: escaped, line breaks kept (n8n's built-in nodes
+ * accept a literal "\\n" or "<br>" as a line break too).
+ */
+function messageHtml(text: string): string {
+	return escapeHtml(text.trim())
 		.replace(/\\n|&lt;br&gt;/g, '\n')
 		.replace(/\r?\n/g, '<br>');
+}
+
+/** The HTML body: the message (escaped, line breaks kept), the buttons, the attribution. */
+export function sendAndWaitHtml(ctx: IExecuteFunctions, buttons: Button[]): string {
+	const message = messageHtml(String(ctx.getNodeParameter('message', 0, '')));
 	const links = buttons
 		.map(
 			(b) =>
@@ -442,20 +459,12 @@ export function waitTill(ctx: IExecuteFunctions): Date {
 // ---------------------------------------------------------------------------------------------
 // The webhook (the click, the form)
 
-/**
- * Link scanners and previews must not answer for the recipient: Microsoft Defender Safe Links,
- * Teams/Skype previews and crawlers fetch links in mails on their own (n8n's built-in nodes
- * ignore such requests the same way; n8n's server also answers 204 to user agents with "bot").
- */
-export function isLinkScanner(userAgent: string | undefined): boolean {
-	if (!userAgent) return true;
-	return /bot|crawl|spider|preview|teams|skype|safelinks|slurp|facebookexternalhit|headless/i.test(
-		userAgent,
-	);
-}
-
 const page = (title: string, body: string) =>
-	`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>body{font-family:Arial,sans-serif;background:#fbfcfe;color:#525356;}main{max-width:448px;margin:48px auto;background:#fff;border:1px solid #dbdfe7;border-radius:8px;padding:24px;}label{display:block;margin:16px 0 4px;font-weight:600;}input,select,textarea{width:100%;box-sizing:border-box;padding:8px;border:1px solid #dbdfe7;border-radius:6px;}button{margin-top:24px;background:#ff6d5a;color:#fff;border:0;border-radius:6px;padding:12px 24px;font-weight:600;}</style></head><body><main>${body}</main></body></html>`;
+	`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow"><title>${escapeHtml(title)}</title><style>body{font-family:Arial,sans-serif;background:#fbfcfe;color:#525356;}main{max-width:448px;margin:48px auto;background:#fff;border:1px solid #dbdfe7;border-radius:8px;padding:24px;}h1{font-size:20px;color:#303133;}label{display:block;margin:16px 0 4px;font-weight:600;}input,select,textarea{width:100%;box-sizing:border-box;padding:8px;border:1px solid #dbdfe7;border-radius:6px;}button{margin-top:24px;background:#ff6d5a;color:#fff;border:0;border-radius:6px;padding:12px 24px;font-weight:600;font-size:14px;cursor:pointer;}button.secondary{background:#fff;color:#4a4a4a;border:1px solid #d1d1d1;}.note{font-size:12px;color:#909399;margin-top:24px;}</style></head><body><main>${body}</main></body></html>`;
+
+/** Shown under every button: the page itself changed nothing. */
+const NOTHING_RECORDED_YET =
+	'<p class="note">Nothing has been recorded yet: your answer is sent when you click the button.</p>';
 
 /** The page shown after an answer was recorded (n8n's ACTION_RECORDED_PAGE says the same). */
 export const ACTION_RECORDED_PAGE = page(
@@ -484,6 +493,27 @@ function formFields(ctx: IWebhookFunctions, responseType: string): FormField[] {
 	}));
 }
 
+/**
+ * The page an approval link opens: the message and one button for the answer the link stands for,
+ * which POSTs to this same address (so n8n checks the same signature). Nothing is recorded here.
+ */
+function approvalHtml(ctx: IWebhookFunctions, approved: boolean): string {
+	const values = ctx.getNodeParameter('approvalOptions.values', {}) as IDataObject;
+	const label = approved
+		? String(values.approveLabel || 'Approve')
+		: String(values.disapproveLabel || 'Decline');
+	const buttonStyle = approved
+		? style(values.buttonApprovalStyle ?? 'primary')
+		: style(values.buttonDisapprovalStyle ?? 'secondary');
+	const subject = String(ctx.getNodeParameter('subject', '') || 'Approval');
+	return page(
+		subject,
+		`<h1>${escapeHtml(subject)}</h1><p>${messageHtml(String(ctx.getNodeParameter('message', '')))}</p>` +
+			`<form method="POST"><input type="hidden" name="answer" value="${approved ? 'approve' : 'decline'}"><button type="submit" class="${buttonStyle}">${escapeHtml(label)}</button></form>` +
+			NOTHING_RECORDED_YET,
+	);
+}
+
 function formHtml(ctx: IWebhookFunctions, fields: FormField[]): string {
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const message = String(ctx.getNodeParameter('message', ''));
@@ -507,7 +537,8 @@ function formHtml(ctx: IWebhookFunctions, fields: FormField[]): string {
 		title || 'Response',
 		`${title ? `<h1>${escapeHtml(title)}</h1>` : ''}<p>${escapeHtml(description).replace(/\\n|\r?\n/g, '<br>')}</p>` +
 			// multipart: n8n parses a send-and-wait custom form's POST only in that encoding.
-			`<form method="POST" enctype="multipart/form-data">${inputs.join('')}<button type="submit">${escapeHtml(button)}</button></form>`,
+			`<form method="POST" enctype="multipart/form-data">${inputs.join('')}<button type="submit">${escapeHtml(button)}</button></form>` +
+			NOTHING_RECORDED_YET,
 	);
 }
 
@@ -517,25 +548,29 @@ function postedFields(ctx: IWebhookFunctions): IDataObject {
 	return ((body.data as IDataObject | undefined) ?? body) as IDataObject;
 }
 
+/** A page that changes nothing: not cached, and its signed address not sent on as a referrer. */
 function asHtmlResponse(ctx: IWebhookFunctions, html: string): IWebhookResponseData {
 	const res = ctx.getResponseObject();
 	res.setHeader('Content-Type', 'text/html; charset=utf-8');
+	res.setHeader('Cache-Control', 'no-store');
+	res.setHeader('Referrer-Policy', 'no-referrer');
 	res.status(200).send(html);
 	return { noWebhookResponse: true };
 }
 
-/** The node's `webhook` method: answers the resume URL. */
+/**
+ * The node's `webhook` method: answers the resume URL. Only a POST records an answer; any other
+ * request (the GET of the link, whoever sends it) shows the page whose button POSTs.
+ */
 export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject();
 	const responseType = this.getNodeParameter('responseType', 'approval') as string;
 	const respondedAt = () => new Date().toISOString();
 
 	if (responseType === 'approval') {
-		if (isLinkScanner(req.headers['user-agent'])) {
-			this.getResponseObject().status(204).end();
-			return { noWebhookResponse: true };
-		}
+		// The answer is the signed link's, never the form's: the POST only confirms it.
 		const approved = (req.query as IDataObject).approved === 'true';
+		if (req.method !== 'POST') return asHtmlResponse(this, approvalHtml(this, approved));
 		return {
 			webhookResponse: ACTION_RECORDED_PAGE,
 			workflowData: [[{ json: { data: { approved, respondedAt: respondedAt() } } }]],
@@ -543,11 +578,7 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	}
 
 	const fields = formFields(this, responseType);
-	if (req.method === 'GET') return asHtmlResponse(this, formHtml(this, fields));
-	if (req.method !== 'POST') {
-		this.getResponseObject().status(405).end();
-		return { noWebhookResponse: true };
-	}
+	if (req.method !== 'POST') return asHtmlResponse(this, formHtml(this, fields));
 	const posted = postedFields(this);
 	if (responseType === 'freeText') {
 		return {
@@ -556,24 +587,29 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 				[
 					{
 						json: {
-							data: { text: String(posted[FREE_TEXT_FIELD] ?? ''), respondedAt: respondedAt() },
+							data: {
+								text: String(ownValue(posted, FREE_TEXT_FIELD) ?? ''),
+								respondedAt: respondedAt(),
+							},
 						},
 					},
 				],
 			],
 		};
 	}
-	const answer: IDataObject = {};
+	// Keyed by the form's labels: null-prototype, so a label "__proto__" or "constructor" is a key.
+	const answer = dataRecord();
 	fields.forEach((field, index) => {
-		const raw = posted[`field-${index}`];
+		const raw = ownValue(posted, `field-${index}`);
 		const value = Array.isArray(raw) ? raw[0] : raw;
 		if (field.fieldType === 'number' && value !== undefined && value !== '')
 			answer[field.fieldLabel] = Number(value);
 		else answer[field.fieldLabel] = value === undefined ? '' : String(value);
 	});
 	// respondedAt last: a form field of that name cannot override the time of the answer.
+	answer.respondedAt = respondedAt();
 	return {
 		webhookResponse: ACTION_RECORDED_PAGE,
-		workflowData: [[{ json: { data: { ...answer, respondedAt: respondedAt() } } }]],
+		workflowData: [[{ json: { data: answer as IDataObject } }]],
 	};
 }

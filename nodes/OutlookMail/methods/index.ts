@@ -1,9 +1,11 @@
 import { getCategories } from '../../shared/categories';
-import { searchDrafts, searchFolders, searchMessages, searchOwnFolders } from './listSearch';
 import { searchContactFolders } from '../../shared/contactFolders';
+import { redactMethods } from '../../shared/redact';
+import { searchDrafts, searchFolders, searchMessages, searchOwnFolders } from './listSearch';
 import { searchCategories, searchContacts, searchInboxRules } from './mailboxLists';
 
-export const listSearch = {
+/** Each method's errors pass the one redaction step (shared/redact.ts). */
+export const listSearch = redactMethods({
 	searchDrafts,
 	searchFolders,
 	searchMessages,
@@ -12,7 +14,7 @@ export const listSearch = {
 	searchContactFolders,
 	searchCategories,
 	searchInboxRules,
-};
+});
 
 /** The category fields offer the mailbox's categories; every other picker is a resource locator. */
-export const loadOptions = { getCategories };
+export const loadOptions = redactMethods({ getCategories });

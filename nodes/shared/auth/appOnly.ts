@@ -32,6 +32,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 
+import { dataRecord } from '../outsideData';
+import { credentialSecrets, redactOpaque } from '../redact';
 import type { EnvironmentSettings, ResolvedEnvironment } from './environments';
 import { CLOUD_ENVIRONMENTS, resolveEnvironment } from './environments';
 import { isValidTenantId } from './tenant';
@@ -401,7 +403,7 @@ class AuthorityNetworkClient implements INetworkModule {
 				error_description: `The sign-in endpoint answered ${response.statusCode} with a body that is not JSON`,
 			};
 		}
-		const headers: Record<string, string> = {};
+		const headers = dataRecord<string>();
 		for (const [key, value] of Object.entries(response.headers ?? {}))
 			headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
 		return { headers, body: body as T, status: response.statusCode };
@@ -546,7 +548,12 @@ export class AppOnlyTokenError extends Error {
 	}
 }
 
-function tokenError(error: unknown, origin: string, networkFailure?: string): Error {
+function tokenError(
+	error: unknown,
+	origin: string,
+	networkFailure: string | undefined,
+	secrets: string[],
+): Error {
 	if (error instanceof AppOnlyCredentialError) return error;
 	const msal = error as { errorCode?: string; errorMessage?: string; subError?: string };
 	if (msal.errorCode === 'network_error') {
@@ -556,7 +563,11 @@ function tokenError(error: unknown, origin: string, networkFailure?: string): Er
 			undefined,
 		);
 	}
-	const text = `${msal.errorMessage ?? (error as Error)?.message ?? ''}`;
+	// The sign-in endpoint's answer (a Custom authority, a proxy) may echo what it was sent: the
+	// secret, the client assertion. Redacted before anything is cut or read from it.
+	const text = redactOpaque(`${msal.errorMessage ?? (error as Error)?.message ?? ''}`, secrets);
+	const code =
+		msal.errorCode === undefined ? undefined : redactOpaque(msal.errorCode, secrets).slice(0, 100);
 	// Microsoft's error_description: "AADSTS7000215: Invalid client secret … Trace ID: … Timestamp: …".
 	const aadsts = /\bAADSTS(\d{3,})\b/.exec(text)?.[0];
 	const first = text
@@ -564,8 +575,8 @@ function tokenError(error: unknown, origin: string, networkFailure?: string): Er
 		.trim()
 		.slice(0, 300);
 	return new AppOnlyTokenError(
-		`Microsoft refused the app-only token request at ${origin}: ${msal.errorCode ?? 'error'}${first ? ` (${first})` : ''}`,
-		msal.errorCode,
+		`Microsoft refused the app-only token request at ${origin}: ${code ?? 'error'}${first ? ` (${first})` : ''}`,
+		code,
 		aadsts,
 	);
 }
@@ -598,7 +609,15 @@ export async function acquireTokenForScope(
 				}),
 		);
 	} catch (error) {
-		throw tokenError(error, new URL(credential.authority).origin, network.lastFailure);
+		throw tokenError(
+			error,
+			new URL(credential.authority).origin,
+			network.lastFailure,
+			credentialSecrets({
+				clientSecret: credential.secret,
+				privateKey: credential.privateKeyPem,
+			}),
+		);
 	}
 	if (!result?.accessToken) {
 		throw new AppOnlyTokenError(

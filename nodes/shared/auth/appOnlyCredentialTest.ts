@@ -25,6 +25,7 @@ import {
 	graphDefaultScope,
 	resolveAppOnlyCredential,
 } from './appOnly';
+import { credentialSecrets, redact } from '../redact';
 import { appOnlyAccessHint, explainAppOnlyTokenError, rolesInclude } from './appOnlyErrors';
 
 const MAILBOX = /^[^\s@/\\?#]+@[^\s@/\\?#]+\.[^\s@/\\?#]+$/;
@@ -177,18 +178,28 @@ export async function testAppOnlyCredential(
 	};
 }
 
-/** The node method n8n calls for the credential's Test button (testedBy: 'outlookAppOnlyApiTest'). */
+/**
+ * The node method n8n calls for the credential's Test button (testedBy: 'outlookAppOnlyApiTest').
+ * Its message passes the one redaction step (shared/redact.ts) with the credential's secrets.
+ */
 export async function outlookAppOnlyApiTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted<ICredentialDataDecryptedObject>,
 ): Promise<INodeCredentialTestResult> {
-	return await testAppOnlyCredential(
-		(credential.data ?? {}) as AppOnlyCredentialFields,
-		// ICredentialTestFunctions offers no httpRequest (n8n-workflow 2.41): `request` is the helper
-		// that goes through n8n's outbound pipeline here.
-		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
-		httpFromLegacyRequest(this.helpers.request),
-	);
+	const fields = (credential.data ?? {}) as AppOnlyCredentialFields;
+	let result: INodeCredentialTestResult;
+	try {
+		result = await testAppOnlyCredential(
+			fields,
+			// ICredentialTestFunctions offers no httpRequest (n8n-workflow 2.41): `request` is the helper
+			// that goes through n8n's outbound pipeline here.
+			// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
+			httpFromLegacyRequest(this.helpers.request),
+		);
+	} catch (error) {
+		result = { status: 'Error', message: `The test failed: ${(error as Error)?.message}` };
+	}
+	return { ...result, message: redact(result.message, credentialSecrets(fields)) };
 }
 
 /**

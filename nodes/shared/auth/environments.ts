@@ -10,6 +10,8 @@
  *   (DoD: outlook-dod.office365.us), https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-operated-by-21vianet-endpoints
  *   (China: partner.outlook.cn).
  */
+import { ownValue } from '../outsideData';
+
 export type EnvironmentName = 'global' | 'usGov' | 'usGovDod' | 'china' | 'custom';
 
 export interface CloudEnvironment {
@@ -105,7 +107,7 @@ export function resolveEnvironment(settings: EnvironmentSettings): ResolvedEnvir
 			imapResource: CLOUD_ENVIRONMENTS.global.imapResource,
 		};
 	}
-	const cloud = CLOUD_ENVIRONMENTS[name as Exclude<EnvironmentName, 'custom'>];
+	const cloud = ownValue<CloudEnvironment>(CLOUD_ENVIRONMENTS, name);
 	if (!cloud) throw new Error(`Unknown environment "${String(name)}"`);
 	return { name, ...cloud };
 }

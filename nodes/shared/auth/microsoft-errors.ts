@@ -13,6 +13,8 @@
  * docs/troubleshooting.md holds the same table for readers; keep both in step.
  */
 
+import { redactOpaque } from '../redact';
+
 export interface MicrosoftErrorInput {
 	/** `error.code` of a Graph body, the OAuth `error` (invalid_grant…), an AADSTS code, or an IMAP response code. */
 	code?: string;
@@ -247,13 +249,18 @@ export function describeMicrosoftError(
 /** A token endpoint's OAuth error: the `error` code and the first line of `error_description`. */
 export interface TokenEndpointError {
 	error: string;
-	/** Microsoft's AADSTS code and text (never a token), at most 300 characters. */
+	/** Microsoft's AADSTS code and text, redacted, at most 300 characters. */
 	description?: string;
+	/** Microsoft's `suberror` (consent_required…), redacted. */
+	suberror?: string;
 }
 
 /**
  * The one decoder of a Microsoft token endpoint's error body (`{ error, error_description }`,
- * RFC 6749 §5.2), for the Graph transport's refresh failures and the IMAP token request alike.
+ * RFC 6749 §5.2), for the Graph transport's refresh failures, the credential-state checks and the
+ * IMAP token request alike. The endpoint (a Custom environment's authority, a proxy) may echo what
+ * it was sent in any field, so every field is redacted here (shared/redact.ts redactOpaque), before
+ * it is cut or read.
  * https://learn.microsoft.com/entra/identity-platform/reference-error-codes
  */
 export function tokenEndpointError(body: unknown): TokenEndpointError | undefined {
@@ -266,12 +273,23 @@ export function tokenEndpointError(body: unknown): TokenEndpointError | undefine
 		}
 	}
 	if (!parsed || typeof parsed !== 'object') return undefined;
-	const { error, error_description: text } = parsed as {
+	const {
+		error,
+		error_description: text,
+		suberror,
+	} = parsed as {
 		error?: unknown;
 		error_description?: unknown;
+		suberror?: unknown;
 	};
 	if (typeof error !== 'string' || !error) return undefined;
 	const description =
-		typeof text === 'string' ? text.split(/\r?\n/)[0].slice(0, 300) || undefined : undefined;
-	return { error, description };
+		typeof text === 'string'
+			? redactOpaque(text.split(/\r?\n/)[0]).slice(0, 300) || undefined
+			: undefined;
+	return {
+		error: redactOpaque(error).slice(0, 100),
+		description,
+		...(typeof suberror === 'string' ? { suberror: redactOpaque(suberror).slice(0, 100) } : {}),
+	};
 }

@@ -1,11 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { dataRecord } from '../outsideData';
 import type { GraphRequestOptions, GraphTransport } from './client';
 import { graphApiError } from './errors';
 import { buildQueryString } from './request';
 import type { AttemptOutcome } from './retry';
 import { isRetryable, withRetry } from './retry';
+import { logFor } from '../redact';
 
 /** JSON batching takes at most 20 requests per call. https://learn.microsoft.com/graph/json-batching */
 export const GRAPH_BATCH_LIMIT = 20;
@@ -123,8 +125,8 @@ export async function graphBatch(
 				for (const index of chunk) {
 					const sub = byId.get(index);
 					const status = sub?.status ?? 500;
-					const headers = Object.fromEntries(
-						Object.entries(sub?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+					const headers = dataRecord(
+						Object.entries(sub?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v] as const),
 					);
 					const subBody = (sub?.body ?? undefined) as IDataObject | undefined;
 					results[index] = { index, status, headers, body: subBody };
@@ -160,7 +162,7 @@ export async function graphBatch(
 				giveUp: () => undefined,
 			};
 		},
-		{ log: (message) => transport.ctx.logger.warn(message), signal: transport.cancelSignal() },
+		{ log: (message) => logFor(transport.ctx).warn(message), signal: transport.cancelSignal() },
 	);
 	return results;
 }

@@ -14,11 +14,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { AppOnlyCredentialFields } from '../auth/appOnly';
 import { AppOnlyGraphAuth, appOnlyAuthFailure, graphCredentialType } from '../auth/appOnlyGraph';
-import { credentialStateFailure } from '../auth/credential-state';
+import { credentialStateFailure, isConnected, notConnectedFailure } from '../auth/credential-state';
 import { resolveEnvironment } from '../auth/environments';
 import type { ExplainContext } from '../auth/microsoft-errors';
 import { describeMicrosoftError, tokenEndpointError } from '../auth/microsoft-errors';
 import { resolveTenant } from '../auth/tenant';
+import { dataRecord } from '../outsideData';
+import { credentialSecrets, logFor, rememberSecrets } from '../redact';
 import { batchMailboxWeights, mailboxOfUrl, withMailboxSlots } from './concurrency';
 import type { ErrorContext } from './errors';
 import { graphApiError } from './errors';
@@ -118,8 +120,9 @@ interface OutlookCredential extends RetryCredentialFields {
 	clientId?: unknown;
 }
 
+/** Response headers by lower-case name, as data (a header named __proto__ is an ordinary key). */
 function headerRecord(headers: unknown): Record<string, string> {
-	const out: Record<string, string> = {};
+	const out = dataRecord<string>();
 	if (!headers) return out;
 	if (typeof (headers as Headers).forEach === 'function' && !(headers instanceof Array)) {
 		(headers as Headers).forEach((value, key) => (out[key.toLowerCase()] = value));
@@ -410,6 +413,16 @@ export class GraphTransport {
 			return await GraphTransport.createAppOnly(ctx, itemIndex);
 		}
 		const credential = await ctx.getCredentials<OutlookCredential>(CREDENTIAL_TYPE, itemIndex);
+		// What this execution's errors and log lines must never show (shared/redact.ts).
+		rememberSecrets(ctx, 'credential', credentialSecrets(credential));
+		// Before any request: n8n would fail it with "Unable to sign without access token".
+		if (!isConnected(credential)) {
+			const failure = notConnectedFailure(ctx.getNode(), CREDENTIAL_TYPE);
+			throw new NodeOperationError(ctx.getNode(), failure.message, {
+				itemIndex,
+				description: failure.description,
+			});
+		}
 		let graphRoot: string;
 		let authContext: ExplainContext;
 		try {
@@ -446,6 +459,7 @@ export class GraphTransport {
 			graphCredentialType(ctx.getNode()),
 			itemIndex,
 		);
+		rememberSecrets(ctx, 'credential', credentialSecrets(fields));
 		let auth: AppOnlyGraphAuth;
 		try {
 			auth = AppOnlyGraphAuth.fromFields(fields);
@@ -542,13 +556,13 @@ export class GraphTransport {
 					if (await foundSentWithin(sends.wasSent, this.cancelSignal())) {
 						sends.outcome =
 							'Microsoft Graph failed after the message was sent; it was found in Sent Items and not sent again';
-						this.ctx.logger.warn(sends.outcome);
+						logFor(this.ctx).warn(sends.outcome);
 						return {
 							done: { status: 202, headers: {}, body: Buffer.alloc(0), attempts: attempt - 1 },
 						};
 					}
 					sends.outcome = `Microsoft Graph failed while sending; the message was not in Sent Items (looked ${SENT_CHECK_LOOKS} times, ${SENT_CHECK_DELAY_MS / 1000} s apart), so it was sent again`;
-					this.ctx.logger.warn(sends.outcome);
+					logFor(this.ctx).warn(sends.outcome);
 				}
 				const state = new RequestState(slots);
 				let request = this.client
@@ -616,7 +630,7 @@ export class GraphTransport {
 				if (!isRetryable(this.policy, answered.status, options.method)) return { done: answered };
 				return { retry, giveUp: () => answered };
 			},
-			{ log: (message) => this.ctx.logger.warn(message), signal: this.cancelSignal() },
+			{ log: (message) => logFor(this.ctx).warn(message), signal: this.cancelSignal() },
 		);
 	}
 

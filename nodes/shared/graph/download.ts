@@ -20,6 +20,7 @@ import type { GraphTransport } from './client';
 import { CREDENTIAL_TYPE } from './client';
 import { mailboxOfUrl, withMailboxSlot } from './concurrency';
 import { isRetryable, withRetry } from './retry';
+import { logFor } from '../redact';
 
 export interface GraphByteStream {
 	stream: Readable;
@@ -108,7 +109,7 @@ export async function graphByteStream(
 					giveUp: () => undefined,
 				};
 			},
-			{ log: (message) => transport.ctx.logger.warn(message), signal: transport.cancelSignal() },
+			{ log: (message) => logFor(transport.ctx).warn(message), signal: transport.cancelSignal() },
 		);
 	} catch {
 		// Auth and network failures carry request details: the JSON route reports them cleanly.

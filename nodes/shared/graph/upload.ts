@@ -26,6 +26,7 @@ import { CLOUD_ENVIRONMENTS } from '../auth/environments';
 import type { GraphTransport } from './client';
 import { graphApiError } from './errors';
 import { isRetryable, withRetry } from './retry';
+import { logFor } from '../redact';
 
 /**
  * Largest file sent inline. Graph says "under 3 MB"; a request is capped at 4 MB and base64 grows
@@ -390,7 +391,7 @@ async function putChunk(
 				},
 			};
 		},
-		{ log: (message) => transport.ctx.logger.warn(message), signal: transport.cancelSignal() },
+		{ log: (message) => logFor(transport.ctx).warn(message), signal: transport.cancelSignal() },
 	);
 }
 

@@ -4,7 +4,57 @@
  */
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 
-export type ConnectionSecurity = 'tls' | 'tlsUnverified' | 'plain';
+import { CLOUD_ENVIRONMENTS, type ResolvedEnvironment } from '../auth/environments';
+
+/**
+ * How the IMAP connection is protected. `tls` (implicit TLS, port 993) and `starttls` (port 143,
+ * STARTTLS required) verify the server's certificate; the token then travels only inside TLS.
+ * `tlsUnverified` and `plain` exist for test servers: allowed only when the credential says so
+ * (`checkConnectionSecurity`).
+ */
+export type ConnectionSecurity = 'tls' | 'starttls' | 'tlsUnverified' | 'plain';
+
+export const CONNECTION_SECURITY: ConnectionSecurity[] = [
+	'tls',
+	'starttls',
+	'tlsUnverified',
+	'plain',
+];
+
+/** Security choices that expose the token (unencrypted, or to an unverified peer). */
+const TEST_ONLY: ConnectionSecurity[] = ['tlsUnverified', 'plain'];
+
+/** Every cloud's own IMAP host: never reached without verified TLS. */
+const MICROSOFT_IMAP_HOSTS = new Set(
+	Object.values(CLOUD_ENVIRONMENTS).map((cloud) => cloud.imapHost.toLowerCase()),
+);
+
+export class ImapSecurityError extends Error {}
+
+/**
+ * Whether the credential lets a workflow use a test-only security choice. The host pin keeps a
+ * shared credential's token at its own IMAP host; a node option that sent it in plaintext, or to
+ * whoever answers, would undo that. So the credential decides: only a Custom environment whose own
+ * IMAP Host is not one of Microsoft's is a test server. Anything else is refused before a token is
+ * asked for.
+ */
+export function checkConnectionSecurity(
+	security: ConnectionSecurity,
+	environment: Pick<ResolvedEnvironment, 'name' | 'displayName' | 'imapHost'>,
+): void {
+	if (!TEST_ONLY.includes(security)) return;
+	const choice = security === 'plain' ? 'Plaintext' : 'TLS Without Certificate Check';
+	if (environment.name !== 'custom') {
+		throw new ImapSecurityError(
+			`"${choice}" is for test servers and needs a credential with the Custom environment; this credential's Environment is ${environment.displayName}, so the IMAP token is sent to ${environment.imapHost} only over TLS with its certificate verified`,
+		);
+	}
+	if (MICROSOFT_IMAP_HOSTS.has(environment.imapHost.toLowerCase())) {
+		throw new ImapSecurityError(
+			`"${choice}" is for test servers: the credential's IMAP host is Microsoft's ${environment.imapHost}, which gets the IMAP token only over TLS with its certificate verified`,
+		);
+	}
+}
 
 export interface ImapEndpoint {
 	host: string;
@@ -59,12 +109,19 @@ export function imapClientOptions(
 	timeouts: ImapTimeouts = DEFAULT_IMAP_TIMEOUTS,
 ): ImapFlowOptions {
 	const { host, port, security, user } = endpoint;
+	// Implicit TLS, or STARTTLS required (imapflow then refuses a server that does not offer it,
+	// before it authenticates). Never imapflow's default for a non-TLS socket, which falls back to
+	// plaintext when STARTTLS is not advertised. Plaintext only for a Custom environment's test server.
+	const transport =
+		security === 'starttls'
+			? { secure: false, doSTARTTLS: true }
+			: security === 'plain'
+				? { secure: false, doSTARTTLS: false }
+				: { secure: true };
 	return {
 		host,
 		port,
-		secure: security !== 'plain',
-		// Plaintext only when the user asked for it (test servers): no STARTTLS upgrade.
-		...(security === 'plain' ? { doSTARTTLS: false } : {}),
+		...transport,
 		tls: {
 			rejectUnauthorized: security !== 'tlsUnverified',
 			servername: /^[\d.:[\]]+$/.test(host) ? undefined : host,

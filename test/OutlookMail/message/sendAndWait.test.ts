@@ -162,7 +162,12 @@ interface Answer {
 /** Calls the node's webhook as n8n's WaitingWebhooks does, with a request and a response. */
 async function click(
 	parameters: INodeParameters,
-	request: { method: 'GET' | 'POST'; query?: IDataObject; body?: IDataObject; userAgent?: string },
+	request: {
+		method: 'GET' | 'HEAD' | 'POST';
+		query?: IDataObject;
+		body?: IDataObject;
+		userAgent?: string;
+	},
 ) {
 	const mail = new OutlookMail();
 	const harness = new N8nHarness({ [MAIL]: mail });
@@ -232,33 +237,62 @@ describe('Message → Send and Wait: the webhook behind the resume URL', () => {
 		]);
 	});
 
-	it('approve and decline clicks resume with { approved, respondedAt }', async () => {
+	const USER_AGENTS = [
+		BROWSER,
+		// Microsoft Defender Safe Links and other scanners fetch with ordinary browser agents too.
+		'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0',
+		'Mozilla/5.0 SkypeUriPreview Preview/0.5',
+		undefined,
+	];
+
+	it('a GET of Approve or Decline, whatever the user agent (or a HEAD), records nothing: it shows a page whose button POSTs', async () => {
+		const parameters = sendAndWait({
+			approvalOptions: {
+				values: { approvalType: 'double', approveLabel: 'Pay it', disapproveLabel: 'Reject' },
+			},
+		});
+		for (const [approved, label, answer, cls] of [
+			['true', 'Pay it', 'approve', 'primary'],
+			['false', 'Reject', 'decline', 'secondary'],
+		]) {
+			for (const userAgent of USER_AGENTS) {
+				for (const method of ['GET', 'HEAD'] as const) {
+					const { result, answer: response } = await click(parameters, {
+						method,
+						query: { approved, signature: 'checked-by-n8n' },
+						userAgent,
+					});
+					expect(result).toEqual({ noWebhookResponse: true });
+					expect(response.status).toBe(200);
+					expect(response.headers['cache-control']).toBe('no-store');
+					expect(response.headers['referrer-policy']).toBe('no-referrer');
+					const html = response.html ?? '';
+					// The subject, the message as text, one button for this link's answer, posting back here.
+					expect(html).toContain('<h1>Approve invoice 42?</h1>');
+					expect(html).toContain('Invoice 42 &lt;b&gt;1,200 EUR&lt;/b&gt;<br>from Fabrikam');
+					expect(html).toContain(
+						`<form method="POST"><input type="hidden" name="answer" value="${answer}"><button type="submit" class="${cls}">${label}</button></form>`,
+					);
+					expect(html).not.toMatch(/<form[^>]* action=/);
+					expect(html).toContain('Nothing has been recorded yet');
+				}
+			}
+		}
+	});
+
+	it('the POST of the page records the link’s answer: { approved, respondedAt }', async () => {
 		for (const approved of ['true', 'false']) {
 			const { result } = await click(sendAndWait(), {
-				method: 'GET',
+				method: 'POST',
 				query: { approved, signature: 'checked-by-n8n' },
+				// The form's field does not decide: the signed link does.
+				body: { answer: approved === 'true' ? 'decline' : 'approve' },
 				userAgent: BROWSER,
 			});
 			const data = result.workflowData![0][0].json.data as IDataObject;
 			expect(data.approved).toBe(approved === 'true');
 			expect(new Date(String(data.respondedAt)).getTime()).toBeGreaterThan(Date.now() - 60_000);
 			expect(String(result.webhookResponse)).toContain('Got it, thanks');
-		}
-	});
-
-	it('a link scanner (Safe Links, Teams preview, no user agent) does not answer for the recipient', async () => {
-		for (const userAgent of [
-			undefined,
-			'Mozilla/5.0 SkypeUriPreview Preview/0.5',
-			'Googlebot/2.1',
-		]) {
-			const { result, answer } = await click(sendAndWait(), {
-				method: 'GET',
-				query: { approved: 'true' },
-				userAgent,
-			});
-			expect(result).toEqual({ noWebhookResponse: true });
-			expect(answer.status).toBe(204);
 		}
 	});
 
@@ -317,5 +351,41 @@ describe('Message → Send and Wait: the webhook behind the resume URL', () => {
 		expect(data.Decision).toBe('Hold');
 		expect(data.Amount).toBe(600);
 		expect(data.respondedAt).not.toBe('1999-01-01');
+	});
+
+	it('custom form: labels named like built-ins (__proto__, constructor, toString) are ordinary keys of the answer', async () => {
+		const labels = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+		const parameters = sendAndWait({
+			responseType: 'customForm',
+			formFields: { values: labels.map((fieldLabel) => ({ fieldLabel, fieldType: 'text' })) },
+		});
+		const posted = await click(parameters, {
+			method: 'POST',
+			body: { data: Object.fromEntries(labels.map((label, i) => [`field-${i}`, `${label}!`])) },
+			userAgent: BROWSER,
+		});
+		const data = posted.result.workflowData![0][0].json.data as Record<string, unknown>;
+		expect(Object.getPrototypeOf(data)).toBeNull();
+		expect(Object.keys(data)).toEqual([...labels, 'respondedAt']);
+		for (const label of labels) expect(data[label]).toBe(`${label}!`);
+		expect(JSON.parse(JSON.stringify(data))).toMatchObject({ constructor: 'constructor!' });
+	});
+
+	it('free text and custom form: a GET with any user agent, or a HEAD, only shows the form', async () => {
+		for (const responseType of ['freeText', 'customForm']) {
+			for (const userAgent of USER_AGENTS) {
+				for (const method of ['GET', 'HEAD'] as const) {
+					const { result, answer } = await click(
+						sendAndWait({
+							responseType,
+							formFields: { values: [{ fieldLabel: 'Why', fieldType: 'text' }] },
+						}),
+						{ method, userAgent },
+					);
+					expect(result).toEqual({ noWebhookResponse: true });
+					expect(answer.html).toContain('<form method="POST" enctype="multipart/form-data">');
+				}
+			}
+		}
 	});
 });

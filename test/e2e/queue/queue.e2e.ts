@@ -618,10 +618,26 @@ describe('queue mode: webhook processes (N8N_DISABLE_PRODUCTION_MAIN_PROCESS)', 
 			`N8N_DISABLE_PRODUCTION_MAIN_PROCESS=true: the main answered GET /webhook/ ${onMainGet.status}, POST /webhook/ ${onMainPost.status}, the mailed link GET ${dead.status}, POST ${deadPost.status}; the webhook process resumed the execution`,
 		);
 
-		// The same path and signature at the address that routes to the webhook process resumes it.
+		// The same path and signature at the address that routes to the webhook process: its GET
+		// shows the page (still waiting), the page's POST resumes the execution.
 		const fixed = new URL(approve.pathname + approve.search, webhook.url);
-		const click = await fetch(fixed, { headers: { 'user-agent': BROWSER_AGENT } });
+		const opened = await fetch(fixed, { headers: { 'user-agent': BROWSER_AGENT } });
+		expect(opened.status).toBe(200);
+		expect(await opened.text()).toContain('Nothing has been recorded yet');
+		await sleep(1_000);
+		expect(
+			(await allExecutions(rest, workflow.id)).find((e) => e.id === execution.id)?.status,
+		).toBe('waiting');
+		const click = await fetch(fixed, {
+			method: 'POST',
+			headers: {
+				'user-agent': BROWSER_AGENT,
+				'content-type': 'application/x-www-form-urlencoded',
+			},
+			body: 'answer=approve',
+		});
 		expect(click.status).toBe(200);
+		expect(await click.text()).toContain('Got it, thanks');
 		const done = await waitForExecution(rest, execution.id, 90_000);
 		expect(done.status).toBe('success');
 		expect(done.output('Approval')[0].json).toEqual({

@@ -4,8 +4,12 @@
  * rotated refresh token (what `n8n export:credentials --decrypted` shows). Uses n8n's own HTTP
  * Request node with the predefined credential type, so this holds for any node using the credential.
  * https://learn.microsoft.com/entra/identity-platform/refresh-tokens
+ * And a credential saved but never connected: what n8n 2.41.1 really hands the node (token data
+ * `{}`, so n8n-core fails with "Unable to sign without access token") must read as "never
+ * connected", not as a network failure.
  */
 import type { E2eEnvironment } from '../support/environment';
+import { hasNode, nodeType } from '../support/environment';
 import { chain, createWorkflow, runWorkflow } from '../support/executions';
 import type { CreatedWorkflow } from '../support/executions';
 
@@ -113,4 +117,45 @@ export function tokensScenario(env: E2eEnvironment) {
 		expect(error).toBeDefined();
 		expect(JSON.stringify(error)).not.toMatch(/at-graph\.|rt\./);
 	});
+
+	(hasNode('OutlookMail') ? test : test.skip)(
+		'a credential saved but never connected: Outlook Mail → Get Many says to open it and click Connect, and nothing is sent',
+		async () => {
+			const unconnected = await env.createCredential(
+				{ permissions: ['mailRead'] },
+				'Never connected',
+			);
+			const getMany = await createWorkflow(
+				env.rest,
+				'Never connected: get many',
+				chain([
+					{
+						name: 'Manual Trigger',
+						type: 'n8n-nodes-base.manualTrigger',
+						typeVersion: 1,
+						parameters: {},
+					},
+					{
+						name: 'Get Many',
+						type: nodeType('outlookMail'),
+						typeVersion: 1,
+						parameters: { resource: 'message', operation: 'getAll', limit: 5 },
+						credentials: { outlookOAuth2Api: unconnected },
+					},
+				]),
+			);
+			const graphBefore = env.graph.requests.length;
+			const idpBefore = env.idp.requests.length;
+			const execution = await runWorkflow(env.rest, getMany);
+			expect(execution.status).toBe('error');
+			const error = execution.error('Get Many');
+			expect(error?.message).toBe(
+				'The credential "Never connected" was never connected to a Microsoft account: open the credential and click Connect',
+			);
+			expect(error?.description).toMatch(/click Connect \(Sign in with Microsoft\)/);
+			expect(JSON.stringify(error)).not.toMatch(/Could not reach/);
+			expect(env.graph.requests.length).toBe(graphBefore);
+			expect(env.idp.requests.length).toBe(idpBefore);
+		},
+	);
 }

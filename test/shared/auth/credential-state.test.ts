@@ -36,12 +36,13 @@ async function failure(n8n: N8nHarness): Promise<NodeOperationError> {
 
 describe('a credential that was never connected', () => {
 	it('says so and says to click Connect, instead of "Could not reach Microsoft Graph"', async () => {
+		// Saved without Connect: n8n hands the node `oauthTokenData: {}` (the harness does as n8n).
 		const { oauthTokenData: _never, ...unconnected } = connectedCredential(s);
 		const n8n = new N8nHarness({ [PROBE_NODE_TYPE]: new GraphProbe() }, unconnected);
 		const error = await failure(n8n);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toMatch(
-			/^The credential ".+" was never connected to a Microsoft account$/,
+			/^The credential ".+" was never connected to a Microsoft account: open the credential and click Connect$/,
 		);
 		expect(error.message).not.toMatch(/Could not reach/);
 		expect(error.description).toMatch(/click Connect/);
@@ -49,12 +50,15 @@ describe('a credential that was never connected', () => {
 		expect(s.graph.requests).toEqual([]);
 	});
 
-	it("is recognised from n8n-core's error wrapped in a NodeApiError cause", () => {
+	it("is recognised from n8n-core's errors wrapped in a NodeApiError cause", () => {
 		const node = { name: 'Mail', credentials: {} } as unknown as INode;
-		const wrapped = { message: 'wrapped', cause: new Error(NOT_CONNECTED_MESSAGE) };
-		expect(credentialStateFailure(wrapped, node, 'outlookOAuth2Api')?.message).toBe(
-			'The credential selected for this node was never connected to a Microsoft account',
-		);
+		// n8n 2.41.1 with oauthTokenData {} (what it really throws), and without token data at all.
+		for (const message of ['Unable to sign without access token', NOT_CONNECTED_MESSAGE]) {
+			const wrapped = { message: 'wrapped', cause: new Error(message) };
+			expect(credentialStateFailure(wrapped, node, 'outlookOAuth2Api')?.message).toBe(
+				'The credential selected for this node was never connected to a Microsoft account: open the credential and click Connect',
+			);
+		}
 		expect(
 			credentialStateFailure(new Error('ECONNREFUSED'), node, 'outlookOAuth2Api'),
 		).toBeUndefined();

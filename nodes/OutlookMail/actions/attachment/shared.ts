@@ -6,6 +6,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { dataRecord } from '../../../shared/outsideData';
+
 /** Properties every attachment type has; `$select` on them leaves `contentBytes` out. */
 export const ATTACHMENT_METADATA_FIELDS = [
 	'id',
@@ -29,7 +31,8 @@ export function attachmentKind(attachment: IDataObject): AttachmentKind | undefi
 
 /** Metadata for output: no content, no OData annotations, plus the kind. */
 export function attachmentMetadata(attachment: IDataObject): IDataObject {
-	const out: IDataObject = {};
+	// Graph's property names are outside data: a "__proto__" in the JSON stays a key.
+	const out = dataRecord() as IDataObject;
 	for (const [key, value] of Object.entries(attachment)) {
 		if (key === 'contentBytes' || key.startsWith('@odata.')) continue;
 		out[key] = value;
