@@ -2,6 +2,7 @@
 import type { IDataObject, INodeParameterResourceLocator, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { mailboxChoice } from '../shared/descriptions';
 import { mailboxRoot } from '../shared/graph/request';
 import type { CalendarZone } from '../shared/timeZones';
 import { resolveZone } from '../shared/timeZones';
@@ -50,9 +51,9 @@ export interface TriggerSettings {
 export function readSettings(ctx: IPollFunctions): TriggerSettings {
 	const node = ctx.getNode();
 	const event = ctx.getNodeParameter('event', 'messageReceived') as TriggerEvent;
-	const mailboxChoice = (ctx.getNodeParameter('mailbox', 'me') as string) || 'me';
+	const whose = mailboxChoice((name, fallback) => ctx.getNodeParameter(name, fallback));
 	let root = '/me';
-	if (mailboxChoice === 'other') {
+	if (whose === 'other') {
 		const id = String(ctx.getNodeParameter('mailboxId', '') ?? '').trim();
 		if (!MAILBOX_ADDRESS.test(id) && !OBJECT_ID.test(id)) {
 			throw new NodeOperationError(
@@ -127,7 +128,7 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 	return {
 		event,
 		root,
-		otherMailbox: mailboxChoice === 'other',
+		otherMailbox: whose === 'other',
 		folders,
 		includeChildFolders: isMail && (ctx.getNodeParameter('includeChildFolders', false) as boolean),
 		since,
