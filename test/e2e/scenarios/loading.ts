@@ -29,8 +29,10 @@ const NODE_NAMES: Record<string, string> = {
 	OutlookCalendar: ALL_NODE_NAMES.outlookCalendar,
 	OutlookImapTrigger: ALL_NODE_NAMES.outlookImapTrigger,
 	OutlookTrigger: ALL_NODE_NAMES.outlookTrigger,
+	// The Outlook Trigger's first type name, hidden, for workflows saved before the rename.
+	OutlookTriggerLegacy: 'outlookTrigger',
 };
-const TRIGGER_FILES = ['OutlookImapTrigger', 'OutlookTrigger'];
+const TRIGGER_FILES = ['OutlookImapTrigger', 'OutlookTrigger', 'OutlookTriggerLegacy'];
 
 export function loadingScenario(env: E2eEnvironment) {
 	let nodes: NodeTypeDescription[];
