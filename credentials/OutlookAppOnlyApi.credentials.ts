@@ -1,6 +1,13 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { customEnvironmentFields, SETUP_GUIDE_URL } from '../nodes/shared/auth/credentialFields';
+import {
+	customEnvironmentFields,
+	INVALID_CLIENT_ID_REGEX,
+	INVALID_TENANT_REGEX,
+	NOT_A_CLIENT_ID,
+	NOT_A_TENANT,
+	SETUP_GUIDE_URL,
+} from '../nodes/shared/auth/credentialFields';
 import { CLOUD_ENVIRONMENTS } from '../nodes/shared/auth/environments';
 
 /*
@@ -37,6 +44,15 @@ const environmentOptions = [
 	},
 ];
 
+/** Chapter 10 of the setup guide: app-only access. */
+export const APP_ONLY_GUIDE_URL = `${SETUP_GUIDE_URL}#10-app-only-access-no-signed-in-user`;
+
+/** Under Tenant while it is not one (checked as it is typed, as in the OAuth2 credential). */
+export const APP_ONLY_INVALID_TENANT_NOTICE = `${NOT_A_TENANT} Without a signed-in user, common, organizations and consumers do not work either: Microsoft issues app tokens only from one directory.`;
+
+/** Under Client ID while it is not a GUID. */
+export const APP_ONLY_INVALID_CLIENT_ID_NOTICE = NOT_A_CLIENT_ID;
+
 export class OutlookAppOnlyApi implements ICredentialType {
 	name = 'outlookAppOnlyApi';
 
@@ -48,7 +64,8 @@ export class OutlookAppOnlyApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
-			displayName: `For unattended mailboxes: the app signs in as itself with application permissions an administrator granted, limited to the mailboxes an Exchange administrator allows. The <a href="${SETUP_GUIDE_URL}" target="_blank">setup guide</a> (chapter 10, App-only access) has the steps. Click Test after saving: it reports the certificate's thumbprint and expiry and any missing permission.`,
+			// n8n 2.41 tests the credential when it is saved; its button then reads "Retry".
+			displayName: `For unattended mailboxes: the app signs in as itself with application permissions an administrator granted, limited to the mailboxes an Exchange administrator allows. <a href="${APP_ONLY_GUIDE_URL}" target="_blank">Setup guide, chapter 10: App-only access</a>. Saving tests the credential (Retry tests it again): the result names the certificate's thumbprint and expiry and any missing permission.`,
 			name: 'setupNotice',
 			type: 'notice',
 			default: '',
@@ -75,6 +92,13 @@ export class OutlookAppOnlyApi implements ICredentialType {
 				"The Directory (tenant) ID from the app registration's Overview page, or a verified domain. Not common, organizations or consumers: without a signed-in user, Microsoft issues app tokens only from one directory.",
 		},
 		{
+			displayName: APP_ONLY_INVALID_TENANT_NOTICE,
+			name: 'tenantIdInvalidNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { tenantId: [{ _cnd: { regex: INVALID_TENANT_REGEX } }] } },
+		},
+		{
 			displayName: 'Client ID',
 			name: 'clientId',
 			type: 'string',
@@ -82,6 +106,13 @@ export class OutlookAppOnlyApi implements ICredentialType {
 			required: true,
 			placeholder: '00000000-0000-0000-0000-000000000000',
 			description: "The Application (client) ID from the app registration's Overview page",
+		},
+		{
+			displayName: APP_ONLY_INVALID_CLIENT_ID_NOTICE,
+			name: 'clientIdInvalidNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { clientId: [{ _cnd: { regex: INVALID_CLIENT_ID_REGEX } }] } },
 		},
 		{
 			displayName: 'Sign In With',

@@ -3,6 +3,10 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 import {
 	customEnvironmentFields,
 	DOCS_BASE_URL,
+	INVALID_CLIENT_ID_REGEX,
+	INVALID_TENANT_REGEX,
+	NOT_A_CLIENT_ID,
+	NOT_A_TENANT,
 	SETUP_GUIDE_URL,
 } from '../nodes/shared/auth/credentialFields';
 import { CLOUD_ENVIRONMENTS } from '../nodes/shared/auth/environments';
@@ -31,26 +35,16 @@ export const CREDENTIAL_DISPLAY_NAME = 'Outlook OAuth2 (Graph + IMAP) API';
  */
 export { DOCS_BASE_URL, SETUP_GUIDE_URL };
 
-const stripAnchors = (pattern: string) => pattern.replace(/^\^/, '').replace(/\$$/, '');
-/**
- * Matches what is typed into Tenant when it is NOT a tenant ID or verified domain, spaces around it
- * allowed as resolveTenant trims them (and not empty: the field is marked required for that). n8n-workflow 2.41's displayOptions offer `regex` but no
- * negation, so the negation is a lookahead. Same patterns as resolveTenant (nodes/shared/auth/tenant.ts).
- */
-export const INVALID_TENANT_REGEX = `^(?!\\s*$)(?!\\s*(?:${stripAnchors(TENANT_GUID_PATTERN)})\\s*$)(?!\\s*(?:${stripAnchors(TENANT_DOMAIN_PATTERN)})\\s*$)`;
-/** An Application (client) ID is always a GUID. */
-export const INVALID_CLIENT_ID_REGEX = `^(?!$)(?!(?:${stripAnchors(TENANT_GUID_PATTERN)})$)`;
+export { INVALID_CLIENT_ID_REGEX, INVALID_TENANT_REGEX };
 
-export const INVALID_TENANT_NOTICE =
-	'This Tenant is neither a directory (tenant) ID such as "72f988bf-86f1-41af-91ab-2d7cd011db47" nor a verified domain such as "contoso.onmicrosoft.com" (no https://). ' +
-	"Copy the Directory (tenant) ID from the app registration's Overview page in the Azure portal. Until then Connect cannot open Microsoft's sign-in page.";
+export const INVALID_TENANT_NOTICE = `${NOT_A_TENANT} Until then Connect cannot open Microsoft's sign-in page.`;
 /** Under Permissions when "IMAP Trigger" is the only choice (what the trigger's messages ask to add). */
 export const IMAP_ONLY_NOTICE =
 	'Only IMAP Trigger is chosen: with this credential Outlook Mail and Outlook Calendar get no mail or calendar access (an empty field meant the common set). ' +
 	'Keep the permissions those nodes use as well, e.g. Read and Write Mail, Send Mail, Read and Write Calendars and Mailbox Settings.';
-export const INVALID_CLIENT_ID_NOTICE =
-	'This Client ID is not an Application (client) ID: that is a GUID such as "00000000-0000-4000-8000-000000000000" (no spaces). ' +
-	"Copy it from the app registration's Overview page; the Object ID and the client secret do not work here.";
+/** The Client ID notice takes the place of oAuth2Api's ordering anchor (see its property). */
+export const CLIENT_ID_NOTICE_NAME = 'clientCredentialType';
+export const INVALID_CLIENT_ID_NOTICE = NOT_A_CLIENT_ID;
 
 /*
  * The hidden OAuth2 fields (authUrl, accessTokenUrl, scope, authQueryParameters) are n8n
@@ -89,22 +83,26 @@ const cloud = env === 'custom'
 if (!cloud) throw new Error('Unknown environment ' + env);
 const type = $self.accountType || 'common';
 let tenant = type;
+let badTenant = false;
 if (type === 'singleTenant') {
 	tenant = String($self.tenantId || '').trim();
-	if (!(new RegExp(${JSON.stringify(TENANT_GUID_PATTERN)}).test(tenant) || new RegExp(${JSON.stringify(TENANT_DOMAIN_PATTERN)}).test(tenant))) {
-		throw new Error('The Tenant "' + tenant + '" is neither a directory (tenant) ID (a GUID) nor a verified domain such as contoso.onmicrosoft.com');
-	}
-	tenant = tenant.toLowerCase();
+	// Not a tenant: no URL is built from it. The authorize URL becomes the page that explains it.
+	badTenant = !(new RegExp(${JSON.stringify(TENANT_GUID_PATTERN)}).test(tenant) || new RegExp(${JSON.stringify(TENANT_DOMAIN_PATTERN)}).test(tenant));
+	tenant = badTenant ? '' : tenant.toLowerCase();
 } else if (!['common', 'organizations', 'consumers'].includes(type)) {
 	throw new Error('Unknown account type ' + type);
 }
 `;
+
+/** Refuses to go on with a Tenant that is not one (every URL but the authorize URL). */
+const refuseBadTenant = `if (badTenant) throw new Error('The Tenant is neither a directory (tenant) ID (a GUID) nor a verified domain such as contoso.onmicrosoft.com');`;
 
 /** An n8n expression running `body` after resolveJs. `{{`/`}}` inside would end the expression early. */
 const expr = (body: string) =>
 	`={{ (() => { ${`${resolveJs}\n${body}`.replace(/\}\}/g, '} }').replace(/\{\{/g, '{ {')} })() }}`;
 
 const scopeJs = `
+${refuseBadTenant}
 const groups = ${groups};
 // n8n 2.41's credential modal leaves a multiOptions field empty on a new credential (its default
 // is not applied; seen in the editor e2e): no permission chosen means the default set.
@@ -130,6 +128,13 @@ return parts.join('&');
 
 export const GRAPH_BASE_URL_EXPRESSION = expr('return cloud.g;');
 
+/**
+ * Where Connect goes when the Tenant is not a tenant: n8n 2.41 builds the authorize URL from
+ * authUrl and, when that cannot be resolved, shows only its toast "Invalid URL". This page says what
+ * is wrong and what to copy instead; nothing typed into Tenant is part of the address.
+ */
+export const TENANT_HELP_URL = `${DOCS_BASE_URL}/connect-tenant.md`;
+
 /*
  * Notices that spell out the scopes n8n will request and, for a single tenant, the admin-consent
  * URL. n8n's credential modal renders a notice's displayName as it is (CredentialInputs.vue:
@@ -152,51 +157,43 @@ function scopeNotices(): INodeProperties[] {
 		default: '',
 		displayOptions: { show },
 	});
+	// One notice for the need "which permissions to add": the always-requested ones by name, the
+	// chosen ones by the permission shown beside each choice (the option descriptions name it), so
+	// the form does not grow a callout per choice.
 	const always = `${[...ALWAYS_GRAPH_SCOPES, ...OIDC_SCOPES].join(', ')}`;
+	const add = `Add these delegated Microsoft Graph permissions to the app registration (API permissions): ${always}, and the one in brackets beside each choice in Permissions.`;
 	const notices: INodeProperties[] = [
-		notice(
-			'scopeNoticeAlways',
-			`Scopes n8n requests, to add in the app registration under API permissions → Microsoft Graph → Delegated: ${always}, and for each permission chosen above the ones listed below.`,
-			{ environment: WITHOUT_GRAPH_PREFIX },
-		),
+		notice('scopeNoticeAlways', add, { environment: WITHOUT_GRAPH_PREFIX }),
 		...NATIONAL_CLOUDS.map((env) =>
 			notice(
 				`scopeNoticeAlways_${env}`,
-				`Scopes n8n requests, to add in the app registration under API permissions → Microsoft Graph → Delegated: ${always}, and for each permission chosen above the ones listed below. In this cloud each Graph scope is requested with the Graph address in front, e.g. ${CLOUD_ENVIRONMENTS[env].graph}/${ALWAYS_GRAPH_SCOPES[0]}.`,
+				`${add} In this cloud n8n requests each with the Graph address in front, e.g. ${CLOUD_ENVIRONMENTS[env].graph}/${ALWAYS_GRAPH_SCOPES[0]}.`,
 				{ environment: [env] },
 			),
 		),
 	];
-	for (const group of PERMISSION_GROUPS) {
-		if (group.imap) {
-			const imapFor = (env: string, resource: string) =>
-				notice(
-					`scopeNotice_${group.value}_${env}`,
-					`${group.name}: Office 365 Exchange Online → Delegated → ${IMAP_SCOPE_NAME} (requested as ${resource}/${IMAP_SCOPE_NAME}). IMAP must also be turned on for the mailbox.`,
-					{
-						permissions: [group.value],
-						environment: env === 'global' ? WITHOUT_GRAPH_PREFIX : [env],
-					},
-				);
-			notices.push(
-				imapFor('global', CLOUD_ENVIRONMENTS.global.imapResource),
-				...NATIONAL_CLOUDS.map((env) => imapFor(env, CLOUD_ENVIRONMENTS[env].imapResource)),
+	// IMAP is not a Graph permission: its own notice, only when chosen.
+	for (const group of PERMISSION_GROUPS.filter((g) => g.imap)) {
+		const imapFor = (env: string, resource: string) =>
+			notice(
+				`scopeNotice_${group.value}_${env}`,
+				`${group.name}: also add Office 365 Exchange Online → Delegated → ${IMAP_SCOPE_NAME} (requested as ${resource}/${IMAP_SCOPE_NAME}), and turn IMAP on for the mailbox.`,
+				{
+					permissions: [group.value],
+					environment: env === 'global' ? WITHOUT_GRAPH_PREFIX : [env],
+				},
 			);
-			continue;
-		}
 		notices.push(
-			notice(`scopeNotice_${group.value}`, `${group.name}: ${group.graphScopes.join(', ')}`, {
-				permissions: [group.value],
-			}),
+			imapFor('global', CLOUD_ENVIRONMENTS.global.imapResource),
+			...NATIONAL_CLOUDS.map((env) => imapFor(env, CLOUD_ENVIRONMENTS[env].imapResource)),
 		);
 	}
+	// n8n 2.41 shows a notice's text as it is (no expressions), so the user fills in the two values;
+	// a node that fails for missing consent prints the address with both filled in.
 	const consent = (authority: string) =>
-		'If your organisation lets only administrators approve these permissions, ask one to open ' +
-		`${authority}/{Tenant}/adminconsent?client_id={Client ID} and accept, ` +
-		'or to click "Grant admin consent" under API permissions in the app registration. Then connect. ' +
-		// n8n 2.41 shows a notice's text as it is (no expressions), so the user fills in the two values;
-		// a node that fails for missing consent prints the address with both filled in.
-		'In the address, replace {Tenant} with the Tenant and {Client ID} with the Client ID entered above.';
+		'If only administrators may approve permissions in your organisation, one opens ' +
+		`${authority}/{Tenant}/adminconsent?client_id={Client ID} (with the two values above) ` +
+		'or clicks "Grant admin consent" in the app registration; then connect.';
 	notices.push(
 		notice('adminConsentNotice', consent(CLOUD_ENVIRONMENTS.global.authority), {
 			accountType: ['singleTenant'],
@@ -231,9 +228,12 @@ export class OutlookOAuth2Api implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
-			// Right under Client ID and Client Secret (n8n shows the oAuth2Api fields first).
+			// Right under Client ID: n8n 2.41's oAuth2Api keeps a hidden, inert `clientCredentialType`
+			// right after Client ID as an ordering anchor for extending credentials (a property of the
+			// same name replaces it in place; a new one would be appended after "Allowed HTTP Request
+			// Domains"). Only 'certificate' means anything to n8n there; a notice's value is ''.
 			displayName: INVALID_CLIENT_ID_NOTICE,
-			name: 'clientIdInvalidNotice',
+			name: CLIENT_ID_NOTICE_NAME,
 			type: 'notice',
 			default: '',
 			displayOptions: { show: { clientId: [{ _cnd: { regex: INVALID_CLIENT_ID_REGEX } }] } },
@@ -351,8 +351,9 @@ export class OutlookOAuth2Api implements ICredentialType {
 			})),
 			default: DEFAULT_PERMISSIONS,
 			description:
-				'What n8n may do in the mailbox. Add the matching delegated permissions to the app registration (the notice below lists them), then reconnect.',
+				'What n8n may do in the mailbox. Add the permission in brackets beside each choice to the app registration, then reconnect.',
 		},
+		...scopeNotices(),
 		{
 			// Shown while nothing is chosen (hidden as soon as any value exists): what n8n then asks for.
 			displayName: `No permission chosen: n8n asks for the common set, ${DEFAULT_PERMISSIONS.map(
@@ -360,9 +361,7 @@ export class OutlookOAuth2Api implements ICredentialType {
 					const group = PERMISSION_GROUPS.find((g) => g.value === value);
 					return group ? `${group.name} (${group.graphScopes.join(', ')})` : value;
 				},
-			).join(
-				', ',
-			)}. Add these delegated permissions in the app registration, or choose others above.`,
+			).join(', ')}.`,
 			name: 'permissionsDefaultNotice',
 			type: 'notice',
 			default: '',
@@ -393,7 +392,6 @@ export class OutlookOAuth2Api implements ICredentialType {
 			placeholder: 'Tasks.ReadWrite People.Read',
 			description: 'Other Microsoft Graph delegated permissions to request, separated by spaces',
 		},
-		...scopeNotices(),
 		{
 			displayName: 'Login Prompt',
 			name: 'prompt',
@@ -492,13 +490,15 @@ export class OutlookOAuth2Api implements ICredentialType {
 			displayName: 'Authorization URL',
 			name: 'authUrl',
 			type: 'hidden',
-			default: expr("return cloud.a + '/' + tenant + '/oauth2/v2.0/authorize';"),
+			default: expr(
+				`if (badTenant) return ${JSON.stringify(TENANT_HELP_URL)}; return cloud.a + '/' + tenant + '/oauth2/v2.0/authorize';`,
+			),
 		},
 		{
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: expr("return cloud.a + '/' + tenant + '/oauth2/v2.0/token';"),
+			default: expr(`${refuseBadTenant} return cloud.a + '/' + tenant + '/oauth2/v2.0/token';`),
 		},
 		{ displayName: 'Scope', name: 'scope', type: 'hidden', default: expr(scopeJs) },
 		{

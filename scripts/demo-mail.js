@@ -1,7 +1,9 @@
-// Delivers a new mail to the demo IMAP mailbox of `npm run dev -- --demo` (Dovecot), so an
-// activated Outlook IMAP Trigger fires.
+// Delivers a new mail to the demo mailbox of `npm run dev -- --demo`: Microsoft Graph lists it and
+// reports it in its delta (the Outlook Trigger), and the demo's IMAP server (Dovecot) gets it too
+// (the Outlook IMAP Trigger). One mail, seen by both triggers.
 // Usage: node scripts/demo-mail.js ["Subject"] [--from bob@example.test] [--text "Body"]
-//        OUTLOOK_DEMO_MAIL_PORT (default 18082) when the demo runs with other ports.
+//        OUTLOOK_DEMO_MAIL_PORT (default 18082) when the demo runs with other ports: the start-up
+//        banner of `npm run dev -- --demo` prints the command with the port it started on.
 const args = process.argv.slice(2);
 const mail = {};
 for (let i = 0; i < args.length; i++) {
@@ -21,14 +23,18 @@ fetch(url, {
 	.then(async (response) => {
 		const body = await response.json().catch(() => ({}));
 		if (!response.ok) throw new Error(body.error || `answered ${response.status}`);
+		const where =
+			body.imap === undefined
+				? 'Graph (Outlook Trigger) only: this demo runs without its IMAP server'
+				: `Graph (Outlook Trigger) and IMAP (Outlook IMAP Trigger); the Inbox now holds ${body.messages} messages`;
 		console.log(
-			`[demo] delivered "${mail.subject || 'Hello from the demo'}" to ${body.mailbox} (INBOX now holds ${body.messages} messages)`,
+			`[demo] delivered "${mail.subject || 'Hello from the demo'}" to ${body.mailbox}: ${where}`,
 		);
 	})
 	.catch((error) => {
 		console.error(
 			`[demo] could not deliver the mail through ${url}: ${error.cause ? error.cause.code || error.cause.message : error.message}.` +
-				' Is `npm run dev -- --demo` running, with the IMAP server (its start-up says so)?',
+				' Is `npm run dev -- --demo` running? Its start-up banner prints this command with the port it uses.',
 		);
 		process.exit(1);
 	});

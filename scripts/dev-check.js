@@ -4,7 +4,8 @@
 // Usage: node scripts/dev-check.js <n8n url>
 const url = process.argv[2];
 const BROWSER_ID = 'outlook-oauth-dev-check';
-const NODES = ['outlookMail', 'outlookCalendar', 'outlookImapTrigger', 'outlookTrigger'].map(
+// The Outlook Trigger's type name files it under Outlook Mail in n8n's node panel (see its class).
+const NODES = ['outlookMail', 'outlookCalendar', 'outlookImapTrigger', 'outlookMailTrigger'].map(
 	(name) => `n8n-nodes-outlook-oauth.${name}`,
 );
 

@@ -37,6 +37,14 @@ fi
 echo "[dev-check] ready after $((SECONDS - started)) s"
 status=0
 node scripts/dev-check.js "http://127.0.0.1:$port" || status=1
+# The banner's mail command, as printed (with the mail port the demo started on): it delivers.
+mail_line="$(grep -o '\(OUTLOOK_DEMO_MAIL_PORT=[0-9]* \)\?node scripts/demo-mail.js "Invoice 42"' "$log" | head -1)"
+if [[ -n "$mail_line" ]] && bash -c "$mail_line" | grep -q '^\[demo\] delivered "Invoice 42"'; then
+	echo "[dev-check] ok   the banner's command delivers a mail: $mail_line"
+else
+	echo "[dev-check] FAIL the banner's mail command did not deliver (${mail_line:-not printed})"
+	status=1
+fi
 # The README's trigger path: connect the demo credential, activate "Outlook demo: new mail", deliver
 # a mail to the demo mailbox, see the execution it starts.
 node scripts/demo-trigger-check.js "http://127.0.0.1:$port" || status=1

@@ -191,16 +191,28 @@ if ((demo)); then
   (the stand-ins print each request the nodes send)
 MSG
 	imap_port="$(node -p 'const i = require(process.argv[1]).imap || {}; i.port || ""' "$DEV_HOME/standins.json")"
+	mail_port="$(node -p 'require(process.argv[1]).mailPort' "$DEV_HOME/standins.json")"
+	# The command as it works for this demo: with the port its mail endpoint listens on when that
+	# is not demo-mail.js's default.
+	mail_env=''
+	[[ "$mail_port" == 18082 ]] || mail_env="OUTLOOK_DEMO_MAIL_PORT=$mail_port "
+	mail_cmd="${mail_env}node scripts/demo-mail.js \"Invoice 42\""
 	if [[ -n "$imap_port" ]]; then
 		cat <<MSG
-  4. IMAP trigger: open the workflow "Outlook demo: new mail" (Outlook IMAP Trigger on the demo
-     mailbox, Dovecot on 127.0.0.1:$imap_port) and activate it (Publish), then feed it a new mail
-     from another terminal:   node scripts/demo-mail.js "Invoice 42"
-     Each mail starts one execution (Overview -> Executions). The whole path, scripted:
-     node scripts/demo-trigger-check.js $url
+  4. Triggers: open the workflow "Outlook demo: new mail" (Outlook IMAP Trigger on the demo
+     mailbox, Dovecot on 127.0.0.1:$imap_port) and Publish it, or add the Outlook Trigger (Outlook
+     Mail -> Triggers -> On message received) to a workflow; then feed the mailbox a new mail from
+     another terminal:   $mail_cmd
+     One mail reaches both triggers: IMAP at once, Graph at the Outlook Trigger's next poll. Each
+     mail starts one execution (Overview -> Executions). The IMAP path, scripted:
+     ${mail_env}node scripts/demo-trigger-check.js $url
 MSG
 	else
-		echo "  (IMAP trigger: not in this demo: $(node -p 'require(process.argv[1]).imap.unavailable' "$DEV_HOME/standins.json"))"
+		cat <<MSG
+  4. Outlook Trigger: add it to a workflow (Outlook Mail -> Triggers -> On message received) and
+     Publish it, then feed the mailbox a new mail:   $mail_cmd
+  (IMAP trigger: not in this demo: $(node -p 'require(process.argv[1]).imap.unavailable' "$DEV_HOME/standins.json"))
+MSG
 	fi
 else
 	cat <<MSG

@@ -19,6 +19,10 @@ export N8N_PERSONALIZATION_ENABLED=false
 export N8N_TEMPLATES_ENABLED=false
 export N8N_HIRING_BANNER_ENABLED=false
 export N8N_DISABLED_MODULES=mcp-registry
+# n8n's list of verified community nodes: without this, the editor's node panel makes n8n fetch it
+# from n8n's servers (api-staging.n8n.io outside production builds), and every failed fetch logs a
+# stack trace (community-node-types.service: config.verifiedEnabled).
+export N8N_VERIFIED_PACKAGES_ENABLED=false
 # Plain http on 127.0.0.1: the auth cookie must not be marked Secure or the browser drops it.
 export N8N_SECURE_COOKIE=false
 export N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=false

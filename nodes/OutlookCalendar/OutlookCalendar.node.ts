@@ -10,7 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
 import { withAuthentication } from '../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../shared/descriptions';
-import { resourceProperties } from '../shared/resources';
+import { operationSubtitle, resourceProperties } from '../shared/resources';
 import { toolDescriptionProperties } from '../shared/toolPolicy/describe';
 import { CALENDAR_LIMITS_VERSION, toolLimitProperties } from '../shared/toolPolicy/limits';
 import { usableAsToolWithTitles } from '../shared/toolPolicy/variant';
@@ -42,7 +42,8 @@ export class OutlookCalendar implements INodeType {
 		group: ['transform'],
 		version: [1, CALENDAR_LIMITS_VERSION],
 		defaultVersion: CALENDAR_LIMITS_VERSION,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The words the Resource and Operation dropdowns show ("Get Many: Event").
+		subtitle: operationSubtitle(resources),
 		description,
 		defaults: { name: 'Outlook Calendar' },
 		usableAsTool: usableAsToolWithTitles(properties, resources),

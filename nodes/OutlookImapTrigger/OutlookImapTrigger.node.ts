@@ -37,6 +37,10 @@ const ACTIVATION_WAIT_MS = 30_000;
 export class OutlookImapTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Outlook IMAP Trigger',
+		// Its own entry in n8n's node panel ("Outlook IMAP"): n8n files a trigger under an action node
+		// only when its type is that node's plus "Trigger" (editor-ui generateMergedNodesAndActions),
+		// and the community-node lint wants a trigger's name to end in "Trigger", so one trigger can
+		// join Outlook Mail: the Outlook Trigger (outlookMailTrigger) does.
 		name: 'outlookImapTrigger',
 		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
 		group: ['trigger'],

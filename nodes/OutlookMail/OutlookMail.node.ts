@@ -27,7 +27,8 @@ export class OutlookMail implements INodeType {
 	description: INodeTypeDescription = {
 		...versionDescription,
 		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The words the Resource and Operation dropdowns show (versionDescription.ts).
+		subtitle: versionDescription.subtitle,
 		usableAsTool: versionDescription.usableAsTool,
 		// Message → Send and Wait for Response resumes through these (helpers/sendAndWait.ts).
 		webhooks: sendAndWaitWebhooks,

@@ -10,6 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { outlookAppOnlyApiTest } from '../shared/auth/appOnlyCredentialTest';
+import { optionSubtitle } from '../shared/resources';
 import { GraphTransport } from '../shared/graph/client';
 import { knownSecrets, redactError } from '../shared/redact';
 import { TriggerState } from './cursor';
@@ -30,13 +31,19 @@ import { DEFAULT_SYNC_BUDGET_MS, syncChanges, syncLimits } from './sync';
 export class OutlookTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Outlook Trigger',
-		name: 'outlookTrigger',
+		// n8n's node panel files a trigger under the action node whose type is its own without
+		// "Trigger" (editor-ui generateMergedNodesAndActions: name.replace('Trigger', '')): this
+		// trigger's events are listed among Outlook Mail's triggers, not as a separate "Outlook".
+		name: 'outlookMailTrigger',
 		icon: { light: 'file:outlook.svg', dark: 'file:outlook.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["event"]}}',
+		// The words the Trigger On dropdown shows ("Message Received").
+		subtitle: optionSubtitle(properties.find((p) => p.name === 'event')!),
+		// Merged under Outlook Mail, n8n's node panel shows this text for Outlook Mail's entry: it
+		// says what both do.
 		description:
-			'Starts the workflow on new, changed or flagged Outlook mail, calendar events and contacts (Microsoft Graph delta queries, exactly once; optionally woken by Graph change notifications)',
+			'Send, read and organise Outlook and Microsoft 365 mail, and start workflows on new, changed or flagged mail, calendar events and contacts (Microsoft Graph)',
 		eventTriggerDescription: '',
 		defaults: { name: 'Outlook Trigger' },
 		polling: true,

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { mailboxChoice } from '../shared/descriptions';
 import { mailboxRoot } from '../shared/graph/request';
 import type { CalendarZone } from '../shared/timeZones';
 import { resolveZone } from '../shared/timeZones';
@@ -65,9 +66,9 @@ export interface TriggerSettings {
 export function readSettings(ctx: SettingsContext): TriggerSettings {
 	const node = ctx.getNode();
 	const event = ctx.getNodeParameter('event', 'messageReceived') as TriggerEvent;
-	const mailboxChoice = (ctx.getNodeParameter('mailbox', 'me') as string) || 'me';
+	const whose = mailboxChoice((name, fallback) => ctx.getNodeParameter(name, fallback));
 	let root = '/me';
-	if (mailboxChoice === 'other') {
+	if (whose === 'other') {
 		const id = String(ctx.getNodeParameter('mailboxId', '') ?? '').trim();
 		if (!MAILBOX_ADDRESS.test(id) && !OBJECT_ID.test(id)) {
 			throw new NodeOperationError(
@@ -147,7 +148,7 @@ export function readSettings(ctx: SettingsContext): TriggerSettings {
 				? 'push'
 				: 'poll',
 		root,
-		otherMailbox: mailboxChoice === 'other',
+		otherMailbox: whose === 'other',
 		folders,
 		includeChildFolders: isMail && (ctx.getNodeParameter('includeChildFolders', false) as boolean),
 		since,

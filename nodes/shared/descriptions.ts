@@ -56,12 +56,22 @@ export function mailboxProperties(what: 'mailbox' | 'calendar' = 'mailbox'): INo
 	];
 }
 
+/**
+ * Whose mailbox the node works in: 'me' or 'other' as the Mailbox field says, and always 'other'
+ * with the app-only credential (no signed-in user). Read through this, not from `mailbox` alone:
+ * the field keeps its value while Authentication changes, and app-only does not set it.
+ */
+export function mailboxChoice(read: (name: string, fallback: string) => unknown): 'me' | 'other' {
+	if (read('authentication', 'oAuth2') === 'appOnly') return 'other';
+	return read('mailbox', 'me') === 'other' ? 'other' : 'me';
+}
+
 /** The Graph root for the item's Mailbox field: `/me` or `/users/{encoded address}`. */
 export function getMailboxRoot(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	itemIndex = 0,
 ): string {
-	const choice = (ctx.getNodeParameter('mailbox', itemIndex, 'me') as string) || 'me';
+	const choice = mailboxChoice((name, fallback) => ctx.getNodeParameter(name, itemIndex, fallback));
 	if (choice === 'me') return '/me';
 	const id = String(ctx.getNodeParameter('mailboxId', itemIndex, '') ?? '').trim();
 	if (!MAILBOX_ADDRESS.test(id) && !OBJECT_ID.test(id)) {
@@ -82,7 +92,9 @@ export function isOtherMailbox(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	itemIndex = 0,
 ): boolean {
-	return ctx.getNodeParameter('mailbox', itemIndex, 'me') === 'other';
+	return (
+		mailboxChoice((name, fallback) => ctx.getNodeParameter(name, itemIndex, fallback)) === 'other'
+	);
 }
 
 export const returnAllField: INodeProperties = {

@@ -127,3 +127,27 @@ export function resourceMap(resources: Resource[]): ResourceMap {
 	}
 	return map;
 }
+
+/**
+ * The canvas subtitle of a resource/operation node: the words the two dropdowns show ("Get Many:
+ * Message"), not their values ("getAll: message"). One lookup built from the resource tables, so
+ * an operation added tomorrow is named tomorrow; a value not in it (an expression) shows as is.
+ */
+export function operationSubtitle(resources: Resource[]): string {
+	const names: Record<string, string> = {};
+	for (const resource of resources) {
+		const dropdown = resource.description.find((p) => p.name === 'operation');
+		for (const option of (dropdown?.options ?? []) as INodePropertyOptions[])
+			names[`${resource.option.value}:${String(option.value)}`] =
+				`${option.name}: ${resource.option.name}`;
+	}
+	return `={{ ${JSON.stringify(names)}[$parameter["resource"] + ":" + $parameter["operation"]] || $parameter["operation"] + ": " + $parameter["resource"] }}`;
+}
+
+/** The canvas subtitle of one options parameter: the name its dropdown shows for the value. */
+export function optionSubtitle(property: INodeProperties): string {
+	const names = Object.fromEntries(
+		((property.options ?? []) as INodePropertyOptions[]).map((o) => [String(o.value), o.name]),
+	);
+	return `={{ ${JSON.stringify(names)}[$parameter["${property.name}"]] || $parameter["${property.name}"] }}`;
+}

@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { OutlookCalendar } from '../../nodes/OutlookCalendar/OutlookCalendar.node';
+import { ALL_GRAPH_PERMISSIONS, connectedCredential } from '../support/fixtures';
 import { graphError } from '../support/graph-standin';
 import { calendarSuite, graphEvent, TYPE } from './setup';
 
@@ -35,7 +36,17 @@ describe('list search', () => {
 		);
 		expect(second.results).toEqual([{ name: 'Homework', value: 'C3' }]);
 		expect(second.paginationToken).toBeUndefined();
-		expect(t.s.graph.calls()[0].query).toMatchObject({ $select: 'id,name,owner' });
+		expect(t.s.graph.calls()[0].query).toMatchObject({ $select: 'id,name,owner,isRemovable' });
+	});
+
+	it('searchRemovableCalendars (Calendar → Delete) leaves out the calendars Graph says cannot be removed', async () => {
+		t.s.graph.collection('GET', '/me/calendars', () => [
+			{ id: 'C0', name: 'Calendar', isRemovable: false },
+			{ id: 'C1', name: 'Work', isRemovable: true },
+			{ id: 'C2', name: 'Birthdays', isRemovable: false },
+		]);
+		const found = await node.methods.listSearch.searchRemovableCalendars.call(context());
+		expect(found.results).toEqual([{ name: 'Work', value: 'C1' }]);
 	});
 
 	it('searchCalendars looks in the mailbox the Mailbox field names', async () => {
@@ -106,9 +117,42 @@ describe('list search', () => {
 });
 
 describe('load options', () => {
-	it('getTimeZones starts with the workflow zone and lists IANA zones with their Windows names', async () => {
+	it("getTimeZones names its empty entry after the zone the node then uses: the mailbox's, read from its settings", async () => {
+		t.n8n.setCredential(connectedCredential(t.s, { permissions: ALL_GRAPH_PERMISSIONS }));
+		t.s.graph.on('GET', '/me/mailboxSettings', {
+			body: { timeZone: 'W. Europe Standard Time' },
+		});
 		const zones = await node.methods.loadOptions.getTimeZones.call(context());
-		expect(zones[0]).toEqual({ name: 'Workflow Time Zone (Europe/Madrid)', value: '' });
+		// Not "Workflow Time Zone (Europe/Madrid)": the event is created in the mailbox's zone.
+		expect(zones[0]).toEqual({
+			name: 'Mailbox Time Zone (Europe/Berlin)',
+			value: '',
+			description: "The time zone of the mailbox's Outlook settings (W. Europe Standard Time)",
+		});
+		expect(t.s.graph.calls().map((c) => c.path)).toEqual(['/me/mailboxSettings']);
+		// The run uses the zone the label names.
+		t.s.graph.on('POST', '/me/events', (request) => ({ status: 201, body: request.body }));
+		await t.run({
+			resource: 'event',
+			operation: 'create',
+			subject: 'Planning',
+			start: '2026-12-03T09:00:00',
+			end: '2026-12-03T10:00:00',
+		});
+		expect(t.s.graph.calls().find((c) => c.method === 'POST')?.body).toMatchObject({
+			start: { dateTime: '2026-12-03T09:00:00', timeZone: 'W. Europe Standard Time' },
+		});
+	});
+
+	it('getTimeZones: without Read Mailbox Settings the empty entry is the workflow zone, and says why', async () => {
+		const zones = await node.methods.loadOptions.getTimeZones.call(context());
+		expect(zones[0]).toMatchObject({ name: 'Workflow Time Zone (Europe/Madrid)', value: '' });
+		expect(zones[0].description).toMatch(/no Read Mailbox Settings permission/);
+		expect(t.s.graph.calls()).toEqual([]);
+	});
+
+	it('getTimeZones lists IANA zones with their Windows names', async () => {
+		const zones = await node.methods.loadOptions.getTimeZones.call(context());
 		expect(zones.find((z) => z.value === 'Asia/Kolkata')).toEqual({
 			name: 'Asia/Kolkata',
 			value: 'Asia/Kolkata',

@@ -5,6 +5,7 @@
  * fail with the Exchange command or the permission to add; one token serves 50 executions.
  */
 import type { INodeParameters } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { clearAppOnlyClients } from '../../nodes/shared/auth/appOnly';
 import { OutlookCalendar } from '../../nodes/OutlookCalendar/OutlookCalendar.node';
@@ -121,12 +122,14 @@ describe('Outlook Mail with the app-only credential', () => {
 		expect(error.description).toMatch(/Application permissions → Mail\.Send .*Grant admin consent/);
 	});
 
-	it('"My Mailbox" (/me) stored from an OAuth2 setup is refused before any request, saying to set the mailbox', async () => {
-		const error = await failure(
-			n8n.execute('outlookMail', { parameters: getMessage({ mailbox: 'me' }) }),
-		);
-		expect(error.message).toMatch(/no signed-in user/);
-		expect(s.graph.requests).toEqual([]);
+	it('a Mailbox choice stored from an OAuth2 setup ("My Mailbox") does not matter: the node works in the address the app-only field shows', async () => {
+		const [out] = await n8n.execute('outlookMail', {
+			parameters: getMessage({ mailbox: 'me' }),
+		});
+		expect(out[0].json).toMatchObject({ id: MSG_ID });
+		expect(s.graph.requests.map((r) => r.path)).toEqual([
+			`/users/${encodeURIComponent(SHARED)}/messages/${encodeURIComponent(MSG_ID)}`,
+		]);
 	});
 
 	it('an empty mailbox is refused with the field named', async () => {
@@ -246,5 +249,49 @@ describe('token reuse across executions', () => {
 		expect(graphCredentialType({ ...node, parameters: { authentication: 'appOnly' } })).toBe(
 			'outlookAppOnlyApi',
 		);
+	});
+});
+
+describe('switching Authentication back to OAuth2 (issue #26)', () => {
+	it('leaves the Mailbox field on "My Mailbox", not on "Another Mailbox" with an empty address', () => {
+		const { description } = new OutlookMail();
+		const node = (parameters: INodeParameters) => ({
+			id: 'n',
+			name: 'Outlook Mail',
+			type: 'outlookMail',
+			typeVersion: 1,
+			position: [0, 0] as [number, number],
+			parameters,
+		});
+		// What n8n keeps for the node with App-Only and a mailbox typed in (defaults resolved).
+		const appOnly = NodeHelpers.getNodeParameters(
+			description.properties,
+			{ authentication: 'appOnly', mailboxId: SHARED, resource: 'message', operation: 'getAll' },
+			true,
+			false,
+			node({}),
+			description,
+		)!;
+		expect(appOnly.mailbox).toBeUndefined();
+		// The user switches Authentication to OAuth2: the other values stay, as n8n keeps them.
+		const back = NodeHelpers.getNodeParameters(
+			description.properties,
+			{ ...appOnly, authentication: 'oAuth2' },
+			true,
+			false,
+			node({}),
+			description,
+		)!;
+		expect(back.mailbox).toBe('me');
+		expect(
+			NodeHelpers.displayParameter(
+				back,
+				description.properties.find(
+					(p) => p.name === 'mailboxId' && p.displayOptions?.show?.mailbox,
+				)!,
+				node(back),
+				description,
+			),
+		).toBe(false);
 	});
 });

@@ -5,9 +5,18 @@
  * and expiry, and never a secret or key in the message.
  */
 import { CredentialTestContext } from 'n8n-core';
-import type { ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+	INodeParameters,
+} from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
-import { OutlookAppOnlyApi } from '../../credentials/OutlookAppOnlyApi.credentials';
+import {
+	APP_ONLY_GUIDE_URL,
+	APP_ONLY_INVALID_TENANT_NOTICE,
+	OutlookAppOnlyApi,
+} from '../../credentials/OutlookAppOnlyApi.credentials';
 import { clearAppOnlyClients, summariseCertificate } from '../../nodes/shared/auth/appOnly';
 import { outlookAppOnlyApiTest } from '../../nodes/shared/auth/appOnlyCredentialTest';
 import { OutlookCalendar } from '../../nodes/OutlookCalendar/OutlookCalendar.node';
@@ -182,5 +191,50 @@ describe('credential test', () => {
 		const result = await test(appOnlyFields(s, { cert: soon }, { testMailbox: SHARED }));
 		expect(result.status).toBe('OK');
 		expect(result.message).toMatch(/Renew it soon/);
+	});
+});
+
+describe('checked as it is typed, as the OAuth2 credential is (issue #26)', () => {
+	const values = (typed: Record<string, unknown>) =>
+		({
+			...Object.fromEntries(
+				credential.properties.filter((p) => p.type !== 'notice').map((p) => [p.name, p.default]),
+			),
+			...typed,
+		}) as INodeParameters;
+	const shown = (name: string, typed: Record<string, unknown>) =>
+		NodeHelpers.displayParameter(values(typed), property(name), null, null);
+	const names = credential.properties.map((p) => p.name);
+
+	it.each(['contoso', 'common', 'organizations', 'https://login.microsoftonline.com/contoso.com'])(
+		'Tenant %j: the notice under the field says it is not a tenant',
+		(tenantId) => expect(shown('tenantIdInvalidNotice', { tenantId })).toBe(true),
+	);
+
+	it.each(['', 'contoso.onmicrosoft.com', '72f988bf-86f1-41af-91ab-2d7cd011db47'])(
+		'Tenant %j: no notice',
+		(tenantId) => expect(shown('tenantIdInvalidNotice', { tenantId })).toBe(false),
+	);
+
+	it.each([
+		['my n8n app', true],
+		['00000000-0000-4000-8000-00000000c1d0', false],
+		['', false],
+	])('Client ID %j: notice %s', (clientId, expected) =>
+		expect(shown('clientIdInvalidNotice', { clientId })).toBe(expected),
+	);
+
+	it('each notice stands right under its field', () => {
+		expect(names.indexOf('tenantIdInvalidNotice')).toBe(names.indexOf('tenantId') + 1);
+		expect(names.indexOf('clientIdInvalidNotice')).toBe(names.indexOf('clientId') + 1);
+		expect(property('tenantIdInvalidNotice').displayName).toBe(APP_ONLY_INVALID_TENANT_NOTICE);
+	});
+
+	it('the setup notice names the button n8n shows after saving (Retry) and links chapter 10 itself', () => {
+		const text = property('setupNotice').displayName;
+		expect(text).not.toMatch(/Click Test/);
+		expect(text).toContain('Retry');
+		expect(text).toContain(`href="${APP_ONLY_GUIDE_URL}"`);
+		expect(APP_ONLY_GUIDE_URL).toMatch(/setup-guide\.md#10-app-only-access-no-signed-in-user$/);
 	});
 });

@@ -6,7 +6,7 @@
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
-import { OutlookOAuth2Api } from '../../credentials/OutlookOAuth2Api.credentials';
+import { OutlookOAuth2Api, TENANT_HELP_URL } from '../../credentials/OutlookOAuth2Api.credentials';
 import { CLOUD_ENVIRONMENTS, resolveEnvironment } from '../../nodes/shared/auth/environments';
 import {
 	buildScopes,
@@ -177,14 +177,19 @@ describe('hostile input cannot move the authorize and token URLs', () => {
 		'72f988bf-86f1-41af-91ab-2d7cd011db47/../x',
 	];
 
-	it.each(hostileTenants)('tenant %j resolves to no URL at all', (tenantId) => {
-		const resolved = resolve({ accountType: 'singleTenant', tenantId });
-		expect(resolved.authUrl).toBeUndefined();
-		expect(resolved.accessTokenUrl).toBeUndefined();
-		expect(() => resolveTenant('singleTenant', tenantId)).toThrow(
-			/Tenant .* is neither a directory \(tenant\) ID/,
-		);
-	});
+	it.each(hostileTenants)(
+		'tenant %j resolves to no sign-in URL: Connect opens the page that explains the Tenant',
+		(tenantId) => {
+			const resolved = resolve({ accountType: 'singleTenant', tenantId });
+			// Nothing typed is part of the address: the fixed help page, not n8n's "Invalid URL" toast.
+			expect(resolved.authUrl).toBe(TENANT_HELP_URL);
+			expect(resolved.accessTokenUrl).toBeUndefined();
+			expect(resolved.scope).toBeUndefined();
+			expect(() => resolveTenant('singleTenant', tenantId)).toThrow(
+				/Tenant .* is neither a directory \(tenant\) ID/,
+			);
+		},
+	);
 
 	it('an unknown account type or environment resolves to no URL', () => {
 		expect(resolve({ accountType: 'evil.example/x' }).authUrl).toBeUndefined();
@@ -243,7 +248,7 @@ describe('hostile input cannot move the authorize and token URLs', () => {
 		'whatever the tenant %j, a resolved URL keeps host and path shape',
 		(tenantId) => {
 			const resolved = resolve({ accountType: 'singleTenant', tenantId });
-			if (resolved.authUrl === undefined)
+			if (resolved.authUrl === TENANT_HELP_URL)
 				return expect(() => resolveTenant('singleTenant', tenantId)).toThrow();
 			const url = new URL(resolved.authUrl as string);
 			expect(url.origin).toBe('https://login.microsoftonline.com');
@@ -323,7 +328,11 @@ describe('notices: the exact scopes and the admin-consent URL', () => {
 			customAuthorityUrl: 'https://login.example.com',
 			customGraphUrl: 'https://graph.example.com',
 		};
-		const text = shownNotices(fields).join('\n');
+		// The permissions to add: the shown notices, and the description beside each chosen option.
+		const chosen = PERMISSION_GROUPS.filter((g) => permissions.includes(g.value)).map(
+			(g) => g.description,
+		);
+		const text = [...shownNotices(fields), ...chosen].join('\n');
 		const cloud =
 			environment === 'custom'
 				? CLOUD_ENVIRONMENTS.global
@@ -332,7 +341,10 @@ describe('notices: the exact scopes and the admin-consent URL', () => {
 			// Graph scopes appear by their portal name; outside the global cloud the notice shows the prefix once.
 			const name = scope.replace(`${cloud.graph}/`, '');
 			if (scope.startsWith(cloud.imapResource)) expect(text).toContain(`requested as ${scope}`);
-			else expect(text).toMatch(new RegExp(`(: |, )${name.replace(/\./g, '\\.')}(,|\\.|$| )`, 'm'));
+			else
+				expect(text).toMatch(
+					new RegExp(`(: |, |\\()${name.replace(/\./g, '\\.')}(,|\\.|$| |\\))`, 'm'),
+				);
 		}
 		if (environment !== 'global' && environment !== 'custom')
 			expect(text).toContain(`with the Graph address in front, e.g. ${cloud.graph}/User.Read`);

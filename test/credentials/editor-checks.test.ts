@@ -11,14 +11,16 @@ import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import {
+	CLIENT_ID_NOTICE_NAME,
 	CREDENTIAL_DISPLAY_NAME,
 	IMAP_ONLY_NOTICE,
+	INVALID_CLIENT_ID_NOTICE,
 	INVALID_TENANT_NOTICE,
 	OutlookOAuth2Api,
 } from '../../credentials/OutlookOAuth2Api.credentials';
-import { DEFAULT_PERMISSIONS } from '../../nodes/shared/auth/scopes';
+import { DEFAULT_PERMISSIONS, PERMISSION_GROUPS } from '../../nodes/shared/auth/scopes';
 import { invalidTenantMessage, resolveTenant } from '../../nodes/shared/auth/tenant';
-import { resolveCredential } from '../support/n8n-harness';
+import { credentialProperties, resolveCredential } from '../support/n8n-harness';
 
 const credential = new OutlookOAuth2Api();
 const ROOT = join(__dirname, '../..');
@@ -73,13 +75,15 @@ describe('defaults: a working credential for the common case in one pass', () =>
 		expect(shown('mailReadConflictNotice', {})).toBe(false);
 	});
 
-	it('the scope notices list the default permissions without the user choosing any', () => {
-		for (const name of [
-			'scopeNotice_mailReadWrite',
-			'scopeNotice_mailSend',
-			'scopeNotice_calendarsReadWrite',
-		])
-			expect(shown(name, {})).toBe(true);
+	it('one notice says which permissions to add: the always-requested ones, and the one in brackets beside each choice', () => {
+		expect(shown('scopeNoticeAlways', {})).toBe(true);
+		const text = notice('scopeNoticeAlways').displayName;
+		expect(text).toContain('User.Read, offline_access, openid, profile, email');
+		expect(text).toContain('the one in brackets beside each choice in Permissions');
+		for (const group of PERMISSION_GROUPS.filter((g) => !g.imap))
+			expect(group.description).toMatch(
+				new RegExp(`\\(${group.graphScopes.join(', ').replace(/\./g, '\\.')}[;)]`),
+			);
 	});
 });
 
@@ -189,18 +193,53 @@ describe('the Tenant is checked where it is typed', () => {
 describe('the Client ID is checked where it is typed', () => {
 	it.each(['my-app', 'n8n outlook', '72f988bf-86f1-41af-91ab-2d7cd011db47 ', 'abc~secretValue'])(
 		'%j shows the notice',
-		(clientId) => expect(shown('clientIdInvalidNotice', { clientId })).toBe(true),
+		(clientId) => expect(shown(CLIENT_ID_NOTICE_NAME, { clientId })).toBe(true),
 	);
 
 	it.each(['', '00000000-0000-4000-8000-00000000c1d0'])('%j shows nothing', (clientId) =>
-		expect(shown('clientIdInvalidNotice', { clientId })).toBe(false),
+		expect(shown(CLIENT_ID_NOTICE_NAME, { clientId })).toBe(false),
 	);
+
+	it('the notice stands right under Client ID in the form (not after "Allowed HTTP Request Domains")', () => {
+		// The credential's fields as n8n merges them (CredentialsHelper.getCredentialsProperties):
+		// oAuth2Api's first, then ours through NodeHelpers.mergeNodeProperties (same name: in place).
+		const combined = [...credentialProperties('oAuth2Api')];
+		NodeHelpers.mergeNodeProperties(combined, credential.properties);
+		const names = combined.map((p) => p.name);
+		expect(names.indexOf(CLIENT_ID_NOTICE_NAME)).toBe(names.indexOf('clientId') + 1);
+		const merged = combined.find((p) => p.name === CLIENT_ID_NOTICE_NAME);
+		expect(merged).toMatchObject({ type: 'notice', displayName: INVALID_CLIENT_ID_NOTICE });
+	});
+});
+
+describe('one short notice per need, shown only when it applies', () => {
+	const shownNotices = (typed: Record<string, unknown>) =>
+		credential.properties
+			.filter((p) => p.type === 'notice')
+			.filter((p) => NodeHelpers.displayParameter(values(typed), p, null, null));
+
+	it.each([
+		['the defaults', {}, 2],
+		['no permission chosen', { permissions: [] }, 3],
+		[
+			'four permissions chosen',
+			{ permissions: ['mailReadWrite', 'mailSend', 'calendarsReadWrite', 'mailboxSettings'] },
+			2,
+		],
+		['the IMAP trigger too', { permissions: ['mailReadWrite', 'imap'] }, 3],
+		['a single tenant', { accountType: 'singleTenant', tenantId: 'contoso.com' }, 3],
+	])('%s: %#', (_label, typed, count) => {
+		const notices = shownNotices(typed);
+		expect(notices.map((n) => n.name)).toHaveLength(count);
+		// "the ones listed below" listed nothing when no permission was chosen.
+		for (const n of notices) expect(n.displayName).not.toMatch(/listed below/);
+	});
 });
 
 describe('the admin-consent notice', () => {
 	it('says which values go into the address (n8n shows notices without expressions)', () => {
 		const text = notice('adminConsentNotice').displayName;
 		expect(text).toContain('/{Tenant}/adminconsent?client_id={Client ID}');
-		expect(text).toMatch(/replace \{Tenant\} with the Tenant and \{Client ID\} with the Client ID/);
+		expect(text).toContain('(with the two values above)');
 	});
 });

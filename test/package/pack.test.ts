@@ -10,7 +10,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { OutlookAppOnlyApi } from '../../credentials/OutlookAppOnlyApi.credentials';
-import { DOCS_BASE_URL, OutlookOAuth2Api } from '../../credentials/OutlookOAuth2Api.credentials';
+import {
+	DOCS_BASE_URL,
+	OutlookOAuth2Api,
+	TENANT_HELP_URL,
+} from '../../credentials/OutlookOAuth2Api.credentials';
 
 const ROOT = resolve(__dirname, '../..');
 const source = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -106,6 +110,9 @@ describe('links to our documentation', () => {
 		for (const m of readme.matchAll(/\]\(([^)\s]+)\)/g))
 			links.push({ where: 'README.md', url: m[1] });
 		for (const credential of [new OutlookOAuth2Api(), new OutlookAppOnlyApi()]) {
+			// The page Connect opens for a Tenant that is not one.
+			if (credential instanceof OutlookOAuth2Api)
+				links.push({ where: 'outlookOAuth2Api authUrl (bad tenant)', url: TENANT_HELP_URL });
 			links.push({
 				where: `${credential.name} documentationUrl`,
 				url: credential.documentationUrl,
@@ -122,6 +129,66 @@ describe('links to our documentation', () => {
 			for (const [kind, entries] of Object.entries(resources))
 				for (const { url } of entries) links.push({ where: `${codex} ${kind}`, url });
 		}
+	});
+
+	/**
+	 * A heading's anchor as GitHub and npm render Markdown (github-slugger): lower case, punctuation
+	 * other than hyphens dropped, spaces to hyphens; a repeated heading gets -1, -2….
+	 */
+	const anchorsOf = (markdown: string): Set<string> => {
+		const seen = new Map<string, number>();
+		const anchors = new Set<string>();
+		let fenced = false;
+		for (const line of markdown.split('\n')) {
+			if (/^```/.test(line)) fenced = !fenced;
+			const heading = !fenced && /^#{1,6} (.+?)\s*#*\s*$/.exec(line);
+			if (!heading) continue;
+			const text = heading[1].replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+			const base = text
+				.toLowerCase()
+				.replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+				.replace(/ /g, '-');
+			const count = seen.get(base) ?? 0;
+			seen.set(base, count + 1);
+			anchors.add(count ? `${base}-${count}` : base);
+		}
+		return anchors;
+	};
+
+	it('every link to a section names a heading that exists in that page (README, credentials, codex, guides)', () => {
+		const packagePrefix = DOCS_BASE_URL.slice(0, DOCS_BASE_URL.lastIndexOf('/') + 1);
+		const targets: Array<{ where: string; file: string; anchor: string }> = [];
+		for (const link of links)
+			if (link.url.startsWith(packagePrefix) && link.url.includes('#')) {
+				const [file, anchor] = link.url.slice(packagePrefix.length).split('#');
+				targets.push({ where: link.where, file, anchor });
+			}
+		for (const doc of files.filter((f) => /^docs\/.*\.md$/.test(f))) {
+			const text = readFileSync(join(ROOT, doc), 'utf8');
+			for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+				if (/^(https?:|mailto:)/.test(m[1]) || !m[1].includes('#')) continue;
+				const [file, anchor] = m[1].split('#');
+				const target = file ? join(doc.slice(0, doc.lastIndexOf('/')), file) : doc;
+				targets.push({ where: doc, file: target, anchor });
+			}
+		}
+		expect(targets.length).toBeGreaterThanOrEqual(6);
+		const broken = targets.filter(
+			(t) => !anchorsOf(readFileSync(join(ROOT, t.file), 'utf8')).has(t.anchor),
+		);
+		expect(broken).toEqual([]);
+	});
+
+	it("each node's Docs link opens its own page where it has one", () => {
+		const primary = (node: string) =>
+			(
+				JSON.parse(readFileSync(join(ROOT, `nodes/${node}/${node}.node.json`), 'utf8')) as {
+					resources: { primaryDocumentation: Array<{ url: string }> };
+				}
+			).resources.primaryDocumentation[0].url;
+		expect(primary('OutlookMail')).toBe(`${DOCS_BASE_URL}/outlook-mail.md`);
+		expect(primary('OutlookImapTrigger')).toBe(`${DOCS_BASE_URL}/imap-trigger.md`);
+		expect(primary('OutlookTrigger')).toBe(`${DOCS_BASE_URL}/outlook-trigger.md`);
 	});
 
 	it('the README has no relative links (npm cannot resolve them without a repository)', () => {

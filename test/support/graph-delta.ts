@@ -244,6 +244,39 @@ export class DeltaMailbox {
 		return id;
 	}
 
+	/** Renames a folder (or changes other fields): a change in its parent's folder delta. */
+	updateFolder(id: string, patch: Json): void {
+		const folder = this.folders.get(id);
+		if (!folder) throw new Error(`no folder ${id}`);
+		folder.seq = this.nextSeq();
+		Object.assign(folder.data, patch);
+	}
+
+	/** Moves a folder under another: it leaves its old parent's scope and enters the new one's. */
+	moveFolder(id: string, parent: string): void {
+		const folder = this.folders.get(id);
+		const parentId = this.folderId(parent);
+		if (!folder || !parentId) throw new Error(`no folder ${id} or ${parent}`);
+		const seq = this.nextSeq();
+		this.tombstones.push({ id, scope: folder.scope, seq });
+		folder.scope = parentId;
+		folder.enteredSeq = seq;
+		folder.seq = seq;
+		folder.data.parentFolderId = parentId;
+	}
+
+	/** Deletes a folder with its child folders and their messages. */
+	deleteFolder(id: string): void {
+		const folder = this.folders.get(id);
+		if (!folder) throw new Error(`no folder ${id}`);
+		for (const child of [...this.folders.values()])
+			if (child.data.parentFolderId === id) this.deleteFolder(child.id);
+		for (const message of [...this.messages.values()])
+			if (message.scope === id) this.deleteMessage(message.id);
+		this.tombstones.push({ id, scope: folder.scope, seq: this.nextSeq() });
+		this.folders.delete(id);
+	}
+
 	/** A new message in a folder; returns its (immutable) ID. */
 	deliver(folder: string, fields: Json = {}): string {
 		const folderId = this.folderId(folder);
@@ -535,8 +568,8 @@ export class DeltaMailbox {
 
 	// ---- the routes ----
 
-	install(graph: GraphStandIn): this {
-		const root = this.root;
+	/** Registers the routes under `root` (this mailbox's own by default; a pattern such as `/users/:user` serves it at every address). */
+	install(graph: GraphStandIn, root = this.root): this {
 		graph.on('GET', `${root}/mailFolders/:folder`, (_request, params) =>
 			this.getFolder(params.folder),
 		);

@@ -43,6 +43,13 @@ export class OAuth2Api implements ICredentialType {
 			required: true,
 		},
 		{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '', required: true },
+		// n8n 2.41: an inert ordering anchor right after Client ID, for extending credentials.
+		{
+			displayName: 'Authentication',
+			name: 'clientCredentialType',
+			type: 'hidden',
+			default: 'clientSecret',
+		},
 		{
 			displayName: 'Client Secret',
 			name: 'clientSecret',

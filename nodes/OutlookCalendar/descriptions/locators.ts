@@ -24,6 +24,8 @@ export function eventIdFromUrl(url: string): string | undefined {
 export function calendarLocator(options: {
 	required: boolean;
 	description?: string;
+	/** The list behind From List: every calendar, or those that can be deleted (Calendar → Delete). */
+	list?: 'searchCalendars' | 'searchRemovableCalendars';
 }): INodeProperties {
 	return {
 		displayName: 'Calendar',
@@ -38,7 +40,7 @@ export function calendarLocator(options: {
 				name: 'list',
 				type: 'list',
 				placeholder: 'Select a calendar…',
-				typeOptions: { searchListMethod: 'searchCalendars', searchable: true },
+				typeOptions: { searchListMethod: options.list ?? 'searchCalendars', searchable: true },
 			},
 			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. AAMkAGI2TGuLAAA=' },
 			{

@@ -9,7 +9,7 @@
  * Graph, an IANA name; resolveZone maps either with CLDR's windowsZones (windows-iana). A custom
  * zone (`tzone://Microsoft/Custom`) has no IANA equivalent: the workflow's zone is used then too.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { getMailboxRoot } from '../../shared/descriptions';
 import { GraphTransport } from '../../shared/graph/client';
@@ -31,12 +31,16 @@ const lookups = new WeakMap<IExecuteFunctions, Map<string, Promise<MailboxDefaul
 /** One hint per execution and reason. */
 const hinted = new WeakMap<IExecuteFunctions, Set<string>>();
 
-function workflowZone(ctx: IExecuteFunctions, itemIndex: number): CalendarZone {
+function workflowZone(
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
+	itemIndex: number,
+): CalendarZone {
 	return zoneFromParameter(ctx, itemIndex, '');
 }
 
+/** The mailbox's zone as the node reads it when it runs (the Time Zone list names it the same way). */
 async function readMailboxZone(
-	ctx: IExecuteFunctions,
+	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 	itemIndex: number,
 	root: string,
 ): Promise<MailboxDefault> {
@@ -83,6 +87,38 @@ async function readMailboxZone(
 		};
 	}
 	return { zone };
+}
+
+/**
+ * The Time Zone list's first entry (the empty value): named after the zone the node then uses, read
+ * the way the run reads it, so the label, the default and the behaviour agree: "Mailbox Time Zone
+ * (Europe/Berlin)", or "Workflow Time Zone (…)" with the reason when the mailbox's cannot be read.
+ */
+export async function defaultZoneOption(
+	ctx: ILoadOptionsFunctions,
+): Promise<{ name: string; value: ''; description: string }> {
+	let found: MailboxDefault;
+	try {
+		found = await readMailboxZone(ctx, 0, getMailboxRoot(ctx));
+	} catch (error) {
+		// No credential chosen yet, or one that cannot sign in: the run reads the mailbox's zone then.
+		return {
+			name: "Mailbox Time Zone (the mailbox's, read when the node runs)",
+			value: '',
+			description: `The time zone of the mailbox's Outlook settings; the workflow's time zone ${workflowZone(ctx, 0).iana} when the credential may not read mailbox settings. (${(error as Error).message})`,
+		};
+	}
+	if (found.fallback)
+		return {
+			name: `Workflow Time Zone (${found.zone.iana})`,
+			value: '',
+			description: found.fallback,
+		};
+	return {
+		name: `Mailbox Time Zone (${found.zone.iana})`,
+		value: '',
+		description: `The time zone of the mailbox's Outlook settings (${found.zone.windows})`,
+	};
 }
 
 /**

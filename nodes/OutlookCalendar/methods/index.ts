@@ -1,13 +1,14 @@
 import { getCategories } from '../../shared/categories';
 import { redactMethods } from '../../shared/redact';
 import { getCalendarGroups, getTimeZones } from './loadOptions';
-import { searchCalendars, searchEvents } from './listSearch';
+import { searchCalendars, searchEvents, searchRemovableCalendars } from './listSearch';
 import { getRoomLists, getRooms, searchRoomLists, searchRooms } from './rooms';
 
 /** Each method's errors pass the one redaction step (shared/redact.ts). */
 export const listSearch = redactMethods({
 	searchCalendars,
 	searchEvents,
+	searchRemovableCalendars,
 	searchRoomLists,
 	searchRooms,
 });

@@ -24,16 +24,39 @@ export async function searchCalendars(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const transport = await GraphTransport.create(this);
-	const root = getMailboxRoot(this);
+	return await listCalendars(this, filter, paginationToken, false);
+}
+
+/**
+ * The calendars that can be deleted (Graph's `isRemovable`: not the default calendar, not the
+ * Birthdays calendar): the list of Calendar → Delete, so that it offers what the operation can do.
+ * https://learn.microsoft.com/graph/api/resources/calendar
+ */
+export async function searchRemovableCalendars(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	return await listCalendars(this, filter, paginationToken, true);
+}
+
+async function listCalendars(
+	ctx: ILoadOptionsFunctions,
+	filter: string | undefined,
+	paginationToken: string | undefined,
+	removableOnly: boolean,
+): Promise<INodeListSearchResult> {
+	const transport = await GraphTransport.create(ctx);
+	const root = getMailboxRoot(ctx);
 	const page = await transport.request<Page>({
 		method: 'GET',
 		path: paginationToken ?? `${root}/calendars`,
-		query: paginationToken ? undefined : { $select: 'id,name,owner', $top: PAGE_SIZE },
+		query: paginationToken ? undefined : { $select: 'id,name,owner,isRemovable', $top: PAGE_SIZE },
 	});
 	// Calendar lists are short; filtering here avoids depending on $filter support for calendars.
 	const wanted = (filter ?? '').trim().toLowerCase();
 	const results: INodeListSearchItems[] = (page.value ?? [])
+		.filter((c) => !removableOnly || c.isRemovable !== false)
 		.filter(
 			(c) =>
 				!wanted ||

@@ -4,12 +4,17 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 import { getMailboxRoot } from '../../shared/descriptions';
 import { GraphTransport } from '../../shared/graph/client';
 import { graphCollect } from '../../shared/graph/paging';
+import { defaultZoneOption } from '../helpers/mailboxZone';
 import { knownTimeZones, resolveZone } from '../helpers/timeZones';
 
+/**
+ * The Time Zone list: first the empty value, named after the zone the node then uses (the
+ * mailbox's, read from its settings; the workflow's with the reason when it cannot be read), then
+ * every IANA zone with its Windows name.
+ */
 export async function getTimeZones(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const workflowZone = this.getTimezone();
 	return [
-		{ name: `Workflow Time Zone (${workflowZone})`, value: '' },
+		await defaultZoneOption(this),
 		...knownTimeZones().map((zone) => {
 			const windows = resolveZone(zone)?.windows;
 			return {

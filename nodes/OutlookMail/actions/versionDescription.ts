@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { withAuthentication } from '../../shared/auth/authenticationDescription';
 import { mailboxProperties } from '../../shared/descriptions';
-import { resourceProperties } from '../../shared/resources';
+import { operationSubtitle, resourceProperties } from '../../shared/resources';
 import { toolDescriptionProperties } from '../../shared/toolPolicy/describe';
 import { toolLimitProperties } from '../../shared/toolPolicy/limits';
 import { usableAsToolWithTitles } from '../../shared/toolPolicy/variant';
@@ -33,7 +33,8 @@ export const versionDescription: INodeTypeDescription = {
 	group: ['transform'],
 	version: [1, AUTOMATIC_TOOL_DESCRIPTION_VERSION],
 	defaultVersion: AUTOMATIC_TOOL_DESCRIPTION_VERSION,
-	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+	// The words the Resource and Operation dropdowns show ("Get Many: Message").
+	subtitle: operationSubtitle(resources),
 	description,
 	defaults: { name: 'Outlook Mail' },
 	inputs: [NodeConnectionTypes.Main],

@@ -71,7 +71,8 @@ export const attachmentsField: INodeProperties = {
 	displayName: 'Binary Attachments',
 	name: 'attachments',
 	type: 'string',
-	default: '',
+	// n8n's convention for the binary property a node reads (the Read/Write Files node writes `data`).
+	default: 'data',
 	placeholder: 'e.g. data, invoice',
 	description:
 		'Names of the input binary properties to attach, comma-separated. Files up to 150 MB; large ones are uploaded in pieces.',

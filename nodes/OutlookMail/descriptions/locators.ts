@@ -130,6 +130,31 @@ export function folderLocator(overrides: Partial<INodeProperties> = {}): INodePr
 	};
 }
 
+/** `locator` with another list behind its From List mode (drafts only, own folders only). */
+function listedBy(locator: INodeProperties, searchListMethod: string): INodeProperties {
+	return {
+		...locator,
+		modes: locator.modes?.map((mode) =>
+			mode.type === 'list'
+				? { ...mode, typeOptions: { ...mode.typeOptions, searchListMethod } }
+				: mode,
+		),
+	};
+}
+
+/** The Draft field of Draft → Update, Send and Delete: its list offers the drafts in Drafts. */
+export function draftLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return listedBy(messageLocator({ displayName: 'Draft', ...overrides }), 'searchDrafts');
+}
+
+/**
+ * The Folder field of Folder → Rename, Move and Delete: its list offers the user's own folders,
+ * since Exchange refuses those operations on the well-known ones.
+ */
+export function ownFolderLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return listedBy(folderLocator(overrides), 'searchOwnFolders');
+}
+
 /** The raw message ID of the item's Message field (parameter `name`, `messageId` by default). */
 export function getMessageId(
 	ctx: IExecuteFunctions,

@@ -20,10 +20,18 @@ export function settingsPermission(
 	return permissionHint(ctx, itemIndex, 'mailboxSettings', access, action);
 }
 
-/** Graph's setting as one flat object, with the schedule as ISO 8601 with offset. */
-export function simplifyAutomaticReplies(setting: IDataObject | undefined): IDataObject {
+/**
+ * Graph's setting as one flat object, with the schedule as ISO 8601 with offset, led by whether
+ * automatic replies go out now (`on`): always when `alwaysEnabled`, within the schedule when
+ * `scheduled`, never when `disabled` (automaticRepliesSetting: "status").
+ */
+export function simplifyAutomaticReplies(
+	setting: IDataObject | undefined,
+	now = new Date(),
+): IDataObject {
 	const s = setting ?? {};
 	const out: IDataObject = {
+		on: false,
 		status: s.status,
 		externalAudience: s.externalAudience,
 		internalReplyMessage: s.internalReplyMessage ?? '',
@@ -39,6 +47,11 @@ export function simplifyAutomaticReplies(setting: IDataObject | undefined): IDat
 		out[name] = instant ? instant.toISO({ suppressMilliseconds: true }) : raw.dateTime;
 		out[`${name}TimeZone`] = raw.timeZone;
 	}
+	const start = Date.parse(String(out.scheduledStart ?? ''));
+	const end = Date.parse(String(out.scheduledEnd ?? ''));
+	out.on =
+		s.status === 'alwaysEnabled' ||
+		(s.status === 'scheduled' && start <= now.getTime() && now.getTime() < end);
 	for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
 	return out;
 }

@@ -1,13 +1,15 @@
 import { getCategories } from '../../shared/categories';
 import { searchContactFolders } from '../../shared/contactFolders';
 import { redactMethods } from '../../shared/redact';
-import { searchFolders, searchMessages } from './listSearch';
+import { searchDrafts, searchFolders, searchMessages, searchOwnFolders } from './listSearch';
 import { searchCategories, searchContacts, searchInboxRules } from './mailboxLists';
 
 /** Each method's errors pass the one redaction step (shared/redact.ts). */
 export const listSearch = redactMethods({
+	searchDrafts,
 	searchFolders,
 	searchMessages,
+	searchOwnFolders,
 	searchContacts,
 	searchContactFolders,
 	searchCategories,

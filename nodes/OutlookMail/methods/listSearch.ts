@@ -64,9 +64,31 @@ export async function searchFolders(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const root = getMailboxRoot(this);
-	const transport = await GraphTransport.create(this);
-	const permission = readPermission(this, 'list folders');
+	return await listFolders(this, filter, paginationToken, { ownOnly: false });
+}
+
+/**
+ * The user's own folders only (every folder but the well-known ones, which Exchange refuses to
+ * rename, move or delete): the list of Folder → Rename, Move and Delete, so that what the list
+ * offers is what the operation can do.
+ */
+export async function searchOwnFolders(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	return await listFolders(this, filter, paginationToken, { ownOnly: true });
+}
+
+async function listFolders(
+	ctx: ILoadOptionsFunctions,
+	filter: string | undefined,
+	paginationToken: string | undefined,
+	{ ownOnly }: { ownOnly: boolean },
+): Promise<INodeListSearchResult> {
+	const root = getMailboxRoot(ctx);
+	const transport = await GraphTransport.create(ctx);
+	const permission = readPermission(ctx, 'list folders');
 
 	// Which folder IDs are the well-known ones: one $batch of GETs (a missing Archive answers 404).
 	const wellKnown = await graphBatch(
@@ -84,7 +106,7 @@ export async function searchFolders(
 		if (!folder?.id) return;
 		const name = LISTED_WELL_KNOWN_FOLDERS[index];
 		wellKnownNames.set(String(folder.id), String(folder.displayName ?? name));
-		if (!paginationToken && matches(filter, String(folder.displayName ?? ''), name)) {
+		if (!ownOnly && !paginationToken && matches(filter, String(folder.displayName ?? ''), name)) {
 			results.push({ name: String(folder.displayName ?? name), value: name });
 		}
 	});
@@ -147,6 +169,23 @@ export function subjectSearch(text: string): string | undefined {
 }
 
 /**
+ * The drafts in Drafts, newest first: the list of Draft → Update, Send and Delete (a received
+ * message is no draft to send). The filter searches the subject, as for messages.
+ */
+export async function searchDrafts(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	return await listMessages(
+		this,
+		`${getMailboxRoot(this)}/mailFolders/drafts/messages`,
+		filter,
+		paginationToken,
+	);
+}
+
+/**
  * Recent messages, newest first; the filter searches the subject (`$search`, which matches words
  * and word prefixes, sorted by date: https://learn.microsoft.com/graph/search-query-parameter).
  * `$orderby` cannot be combined with `$search`, so it is sent only without a filter.
@@ -156,8 +195,16 @@ export async function searchMessages(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const root = getMailboxRoot(this);
-	const transport = await GraphTransport.create(this);
+	return await listMessages(this, `${getMailboxRoot(this)}/messages`, filter, paginationToken);
+}
+
+async function listMessages(
+	ctx: ILoadOptionsFunctions,
+	path: string,
+	filter: string | undefined,
+	paginationToken: string | undefined,
+): Promise<INodeListSearchResult> {
+	const transport = await GraphTransport.create(ctx);
 	const search = filter ? subjectSearch(filter) : undefined;
 	const query = paginationToken
 		? undefined
@@ -170,9 +217,9 @@ export async function searchMessages(
 			};
 	const page = await transport.request<GraphPage>({
 		method: 'GET',
-		path: paginationToken ?? `${root}/messages`,
+		path: paginationToken ?? path,
 		query,
-		...readPermission(this, 'list messages'),
+		...readPermission(ctx, 'list messages'),
 	});
 	const results: INodeListSearchItems[] = withoutTeamsChats(page.value ?? []).map((message) => ({
 		name: messageLabel(message),

@@ -34,8 +34,10 @@ const oAuth2Only = { authentication: ['oAuth2'] };
 
 /**
  * The shared Mailbox fields (nodes/shared/descriptions.ts) for either credential: unchanged for
- * OAuth2; for app-only a required address, with `mailbox` fixed to 'other' so every reader of the
- * field (getMailboxRoot, the permission hints) sees another user's mailbox.
+ * OAuth2; for app-only a required address (mailboxChoice reads app-only as another mailbox). No
+ * app-only value is written into the OAuth2 Mailbox field: n8n keeps a field's value when
+ * Authentication changes, and a hidden 'other' left the field on "Another Mailbox" with an empty
+ * address after switching back to OAuth2.
  */
 export function withAuthentication(mailboxFields: INodeProperties[]): INodeProperties[] {
 	const delegated = mailboxFields.map((field) => ({
@@ -47,13 +49,6 @@ export function withAuthentication(mailboxFields: INodeProperties[]): INodePrope
 	}));
 	const address = mailboxFields.find((field) => field.name === 'mailboxId');
 	const appOnly: INodeProperties[] = [
-		{
-			displayName: 'Mailbox',
-			name: 'mailbox',
-			type: 'hidden',
-			default: 'other',
-			displayOptions: { show: { authentication: ['appOnly'] } },
-		},
 		{
 			displayName: 'Mailbox Address or ID',
 			name: 'mailboxId',

@@ -190,6 +190,9 @@ export const EXPLAINED_CODES = Object.keys(TABLE);
 
 const AADSTS = /\bAADSTS(\d{3,})\b/i;
 
+/** Graph's answer to a path it does not know: "Resource not found for the segment 'createReply'." */
+const UNSERVED_SEGMENT = /Resource not found for the segment '([^']*)'/i;
+
 /**
  * The cause and fix of a Microsoft error, or undefined when it has no known cause. An AADSTS
  * code (in `code` or inside `message`) wins over an OAuth error such as `invalid_grant`, which
@@ -199,6 +202,17 @@ export function explainMicrosoftError(
 	error: MicrosoftErrorInput,
 	context: ExplainContext = {},
 ): MicrosoftErrorExplanation | undefined {
+	// Not a missing item: the server knows no such request. Graph words it "Resource not found for
+	// the segment 'x'" (400 BadRequest, or 404 ResourceNotFound from a server in front of it); the
+	// ID and the Mailbox field cannot fix it, so the table's not-found fix would mislead.
+	const segment = UNSERVED_SEGMENT.exec(error.message ?? '');
+	if (segment) {
+		return {
+			code: error.code?.trim() || 'BadRequest',
+			cause: `The server at the credential's Graph address does not serve this request: it knows no '${segment[1]}' there. The ID and the Mailbox field are not the cause.`,
+			fix: "With the Custom environment, check the credential's Graph URL (the Graph root, e.g. https://graph.microsoft.com); a stand-in, proxy or demo there does not serve this operation. With a national cloud, check the Environment.",
+		};
+	}
 	const keys: string[] = [];
 	const aadsts = AADSTS.exec(`${error.code ?? ''} ${error.message ?? ''}`);
 	if (aadsts) keys.push(`AADSTS${aadsts[1]}`);

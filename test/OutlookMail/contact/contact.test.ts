@@ -307,8 +307,11 @@ describe('Contact → Get Many', () => {
 			'Contact 0001',
 		]);
 		expect(out.every((o) => !('created' in o.json) || o.json.created)).toBe(true);
-		// One page after another: 5 round trips. Both ends at once, then the middle in 4 ranges: 2.
-		expect(t.s.graph.limitStats.rounds.me).toBe(2);
+		// One page after another: 5 round trips. Both ends at once, then the middle in 4 ranges: 2;
+		// a worker that finishes first may split the range with the most left (slices.ts), which
+		// depends on which answer the process reads first: at most one round more.
+		expect(t.s.graph.limitStats.rounds.me).toBeGreaterThanOrEqual(2);
+		expect(t.s.graph.limitStats.rounds.me).toBeLessThanOrEqual(3);
 		expect(t.s.graph.limitStats.throttled).toBe(0);
 		const paths = new Set(t.s.graph.calls().map((c) => c.path));
 		expect(paths).toEqual(new Set([`/me/contactFolders/${enc(folder)}/contacts`]));

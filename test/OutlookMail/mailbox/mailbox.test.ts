@@ -1,6 +1,7 @@
 /** Mailbox → Get/Set Automatic Replies (mailboxSettings) and Get Mail Tips. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { simplifyAutomaticReplies } from '../../../nodes/OutlookMail/helpers/automaticReplies';
 import { ALL_GRAPH_PERMISSIONS } from '../../support/fixtures';
 import { graphError } from '../../support/graph-standin';
 import { useMailNode } from '../message/setup';
@@ -35,7 +36,11 @@ describe('Mailbox → Automatic replies', () => {
 				inBatch: false,
 			},
 		]);
+		const inSchedule =
+			Date.now() >= Date.parse('2026-12-24T08:00:00Z') &&
+			Date.now() < Date.parse('2026-12-28T08:00:00Z');
 		expect(out[0].json).toEqual({
+			on: inSchedule,
 			status: 'scheduled',
 			externalAudience: 'contactsOnly',
 			internalReplyMessage: '<p>Back on Monday</p>',
@@ -46,6 +51,23 @@ describe('Mailbox → Automatic replies', () => {
 			scheduledEndTimeZone: 'UTC',
 			mailboxTimeZone: 'W. Europe Standard Time',
 		});
+	});
+
+	it('Get says first whether replies go out now: always when on, within the schedule when scheduled, never when off', async () => {
+		const reply = (status: string) => ({
+			body: { automaticRepliesSetting: { ...SETTING, status }, timeZone: 'UTC' },
+		});
+		t.s.graph.on('GET', '/me/mailboxSettings', reply('alwaysEnabled'));
+		const [on] = await t.run({ resource: 'mailbox', operation: 'getAutomaticReplies' });
+		expect(Object.keys(on.json).slice(0, 2)).toEqual(['on', 'status']);
+		expect(on.json).toMatchObject({ on: true, status: 'alwaysEnabled' });
+		t.s.graph.on('GET', '/me/mailboxSettings', reply('disabled'));
+		const [off] = await t.run({ resource: 'mailbox', operation: 'getAutomaticReplies' });
+		expect(off.json).toMatchObject({ on: false, status: 'disabled' });
+		const scheduled = { ...SETTING, status: 'scheduled' };
+		expect(simplifyAutomaticReplies(scheduled, new Date('2026-12-25T00:00:00Z')).on).toBe(true);
+		expect(simplifyAutomaticReplies(scheduled, new Date('2026-12-24T07:59:59Z')).on).toBe(false);
+		expect(simplifyAutomaticReplies(scheduled, new Date('2026-12-28T08:00:00Z')).on).toBe(false);
 	});
 
 	it('Set Scheduled patches status, the dates in the time zone, both texts and the audience', async () => {

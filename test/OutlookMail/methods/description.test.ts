@@ -49,9 +49,11 @@ describe('Attachment and Folder descriptions', () => {
 			'searchCategories',
 			'searchContactFolders',
 			'searchContacts',
+			'searchDrafts',
 			'searchFolders',
 			'searchInboxRules',
 			'searchMessages',
+			'searchOwnFolders',
 		]);
 		for (const name of used)
 			expect((v1.methods.listSearch as Record<string, unknown>)[name]).toEqual(
@@ -67,5 +69,27 @@ describe('versioning', () => {
 		expect(node.description.version).toEqual([1, 1.1]);
 		expect(node.description.defaultVersion).toBe(1.1);
 		expect('nodeVersions' in node).toBe(false);
+	});
+});
+
+describe('binary property fields', () => {
+	/** Every field, collections' options included. */
+	const everyField = (properties: INodeProperties[]): INodeProperties[] =>
+		properties.flatMap((p) => [
+			p,
+			...everyField(
+				((p.options ?? []) as Array<INodeProperties | { values?: INodeProperties[] }>).flatMap(
+					(o) => ('values' in o && Array.isArray(o.values) ? o.values : 'type' in o ? [o] : []),
+				) as INodeProperties[],
+			),
+		]);
+
+	it('Binary Attachments and every binary property name default to `data`, as n8n nodes name it', () => {
+		const fields = everyField(new OutlookMail().description.properties).filter(
+			(p) => p.displayName === 'Binary Attachments' || p.name === 'binaryPropertyName',
+		);
+		expect(fields.length).toBeGreaterThan(5);
+		for (const field of fields)
+			expect([field.displayName, field.default]).toEqual([field.displayName, 'data']);
 	});
 });

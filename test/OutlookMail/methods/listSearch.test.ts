@@ -112,6 +112,18 @@ describe('list search: searchFolders', () => {
 		expect(second.paginationToken).toBeUndefined();
 	});
 
+	it('searchOwnFolders (Folder → Rename, Move, Delete) lists only the folders those operations can change: no well-known ones', async () => {
+		stubMailbox();
+		const result = await listSearch.searchOwnFolders.call(context({ operation: 'delete' }));
+		expect(result.results).toEqual([
+			{ name: 'Inbox / Customers', value: 'AAMkIN1=' },
+			{ name: 'Inbox / Customers / Contoso', value: 'AAMkIN2=' },
+			{ name: 'Projects', value: 'AAMkPR=' },
+			{ name: 'Projects / 2025', value: 'AAMkPR1=' },
+			{ name: "Bob's things", value: 'AAMkQU=' },
+		]);
+	});
+
 	it('lists the folders of the shared mailbox the node is set to', async () => {
 		stubMailbox(SHARED_ROOT);
 		const result = await listSearch.searchFolders.call(context(SHARED));
@@ -190,6 +202,27 @@ describe('list search: searchMessages', () => {
 		);
 		expect(second.results.map((r) => r.value)).toEqual(all.slice(50).map((m) => m.id));
 		expect(t.s.graph.calls()[1].query.$skiptoken).toBeDefined();
+	});
+
+	it('searchDrafts (Draft → Update, Send, Delete) lists the drafts in Drafts, newest first', async () => {
+		t.s.graph.collection('GET', '/me/mailFolders/drafts/messages', () => [
+			message('AAMkD1=', 'Notes for the team'),
+		]);
+		const result = await listSearch.searchDrafts.call(
+			context({ resource: 'draft', operation: 'send' }),
+		);
+		expect(t.s.graph.calls().map((c) => [c.path, c.query])).toEqual([
+			[
+				'/me/mailFolders/drafts/messages',
+				{
+					$select: 'id,subject,from,receivedDateTime,webLink',
+					$orderby: 'receivedDateTime desc',
+					$expand: "singleValueExtendedProperties($filter=id eq 'String 0x001A')",
+					$top: '50',
+				},
+			],
+		]);
+		expect(result.results.map((r) => r.value)).toEqual(['AAMkD1=']);
 	});
 
 	it('leaves out Teams chats, which Graph lists among messages (known issue)', async () => {

@@ -1,5 +1,5 @@
 /** Thread → Get: a conversation in order, quoted text removed, as plain text for a model. */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, NodeOperationError } from 'n8n-workflow';
 
 import { htmlToText } from '../../../nodes/OutlookMail/helpers/thread';
 import { MSG_ID, graphMessage, rl, useMailNode } from '../message/setup';
@@ -62,7 +62,7 @@ describe('Thread → Get', () => {
 		expect(calls[0]).toMatchObject({
 			method: 'GET',
 			path: `/me/messages/${encodeURIComponent(MSG_ID)}`,
-			query: { $select: 'conversationId' },
+			query: { $select: 'conversationId,subject' },
 		});
 		expect(calls[1].query).toMatchObject({
 			$filter: `conversationId eq '${CONV}'`,
@@ -147,6 +147,20 @@ describe('Thread → Get', () => {
 		});
 		expect(error.message).toMatch(/The field Conversation ID is empty/);
 		expect(t.s.graph.requests).toHaveLength(0);
+	});
+
+	it('a picked message without a conversation: says so of that message, not of a field the user never saw', async () => {
+		t.s.graph.on('GET', '/me/messages/:id', {
+			body: { id: MSG_ID, subject: 'Imported note', conversationId: null },
+		});
+		const error = await t.fail({ resource: 'thread', operation: 'get', messageId: rl(MSG_ID) });
+		expect(error.message).toBe(
+			'The message in the field Message ("Imported note") belongs to no conversation: Microsoft Graph returned no conversationId for it',
+		);
+		expect(error.message).not.toMatch(/Conversation ID/);
+		expect((error as NodeOperationError).description).toMatch(/Pick another message of the thread/);
+		// Nothing was listed for an empty conversation.
+		expect(t.s.graph.calls()).toHaveLength(1);
 	});
 });
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Dovecot } from '../../support/dovecot';
 import { dovecotInstalled, startDovecot } from '../../support/dovecot';
 import type { E2eEnvironment } from '../support/environment';
-import { hasNode, nodeType, PACKAGE_NAME, packedNodeNames } from '../support/environment';
+import { hasNode, nodeType, packedNodeNames } from '../support/environment';
 import { DeltaMailbox } from '../../support/graph-delta';
 import { e2eEnvironment } from '../support/n8n';
 import type { CreatedWorkflow } from '../support/executions';
@@ -282,7 +282,7 @@ export function appOnlyScenario(env: E2eEnvironment) {
 			const workflow = await createWorkflow(env.rest, 'App-only: Outlook Trigger', {
 				nodes: [
 					{
-						...app('New Mail', `${PACKAGE_NAME}.outlookTrigger`, {
+						...app('New Mail', nodeType('outlookTrigger'), {
 							mailboxId: address,
 							event: 'messageReceived',
 							folders: { folder: [{ folder: { __rl: true, mode: 'id', value: 'inbox' } }] },

@@ -5,6 +5,7 @@
  * stand-in to n8n's callback stores the tokens; a tenant that is not a tenant is refused.
  * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code
  */
+import { TENANT_HELP_URL } from '../../../credentials/OutlookOAuth2Api.credentials';
 import type { E2eEnvironment } from '../support/environment';
 import { N8N_PORT } from '../support/environment';
 
@@ -161,16 +162,19 @@ export function connectScenario(env: E2eEnvironment) {
 		['a user-information part', 'evil.test@contoso.com'],
 		['a fragment', 'contoso.com#x'],
 	])('a tenant with %s is refused', (_what, tenantId) => {
-		test('n8n builds no authorize URL, and the identity provider is never asked', async () => {
+		test('n8n builds no sign-in URL: Connect opens the page that explains the Tenant, and the identity provider is never asked', async () => {
 			const before = env.idp.requests.length;
 			const credential = await env.createCredential({ accountType: 'singleTenant', tenantId });
 			const response = await env.rest.request(
 				'GET',
 				`/rest/oauth2-credential/auth?id=${credential.id}`,
 			);
-			// The credential's expression throws; n8n 2.41 reports it as "Invalid URL" (HTTP 500).
-			expect(response.status).toBeGreaterThanOrEqual(400);
+			// Not n8n's "Invalid URL" (HTTP 500, issue #26): the fixed help page, nothing typed in it.
+			expect(response.status).toBe(200);
+			const url = new URL(JSON.parse(response.text).data as string);
+			expect(`${url.origin}${url.pathname}`).toBe(TENANT_HELP_URL);
 			expect(response.text).not.toContain(env.idp.authority);
+			expect(url.href).not.toContain(encodeURIComponent(tenantId));
 			expect(env.idp.requests.length).toBe(before);
 		});
 	});

@@ -7,7 +7,7 @@
  * is left as it was.
  */
 import type { E2eEnvironment } from '../support/environment';
-import { PACKAGE_NAME, packedNodeNames } from '../support/environment';
+import { nodeType, packedNodeNames } from '../support/environment';
 import type { CreatedWorkflow } from '../support/executions';
 import { createWorkflow, listExecutions, readExecution } from '../support/executions';
 import { DeltaMailbox } from '../../support/graph-delta';
@@ -49,7 +49,7 @@ export function pollTriggerScenario(env: E2eEnvironment) {
 			nodes: [
 				{
 					name: 'New Mail',
-					type: `${PACKAGE_NAME}.outlookTrigger`,
+					type: nodeType('outlookTrigger'),
 					typeVersion: 1,
 					position: [0, 0],
 					parameters: {

@@ -56,7 +56,7 @@ export function demoDirectory(): DemoDirectory {
 		conditions: { subjectContains: ['Invoice'] },
 		actions: {
 			assignCategories: ['Invoices'],
-			moveToFolder: 'archive-id',
+			moveToFolder: 'folder-archive',
 			stopProcessingRules: true,
 		},
 	});

@@ -1,9 +1,10 @@
 /**
- * `npm run dev -- --demo`: the identity-provider and Graph stand-ins with a demo mailbox, and a
- * real Dovecot IMAP server (XOAUTH2, tokens checked against the identity-provider stand-in) for
- * the Outlook IMAP Trigger, as a plain Node program (scripts/dev.sh compiles it into the cache
- * folder and runs it). A small HTTP endpoint delivers new mail to the IMAP mailbox
- * (scripts/demo-mail.js), so an activated trigger fires.
+ * `npm run dev -- --demo`: the identity-provider and Graph stand-ins with the demo world
+ * (test/e2e/support/demo-data.ts), and a real Dovecot IMAP server (XOAUTH2, tokens checked against
+ * the identity-provider stand-in) for the Outlook IMAP Trigger, as a plain Node program
+ * (scripts/dev.sh compiles it into the cache folder and runs it). A small HTTP endpoint delivers
+ * new mail to the demo mailbox (scripts/demo-mail.js): Graph lists it and reports it in its delta
+ * (the Outlook Trigger), and Dovecot gets it too (the Outlook IMAP Trigger), one mail for both.
  *
  * Ports: OUTLOOK_DEMO_IDP_PORT (18080), OUTLOOK_DEMO_GRAPH_PORT (18081), OUTLOOK_DEMO_MAIL_PORT
  * (18082, delivery endpoint), OUTLOOK_DEMO_IMAP_PORT (18993, IMAPS with a self-signed certificate).
@@ -16,45 +17,12 @@ import type { Dovecot } from '../../support/dovecot';
 import { dovecotInstalled, startDovecot } from '../../support/dovecot';
 import { GraphStandIn } from '../../support/graph-standin';
 import { IdentityProviderStandIn, TEST_USER } from '../../support/identity-provider';
-import { addDemoData, demoMailbox, type DemoMessage } from './demo-data';
+import { addDemoData } from './demo-data';
+import type { DemoMail, DemoWorld } from './demo/world';
+import { demoEml } from './demo/world';
 
-export interface DemoMail {
-	subject?: string;
-	from?: string;
-	text?: string;
-}
-
-/** RFC 5322 text of a demo mail (CRLF line ends, as IMAP serves them). */
-export function demoEml(mail: DemoMail, date = new Date()): string {
-	const from = mail.from?.trim() || 'bob@example.test';
-	const subject = (mail.subject?.trim() || 'Hello from the demo').replace(/[\r\n]+/g, ' ');
-	const text =
-		mail.text ??
-		`Hello Alice, this mail was delivered to the demo mailbox at ${date.toISOString()}.`;
-	return [
-		`From: ${from}`,
-		`To: "Alice" <${TEST_USER}>`,
-		`Subject: ${subject}`,
-		`Message-ID: <demo-${date.getTime()}-${Math.random().toString(36).slice(2)}@example.test>`,
-		`Date: ${date.toUTCString().replace('GMT', '+0000')}`,
-		'MIME-Version: 1.0',
-		'Content-Type: text/plain; charset=utf-8',
-		'',
-		text.replace(/\r?\n/g, '\r\n'),
-		'',
-	].join('\r\n');
-}
-
-function emlOf(message: DemoMessage): string {
-	return demoEml(
-		{
-			subject: message.subject,
-			from: message.from.emailAddress.address,
-			text: message.body.content,
-		},
-		new Date(message.receivedDateTime),
-	);
-}
+export { demoEml };
+export type { DemoMail };
 
 export interface ImapDemo {
 	dovecot?: Dovecot;
@@ -62,8 +30,15 @@ export interface ImapDemo {
 	unavailable?: string;
 }
 
-/** Dovecot with the demo mailbox's messages in INBOX, or the reason it cannot run here. */
-export async function startImapDemo(idpUrl: string, port?: number): Promise<ImapDemo> {
+/**
+ * Dovecot with the demo world's Inbox, kept in step with it: every mail delivered to the world
+ * from now on is appended to Dovecot's INBOX too. Or the reason it cannot run here.
+ */
+export async function startImapDemo(
+	idpUrl: string,
+	port: number | undefined,
+	world: DemoWorld,
+): Promise<ImapDemo> {
 	if (process.env.OUTLOOK_DEMO_IMAP === '0')
 		return { unavailable: 'turned off (OUTLOOK_DEMO_IMAP=0)' };
 	if (!dovecotInstalled())
@@ -71,20 +46,39 @@ export async function startImapDemo(idpUrl: string, port?: number): Promise<Imap
 			unavailable:
 				'Dovecot is not installed (Debian: sudo apt-get install dovecot-core dovecot-imapd)',
 		};
+	let dovecot: Dovecot;
 	try {
-		const dovecot = await startDovecot({ idpUrl, user: TEST_USER, port });
-		for (const message of demoMailbox().messages) await dovecot.appendMessage(emlOf(message));
-		return { dovecot };
+		dovecot = await startDovecot({ idpUrl, user: TEST_USER, port });
+		const inbox = world.mailbox.folderId('inbox');
+		const oldestFirst = world.messages.filter((m) => m.parentFolderId === inbox).reverse();
+		for (const message of oldestFirst)
+			await dovecot.appendMessage(
+				demoEml(
+					{
+						subject: String(message.subject ?? ''),
+						from: (message.from as { emailAddress: { address: string } }).emailAddress.address,
+						text: String((message.body as { content?: string }).content ?? ''),
+					},
+					new Date(String(message.receivedDateTime)),
+				),
+			);
 	} catch (error) {
 		return { unavailable: `Dovecot did not start: ${(error as Error).message.split('\n')[0]}` };
 	}
+	world.onDelivery(async ({ eml }) => await dovecot.appendMessage(eml));
+	return { dovecot };
 }
 
 /**
- * POST /mail with a JSON body {subject?, from?, text?} delivers one message to the demo mailbox's
- * INBOX (`doveadm save`: the next UID at once, and IDLE sessions hear of it).
+ * POST /mail with a JSON body {subject?, from?, text?} delivers one message to the demo mailbox:
+ * to Graph (listed at once, reported by the next delta round) and, when the demo runs Dovecot, to
+ * its INBOX (`doveadm save`: the next UID at once, and IDLE sessions hear of it).
  */
-export async function startMailEndpoint(dovecot: Dovecot, port: number): Promise<http.Server> {
+export async function startMailEndpoint(
+	world: DemoWorld,
+	port: number,
+	dovecot?: Dovecot,
+): Promise<http.Server> {
 	const server = http.createServer((req, res) => {
 		const answer = (status: number, body: object) => {
 			res.writeHead(status, { 'content-type': 'application/json' });
@@ -105,11 +99,17 @@ export async function startMailEndpoint(dovecot: Dovecot, port: number): Promise
 				answer(400, { error: 'the body is not JSON' });
 				return;
 			}
-			void dovecot
-				.appendMessage(demoEml(mail))
-				.then(async () => {
-					const status = await dovecot.status();
-					answer(200, { delivered: true, mailbox: dovecot.user, messages: status.messages });
+			void world
+				.deliver(mail)
+				.then(async (id) => {
+					const inbox = world.mailbox.folderId('inbox');
+					answer(200, {
+						delivered: true,
+						id,
+						mailbox: TEST_USER,
+						messages: world.messages.filter((m) => m.parentFolderId === inbox).length,
+						imap: dovecot ? (await dovecot.status()).messages : undefined,
+					});
 				})
 				.catch((error: Error) => answer(500, { error: error.message }));
 		});
@@ -126,11 +126,17 @@ async function main() {
 		port: Number(process.env.OUTLOOK_DEMO_IDP_PORT ?? 18080),
 	});
 	const graph = await GraphStandIn.start(idp, Number(process.env.OUTLOOK_DEMO_GRAPH_PORT ?? 18081));
-	addDemoData(graph);
-	const imap = await startImapDemo(idp.url, Number(process.env.OUTLOOK_DEMO_IMAP_PORT ?? 18993));
-	const mailServer = imap.dovecot
-		? await startMailEndpoint(imap.dovecot, Number(process.env.OUTLOOK_DEMO_MAIL_PORT ?? 18082))
-		: undefined;
+	const world = addDemoData(graph);
+	const imap = await startImapDemo(
+		idp.url,
+		Number(process.env.OUTLOOK_DEMO_IMAP_PORT ?? 18993),
+		world,
+	);
+	const mailServer = await startMailEndpoint(
+		world,
+		Number(process.env.OUTLOOK_DEMO_MAIL_PORT ?? 18082),
+		imap.dovecot,
+	);
 	// Print what a request did, never a token: the demo is for watching what the nodes send.
 	const seen = { idp: 0, graph: 0 };
 	setInterval(() => {
@@ -145,7 +151,7 @@ async function main() {
 		seen.idp = idp.requests.length;
 		seen.graph = graph.requests.length;
 	}, 500).unref();
-	const mailPort = mailServer ? (mailServer.address() as AddressInfo).port : undefined;
+	const mailPort = (mailServer.address() as AddressInfo).port;
 	console.log(
 		JSON.stringify({
 			ready: true,
@@ -153,6 +159,9 @@ async function main() {
 			graph: graph.url,
 			clientId: idp.clientId,
 			clientSecret: idp.clientSecret,
+			user: TEST_USER,
+			mailPort,
+			mailUrl: `http://127.0.0.1:${mailPort}/mail`,
 			imap: imap.dovecot
 				? {
 						host: imap.dovecot.host,
@@ -172,7 +181,6 @@ async function main() {
 			idp.close(),
 			imap.dovecot?.stop(),
 			new Promise<void>((resolve) => {
-				if (!mailServer) return resolve();
 				mailServer.closeAllConnections();
 				mailServer.close(() => resolve());
 			}),

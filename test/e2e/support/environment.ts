@@ -25,9 +25,20 @@ export function packedNodeNames(): string[] {
 	return listing.n8n.nodes.map((file) => /\/([^/]+)\.node\.js$/.exec(file)![1]);
 }
 
+/**
+ * Each node's `name` (its type in n8n is `${PACKAGE_NAME}.${name}`), by the node's folder. The
+ * Outlook Trigger's name files it under Outlook Mail in n8n's node panel (see its node class).
+ */
+export const NODE_NAMES = {
+	outlookMail: 'outlookMail',
+	outlookCalendar: 'outlookCalendar',
+	outlookImapTrigger: 'outlookImapTrigger',
+	outlookTrigger: 'outlookMailTrigger',
+} as const;
+
 /** The node type name n8n gives a node of this package, e.g. n8n-nodes-outlook-oauth.outlookMail. */
-export function nodeType(node: 'outlookMail' | 'outlookCalendar' | 'outlookImapTrigger'): string {
-	return `${PACKAGE_NAME}.${node}`;
+export function nodeType(node: keyof typeof NODE_NAMES): string {
+	return `${PACKAGE_NAME}.${NODE_NAMES[node]}`;
 }
 
 export function hasNode(

@@ -118,7 +118,9 @@ export const GRAPH_ERRORS: Record<string, { status: number; body: ReturnType<typ
 		},
 		ResourceNotFound: {
 			status: 404,
-			body: graphBody('ResourceNotFound', "Resource not found for the segment 'mailFolders'."),
+			// (A path Graph does not know answers "Resource not found for the segment 'x'": not a
+			// missing item, explained apart; see test/shared/graph/errors.test.ts.)
+			body: graphBody('ResourceNotFound', 'Resource could not be discovered.'),
 		},
 		ApplicationThrottled: {
 			status: 429,

@@ -212,7 +212,41 @@ it("keeps Graph's words when the code contains a Node.js error name (ResourceNot
 	expect(error.message).toBe(
 		"Microsoft Graph answered 404 ResourceNotFound: Resource not found for the segment 'x'.",
 	);
-	expect(error.description).toMatch(/does not exist/);
+});
+
+describe('a request the server does not serve ("Resource not found for the segment")', () => {
+	const failure = (status: number, code: string, message: string) =>
+		graphApiError(
+			{
+				status,
+				body: { error: { code, message } },
+				method: 'POST',
+				path: '/me/messages/AAMk1/createReply',
+			},
+			{ node },
+		);
+
+	it('says the server knows no such request and points at the Graph URL, not at the ID or the Mailbox field', () => {
+		// Graph answers an unknown segment 400 BadRequest; a stand-in or proxy in front of it 404.
+		for (const error of [
+			failure(404, 'ResourceNotFound', "Resource not found for the segment 'createReply'."),
+			failure(400, 'BadRequest', "Resource not found for the segment 'createReply'."),
+		]) {
+			expect(error.description).toContain("it knows no 'createReply' there");
+			expect(error.description).toContain('The ID and the Mailbox field are not the cause');
+			expect(error.description).toContain("check the credential's Graph URL");
+			expect(error.description).not.toContain('Check the ID');
+		}
+	});
+
+	it('a missing item still says to check the ID and the Mailbox field', () => {
+		const error = failure(
+			404,
+			'ErrorItemNotFound',
+			'The specified object was not found in the store.',
+		);
+		expect(error.description).toContain('Check the ID and the Mailbox field');
+	});
 });
 
 describe('the fix names the field as the node shows it', () => {
@@ -223,7 +257,7 @@ describe('the fix names the field as the node shows it', () => {
 				body: {
 					error: {
 						code: 'ResourceNotFound',
-						message: "Resource not found for the segment 'events'.",
+						message: 'Resource could not be discovered.',
 					},
 				},
 				method: 'POST',

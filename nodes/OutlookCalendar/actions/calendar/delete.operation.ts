@@ -5,7 +5,9 @@ import { calendarLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
 import type { OperationDeclaration } from '../../../shared/declarations';
 
-const properties: INodeProperties[] = [calendarLocator({ required: true })];
+const properties: INodeProperties[] = [
+	calendarLocator({ required: true, list: 'searchRemovableCalendars' }),
+];
 
 export const declaration: OperationDeclaration = { does: 'change' };
 

@@ -3,14 +3,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
 import { segment } from '../../../shared/graph/request';
-import { getMessageId, messageLocator } from '../../descriptions/locators';
+import { draftLocator, getMessageId } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { draftSentCheck, withSendCheck } from '../../helpers/sending';
 import type { OperationDeclaration } from '../../../shared/declarations';
 
-const properties: INodeProperties[] = [
-	messageLocator({ displayName: 'Draft', description: 'The draft to send' }),
-];
+const properties: INodeProperties[] = [draftLocator({ description: 'The draft to send' })];
 
 export const declaration: OperationDeclaration = {
 	does: 'send',

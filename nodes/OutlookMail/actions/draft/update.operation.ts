@@ -12,7 +12,7 @@ import {
 	subjectField,
 	toField,
 } from '../../descriptions/compose';
-import { getMessageId, messageLocator } from '../../descriptions/locators';
+import { draftLocator, getMessageId } from '../../descriptions/locators';
 import { buildMessage, messageFiles } from '../../helpers/compose';
 import { prepareMessageFiles } from '../../helpers/inlineImages';
 import { mailPermission } from '../../helpers/permissions';
@@ -32,7 +32,7 @@ const updateOptions: INodeProperties[] = [
 ].sort((a, b) => a.displayName.localeCompare(b.displayName));
 
 const properties: INodeProperties[] = [
-	messageLocator({ displayName: 'Draft', description: 'The draft to update' }),
+	draftLocator({ description: 'The draft to update' }),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',

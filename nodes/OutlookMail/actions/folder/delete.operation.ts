@@ -2,13 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
-import { folderLocator, getFolderId } from '../../descriptions/locators';
+import { getFolderId, ownFolderLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { folderPath, refuseWellKnown } from './shared';
 import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
-	folderLocator({
+	ownFolderLocator({
 		description:
 			'The folder to delete; it goes to Deleted Items with its messages and child folders',
 	}),

@@ -3,13 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
-import { folderLocator, getFolderId } from '../../descriptions/locators';
+import { getFolderId, ownFolderLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { folderPath, refuseWellKnown } from './shared';
 import type { OperationDeclaration } from '../../../shared/declarations';
 
 const properties: INodeProperties[] = [
-	folderLocator(),
+	ownFolderLocator(),
 	{
 		displayName: 'New Name',
 		name: 'displayName',

@@ -111,20 +111,33 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		const message = await transport.request<IDataObject>({
 			method: 'GET',
 			path: `${root}/messages/${segment(messageId)}`,
-			query: { $select: 'conversationId' },
+			query: { $select: 'conversationId,subject' },
 			itemIndex: i,
 			...permission,
 		});
-		conversationId = String(message.conversationId ?? '');
+		conversationId = String(message.conversationId ?? '').trim();
+		if (!conversationId) {
+			// The user picked a message; Graph gave it no conversation: say that, not a field they never saw.
+			const subject = String(message.subject ?? '').trim();
+			throw new NodeOperationError(
+				this.getNode(),
+				`The message in the field Message${subject ? ` ("${subject}")` : ''} belongs to no conversation: Microsoft Graph returned no conversationId for it`,
+				{
+					itemIndex: i,
+					description:
+						'Pick another message of the thread, or set Find Thread By to "Conversation ID" and enter the conversationId that Message → Get outputs for a message of the thread.',
+				},
+			);
+		}
 	} else {
 		conversationId = String(this.getNodeParameter('conversationId', i, '')).trim();
-	}
-	if (!conversationId) {
-		throw new NodeOperationError(this.getNode(), 'The field Conversation ID is empty', {
-			itemIndex: i,
-			description:
-				'Enter a conversationId (Message → Get outputs it), or find the thread by a message.',
-		});
+		if (!conversationId) {
+			throw new NodeOperationError(this.getNode(), 'The field Conversation ID is empty', {
+				itemIndex: i,
+				description:
+					'Enter a conversationId (Message → Get outputs it), or find the thread by a message.',
+			});
+		}
 	}
 	const max = Number(options.maxMessages ?? DEFAULT_MAX_MESSAGES);
 	const all = await graphCollect(
