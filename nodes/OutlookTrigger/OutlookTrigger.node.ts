@@ -1,8 +1,11 @@
 import type {
+	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
@@ -12,17 +15,18 @@ import { GraphTransport } from '../shared/graph/client';
 import { knownSecrets, redactError } from '../shared/redact';
 import { TriggerState } from './cursor';
 import { properties } from './description';
-import { pollContacts } from './contacts';
-import { CONTACT_EVENTS } from './description';
-import { pollCalendarChanges, pollStartingSoon } from './events';
-import { pollFlagged } from './flags';
-import { pollMessages } from './messages';
 import { listSearch, loadOptions } from './methods';
+import {
+	checkSubscription,
+	createPushSubscription,
+	deletePushSubscription,
+	PUSH_WEBHOOK,
+	pushPoll,
+	receiveNotifications,
+} from './push';
 import { sample } from './sample';
 import { configFingerprint, readSettings } from './settings';
-
-/** n8n abandons a poll after its budget; paging stops at half of it and the rest waits for the next poll. */
-const DEFAULT_POLL_BUDGET_MS = 5 * 60_000;
+import { DEFAULT_SYNC_BUDGET_MS, syncChanges, syncLimits } from './sync';
 
 export class OutlookTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -60,10 +64,43 @@ export class OutlookTrigger implements INodeType {
 				testedBy: 'outlookAppOnlyApiTest',
 			},
 		],
+		// Push mode's notification URL. The method is empty unless Delivery is Push for an event Graph
+		// notifies of, and n8n registers no webhook for an empty method: a polling trigger has none
+		// (docs/outlook-trigger.md). The list is PUSH_EVENTS (description.ts; a test checks they agree).
+		webhooks: [
+			{
+				name: PUSH_WEBHOOK,
+				httpMethod:
+					'={{$parameter["delivery"] === "push" && ["messageReceived", "messageUpdated", "messageFlagged", "eventCreated", "eventUpdated", "eventCancelledOrDeleted"].includes($parameter["event"]) ? "POST" : ""}}',
+				responseMode: 'onReceived',
+				path: 'notifications',
+				ndvHideUrl: true,
+				ndvHideMethod: true,
+			},
+		],
 		properties,
 	};
 
 	methods = { listSearch, loadOptions, credentialTest: { outlookAppOnlyApiTest } };
+
+	// Errors go through the one redaction step (shared/redact.ts), as the poll's do.
+	webhookMethods = {
+		default: {
+			checkExists: async function (this: IHookFunctions): Promise<boolean> {
+				return await redacted(this, async () => await checkSubscription.call(this));
+			},
+			create: async function (this: IHookFunctions): Promise<boolean> {
+				return await redacted(this, async () => await createPushSubscription.call(this));
+			},
+			delete: async function (this: IHookFunctions): Promise<boolean> {
+				return await redacted(this, async () => await deletePushSubscription.call(this));
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await redacted(this, async () => await receiveNotifications.call(this));
+	}
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		try {
@@ -72,6 +109,18 @@ export class OutlookTrigger implements INodeType {
 			// The one redaction step (shared/redact.ts), with the secrets this poll's transport knew.
 			throw redactError(error, this.getNode(), knownSecrets(this));
 		}
+	}
+}
+
+/** Runs `fn`; what it throws passes the one redaction step with the secrets this context knew. */
+async function redacted<T>(
+	ctx: IHookFunctions | IWebhookFunctions,
+	fn: () => Promise<T>,
+): Promise<T> {
+	try {
+		return await fn();
+	} catch (error) {
+		throw redactError(error, ctx.getNode(), knownSecrets(ctx));
 	}
 }
 
@@ -84,23 +133,22 @@ async function pollOnce(this: IPollFunctions): Promise<INodeExecutionData[][] | 
 		const items = await sample(this, transport, settings, now);
 		return items.length ? [items] : null;
 	}
+	if (settings.delivery === 'push') {
+		const items = await pushPoll(this, transport, settings, now);
+		return items.length ? [items] : null;
+	}
 	const staticData = this.getWorkflowStaticData('node');
 	const state = TriggerState.load(staticData, configFingerprint(settings), now);
 	const budget =
-		typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
-	const limits = { deadline: Date.now() + budget / 2, maxItems: settings.maxItemsPerPoll };
-	let items: INodeExecutionData[];
-	if (settings.event === 'messageReceived' || settings.event === 'messageUpdated') {
-		items = await pollMessages(this, transport, settings, state, now, limits);
-	} else if (settings.event === 'messageFlagged') {
-		items = await pollFlagged(this, transport, settings, state, now, limits);
-	} else if (CONTACT_EVENTS.includes(settings.event)) {
-		items = await pollContacts(this, transport, settings, state, now, limits);
-	} else if (settings.event === 'eventStartingSoon') {
-		items = await pollStartingSoon(transport, settings, state, now, limits);
-	} else {
-		items = await pollCalendarChanges(this, transport, settings, state, now);
-	}
+		typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_SYNC_BUDGET_MS;
+	const items = await syncChanges(
+		this,
+		transport,
+		settings,
+		state,
+		now,
+		syncLimits(settings, budget),
+	);
 	// The cursors move in the same step as the items they cover: n8n saves both after this poll.
 	state.save(staticData);
 	return items.length ? [items] : null;

@@ -18,7 +18,7 @@
  * - A contact missing from the table (past its limit) but created before the last round is an
  *   update, not a new contact.
  */
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { GraphTransport } from '../shared/graph/client';
 import { graphCollect } from '../shared/graph/paging';
@@ -30,6 +30,7 @@ import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './del
 import type { PollLimits } from './messages';
 import { RESYNC_SLACK_MS } from './messages';
 import type { TriggerSettings } from './settings';
+import type { SyncContext } from './sync';
 import { logFor } from '../shared/redact';
 
 const CONTACTS_SOURCE = 'contacts';
@@ -55,7 +56,7 @@ function shape(settings: TriggerSettings, contact: IDataObject): INodeExecutionD
 }
 
 export async function pollContacts(
-	ctx: IPollFunctions,
+	ctx: SyncContext,
 	transport: GraphTransport,
 	settings: TriggerSettings,
 	state: TriggerState,

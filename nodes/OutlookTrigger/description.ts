@@ -29,6 +29,13 @@ export const CALENDAR_CHANGE_EVENTS: TriggerEvent[] = [
 	'eventCancelledOrDeleted',
 ];
 const CALENDAR_EVENTS: TriggerEvent[] = [...CALENDAR_CHANGE_EVENTS, 'eventStartingSoon'];
+/**
+ * The events push mode serves (Graph notifies of message and event changes); Event Starting Soon
+ * and the contact events stay polled. The webhook's method in OutlookTrigger.node.ts lists the same
+ * events (test/OutlookTrigger/push.test.ts checks that they agree).
+ */
+export const PUSH_EVENTS: TriggerEvent[] = [...MAIL_EVENTS, ...CALENDAR_CHANGE_EVENTS];
+const push = { show: { delivery: ['push'], event: PUSH_EVENTS } };
 
 const mail = { show: { event: MAIL_EVENTS } };
 const calendar = { show: { event: CALENDAR_EVENTS } };
@@ -106,6 +113,44 @@ export const properties: INodeProperties[] = [
 				description: 'Each occurrence once, a set number of minutes before it starts',
 			},
 		],
+	},
+	{
+		displayName: 'Delivery',
+		name: 'delivery',
+		type: 'options',
+		noDataExpression: true,
+		default: 'poll',
+		displayOptions: { show: { event: PUSH_EVENTS } },
+		options: [
+			{
+				name: 'Polling',
+				value: 'poll',
+				description:
+					'Ask Microsoft Graph for the changes at Poll Times; works wherever n8n can reach Microsoft',
+			},
+			{
+				name: 'Push (Instant)',
+				value: 'push',
+				description:
+					'Microsoft Graph notifies n8n of each change within seconds; n8n must be reachable from Microsoft over HTTPS',
+			},
+		],
+	},
+	{
+		displayName:
+			"Push needs n8n reachable from Microsoft Graph over HTTPS at its public webhook URL (WEBHOOK_URL). Publishing creates a Graph subscription and fails with Graph's message when Graph cannot reach n8n. Poll Times becomes the safety-net sync: every 15 minutes is a good choice.",
+		name: 'pushNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: push,
+	},
+	{
+		displayName:
+			'With OAuth2, Microsoft Graph sends change notifications for your own mailbox only. For another or a shared mailbox, use App-Only authentication, or Polling.',
+		name: 'pushSharedMailboxNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...push.show, authentication: ['oAuth2'], mailbox: ['other'] } },
 	},
 	...mailboxFields,
 	{

@@ -34,7 +34,7 @@
  * moved occurrence fires again for its new start).
  */
 import { DateTime } from 'luxon';
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { GraphRequestOptions, GraphTransport } from '../shared/graph/client';
@@ -48,6 +48,7 @@ import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './del
 import type { PollLimits } from './messages';
 import { RESYNC_SLACK_MS } from './messages';
 import type { TriggerSettings } from './settings';
+import type { SyncContext } from './sync';
 import { logFor } from '../shared/redact';
 
 /** The window moves (a new initial round) once its start is this old. */
@@ -405,7 +406,7 @@ function sharedDeltaRefused(
 }
 
 export async function pollCalendarChanges(
-	ctx: IPollFunctions,
+	ctx: SyncContext,
 	transport: GraphTransport,
 	settings: TriggerSettings,
 	state: TriggerState,

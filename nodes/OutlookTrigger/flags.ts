@@ -21,7 +21,7 @@
  * trigger started is only remembered); after Graph lost the sync state (410) a new round compares
  * with what is known, so a flag set meanwhile is still emitted once.
  */
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { GraphTransport } from '../shared/graph/client';
 import { MAX_PAGE_SIZE } from '../shared/graph/paging';
@@ -33,6 +33,7 @@ import { watchedFolders } from './folders';
 import type { PollLimits } from './messages';
 import { DELTA_FIELDS, mailPermission, RESYNC_SLACK_MS, toItem } from './messages';
 import type { TriggerSettings } from './settings';
+import type { SyncContext } from './sync';
 import { passesFilters } from './settings';
 import { logFor } from '../shared/redact';
 
@@ -44,7 +45,7 @@ export function isFlagged(message: IDataObject): boolean {
 }
 
 export async function pollFlagged(
-	ctx: IPollFunctions,
+	ctx: SyncContext,
 	transport: GraphTransport,
 	settings: TriggerSettings,
 	state: TriggerState,

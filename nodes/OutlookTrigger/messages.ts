@@ -13,7 +13,7 @@
  * - 410 (sync state lost): a new initial round; Received emits what arrived since the last completed
  *   round (minus RESYNC_SLACK_MS) and is not in the window; Updated emits messages modified since then.
  */
-import type { IBinaryKeyData, IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { GraphTransport } from '../shared/graph/client';
 import { MAX_PAGE_SIZE } from '../shared/graph/paging';
@@ -24,6 +24,7 @@ import { digest } from './cursor';
 import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './delta';
 import { watchedFolders } from './folders';
 import type { TriggerSettings } from './settings';
+import type { SyncContext } from './sync';
 import { passesFilters } from './settings';
 import { logFor } from '../shared/redact';
 
@@ -63,7 +64,7 @@ export function mailPermission(settings: TriggerSettings) {
 }
 
 export async function pollMessages(
-	ctx: IPollFunctions,
+	ctx: SyncContext,
 	transport: GraphTransport,
 	settings: TriggerSettings,
 	state: TriggerState,
@@ -155,7 +156,7 @@ export async function pollMessages(
 
 /** One output item: simplified or raw, with file attachments as binary when asked. */
 export async function toItem(
-	ctx: IPollFunctions,
+	ctx: SyncContext,
 	transport: GraphTransport,
 	settings: TriggerSettings,
 	message: IDataObject,

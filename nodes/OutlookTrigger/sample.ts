@@ -3,7 +3,7 @@
  * output's shape. It reads, and saves nothing: the cursors of the active workflow stay as they are.
  */
 import { DateTime } from 'luxon';
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { GraphTransport } from '../shared/graph/client';
 import { graphCollect } from '../shared/graph/paging';
@@ -17,12 +17,13 @@ import { watchedFolders } from './folders';
 import { DELTA_FIELDS, mailPermission, toItem } from './messages';
 import type { TriggerSettings } from './settings';
 import { passesFilters } from './settings';
+import type { SyncContext } from './sync';
 
 /** How many items a manual run returns. */
 export const MANUAL_SAMPLE_SIZE = 3;
 
 export async function sample(
-	ctx: IPollFunctions,
+	ctx: SyncContext,
 	transport: GraphTransport,
 	settings: TriggerSettings,
 	now: Date,

@@ -1,5 +1,10 @@
-/** The trigger's parameters, read and checked once per poll. */
-import type { IDataObject, INodeParameterResourceLocator, IPollFunctions } from 'n8n-workflow';
+/** The trigger's parameters, read and checked once per poll (and per notification in push mode). */
+import type {
+	IDataObject,
+	INode,
+	INodeParameterResourceLocator,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { mailboxChoice } from '../shared/descriptions';
@@ -8,6 +13,7 @@ import type { CalendarZone } from '../shared/timeZones';
 import { resolveZone } from '../shared/timeZones';
 import { readGraphId } from '../shared/locators';
 import type { TriggerEvent } from './description';
+import { PUSH_EVENTS } from './description';
 import { CONTACT_EVENTS, MAIL_EVENTS } from './description';
 
 const MAILBOX_ADDRESS = /^[^\s@/\\?#]+@[^\s@/\\?#]+\.[^\s@/\\?#]+$/;
@@ -27,8 +33,17 @@ export interface MailFilters {
 	importance?: string;
 }
 
+/** What readSettings needs of an n8n context: the poll, the webhook and the webhook methods all have it. */
+export interface SettingsContext {
+	getNode(): INode;
+	getNodeParameter: IPollFunctions['getNodeParameter'];
+	getTimezone(): string;
+}
+
 export interface TriggerSettings {
 	event: TriggerEvent;
+	/** Polling (delta on Poll Times) or push (Graph change notifications wake the same delta sync). */
+	delivery: 'poll' | 'push';
 	/** `/me` or `/users/{address}`. */
 	root: string;
 	otherMailbox: boolean;
@@ -48,7 +63,7 @@ export interface TriggerSettings {
 	contactFolder?: string;
 }
 
-export function readSettings(ctx: IPollFunctions): TriggerSettings {
+export function readSettings(ctx: SettingsContext): TriggerSettings {
 	const node = ctx.getNode();
 	const event = ctx.getNodeParameter('event', 'messageReceived') as TriggerEvent;
 	const whose = mailboxChoice((name, fallback) => ctx.getNodeParameter(name, fallback));
@@ -127,6 +142,11 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 	}
 	return {
 		event,
+		// Only the events Graph notifies of can be pushed (Event Starting Soon, contacts: polled).
+		delivery:
+			PUSH_EVENTS.includes(event) && ctx.getNodeParameter('delivery', 'poll') === 'push'
+				? 'push'
+				: 'poll',
 		root,
 		otherMailbox: whose === 'other',
 		folders,
@@ -146,7 +166,7 @@ export function readSettings(ctx: IPollFunctions): TriggerSettings {
 }
 
 /** The Contact Folder field: a folder ID, or undefined for the default Contacts folder. */
-function contactFolderOf(ctx: IPollFunctions): string | undefined {
+function contactFolderOf(ctx: SettingsContext): string | undefined {
 	const reader = {
 		getNode: () => ctx.getNode(),
 		// The readers take an item index; a trigger's parameters have none.

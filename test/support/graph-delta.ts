@@ -65,6 +65,15 @@ interface Tracked {
 	data: Json;
 }
 
+/** A change in the mailbox, as a change notification reports it (test/support/graph-subscriptions.ts). */
+export interface MailboxChange {
+	kind: 'message' | 'event';
+	id: string;
+	changeType: 'created' | 'updated' | 'deleted';
+	/** Messages: the folder the change happened in. */
+	folderId?: string;
+}
+
 interface Tombstone {
 	id: string;
 	scope: string;
@@ -163,6 +172,13 @@ export class DeltaMailbox {
 
 	/** The time the mailbox says it is (receivedDateTime, lastModifiedDateTime). */
 	now: () => Date = () => new Date();
+
+	/** Told of every change (the subscriptions stand-in sends notifications from these). */
+	readonly changeListeners = new Set<(change: MailboxChange) => void>();
+
+	private changed(change: MailboxChange): void {
+		for (const listener of this.changeListeners) listener(change);
+	}
 
 	private counter = 0;
 
@@ -298,6 +314,7 @@ export class DeltaMailbox {
 				parentFolderId: folderId,
 			},
 		});
+		this.changed({ kind: 'message', id, changeType: 'created', folderId });
 		return id;
 	}
 
@@ -310,6 +327,7 @@ export class DeltaMailbox {
 			changeKey: randomKey(),
 			lastModifiedDateTime: isoUtc(this.now()),
 		});
+		this.changed({ kind: 'message', id, changeType: 'updated', folderId: message.scope });
 	}
 
 	moveMessage(id: string, folder: string): void {
@@ -321,11 +339,14 @@ export class DeltaMailbox {
 		message.scope = folderId;
 		message.enteredSeq = seq;
 		message.seq = seq;
+		const from = message.scope;
 		Object.assign(message.data, {
 			parentFolderId: folderId,
 			changeKey: randomKey(),
 			lastModifiedDateTime: isoUtc(this.now()),
 		});
+		this.changed({ kind: 'message', id, changeType: 'deleted', folderId: from });
+		this.changed({ kind: 'message', id, changeType: 'created', folderId });
 	}
 
 	deleteMessage(id: string): void {
@@ -333,6 +354,7 @@ export class DeltaMailbox {
 		if (!message) throw new Error(`no message ${id}`);
 		this.tombstones.push({ id, scope: message.scope, seq: this.nextSeq() });
 		this.messages.delete(id);
+		this.changed({ kind: 'message', id, changeType: 'deleted', folderId: message.scope });
 	}
 
 	/** An event instance in the default calendar (a single event, an occurrence or an exception). */
@@ -381,6 +403,7 @@ export class DeltaMailbox {
 			},
 		});
 		if (seriesMasterId) this.touchMaster(seriesMasterId);
+		this.changed({ kind: 'event', id, changeType: 'created' });
 		return id;
 	}
 
@@ -434,6 +457,7 @@ export class DeltaMailbox {
 			changeKey: randomKey(),
 			lastModifiedDateTime: isoUtc(this.now()),
 		});
+		this.changed({ kind: 'event', id: masterId, changeType: 'updated' });
 	}
 
 	/** The series' occurrences and exceptions, in start order. */
@@ -466,6 +490,7 @@ export class DeltaMailbox {
 		}
 		if (this.masters.delete(masterId))
 			this.tombstones.push({ id: masterId, scope: 'series', seq: this.nextSeq() });
+		this.changed({ kind: 'event', id: masterId, changeType: 'deleted' });
 	}
 
 	/**
@@ -516,6 +541,7 @@ export class DeltaMailbox {
 			};
 		const masterId = instance.data.seriesMasterId;
 		if (typeof masterId === 'string') this.touchMaster(masterId);
+		this.changed({ kind: 'event', id, changeType: 'updated' });
 	}
 
 	/**
@@ -531,6 +557,7 @@ export class DeltaMailbox {
 		if (typeof masterId === 'string') this.touchMaster(masterId);
 		if (typeof masterId !== 'string' || this.behaviour.series === 'documented')
 			this.tombstones.push({ id, scope: 'calendar', seq: this.nextSeq() });
+		this.changed({ kind: 'event', id, changeType: 'deleted' });
 	}
 
 	/** Exchange dropped every sync state: each token is answered 410 Gone. */

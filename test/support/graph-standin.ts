@@ -450,6 +450,9 @@ export class GraphStandIn {
 				'/me request is only valid with delegated authentication flow.',
 			);
 		}
+		// Subscriptions are tenant-wide; their rules (resource, permission, mailbox) are checked
+		// by test/support/graph-subscriptions.ts, which knows the resource in the body.
+		if (/^\/subscriptions(\/|$)/.test(path)) return undefined;
 		const has = (...roles: string[]) =>
 			roles.some((role) => record.app!.roles.some((r) => r.toLowerCase() === role.toLowerCase()));
 		const denied = () =>

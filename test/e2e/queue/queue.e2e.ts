@@ -19,6 +19,7 @@ import {
 import { N8nProcess, psql, QUEUE_PORTS } from './support/cluster';
 import { runWorkflow, waitForExecution } from '../support/executions';
 import { BROWSER_AGENT, expectApproved, mailLinks, runSendAndWait } from '../scenarios/sendAndWait';
+import { queuePushScenario } from './pushTrigger';
 
 const env = new QueueEnvironment();
 
@@ -523,6 +524,8 @@ describe('queue mode: send and wait for a response', () => {
 		expect(main.logText()).not.toContain(`Worker started execution ${run.executionId}`);
 	}, 300_000);
 });
+
+describe('queue mode: the Outlook Trigger in push mode', () => queuePushScenario(env));
 
 /**
  * Why production webhooks can answer 404 in queue mode (the profile once saw it): the resume URL

@@ -15,7 +15,21 @@ import { stopProcessGroup } from './process';
 
 const execFileAsync = promisify(execFile);
 
-export const REPO_ROOT = resolve(__dirname, '../../..');
+/**
+ * The repository: the nearest folder above this file with scripts/n8n-env.sh (this file also runs
+ * compiled, from .cache/bench/test/e2e/support, for the benches).
+ */
+function findRepoRoot(): string {
+	let dir = resolve(__dirname, '../../..');
+	while (!existsSync(join(dir, 'scripts', 'n8n-env.sh'))) {
+		const parent = resolve(dir, '..');
+		if (parent === dir) return resolve(__dirname, '../../..');
+		dir = parent;
+	}
+	return dir;
+}
+
+export const REPO_ROOT = findRepoRoot();
 
 export const OWNER = {
 	email: 'owner@example.test',
