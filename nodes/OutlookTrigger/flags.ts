@@ -24,18 +24,14 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { GraphTransport } from '../shared/graph/client';
-import { MAX_PAGE_SIZE } from '../shared/graph/paging';
-import { segment } from '../shared/graph/request';
 import type { TriggerState } from './cursor';
 import { digest } from './cursor';
-import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './delta';
 import { watchedFolders } from './folders';
 import type { PollLimits } from './messages';
-import { DELTA_FIELDS, mailPermission, RESYNC_SLACK_MS, toItem } from './messages';
+import { DELTA_FIELDS, folderRound, toItem } from './messages';
 import type { TriggerSettings } from './settings';
 import type { SyncContext } from './sync';
 import { passesFilters } from './settings';
-import { logFor } from '../shared/redact';
 
 /** The value of a message known as flagged in the `known` table. */
 const FLAGGED = 'f';
@@ -57,8 +53,6 @@ export async function pollFlagged(
 	const known = state.known;
 	const collected: IDataObject[] = [];
 	const select = [...DELTA_FIELDS, ...(settings.includeBody ? ['body'] : [])].join(',');
-	const prefer = [maxPageSizePreference(MAX_PAGE_SIZE)];
-	const permission = mailPermission(settings);
 	const full = () => collected.length >= limits.maxItems || Date.now() >= limits.deadline;
 
 	for (const folderId of folders) {
@@ -82,40 +76,14 @@ export async function pollFlagged(
 					collected.push(message);
 				}
 			};
-			try {
-				const round = await runDeltaRound(transport, {
-					initial: {
-						method: 'GET',
-						path: `${settings.root}/mailFolders/${segment(folderId)}/messages/delta`,
-						query: { $select: select },
-						prefer,
-						...permission,
-					},
-					link: cursor.link,
-					prefer,
-					...permission,
-					onPage,
-					shouldPause: full,
-				});
-				cursor.link = round.link;
-				if (round.complete) {
-					cursor.initial = false;
-					delete cursor.resyncFrom;
-					cursor.syncedAt = now.toISOString();
-				}
-				break;
-			} catch (error) {
-				const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
-				const from = Date.parse(cursor.syncedAt ?? state.startedAt) - RESYNC_SLACK_MS;
-				logFor(ctx).warn(
-					`Outlook Trigger: Microsoft Graph lost the sync state of folder ${folderId}; comparing its flags again (${lost.graphMessage})`,
-				);
-				state.resetSource(folderId, {
-					initial: true,
-					resyncFrom: new Date(from).toISOString(),
-					syncedAt: cursor.syncedAt,
-				});
-			}
+			const done = await folderRound(ctx, transport, settings, state, folderId, now, {
+				query: { $select: select },
+				onPage,
+				shouldPause: full,
+				onResync: () => 'comparing its flags again',
+				attempt,
+			});
+			if (done) break;
 		}
 	}
 	state.trimKnown();

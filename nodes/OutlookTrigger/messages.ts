@@ -79,8 +79,6 @@ export async function pollMessages(
 		: Date.parse(state.startedAt) - START_SLACK_MS;
 	const collected: IDataObject[] = [];
 	const select = [...DELTA_FIELDS, ...(settings.includeBody ? ['body'] : [])].join(',');
-	const prefer = [maxPageSizePreference(MAX_PAGE_SIZE)];
-	const permission = mailPermission(settings);
 	const full = () => collected.length >= limits.maxItems || Date.now() >= limits.deadline;
 
 	for (const folderId of folders) {
@@ -115,43 +113,81 @@ export async function pollMessages(
 					}
 				}
 			};
-			try {
-				const round = await runDeltaRound(transport, {
-					initial: {
-						method: 'GET',
-						path: `${settings.root}/mailFolders/${segment(folderId)}/messages/delta`,
-						query: { $select: select, changeType: received ? 'created' : 'updated' },
-						prefer,
-						...permission,
-					},
-					link: cursor.link,
-					prefer,
-					...permission,
-					onPage,
-					shouldPause: full,
-				});
-				cursor.link = round.link;
-				if (round.complete) {
-					cursor.initial = false;
-					delete cursor.resyncFrom;
-					cursor.syncedAt = now.toISOString();
-				}
-				break;
-			} catch (error) {
-				const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
-				const from = Date.parse(cursor.syncedAt ?? state.startedAt) - RESYNC_SLACK_MS;
-				logFor(ctx).warn(
-					`Outlook Trigger: Microsoft Graph lost the sync state of folder ${folderId}; resyncing from ${new Date(from).toISOString()} (${lost.graphMessage})`,
-				);
-				state.resetSource(folderId, {
-					initial: true,
-					resyncFrom: new Date(from).toISOString(),
-					syncedAt: cursor.syncedAt,
-				});
-			}
+			const done = await folderRound(ctx, transport, settings, state, folderId, now, {
+				query: { $select: select, changeType: received ? 'created' : 'updated' },
+				onPage,
+				shouldPause: full,
+				onResync: (from) => `resyncing from ${from.toISOString()}`,
+				attempt,
+			});
+			if (done) break;
 		}
 	}
 	return await Promise.all(collected.map(async (m) => await toItem(ctx, transport, settings, m)));
+}
+
+/**
+ * One delta round of a watched folder's messages on its cursor (Message Received, Updated and
+ * Flagged share it). Answers true when the round ended (complete, or paused by `shouldPause` with
+ * its link kept), false when Graph lost the sync state (410): the folder's cursor then starts a new
+ * initial round with `resyncFrom` set (the last completed round minus RESYNC_SLACK_MS) and the
+ * caller runs the next attempt with a fresh `onPage`. Any other error is thrown.
+ */
+export async function folderRound(
+	ctx: SyncContext,
+	transport: GraphTransport,
+	settings: TriggerSettings,
+	state: TriggerState,
+	folderId: string,
+	now: Date,
+	round: {
+		query: Record<string, string>;
+		onPage: (messages: IDataObject[]) => void;
+		shouldPause: () => boolean;
+		/** How the warning says what the resync does, from the moment it resyncs from. */
+		onResync: (from: Date) => string;
+		/** 0 for a folder's first round in this poll; a second lost sync state is reported. */
+		attempt: number;
+	},
+): Promise<boolean> {
+	const cursor = state.source(folderId);
+	const prefer = [maxPageSizePreference(MAX_PAGE_SIZE)];
+	const permission = mailPermission(settings);
+	try {
+		const result = await runDeltaRound(transport, {
+			initial: {
+				method: 'GET',
+				path: `${settings.root}/mailFolders/${segment(folderId)}/messages/delta`,
+				query: round.query,
+				prefer,
+				...permission,
+			},
+			link: cursor.link,
+			prefer,
+			...permission,
+			onPage: round.onPage,
+			shouldPause: round.shouldPause,
+		});
+		cursor.link = result.link;
+		if (result.complete) {
+			cursor.initial = false;
+			delete cursor.resyncFrom;
+			cursor.syncedAt = now.toISOString();
+		}
+		return true;
+	} catch (error) {
+		const lost = rethrowUnlessResync(ctx.getNode(), error, round.attempt);
+		const from = new Date(Date.parse(cursor.syncedAt ?? state.startedAt) - RESYNC_SLACK_MS);
+		logFor(ctx).warn(
+			`Outlook Trigger: Microsoft Graph lost the sync state of folder ${folderId}; ${round.onResync(from)} (${lost.graphMessage})`,
+		);
+		state.resetSource(folderId, {
+			initial: true,
+			resyncFrom: from.toISOString(),
+			syncedAt: cursor.syncedAt,
+		});
+		return false;
+	}
 }
 
 /** One output item: simplified or raw, with file attachments as binary when asked. */
