@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { masterCategoriesPath } from '../../../shared/categories';
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import type { OperationDeclaration } from '../../../shared/declarations';
 import { GraphTransport } from '../../../shared/graph/client';
 import { categoryOutput, categoryPermission, colorField } from './shared';
+import { requiredText } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -30,13 +30,13 @@ export const description = updateDisplayOptions(
 
 /** https://learn.microsoft.com/graph/api/outlookuser-post-mastercategories */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const displayName = String(this.getNodeParameter('displayName', i, '') ?? '').trim();
-	if (!displayName) {
-		throw new NodeOperationError(this.getNode(), 'The field Name is empty', {
-			itemIndex: i,
-			description: 'Enter the name of the new category.',
-		});
-	}
+	const displayName = requiredText(
+		this,
+		i,
+		'displayName',
+		'Name',
+		'Enter the name of the new category.',
+	);
 	const color = this.getNodeParameter('color', i, 'preset0') as string;
 	const root = getMailboxRoot(this, i);
 	const transport = await GraphTransport.create(this, i);

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import type { OperationDeclaration } from '../../../shared/declarations';
@@ -11,6 +10,7 @@ import {
 	contactsPermission,
 	getContactFolderId,
 } from './shared';
+import { requiredText } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -57,13 +57,13 @@ export const description = updateDisplayOptions(
 
 /** https://learn.microsoft.com/graph/api/user-post-contactfolders, /graph/api/contactfolder-post-childfolders */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const displayName = String(this.getNodeParameter('displayName', i, '') ?? '').trim();
-	if (!displayName) {
-		throw new NodeOperationError(this.getNode(), 'The field Name is empty', {
-			itemIndex: i,
-			description: 'Enter the name of the new contact folder.',
-		});
-	}
+	const displayName = requiredText(
+		this,
+		i,
+		'displayName',
+		'Name',
+		'Enter the name of the new contact folder.',
+	);
 	const parentId =
 		this.getNodeParameter('location', i, 'top') === 'child'
 			? getContactFolderId(this, i, { name: 'parentFolderId', label: 'Parent Folder' })

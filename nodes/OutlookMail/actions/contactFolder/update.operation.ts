@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import type { OperationDeclaration } from '../../../shared/declarations';
@@ -11,6 +10,7 @@ import {
 	contactsPermission,
 	getContactFolderId,
 } from './shared';
+import { requiredText } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	contactFolderLocator(),
@@ -35,13 +35,13 @@ export const description = updateDisplayOptions(
 /** Renames a contact folder. https://learn.microsoft.com/graph/api/contactfolder-update */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const folderId = getContactFolderId(this, i);
-	const displayName = String(this.getNodeParameter('displayName', i, '') ?? '').trim();
-	if (!displayName) {
-		throw new NodeOperationError(this.getNode(), 'The field New Name is empty', {
-			itemIndex: i,
-			description: 'Enter the new name of the contact folder.',
-		});
-	}
+	const displayName = requiredText(
+		this,
+		i,
+		'displayName',
+		'New Name',
+		'Enter the new name of the contact folder.',
+	);
 	const root = getMailboxRoot(this, i);
 	const transport = await GraphTransport.create(this, i);
 	return await transport.request<IDataObject>({

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
@@ -7,6 +6,7 @@ import { folderLocator, getFolderId } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { folderPath } from './shared';
 import type { OperationDeclaration } from '../../../shared/declarations';
+import { requiredText } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -70,13 +70,13 @@ export const description = updateDisplayOptions(
 
 /** https://learn.microsoft.com/graph/api/user-post-mailfolders, /graph/api/mailfolder-post-childfolders */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const displayName = String(this.getNodeParameter('displayName', i, '') ?? '').trim();
-	if (!displayName) {
-		throw new NodeOperationError(this.getNode(), 'The field Name is empty', {
-			itemIndex: i,
-			description: 'Enter the name of the new folder.',
-		});
-	}
+	const displayName = requiredText(
+		this,
+		i,
+		'displayName',
+		'Name',
+		'Enter the name of the new folder.',
+	);
 	const location = this.getNodeParameter('location', i, 'top') as string;
 	const parentId =
 		location === 'child' ? getFolderId(this, i, 'parentFolderId', 'Parent Folder') : undefined;

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
@@ -7,6 +6,7 @@ import { getFolderId, ownFolderLocator } from '../../descriptions/locators';
 import { mailPermission } from '../../helpers/permissions';
 import { folderPath, refuseWellKnown } from './shared';
 import type { OperationDeclaration } from '../../../shared/declarations';
+import { requiredText } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	ownFolderLocator(),
@@ -31,13 +31,13 @@ export const description = updateDisplayOptions(
 /** Renames a folder: displayName is the only writable property after creation. https://learn.microsoft.com/graph/api/mailfolder-update */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const folderId = getFolderId(this, i);
-	const displayName = String(this.getNodeParameter('displayName', i, '') ?? '').trim();
-	if (!displayName) {
-		throw new NodeOperationError(this.getNode(), 'The field New Name is empty', {
-			itemIndex: i,
-			description: 'Enter the new name of the folder.',
-		});
-	}
+	const displayName = requiredText(
+		this,
+		i,
+		'displayName',
+		'New Name',
+		'Enter the new name of the folder.',
+	);
 	refuseWellKnown(this, i, folderId, 'renamed');
 	const root = getMailboxRoot(this, i);
 	const transport = await GraphTransport.create(this, i);
