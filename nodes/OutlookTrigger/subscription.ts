@@ -18,6 +18,7 @@ import { TriggerState } from './cursor';
 import { CALENDAR_CHANGE_EVENTS, MAIL_EVENTS } from './description';
 import { watchedFolders } from './folders';
 import type { TriggerSettings } from './settings';
+import { rememberSecrets } from '../shared/redact';
 
 /**
  * Graph's longest lifetime for Outlook message, event and contact subscriptions without resource
@@ -257,6 +258,9 @@ export async function createSubscription(
 ): Promise<StoredSubscription> {
 	const node = transport.ctx.getNode();
 	assertPushAllowed(node, settings);
+	// The secret leaves the package in this request only: an error that echoes it is redacted
+	// (shared/redact.ts) like the credential's secrets.
+	rememberSecrets(transport.ctx, 'clientState', [state.clientState]);
 	const target = options.target ?? (await subscriptionTarget(transport, settings, now));
 	try {
 		return await withLifetime(

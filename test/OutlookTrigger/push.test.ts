@@ -21,6 +21,7 @@ import {
 	type StandIns,
 } from '../support/fixtures';
 import { DeltaMailbox } from '../support/graph-delta';
+import { graphError } from '../support/graph-standin';
 import { GraphSubscriptions } from '../support/graph-subscriptions';
 import { N8nHarness } from '../support/n8n-harness';
 import { APP_ID, AppOnlyHarness, appOnlyFields, newSecret, SHARED } from '../appOnly/support';
@@ -167,6 +168,23 @@ describe('publishing', () => {
 		);
 		expect(subs.active()).toEqual([]);
 		expect(subs.validations[0]).toMatchObject({ ok: false, status: 404 });
+	});
+
+	it('an error that echoes the clientState secret carries it nowhere: message, description, response', async () => {
+		const host = await PushHost.start(n8n, receivedPush);
+		hosts.push(host);
+		let sent = '';
+		s.graph.on('POST', '/subscriptions', (request) => {
+			sent = String((request.body as IDataObject).clientState);
+			return graphError(400, 'InvalidRequest', `clientState '${sent}' is not accepted here`);
+		});
+		const failure = await host.activate();
+		expect(sent).toMatch(/^[\w-]{43}$/);
+		expect(failure?.message).toContain('is not accepted here');
+		expect(
+			JSON.stringify({ ...failure, message: failure?.message, stack: failure?.stack }),
+		).not.toContain(sent);
+		expect(failure?.message).toContain('[redacted]');
 	});
 
 	it('with OAuth2 and a shared mailbox, publishing says push needs App-Only, and Graph is not asked', async () => {
