@@ -16,7 +16,7 @@ import { DateTime } from 'luxon';
 
 import { DeltaMailbox } from '../../support/graph-delta';
 import { GraphSubscriptions } from '../../support/graph-subscriptions';
-import { PACKAGE_NAME } from '../support/environment';
+import { createAppOnlyCredential, PACKAGE_NAME } from '../support/environment';
 import { readExecution } from '../support/executions';
 import { N8nProcess, QUEUE_PORTS } from './support/cluster';
 import type { QueueEnvironment, SavedWorkflow } from './support/queue-environment';
@@ -95,21 +95,11 @@ export function queuePushScenario(env: QueueEnvironment) {
 		subs.allowLoopbackHttp = true;
 		subs.retryDelaysMs = [2_000, 4_000, 8_000, 15_000];
 		subs.batchWindowMs = 250;
-		const created = await env.rest.data<{ id: string; name: string }>('POST', '/rest/credentials', {
-			name: 'Outlook push queue e2e',
-			type: 'outlookAppOnlyApi',
-			data: {
-				environment: 'custom',
-				customAuthorityUrl: env.idp.authority,
-				customGraphUrl: env.graph.url,
-				customImapHost: '127.0.0.1',
-				tenantId: TENANT,
-				clientId: APP_ID,
-				authMethod: 'secret',
-				clientSecret: secret,
-			},
+		credential = await createAppOnlyCredential(env, 'Outlook push queue e2e', {
+			tenantId: TENANT,
+			clientId: APP_ID,
+			clientSecret: secret,
 		});
-		credential = { id: created.id, name: created.name };
 	}, 60_000);
 
 	afterAll(async () => {

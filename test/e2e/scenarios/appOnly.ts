@@ -14,7 +14,12 @@ import { join } from 'node:path';
 import type { Dovecot } from '../../support/dovecot';
 import { dovecotInstalled, startDovecot } from '../../support/dovecot';
 import type { E2eEnvironment } from '../support/environment';
-import { hasNode, nodeType, packedNodeNames } from '../support/environment';
+import {
+	createAppOnlyCredential,
+	hasNode,
+	nodeType,
+	packedNodeNames,
+} from '../support/environment';
 import { DeltaMailbox } from '../../support/graph-delta';
 import { e2eEnvironment } from '../support/n8n';
 import type { CreatedWorkflow } from '../support/executions';
@@ -79,21 +84,11 @@ export function appOnlyScenario(env: E2eEnvironment) {
 		});
 		// RBAC for Applications: the app may open the shared mailbox only.
 		env.graph.limitAppToMailboxes(APP_ID, [SHARED]);
-		const created = await env.rest.data<{ id: string; name: string }>('POST', '/rest/credentials', {
-			name: 'Outlook app-only e2e',
-			type: 'outlookAppOnlyApi',
-			data: {
-				environment: 'custom',
-				customAuthorityUrl: env.idp.authority,
-				customGraphUrl: env.graph.url,
-				customImapHost: '127.0.0.1',
-				tenantId: TENANT,
-				clientId: APP_ID,
-				authMethod: 'secret',
-				clientSecret: secret,
-			},
+		credential = await createAppOnlyCredential(env, 'Outlook app-only e2e', {
+			tenantId: TENANT,
+			clientId: APP_ID,
+			clientSecret: secret,
 		});
-		credential = { id: created.id, name: created.name };
 	}, 60_000);
 
 	afterAll(async () => {

@@ -19,7 +19,7 @@ import type { DeltaMailbox as DeltaMailboxType } from '../../support/graph-delta
 import { DeltaMailbox } from '../../support/graph-delta';
 import { GraphSubscriptions } from '../../support/graph-subscriptions';
 import type { E2eEnvironment } from '../support/environment';
-import { PACKAGE_NAME, packedNodeNames } from '../support/environment';
+import { createAppOnlyCredential, PACKAGE_NAME, packedNodeNames } from '../support/environment';
 import type { CreatedWorkflow } from '../support/executions';
 import { createWorkflow, readExecution } from '../support/executions';
 import { allExecutions } from '../queue/support/queue-environment';
@@ -130,21 +130,11 @@ export function pushTriggerScenario(env: E2eEnvironment) {
 		// Graph puts the notifications of a moment in one POST ("When many changes occur, Microsoft
 		// Graph may send multiple notifications … in the same POST request").
 		subs.batchWindowMs = 250;
-		const created = await env.rest.data<{ id: string; name: string }>('POST', '/rest/credentials', {
-			name: 'Outlook push e2e',
-			type: 'outlookAppOnlyApi',
-			data: {
-				environment: 'custom',
-				customAuthorityUrl: env.idp.authority,
-				customGraphUrl: env.graph.url,
-				customImapHost: '127.0.0.1',
-				tenantId: TENANT,
-				clientId: APP_ID,
-				authMethod: 'secret',
-				clientSecret: secret,
-			},
+		credential = await createAppOnlyCredential(env, 'Outlook push e2e', {
+			tenantId: TENANT,
+			clientId: APP_ID,
+			clientSecret: secret,
 		});
-		credential = { id: created.id, name: created.name };
 	}, 60_000);
 
 	afterAll(async () => {

@@ -51,6 +51,36 @@ export interface CredentialFields {
 	[key: string]: unknown;
 }
 
+/**
+ * Saves an App-Only credential (client secret, Custom environment pointed at the stand-ins) through
+ * the REST API, as the editor's credential modal does. Regular and queue-mode scenarios share it.
+ */
+export async function createAppOnlyCredential(
+	stands: { rest: N8nRest; idp: IdentityProviderStandIn; graph: GraphStandIn },
+	name: string,
+	app: { tenantId: string; clientId: string; clientSecret: string },
+): Promise<{ id: string; name: string }> {
+	const created = await stands.rest.data<{ id: string; name: string }>(
+		'POST',
+		'/rest/credentials',
+		{
+			name,
+			type: 'outlookAppOnlyApi',
+			data: {
+				environment: 'custom',
+				customAuthorityUrl: stands.idp.authority,
+				customGraphUrl: stands.graph.url,
+				customImapHost: '127.0.0.1',
+				tenantId: app.tenantId,
+				clientId: app.clientId,
+				authMethod: 'secret',
+				clientSecret: app.clientSecret,
+			},
+		},
+	);
+	return { id: created.id, name: created.name };
+}
+
 export class E2eEnvironment {
 	idp!: IdentityProviderStandIn;
 
