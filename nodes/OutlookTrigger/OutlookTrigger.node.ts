@@ -14,7 +14,7 @@ import { optionSubtitle } from '../shared/resources';
 import { GraphTransport } from '../shared/graph/client';
 import { knownSecrets, redactError } from '../shared/redact';
 import { TriggerState } from './cursor';
-import { properties } from './description';
+import { properties, PUSH_EVENTS } from './description';
 import { listSearch, loadOptions } from './methods';
 import {
 	checkSubscription,
@@ -66,12 +66,11 @@ export class OutlookTrigger implements INodeType {
 		],
 		// Push mode's notification URL. The method is empty unless Delivery is Push for an event Graph
 		// notifies of, and n8n registers no webhook for an empty method: a polling trigger has none
-		// (docs/outlook-trigger.md). The list is PUSH_EVENTS (description.ts; a test checks they agree).
+		// (docs/outlook-trigger.md). The events are PUSH_EVENTS (description.ts), written into the expression.
 		webhooks: [
 			{
 				name: PUSH_WEBHOOK,
-				httpMethod:
-					'={{$parameter["delivery"] === "push" && ["messageReceived", "messageUpdated", "messageFlagged", "eventCreated", "eventUpdated", "eventCancelledOrDeleted"].includes($parameter["event"]) ? "POST" : ""}}',
+				httpMethod: `={{$parameter["delivery"] === "push" && ${JSON.stringify(PUSH_EVENTS)}.includes($parameter["event"]) ? "POST" : ""}}`,
 				responseMode: 'onReceived',
 				path: 'notifications',
 				ndvHideUrl: true,
