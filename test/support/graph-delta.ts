@@ -713,12 +713,17 @@ export class DeltaMailbox {
 				'The specified object was not found in the store.',
 			);
 		const top = Number(request.query.$top ?? 10);
+		// Newest first unless `$orderby=receivedDateTime asc`; `$skip` as the endpoint declares it.
+		const sign = request.query.$orderby === 'receivedDateTime asc' ? -1 : 1;
+		const skip = Math.max(0, Number(request.query.$skip ?? 0) || 0);
 		const messages = [...this.messages.values()]
 			.filter((m) => m.scope === folderId)
 			.map((m) => m.data)
-			.sort((a, b) => String(b.receivedDateTime).localeCompare(String(a.receivedDateTime)));
+			.sort((a, b) => sign * String(b.receivedDateTime).localeCompare(String(a.receivedDateTime)));
 		const select = request.query.$select?.split(',');
-		return { body: { value: messages.slice(0, top).map((m) => this.selected(m, select)) } };
+		return {
+			body: { value: messages.slice(skip, skip + top).map((m) => this.selected(m, select)) },
+		};
 	}
 
 	private calendarView(graph: GraphStandIn, request: GraphRequestRecord): GraphReply {

@@ -2,7 +2,7 @@
  * A message list on the Graph stand-in that answers the query options Graph applies to
  * `GET …/messages`: `$filter` (date comparisons on receivedDateTime and `prop eq true|false`,
  * joined by `and`), `$orderby` (receivedDateTime asc|desc), `$top`, `$count=true`
- * (`@odata.count`), `$select`, and an opaque `@odata.nextLink` that, like Graph's for messages,
+ * (`@odata.count`), `$select`, `$skip`, and an opaque `@odata.nextLink` that, like Graph's for messages,
  * carries an offset into the result (so a message that arrives mid-paging shifts later pages).
  * https://learn.microsoft.com/graph/api/user-list-messages, /graph/paging
  *
@@ -111,7 +111,9 @@ export function serveMessages(
 	graph.on('GET', pattern, (request) => {
 		options.beforeAnswer?.(request);
 		let query = request.query;
-		let skip = 0;
+		// `$skip` as the list-messages endpoint declares it (and as Graph's own next links for
+		// messages carry it): an offset into the list as it is when the request is answered.
+		let skip = Math.max(0, Number(query.$skip ?? 0) || 0);
 		if (query.$skiptoken) {
 			const cursor = cursors.get(query.$skiptoken);
 			if (!cursor) return graphError(400, 'BadRequest', 'Invalid $skiptoken');

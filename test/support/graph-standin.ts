@@ -596,6 +596,10 @@ export class GraphStandIn {
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
 		const received = performance.now();
+		// Requests that reach the stand-in together are all stamped before any is worked on: its own
+		// CPU time (a page's JSON, its gzip) is not Graph's, and must not make a request that came in
+		// meanwhile look later to the cost model than it was.
+		if (this.costs) await new Promise((resolve) => setImmediate(resolve));
 		const url = new URL(req.url ?? '/', this.url);
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
