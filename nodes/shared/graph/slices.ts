@@ -1,8 +1,9 @@
 /**
- * Reading a large collection sorted by a date property (messages by `receivedDateTime`) in date
- * ranges on up to 4 requests at once. Graph's `@odata.nextLink` paging is sequential (10,000
- * messages are 10 round trips however fast each is), while Exchange runs 4 requests of an app on a
- * mailbox at once (concurrency.ts keeps the package at that).
+ * Reading a large collection sorted by a date property (contacts by `createdDateTime`) in date
+ * ranges on up to 4 requests at once (messages are read by offset instead: offsets.ts). Graph's
+ * `@odata.nextLink` paging is sequential (10,000 items are 10 round trips however fast each is),
+ * while Exchange runs 4 requests of an app on a mailbox at once (concurrency.ts keeps the package
+ * at that).
  *
  * Return All:
  * 1. Both ends at once: the first half-page in the requested order (with `$count=true`) and the
@@ -74,19 +75,19 @@ const QUEUED = 2;
 const RANGE_FILL = 0.9;
 
 /** The whole second (ms since the epoch) of an item's date as Graph shows it. */
-function secondOf(item: IDataObject | undefined, property: string): number | undefined {
+export function secondOf(item: IDataObject | undefined, property: string): number | undefined {
 	const value = item?.[property];
 	if (typeof value !== 'string') return undefined;
 	const ms = Date.parse(value);
 	return Number.isNaN(ms) ? undefined : Math.floor(ms / SECOND) * SECOND;
 }
 
-function isoSecond(ms: number): string {
+export function isoSecond(ms: number): string {
 	return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 /** `a and b`, leaving out what is empty. The date condition comes first: Graph wants the sorted property first in `$filter`. */
-function andFilter(first: string, rest: unknown): string | undefined {
+export function andFilter(first: string, rest: unknown): string | undefined {
 	const tail = typeof rest === 'string' && rest.trim() ? rest : undefined;
 	if (!first) return tail;
 	return tail ? `${first} and ${tail}` : first;

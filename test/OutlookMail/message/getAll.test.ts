@@ -1,5 +1,6 @@
 import { MESSAGE_CLASS_EXPAND } from '../../../nodes/OutlookMail/helpers/teamsChats';
 import { RulesMailbox, SEARCH_RESULT_CAP } from '../../support/graph-mail-rules';
+import { serveMessages } from '../../support/graph-mailbox';
 import { FOLDER_ID, graphMessage, rl, useMailNode } from './setup';
 
 const messages = (n: number) =>
@@ -52,16 +53,29 @@ describe('Message → Get Many', () => {
 		});
 	});
 
-	it('Limit over a small page size stops at the page that reaches it', async () => {
-		t.s.graph.collection('GET', '/me/messages', () => messages(500), { maxPageSize: 100 });
+	it('Limit over pages Graph caps: the rest of each capped page is asked for, and the newest N come in order', async () => {
+		const all = messages(500).map((message, k) => ({
+			...message,
+			receivedDateTime: new Date(Date.parse('2024-05-01T09:00:00Z') + k * 1000).toISOString(),
+		}));
+		// Graph answers at most 100 a page whatever $top says, with a next link.
+		serveMessages(t.s.graph, '/me/messages', () => all, { maxPageSize: 100 });
 		const out = await t.run({
 			resource: 'message',
 			operation: 'getAll',
 			returnAll: false,
 			limit: 250,
 		});
-		expect(t.s.graph.calls()).toHaveLength(3);
-		expect(out).toHaveLength(250);
+		const newest = [...all].reverse().slice(0, 250);
+		expect(out.map((item) => item.json.id)).toEqual(newest.map((message) => message.id));
+		const calls = t.s.graph.calls();
+		// Two pages of 125 (and the next page's first), each capped at 100; then the rest of each.
+		expect(calls.map((call) => [call.query.$skip, call.query.$top])).toEqual([
+			[undefined, '126'],
+			['125', '126'],
+			['99', '27'],
+			['224', '27'],
+		]);
 	});
 
 	it('combines filters into one $filter, sorted property first, in the chosen folder', async () => {

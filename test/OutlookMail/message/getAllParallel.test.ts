@@ -1,8 +1,9 @@
 /**
- * Message → Get Many sorted by date: both ends first, then date ranges on up to 4 requests at
- * once (nodes/shared/graph/slices.ts). Every message once, in order, also when messages share a
- * second, arrive or leave during the run; pages sized by what is selected and asked again smaller
- * on a 504. Each test runs against the Graph stand-in as Microsoft's pages describe Graph and as
+ * Message → Get Many sorted by date: pages by offset (`$skip`) on up to 4 requests at once from the
+ * first round, each asking for the next page's first message too; where the list changed between
+ * two pages, the gap is read again by date (nodes/shared/graph/offsets.ts). Every message once, in
+ * order, also when messages share a second, arrive or leave during the run; pages sized by what is
+ * selected and asked again smaller on a 504. Each test runs against the Graph stand-in as Microsoft's pages describe Graph and as
  * public reports describe it (test/support/graph-mailbox.ts: seconds shown while milliseconds are
  * stored, `@odata.count` -1 with `$filter`, 504 for pages of many full messages), with the cost
  * model on (never more than 4 requests on the mailbox, none waiting for a lane).
@@ -55,13 +56,16 @@ function expectExactlyOnceInOrder(
 	expect(times).toEqual(sorted);
 }
 
+/** Requests that read a stretch of dates again (a gap between two pages). */
 const rangeRequests = (calls: Array<{ query: Record<string, string> }>) =>
-	calls.filter((call) => /^receivedDateTime ge /.test(call.query.$filter ?? ''));
+	calls.filter((call) => /receivedDateTime (ge|lt) /.test(call.query.$filter ?? ''));
+const offsets = (calls: Array<{ query: Record<string, string> }>) =>
+	calls.map((call) => [call.query.$skip, call.query.$top]);
 
 describe.each([
 	['as Microsoft documents it', GRAPH_AS_DOCUMENTED],
 	['as publicly reported', GRAPH_AS_OBSERVED],
-])('Message → Get Many in parallel date ranges, Graph %s', (_reading, graphMode) => {
+])('Message → Get Many by offset in parallel, Graph %s', (_reading, graphMode) => {
 	const t = useMailNode();
 	let costs: GraphCostModel;
 	beforeEach(() => (costs = t.s.graph.costModel(FAST_COSTS)));
@@ -72,36 +76,30 @@ describe.each([
 	const serve = (pattern: string, items: () => IDataObject[], extra: MailboxOptions = {}) =>
 		serveMessages(t.s.graph, pattern, items, { ...graphMode, ...extra });
 
-	it('returns 10,000 messages newest first, each once: both ends, then ranges that meet without overlap', async () => {
+	it('returns 10,000 messages newest first, each once: 4 quarter pages at once, then pages of equal size', async () => {
 		const all = mailbox(10_000);
 		serve('/me/messages', () => all);
 		const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: true });
 		expectExactlyOnceInOrder(out, all, 'desc');
 		const calls = t.s.graph.calls();
-		// Both ends at once, half a page each, the first with Graph's count.
-		expect(calls.slice(0, 2).map((c) => c.query)).toEqual(
-			expect.arrayContaining([
-				expect.objectContaining({
-					$top: '500',
-					$count: 'true',
-					$orderby: 'receivedDateTime desc',
-				}),
-				expect.objectContaining({ $top: '500', $orderby: 'receivedDateTime asc' }),
-			]),
+		// A quarter page each (and the next one's first message), the first with Graph's count.
+		expect(offsets(calls.slice(0, 4))).toEqual([
+			[undefined, '251'],
+			['250', '251'],
+			['500', '251'],
+			['750', '251'],
+		]);
+		expect(calls.filter((call) => call.query.$count === 'true')).toEqual([calls[0]]);
+		// The other 9,000 by Graph's count: 12 pages of 750, 3 for each of the 4 lanes.
+		expect(offsets(calls.slice(4))).toEqual(
+			Array.from({ length: 12 }, (_, j) => [String(1000 + j * 750), '751']),
 		);
-		const ranges = rangeRequests(calls);
-		expect(ranges.length).toBeGreaterThanOrEqual(8);
-		// Ranges end before a whole second, never `le` one (Graph shows seconds, Exchange keeps ms).
-		for (const range of ranges) {
-			expect(range.query.$filter).toMatch(
-				/^receivedDateTime ge \S+Z and receivedDateTime lt \S+:\d\dZ$/,
-			);
-			expect(range.query.$filter).not.toMatch(/ le /);
-		}
-		expect(calls.length).toBeLessThanOrEqual(18);
+		for (const call of calls) expect(call.query.$orderby).toBe('receivedDateTime desc');
+		// Nothing changed during the run: no date range read again.
+		expect(rangeRequests(calls)).toEqual([]);
 	});
 
-	it('reads in ranges also when Graph gives no count for a filtered list (-1 as reported), oldest first, in a folder, with the filter kept', async () => {
+	it('reads 4 pages at a time also when Graph gives no count for a filtered list (-1 as reported), oldest first, in a folder, with the filter kept', async () => {
 		const all = mailbox(6000);
 		for (const [k, message] of all.entries()) message.isRead = k % 3 === 0;
 		const unread = all.filter((m) => m.isRead === false);
@@ -117,8 +115,13 @@ describe.each([
 		expectExactlyOnceInOrder(out, unread, 'asc');
 		const calls = t.s.graph.calls();
 		for (const call of calls) expect(call.query.$filter).toContain('isRead eq false');
-		// 4,000 messages in pages of 100 (bodies): in ranges side by side, not one link after the other.
-		expect(rangeRequests(calls).length).toBeGreaterThanOrEqual(4);
+		// 2,000 messages in pages of 100 (bodies): 4 side by side, not one link after the other.
+		const skips = calls.map((call) => Number(call.query.$skip ?? 0));
+		expect(new Set(skips).size).toBe(calls.length);
+		expect(calls.length).toBeGreaterThanOrEqual(Math.ceil(unread.length / 99));
+		expect(costs.stats.peakInFlight).toEqual(
+			expect.objectContaining({ [Object.keys(costs.stats.peakInFlight)[0]]: 4 }),
+		);
 	});
 
 	it('misses and repeats nothing when page and range edges fall inside seconds full of messages', async () => {
@@ -140,24 +143,24 @@ describe.each([
 		expectExactlyOnceInOrder(out, all, 'desc');
 	});
 
-	it('costs one round when the result fits half a page, or when both ends meet', async () => {
-		serve('/me/messages', () => mailbox(400));
-		expect(await t.run({ resource: 'message', operation: 'getAll', returnAll: true })).toHaveLength(
-			400,
-		);
-		expect(t.s.graph.calls()).toHaveLength(2);
-
-		t.s.graph.reset();
-		costs = t.s.graph.costModel(FAST_COSTS);
-		const all = mailbox(900);
-		serve('/me/messages', () => all);
-		const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: true });
-		expectExactlyOnceInOrder(out, all, 'desc');
-		// Graph counts the unfiltered list in both readings: the two ends cover it, nothing between.
-		expect(t.s.graph.calls()).toHaveLength(2);
+	it('costs one round of 4 requests when the result fits in 1,000', async () => {
+		for (const n of [400, 1000]) {
+			t.s.graph.reset();
+			costs = t.s.graph.costModel(FAST_COSTS);
+			const all = mailbox(n);
+			serve('/me/messages', () => all);
+			const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: true });
+			expectExactlyOnceInOrder(out, all, 'desc');
+			expect(offsets(t.s.graph.calls())).toEqual([
+				[undefined, '251'],
+				['250', '251'],
+				['500', '251'],
+				['750', '251'],
+			]);
+		}
 	});
 
-	it('honours Limit: the newest N in order; up to a page in one request, more in ranges', async () => {
+	it('honours Limit: the newest N in order; under 200 in one request, more in pages side by side', async () => {
 		const all = mailbox(10_000);
 		serve('/me/messages', () => all);
 		const newest = (n: number) =>
@@ -165,16 +168,29 @@ describe.each([
 				.slice(-n)
 				.reverse()
 				.map((m) => m.id);
-		const few = await t.run({ resource: 'message', operation: 'getAll', limit: 800 });
-		expect(ids(few)).toEqual(newest(800));
-		expect(t.s.graph.calls()).toEqual([
-			expect.objectContaining({ query: expect.objectContaining({ $top: '800' }) }),
+		const few = await t.run({ resource: 'message', operation: 'getAll', limit: 150 });
+		expect(ids(few)).toEqual(newest(150));
+		expect(offsets(t.s.graph.calls())).toEqual([[undefined, '150']]);
+
+		t.s.graph.requests.length = 0;
+		const some = await t.run({ resource: 'message', operation: 'getAll', limit: 800 });
+		expect(ids(some)).toEqual(newest(800));
+		expect(offsets(t.s.graph.calls())).toEqual([
+			[undefined, '201'],
+			['200', '201'],
+			['400', '201'],
+			['600', '201'],
 		]);
 
 		t.s.graph.requests.length = 0;
 		const many = await t.run({ resource: 'message', operation: 'getAll', limit: 2500 });
 		expect(ids(many)).toEqual(newest(2500));
-		expect(rangeRequests(t.s.graph.calls()).length).toBeGreaterThanOrEqual(2);
+		expect(offsets(t.s.graph.calls())).toEqual([
+			[undefined, '626'],
+			['625', '626'],
+			['1250', '626'],
+			['1875', '626'],
+		]);
 	});
 
 	it('returns each message once when mail arrives during the run (newest first and oldest first)', async () => {
@@ -236,6 +252,33 @@ describe.each([
 		expect(returned.size).toBe(out.length);
 		const kept = original.filter((m) => !deleted.has(String(m.id)));
 		expect(kept.filter((m) => !returned.has(String(m.id)))).toEqual([]);
+		// The pages read after a deletion start later than the ones before them ended: those gaps
+		// were read again by date.
+		expect(rangeRequests(t.s.graph.calls()).length).toBeGreaterThan(0);
+	});
+
+	it('reads to the end by date when the list shrank under a page that came back empty', async () => {
+		const all = mailbox(1000);
+		const original = [...all];
+		const deleted = new Set<string>();
+		serve('/me/messages', () => all, {
+			beforeAnswer: (request) => {
+				// Just before the last quarter page is answered, the 300 newest leave: it comes back
+				// empty while the one before it was full.
+				if (request.query.$skip !== '750') return;
+				for (const gone of all.splice(-300)) deleted.add(String(gone.id));
+			},
+		});
+		const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: true });
+		const returned = new Set(ids(out));
+		expect(returned.size).toBe(out.length);
+		expect(
+			original.filter((m) => !deleted.has(String(m.id)) && !returned.has(String(m.id))),
+		).toEqual([]);
+		// The stretch after the last full page, to the oldest message, read by date.
+		expect(rangeRequests(t.s.graph.calls()).some((call) => !/ ge /.test(call.query.$filter))).toBe(
+			true,
+		);
 	});
 
 	it('does not return receivedDateTime with Selected Fields that leave it out', async () => {
@@ -278,8 +321,19 @@ describe.each([
 		);
 
 		t.s.graph.requests.length = 0;
+		await t.run({ resource: 'message', operation: 'getAll', returnAll: true });
+		// 1,200 simplified: 4 quarter pages, then the other 200 by Graph's count, 2 × 100.
+		expect(t.s.graph.calls().map((c) => c.query.$top)).toEqual([
+			'251',
+			'251',
+			'251',
+			'251',
+			'101',
+			'101',
+		]);
+		t.s.graph.requests.length = 0;
 		await t.run({ resource: 'message', operation: 'getAll', limit: 1000 });
-		expect(t.s.graph.calls()[0].query.$top).toBe('1000');
+		expect(t.s.graph.calls().map((c) => c.query.$top)).toEqual(['251', '251', '251', '251']);
 	});
 
 	it('asks again with a smaller page when Graph answers 504, never the same page again', async () => {

@@ -15,7 +15,7 @@ import {
 } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
 import { graphCollect } from '../../../shared/graph/paging';
-import { graphCollectByDate } from '../../../shared/graph/slices';
+import { graphCollectByOffset, SPLIT_AT } from '../../../shared/graph/offsets';
 import { odataString, segment } from '../../../shared/graph/request';
 import { folderLocator, getFolderId } from '../../descriptions/locators';
 import {
@@ -302,13 +302,13 @@ export async function execute(
 	};
 	// Pages with bodies stay small (Graph's gateway times out on many full messages).
 	const pageSize = messagePageSize(request.query.$select);
-	// Sorted by date, Return All (and a Limit over a page) reads up to 4 date ranges at once
-	// (shared/graph/slices.ts); the ranges are cut by receivedDateTime, so it is selected and, when
-	// the user did not ask for it, removed.
+	// Sorted by date, Return All (and a Limit of 2 × SPLIT_AT or more) reads up to 4 pages at once
+	// by offset (shared/graph/offsets.ts); where the list changed between two pages it reads by
+	// receivedDateTime, so that is selected and, when the user did not ask for it, removed.
 	const sort = /^receivedDateTime (asc|desc)$/.exec(String(query.$orderby ?? ''));
 	// Without a folder, Graph lists Teams chats too: they are left out, by their message class.
 	const mail = (messages: IDataObject[]) => (wholeMailbox ? withoutTeamsChats(messages) : messages);
-	if (!sort || (limit !== undefined && limit <= pageSize)) {
+	if (!sort || (limit !== undefined && limit < 2 * SPLIT_AT)) {
 		let listed = 0;
 		const messages = await graphCollect(transport, request, {
 			returnAll,
@@ -332,7 +332,7 @@ export async function execute(
 	const select = request.query.$select?.split(',');
 	const added = select !== undefined && !select.includes('receivedDateTime');
 	if (added) request.query.$select = [...select, 'receivedDateTime'].join(',');
-	const messages = await graphCollectByDate(transport, request, {
+	const messages = await graphCollectByOffset(transport, request, {
 		property: 'receivedDateTime',
 		direction: sort[1] as 'asc' | 'desc',
 		pageSize,
