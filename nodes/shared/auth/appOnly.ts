@@ -601,7 +601,7 @@ export async function acquireTokenForScope(
 ): Promise<AppOnlyToken> {
 	const client = clientFor(credential);
 	if (options.forceRefresh) return await requestToken(credential, client, scope, options);
-	// Requests that start together (Get Many reads both ends of a list at once) share one token
+	// Requests that start together (Get Many reads 4 pages of a list at once) share one token
 	// request while msal's cache is still empty, instead of each asking the endpoint.
 	const pending = client.pending.get(scope);
 	if (pending) return await pending;

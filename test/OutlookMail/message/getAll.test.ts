@@ -223,7 +223,7 @@ describe('Message → Get Many', () => {
 	});
 
 	it.each([
-		['Return All, sorted (parallel date ranges)', { returnAll: true }],
+		['Return All, sorted (pages by offset in parallel)', { returnAll: true }],
 		['a Limit', { returnAll: false, limit: 3 }],
 		["Graph's order", { returnAll: true, options: { orderBy: '' } }],
 		['a Search', { returnAll: true, filters: { search: 'hello' } }],

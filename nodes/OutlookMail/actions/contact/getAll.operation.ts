@@ -128,7 +128,7 @@ function filterConditions(ctx: IExecuteFunctions, i: number): string[] {
  *
  * - With filters: Graph's matches in its order (no `$orderby`, which Exchange may refuse beside a
  *   `$filter` on another property), then sorted here as asked.
- * - Return All of a whole folder: read as messages are, from both ends and in up to 4 date ranges
+ * - Return All of a whole folder: read from both ends and in up to 4 date ranges
  *   of `createdDateTime` at once (shared/graph/slices.ts), then sorted by name when asked. A large
  *   address book (a CRM sync) is then 4 rounds instead of one request per 1,000 contacts.
  * - Otherwise: pages in the order asked, up to the limit.
