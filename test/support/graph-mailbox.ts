@@ -76,6 +76,12 @@ export interface MailboxOptions {
 	 * (https://learn.microsoft.com/graph/api/user-list-messages). Undefined: never.
 	 */
 	fullPayloadPageLimit?: number;
+	/**
+	 * The mailbox does not change (a bench's): the same query is answered with the same reply,
+	 * whose JSON the stand-in makes once. Its own CPU time per request (a page's JSON and gzip) is
+	 * not Graph's, and on a busy machine it delays the next request's arrival as the model sees it.
+	 */
+	unchanging?: boolean;
 }
 
 /** The switches as Microsoft's pages describe Graph. */
@@ -108,6 +114,8 @@ export function serveMessages(
 	const cursors = new Map<string, { query: Record<string, string>; skip: number }>();
 	// The filtered, sorted list per query while the mailbox is unchanged (same array, same length).
 	const memo = new Map<string, { source: Item[]; length: number; list: Item[] }>();
+	// With `unchanging`: the replies per list and query.
+	const replies = new WeakMap<Item[], Map<string, GraphReply>>();
 	graph.on('GET', pattern, (request) => {
 		options.beforeAnswer?.(request);
 		let query = request.query;
@@ -148,6 +156,9 @@ export function serveMessages(
 				.map(({ item }) => item);
 			memo.set(key, { source, length: source.length, list });
 		}
+		const replyKey = JSON.stringify([query, skip]);
+		const known = options.unchanging ? replies.get(list)?.get(replyKey) : undefined;
+		if (known) return known;
 		const top = Math.min(Number(query.$top ?? 10), options.maxPageSize ?? 1000);
 		const page = list.slice(skip, skip + top);
 		const select = query.$select?.split(',');
@@ -181,7 +192,12 @@ export function serveMessages(
 			next.searchParams.set('$skiptoken', token);
 			body['@odata.nextLink'] = next.toString();
 		}
-		return { body };
+		const reply: GraphReply = { body, unchanging: options.unchanging };
+		if (options.unchanging) {
+			if (!replies.has(list)) replies.set(list, new Map());
+			replies.get(list)!.set(replyKey, reply);
+		}
+		return reply;
 	});
 }
 

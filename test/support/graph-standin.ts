@@ -45,6 +45,11 @@ export interface GraphReply {
 	headers?: Record<string, string>;
 	/** Close the connection without an answer (a reset after the work was done). */
 	dropConnection?: boolean;
+	/**
+	 * The body never changes once answered: its JSON (and gzip) are made once and sent again for
+	 * the same object (a bench's unchanging mailbox; the stand-in's own work is not Graph's).
+	 */
+	unchanging?: boolean;
 }
 
 export type GraphHandler = (
@@ -195,6 +200,9 @@ export class GraphStandIn {
 	private costs: GraphCostModel | undefined;
 
 	private compress = false;
+
+	/** JSON and gzip of `unchanging` reply bodies, made once. */
+	private readonly serialized = new WeakMap<object, { payload: Buffer; gzipped?: Buffer }>();
 
 	private inFlight = new Map<string, number>();
 
@@ -618,17 +626,26 @@ export class GraphStandIn {
 			}
 			const status = reply.status ?? 200;
 			const isBuffer = Buffer.isBuffer(reply.body);
+			const made =
+				reply.unchanging && typeof reply.body === 'object' && reply.body !== null && !isBuffer
+					? this.serialized.get(reply.body)
+					: undefined;
 			const payload =
 				reply.body === undefined || status === 204
 					? undefined
 					: isBuffer
 						? (reply.body as Buffer)
-						: Buffer.from(JSON.stringify(reply.body));
+						: (made?.payload ?? Buffer.from(JSON.stringify(reply.body)));
 			let sent = payload;
 			const gzipped = Boolean(
 				payload && !isBuffer && this.compress && /\bgzip\b/i.test(headers['accept-encoding'] ?? ''),
 			);
-			if (gzipped) sent = await gzipAsync(payload!);
+			if (gzipped) sent = made?.gzipped ?? (await gzipAsync(payload!));
+			if (reply.unchanging && payload && !isBuffer && typeof reply.body === 'object')
+				this.serialized.set(reply.body as object, {
+					payload,
+					gzipped: gzipped ? sent : made?.gzipped,
+				});
 			if (plan) {
 				const wait = plan(sent?.length ?? 0, payload?.length ?? 0) - performance.now();
 				if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
