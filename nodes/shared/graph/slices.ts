@@ -60,6 +60,11 @@ export interface DateOrderedPaging {
 	 * messages; they still count for the dates and Graph's count the ranges are cut by.
 	 */
 	keep?: (item: IDataObject) => boolean;
+	/**
+	 * Work on each page's items as it arrives, while other pages are still being read (offsets.ts
+	 * only), e.g. simplifying them: otherwise all of it waits for the last answer.
+	 */
+	onPage?: (items: IDataObject[]) => void;
 }
 
 interface GraphPage {

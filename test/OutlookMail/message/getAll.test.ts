@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { MESSAGE_CLASS_EXPAND } from '../../../nodes/OutlookMail/helpers/teamsChats';
 import { RulesMailbox, SEARCH_RESULT_CAP } from '../../support/graph-mail-rules';
 import { serveMessages } from '../../support/graph-mailbox';
@@ -54,10 +56,12 @@ describe('Message → Get Many', () => {
 	});
 
 	it('Limit over pages Graph caps: the rest of each capped page is asked for, and the newest N come in order', async () => {
-		const all = messages(500).map((message, k) => ({
-			...message,
-			receivedDateTime: new Date(Date.parse('2024-05-01T09:00:00Z') + k * 1000).toISOString(),
-		}));
+		const all = messages(500).map(
+			(message, k): IDataObject => ({
+				...message,
+				receivedDateTime: new Date(Date.parse('2024-05-01T09:00:00Z') + k * 1000).toISOString(),
+			}),
+		);
 		// Graph answers at most 100 a page whatever $top says, with a next link.
 		serveMessages(t.s.graph, '/me/messages', () => all, { maxPageSize: 100 });
 		const out = await t.run({

@@ -28,6 +28,7 @@ import { splitList } from '../../helpers/compose';
 import {
 	downloadAttachmentOptions,
 	messagesWithAttachments,
+	readDownloadChoice,
 } from '../../helpers/attachmentDownload';
 import { mailPermission } from '../../helpers/permissions';
 import { isMail, MESSAGE_CLASS_EXPAND, withoutTeamsChats } from '../../helpers/teamsChats';
@@ -332,13 +333,25 @@ export async function execute(
 	const select = request.query.$select?.split(',');
 	const added = select !== undefined && !select.includes('receivedDateTime');
 	if (added) request.query.$select = [...select, 'receivedDateTime'].join(',');
+	// Simplified without attachments: each page is simplified as it arrives, while the others are
+	// still on their way, instead of all 10,000 after the last one.
+	const early =
+		output.output === 'simple' && !readDownloadChoice(options)
+			? new WeakMap<IDataObject, IDataObject>()
+			: undefined;
 	const messages = await graphCollectByOffset(transport, request, {
 		property: 'receivedDateTime',
 		direction: sort[1] as 'asc' | 'desc',
 		pageSize,
 		limit,
 		keep: wholeMailbox ? isMail : undefined,
+		onPage:
+			early &&
+			((items) => {
+				for (const message of items) early.set(message, output.shape(message));
+			}),
 	});
+	if (early) return mail(messages).map((message) => early.get(message) ?? output.shape(message));
 	if (added) for (const message of messages) delete message.receivedDateTime;
 	return await messagesWithAttachments(this, transport, i, mail(messages), output.shape, options);
 }
