@@ -34,7 +34,7 @@ import type { GraphRequestOptions, GraphTransport } from './client';
 import { MAILBOX_CONCURRENCY_LIMIT } from './concurrency';
 import { graphCollect, MIN_PAGE_SIZE } from './paging';
 import type { DateOrderedPaging } from './slices';
-import { andFilter, isoSecond, secondOf, uniqueById } from './slices';
+import { andFilter, inDateOrder, isoSecond, secondOf, uniqueById } from './slices';
 
 /** A page pays for its own request from about this many items on: a smaller share is not split off. */
 export const SPLIT_AT = 100;
@@ -297,13 +297,8 @@ export async function graphCollectByOffset(
 		return limit === undefined ? kept : kept.slice(0, limit);
 	}
 
-	// In the requested order; items of the same second keep the order they were read in.
-	const sign = desc ? -1 : 1;
-	const keyed = uniqueById(filled.flatMap((page) => [...page.items, ...(repaired.get(page) ?? [])]))
-		.filter(keep)
-		.map((item, index) => ({ item, index, time: secondOf(item, property) ?? 0 }));
-	if (keyed.some((entry, k) => k > 0 && sign * (entry.time - keyed[k - 1].time) < 0))
-		keyed.sort((a, b) => sign * (a.time - b.time) || a.index - b.index);
-	const sorted = keyed.map(({ item }) => item);
-	return limit === undefined ? sorted : sorted.slice(0, limit);
+	return inDateOrder(
+		filled.flatMap((page) => [...page.items, ...(repaired.get(page) ?? [])]),
+		paging,
+	);
 }

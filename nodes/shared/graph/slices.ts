@@ -110,6 +110,25 @@ export function uniqueById(items: IDataObject[]): IDataObject[] {
 }
 
 /**
+ * `items` once each (by ID, first kept), without those `keep` leaves out, sorted by the second of
+ * `property` as asked (items of the same second keep the order they were read in), at most `limit`.
+ * Read in order already, as a rule (ranges and pages follow each other): sorted only when not.
+ */
+export function inDateOrder(
+	items: IDataObject[],
+	paging: Pick<DateOrderedPaging, 'property' | 'direction' | 'limit' | 'keep'>,
+): IDataObject[] {
+	const sign = paging.direction === 'desc' ? -1 : 1;
+	const keyed = uniqueById(items)
+		.filter(paging.keep ?? (() => true))
+		.map((item, index) => ({ item, index, time: secondOf(item, paging.property) ?? 0 }));
+	if (keyed.some((entry, k) => k > 0 && sign * (entry.time - keyed[k - 1].time) < 0))
+		keyed.sort((a, b) => sign * (a.time - b.time) || a.index - b.index);
+	const sorted = keyed.map(({ item }) => item);
+	return paging.limit === undefined ? sorted : sorted.slice(0, paging.limit);
+}
+
+/**
  * Cuts [from, to) (whole seconds) into `count` ranges holding about equally many items when the
  * density goes linearly from `densityAtFrom` to `densityAtTo`: the inner cuts, at whole seconds,
  * ascending, without repeats.
@@ -217,21 +236,7 @@ export async function graphCollectByDate(
 		await transport.request<GraphPage>({ ...request, method: 'GET', path: link, query: undefined });
 
 	/** Sorted as asked; items of the same second keep the order they were read in. */
-	const ordered = (items: IDataObject[]) => {
-		const sign = desc ? -1 : 1;
-		const keyed = uniqueById(items)
-			.filter(keep)
-			.map((item, index) => ({
-				item,
-				index,
-				time: secondOf(item, property) ?? 0,
-			}));
-		// Read in order already, as a rule (ranges follow each other); sorted only when not.
-		if (keyed.some((entry, k) => k > 0 && sign * (entry.time - keyed[k - 1].time) < 0))
-			keyed.sort((a, b) => sign * (a.time - b.time) || a.index - b.index);
-		const sorted = keyed.map(({ item }) => item);
-		return limit === undefined ? sorted : sorted.slice(0, limit);
-	};
+	const ordered = (items: IDataObject[]) => inDateOrder(items, paging);
 
 	const firstTop = limit === undefined ? Math.max(1, pageSize >> 1) : Math.min(limit, pageSize);
 	const [head, tail] = await Promise.all([
