@@ -60,25 +60,27 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 		stdio: 'inherit',
 	});
 	const until = Date.now() + 60_000;
+	// Any successful execution with the subject. Mail delivered earlier in the same second as the
+	// activation (dev-check's "Invoice 42") counts as new too: IMAP dates have whole seconds, and
+	// the trigger would rather start one execution too many than lose a mail.
+	const checked = new Set();
 	for (;;) {
 		const list = await rest(
 			'GET',
 			`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW }))}`,
 		);
 		const results = Array.isArray(list) ? list : list.results || [];
-		const done = results.find((e) => e.status === 'success');
-		if (done) {
+		for (const done of results.filter((e) => e.status === 'success' && !checked.has(e.id))) {
+			checked.add(done.id);
 			const full = await rest('GET', `/rest/executions/${done.id}`);
-			const ok = JSON.stringify(full).includes(subject);
-			console.log(
-				`[demo-check] ${ok ? 'ok  ' : 'FAIL'} the mail started execution ${done.id}${ok ? ' with its subject' : ' without its subject'}`,
-			);
+			if (!JSON.stringify(full).includes(subject)) continue;
+			console.log(`[demo-check] ok   the mail started execution ${done.id} with its subject`);
 			await rest('POST', `/rest/workflows/${WORKFLOW}/deactivate`, {});
-			process.exit(ok ? 0 : 1);
+			process.exit(0);
 		}
 		if (Date.now() > until) {
 			console.log(
-				`[demo-check] FAIL no finished execution 60 s after the mail (${JSON.stringify(results.map((e) => e.status))})`,
+				`[demo-check] FAIL no finished execution with the mail's subject 60 s after the mail (${JSON.stringify(results.map((e) => e.status))})`,
 			);
 			process.exit(1);
 		}
