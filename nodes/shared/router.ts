@@ -44,6 +44,14 @@ function isExecutionData(value: unknown): value is INodeExecutionData {
 	);
 }
 
+/**
+ * Appends `items` to `output` one by one: `output.push(...items)` passes each item as an argument,
+ * and V8 runs out of stack between 120,000 and 150,000 of them (a Get Many of a large mailbox).
+ */
+function append(output: INodeExecutionData[], items: INodeExecutionData[]) {
+	for (const item of items) output.push(item);
+}
+
 /** Output items of one input item, each paired with it. */
 function toItems(result: OperationResult, itemIndex: number): INodeExecutionData[] {
 	const list = Array.isArray(result) ? result : [result];
@@ -114,7 +122,7 @@ export async function routeItems(
 				if (!this.continueOnFail()) throw error;
 				output.push(errorItem(error, i));
 			} else {
-				output.push(...toItems(outcome, i));
+				append(output, toItems(outcome, i));
 			}
 		});
 		return [output];
@@ -127,7 +135,7 @@ export async function routeItems(
 		);
 	for (const i of indexes) {
 		try {
-			output.push(...toItems(await module.execute.call(this, i), i));
+			append(output, toItems(await module.execute.call(this, i), i));
 		} catch (error) {
 			const failure = itemError(this, error, i);
 			if (!this.continueOnFail()) throw failure;
