@@ -52,6 +52,9 @@ interface Task {
 interface OffsetPage extends Task {
 	items: IDataObject[];
 	reported?: number;
+	/** Whether `keep` keeps the first item, and the items after it that it keeps (worked out on arrival). */
+	headKept: boolean;
+	rest: IDataObject[];
 }
 
 /** Pages of `[from, from + n)`: as many as needed under `maxTop`, spread over the lanes while each holds SPLIT_AT. */
@@ -87,7 +90,16 @@ export async function graphCollectByOffset(
 	const pages: OffsetPage[] = [];
 	let count: number | undefined;
 
-	const kept = () => uniqueById(pages.flatMap((page) => page.items)).filter(keep).length;
+	/** Items kept so far: counted page by page when the pages meet, as a rule. */
+	const kept = () => {
+		const filled = [...pages].sort((a, b) => a.offset - b.offset).filter((p) => p.items.length);
+		if (meetExactly(filled))
+			return filled.reduce(
+				(sum, page, k) => sum + page.rest.length + (k === 0 && page.headKept ? 1 : 0),
+				0,
+			);
+		return uniqueById(pages.flatMap((page) => page.items)).filter(keep).length;
+	};
 
 	/** Reads `tasks` (and what reading them adds) with `lanes` requests in flight and QUEUED more ready. */
 	const read = async (
@@ -126,7 +138,14 @@ export async function graphCollectByOffset(
 					noRetryOn: task.top > MIN_PAGE_SIZE ? [504] : undefined,
 				});
 				const items = answer.value ?? [];
-				const page = { ...task, items, reported: answer['@odata.count'] };
+				const page: OffsetPage = {
+					...task,
+					items,
+					reported: answer['@odata.count'],
+					// The kept items now, while other pages are on their way, rather than all after the last.
+					headKept: items.length > 0 && keep(items[0]),
+					rest: paging.keep ? items.slice(1).filter(keep) : items.slice(1),
+				};
 				if (items.length > 0 && items.length < task.top && answer['@odata.nextLink']) {
 					// Fewer than asked, and more to come: Graph capped the page. The rest of this page's
 					// share is asked for on its own (from its last item), and later pages stay that small.
@@ -283,7 +302,21 @@ export async function graphCollectByOffset(
 
 	// Nothing changed during the run (as a rule): each page begins with the last message of the one
 	// before it, and they are in order as they are.
-	const meet = filled.every((page, k) => {
+	if (meetExactly(filled) && repairs.size === 0) {
+		const merged: IDataObject[] = filled[0].headKept ? [filled[0].items[0]] : [];
+		for (const page of filled) for (const item of page.rest) merged.push(item);
+		return limit === undefined ? merged : merged.slice(0, limit);
+	}
+
+	return inDateOrder(
+		filled.flatMap((page) => [...page.items, ...(repaired.get(page) ?? [])]),
+		paging,
+	);
+}
+
+/** Each page (by offset, none empty) begins where the one before it ends, with its last item. */
+function meetExactly(filled: OffsetPage[]): boolean {
+	return filled.every((page, k) => {
 		if (k === 0) return true;
 		const before = filled[k - 1];
 		return (
@@ -291,14 +324,4 @@ export async function graphCollectByOffset(
 			before.items[before.items.length - 1].id === page.items[0].id
 		);
 	});
-	if (meet && repairs.size === 0) {
-		const merged = filled.flatMap((page, k) => (k === 0 ? page.items : page.items.slice(1)));
-		const kept = paging.keep ? merged.filter(keep) : merged;
-		return limit === undefined ? kept : kept.slice(0, limit);
-	}
-
-	return inDateOrder(
-		filled.flatMap((page) => [...page.items, ...(repaired.get(page) ?? [])]),
-		paging,
-	);
 }

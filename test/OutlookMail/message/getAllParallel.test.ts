@@ -281,6 +281,43 @@ describe.each([
 		);
 	});
 
+	it('leaves Teams chats out of Simplified output, also where one begins a page, and does not count them for a Limit', async () => {
+		// Newest first, the list's positions 0, 250, 251, 500 and 599 are Teams chats (0 and 250 begin
+		// a quarter page; 250 is the end of the page before it too).
+		const chats = new Set([0, 250, 251, 500, 599].map((position) => 599 - position));
+		const all = mailbox(600).map((message, k) =>
+			chats.has(k)
+				? {
+						...message,
+						subject: 'IM',
+						singleValueExtendedProperties: [
+							{ id: 'String 0x001A', value: 'IPM.SkypeTeams.Message' },
+						],
+					}
+				: message,
+		);
+		const mail = all.filter((_, k) => !chats.has(k));
+		serve('/me/messages', () => all);
+		const out = await t.run({ resource: 'message', operation: 'getAll', returnAll: true });
+		expectExactlyOnceInOrder(out, mail, 'desc');
+		expect(out.map((item) => item.json.subject)).not.toContain('IM');
+		expect(out[0].json).not.toHaveProperty('singleValueExtendedProperties');
+		expect(offsets(t.s.graph.calls())).toEqual([
+			[undefined, '251'],
+			['250', '251'],
+			['500', '251'],
+			['750', '251'],
+		]);
+
+		const limited = await t.run({
+			resource: 'message',
+			operation: 'getAll',
+			returnAll: false,
+			limit: 300,
+		});
+		expect(ids(limited)).toEqual(ids(out).slice(0, 300));
+	});
+
 	it('does not return receivedDateTime with Selected Fields that leave it out', async () => {
 		serve('/me/messages', () => mailbox(3500));
 		const out = await t.run({

@@ -351,7 +351,8 @@ export async function execute(
 				for (const message of items) early.set(message, output.shape(message));
 			}),
 	});
-	if (early) return mail(messages).map((message) => early.get(message) ?? output.shape(message));
+	// Teams chats are already left out (`keep`); the simplified form has no message class to remove.
+	if (early) return messages.map((message) => early.get(message) ?? output.shape(message));
 	if (added) for (const message of messages) delete message.receivedDateTime;
 	return await messagesWithAttachments(this, transport, i, mail(messages), output.shape, options);
 }
