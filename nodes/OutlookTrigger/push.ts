@@ -30,7 +30,7 @@ import { TriggerState } from './cursor';
 import { sample } from './sample';
 import type { TriggerSettings } from './settings';
 import { configFingerprint, readSettings } from './settings';
-import type { StoredSubscription } from './subscription';
+import type { GraphSubscription, PushState, StoredSubscription } from './subscription';
 import {
 	assertPushAllowed,
 	createSubscription,
@@ -131,7 +131,12 @@ export async function checkSubscription(this: IHookFunctions): Promise<boolean> 
 	let current: StoredSubscription | undefined;
 	if (push?.subscription) {
 		const found = await readSubscription(transport, settings, push.subscription.id);
-		if (found && matchesTarget(found, target, url)) current = push.subscription;
+		if (found && matchesTarget(found, target, url))
+			// Graph's expiry, not the stored one: a renewal's static data may never have been saved.
+			current = {
+				...push.subscription,
+				expiresAt: String(found.expirationDateTime ?? push.subscription.expiresAt),
+			};
 		else if (found) await deleteSubscription(transport, settings, push.subscription.id);
 	}
 	for (const other of await subscriptionsPostingTo(transport, settings, url)) {
@@ -160,7 +165,8 @@ export async function checkSubscription(this: IHookFunctions): Promise<boolean> 
 		}
 		return false;
 	}
-	const changed = push.subscription?.id !== current.id;
+	const changed =
+		push.subscription?.id !== current.id || push.subscription.expiresAt !== current.expiresAt;
 	push.subscription = current;
 	const remaining = Date.parse(current.expiresAt) - now.getTime();
 	if (current.lifetimeMinutes === 0 || remaining < (current.lifetimeMinutes * 60_000) / 2) {
@@ -348,7 +354,40 @@ function copyTriggerState(from: IDataObject, to: IDataObject): void {
 	}
 }
 
-/** A new subscription with the same secret and URL; the sync that follows catches up. */
+/**
+ * This trigger's subscription as Graph has it, live, when the stored record may be out of date:
+ * n8n saves a poll's static data only with items it emits, and the webhook methods of an
+ * activation renew or create on a copy of their own, so a poll can hold an older expiry or an
+ * older ID than Graph. By the stored ID, else the one posting to its URL with this trigger's
+ * secret; undefined when Graph has none.
+ */
+async function liveSubscription(
+	transport: GraphTransport,
+	settings: TriggerSettings,
+	push: PushState,
+	stored: StoredSubscription,
+	now: Date,
+): Promise<StoredSubscription | undefined> {
+	const live = (found: GraphSubscription | undefined): found is GraphSubscription =>
+		found !== undefined &&
+		matchesTarget(found, stored, stored.notificationUrl) &&
+		Date.parse(String(found.expirationDateTime ?? '')) > now.getTime();
+	let found = await readSubscription(transport, settings, stored.id);
+	if (!live(found)) {
+		found = (await subscriptionsPostingTo(transport, settings, stored.notificationUrl)).find(
+			(other) => live(other) && isOurClientState(other.clientState, push.clientState),
+		);
+	}
+	return live(found)
+		? { ...stored, id: String(found.id), expiresAt: String(found.expirationDateTime) }
+		: undefined;
+}
+
+/**
+ * A new subscription with the same secret and URL, unless Graph still has a live one of this
+ * trigger's (liveSubscription): that one is kept (and renewed when due). The sync that follows
+ * catches up.
+ */
 async function recreate(
 	ctx: SyncContext,
 	transport: GraphTransport,
@@ -360,6 +399,20 @@ async function recreate(
 	const push = loadPushState(owner.staticData);
 	const previous = push?.subscription;
 	if (!push || !previous) return;
+	const live = await liveSubscription(transport, settings, push, previous, now);
+	if (live) {
+		push.subscription = live;
+		const halfLife = (live.lifetimeMinutes * 60_000) / 2;
+		const due = Date.parse(live.expiresAt) - now.getTime() < halfLife;
+		if (!due || (await renewSubscription(transport, settings, push, now)) === 'renewed') {
+			storeSubscription(owner.staticData, push);
+			owner.lastCheckedAt = now.getTime();
+			logFor(ctx).info(
+				`Outlook Trigger: subscription ${previous.id} (${why} by the stored record) is ${live.id} in Graph, live until ${push.subscription.expiresAt}: kept`,
+			);
+			return;
+		}
+	}
 	push.subscription = await createSubscription(
 		transport,
 		settings,

@@ -177,7 +177,7 @@ function expiry(now: Date, minutes: number): string {
 	return new Date(now.getTime() + Math.round(minutes * 60_000)).toISOString();
 }
 
-interface GraphSubscription {
+export interface GraphSubscription {
 	id?: string;
 	resource?: string;
 	changeType?: string;

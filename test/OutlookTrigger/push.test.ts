@@ -325,6 +325,34 @@ describe('the subscription’s lifecycle', () => {
 		expect(subs.events.map((e) => e.type)).toEqual(['created', 'renewed']);
 	});
 
+	it('a poll whose record says the subscription expired asks Graph first: one Graph still has is kept, found by its ID or by its URL and secret', async () => {
+		const host = await publish();
+		const [sub] = subs.active();
+		await host.poll();
+		const newSubscriptions = () =>
+			subscriptionCalls('POST').filter((c) => c.path === '/subscriptions');
+		// The poll's copy is older than Graph's: a renewal whose static data n8n never saved (a
+		// poll saves it only with items), or one the webhook methods made on their own copy.
+		pushState(host.live).subscription.expiresAt = new Date(Date.now() - 1000).toISOString();
+		await host.poll();
+		expect(subs.active().map((active) => active.id)).toEqual([sub.id]);
+		expect(newSubscriptions()).toHaveLength(1);
+		expect(Date.parse(String(pushState(host.live).subscription.expiresAt))).toBe(
+			subs.active()[0].expiresAt,
+		);
+		// An older ID as well: Graph's own list of the app's subscriptions finds this trigger's.
+		pushState(host.live).subscription.id = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
+		pushState(host.live).subscription.expiresAt = new Date(Date.now() - 1000).toISOString();
+		await host.poll();
+		expect(subs.active().map((active) => active.id)).toEqual([sub.id]);
+		expect(newSubscriptions()).toHaveLength(1);
+		expect(pushState(host.live).subscription.id).toBe(sub.id);
+		// Notifications still reach the trigger.
+		const id = mailbox.deliver('inbox', { subject: 'Still pushed' });
+		await host.until(() => host.emitted().length === 1, 'the mail');
+		expect(ids(host.emitted())).toEqual([id]);
+	});
+
 	it('a renewal answered 404 recreates it with the same secret and URL, and the same poll catches up', async () => {
 		subs.setFaults({ dropRate: 1 });
 		const host = await publish();
