@@ -408,7 +408,7 @@ async function recreate(
 			storeSubscription(owner.staticData, push);
 			owner.lastCheckedAt = now.getTime();
 			logFor(ctx).info(
-				`Outlook Trigger: subscription ${previous.id} (${why} by the stored record) is ${live.id} in Graph, live until ${push.subscription.expiresAt}: kept`,
+				`Outlook Trigger: subscription ${previous.id} (${why}): Graph still has ${live.id}, live until ${push.subscription.expiresAt}; kept`,
 			);
 			return;
 		}
