@@ -11,7 +11,7 @@
  * PFX and its password, the stored tokens, the IMAP token in its SASL form; recorded per execution
  * context with `rememberSecrets`) in the forms a server may echo them (as is, URL- and
  * form-encoded, JSON-escaped, base64), and anything shaped like one (Bearer and Basic values,
- * JWTs such as a client assertion, SASL XOAUTH2 strings, `refresh_token=…` / `"code":"…"` fields,
+ * JWTs such as a client assertion, SASL XOAUTH2 and OAUTHBEARER payloads, `refresh_token=…` / `"code":"…"` fields,
  * PEM private keys). Text that comes from a token endpoint may echo what it was sent, including
  * values the package never saw (a rotated refresh token, an authorization code): `redactOpaque`
  * also removes every run of 24 or more token characters except GUIDs. The decoders of token
@@ -25,14 +25,16 @@ export const REDACTED = '[redacted]';
 /** Shorter values are not treated as secrets: replacing them would garble ordinary text. */
 const MIN_SECRET_LENGTH = 8;
 
-/** Bearer/Basic values, JWTs, SASL XOAUTH2 strings, secret-bearing form and JSON fields, PEM keys. */
+/** Bearer/Basic values, JWTs, SASL payloads, secret-bearing form and JSON fields, PEM keys. */
 const TOKEN_PATTERNS: Array<[RegExp, string]> = [
 	// RFC 6750 §2.1 b64token, and RFC 7617 Basic credentials.
 	[/\b(Bearer|Basic)(\s+)[A-Za-z0-9\-._~+/]+=*/gi, `$1$2${REDACTED}`],
 	// JWTs: access tokens, ID tokens, client assertions (RFC 7519 compact form).
 	[/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, REDACTED],
-	// SASL XOAUTH2 ("user=" … base64).
+	// SASL XOAUTH2 ("user=" … base64), and OAUTHBEARER (RFC 7628: GS2 header "n,a=…," or "n,,"
+	// base64), which imapflow prefers when a server offers it; also when cut short.
 	[/dXNlcj[A-Za-z0-9+/]{20,}=*/g, REDACTED],
+	[/\bbi(?:xh|ws)[A-Za-z0-9+/]{20,}=*/g, REDACTED],
 	// OAuth 2.0 request and response fields that carry a secret (RFC 6749 §4.1, §6; RFC 7523).
 	[
 		/\b(client_secret|client_assertion|refresh_token|access_token|id_token|assertion|code|password)=[^&\s"'<>]+/gi,
@@ -72,7 +74,15 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
 	);
 	for (const form of forms) out = out.split(form).join(REDACTED);
 	for (const [pattern, replacement] of TOKEN_PATTERNS) out = out.replace(pattern, replacement);
-	return out;
+	return out.replace(BASE64_RUN, (run) => (carriesBearer(run) ? REDACTED : run));
+}
+
+/** Runs of base64 long enough to hold a SASL payload with a token in it. */
+const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}/g;
+
+/** Whether a base64 run decodes to text that carries a bearer token (any SASL framing). */
+function carriesBearer(run: string): boolean {
+	return /auth=Bearer /i.test(Buffer.from(run, 'base64').toString('latin1'));
 }
 
 /**
@@ -83,7 +93,11 @@ export function redactOpaque(text: string, secrets: Iterable<string> = []): stri
 	return redact(text, secrets).replace(OPAQUE_RUN, (run) => (GUID.test(run) ? run : REDACTED));
 }
 
-/** The forms an IMAP access token is sent in (as is, and inside SASL XOAUTH2), to redact them. */
+/**
+ * The forms an IMAP access token is sent in (as is, and inside SASL XOAUTH2), to redact them. Its
+ * OAUTHBEARER payload also names the server's host and port; `redact()` finds it (and any other
+ * base64 that carries `auth=Bearer …`) by decoding.
+ */
 export function tokenForms(user: string, accessToken: string): string[] {
 	return [
 		accessToken,

@@ -79,6 +79,31 @@ describe('what redact() removes', () => {
 		expect(out).toContain('Authorization: Bearer [redacted]');
 	});
 
+	test('SASL OAUTHBEARER payloads (RFC 7628), whole, cut short, and in a framing the patterns do not know', () => {
+		const token = 'at-imap.UwRYG6nQ2x8LkPz4Vb7dM1sFt0hJc9eA';
+		const oauthbearer = (header: string) =>
+			Buffer.from(
+				`${header}\x01host=imap.example.test\x01port=993\x01auth=Bearer ${token}\x01\x01`,
+			).toString('base64');
+		const whole = oauthbearer('n,a=alice@example.test,');
+		const noAuthzid = oauthbearer('n,,');
+		// A framing no pattern names: found by decoding the base64 run.
+		const other = Buffer.from(`x-sasl\x01auth=Bearer ${token}\x01`).toString('base64');
+		const out = redact(
+			`NO [AUTHENTICATIONFAILED] invalid SASL ${whole}\ncut ${whole.slice(0, 60)}\n${noAuthzid}\n${other}`,
+		);
+		for (const fragment of [whole.slice(0, 24), noAuthzid.slice(0, 24), other.slice(0, 24)])
+			expect(out).not.toContain(fragment);
+		expect(out).toBe(
+			'NO [AUTHENTICATIONFAILED] invalid SASL [redacted]\ncut [redacted]\n[redacted]\n[redacted]',
+		);
+		// Base64 that carries no token stays.
+		const harmless = Buffer.from('a harmless attachment name, long enough to be a run').toString(
+			'base64',
+		);
+		expect(redact(`name ${harmless}`)).toBe(`name ${harmless}`);
+	});
+
 	test('redactOpaque: every run of 24+ token characters but GUIDs (text from a token endpoint)', () => {
 		const out = redactOpaque(
 			'AADSTS70000: grant revoked rt.ABCDEFGHIJKLMNOPQRSTUVWXYZ012345 Trace ID: 0d4c2a5e-6b7f-4a8b-9c0d-1e2f3a4b5c6d',
