@@ -44,6 +44,7 @@ import {
 import { resolveEnvironment } from '../shared/auth/environments';
 import { explainMicrosoftError, tokenEndpointError } from '../shared/auth/microsoft-errors';
 import { IMAP_SCOPE_NAME, scopeIncludes } from '../shared/auth/scopes';
+import { send, sender } from '../shared/outbound';
 import { credentialSecrets, rememberSecrets } from '../shared/redact';
 
 export const CREDENTIAL_TYPE = 'outlookOAuth2Api';
@@ -233,7 +234,7 @@ export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 	let response: { statusCode: number; body: IDataObject | string } | undefined;
 	let networkError = '';
 	try {
-		response = (await ctx.helpers.httpRequest(request)) as typeof response;
+		response = (await send(ctx.helpers, request)) as typeof response;
 	} catch (error) {
 		// Network failure: only the errno is kept (the request's options hold the form).
 		networkError = (error as { code?: string }).code ?? 'network error';
@@ -364,7 +365,7 @@ export async function imapTokenSource(
 			await fetchAppOnlyImapToken(fields, {
 				...options,
 				// n8n's helper, so its proxy settings apply to the sign-in request.
-				http: async (request) => await ctx.helpers.httpRequest(request),
+				http: sender(ctx.helpers),
 			}),
 		retryLoginWithFreshToken: true,
 		loginFix: (mailbox) => appOnlyImapLoginFix(mailbox, String(fields.clientId ?? '').trim()),

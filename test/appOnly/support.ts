@@ -22,7 +22,7 @@ import { CredentialTestContext } from 'n8n-core';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { OutlookAppOnlyApi } from '../../credentials/OutlookAppOnlyApi.credentials';
-import { httpFromLegacyRequest } from '../../nodes/shared/auth/appOnlyCredentialTest';
+import { senderFromLegacyRequest } from '../../nodes/shared/outbound';
 import type { StandIns } from '../support/fixtures';
 import {
 	CREDENTIAL_ID,
@@ -201,4 +201,4 @@ export class AppOnlyHarness extends N8nHarness {
  * n8n's outbound HTTP pipeline (axios with its proxy agents), for calls outside a node's context:
  * the credential test context's `request` helper, adapted as the credential test adapts it.
  */
-export const n8nHttp = httpFromLegacyRequest(new CredentialTestContext().helpers.request);
+export const n8nHttp = senderFromLegacyRequest(new CredentialTestContext().helpers.request);

@@ -8,7 +8,6 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
-	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
@@ -25,6 +24,7 @@ import {
 	graphDefaultScope,
 	resolveAppOnlyCredential,
 } from './appOnly';
+import { senderFromLegacyRequest } from '../outbound';
 import { credentialSecrets, redact } from '../redact';
 import { appOnlyAccessHint, explainAppOnlyTokenError, rolesInclude } from './appOnlyErrors';
 
@@ -194,34 +194,10 @@ export async function outlookAppOnlyApiTest(
 			// ICredentialTestFunctions offers no httpRequest (n8n-workflow 2.41): `request` is the helper
 			// that goes through n8n's outbound pipeline here.
 			// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
-			httpFromLegacyRequest(this.helpers.request),
+			senderFromLegacyRequest(this.helpers.request),
 		);
 	} catch (error) {
 		result = { status: 'Error', message: `The test failed: ${(error as Error)?.message}` };
 	}
 	return { ...result, message: redact(result.message, credentialSecrets(fields)) };
-}
-
-/**
- * The credential test's context has only n8n's legacy `request` helper; it goes through the same
- * outbound pipeline (proxy settings included) as `httpRequest`. This adapts it to the
- * `httpRequest` options the token and Graph requests are written in.
- */
-export function httpFromLegacyRequest(
-	request: ICredentialTestFunctions['helpers']['request'],
-): TokenHttpRequest {
-	return async (options: IHttpRequestOptions) => {
-		const response = (await request({
-			method: options.method ?? 'GET',
-			uri: options.url,
-			headers: options.headers,
-			body: options.body,
-			timeout: options.timeout,
-			followRedirect: false,
-			resolveWithFullResponse: true,
-			simple: false,
-			json: false,
-		})) as { statusCode: number; headers: IN8nHttpFullResponse['headers']; body: unknown };
-		return { statusCode: response.statusCode, headers: response.headers, body: response.body };
-	};
 }

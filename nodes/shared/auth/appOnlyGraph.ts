@@ -15,6 +15,7 @@ import {
 	resolveAppOnlyCredential,
 } from './appOnly';
 import { explainAppOnlyTokenError } from './appOnlyErrors';
+import { send, sender } from '../outbound';
 
 /** The delegated credential's type (graph/client.ts's CREDENTIAL_TYPE; not imported, to keep auth/ free of graph/). */
 const DELEGATED_TYPE_NAME = 'outlookOAuth2Api';
@@ -61,11 +62,11 @@ export class AppOnlyGraphAuth {
 		}
 		const scope = graphDefaultScope(this.credential);
 		const sendWith = async (accessToken: string) =>
-			await helpers.httpRequest({
+			await send(helpers, {
 				...request,
 				headers: { ...(request.headers ?? {}), Authorization: `Bearer ${accessToken}` },
 			});
-		const http = async (options: IHttpRequestOptions) => await helpers.httpRequest(options);
+		const http = sender(helpers);
 		const token = await acquireTokenForScope(this.credential, scope, { http });
 		this.roles = token.roles;
 		try {

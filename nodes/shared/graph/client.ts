@@ -2,7 +2,6 @@ import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import type {
 	ICredentialDataDecryptedObject,
-	IAllExecuteFunctions,
 	IDataObject,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
@@ -19,6 +18,7 @@ import { resolveEnvironment } from '../auth/environments';
 import type { ExplainContext } from '../auth/microsoft-errors';
 import { describeMicrosoftError, tokenEndpointError } from '../auth/microsoft-errors';
 import { resolveTenant } from '../auth/tenant';
+import { sendWithCredential } from '../outbound';
 import { dataRecord } from '../outsideData';
 import { credentialSecrets, logFor, rememberSecrets } from '../redact';
 import { batchMailboxWeights, mailboxOfUrl, withMailboxSlots } from './concurrency';
@@ -197,11 +197,7 @@ class N8nSendMiddleware implements Middleware {
 			// The app-only credential: msal-node's token as a Bearer header (auth/appOnlyGraph.ts).
 			const response = (await (this.appOnly
 				? this.appOnly.send(this.ctx.helpers, request)
-				: this.ctx.helpers.httpRequestWithAuthentication.call(
-						this.ctx as unknown as IAllExecuteFunctions,
-						CREDENTIAL_TYPE,
-						request,
-					))) as {
+				: sendWithCredential(this.ctx, CREDENTIAL_TYPE, request))) as {
 				statusCode: number;
 				headers: Record<string, unknown>;
 				body: ArrayBuffer | Buffer | string | undefined;

@@ -13,13 +13,14 @@
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 
-import type { IAllExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import { graphCredentialType } from '../auth/appOnlyGraph';
 import type { GraphTransport } from './client';
 import { CREDENTIAL_TYPE } from './client';
 import { mailboxOfUrl, withMailboxSlot } from './concurrency';
 import { isRetryable, withRetry } from './retry';
+import { sendWithCredential } from '../outbound';
 import { logFor } from '../redact';
 
 export interface GraphByteStream {
@@ -61,11 +62,7 @@ async function sendForStream(transport: GraphTransport, path: string): Promise<S
 		withMailboxSlot(key, async () => {
 			const response = (await (transport.appOnly
 				? transport.appOnly.send(ctx.helpers, request)
-				: ctx.helpers.httpRequestWithAuthentication.call(
-						ctx as unknown as IAllExecuteFunctions,
-						CREDENTIAL_TYPE,
-						request,
-					))) as StreamResponse;
+				: sendWithCredential(ctx, CREDENTIAL_TYPE, request))) as StreamResponse;
 			resolve(response);
 			// The slot is the mailbox's until the bytes have arrived (or the reader gave up).
 			await finished(response.body).catch(() => undefined);

@@ -26,6 +26,7 @@ import { CLOUD_ENVIRONMENTS } from '../auth/environments';
 import type { GraphTransport } from './client';
 import { graphApiError } from './errors';
 import { isRetryable, withRetry } from './retry';
+import { send } from '../outbound';
 import { logFor } from '../redact';
 
 /**
@@ -341,7 +342,7 @@ async function putChunk(
 		async (attempt) => {
 			let response: PutResponse;
 			try {
-				response = (await ctx.helpers.httpRequest({
+				response = (await send(ctx.helpers, {
 					...request,
 					abortSignal: transport.cancelSignal(),
 				})) as PutResponse;
@@ -402,7 +403,7 @@ async function putChunk(
  */
 async function cancelUploadSession(ctx: IExecuteFunctions, uploadUrl: string): Promise<void> {
 	try {
-		await ctx.helpers.httpRequest({
+		await send(ctx.helpers, {
 			url: uploadUrl,
 			method: 'DELETE',
 			ignoreHttpStatusErrors: true,
