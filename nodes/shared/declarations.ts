@@ -40,8 +40,9 @@ export type OperationKind = 'read' | 'change' | 'draft' | 'send';
  *   senders, and outside senders (all, or only the mailbox's contacts) as `externalAudience` says
  *   (https://learn.microsoft.com/graph/api/resources/automaticrepliessetting);
  * - `ruleForwardTargets`: an inbox rule's own Forward To, Forward as Attachment To and Redirect To,
- *   which Exchange keeps sending every matching message to while the rule is on, when an update
- *   leaves its actions (https://learn.microsoft.com/graph/api/resources/messageruleactions).
+ *   which Exchange keeps sending every matching message to while the rule is on, unless an
+ *   update gives that action addresses of its own
+ *   (https://learn.microsoft.com/graph/api/resources/messageruleactions).
  */
 export type ImplicitRecipients =
 	| 'replyTargets'

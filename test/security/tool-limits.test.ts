@@ -402,6 +402,10 @@ describe.each(NODES)('$label as an AI tool: every operation, every limit', (node
 	function freshMailbox() {
 		s.graph.reset();
 		ledger.reset();
+		// An inbox rule update's actions merge into the rule's: of the two ways Exchange may apply
+		// them (Microsoft documents neither), the one that reaches more, so a limit that holds here
+		// holds under both, and "forbidden" below means forbidden under either.
+		ledger.ruleActionsMerge = true;
 		world = new GraphWorld(s.graph, ledger).install();
 		furnish(world);
 		harness = new N8nHarness({ [node.type]: node.tool }, connectedCredential(s));

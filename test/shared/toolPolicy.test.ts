@@ -435,6 +435,62 @@ describe('AI tools: the limits the author sets, as the model meets them', () => 
 			expect(sent()).toEqual([]);
 		});
 
+		describe.each([
+			['replace the rule’s as a group', false],
+			['merge into the rule’s', true],
+		])('an inbox rule update whose actions %s (Microsoft documents neither)', (_how, merge) => {
+			beforeEach(() => {
+				ledger.ruleActionsMerge = merge;
+				world.addRule({ id: 'rule-1', forwardTo: ['exfil@evil.test'], enabled: false });
+			});
+			const update = (actions: INodeParameters, args: Record<string, unknown>, limits = {}) =>
+				callTool(
+					mail({
+						resource: 'inboxRule',
+						operation: 'update',
+						ruleId: rl('rule-1'),
+						updateFields: { isEnabled: fromAI('enabled', 'boolean') },
+						actions,
+						...limits,
+					}),
+					{ enabled: true, ...args },
+				);
+			const limits: Array<[string, INodeParameters, string]> = [
+				['Drafts Only', {}, '"Drafts Only": this would send mail to exfil@evil.test'],
+				[
+					'Allowed Recipients',
+					{ toolDraftsOnly: false, toolAllowedRecipients: 'contoso.com' },
+					'"Allowed Recipients"',
+				],
+			];
+
+			it.each(limits)(
+				'%s: switching it on with an Actions entry that builds nothing, or with other actions only, is refused',
+				async (_limit, limitFields, refusal) => {
+					for (const [actions, args] of [
+						[{ forwardTo: fromAI('forwardTo') }, { forwardTo: '' }],
+						[{ markImportance: fromAI('importance') }, { importance: '' }],
+						[{ markAsRead: true }, {}],
+					] as Array<[INodeParameters, Record<string, unknown>]>) {
+						const { error } = await update(actions, args, limitFields);
+						expect(error).toContain(`Refused by the tool's limit ${refusal}`);
+					}
+					expect(sent()).toEqual([]);
+					expect(ledger.entries.filter((e) => e.request.startsWith('PATCH'))).toEqual([]);
+				},
+			);
+
+			it('switching it on with a Forward To of its own inside Allowed Recipients runs, and forwards only there', async () => {
+				const { error } = await update(
+					{ forwardTo: fromAI('forwardTo') },
+					{ forwardTo: 'bob@contoso.com' },
+					{ toolDraftsOnly: false, toolAllowedRecipients: 'contoso.com' },
+				);
+				expect(error).toBeUndefined();
+				expect(sent().map((e) => e.recipients)).toEqual([['bob@contoso.com']]);
+			});
+		});
+
 		it('turning automatic replies off sends nothing, so it runs', async () => {
 			const { error } = await callTool(
 				mail({ resource: 'mailbox', operation: 'setAutomaticReplies', status: fromAI('status') }),

@@ -79,11 +79,19 @@ function addresses(value: unknown): string[] {
 
 const fromOf = (message: unknown) => addresses(param(message, 'from'))[0];
 
-/** Where a rule's actions send mail: forwardTo, forwardAsAttachmentTo, redirectTo. */
-const forwardTargets = (actions: Json) =>
-	['forwardTo', 'forwardAsAttachmentTo', 'redirectTo'].flatMap((key) =>
-		addresses(param(actions, key)),
+/** The actions of a rule that send mail on. */
+const FORWARDING = ['forwardTo', 'forwardAsAttachmentTo', 'redirectTo'] as const;
+type Forwarding = Partial<Record<(typeof FORWARDING)[number], string[]>>;
+
+/** Where a rule's actions send mail, by action. */
+const forwardingOf = (actions: Json): Forwarding =>
+	Object.fromEntries(
+		FORWARDING.filter((key) => param(actions, key) !== undefined).map((key) => [
+			key,
+			addresses(param(actions, key)),
+		]),
 	);
+const targetsOf = (forwarding: Forwarding) => FORWARDING.flatMap((key) => forwarding[key] ?? []);
 
 const QUERIES = /\/(getSchedule|findMeetingTimes|getMailTips)$/i;
 const ROOT = /^\/(me|users\/[^/]+)(\/.*)?$/i;
@@ -100,8 +108,15 @@ export class OutboundLedger {
 	/** Automatic replies' external audience as the mailbox holds it. */
 	private externalAudience = 'all';
 
-	/** Inbox rules: whether each is on, and where it forwards or redirects to. */
-	readonly rules = new Map<string, { enabled: boolean; targets: string[] }>();
+	/** Inbox rules: whether each is on, and where each of its actions forwards or redirects to. */
+	readonly rules = new Map<string, { enabled: boolean; forwarding: Forwarding }>();
+
+	/**
+	 * How Exchange applies an update's `actions` to a rule: as a whole group that replaces the
+	 * rule's (false), or merged into them action by action (true). Microsoft documents neither
+	 * (https://learn.microsoft.com/graph/api/messagerule-update); tests run under both.
+	 */
+	ruleActionsMerge = false;
 
 	/** @param ownAddress the signed-in mailbox's address (`/me`), left out of reply-all targets. */
 	constructor(private readonly ownAddress: string) {}
@@ -117,6 +132,7 @@ export class OutboundLedger {
 		this.messages.clear();
 		this.events.clear();
 		this.rules.clear();
+		this.ruleActionsMerge = false;
 		this.externalAudience = 'all';
 	}
 
@@ -129,7 +145,11 @@ export class OutboundLedger {
 	): void {
 		if ('message' in item) this.messages.set(item.message.id, item.message);
 		else if ('event' in item) this.events.set(item.event.id, item.event);
-		else this.rules.set(item.rule.id, { enabled: item.rule.enabled, targets: item.rule.targets });
+		else
+			this.rules.set(item.rule.id, {
+				enabled: item.rule.enabled,
+				forwarding: { forwardTo: item.rule.targets },
+			});
 	}
 
 	/** Entries that reach someone or change something, since `from` (an index into entries). */
@@ -161,7 +181,7 @@ export class OutboundLedger {
 		if (typeof value.id !== 'string') return;
 		this.rules.set(value.id, {
 			enabled: value.isEnabled !== false,
-			targets: forwardTargets((value.actions ?? {}) as Json),
+			forwarding: forwardingOf((value.actions ?? {}) as Json),
 		});
 	}
 
@@ -306,19 +326,21 @@ export class OutboundLedger {
 			const id = rule[1] ? decodeURIComponent(rule[1]) : String((reply.body as Json)?.id ?? '');
 			const known = this.rules.get(id);
 			const actions = param(body, 'actions') as Json | undefined;
-			const targets = actions
-				? forwardTargets(actions)
-				: record.method === 'POST'
-					? []
-					: (known?.targets ?? []);
+			const before = record.method === 'POST' ? {} : (known?.forwarding ?? {});
+			const forwarding = !actions
+				? before
+				: this.ruleActionsMerge
+					? { ...before, ...forwardingOf(actions) }
+					: forwardingOf(actions);
+			const targets = targetsOf(forwarding);
 			const enabled =
 				typeof param(body, 'isEnabled') === 'boolean'
 					? param(body, 'isEnabled') === true
 					: record.method === 'POST'
 						? true
 						: (known?.enabled ?? true);
-			this.rules.set(id, { enabled, targets });
-			const reaches = enabled || actions ? targets : [];
+			this.rules.set(id, { enabled, forwarding });
+			const reaches = enabled ? targets : actions ? targetsOf(forwardingOf(actions)) : [];
 			return this.record({
 				...base,
 				kind: reaches.length ? 'sends' : 'change',

@@ -372,7 +372,15 @@ export class GraphWorld {
 			const rule = this.rules.get(ruleId);
 			if (!rule) return notFound();
 			if (method === 'GET') return { body: rule };
-			if (method === 'PATCH') return { body: Object.assign(rule, body) };
+			if (method === 'PATCH') {
+				// The update's actions replace the rule's as a group, or merge into them (the ledger's
+				// ruleActionsMerge: Microsoft documents neither).
+				const actions =
+					body.actions && this.ledger.ruleActionsMerge
+						? { ...(rule.actions as Json), ...(body.actions as Json) }
+						: body.actions;
+				return { body: Object.assign(rule, body, actions ? { actions } : {}) };
+			}
 			if (method === 'DELETE') {
 				this.rules.delete(ruleId);
 				return { status: 204 };

@@ -37,6 +37,9 @@ export interface Reached {
 	unreadable: Array<{ label: string; entry: string }>;
 }
 
+/** The actions of an inbox rule that send its messages on. */
+const RULE_FORWARDING = ['forwardTo', 'forwardAsAttachmentTo', 'redirectTo'] as const;
+
 export function emptyReached(): Reached {
 	return { recipients: [], replyTo: [], audiences: [], from: [], unreadable: [] };
 }
@@ -184,14 +187,19 @@ export const IMPLICIT_RESOLVERS: { [Source in ImplicitRecipients]: Resolver } = 
 
 	/**
 	 * An inbox rule forwards or redirects every matching message to its own targets while it is on.
-	 * An update that fills in actions replaces them all (Graph replaces the group as a whole), so
-	 * only one that leaves them keeps the rule's targets, and only if the rule stays or becomes on.
-	 * https://learn.microsoft.com/graph/api/resources/messageruleactions, /messagerule-update
+	 * Microsoft does not say whether an update's actions replace the rule's as a group or merge
+	 * into them (https://learn.microsoft.com/graph/api/messagerule-update), and an Actions entry
+	 * can build nothing (an empty Forward To): so each of Forward To, Forward as Attachment To and
+	 * Redirect To keeps the rule's own targets unless the update gives it addresses of its own
+	 * (checked as fields of the item), if the rule stays or becomes on.
+	 * https://learn.microsoft.com/graph/api/resources/messageruleactions
 	 */
 	ruleForwardTargets: {
 		resolve: async (context) => {
-			const replaced = context.field('actions');
-			if (replaced && typeof replaced === 'object' && Object.keys(replaced).length) return {};
+			const kept = RULE_FORWARDING.filter(
+				(key) => readAddresses(context.field(`actions.${key}`)).addresses.length === 0,
+			);
+			if (!kept.length) return {};
 			const rule = await read(
 				context,
 				'mailboxSettings',
@@ -201,11 +209,7 @@ export const IMPLICIT_RESOLVERS: { [Source in ImplicitRecipients]: Resolver } = 
 			const enabled = context.field('updateFields.isEnabled') ?? rule.isEnabled;
 			if (enabled === false) return {};
 			const actions = (rule.actions ?? {}) as IDataObject;
-			return {
-				recipients: ['forwardTo', 'forwardAsAttachmentTo', 'redirectTo'].flatMap((key) =>
-					addressesOf(actions[key]),
-				),
-			};
+			return { recipients: kept.flatMap((key) => addressesOf(actions[key])) };
 		},
 	},
 
