@@ -20,7 +20,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ImplicitRecipients, OperationDeclaration, OperationKind } from '../declarations';
-import { getMailboxRoot } from '../descriptions';
+import { getMailboxRoot, mailboxChoice } from '../descriptions';
 import { GraphTransport } from '../graph/client';
 import { dataRecord, ownValue } from '../outsideData';
 import type { OperationModule, OperationResult, ResourceMap } from '../router';
@@ -313,12 +313,16 @@ function checkReach(
 		);
 }
 
-/** The Mailbox field of an operation that sends, as a send-as mailbox (undefined for your own). */
+/**
+ * The mailbox an operation that sends works in, as a send-as mailbox (undefined for your own):
+ * the Mailbox field, and always the Mailbox Address with the app-only credential (`mailboxChoice`).
+ */
 function mailboxSendsAs(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 ): (Via & { fixed: boolean }) | undefined {
-	if (ctx.getNodeParameter('mailbox', itemIndex, 'me') !== 'other') return undefined;
+	const read = (name: string, fallback: string) => ctx.getNodeParameter(name, itemIndex, fallback);
+	if (mailboxChoice(read) !== 'other') return undefined;
 	const raw = ctx.getNode().parameters;
 	const expression = (v: unknown) => typeof v === 'string' && v.startsWith('=');
 	return {
