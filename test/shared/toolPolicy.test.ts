@@ -13,6 +13,8 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
+import { parseRecipients } from '../../nodes/OutlookMail/helpers/recipients';
+import { parseAddresses } from '../../nodes/OutlookCalendar/helpers/addresses';
 import { NodeConnectionTypes, NodeHelpers } from 'n8n-workflow';
 
 import { OutlookCalendar } from '../../nodes/OutlookCalendar/OutlookCalendar.node';
@@ -838,6 +840,41 @@ describe('addresses as the limits read them', () => {
 			'a@x.com',
 			'b@y.com',
 		]);
+	});
+
+	it('what either node sends to is what the limits read: the same entries, the same reading of objects', () => {
+		const node = { getNode: () => ({ name: 'Outlook', type: 'x', typeVersion: 1 }) };
+		const sentTo = (parse: () => Array<{ address: string }>) => {
+			try {
+				return parse().map((entry) => entry.address.toLowerCase());
+			} catch {
+				return undefined; // the node refuses the value: nothing is sent
+			}
+		};
+		for (const value of [
+			'a@x.com; B <b@y.com>\nc@z.com, "Doe, J" <j@d.com>\r\ne@f.com',
+			[{ address: 'guest@evil.test', emailAddress: { address: 'ok@contoso.com' } }],
+			[{ emailAddress: { address: 'a@x.com', name: 'A' } }, { address: 'b@y.com' }, 'c@z.com'],
+			[{ emailAddress: 'x@evil.test', address: 'ok@contoso.com' }],
+			[{ address: 'a@x.com, b@evil.test' }],
+			[{ name: 'no address' }],
+			'Name <a@x.com> <b@evil.test>',
+			'"a@x.com" <b@y.com>',
+			['a@x.com;b@y.com', 7],
+		] as unknown[]) {
+			const read = readAddresses(value);
+			for (const [parser, parse] of [
+				[
+					'Outlook Mail',
+					() => parseRecipients(node as never, 0, 'To', value).map((r) => r.emailAddress),
+				],
+				['Outlook Calendar', () => parseAddresses(node as never, 0, value, 'Attendees')],
+			] as const) {
+				const sent = sentTo(parse);
+				if (sent === undefined || read.unreadable.length) continue;
+				expect({ parser, value, sent }).toEqual({ parser, value, sent: read.addresses });
+			}
+		}
 	});
 
 	it('a domain admits itself and its subdomains; an address only itself', () => {

@@ -5,6 +5,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { addressEntries } from '../../shared/addressEntries';
+
 export interface EmailAddress {
 	address: string;
 	name?: string;
@@ -16,27 +18,6 @@ const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 /** Whether `text` is one email address (as the address fields check them). */
 export function isEmailAddress(text: string): boolean {
 	return ADDRESS.test(text);
-}
-
-/** Splits on commas, semicolons and newlines outside quotes and angle brackets. */
-function splitList(text: string): string[] {
-	const parts: string[] = [];
-	let current = '';
-	let quoted = false;
-	let angled = false;
-	for (const ch of text) {
-		if (ch === '"') quoted = !quoted;
-		else if (ch === '<' && !quoted) angled = true;
-		else if (ch === '>' && !quoted) angled = false;
-		if (!quoted && !angled && (ch === ',' || ch === ';' || ch === '\n')) {
-			parts.push(current);
-			current = '';
-		} else {
-			current += ch;
-		}
-	}
-	parts.push(current);
-	return parts.map((p) => p.trim()).filter(Boolean);
 }
 
 function parseOne(entry: string): EmailAddress | undefined {
@@ -59,24 +40,13 @@ export function parseAddresses(
 	value: unknown,
 	field: string,
 ): EmailAddress[] {
-	const entries: Array<string | EmailAddress> = [];
-	if (Array.isArray(value)) {
-		for (const v of value) {
-			if (typeof v === 'string') entries.push(...splitList(v));
-			else if (v && typeof v === 'object') entries.push(v as EmailAddress);
-		}
-	} else if (typeof value === 'string') {
-		entries.push(...splitList(value));
-	} else if (value !== undefined && value !== null && value !== '') {
-		entries.push(String(value));
-	}
-	return entries.map((entry) => {
+	return addressEntries(value).map((entry) => {
 		if (typeof entry === 'object') {
 			const address = String(entry.address ?? '').trim();
 			if (!ADDRESS.test(address)) {
 				throw new NodeOperationError(
 					ctx.getNode(),
-					`"${address}" in the field ${field} is not an email address`,
+					`"${address || JSON.stringify(entry.object).slice(0, 120)}" in the field ${field} is not an email address`,
 					{ itemIndex },
 				);
 			}

@@ -6,6 +6,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { addressEntries } from '../../shared/addressEntries';
+
 export interface GraphRecipient extends IDataObject {
 	emailAddress: { address: string; name?: string };
 }
@@ -27,27 +29,6 @@ export function isEmailAddress(value: string): boolean {
 	);
 }
 
-/** Splits on `,` and `;` that are not inside a quoted display name or angle brackets. */
-function splitList(text: string): string[] {
-	const parts: string[] = [];
-	let current = '';
-	let quoted = false;
-	let angle = false;
-	for (const char of text) {
-		if (char === '"') quoted = !quoted;
-		else if (char === '<' && !quoted) angle = true;
-		else if (char === '>' && !quoted) angle = false;
-		if ((char === ',' || char === ';') && !quoted && !angle) {
-			parts.push(current);
-			current = '';
-		} else {
-			current += char;
-		}
-	}
-	parts.push(current);
-	return parts.map((part) => part.trim()).filter((part) => part !== '');
-}
-
 /** `Name <address>` or a bare address → { name, address }. */
 function parseOne(entry: string): { address: string; name?: string } {
 	const match = /^(.*)<([^<>]*)>$/.exec(entry);
@@ -61,15 +42,11 @@ function parseOne(entry: string): { address: string; name?: string } {
 
 /** Turns a field's value (string, list of strings, or recipient objects from an expression) into entries. */
 function entriesOf(value: unknown): string[] {
-	if (value === undefined || value === null || value === '') return [];
-	if (Array.isArray(value)) return value.flatMap((entry) => entriesOf(entry));
-	if (typeof value === 'object') {
-		const record = value as IDataObject;
-		const inner = (record.emailAddress ?? record) as IDataObject;
-		if (typeof inner.address === 'string')
-			return [inner.name ? `${String(inner.name)} <${inner.address}>` : inner.address];
-	}
-	return splitList(String(value));
+	return addressEntries(value).map((entry) => {
+		if (typeof entry === 'string') return entry;
+		if (typeof entry.address !== 'string') return JSON.stringify(entry.object);
+		return entry.name ? `${String(entry.name)} <${entry.address}>` : entry.address;
+	});
 }
 
 /**

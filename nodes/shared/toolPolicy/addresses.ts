@@ -2,40 +2,19 @@
  * Addresses as the tool limits read them: from a field's value (what a model filled in) and from
  * the author's lists (Allowed Recipients, Allowed Send-As Mailboxes).
  *
- * The reading fails closed: each node parses its fields with its own rules, so an entry this
- * reader cannot take apart into exactly one address is reported as unreadable (and the call
- * refused) instead of being skipped, and every separator either node splits on (`,` `;` and
- * newlines) splits here too. Whatever address an operation sends to is therefore one this reader
- * saw.
+ * The entries are the ones both nodes send to (shared/addressEntries.ts: the same splitting and
+ * the same reading of objects). The reading fails closed: each node checks an entry's address
+ * with its own rules, so an entry this reader cannot take apart into exactly one address is
+ * reported as unreadable (and the call refused) instead of being skipped. Whatever address an
+ * operation sends to is therefore one this reader saw.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { addressEntries } from '../addressEntries';
 
 export interface ReadAddresses {
 	/** Lower-cased addresses, in the order found. */
 	addresses: string[];
 	/** Entries that are not one address (shown in refusals, cut to 120 characters). */
 	unreadable: string[];
-}
-
-/** Splits on `,` `;` and newlines outside a quoted display name or angle brackets. */
-function splitEntries(text: string): string[] {
-	const parts: string[] = [];
-	let current = '';
-	let quoted = false;
-	let angled = false;
-	for (const char of text) {
-		if (char === '"') quoted = !quoted;
-		else if (char === '<' && !quoted) angled = true;
-		else if (char === '>' && !quoted) angled = false;
-		if (!quoted && !angled && (char === ',' || char === ';' || char === '\n' || char === '\r')) {
-			parts.push(current);
-			current = '';
-		} else {
-			current += char;
-		}
-	}
-	parts.push(current);
-	return parts.map((part) => part.trim()).filter((part) => part !== '');
 }
 
 /**
@@ -52,25 +31,14 @@ function addressOf(entry: string): string | undefined {
 }
 
 function collect(value: unknown, into: ReadAddresses): void {
-	if (value === undefined || value === null || value === '') return;
-	if (Array.isArray(value)) {
-		for (const entry of value) collect(entry, into);
-		return;
-	}
-	if (typeof value === 'object') {
-		const record = value as IDataObject;
-		const inner = (record.emailAddress ?? record) as IDataObject;
-		if (typeof inner.address === 'string') {
-			collect(inner.address, into);
-			return;
-		}
-		into.unreadable.push(JSON.stringify(value).slice(0, 120));
-		return;
-	}
-	for (const entry of splitEntries(String(value))) {
-		const address = addressOf(entry);
+	for (const entry of addressEntries(value)) {
+		const text = typeof entry === 'string' ? entry : entry.address;
+		const address = typeof text === 'string' ? addressOf(text) : undefined;
 		if (address) into.addresses.push(address);
-		else into.unreadable.push(entry.slice(0, 120));
+		else
+			into.unreadable.push(
+				(typeof entry === 'string' ? entry : JSON.stringify(entry.object)).slice(0, 120),
+			);
 	}
 }
 
