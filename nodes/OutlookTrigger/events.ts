@@ -130,8 +130,6 @@ interface RoundMode {
 
 /** One round of the calendar: what Graph lists, then what the trigger reads to make sense of it. */
 class CalendarRound {
-	readonly pending: INodeExecutionData[] = [];
-
 	private readonly seen = new Set<string>();
 
 	/** Known instances Graph listed as `@removed`: hash → ID. */
@@ -155,6 +153,12 @@ class CalendarRound {
 		private readonly state: TriggerState,
 		private readonly window: { start: string; end: string },
 		private readonly mode: RoundMode,
+		/**
+		 * Where the round's items go: the poll's list, kept across a resync (410) because the
+		 * abandoned attempt already wrote their change keys into `known` and their keys into the
+		 * emitted window, so the new round finds them known and does not emit them again.
+		 */
+		private readonly pending: INodeExecutionData[],
 	) {
 		this.known = state.known;
 		this.windowStart = Date.parse(window.start);
@@ -415,6 +419,9 @@ export async function pollCalendarChanges(
 	state.keepSources([CALENDAR_SOURCE]);
 	const prefer = [maxPageSizePreference(EVENT_PAGE_SIZE)];
 	const permission = calendarPermission(settings);
+	// Outside the attempts, as messages and contacts keep theirs: what a round read before Graph
+	// lost the sync state is emitted with what the resync round adds.
+	const pending: INodeExecutionData[] = [];
 
 	for (let attempt = 0; ; attempt++) {
 		let cursor: SourceCursor = state.source(CALENDAR_SOURCE);
@@ -455,7 +462,7 @@ export async function pollCalendarChanges(
 			let round: CalendarRound;
 			let link: string | undefined;
 			const readView = async () => {
-				round = new CalendarRound(transport, settings, state, window, listing(true));
+				round = new CalendarRound(transport, settings, state, window, listing(true), pending);
 				for await (const page of graphPages(
 					transport,
 					{
@@ -478,6 +485,7 @@ export async function pollCalendarChanges(
 					state,
 					window,
 					cursor.initial ? listing(true) : { firstListing: false, comparing: false, floor },
+					pending,
 				);
 				try {
 					const result = await runDeltaRound(transport, {
@@ -514,7 +522,7 @@ export async function pollCalendarChanges(
 			cursor.initial = cursor.mode === 'calendarView';
 			delete cursor.resyncFrom;
 			cursor.syncedAt = now.toISOString();
-			return round!.pending;
+			return pending;
 		} catch (error) {
 			const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
 			logFor(ctx).warn(

@@ -93,6 +93,32 @@ describe.each(['documented', 'observed'] as const)(
 			expect(t.s.graph.calls()[0].query.$deltatoken).toBeDefined();
 		});
 
+		it('Event Created: the sync state lost after the first page of a round: every new event once, in that poll', async () => {
+			const runner = t.runner({ event: 'eventCreated', windowDays: 30 }, 'UTC');
+			expect(await runner.poll()).toEqual([]);
+			// More than one delta page (the trigger asks for pages of 1,000).
+			const start = DateTime.utc().plus({ days: 3 }).startOf('hour');
+			const created: string[] = [];
+			for (let i = 0; i < 1005; i++)
+				created.push(
+					t.mailbox.addInstance({ subject: `E${i}`, start, end: start.plus({ hours: 1 }) }),
+				);
+			// Exchange drops the sync state right after serving the round's first page.
+			let armed = true;
+			t.s.graph.watch((request, reply) => {
+				const body = reply.body as IDataObject | undefined;
+				if (armed && request.path === '/me/calendarView/delta' && body?.['@odata.nextLink']) {
+					armed = false;
+					t.mailbox.expireSyncStates();
+				}
+			});
+
+			const items = await runner.poll();
+			expect(armed).toBe(false);
+			expect(items.map((i) => i.id).sort()).toEqual([...created].sort());
+			expect(await runner.poll()).toEqual([]);
+		});
+
 		it('the window moves once a day: a new round emits nothing it already reported or that only entered the window', async () => {
 			const now = DateTime.utc();
 			const known = t.mailbox.addInstance({
