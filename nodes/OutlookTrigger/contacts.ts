@@ -14,7 +14,8 @@
  * - The first round lists the folder and emits nothing. When Graph lost the sync state (410), a
  *   new round is compared with the table: a contact not known and created since the last round is
  *   created, a known one with another change key updated, and a known one missing was deleted
- *   meanwhile (only its ID's hash is known then).
+ *   meanwhile (only its ID's hash is known then). A first round that lost it is a first round
+ *   again: it learns and emits nothing.
  * - A contact missing from the table (past its limit) but created before the last round is an
  *   update, not a new contact.
  */
@@ -28,7 +29,7 @@ import type { SourceCursor, TriggerState } from './cursor';
 import { digest } from './cursor';
 import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './delta';
 import type { PollLimits } from './messages';
-import { RESYNC_SLACK_MS } from './messages';
+import { cursorAfterLostSync, RESYNC_SLACK_MS } from './messages';
 import type { TriggerSettings } from './settings';
 import type { SyncContext } from './sync';
 import { logFor } from '../shared/redact';
@@ -151,16 +152,12 @@ export async function pollContacts(
 			return out;
 		} catch (error) {
 			const lost = rethrowUnlessResync(ctx.getNode(), error, attempt);
-			const from = Date.parse(cursor.syncedAt ?? state.startedAt) - RESYNC_SLACK_MS;
+			const next = cursorAfterLostSync(cursor);
 			logFor(ctx).warn(
-				`Outlook Trigger: Microsoft Graph lost the contacts' sync state; comparing the folder again (${lost.graphMessage})`,
+				`Outlook Trigger: Microsoft Graph lost the contacts' sync state; ${next.resyncFrom ? 'comparing the folder again' : 'listing the folder again from the start'} (${lost.graphMessage})`,
 			);
 			// Items of pages read before the loss stay emitted (their keys are remembered).
-			state.resetSource(CONTACTS_SOURCE, {
-				initial: true,
-				resyncFrom: new Date(from).toISOString(),
-				syncedAt: cursor.syncedAt,
-			});
+			state.resetSource(CONTACTS_SOURCE, next);
 		}
 	}
 }

@@ -18,8 +18,9 @@
  * flagged (a sender's "flag for recipients") counts as flagged. A move between watched folders is
  * `@removed` in one and new in the other, with the same immutable ID: still known, nothing is
  * emitted. The first round of a folder lists it and emits nothing (what was flagged before the
- * trigger started is only remembered); after Graph lost the sync state (410) a new round compares
- * with what is known, so a flag set meanwhile is still emitted once.
+ * trigger started is only remembered, also when Graph lost the sync state during it); after Graph
+ * lost the sync state (410) of a folder listed before, a new round compares with what is known, so
+ * a flag set meanwhile is still emitted once.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 

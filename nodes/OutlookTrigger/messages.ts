@@ -12,6 +12,8 @@
  * - An update is emitted once per change key.
  * - 410 (sync state lost): a new initial round; Received emits what arrived since the last completed
  *   round (minus RESYNC_SLACK_MS) and is not in the window; Updated emits messages modified since then.
+ *   A folder whose first listing lost it is listed again as a first listing (nothing is emitted for
+ *   what was there before the trigger started).
  */
 import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
@@ -19,7 +21,7 @@ import type { GraphTransport } from '../shared/graph/client';
 import { MAX_PAGE_SIZE } from '../shared/graph/paging';
 import { segment } from '../shared/graph/request';
 import { SIMPLE_FIELDS, simplifyMessage } from '../shared/simplify/message';
-import type { TriggerState } from './cursor';
+import type { SourceCursor, TriggerState } from './cursor';
 import { digest } from './cursor';
 import { maxPageSizePreference, rethrowUnlessResync, runDeltaRound } from './delta';
 import { watchedFolders } from './folders';
@@ -48,6 +50,22 @@ export const DELTA_FIELDS = [
 	'bccRecipients',
 	'internetMessageId',
 ];
+
+/**
+ * The cursor a source starts over with when Graph lost its sync state (410). After a completed
+ * round, the new initial round compares from that round (`resyncFrom`, minus RESYNC_SLACK_MS). A
+ * first listing that lost it has nothing to compare with: it is listed again as a first listing,
+ * which learns and emits nothing that was there before the trigger started (and Since still
+ * applies in full).
+ */
+export function cursorAfterLostSync(cursor: SourceCursor): SourceCursor {
+	if (cursor.syncedAt === undefined) return { initial: true };
+	return {
+		initial: true,
+		resyncFrom: new Date(Date.parse(cursor.syncedAt) - RESYNC_SLACK_MS).toISOString(),
+		syncedAt: cursor.syncedAt,
+	};
+}
 
 export interface PollLimits {
 	/** Stop paging (and leave the rest to the next poll) at this time (ms since epoch)… */
@@ -130,8 +148,8 @@ export async function pollMessages(
  * One delta round of a watched folder's messages on its cursor (Message Received, Updated and
  * Flagged share it). Answers true when the round ended (complete, or paused by `shouldPause` with
  * its link kept), false when Graph lost the sync state (410): the folder's cursor then starts a new
- * initial round with `resyncFrom` set (the last completed round minus RESYNC_SLACK_MS) and the
- * caller runs the next attempt with a fresh `onPage`. Any other error is thrown.
+ * initial round (cursorAfterLostSync: a resync from the last completed round, or the first listing
+ * again) and the caller runs the next attempt with a fresh `onPage`. Any other error is thrown.
  */
 export async function folderRound(
 	ctx: SyncContext,
@@ -177,15 +195,14 @@ export async function folderRound(
 		return true;
 	} catch (error) {
 		const lost = rethrowUnlessResync(ctx.getNode(), error, round.attempt);
-		const from = new Date(Date.parse(cursor.syncedAt ?? state.startedAt) - RESYNC_SLACK_MS);
+		const next = cursorAfterLostSync(cursor);
+		const what = next.resyncFrom
+			? round.onResync(new Date(next.resyncFrom))
+			: 'listing it again from the start';
 		logFor(ctx).warn(
-			`Outlook Trigger: Microsoft Graph lost the sync state of folder ${folderId}; ${round.onResync(from)} (${lost.graphMessage})`,
+			`Outlook Trigger: Microsoft Graph lost the sync state of folder ${folderId}; ${what} (${lost.graphMessage})`,
 		);
-		state.resetSource(folderId, {
-			initial: true,
-			resyncFrom: from.toISOString(),
-			syncedAt: cursor.syncedAt,
-		});
+		state.resetSource(folderId, next);
 		return false;
 	}
 }

@@ -7,7 +7,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { ContactsStore } from '../support/graph-contacts';
 import { graphError } from '../support/graph-standin';
-import { deltaCalls, useTrigger } from './support';
+import { deltaCalls, loseSyncStateAfterFirstPage, useTrigger } from './support';
 
 const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 const ids = (items: IDataObject[]) => items.map((i) => String(i.id));
@@ -112,6 +112,30 @@ describe('Outlook Trigger: contacts', () => {
 		]);
 		for (const r of [created, updated, deleted]) expect(await r.poll()).toEqual([]);
 		expect(store.contacts.has(keep)).toBe(true);
+	});
+
+	it('a first listing that loses its sync state is listed again: nothing from before the start is created or updated', async () => {
+		// More than one delta page (500 per page): created, or changed, in the hour before the start.
+		const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+		for (let i = 0; i < 600; i++)
+			store.addContact(
+				i % 2
+					? { givenName: `New ${i}`, createdDateTime: minutesAgo(30) }
+					: {
+							givenName: `Changed ${i}`,
+							createdDateTime: '2024-01-01T00:00:00Z',
+							lastModifiedDateTime: minutesAgo(10),
+						},
+			);
+		for (const event of ['contactCreated', 'contactUpdated']) {
+			const r = runner(event);
+			const lost = loseSyncStateAfterFirstPage(t, '/me/contacts/delta', () =>
+				store.expireSyncStates(),
+			);
+			expect(await r.poll()).toEqual([]);
+			expect(lost()).toBe(true);
+			expect(await r.poll()).toEqual([]);
+		}
 	});
 
 	it('raw output with Simplify off, another mailbox, and a 403 naming the permission', async () => {

@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { deltaCalls, useTrigger } from './support';
+import { deltaCalls, loseSyncStateAfterFirstPage, useTrigger } from './support';
 
 const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 const flagged = { flag: { flagStatus: 'flagged' } };
@@ -77,6 +77,27 @@ describe('Outlook Trigger: Message Flagged', () => {
 		expect(await runner.poll()).toEqual([]);
 		t.mailbox.updateMessage(old, flagged);
 		expect(ids(await runner.poll())).toEqual([old]);
+	});
+
+	it('what was flagged before the trigger started is not emitted either when the first listing loses its sync state', async () => {
+		// More than one delta page (the trigger asks for 1,000 per page), flagged long before.
+		const old: string[] = [];
+		for (let i = 0; i < 1200; i++)
+			old.push(
+				t.mailbox.deliver('inbox', { receivedDateTime: '2024-01-01T00:00:00Z', ...flagged }),
+			);
+		const runner = t.runner(flaggedEvent());
+		const lost = loseSyncStateAfterFirstPage(t, '/messages/delta', () =>
+			t.mailbox.expireSyncStates(),
+		);
+		expect(await runner.poll()).toEqual([]);
+		expect(lost()).toBe(true);
+		expect(await runner.poll()).toEqual([]);
+		// The listing learned every flag: one set now is news, one set before still is not.
+		const fresh = t.mailbox.deliver('inbox');
+		t.mailbox.updateMessage(fresh, flagged);
+		t.mailbox.updateMessage(old[1100], { isRead: true });
+		expect(ids(await runner.poll())).toEqual([fresh]);
 	});
 
 	it('a restart continues from what n8n saved; a lost sync state emits a flag set meanwhile once', async () => {

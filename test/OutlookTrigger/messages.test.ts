@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { DeltaMailbox } from '../support/graph-delta';
 import { graphError } from '../support/graph-standin';
-import { deltaCalls, useTrigger } from './support';
+import { deltaCalls, loseSyncStateAfterFirstPage, useTrigger } from './support';
 
 const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 
@@ -305,5 +305,31 @@ describe('Outlook Trigger: Message Updated', () => {
 
 		t.mailbox.updateMessage(a, { flag: { flagStatus: 'flagged' } });
 		expect(await runner.poll()).toEqual([expect.objectContaining({ id: a, flag: 'flagged' })]);
+	});
+
+	it('changes made before the trigger started are not emitted when the first listing loses its sync state', async () => {
+		// More than one delta page (1,000 per page), each changed in the hour before the start.
+		const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+		const existing: string[] = [];
+		for (let i = 0; i < 1200; i++)
+			existing.push(
+				t.mailbox.deliver('inbox', {
+					createdDateTime: minutesAgo(40),
+					receivedDateTime: minutesAgo(40),
+					lastModifiedDateTime: minutesAgo(10),
+				}),
+			);
+		const runner = t.runner({
+			event: 'messageUpdated',
+			folders: { folder: [{ folder: rl('inbox') }] },
+		});
+		const lost = loseSyncStateAfterFirstPage(t, '/messages/delta', () =>
+			t.mailbox.expireSyncStates(),
+		);
+		expect(await runner.poll()).toEqual([]);
+		expect(lost()).toBe(true);
+		expect(await runner.poll()).toEqual([]);
+		t.mailbox.updateMessage(existing[1100], { isRead: true });
+		expect(ids(await runner.poll())).toEqual([existing[1100]]);
 	});
 });

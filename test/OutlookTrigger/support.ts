@@ -142,3 +142,24 @@ export function useTrigger(): TriggerTest {
 export function deltaCalls(t: TriggerTest) {
 	return t.s.graph.calls().filter((c) => c.path.endsWith('/delta'));
 }
+
+/**
+ * Exchange drops the sync state right after serving the first page of a round that has more
+ * (once) on a path ending in `deltaPath`: `expire` forgets the tokens, so the nextLink answers
+ * 410. Answers whether it happened.
+ */
+export function loseSyncStateAfterFirstPage(
+	t: TriggerTest,
+	deltaPath: string,
+	expire: () => void,
+): () => boolean {
+	let armed = true;
+	t.s.graph.watch((request, reply) => {
+		const body = reply.body as IDataObject | undefined;
+		if (armed && request.path.endsWith(deltaPath) && body?.['@odata.nextLink'] !== undefined) {
+			armed = false;
+			expire();
+		}
+	});
+	return () => !armed;
+}
