@@ -109,6 +109,39 @@ async function syncOn(
 	return items;
 }
 
+/**
+ * One delta sync on the owner's data, run under `exclusive`. n8n may swap that data while the sync
+ * awaits Graph: publishing a changed trigger removes it and adds it again, on a Workflow built from
+ * the static data saved before this sync ends, and the new activation's first poll registers that
+ * data (claimOwner) and waits for this sync. The sync's cursor is then carried into the new data
+ * when it is newer (by `seq`), so that the next sync starts after what this one emitted.
+ */
+async function syncOwned(
+	ctx: SyncContext,
+	transport: GraphTransport,
+	settings: TriggerSettings,
+	owner: SyncOwner,
+	now: Date,
+): Promise<INodeExecutionData[]> {
+	const ran = owner.staticData;
+	const items = await syncOn(ctx, transport, settings, ran, now);
+	if (owner.staticData !== ran) carryCursor(ran, owner.staticData);
+	return items;
+}
+
+/**
+ * Copies the cursors of `from` into `to` when `from` counted more syncs. `to` keeps its
+ * subscription record: the new activation's webhook methods found, renewed or made it.
+ */
+function carryCursor(from: IDataObject, to: IDataObject): void {
+	const pushFrom = loadPushState(from);
+	const pushTo = loadPushState(to);
+	if (!pushFrom || (pushTo && pushTo.seq >= pushFrom.seq)) return;
+	if (from.outlookTrigger !== undefined)
+		to.outlookTrigger = JSON.parse(JSON.stringify(from.outlookTrigger)) as IDataObject;
+	savePushState(to, pushTo ? { ...pushTo, seq: pushFrom.seq } : pushFrom);
+}
+
 // ---- webhook methods (n8n: checkExists, then create if false; delete when unpublished) ----
 
 /**
@@ -325,9 +358,11 @@ export async function receiveNotifications(this: IWebhookFunctions): Promise<IWe
 				}
 				const started = Date.now();
 				syncOwner.lastSyncStartedAt = started;
-				const items = await syncOn(this, transport, settings, syncOwner.staticData, now);
+				const items = await syncOwned(this, transport, settings, syncOwner, now);
 				// One by one: push(...items) runs out of stack from about 125,000 items (Max Items per Poll has no cap).
 				for (const item of items) emitted.push(item);
+				// The owner's data after the sync: the one it ran on, or the newer activation's that
+				// syncOwned carried its cursor into.
 				copyTriggerState(syncOwner.staticData, requestData);
 				// Checked and cleared in one step: a notification after this line finds no runner.
 				const newer = syncOwner.lastWakeAt >= started || syncOwner.recreatePending;
@@ -488,7 +523,7 @@ export async function pushPoll(
 		// which find, renew or create the subscription: upkeep waits for the next poll.
 		const failure = fresh ? undefined : await upkeep(ctx, transport, settings, owner, now);
 		owner.lastSyncStartedAt = Date.now();
-		const items = await syncOn(ctx, transport, settings, owner.staticData, now);
+		const items = await syncOwned(ctx, transport, settings, owner, now);
 		// Reported only by a poll with nothing to emit: an error would drop this poll's items.
 		if (failure && !items.length && owner.upkeepFailures >= UPKEEP_FAILURES_REPORTED) {
 			// The transport's NodeApiError (or a NodeOperationError), which says what to do.

@@ -494,6 +494,33 @@ describe('the subscription’s lifecycle', () => {
 		expect(await host.poll()).toEqual([]);
 		expect(ids(host.emitted()).sort()).toEqual([...delivered].sort());
 	});
+
+	it('a sync woken by a notification that spans a new publication: its mail once, and the new activation goes on after it', async () => {
+		const host = await publish({ ...receivedPush, options: { downloadAttachments: true } });
+		// Reading a mail's attachments takes a while (a large attachment).
+		let attachmentReads = 0;
+		s.graph.on('GET', '/me/messages/:id/attachments', async () => {
+			attachmentReads++;
+			await new Promise((r) => setTimeout(r, 1500));
+			return { body: { value: [] } };
+		});
+		const id = mailbox.deliver('inbox', { subject: 'Big attachment', hasAttachments: true });
+		await host.until(() => attachmentReads === 1, 'the webhook sync to read the attachments');
+		// The user publishes a changed trigger meanwhile: n8n removes it and adds it again, with a
+		// Workflow built from the static data saved before that sync ends.
+		await host.deactivate();
+		expect(await host.activate()).toBeUndefined();
+		await host.until(
+			() => host.responses.every((r) => r.status !== 0 && r.heldMs !== undefined),
+			'the requests to finish',
+			20_000,
+		);
+		await subs.settled();
+		expect(await host.poll()).toEqual([]);
+		expect(host.executions.map((e) => [e.source, ids(e.items)])).toEqual([['webhook', [id]]]);
+		await host.restart();
+		expect(await host.poll()).toEqual([]);
+	}, 30_000);
 });
 
 describe('Listen for test event (the editor)', () => {
