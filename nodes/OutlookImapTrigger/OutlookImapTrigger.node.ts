@@ -30,7 +30,8 @@ const MANUAL_SAMPLE_SIZE = 3;
 /**
  * How long activation waits for the folder to open. A trigger that cannot work (credential
  * refused, folder missing, login refused) then fails its activation, and n8n retries it with a
- * growing delay instead of the trigger reporting the same error every few seconds.
+ * growing delay instead of the trigger reporting the same error every few seconds. A failure that
+ * comes later (a slow sign-in or login) is reported through emitError, like any other.
  */
 const ACTIVATION_WAIT_MS = 30_000;
 

@@ -152,9 +152,9 @@ export class ImapWatcher {
 	readonly sampled: Promise<void>;
 
 	/**
-	 * The first attempt's outcome: undefined once the folder is open, or its failure. Activation
-	 * waits for it, so a trigger that cannot work fails its activation (n8n shows the error and
-	 * retries the activation with its own growing delay).
+	 * The first attempt's outcome: undefined once the folder is open (or activation stopped
+	 * waiting), or its failure. Activation waits for it, so a trigger that cannot work fails its
+	 * activation (n8n shows the error and retries the activation with its own growing delay).
 	 */
 	readonly firstAttempt: Promise<Failure | undefined>;
 
@@ -213,11 +213,18 @@ export class ImapWatcher {
 		}
 	}
 
-	/** The first attempt's failure, or undefined once the folder opened or `waitMs` passed. */
+	/**
+	 * The first attempt's failure, or undefined once the folder opened or `waitMs` passed. Once
+	 * the wait is over, activation has returned and can throw nothing more: the first attempt's
+	 * failure, when it comes, is reported like any other (emitError, the reconnect policy).
+	 */
 	async firstOutcome(waitMs: number): Promise<Failure | undefined> {
 		let timer: NodeJS.Timeout | undefined;
 		const waited = new Promise<undefined>((resolve) => {
-			timer = setTimeout(() => resolve(undefined), waitMs);
+			timer = setTimeout(() => {
+				this.endFirstAttempt();
+				resolve(undefined);
+			}, waitMs);
 		});
 		try {
 			return await Promise.race([this.firstAttempt, waited]);
@@ -238,15 +245,19 @@ export class ImapWatcher {
 	/** Logs out, clears every timer and listener; resolves when no connection is left open. */
 	async stop(): Promise<void> {
 		this.signal.stopped = true;
-		if (!this.firstAttemptDone) {
-			this.firstAttemptDone = true;
-			this.resolveFirstAttempt(undefined);
-		}
+		this.endFirstAttempt();
 		this.disarmAlarm();
 		this.wake?.();
 		await this.signal.current?.end();
 		await this.loopDone;
 		this.setState('stopped');
+	}
+
+	/** Nobody waits for the first attempt any more (the folder opened, activation returned, stop). */
+	private endFirstAttempt(failure?: Failure) {
+		if (this.firstAttemptDone) return;
+		this.firstAttemptDone = true;
+		this.resolveFirstAttempt(failure);
 	}
 
 	/** The mailbox, folder and host, as every log line and report names them. */
@@ -336,10 +347,9 @@ export class ImapWatcher {
 			}
 			if (this.signal.stopped) break;
 			if (!this.firstAttemptDone) {
-				this.firstAttemptDone = true;
 				const failure = end.how === 'failedStart' ? end.failure : undefined;
-				this.resolveFirstAttempt(failure);
-				// Activation throws this one (failActivation): it is not reported a second time.
+				this.endFirstAttempt(failure);
+				// Activation, still waiting, throws this one (failActivation): not reported a second time.
 				if (failure && failure.class !== 'transient' && this.options.failActivation) {
 					this.setState('failing', failure.message, failure.detail as IDataObject | undefined);
 					this.signal.stopped = true;
@@ -430,11 +440,7 @@ export class ImapWatcher {
 				logger: this.options.logger,
 				secrets: this.secrets,
 				createClient: this.options.createClient,
-				onOpened: () => {
-					if (this.firstAttemptDone) return;
-					this.firstAttemptDone = true;
-					this.resolveFirstAttempt(undefined);
-				},
+				onOpened: () => this.endFirstAttempt(),
 				onWorking: () => {
 					this.working = true;
 					this.disarmAlarm();
