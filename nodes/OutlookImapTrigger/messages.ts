@@ -175,6 +175,42 @@ export class UnreadableMessageError extends Error {
 	}
 }
 
+/**
+ * n8n could not store binary data (prepareBinaryData, its binary data service: disk full, too many
+ * open files, S3 or the database unreachable). Not the message's fault: it is not an unreadable
+ * message, and the message is read again once storing works.
+ */
+export class BinaryStoreError extends Error {
+	/** The system error code, when there is one (ENOSPC, EMFILE, ECONNREFUSED). */
+	readonly code?: string;
+
+	constructor(
+		readonly uid: number,
+		error: unknown,
+	) {
+		super(
+			`n8n could not store the binary data of the message with UID ${uid}: ${error instanceof Error ? error.message : String(error)}`,
+			{ cause: error },
+		);
+		this.name = 'BinaryStoreError';
+		const code = (error as { code?: unknown } | undefined)?.code;
+		if (typeof code === 'string') this.code = code;
+	}
+}
+
+/** prepareBinary whose failures are n8n's storage's (BinaryStoreError), never the message's. */
+function storeFor(prepareBinary: PrepareBinary, uid: number): PrepareBinary {
+	return async (data, fileName, mimeType) => {
+		try {
+			return await prepareBinary(data, fileName, mimeType);
+		} catch (error) {
+			// No node context here: the session classifies it (session.ts toFailure), the watcher reports it.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			throw new BinaryStoreError(uid, error);
+		}
+	};
+}
+
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const LFLF = Buffer.from('\n\n');
 
@@ -383,11 +419,13 @@ export function displayFileName(name: string | undefined): string | undefined {
 	return result || undefined;
 }
 
+/** The message as an item. A failure to store its binary data is a BinaryStoreError. */
 export async function toExecutionData(
 	message: FetchedMessage,
 	options: OutputOptions,
-	prepareBinary: PrepareBinary,
+	storeBinary: PrepareBinary,
 ): Promise<INodeExecutionData> {
+	const prepareBinary = storeFor(storeBinary, message.uid);
 	if (options.format === 'raw') {
 		const source = message.source ?? Buffer.alloc(0);
 		const headerBytes = headerLength(source);
@@ -481,7 +519,11 @@ export interface ReadResult {
 	unreadable?: string;
 }
 
-/** toExecutionData that never throws: a message that cannot be read becomes an item with `error`. */
+/**
+ * toExecutionData where a message that cannot be read becomes an item with `error`. It throws
+ * only when n8n cannot store the binary data (BinaryStoreError): the message itself is fine, and
+ * an item without its content would pass for it.
+ */
 export async function readMessage(
 	message: FetchedMessage,
 	options: OutputOptions,
@@ -492,6 +534,9 @@ export async function readMessage(
 	try {
 		return { item: await toExecutionData(message, options, prepareBinary) };
 	} catch (error) {
+		// n8n's storage, not the message: the sync ends and the message is read again.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		if (error instanceof BinaryStoreError) throw error;
 		const text =
 			error instanceof UnreadableMessageError
 				? error.reason

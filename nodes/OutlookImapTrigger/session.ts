@@ -9,6 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { createImapClient, type ImapEndpoint, type ImapTimeouts } from '../shared/imap/client';
 import { redact, redactOpaque } from '../shared/redact';
 import type { Failure, SessionEnd } from './reconnectPolicy';
+import { BinaryStoreError } from './messages';
 import { ActionRefusedError, type SyncClient, type SyncLogger } from './sync';
 import { ImapTokenError, type ImapToken } from './token';
 
@@ -125,6 +126,15 @@ function classify(
 			key: 'action',
 			message: error.message,
 			description: error.description,
+		};
+	if (error instanceof BinaryStoreError)
+		// n8n's own storage, not the server or the message: passing (disk freed, S3 back), so retried;
+		// reported when it keeps failing, like any transient cause.
+		return {
+			class: 'transient',
+			key: `binaryStore:${error.code ?? 'error'}`,
+			message: redact(error.message, context.secrets),
+			description: `The message stays unread by the trigger and is emitted once n8n can store it. Check n8n's binary data storage (N8N_DEFAULT_BINARY_DATA_MODE): free disk space and open files for the filesystem mode (N8N_BINARY_DATA_STORAGE_PATH), the bucket or the database being reachable for the S3 and database modes.`,
 		};
 	const e = (error ?? {}) as ImapError;
 	const code = String(e.code ?? '');
@@ -263,9 +273,10 @@ export async function runSession(
 		syncing = run()
 			.catch((error: unknown) => {
 				if (!isLive()) return;
-				// A command failed on a live connection: this session ends, the policy decides what next.
+				// A command failed on a live connection, or n8n could not store a message: this session
+				// ends, the policy decides what next.
 				failure = toFailure(error, context);
-				logger.warn('Outlook IMAP Trigger: a command failed, ending the session', {
+				logger.warn('Outlook IMAP Trigger: the sync failed, ending the session', {
 					error: describeError(error, secrets),
 				});
 				void end();

@@ -301,7 +301,11 @@ export class MailboxSync {
 		return [...fetched, ...metadata.filter((m) => this.tooLarge(m))].sort((a, b) => a.uid - b.uid);
 	}
 
-	/** One message as an item; `undefined` when "On Unreadable Message" says skip (logged). */
+	/**
+	 * One message as an item; `undefined` when "On Unreadable Message" says skip (logged). Throws
+	 * BinaryStoreError when n8n cannot store its binary data: the sync ends with the message
+	 * still above the cursor, so the next session reads it again.
+	 */
 	async toItem(message: FetchMessageObject): Promise<INodeExecutionData | undefined> {
 		const { output, folder, logger } = this.options;
 		const fetched: FetchedMessage = {

@@ -1,4 +1,5 @@
 import {
+	readMessage,
 	toExecutionData,
 	type OutputOptions,
 	type PrepareBinary,
@@ -80,4 +81,23 @@ test('downloadAttachments off lists attachments without binary data', async () =
 			skipped: 'attachments not downloaded',
 		}),
 	]);
+});
+
+test('readMessage: a message that cannot be parsed is unreadable; n8n failing to store it is not', async () => {
+	const hostile = Buffer.from(`X-Big: ${'a'.repeat(1_100_000)}\r\n\r\nbody\r\n`);
+	const broken = await readMessage({ uid: 5, source: hostile }, OPTIONS, prepare);
+	expect(broken.unreadable).toMatch(/^The header block is \d+ bytes/);
+
+	const full: PrepareBinary = async () => {
+		throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+	};
+	await expect(
+		readMessage({ uid: 4, source: MESSAGE, size: MESSAGE.length }, OPTIONS, full),
+	).rejects.toMatchObject({
+		name: 'BinaryStoreError',
+		uid: 4,
+		code: 'ENOSPC',
+		message:
+			'n8n could not store the binary data of the message with UID 4: ENOSPC: no space left on device',
+	});
 });

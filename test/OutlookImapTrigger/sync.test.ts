@@ -6,7 +6,17 @@
 import type { FetchMessageObject } from 'imapflow';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { MailboxSync, type AfterEmit, type SyncClient } from '../../nodes/OutlookImapTrigger/sync';
+import {
+	BinaryStoreError,
+	type OnUnreadable,
+	type PrepareBinary,
+} from '../../nodes/OutlookImapTrigger/messages';
+import {
+	MailboxSync,
+	type AfterEmit,
+	type SyncClient,
+	type SyncOptions,
+} from '../../nodes/OutlookImapTrigger/sync';
 
 const MAILBOX = 'alice@example.test/INBOX';
 
@@ -60,7 +70,11 @@ function fakeClient(uids: number[], moveAnswer: () => boolean = () => true) {
 	return { client: client as unknown as SyncClient, moves };
 }
 
-function sync(staticData: IDataObject, afterEmit: AfterEmit = { action: 'nothing' }) {
+function sync(
+	staticData: IDataObject,
+	afterEmit: AfterEmit = { action: 'nothing' },
+	options: Partial<SyncOptions> = {},
+) {
 	const emitted: INodeExecutionData[] = [];
 	const snapshots: IDataObject[] = [];
 	const s = new MailboxSync({
@@ -85,6 +99,7 @@ function sync(staticData: IDataObject, afterEmit: AfterEmit = { action: 'nothing
 		logger: { debug() {}, info() {}, warn() {}, error() {} },
 		metadataBatch: 200,
 		sourceBatchBytes: 1024 * 1024,
+		...options,
 	});
 	s.open({ uidValidity: 7n, uidNext: 1 });
 	return { s, emitted, snapshots };
@@ -148,3 +163,46 @@ test('a move the server refuses is an error naming the field; one cut short is d
 	expect(secondClient.moves).toEqual(['1']);
 	expect(second.emitted).toEqual([]);
 });
+
+/** n8n's binary data store: a full disk on the first call, working afterwards. */
+function storeFailingOnce(): PrepareBinary {
+	let calls = 0;
+	return async (data, fileName, mimeType) => {
+		if (calls++ === 0)
+			throw Object.assign(
+				new Error("ENOSPC: no space left on device, write '/home/node/.n8n/binaryData/x'"),
+				{ code: 'ENOSPC' },
+			);
+		return { data: data.toString('base64'), fileName, mimeType: mimeType ?? 'text/plain' };
+	};
+}
+
+test.each<OnUnreadable>(['skip', 'emitWithError'])(
+	'n8n failing to store a message (On Unreadable Message: %s) ends the sync below it; the next sync emits it whole',
+	async (onUnreadable) => {
+		const staticData: IDataObject = {};
+		const prepareBinary = storeFailingOnce();
+		const raw = {
+			output: {
+				format: 'raw' as const,
+				attachmentPrefix: 'attachment_',
+				maxAttachmentBytes: 0,
+				downloadAttachments: true,
+				onUnreadable,
+			},
+			prepareBinary,
+		};
+		const first = sync(staticData, { action: 'nothing' }, raw);
+		const failed = first.s.run(fakeClient([1, 2]).client, () => true);
+		await expect(failed).rejects.toThrow(BinaryStoreError);
+		await expect(failed).rejects.toMatchObject({ code: 'ENOSPC', uid: 1 });
+		expect(first.emitted).toEqual([]);
+		expect((staticData.imapCursor as IDataObject).lastUid).toBe(0);
+
+		// The next session, from what was saved, once the store works again.
+		const second = sync(JSON.parse(JSON.stringify(staticData)) as IDataObject, undefined, raw);
+		await second.s.run(fakeClient([1, 2]).client, () => true);
+		expect(second.emitted.map((item) => item.json.subject)).toEqual(['m1', 'm2']);
+		expect(second.emitted.every((item) => !item.json.error && item.binary?.data)).toBe(true);
+	},
+);
