@@ -25,7 +25,8 @@ export type ImapClient = SyncClient &
 /** What runs inside a session: the mailbox sync, or the manual sample. */
 export interface SessionWorker {
 	open(state: { uidValidity: bigint; uidNext: number }): void;
-	run(client: ImapClient, live: () => boolean): Promise<void>;
+	/** `onProgress`: the worker emitted or moved its cursor (the session is working). */
+	run(client: ImapClient, live: () => boolean, onProgress: () => void): Promise<void>;
 	/** First UID being read, if a fetch is under way. */
 	readonly reading: number | undefined;
 	takeProgress(): boolean;
@@ -49,7 +50,10 @@ export interface SessionOptions {
 	secrets: string[];
 	/** Called once the folder is open. */
 	onOpened(): void;
-	/** Called once the first sync finished: the session is working. */
+	/**
+	 * Called once the session is working: its first sync made progress (emitted, moved the cursor)
+	 * or finished. A first sync through a long backlog is working from its first emit.
+	 */
 	onWorking(): void;
 	createClient?: (
 		endpoint: ImapEndpoint,
@@ -218,6 +222,12 @@ export async function runSession(
 	let resolveEnded!: () => void;
 	const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
 	const isLive = () => live && !stopSignal.stopped;
+	let working = false;
+	const markWorking = () => {
+		if (working || !isLive() || failure) return;
+		working = true;
+		options.onWorking();
+	};
 
 	const end = async () => {
 		for (const timer of timers) clearTimeout(timer);
@@ -267,7 +277,7 @@ export async function runSession(
 			do {
 				syncAgain = false;
 				if (!isLive()) return;
-				await worker.run(client, isLive);
+				await worker.run(client, isLive, markWorking);
 			} while (syncAgain);
 		};
 		syncing = run()
@@ -330,7 +340,7 @@ export async function runSession(
 	await Promise.race([requestSync(), ended]);
 	if (isLive() && !failure) {
 		firstSyncDone = true;
-		options.onWorking();
+		markWorking();
 	}
 	await ended;
 	// A sync still running on a dead connection cannot emit (isLive() is false); stop waiting for it soon.

@@ -95,6 +95,9 @@ export class MailboxSync {
 	/** Whether this sync emitted or moved the cursor since the last `takeProgress()`. */
 	private progressed = false;
 
+	/** The running sync's `onProgress` (see `run`). */
+	private onProgress: () => void = () => undefined;
+
 	constructor(private readonly options: SyncOptions) {}
 
 	/** On opening the folder: resume, or set a baseline (written to static data at once). */
@@ -127,13 +130,24 @@ export class MailboxSync {
 	}
 
 	private persist(cursor: Cursor) {
-		if (cursor !== this.cursor) this.progressed = true;
+		const moved = cursor !== this.cursor;
+		if (moved) this.progressed = true;
 		this.cursor = cursor;
 		writeCursor(this.options.staticData, cursor);
+		if (moved) this.onProgress();
 	}
 
-	/** Everything above the cursor, handled. Throws when a command fails; returns early once `live()` is false. */
-	async run(client: SyncClient, live: () => boolean): Promise<void> {
+	/**
+	 * Everything above the cursor, handled. Throws when a command fails; returns early once `live()`
+	 * is false. `onProgress` is called each time the cursor moves (an emit, a slice passed): a long
+	 * backlog is a working session long before its first sync ends.
+	 */
+	async run(
+		client: SyncClient,
+		live: () => boolean,
+		onProgress: () => void = () => undefined,
+	): Promise<void> {
+		this.onProgress = onProgress;
 		let cursor = this.cursor;
 		if (!cursor) return;
 		if (cursor.pendingAction?.length) {

@@ -10,6 +10,7 @@ import {
 	type PersistentImapError,
 	type WatcherOptions,
 } from '../../nodes/OutlookImapTrigger/watcher';
+import { imapStandIn } from '../support/imap-standin';
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -95,6 +96,35 @@ test('a credential refused while activation waits fails the activation, and is n
 		expect(await w.firstOutcome(1_000)).toMatchObject({ class: 'credential' });
 		await sleep(100);
 		expect(errors).toEqual([]);
+	} finally {
+		await w.stop();
+	}
+});
+
+test('a first sync that keeps emitting a long backlog is a working session: no liveness alert, all of it emitted', async () => {
+	const count = 30;
+	const emitted: unknown[] = [];
+	const { watcher: w, errors } = watcher({
+		start: { startFrom: 'unread' },
+		emit: (items) => emitted.push(...items),
+		// 1 s standing in for the 15-minute default; the backlog takes about 2.4 s.
+		alertAfterMs: 1_000,
+		tuning: { metadataBatch: 1, initialDelayMs: 10, maxDelayMs: 20 },
+		createClient: () =>
+			imapStandIn({
+				uids: Array.from({ length: count }, (_, i) => i + 1),
+				// A slow but working server: 40 ms per FETCH, two per message.
+				onFetch: async () => {
+					await sleep(40);
+				},
+			}),
+	});
+	try {
+		w.start();
+		expect(await w.firstOutcome(5_000)).toBeUndefined();
+		await sleep(3_500);
+		expect(errors.map((e) => e.message)).toEqual([]);
+		expect(emitted).toHaveLength(count);
 	} finally {
 		await w.stop();
 	}
