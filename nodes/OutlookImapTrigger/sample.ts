@@ -28,7 +28,9 @@ export class ManualSample implements SessionWorker {
 		},
 	) {}
 
-	open(): void {}
+	open(): void {
+		this.reading = undefined;
+	}
 
 	takeProgress(): boolean {
 		return false;
@@ -58,12 +60,12 @@ export class ManualSample implements SessionWorker {
 		}
 		this.reading = newest[0].uid;
 		const messages = await reader.fetchFull(client, newest);
+		this.reading = undefined;
 		const items: INodeExecutionData[] = [];
 		for (const message of messages.reverse()) {
 			const item = await reader.toItem(message);
 			if (item) items.push(item);
 		}
-		this.reading = undefined;
 		if (!live()) return;
 		this.done = true;
 		this.options.emit(items);

@@ -27,7 +27,7 @@ export interface SessionWorker {
 	open(state: { uidValidity: bigint; uidNext: number }): void;
 	/** `onProgress`: the worker emitted or moved its cursor (the session is working). */
 	run(client: ImapClient, live: () => boolean, onProgress: () => void): Promise<void>;
-	/** First UID being read, if a fetch is under way. */
+	/** First UID of the FETCH in flight in this session, if any (cleared by `open`). */
 	readonly reading: number | undefined;
 	takeProgress(): boolean;
 }

@@ -89,7 +89,11 @@ export class ActionRefusedError extends Error {
 export class MailboxSync {
 	cursor: Cursor | undefined;
 
-	/** The first UID of the messages being read right now: names the message if the server ends the session over it. */
+	/**
+	 * The first UID of the FETCH in flight in this session: names the message if the server ends
+	 * the session over it. Set only while that FETCH runs (a session that ends during it leaves it
+	 * set for that session's end), cleared when the next session opens the folder.
+	 */
 	reading: number | undefined;
 
 	/** Whether this sync emitted or moved the cursor since the last `takeProgress()`. */
@@ -103,6 +107,8 @@ export class MailboxSync {
 	/** On opening the folder: resume, or set a baseline (written to static data at once). */
 	open(state: { uidValidity: bigint; uidNext: number }): void {
 		const { staticData, mailbox, folder } = this.options;
+		// A new session: what the last one was reading when it ended is not this one's.
+		this.reading = undefined;
 		const startedAt = readStart(staticData, mailbox) ?? new Date().toISOString();
 		const decision = decide(
 			this.cursor ?? readCursor(staticData, mailbox),
@@ -169,6 +175,7 @@ export class MailboxSync {
 				envelope: true,
 				bodyStructure: Boolean(this.options.filters.hasAttachments),
 			});
+			this.reading = undefined;
 			if (!live()) return;
 			cursor = this.cursor!;
 			const window = cursor;
@@ -180,6 +187,7 @@ export class MailboxSync {
 			for (const batch of this.batches(metadata)) {
 				this.reading = batch[0].uid;
 				const messages = await this.fetchFull(client, batch);
+				this.reading = undefined;
 				const uids: number[] = [];
 				for (const message of messages) {
 					const item = await this.toItem(message);
@@ -209,7 +217,6 @@ export class MailboxSync {
 					this.persist(cursor);
 				}
 			}
-			this.reading = undefined;
 			if (!live()) return;
 			this.persist(advance(this.cursor!, slice[slice.length - 1]));
 		}

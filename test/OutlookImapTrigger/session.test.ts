@@ -2,8 +2,19 @@
  * One session with a fake client: how it ended, and what the reconnect policy is told.
  * (Against a real server: faults.dovecot.test.ts.)
  */
+import type { IDataObject } from 'n8n-workflow';
+
+import { DEFAULT_IMAP_TIMEOUTS } from '../../nodes/shared/imap/client';
 import { BinaryStoreError } from '../../nodes/OutlookImapTrigger/messages';
-import { toFailure } from '../../nodes/OutlookImapTrigger/session';
+import type { SessionEnd } from '../../nodes/OutlookImapTrigger/reconnectPolicy';
+import {
+	runSession,
+	toFailure,
+	type ImapClient,
+	type SessionWorker,
+} from '../../nodes/OutlookImapTrigger/session';
+import { MailboxSync } from '../../nodes/OutlookImapTrigger/sync';
+import { imapStandIn } from '../support/imap-standin';
 
 const ENDPOINT = {
 	host: 'imap.example.test',
@@ -25,5 +36,67 @@ test("n8n failing to store a message is a passing failure of n8n's storage, not 
 		message:
 			'n8n could not store the binary data of the message with UID 9: ENOSPC: no space left on device',
 		description: expect.stringMatching(/N8N_DEFAULT_BINARY_DATA_MODE/),
+	});
+});
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** One session of the trigger over `client`, to its end. */
+async function session(worker: SessionWorker, client: ImapClient): Promise<SessionEnd> {
+	return await runSession(
+		{
+			endpoint: ENDPOINT,
+			folder: 'INBOX',
+			readOnly: true,
+			receive: { mode: 'idle' },
+			token: { accessToken: 'token', expiresAt: Date.now() + 3_600_000 },
+			timeouts: DEFAULT_IMAP_TIMEOUTS,
+			tokenRefreshMarginMs: 5 * 60_000,
+			worker,
+			logger: quiet,
+			secrets: [],
+			onOpened() {},
+			onWorking() {},
+			createClient: () => client,
+		},
+		{ stopped: false },
+	);
+}
+
+test('the message being read is blamed for its own session only, not for a later one that dies at SEARCH', async () => {
+	const sync = new MailboxSync({
+		folder: 'INBOX',
+		mailbox: 'alice@example.test/INBOX',
+		start: { startFrom: 'new' },
+		filters: {},
+		afterEmit: { action: 'nothing' },
+		output: {
+			format: 'headers',
+			attachmentPrefix: 'attachment_',
+			maxAttachmentBytes: 0,
+			downloadAttachments: false,
+		},
+		staticData: {} as IDataObject,
+		prepareBinary: async () => ({ data: '', mimeType: 'text/plain' }),
+		emit: () => undefined,
+		logger: quiet,
+		metadataBatch: 200,
+		sourceBatchBytes: 1024 * 1024,
+	});
+	// UID 5 arrived after the baseline; the server ends the session each time it is read.
+	const first = await session(
+		sync,
+		imapStandIn({ uids: [5], uidNext: 5, onFetch: (_uids, connection) => connection.drop() }),
+	);
+	expect(first).toMatchObject({ failure: { class: 'message', key: 'message:5' } });
+
+	// The user deleted it; now a front end drops every session at its first SEARCH.
+	const second = await session(
+		sync,
+		imapStandIn({ uids: [], uidNext: 6, onSearch: (connection) => connection.drop() }),
+	);
+	expect(second).toMatchObject({
+		how: 'endedDuringSync',
+		failure: { class: 'transient', key: 'endedDuringSync' },
 	});
 });
