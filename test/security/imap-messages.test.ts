@@ -3,6 +3,7 @@
  * throws, attachment names stay metadata, and over-limit attachment bytes are not collected.
  */
 import {
+	BinaryStoreError,
 	displayFileName,
 	mimeDepth,
 	MESSAGE_LIMITS,
@@ -162,7 +163,7 @@ describe('readMessage', () => {
 		expect(prepared).toEqual([]);
 	});
 
-	test('a failure while storing binary data becomes the error, not a crash', async () => {
+	test("a failure of n8n storing binary data is not the message's: a BinaryStoreError, which ends the sync below it", async () => {
 		const failing: PrepareBinary = async () => {
 			throw new Error('disk full');
 		};
@@ -174,12 +175,13 @@ describe('readMessage', () => {
 			],
 			'AAAA',
 		);
-		const result = await readMessage(message(source), OPTIONS, failing);
-		expect(result.unreadable).toBe('The message could not be parsed: disk full');
-		expect(result.item.json).toMatchObject({
-			uid: 7,
-			error: 'The message could not be parsed: disk full',
-		});
+		const failure = await readMessage(message(source), OPTIONS, failing).catch(
+			(error: unknown) => error,
+		);
+		expect(failure).toBeInstanceOf(BinaryStoreError);
+		expect((failure as Error).message).toBe(
+			'n8n could not store the binary data of the message with UID 7: disk full',
+		);
 	});
 
 	test('an attachment over the size option is counted but its bytes are never handed on', async () => {
