@@ -16,18 +16,19 @@ import { CALENDAR_LIMITS_VERSION, toolLimitProperties } from '../shared/toolPoli
 import { usableAsToolWithTitles } from '../shared/toolPolicy/variant';
 import { resources, router } from './actions/router';
 import { listSearch, loadOptions } from './methods';
+import { withBooleanValidation } from '../shared/parameters';
 
 const description =
 	'Create, read and answer Outlook and Microsoft 365 calendar events through Microsoft Graph';
 
-const properties: INodeProperties[] = [
+const properties: INodeProperties[] = withBooleanValidation([
 	...withAuthentication(mailboxProperties('calendar')),
 	...resourceProperties(resources, 'event'),
 	// Only on the AI-tool variant (nodes/shared/toolPolicy/). Before these, n8n added its own
 	// Tool Description fields (Set Automatically / Set Manually) under the same names.
 	...toolDescriptionProperties('calendar', resources, description, 1),
 	...toolLimitProperties('calendar'),
-];
+]);
 
 /**
  * Light versioning: fields that differ carry `@version` displayOptions, and code branches on

@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { authenticationProperty } from '../shared/auth/authenticationDescription';
+import { withBooleanValidation } from '../shared/parameters';
 
 /** Exchange Online's IMAP port with implicit TLS (RFC 8314 §3.3). */
 export const IMAPS_PORT = 993;
 
-export const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = withBooleanValidation([
 	// Absent in saved workflows: they keep the OAuth2 credential.
 	authenticationProperty,
 	{
@@ -336,4 +337,4 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
-];
+]);

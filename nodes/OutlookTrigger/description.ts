@@ -4,6 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { withAuthentication } from '../shared/auth/authenticationDescription';
 import { categoriesField } from '../shared/categories';
 import { mailboxProperties } from '../shared/descriptions';
+import { withBooleanValidation } from '../shared/parameters';
 
 export type TriggerEvent =
 	| 'messageReceived'
@@ -47,7 +48,7 @@ const calendarOption = { show: { '/event': CALENDAR_EVENTS } };
 // mailbox address is required (nodes/shared/auth/authenticationDescription.ts).
 const [authentication, ...mailboxFields] = withAuthentication(mailboxProperties('mailbox'));
 
-export const properties: INodeProperties[] = [
+export const properties: INodeProperties[] = withBooleanValidation([
 	authentication,
 	{
 		displayName: 'Trigger On',
@@ -395,4 +396,4 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
-];
+]);

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, INodePropertyCollection } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /**
@@ -20,4 +20,34 @@ export function requiredText(
 		});
 	}
 	return value;
+}
+
+/**
+ * The properties with every boolean field (also inside collections) declaring
+ * `validateType: 'boolean'`, so that n8n converts what an expression gives it ("true", "false",
+ * 1, 0) to a boolean, and refuses anything else with an error naming the field and the item.
+ * Without it n8n hands the expression's value on as it is: the text "false" is truthy, and Delete
+ * Permanently would purge the message. Every node's property list goes through this
+ * (test/shared/parameters.test.ts checks all of them), so a field added tomorrow is covered.
+ */
+export function withBooleanValidation(properties: INodeProperties[]): INodeProperties[] {
+	return properties.map((property) => validatingBoolean(property));
+}
+
+function validatingBoolean(property: INodeProperties): INodeProperties {
+	if (property.type === 'boolean') return { ...property, validateType: 'boolean' };
+	if (property.type === 'collection' && Array.isArray(property.options))
+		return {
+			...property,
+			options: (property.options as INodeProperties[]).map((option) => validatingBoolean(option)),
+		};
+	if (property.type === 'fixedCollection' && Array.isArray(property.options))
+		return {
+			...property,
+			options: (property.options as INodePropertyCollection[]).map((group) => ({
+				...group,
+				values: group.values.map((value) => validatingBoolean(value)),
+			})),
+		};
+	return property;
 }

@@ -14,6 +14,7 @@ import {
 	resourceProperty,
 	type Resource,
 } from '../../nodes/shared/resources';
+import { withBooleanValidation } from '../../nodes/shared/parameters';
 
 const nodes: Array<[string, string, Resource[], INodeTypeDescription]> = [
 	['OutlookMail', 'nodes/OutlookMail/actions', mailResources, new OutlookMail().description],
@@ -128,12 +129,13 @@ describe.each(nodes)(
 						});
 					}
 				}
-				// The node carries exactly these fields for the resource.
+				// The node carries exactly these fields for the resource (its booleans validated, as
+				// every node's: nodes/shared/parameters.ts).
 				const onNode = description.properties.filter(
 					(p: INodeProperties) =>
 						p.displayOptions?.show?.resource?.includes(resource.option.value) === true,
 				);
-				expect(onNode).toEqual(resource.description);
+				expect(onNode).toEqual(withBooleanValidation(resource.description));
 			}
 		});
 	},

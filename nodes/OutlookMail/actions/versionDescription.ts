@@ -8,6 +8,7 @@ import { toolDescriptionProperties } from '../../shared/toolPolicy/describe';
 import { toolLimitProperties } from '../../shared/toolPolicy/limits';
 import { usableAsToolWithTitles } from '../../shared/toolPolicy/variant';
 import { resources } from './router';
+import { withBooleanValidation } from '../../shared/parameters';
 
 const description =
 	'Send, read and organise Outlook and Microsoft 365 mail through Microsoft Graph';
@@ -18,13 +19,13 @@ const description =
  */
 export const AUTOMATIC_TOOL_DESCRIPTION_VERSION = 1.1;
 
-const properties: INodeProperties[] = [
+const properties: INodeProperties[] = withBooleanValidation([
 	...withAuthentication(mailboxProperties('mailbox')),
 	...resourceProperties(resources, 'message'),
 	// Only on the AI-tool variant (nodes/shared/toolPolicy/).
 	...toolDescriptionProperties('mail', resources, description, AUTOMATIC_TOOL_DESCRIPTION_VERSION),
 	...toolLimitProperties('mail'),
-];
+]);
 
 export const versionDescription: INodeTypeDescription = {
 	displayName: 'Outlook Mail',

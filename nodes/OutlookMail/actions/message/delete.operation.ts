@@ -43,12 +43,19 @@ export async function executeAll(
 	this: IExecuteFunctions,
 	itemIndexes: number[],
 ): Promise<Array<OperationResult | Error>> {
-	const purging = itemIndexes.filter((i) => this.getNodeParameter('permanent', i, false));
+	// An item whose Delete Permanently cannot be read fails alone, in build below.
+	const purging = itemIndexes.filter((i) => {
+		try {
+			return this.getNodeParameter('permanent', i, false) === true;
+		} catch {
+			return false;
+		}
+	});
 	const national = purging.length ? await nationalCloud(this, purging[0]) : undefined;
 	return await runBatched(this, itemIndexes, (i) => {
 		const root = getMailboxRoot(this, i);
 		const messageId = getMessageId(this, i);
-		const permanent = this.getNodeParameter('permanent', i, false) as boolean;
+		const permanent = this.getNodeParameter('permanent', i, false) === true;
 		if (permanent && national) {
 			throw new NodeOperationError(
 				this.getNode(),

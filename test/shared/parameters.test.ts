@@ -1,0 +1,46 @@
+/**
+ * Boolean fields as n8n reads them when an expression fills them: every boolean field of every
+ * node in package.json (also inside collections) declares `validateType: 'boolean'`
+ * (nodes/shared/parameters.ts withBooleanValidation), so n8n turns "false" into false instead of
+ * handing on a truthy text. Generated from the package: a node or field added tomorrow is covered.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { INodeProperties, INodePropertyCollection, INodeType } from 'n8n-workflow';
+
+const ROOT = join(__dirname, '..', '..');
+const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+	n8n: { nodes: string[] };
+};
+const nodes = packageJson.n8n.nodes.map((file) => {
+	const source = file.replace(/^dist\//, '').replace(/\.js$/, '');
+	const className = /([^/]+)\.node$/.exec(source)![1];
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- the list comes from package.json
+	const module = require(join(ROOT, source)) as Record<string, new () => INodeType>;
+	return [className, new module[className]()] as const;
+});
+
+/** Every boolean field, by its path, with what it declares. */
+function booleans(properties: INodeProperties[], path = ''): Array<[string, unknown]> {
+	return properties.flatMap((property) => {
+		const at = `${path}${property.name}`;
+		if (property.type === 'boolean')
+			return [[at, property.validateType]] as Array<[string, unknown]>;
+		if (property.type === 'collection')
+			return booleans((property.options ?? []) as INodeProperties[], `${at}.`);
+		if (property.type === 'fixedCollection')
+			return ((property.options ?? []) as INodePropertyCollection[]).flatMap((group) =>
+				booleans(group.values, `${at}.${group.name}.`),
+			);
+		return [];
+	});
+}
+
+describe.each(nodes)('%s', (_name, node) => {
+	test('every boolean field declares validateType: boolean', () => {
+		const found = booleans(node.description.properties);
+		expect(found.length).toBeGreaterThan(0);
+		expect(found.filter(([, declared]) => declared !== 'boolean').map(([at]) => at)).toEqual([]);
+	});
+});
