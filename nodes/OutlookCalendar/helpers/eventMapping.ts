@@ -10,7 +10,7 @@ import type { DateTime } from 'luxon';
 import { parseAddresses } from './addresses';
 import type { RecurrenceRule } from './recurrence';
 import { buildRecurrence } from './recurrence';
-import type { CalendarZone } from './timeZones';
+import type { CalendarZone, GraphDateTimeTimeZone } from './timeZones';
 import { isoWithOffset, requireDateTime, toGraphDateTime, zoneFromParameter } from './timeZones';
 
 /** What Create (subject/start/end + Additional Fields) and Update (Update Fields) collect. */
@@ -70,6 +70,15 @@ function allDayBounds(
 	return { start: first, end: exclusive > first ? exclusive : first.plus({ days: 1 }) };
 }
 
+/**
+ * Midnight of `day` in the event's zone, as Graph takes an all-day bound: written out, because
+ * where daylight saving time starts at midnight (America/Santiago, Asia/Beirut) that day has no
+ * midnight, and luxon would give 01:00.
+ */
+function graphMidnight(day: DateTime, zone: CalendarZone): GraphDateTimeTimeZone {
+	return { dateTime: `${day.setZone(zone.iana).toISODate()}T00:00:00`, timeZone: zone.windows };
+}
+
 /** The `categories` field: a comma list or an array. */
 function categoryList(value: unknown): string[] {
 	const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
@@ -122,8 +131,9 @@ export function buildEventBody(
 		}
 		if (input.allDay === false) body.isAllDay = false;
 	}
-	if (start) body.start = toGraphDateTime(start, zone);
-	if (end) body.end = toGraphDateTime(end, zone);
+	const bound = input.allDay === true ? graphMidnight : toGraphDateTime;
+	if (start) body.start = bound(start, zone);
+	if (end) body.end = bound(end, zone);
 
 	if (given(input.body))
 		body.body = {
