@@ -544,6 +544,71 @@ export class GraphStandIn {
 		return `${this.url}/upload/${encodeURIComponent(id)}`;
 	}
 
+	/**
+	 * An upload session as Outlook keeps one, at `uploadUrl(id)`, for a file of `size` bytes:
+	 * - PUT stores a range that starts at the next expected byte (200 with NextExpectedRanges, the
+	 *   last one 201 with the attachment's Location, after which the session is gone); a range that
+	 *   starts elsewhere (bytes it already has, or a gap) is refused with 416;
+	 * - GET says where it stands: 200 with NextExpectedRanges, a single "{start}" for Outlook;
+	 * - DELETE ends it (204); a session that is gone answers 404.
+	 * `fault` may drop the connection of a PUT before its bytes are stored or after (the answer is
+	 * lost). https://learn.microsoft.com/graph/outlook-large-attachments,
+	 * /graph/api/resources/uploadsession, /graph/api/driveitem-createuploadsession#handle-upload-errors
+	 */
+	uploadSession(
+		id: string,
+		size: number,
+		fault?: (range: {
+			start: number;
+			end: number;
+		}) => 'dropBeforeStoring' | 'dropAfterStoring' | undefined,
+	): { url: string; bytes: Buffer; stored: () => number; gone: () => boolean } {
+		const bytes = Buffer.alloc(size);
+		let stored = 0;
+		let gone = false;
+		const expirationDateTime = new Date(Date.now() + 15 * 60_000).toISOString();
+		const where = (): GraphReply => ({
+			status: 200,
+			body: { ExpirationDateTime: expirationDateTime, NextExpectedRanges: [String(stored)] },
+		});
+		const missing = () =>
+			graphError(404, 'ErrorItemNotFound', 'The upload session was not found or has expired.');
+		const path = `/upload/${encodeURIComponent(id)}`;
+		this.on('GET', path, () => (gone ? missing() : where()));
+		this.on('DELETE', path, () => {
+			if (gone) return missing();
+			gone = true;
+			return { status: 204 };
+		});
+		this.on('PUT', path, (request) => {
+			if (gone) return missing();
+			const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(request.headers['content-range'] ?? '');
+			const start = Number(match?.[1]);
+			const end = Number(match?.[2]);
+			if (!match || Number(match[3]) !== size || end - start + 1 !== request.raw.length)
+				return graphError(400, 'InvalidContentRange', 'The Content-Range header is not valid.');
+			if (start !== stored)
+				return graphError(416, 'InvalidRange', `The next expected byte is ${stored}.`);
+			const drop = fault?.({ start, end });
+			if (drop === 'dropBeforeStoring') return { dropConnection: true };
+			request.raw.copy(bytes, start);
+			stored = end + 1;
+			if (drop === 'dropAfterStoring') {
+				gone = stored === size;
+				return { dropConnection: true };
+			}
+			if (stored < size) return where();
+			gone = true;
+			return {
+				status: 201,
+				headers: {
+					Location: `https://outlook.office.com/api/v2.0/Users('u1')/Messages('m1')/Attachments('${encodeURIComponent(id)}')`,
+				},
+			};
+		});
+		return { url: this.uploadUrl(id), bytes, stored: () => stored, gone: () => gone };
+	}
+
 	private async dispatch(record: GraphRequestRecord): Promise<GraphReply> {
 		for (const throttle of this.throttles) {
 			if (

@@ -14,12 +14,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 
-import type {
-	IBinaryData,
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestOptions,
-} from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { CLOUD_ENVIRONMENTS } from '../auth/environments';
@@ -308,9 +303,91 @@ interface PutResponse {
 }
 
 /**
- * One PUT of a byte range to the upload URL, through n8n's plain (unauthenticated) request helper:
- * the URL is pre-authenticated and must not get the bearer token. Throttling and 5xx answers are
- * retried per the credential's policy; the URL itself never appears in an error (it is a secret).
+ * Where the session wants the next byte, from its `nextExpectedRanges`: for Outlook attachments a
+ * single "{start}" (OneDrive's sessions say "{start}-{end}"; the start is read from either). The
+ * Outlook endpoint spells its properties in Pascal case (NextExpectedRanges).
+ * https://learn.microsoft.com/graph/api/resources/uploadsession
+ */
+function nextExpectedByte(body: unknown): number | undefined {
+	let parsed = body;
+	if (Buffer.isBuffer(parsed)) parsed = parsed.toString('utf8');
+	if (typeof parsed === 'string') {
+		try {
+			parsed = JSON.parse(parsed);
+		} catch {
+			return undefined;
+		}
+	}
+	if (!parsed || typeof parsed !== 'object') return undefined;
+	const record = parsed as Record<string, unknown>;
+	const ranges = record.nextExpectedRanges ?? record.NextExpectedRanges;
+	if (!Array.isArray(ranges) || typeof ranges[0] !== 'string') return undefined;
+	const match = /^\s*(\d+)/.exec(ranges[0]);
+	return match ? Number(match[1]) : undefined;
+}
+
+function bodyText(body: unknown): string {
+	return Buffer.isBuffer(body)
+		? body.toString('utf8')
+		: typeof body === 'string'
+			? body
+			: JSON.stringify(body ?? '');
+}
+
+/** What the session said when asked where it stands. */
+type SessionStatus = { next: number } | { gone: true } | { unknown: string };
+
+/**
+ * Asks the upload session where it stands: a GET of the upload URL (pre-authenticated like the
+ * PUTs, so no token), whose answer carries `nextExpectedRanges`. 404: the session is gone (it
+ * expired, was deleted, or ended with the last byte). A failure to ask is `unknown` (ask again).
+ * https://learn.microsoft.com/graph/outlook-large-attachments,
+ * https://learn.microsoft.com/graph/api/driveitem-createuploadsession#resuming-an-in-progress-upload
+ */
+async function askSession(
+	ctx: IExecuteFunctions,
+	transport: GraphTransport,
+	uploadUrl: string,
+): Promise<SessionStatus> {
+	let response: PutResponse;
+	try {
+		response = (await send(ctx.helpers, {
+			url: uploadUrl,
+			method: 'GET',
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			abortSignal: transport.cancelSignal(),
+		})) as PutResponse;
+	} catch (error) {
+		transport.throwIfCancelled();
+		return { unknown: (error as { code?: string }).code ?? 'network error' };
+	}
+	if (response.statusCode === 404) return { gone: true };
+	const next = response.statusCode < 300 ? nextExpectedByte(response.body) : undefined;
+	if (next === undefined) return { unknown: `status answered ${response.statusCode}` };
+	return { next };
+}
+
+/** A chunk failure after which the session is asked where it stands rather than sent the same bytes. */
+function asksSession(status: number | undefined, retryAfter: unknown): boolean {
+	// 429 and a 503 with Retry-After were not processed: the same range goes again after the wait.
+	if (status === 429 || (status === 503 && typeof retryAfter === 'string' && retryAfter))
+		return false;
+	// A dropped connection or a 5xx may come after the bytes were stored; 416: the session already
+	// has (some of) this range. https://learn.microsoft.com/graph/api/driveitem-createuploadsession#handle-upload-errors
+	return status === undefined || status === 416 || status >= 500;
+}
+
+/**
+ * Sends one chunk (`chunk` holds bytes `start`… of a file of `total`) to the upload URL, through
+ * n8n's plain (unauthenticated) request helper: the URL is pre-authenticated and must not get the
+ * bearer token. Throttling is retried per the credential's policy. After a dropped connection, a
+ * 5xx or a 416 the bytes may or may not have been stored, so they are never sent again blindly:
+ * the session is asked where it stands and the upload goes on from its next expected byte (within
+ * the policy's retries and backoff). Returns the last PUT's answer, or undefined when the session
+ * had the whole chunk already. The URL itself never appears in an error (it is a secret).
  */
 async function putChunk(
 	ctx: IExecuteFunctions,
@@ -320,75 +397,121 @@ async function putChunk(
 	start: number,
 	total: number,
 	itemIndex: number,
-): Promise<PutResponse> {
+	fileName: string,
+): Promise<PutResponse | undefined> {
 	const end = start + chunk.length - 1;
-	const request: IHttpRequestOptions = {
-		url: uploadUrl,
-		method: 'PUT',
-		headers: {
-			'Content-Type': 'application/octet-stream',
-			'Content-Length': String(chunk.length),
-			'Content-Range': `bytes ${start}-${end}/${total}`,
-		},
-		body: chunk,
-		json: false,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		disableFollowRedirect: true,
-	};
-	const range = `bytes ${start}-${end}/${total}`;
-	return await withRetry<PutResponse>(
+	/** The first byte of this chunk the session still needs. */
+	let from = start;
+	let resume = false;
+	let lastFailure: () => Error = () =>
+		new NodeOperationError(ctx.getNode(), `Uploading "${fileName}" failed`, { itemIndex });
+	const fail = (message: string, description?: string) =>
+		new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+	return await withRetry<PutResponse | undefined>(
 		transport.policy,
 		async (attempt) => {
+			if (resume) {
+				const status = await askSession(ctx, transport, uploadUrl);
+				if ('unknown' in status) {
+					return {
+						retry: {
+							reason: `The upload session could not say where it stands (${status.unknown})`,
+						},
+						giveUp: () => {
+							throw lastFailure();
+						},
+					};
+				}
+				resume = false;
+				if ('gone' in status) {
+					throw end + 1 === total
+						? fail(
+								`The upload session of "${fileName}" ended while its last bytes were being sent`,
+								'The attachment may or may not have been added: look at the attachments of the message or event before running this item again.',
+							)
+						: fail(
+								`The upload session of "${fileName}" expired or was deleted after ${from} of ${total} bytes were sent`,
+								'Nothing was attached: run this item again to upload the file anew.',
+							);
+				}
+				if (status.next === end + 1) return { done: undefined };
+				if (status.next < start || status.next > end + 1) {
+					throw fail(
+						`The upload session of "${fileName}" expects byte ${status.next} next, outside the bytes ${start}-${end} being sent`,
+						'Run this item again to upload the file anew.',
+					);
+				}
+				from = status.next;
+			}
+			const piece = chunk.subarray(from - start);
+			const range = `bytes ${from}-${end}/${total}`;
 			let response: PutResponse;
 			try {
 				response = (await send(ctx.helpers, {
-					...request,
+					url: uploadUrl,
+					method: 'PUT',
+					headers: {
+						'Content-Type': 'application/octet-stream',
+						'Content-Length': String(piece.length),
+						'Content-Range': range,
+					},
+					body: piece,
+					json: false,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					disableFollowRedirect: true,
 					abortSignal: transport.cancelSignal(),
 				})) as PutResponse;
 			} catch (error) {
 				transport.throwIfCancelled();
 				// Library errors carry the request config (with the pre-authenticated URL): never pass them on.
 				const code = (error as { code?: string }).code ?? 'network error';
-				const failure = new NodeOperationError(
-					ctx.getNode(),
-					`Uploading bytes ${start}-${end} of the attachment failed: ${code}`,
-					{ itemIndex },
-				);
-				if (!isRetryable(transport.policy, undefined)) throw failure;
+				lastFailure = () =>
+					fail(`Uploading bytes ${from}-${end} of the attachment failed: ${code}`);
+				if (transport.policy.mode === 'none') throw lastFailure();
+				resume = true;
 				return {
-					retry: { reason: `Uploading ${range} failed (${code})` },
+					retry: {
+						reason: `Uploading ${range} failed (${code}); asking the session where it stands`,
+					},
 					giveUp: () => {
-						throw failure;
+						throw lastFailure();
 					},
 				};
 			}
 			if (response.statusCode < 400) return { done: response };
-			const body = Buffer.isBuffer(response.body)
-				? response.body.toString('utf8')
-				: typeof response.body === 'string'
-					? response.body
-					: JSON.stringify(response.body ?? '');
-			const failure = () =>
+			const status = response.statusCode;
+			lastFailure = () =>
 				graphApiError(
 					{
-						status: response.statusCode,
-						body,
+						status,
+						body: bodyText(response.body),
 						method: 'PUT',
 						path: `upload session (${range})`,
 						attempts: attempt,
 					},
 					transport.errorContext({ itemIndex }),
 				);
-			if (!isRetryable(transport.policy, response.statusCode)) throw failure();
 			const retryAfter = response.headers['retry-after'];
+			if (transport.policy.mode !== 'none' && asksSession(status, retryAfter)) {
+				resume = true;
+				return {
+					retry: {
+						reason: `The upload session answered ${status} for ${range}; asking it where it stands`,
+					},
+					giveUp: () => {
+						throw lastFailure();
+					},
+				};
+			}
+			if (!isRetryable(transport.policy, status)) throw lastFailure();
 			return {
 				retry: {
 					retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
-					reason: `The upload session answered ${response.statusCode} for ${range}`,
+					reason: `The upload session answered ${status} for ${range}`,
 				},
 				giveUp: () => {
-					throw failure();
+					throw lastFailure();
 				},
 			};
 		},
@@ -490,15 +613,17 @@ async function uploadLargeFile(
 				overflow = true;
 				break;
 			}
-			last = await putChunk(
-				ctx,
-				transport,
-				session.uploadUrl,
-				chunk,
-				offset,
-				attachment.size,
-				itemIndex,
-			);
+			last =
+				(await putChunk(
+					ctx,
+					transport,
+					session.uploadUrl,
+					chunk,
+					offset,
+					attachment.size,
+					itemIndex,
+					attachment.fileName,
+				)) ?? last;
 			offset += chunk.length;
 			chunks++;
 		}

@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { GraphTransport } from '../../../nodes/shared/graph/client';
+import * as retry from '../../../nodes/shared/graph/retry';
 import {
 	attachBinaryProperties,
 	hasLargeAttachment,
@@ -486,6 +487,98 @@ describe('upload: attachments from n8n binary data', () => {
 				'The file "huge.iso" in binary property "data" (field Properties, item 0) is 150.0 MB: Outlook attachments can be at most 150 MB',
 			);
 			expect(s.graph.requests).toEqual([]);
+		});
+	});
+
+	describe('resuming after an interruption', () => {
+		// Microsoft: after an interruption, ask the session (GET the upload URL) for
+		// nextExpectedRanges and go on from there. https://learn.microsoft.com/graph/outlook-large-attachments
+		const content = fileOf(2 * UPLOAD_CHUNK_SIZE + 10);
+		const total = content.length;
+		let waits: number[];
+		beforeEach(() => {
+			waits = [];
+			jest
+				.spyOn(retry.retryClock, 'sleep')
+				.mockImplementation(async (ms: number) => void waits.push(ms));
+		});
+		afterEach(() => jest.restoreAllMocks());
+
+		/** Runs the upload against a session whose PUT of `dropAt` loses its connection. */
+		async function uploadWithDrop(dropAt: number, when: 'dropBeforeStoring' | 'dropAfterStoring') {
+			let dropped = 0;
+			const session = s.graph.uploadSession('session-1', total, ({ start }) =>
+				start === dropAt && dropped++ === 0 ? when : undefined,
+			);
+			s.graph.on('POST', '/me/messages/m1/attachments/createUploadSession', {
+				status: 201,
+				body: { uploadUrl: session.url, expirationDateTime: '2030-01-01T00:00:00Z' },
+			});
+			const outcome = await n8n
+				.execute(TYPE, {
+					parameters: {},
+					items: [
+						memoryItem({ data: { content, fileName: 'big.bin', mimeType: 'application/zip' } }),
+					],
+				})
+				.then(
+					([out]) => ({ out }),
+					(error: NodeOperationError) => ({ error }),
+				);
+			const traffic = s.graph.uploads.map(
+				(u) => `${u.headers['content-range'] ? 'PUT ' + u.headers['content-range'] : 'GET/DELETE'}`,
+			);
+			return { outcome, session, traffic, dropped };
+		}
+
+		it('goes on from nextExpectedRanges when the connection drops after a chunk was stored', async () => {
+			const { outcome, session, traffic, dropped } = await uploadWithDrop(
+				UPLOAD_CHUNK_SIZE,
+				'dropAfterStoring',
+			);
+			expect(dropped).toBe(1);
+			expect('out' in outcome && outcome.out[0].json.attached).toEqual([
+				expect.objectContaining({ method: 'uploadSession', id: 'session-1' }),
+			]);
+			// The stored chunk is not sent again; the session was asked once, with no token, and kept.
+			expect(traffic).toEqual([
+				`PUT bytes 0-${UPLOAD_CHUNK_SIZE - 1}/${total}`,
+				`PUT bytes ${UPLOAD_CHUNK_SIZE}-${2 * UPLOAD_CHUNK_SIZE - 1}/${total}`,
+				'GET/DELETE',
+				`PUT bytes ${2 * UPLOAD_CHUNK_SIZE}-${total - 1}/${total}`,
+			]);
+			expect(s.graph.uploads[2].headers.authorization).toBeUndefined();
+			expect(session.bytes.equals(content)).toBe(true);
+			expect(waits).toHaveLength(1);
+		});
+
+		it('sends the chunk again when the connection dropped before the session stored it', async () => {
+			const { outcome, session, traffic } = await uploadWithDrop(
+				UPLOAD_CHUNK_SIZE,
+				'dropBeforeStoring',
+			);
+			expect('out' in outcome).toBe(true);
+			expect(traffic).toEqual([
+				`PUT bytes 0-${UPLOAD_CHUNK_SIZE - 1}/${total}`,
+				`PUT bytes ${UPLOAD_CHUNK_SIZE}-${2 * UPLOAD_CHUNK_SIZE - 1}/${total}`,
+				'GET/DELETE',
+				`PUT bytes ${UPLOAD_CHUNK_SIZE}-${2 * UPLOAD_CHUNK_SIZE - 1}/${total}`,
+				`PUT bytes ${2 * UPLOAD_CHUNK_SIZE}-${total - 1}/${total}`,
+			]);
+			expect(session.bytes.equals(content)).toBe(true);
+		});
+
+		it('says the file may or may not be attached when the session is gone after its last bytes were sent', async () => {
+			const { outcome, traffic } = await uploadWithDrop(2 * UPLOAD_CHUNK_SIZE, 'dropAfterStoring');
+			expect('error' in outcome && outcome.error.message).toMatch(
+				/upload session of "big.bin" ended while its last bytes were being sent/,
+			);
+			expect('error' in outcome && outcome.error.description).toMatch(
+				/may or may not have been added/,
+			);
+			// Asked once (404), never sent again; the upload URL is in no error.
+			expect(traffic.filter((t) => t.startsWith('PUT'))).toHaveLength(3);
+			expect(JSON.stringify('error' in outcome && outcome.error.message)).not.toContain('/upload/');
 		});
 	});
 
