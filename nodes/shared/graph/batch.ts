@@ -3,11 +3,18 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { dataRecord } from '../outsideData';
 import type { GraphRequestOptions, GraphTransport } from './client';
+import { mayHaveBeenApplied } from './client';
 import { MAILBOX_CONCURRENCY_LIMIT } from './concurrency';
 import { graphApiError } from './errors';
 import { buildQueryString } from './request';
 import type { AttemptOutcome } from './retry';
-import { isRetryable, withRetry } from './retry';
+import {
+	isIdempotentRequest,
+	MAY_HAVE_BEEN_APPLIED,
+	mayRepeat,
+	withheldRepeat,
+	withRetry,
+} from './retry';
 import { logFor } from '../redact';
 
 /** JSON batching takes at most 20 requests per call. https://learn.microsoft.com/graph/json-batching */
@@ -74,6 +81,11 @@ function toBatchRequest(
 	};
 }
 
+/** Whether a request may be sent again after a failure that leaves open whether Graph did it. */
+function idempotent(request: GraphRequestOptions): boolean {
+	return request.idempotent ?? isIdempotentRequest(request.method, request.path);
+}
+
 /**
  * Longest and shortest `dependsOn` chain. A failed sub-request fails the rest of its chain (424),
  * which is sent again; after each envelope with a failure the chains are halved (doubled again
@@ -107,8 +119,11 @@ function balancedChunks(pending: number[], count: number): number[][] {
  *
  * A throttled sub-request (per the credential's retry policy) is sent again on its own, in a
  * later round, after its Retry-After; a sub-request that failed because the one before it in its
- * chain failed (424) is sent again at once, in a new chain; the others are not repeated. Failures
- * become per-item errors.
+ * chain failed (424) is sent again at once, in a new chain; the others are not repeated. A
+ * sub-request that is not idempotent (Copy, a create) is never repeated after a failure that may
+ * have come after Graph did it, nor is it when its envelope fails that way: then only the
+ * envelope's idempotent sub-requests go again, and the others fail saying they may have been done.
+ * Failures become per-item errors.
  */
 export async function graphBatch(
 	transport: GraphTransport,
@@ -148,6 +163,8 @@ export async function graphBatch(
 						itemIndex: requests[chunk[0]].itemIndex,
 						batchPaths: chunk.map((index) => requests[index].path),
 						batchSequential: sequential,
+						// The transport repeats the envelope only when each of its sub-requests may be repeated.
+						idempotent: chunk.every((index) => idempotent(requests[index])),
 					});
 				} catch (error) {
 					// A cancelled execution ends here (already a NodeOperationError from the transport).
@@ -157,7 +174,10 @@ export async function graphBatch(
 					// budget, the network): only its own requests fail; those of earlier and later calls
 					// keep their results, so a re-run of the failed items does not repeat the done ones.
 					const httpCode = error instanceof NodeApiError ? Number(error.httpCode) || 0 : 0;
+					// Graph may have run some of it: the idempotent sub-requests go again in the next round.
+					const resend = mayHaveBeenApplied(error);
 					for (const index of chunk) {
+						if (resend && idempotent(requests[index])) retry.push(index);
 						results[index] = {
 							index,
 							status: httpCode,
@@ -185,7 +205,7 @@ export async function graphBatch(
 					results[index] = { index, status, headers, body: subBody };
 					if (status < 400) continue;
 					const request = requests[index];
-					results[index].error = graphApiError(
+					const error = graphApiError(
 						{
 							status,
 							body: subBody ?? '',
@@ -195,7 +215,13 @@ export async function graphBatch(
 						},
 						transport.errorContext(request),
 					);
-					if (isRetryable(transport.policy, status, request.method)) {
+					results[index].error = error;
+					const failure = { status, retryAfter: headers['retry-after'] };
+					if (withheldRepeat(transport.policy, failure, idempotent(request))) {
+						error.description = [error.description, MAY_HAVE_BEEN_APPLIED]
+							.filter(Boolean)
+							.join(' ');
+					} else if (mayRepeat(transport.policy, failure, idempotent(request))) {
 						retry.push(index);
 						// The longest Retry-After of the round: one wait serves them all.
 						const seconds = headers['retry-after'];
@@ -249,7 +275,7 @@ export async function graphBatch(
 			return {
 				retry: {
 					retryAfter,
-					reason: `Microsoft Graph throttled ${retry.length} batched request(s)`,
+					reason: `Microsoft Graph throttled or failed ${retry.length} batched request(s)`,
 				},
 				giveUp: () => undefined,
 			};

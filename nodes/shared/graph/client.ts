@@ -29,11 +29,15 @@ import type { AttemptOutcome, RetryCredentialFields, RetryPolicy } from './retry
 import {
 	ExecutionCancelledError,
 	foundSentWithin,
+	isIdempotentRequest,
 	isRetryable,
+	MAY_HAVE_BEEN_APPLIED,
+	mayRepeat,
 	retryPolicyFromCredential,
 	SENT_CHECK_DELAY_MS,
 	SENT_CHECK_LOOKS,
 	sendFailureKind,
+	withheldRepeat,
 	withRetry,
 } from './retry';
 
@@ -93,6 +97,12 @@ export interface GraphRequestOptions {
 	notFound?: string;
 	/** Set for requests that send mail: never repeated blindly. */
 	sends?: SendsMail;
+	/**
+	 * Whether the request may be repeated after a failure that leaves open whether Graph did it (a
+	 * reset, a 5xx). Defaults from the method and path (retry.ts isIdempotentRequest): a POST that
+	 * creates something is not, so it is sent again only when Graph cannot have processed it.
+	 */
+	idempotent?: boolean;
 	/** For a `$batch`: the sub-requests' paths, so their mailboxes' slots are held while it runs. */
 	batchPaths?: string[];
 	/** For a `$batch` of one `dependsOn` chain: Graph runs it one sub-request at a time (one slot). */
@@ -109,6 +119,15 @@ export interface GraphRawResponse {
 	headers: Record<string, string>;
 	body: Buffer;
 }
+
+/** What `send` returns: the answer, the attempts it took, and whether it left the effect open. */
+type Sent = GraphRawResponse & {
+	attempts: number;
+	/** A mail-sending request failed ambiguously and was not (or could not be) checked. */
+	ambiguousSend?: boolean;
+	/** A request that is not idempotent failed ambiguously and was not repeated. */
+	mayHaveApplied?: boolean;
+};
 
 /** Carries per-request facts through the middleware chain. */
 class RequestState {
@@ -307,12 +326,30 @@ function tokenRefreshFailure(error: unknown): TokenRefreshFailure | undefined {
 export const MAY_HAVE_BEEN_SENT =
 	'Microsoft Graph may have accepted the message before this failure, so it was not sent again: look in Sent Items before running this item again.';
 
-/** A mail-sending request failed without an answer that says whether Graph accepted it. */
-class AmbiguousSendError extends Error {
-	constructor(readonly cause: Error) {
+/**
+ * A request that may have had its effect failed without an answer that says whether Graph did it,
+ * and was not repeated; `description` says so to the user.
+ */
+class AmbiguousFailureError extends Error {
+	constructor(
+		readonly cause: Error,
+		readonly description: string,
+	) {
 		super(cause.message);
-		this.name = 'AmbiguousSendError';
+		this.name = 'AmbiguousFailureError';
 	}
+}
+
+/** Item errors of requests that were not repeated because they may have had their effect. */
+const mayHaveApplied = new WeakSet<Error>();
+
+/**
+ * True for the error of a request that failed in a way that leaves open whether Graph did it and
+ * that was not repeated for that reason (graphBatch re-sends only the idempotent requests of such
+ * an envelope).
+ */
+export function mayHaveBeenApplied(error: unknown): boolean {
+	return error instanceof Error && mayHaveApplied.has(error);
 }
 
 /** A failed token refresh, passed through the Graph client (which keeps only name and message). */
@@ -556,9 +593,7 @@ export class GraphTransport {
 	 * `ambiguousSend` marks a mail-sending request that failed in a way that does not say whether
 	 * Graph accepted it, and that was not (or could not be) checked.
 	 */
-	async send(
-		options: GraphRequestOptions,
-	): Promise<GraphRawResponse & { attempts: number; ambiguousSend?: boolean }> {
+	async send(options: GraphRequestOptions): Promise<Sent> {
 		const path = options.path.startsWith('http') ? this.relativePath(options.path) : options.path;
 		const headers: Record<string, string> = {
 			Prefer: this.preferHeader(options),
@@ -571,8 +606,8 @@ export class GraphTransport {
 			? batchMailboxWeights(options.batchPaths, options.batchSequential)
 			: undefined;
 		const sends = options.sends;
+		const idempotent = options.idempotent ?? isIdempotentRequest(options.method, path);
 		let checkBeforeSending = false;
-		type Sent = GraphRawResponse & { attempts: number; ambiguousSend?: boolean };
 		return await withRetry<Sent>(
 			this.policy,
 			async (attempt): Promise<AttemptOutcome<Sent>> => {
@@ -620,12 +655,17 @@ export class GraphTransport {
 						sendFailureKind(undefined, undefined, network.code) === 'ambiguous';
 					if (!network || !isRetryable(this.policy, undefined) || (ambiguous && !sends?.wasSent)) {
 						// Passed on as before: the Graph client's error, built from our redacted middleware errors.
-						throw ambiguous ? new AmbiguousSendError(error as Error) : error;
+						throw ambiguous ? new AmbiguousFailureError(error as Error, MAY_HAVE_BEEN_SENT) : error;
+					}
+					if (!sends && !mayRepeat(this.policy, { networkCode: network.code }, idempotent)) {
+						// Not idempotent and maybe done: request() makes it the item's NodeOperationError.
+						// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+						throw new AmbiguousFailureError(error as Error, MAY_HAVE_BEEN_APPLIED);
 					}
 					if (ambiguous) checkBeforeSending = true;
 					const reason = `Microsoft Graph could not be reached (${network.code ?? network.message})`;
 					const giveUp = () => {
-						throw ambiguous ? new AmbiguousSendError(error as Error) : error;
+						throw ambiguous ? new AmbiguousFailureError(error as Error, MAY_HAVE_BEEN_SENT) : error;
 					};
 					return { retry: { reason }, giveUp };
 				}
@@ -652,11 +692,11 @@ export class GraphTransport {
 					if (!retryable) return { done: answered };
 					return { retry, giveUp: () => answered };
 				}
-				if (
-					!isRetryable(this.policy, answered.status, options.method) ||
-					options.noRetryOn?.includes(answered.status)
-				)
-					return { done: answered };
+				const failure = { status: answered.status, retryAfter };
+				if (options.noRetryOn?.includes(answered.status)) return { done: answered };
+				if (withheldRepeat(this.policy, failure, idempotent))
+					return { done: { ...answered, mayHaveApplied: true } };
+				if (!mayRepeat(this.policy, failure, idempotent)) return { done: answered };
 				return { retry, giveUp: () => answered };
 			},
 			{ log: (message) => logFor(this.ctx).warn(message), signal: this.cancelSignal() },
@@ -706,21 +746,23 @@ export class GraphTransport {
 
 	/** Sends a request and returns the parsed JSON (or bytes); a non-2xx answer throws a NodeApiError. */
 	async request<T = IDataObject>(options: GraphRequestOptions): Promise<T> {
-		let response: GraphRawResponse & { attempts: number; ambiguousSend?: boolean };
+		let response: Sent;
 		try {
 			response = await this.send(options);
 		} catch (error) {
 			// Already a NodeOperationError for the item (a failed token refresh): keep its description.
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			if (error instanceof NodeOperationError) throw error;
-			const ambiguous = error instanceof AmbiguousSendError;
+			const ambiguous = error instanceof AmbiguousFailureError;
 			const cause = ambiguous ? error.cause : error;
 			// Errors from the Graph client and our middleware; their messages carry no secrets (see redactedNetworkError).
 			const message = cause instanceof Error ? cause.message : String(cause);
-			throw new NodeOperationError(this.ctx.getNode(), message, {
+			const failure = new NodeOperationError(this.ctx.getNode(), message, {
 				itemIndex: options.itemIndex,
-				...(ambiguous ? { description: MAY_HAVE_BEEN_SENT } : {}),
+				...(ambiguous ? { description: error.description } : {}),
 			});
+			if (ambiguous) mayHaveApplied.add(failure);
+			throw failure;
 		}
 		// 3xx too: redirects are not followed (the token must not go to another host), so one is a failure here.
 		if (response.status >= 300) {
@@ -734,8 +776,14 @@ export class GraphTransport {
 				},
 				this.errorContext(options),
 			);
-			if (response.ambiguousSend) {
-				failure.description = [failure.description, MAY_HAVE_BEEN_SENT].filter(Boolean).join(' ');
+			const unresolved = response.ambiguousSend
+				? MAY_HAVE_BEEN_SENT
+				: response.mayHaveApplied
+					? MAY_HAVE_BEEN_APPLIED
+					: undefined;
+			if (unresolved) {
+				failure.description = [failure.description, unresolved].filter(Boolean).join(' ');
+				mayHaveApplied.add(failure);
 			}
 			throw failure;
 		}

@@ -100,7 +100,7 @@ export async function graphByteStream(
 				}
 				await drain(response.body);
 				const retryAfter = header(response.headers, 'retry-after');
-				if (!isRetryable(transport.policy, response.statusCode, 'GET')) return { done: undefined };
+				if (!isRetryable(transport.policy, response.statusCode)) return { done: undefined };
 				return {
 					retry: { retryAfter, reason: `Microsoft Graph answered ${response.statusCode}` },
 					giveUp: () => undefined,

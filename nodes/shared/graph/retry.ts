@@ -54,21 +54,80 @@ export function retryPolicyFromCredential(fields: RetryCredentialFields): RetryP
 }
 
 /**
- * Whether a response status (or a network failure, status undefined) is worth another try.
- * A POST answered 504 is never retried: the gateway timed out, but Graph may already have done
- * the work (sent the mail, created the event), and a retry would do it twice. 429 and 503 mean
- * the request was not processed. https://learn.microsoft.com/graph/errors#http-status-codes
+ * Whether the credential's policy counts a response status (or a network failure, status
+ * undefined) as worth another try. Whether the request may be repeated at all is
+ * {@link mayRepeat}'s question.
  */
-export function isRetryable(
-	policy: RetryPolicy,
-	status: number | undefined,
-	method?: string,
-): boolean {
+export function isRetryable(policy: RetryPolicy, status: number | undefined): boolean {
 	if (policy.mode === 'none') return false;
-	if (status === 504 && method?.toUpperCase() === 'POST') return false;
 	if (policy.mode === 'anyError') return status === undefined || status === 429 || status >= 500;
 	return status !== undefined && policy.statusCodes.includes(status);
 }
+
+/**
+ * POST actions that end in the same state however often they run, or only read: moving an item
+ * to a folder (immutable IDs survive the move), purging one, free/busy and meeting-time queries,
+ * mail tips, renewing a subscription's authorization. Every other POST creates or sends something.
+ * https://learn.microsoft.com/graph/api/message-move, /graph/api/calendar-getschedule,
+ * /graph/api/user-findmeetingtimes, /graph/api/user-getmailtips, /graph/api/subscription-reauthorize
+ */
+const REPEATABLE_POST_ACTIONS = new Set([
+	'move',
+	'permanentDelete',
+	'getSchedule',
+	'findMeetingTimes',
+	'getMailTips',
+	'reauthorize',
+]);
+
+/**
+ * Whether running a request twice leaves the same state as running it once: GET, PUT, PATCH and
+ * DELETE (RFC 9110 §9.2.2), and the POST actions above. The default of a request's `idempotent`.
+ */
+export function isIdempotentRequest(method: string, path: string): boolean {
+	if (method.toUpperCase() !== 'POST') return true;
+	const action = path.split('?')[0].split('/').pop() ?? '';
+	return REPEATABLE_POST_ACTIONS.has(action);
+}
+
+/** How a request failed: its status (undefined: no answer), Retry-After, the network error's code. */
+export interface RequestFailure {
+	status?: number;
+	retryAfter?: string | null;
+	networkCode?: string;
+}
+
+/**
+ * Whether a failed request is sent again: the policy must count the failure as retryable, and a
+ * request that is not idempotent is repeated only when the failure proves Graph did not process
+ * it (429, 503 with Retry-After, never connected). After a reset, a timeout or another 5xx Graph
+ * may have done the work (made the copy, created the item), and a repeat would do it twice.
+ * https://learn.microsoft.com/graph/errors#http-status-codes
+ */
+export function mayRepeat(
+	policy: RetryPolicy,
+	failure: RequestFailure,
+	idempotent: boolean,
+): boolean {
+	if (!isRetryable(policy, failure.status)) return false;
+	return (
+		idempotent ||
+		sendFailureKind(failure.status, failure.retryAfter, failure.networkCode) === 'notProcessed'
+	);
+}
+
+/** The policy would have repeated a request, but it is not idempotent and may have had its effect. */
+export function withheldRepeat(
+	policy: RetryPolicy,
+	failure: RequestFailure,
+	idempotent: boolean,
+): boolean {
+	return isRetryable(policy, failure.status) && !mayRepeat(policy, failure, idempotent);
+}
+
+/** What the item's error adds when a request was not repeated for that reason. */
+export const MAY_HAVE_BEEN_APPLIED =
+	'Microsoft Graph may or may not have done this before the failure, so it was not repeated: check the mailbox (for example for a copy or a new item) before running this item again.';
 
 /**
  * Milliseconds to wait from a Retry-After header value: delta-seconds or an HTTP-date

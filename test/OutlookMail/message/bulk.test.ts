@@ -4,7 +4,8 @@ import { OutlookMail } from '../../../nodes/OutlookMail/OutlookMail.node';
 import { connectedCredential } from '../../support/fixtures';
 import { FAST_COSTS } from '../../support/graph-costs';
 import { RulesMailbox } from '../../support/graph-mail-rules';
-import { graphError } from '../../support/graph-standin';
+import { graphError, type GraphReply } from '../../support/graph-standin';
+import * as retry from '../../../nodes/shared/graph/retry';
 import { N8nHarness } from '../../support/n8n-harness';
 import { FOLDER_ID, graphMessage, MAIL, rl, useMailNode } from './setup';
 
@@ -332,5 +333,145 @@ describe('bulk Update / Move / Copy / Delete through $batch', () => {
 		);
 		expect(error.message).toMatch(/No field to update/);
 		expect(t.s.graph.requests).toHaveLength(0);
+	});
+});
+
+/**
+ * DESIGN.md: "A request that may have had an effect is never repeated blindly." Copy makes a new
+ * message each time it runs, so a Copy is not sent again after a failure that may have come after
+ * Graph made the copy (a reset, a 5xx other than 429 or 503 with Retry-After); Update (PATCH) and
+ * Move end in the same state however often they run, and are.
+ */
+describe('bulk operations after a failure that may have come after Graph did the work', () => {
+	const copies: string[] = [];
+	const copyParameters = {
+		resource: 'message',
+		operation: 'copy',
+		messageId: byExpression,
+		folderId: rl('archive'),
+	};
+
+	/** The first envelope runs its sub-requests (the copies are made), then its answer is `reply`. */
+	function failFirstEnvelopeAfterRunning(t: ReturnType<typeof useMailNode>, reply: GraphReply) {
+		t.s.graph.failEnvelope((n, record) => {
+			if (n !== 1) return undefined;
+			for (const sub of (record.body as { requests: Array<{ url: string }> }).requests)
+				copies.push(decodeURIComponent(sub.url.split('/')[3]));
+			return reply;
+		});
+	}
+
+	beforeEach(() => {
+		copies.length = 0;
+		jest.spyOn(retry.retryClock, 'sleep').mockResolvedValue(undefined);
+	});
+	afterEach(() => jest.restoreAllMocks());
+
+	describe('default retry policy', () => {
+		const t = useMailNode();
+		beforeEach(() =>
+			t.s.graph.on('POST', '/me/messages/:id/copy', (_, p) => {
+				copies.push(p.id);
+				return { status: 201, body: graphMessage(`${p.id}copy${copies.length}`) };
+			}),
+		);
+
+		it('a 503 without Retry-After on the envelope does not make each copy twice; each item says it may have been copied', async () => {
+			const list = ids(3);
+			failFirstEnvelopeAfterRunning(
+				t,
+				graphError(503, 'ServiceUnavailable', 'Service unavailable'),
+			);
+			const out = await t.run(copyParameters, { items: itemsFor(list), continueOnFail: true });
+			expect(copies.sort()).toEqual([...list].sort());
+			expect(t.s.graph.requests.filter((r) => r.path === '/$batch')).toHaveLength(1);
+			out.forEach((item, k) =>
+				expect(item).toMatchObject({
+					json: { error: expect.stringMatching(/503/), httpCode: '503' },
+					pairedItem: { item: k },
+				}),
+			);
+			const error = await (async () => {
+				t.s.graph.reset();
+				copies.length = 0;
+				failFirstEnvelopeAfterRunning(
+					t,
+					graphError(503, 'ServiceUnavailable', 'Service unavailable'),
+				);
+				return await t.fail(copyParameters, { items: itemsFor(list) });
+			})();
+			expect(error.description).toMatch(/may or may not have done this/);
+		});
+
+		it('Update (Mark as Read) and Move are sent again after an envelope 503: they are idempotent', async () => {
+			const list = ids(3);
+			const patched: string[] = [];
+			const moved: string[] = [];
+			t.s.graph.on('PATCH', '/me/messages/:id', (request, p) => {
+				patched.push(p.id);
+				return { body: graphMessage(p.id, request.body as IDataObject) };
+			});
+			t.s.graph.on('POST', '/me/messages/:id/move', (_, p) => {
+				moved.push(p.id);
+				return { status: 201, body: graphMessage(p.id) };
+			});
+			t.s.graph.failEnvelope((n) =>
+				n === 1 || n === 3
+					? graphError(503, 'ServiceUnavailable', 'Service unavailable')
+					: undefined,
+			);
+			const read = await t.run(
+				{
+					resource: 'message',
+					operation: 'update',
+					messageId: byExpression,
+					updateFields: { isRead: true },
+				},
+				{ items: itemsFor(list) },
+			);
+			const move = await t.run(
+				{
+					resource: 'message',
+					operation: 'move',
+					messageId: byExpression,
+					folderId: rl('archive'),
+				},
+				{ items: itemsFor(list) },
+			);
+			expect(t.s.graph.requests.filter((r) => r.path === '/$batch')).toHaveLength(4);
+			expect(patched).toEqual(list);
+			expect(moved).toEqual(list);
+			expect(read.map((o) => o.json.id)).toEqual(list);
+			expect(move.map((o) => o.json.id)).toEqual(list);
+		});
+	});
+
+	describe('On Any Error', () => {
+		const t = useMailNode({ retryMode: 'anyError' });
+
+		it('a connection reset after Graph made the copies does not make each copy twice', async () => {
+			t.s.graph.on('POST', '/me/messages/:id/copy', (_, p) => {
+				copies.push(p.id);
+				return { status: 201, body: graphMessage(`${p.id}copy${copies.length}`) };
+			});
+			const list = ids(3);
+			failFirstEnvelopeAfterRunning(t, { dropConnection: true });
+			const out = await t.run(copyParameters, { items: itemsFor(list), continueOnFail: true });
+			expect(copies.sort()).toEqual([...list].sort());
+			expect(out.map((o) => o.json.error)).toEqual(list.map(() => expect.any(String)));
+		});
+
+		it('a Copy sub-request answered 502 after the copy was made is not sent again', async () => {
+			let made = 0;
+			t.s.graph.on('POST', '/me/messages/:id/copy', (_, p) => {
+				made++;
+				return made === 1
+					? graphError(502, 'BadGateway', 'Bad gateway')
+					: { status: 201, body: graphMessage(`${p.id}copy${made}`) };
+			});
+			const out = await t.run(copyParameters, { items: itemsFor(ids(1)), continueOnFail: true });
+			expect(made).toBe(1);
+			expect(out[0].json).toMatchObject({ httpCode: '502' });
+		});
 	});
 });

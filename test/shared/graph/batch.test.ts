@@ -192,4 +192,43 @@ describe('$batch through n8n-core', () => {
 			'Microsoft Graph answered 429 TooManyRequests: Please retry again later. (after 3 attempts)',
 		);
 	});
+	it('after an ambiguous envelope failure (503 without Retry-After) sends its idempotent sub-requests again, never its Copy', async () => {
+		const copies: string[] = [];
+		s.graph.on('POST', '/me/messages/:id/copy', (_request, params) => {
+			copies.push(params.id);
+			return { status: 201, body: { id: `${params.id}-copy` } };
+		});
+		// The first envelope is answered 503 without Retry-After: Graph may or may not have run it.
+		s.graph.failEnvelope((n) =>
+			n === 1 ? graphError(503, 'ServiceUnavailable', 'Service unavailable') : undefined,
+		);
+		const out = (
+			await n8n.execute(PROBE_NODE_TYPE, {
+				parameters: {
+					mode: 'batch',
+					method: '={{ $json.method }}',
+					path: '={{ $json.path }}',
+					body: '={{ $json.body }}',
+				},
+				items: [
+					{ json: { method: 'GET', path: '/me/messages/m0', body: '' } },
+					{
+						json: {
+							method: 'POST',
+							path: '/me/messages/m1/copy',
+							body: { destinationId: 'archive' },
+						},
+					},
+					{ json: { method: 'GET', path: '/me/messages/m2', body: '' } },
+				],
+			})
+		)[0];
+		expect(envelopes().map((requests) => requests.map((r) => r.method))).toEqual([
+			['GET', 'POST', 'GET'],
+			['GET', 'GET'],
+		]);
+		expect(copies).toEqual([]);
+		expect(out.map((item) => item.json.status)).toEqual([200, 503, 200]);
+		expect(out[1].json.error).toMatch(/503/);
+	});
 });

@@ -7,7 +7,9 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import * as retry from '../../../nodes/shared/graph/retry';
 import {
+	isIdempotentRequest,
 	isRetryable,
+	mayRepeat,
 	parseRetryAfter,
 	parseStatusCodes,
 	retryDelayMs,
@@ -95,6 +97,36 @@ describe('retry policy (pure)', () => {
 			false,
 			false,
 		]);
+	});
+
+	it('repeats a request that is not idempotent only after a failure Graph did not process', () => {
+		const copy = isIdempotentRequest('POST', '/me/messages/a%2Fb/copy');
+		const move = isIdempotentRequest('POST', '/me/messages/a/move');
+		expect([copy, move, isIdempotentRequest('POST', '/me/messages')]).toEqual([false, true, false]);
+		expect(['GET', 'PATCH', 'PUT', 'DELETE'].map((m) => isIdempotentRequest(m, '/me/x'))).toEqual([
+			true,
+			true,
+			true,
+			true,
+		]);
+		const anyError = policy({ mode: 'anyError' });
+		const failures = [
+			{ status: 429 },
+			{ status: 503, retryAfter: '2' },
+			{ networkCode: 'ECONNREFUSED' },
+			{ status: 503 },
+			{ status: 502 },
+			{ networkCode: 'ECONNRESET' },
+		];
+		expect(failures.map((f) => mayRepeat(anyError, f, false))).toEqual([
+			true,
+			true,
+			true,
+			false,
+			false,
+			false,
+		]);
+		expect(failures.map((f) => mayRepeat(anyError, f, true))).toEqual(failures.map(() => true));
 	});
 
 	it('reads the credential fields, with defaults for what is missing', () => {
@@ -233,8 +265,8 @@ describe('retry policy applied by the transport through n8n-core', () => {
 		expect((error as NodeApiError).httpCode).toBe('504');
 		expect(s.graph.requests.filter((r) => r.path === '/me/sendMail')).toHaveLength(1);
 		expect(waits).toEqual([]);
-		expect(retry.isRetryable(retry.retryPolicyFromCredential({}), 504, 'GET')).toBe(true);
-		expect(retry.isRetryable(retry.retryPolicyFromCredential({}), 503, 'POST')).toBe(true);
+		expect(retry.isRetryable(retry.retryPolicyFromCredential({}), 504)).toBe(true);
+		expect(retry.isRetryable(retry.retryPolicyFromCredential({}), 503)).toBe(true);
 	});
 
 	it('when retries are exhausted the error names the status and the attempts', async () => {
