@@ -85,6 +85,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		itemIndex: i,
 		permission: call.permission,
 		action: 'update events',
+		// Exchange mails a meeting's attendees on each update its organizer makes: after a failure
+		// that may have come after Graph applied it, a repeat would mail them twice.
+		idempotent: false,
 	});
 	return this.getNodeParameter('simplify', i, true) ? simplifyEvent(updated, zone) : updated;
 }
