@@ -41,9 +41,10 @@ import {
 	NOT_CONNECTED_MESSAGE,
 	notConnectedFailure,
 } from '../shared/auth/credential-state';
-import { resolveEnvironment } from '../shared/auth/environments';
+import { resolveEnvironment, type ResolvedEnvironment } from '../shared/auth/environments';
 import { explainMicrosoftError, tokenEndpointError } from '../shared/auth/microsoft-errors';
 import { IMAP_SCOPE_NAME, scopeIncludes } from '../shared/auth/scopes';
+import { resolveTenant } from '../shared/auth/tenant';
 import { send, sender } from '../shared/outbound';
 import { credentialSecrets, rememberSecrets } from '../shared/redact';
 
@@ -185,6 +186,34 @@ async function refreshStoredToken(ctx: TokenContext): Promise<TokenData> {
 	throw failure;
 }
 
+/**
+ * The credential's cloud and tenant, checked as the Graph transport checks them
+ * (shared/graph/client.ts): a Tenant edited into a non-tenant after Connect leaves the hidden
+ * Access Token URL empty, so the error names the field the user can see and fix.
+ */
+function credentialEndpoints(credential: ICredentialDataDecryptedObject): {
+	environment: ResolvedEnvironment;
+	tenant: string;
+} {
+	let failure: ImapTokenError;
+	try {
+		return {
+			tenant: resolveTenant(
+				optionalString(credential.accountType),
+				optionalString(credential.tenantId),
+			),
+			environment: resolveEnvironment(credential),
+		};
+	} catch (error) {
+		failure = new ImapTokenError(
+			(error as Error).message,
+			'rejected',
+			'Fix the Outlook OAuth2 credential and reconnect it.',
+		);
+	}
+	throw failure;
+}
+
 /** Step 2: the refresh token redeemed for an IMAP-audience access token. */
 export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 	const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
@@ -195,7 +224,9 @@ export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 		const failure = notConnectedFailure(ctx.getNode(), CREDENTIAL_TYPE);
 		throw new ImapTokenError(failure.message, 'rejected', failure.description);
 	}
-	const environment = resolveEnvironment(credential);
+	// As the Graph transport does (shared/graph/client.ts): a Tenant edited into a non-tenant after
+	// Connect leaves the hidden Access Token URL empty, so the field the user can fix is named here.
+	const { environment } = credentialEndpoints(credential);
 	const tokenUrl = String(credential.accessTokenUrl ?? '');
 	if (!tokenUrl)
 		throw new ImapTokenError(
@@ -279,6 +310,10 @@ export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 		isTransientHttp(response.statusCode) ? 'transient' : 'rejected',
 		description,
 	);
+}
+
+function optionalString(value: unknown): string | undefined {
+	return typeof value === 'string' ? value : undefined;
 }
 
 function safeJson(text: string): IDataObject | undefined {

@@ -12,6 +12,7 @@ import {
 	RECONNECT_MESSAGE,
 	type TokenContext,
 } from '../../nodes/OutlookImapTrigger/token';
+import { resolveCredential } from '../support/n8n-harness';
 
 const CREDENTIAL: ICredentialDataDecryptedObject = {
 	clientId: 'client-1',
@@ -207,6 +208,32 @@ test('a credential saved but never connected (n8n hands it oauthTokenData {}) sa
 		'The credential "Outlook account" was never connected to a Microsoft account: open the credential and click Connect',
 	);
 	expect(error.kind).toBe('rejected');
+	expect(refreshed).toBe(0);
+	expect(requests).toEqual([]);
+});
+
+test('a Tenant edited into a non-tenant after Connect names the Tenant field, not the hidden Access Token URL', async () => {
+	// As n8n hands the credential over: the hidden expressions resolved with $self (the token URL
+	// is built from no invalid tenant).
+	const { accessTokenUrl: _saved, ...fields } = CREDENTIAL;
+	const credential = resolveCredential('outlookOAuth2Api', {
+		...fields,
+		accountType: 'singleTenant',
+		tenantId: 'contoso.com/x',
+	});
+	let refreshed = 0;
+	const { ctx, requests } = context(
+		{ statusCode: 500, body: {} },
+		async () => {
+			refreshed++;
+			return { refresh_token: 'rt-rotated' };
+		},
+		credential,
+	);
+	const error = await failure(fetchImapToken(ctx));
+	expect(error.kind).toBe('rejected');
+	expect(error.message).toMatch(/Tenant "contoso\.com\/x" is neither a directory \(tenant\) ID/);
+	expect(error.message).not.toMatch(/Access Token URL/);
 	expect(refreshed).toBe(0);
 	expect(requests).toEqual([]);
 });
