@@ -42,7 +42,11 @@ import {
 	notConnectedFailure,
 } from '../shared/auth/credential-state';
 import { resolveEnvironment, type ResolvedEnvironment } from '../shared/auth/environments';
-import { explainMicrosoftError, tokenEndpointError } from '../shared/auth/microsoft-errors';
+import {
+	explainMicrosoftError,
+	tokenEndpointError,
+	type ExplainContext,
+} from '../shared/auth/microsoft-errors';
 import { IMAP_SCOPE_NAME, scopeIncludes } from '../shared/auth/scopes';
 import { resolveTenant } from '../shared/auth/tenant';
 import { send, sender } from '../shared/outbound';
@@ -132,6 +136,7 @@ export function credentialRefusal(
 	error: string | undefined,
 	description: string | undefined,
 	step: string,
+	context: ExplainContext = {},
 ): ImapTokenError | undefined {
 	const aadsts = /AADSTS(\d+)/.exec(description ?? '')?.[1];
 	if (!(error && REFUSED_ERRORS.has(error)) && !(aadsts && REFUSED_AADSTS.has(aadsts)))
@@ -139,7 +144,7 @@ export function credentialRefusal(
 	const code = [error, aadsts ? `AADSTS${aadsts}` : undefined].filter(Boolean).join(', ');
 	if (error === 'invalid_grant' && (!aadsts || aadsts === '70000' || aadsts === '50173'))
 		return new ImapTokenError(RECONNECT_MESSAGE, 'revoked', description);
-	const explained = explainMicrosoftError({ code: error, message: description });
+	const explained = explainMicrosoftError({ code: error, message: description }, context);
 	return new ImapTokenError(
 		`Microsoft refused the Outlook credential while ${step} (${code})${explained ? `: ${explained.cause}` : ''}`,
 		'rejected',
@@ -149,11 +154,16 @@ export function credentialRefusal(
 }
 
 /** The error to raise when n8n's refresh of the stored token failed. */
-function refreshFailure(error: unknown, node: INode): ImapTokenError {
+function refreshFailure(error: unknown, node: INode, context: ExplainContext): ImapTokenError {
 	// n8n's OAuth2 client throws AuthError with the token endpoint's body and no HTTP status;
 	// the shared decoder reads it as the Graph transport does (object or JSON text).
 	const decoded = tokenEndpointError((error as { body?: unknown } | undefined)?.body);
-	const refused = credentialRefusal(decoded?.error, decoded?.description, 'refreshing its token');
+	const refused = credentialRefusal(
+		decoded?.error,
+		decoded?.description,
+		'refreshing its token',
+		context,
+	);
 	if (refused) return refused;
 	if (isRevokedGrant(error)) return new ImapTokenError(RECONNECT_MESSAGE, 'revoked');
 	const message = error instanceof Error ? error.message : String(error);
@@ -173,7 +183,7 @@ function refreshFailure(error: unknown, node: INode): ImapTokenError {
 }
 
 /** Step 1: n8n refreshes the stored token (and stores the rotated refresh token). */
-async function refreshStoredToken(ctx: TokenContext): Promise<TokenData> {
+async function refreshStoredToken(ctx: TokenContext, context: ExplainContext): Promise<TokenData> {
 	let failure: ImapTokenError | undefined;
 	try {
 		return (await ctx.helpers.refreshOAuth2Token.call(
@@ -181,7 +191,7 @@ async function refreshStoredToken(ctx: TokenContext): Promise<TokenData> {
 			CREDENTIAL_TYPE,
 		)) as TokenData;
 	} catch (error) {
-		failure = refreshFailure(error, ctx.getNode());
+		failure = refreshFailure(error, ctx.getNode(), context);
 	}
 	throw failure;
 }
@@ -224,9 +234,13 @@ export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 		const failure = notConnectedFailure(ctx.getNode(), CREDENTIAL_TYPE);
 		throw new ImapTokenError(failure.message, 'rejected', failure.description);
 	}
-	// As the Graph transport does (shared/graph/client.ts): a Tenant edited into a non-tenant after
-	// Connect leaves the hidden Access Token URL empty, so the field the user can fix is named here.
-	const { environment } = credentialEndpoints(credential);
+	const { environment, tenant } = credentialEndpoints(credential);
+	// For a fix that names this credential's own admin-consent URL (its cloud, tenant and app).
+	const explainContext: ExplainContext = {
+		authority: environment.authority,
+		tenant,
+		clientId: optionalString(credential.clientId),
+	};
 	const tokenUrl = String(credential.accessTokenUrl ?? '');
 	if (!tokenUrl)
 		throw new ImapTokenError(
@@ -234,7 +248,7 @@ export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 			'rejected',
 		);
 
-	const refreshed = await refreshStoredToken(ctx);
+	const refreshed = await refreshStoredToken(ctx, explainContext);
 	// The rotated tokens are secrets too, for this context's errors and log lines (shared/redact.ts).
 	rememberSecrets(ctx, 'refreshed', [refreshed.refresh_token, refreshed.access_token]);
 	const refreshToken = refreshed.refresh_token;
@@ -292,7 +306,12 @@ export async function fetchImapToken(ctx: TokenContext): Promise<ImapToken> {
 	const decoded = tokenEndpointError(body);
 	const error = decoded?.error ?? '';
 	const description = decoded?.description;
-	const refused = credentialRefusal(error || undefined, description, 'asking for the IMAP token');
+	const refused = credentialRefusal(
+		error || undefined,
+		description,
+		'asking for the IMAP token',
+		explainContext,
+	);
 	if (refused) throw refused;
 	if (
 		error === 'invalid_scope' ||

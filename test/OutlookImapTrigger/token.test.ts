@@ -12,6 +12,7 @@ import {
 	RECONNECT_MESSAGE,
 	type TokenContext,
 } from '../../nodes/OutlookImapTrigger/token';
+import { CLOUD_ENVIRONMENTS } from '../../nodes/shared/auth/environments';
 import { resolveCredential } from '../support/n8n-harness';
 
 const CREDENTIAL: ICredentialDataDecryptedObject = {
@@ -236,4 +237,39 @@ test('a Tenant edited into a non-tenant after Connect names the Tenant field, no
 	expect(error.message).not.toMatch(/Access Token URL/);
 	expect(refreshed).toBe(0);
 	expect(requests).toEqual([]);
+});
+
+test('AADSTS65001 in a national cloud: the fix names the admin-consent URL on that cloud’s sign-in host, with the tenant and client ID', async () => {
+	const china = CLOUD_ENVIRONMENTS.china.authority;
+	const clientId = '11111111-2222-4333-8444-555555555555';
+	const tenant = 'contoso.partner.onmschina.cn';
+	const body = {
+		error: 'invalid_grant',
+		error_description: `AADSTS65001: The user or administrator has not consented to use the application with ID '${clientId}'.\r\nTrace ID: x`,
+		suberror: 'consent_required',
+	};
+	const credential = {
+		...CREDENTIAL,
+		clientId,
+		environment: 'china',
+		accountType: 'singleTenant',
+		tenantId: tenant,
+		accessTokenUrl: `${china}/${tenant}/oauth2/v2.0/token`,
+	};
+	const fromRedeem = await failure(
+		fetchImapToken(context({ statusCode: 400, body }, undefined, credential).ctx),
+	);
+	// n8n's refresh of the stored token refused alike (its AuthError carries the body).
+	const refused = Object.assign(new Error('Request failed with status code 400'), { body });
+	const fromRefresh = await failure(
+		fetchImapToken(
+			context({ statusCode: 200, body: {} }, async () => Promise.reject(refused), credential).ctx,
+		),
+	);
+	for (const error of [fromRedeem, fromRefresh]) {
+		expect(error.kind).toBe('rejected');
+		expect(error.message).toContain('AADSTS65001');
+		expect(error.description).toContain(`${china}/${tenant}/adminconsent?client_id=${clientId} `);
+		expect(error.description).not.toContain('login.microsoftonline.com');
+	}
 });

@@ -14,6 +14,8 @@
  */
 
 import { redactOpaque } from '../redact';
+import { CLOUD_ENVIRONMENTS } from './environments';
+import { TENANT_GUID_PATTERN } from './tenant';
 
 export interface MicrosoftErrorInput {
 	/** `error.code` of a Graph body, the OAuth `error` (invalid_grant…), an AADSTS code, or an IMAP response code. */
@@ -39,10 +41,12 @@ export interface ExplainContext {
 
 /**
  * The URL an administrator opens to consent for the whole organisation to the permissions the app
- * registration lists. Only meaningful for a single tenant (a tenant ID or verified domain).
+ * registration lists. A tenant or client ID not known stays a placeholder, as typed.
  */
-export function adminConsentUrl(authority: string, tenant: string, clientId: string): string {
-	return `${authority.replace(/\/+$/, '')}/${encodeURIComponent(tenant)}/adminconsent?client_id=${encodeURIComponent(clientId)}`;
+export function adminConsentUrl(authority: string, tenant?: string, clientId?: string): string {
+	const tenantSegment = tenant ? encodeURIComponent(tenant) : '{tenant}';
+	const client = clientId ? encodeURIComponent(clientId) : '{client ID}';
+	return `${authority.replace(/\/+$/, '')}/${tenantSegment}/adminconsent?client_id=${client}`;
 }
 
 interface Entry {
@@ -52,18 +56,32 @@ interface Entry {
 
 const RECONNECT = 'Open the credential and click Reconnect.';
 
+const MULTI_TENANT_SEGMENTS = ['common', 'organizations', 'consumers'];
+const CLIENT_ID_GUID = new RegExp(TENANT_GUID_PATTERN);
+
+/**
+ * The admin-consent URL on the credential's own sign-in host: each national cloud is a separate
+ * Entra ID instance (https://learn.microsoft.com/graph/deployments), so an administrator there
+ * cannot consent at login.microsoftonline.com. The tenant is filled in for a single tenant, the
+ * client ID when it is one (a GUID: anything else may be a secret typed into the wrong field).
+ */
 const consentFix = (context: ExplainContext): string => {
-	const single =
-		context.tenant && !['common', 'organizations', 'consumers'].includes(context.tenant);
-	const url =
-		single && context.authority && context.clientId
-			? adminConsentUrl(context.authority, context.tenant as string, context.clientId)
+	const tenant =
+		context.tenant && !MULTI_TENANT_SEGMENTS.includes(context.tenant.toLowerCase())
+			? context.tenant
 			: undefined;
+	const clientId =
+		context.clientId && CLIENT_ID_GUID.test(context.clientId.trim())
+			? context.clientId.trim()
+			: undefined;
+	const url = adminConsentUrl(
+		context.authority ?? CLOUD_ENVIRONMENTS.global.authority,
+		tenant,
+		clientId,
+	);
 	return (
 		'Reconnect the credential and accept the consent screen (Login Prompt: Force Consent shows it again). If your organisation requires an administrator to consent, ' +
-		(url
-			? `ask one to open ${url} `
-			: 'ask one to open https://login.microsoftonline.com/{tenant}/adminconsent?client_id={client ID} ') +
+		`ask one to open ${url} ` +
 		'or to click "Grant admin consent" under API permissions in the app registration.'
 	);
 };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { CLOUD_ENVIRONMENTS } from '../../../nodes/shared/auth/environments';
 import {
 	adminConsentUrl,
 	EXPLAINED_CODES,
@@ -110,7 +111,9 @@ describe('identity platform errors (AADSTS)', () => {
 				{ message: IDENTITY_PLATFORM_ERRORS.AADSTS65001.error_description },
 				{ ...context, tenant: 'common' },
 			)?.fix,
-		).toContain('{tenant}/adminconsent?client_id={client ID}');
+		).toContain(
+			'https://login.microsoftonline.com/{tenant}/adminconsent?client_id=6731de76-14a6-49ae-97bc-6eba6914391e ',
+		);
 		expect(
 			adminConsentUrl(
 				'https://login.microsoftonline.us/',
@@ -120,6 +123,44 @@ describe('identity platform errors (AADSTS)', () => {
 		).toBe(
 			'https://login.microsoftonline.us/72f988bf-86f1-41af-91ab-2d7cd011db47/adminconsent?client_id=a%20b',
 		);
+	});
+
+	// Each national cloud is its own Entra ID instance with its own sign-in host
+	// (https://learn.microsoft.com/graph/deployments): consent at the global host cannot help there.
+	it.each([
+		['China', CLOUD_ENVIRONMENTS.china.authority],
+		['US Government', CLOUD_ENVIRONMENTS.usGov.authority],
+	])(
+		'AADSTS65001 in the %s cloud names its own sign-in host, with or without a single tenant',
+		(_cloud, authority) => {
+			const clientId = '11111111-2222-4333-8444-555555555555';
+			const explain = (tenant: string) =>
+				explainMicrosoftError(
+					{ code: 'consent_required', message: 'AADSTS65001: consent' },
+					{ authority, tenant, clientId },
+				);
+			expect(explain('organizations')?.code).toBe('AADSTS65001');
+			expect(explain('organizations')?.fix).toContain(
+				`ask one to open ${authority}/{tenant}/adminconsent?client_id=${clientId} `,
+			);
+			expect(explain('contoso.partner.onmschina.cn')?.fix).toContain(
+				`ask one to open ${authority}/contoso.partner.onmschina.cn/adminconsent?client_id=${clientId} `,
+			);
+			expect(explain('organizations')?.fix).not.toContain('login.microsoftonline.com/');
+		},
+	);
+
+	it('AADSTS65001 puts no Client ID in the URL that is not one (it may be a secret typed there)', () => {
+		const fix = explainMicrosoftError(
+			{ message: 'AADSTS65001: consent' },
+			{
+				authority: CLOUD_ENVIRONMENTS.global.authority,
+				tenant: 'contoso.onmicrosoft.com',
+				clientId: 'Xy78Q~abcdEFGHijklMNOPqrstUVWXyz0123456789',
+			},
+		)?.fix;
+		expect(fix).toContain('/contoso.onmicrosoft.com/adminconsent?client_id={client ID} ');
+		expect(fix).not.toContain('Xy78Q');
 	});
 
 	it('unknown codes and empty input have no explanation', () => {
