@@ -97,6 +97,52 @@ export function makeCertificate(days = 365, subject = '/CN=n8n app-only test'): 
 	}
 }
 
+/**
+ * An RSA certificate signed by a CA made for it (its key and certificate as TestCertificate, with
+ * no PFX), and the CA's certificate: what a chain pasted into the Certificate field holds.
+ */
+export function makeCaSignedCertificate(): { leaf: TestCertificate; caPem: string } {
+	const dir = mkdtempSync(join(tmpdir(), 'app-only-chain-'));
+	const ssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+	try {
+		ssl(
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'rsa:2048',
+				'-nodes',
+				'-keyout',
+				'ca.key',
+				'-out',
+				'ca.pem',
+			].concat(['-days', '30', '-subj', '/CN=Issuing CA']),
+		);
+		ssl(
+			['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr'].concat([
+				'-subj',
+				'/CN=n8n app-only leaf',
+			]),
+		);
+		ssl(
+			['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key'].concat([
+				'-CAcreateserial',
+				'-out',
+				'leaf.pem',
+				'-days',
+				'30',
+			]),
+		);
+		const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+		return {
+			leaf: { certPem: read('leaf.pem'), keyPem: read('leaf.key'), pfxBase64: '', pfxPassword: '' },
+			caPem: read('ca.pem'),
+		};
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
 /** The credential as a user saves it, pointing at the stand-ins (Custom environment). */
 export function appOnlyFields(
 	s: Pick<StandIns, 'idp' | 'graph'>,

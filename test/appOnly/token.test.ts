@@ -21,6 +21,7 @@ import { startStandIns, type StandIns } from '../support/fixtures';
 import {
 	APP_ID,
 	appOnlyFields,
+	makeCaSignedCertificate,
 	makeCertificate,
 	newSecret,
 	n8nHttp,
@@ -107,6 +108,24 @@ describe('client credentials through msal-node', () => {
 		expect(s.idp.clientCredentialRequests[0].scope).toBe('https://outlook.office365.com/.default');
 		expect(s.idp.validate(token.accessToken, IMAP_AUDIENCE)?.roles).toEqual(['IMAP.AccessAsApp']);
 		expect(token.imapHost).toBe('127.0.0.1');
+	});
+
+	it('a PEM chain in either order (issuer first, as `cat ca.pem cert.pem` gives): the certificate whose key is pasted signs', async () => {
+		const { leaf, caPem } = makeCaSignedCertificate();
+		s.idp.registerApp({
+			clientId: APP_ID,
+			secrets: [],
+			certificates: [leaf.certPem],
+			roles: { graph: ['Mail.Read'], imap: [] },
+		});
+		const thumbprint = new X509Certificate(leaf.certPem).fingerprint.replace(/:/g, '');
+		for (const chain of [leaf.certPem + caPem, caPem + leaf.certPem]) {
+			clearAppOnlyClients();
+			const credential = fields({ cert: leaf }, { certificate: chain });
+			expect(resolveAppOnlyCredential(credential).certificate?.thumbprint).toBe(thumbprint);
+			const token = await acquireAppOnlyToken(credential, 'graph', { http: n8nHttp });
+			expect(s.idp.validate(token.accessToken, GRAPH_AUDIENCE)).toBeDefined();
+		}
 	});
 
 	it('PEM pasted into a one-line field (line breaks lost) still works', async () => {

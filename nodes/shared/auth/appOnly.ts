@@ -147,11 +147,11 @@ export function normalisePem(text: string): string {
 	);
 }
 
-/** The first PEM certificate in a text (a chain may follow). */
-function firstCertificate(text: string): string | undefined {
-	return /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(
-		normalisePem(text),
-	)?.[0];
+/** The PEM certificates in a text: one, or a chain in whatever order it was pasted. */
+function pemCertificates(text: string): string[] {
+	return (
+		normalisePem(text).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+	);
 }
 
 /**
@@ -239,13 +239,12 @@ export function resolveAppOnlyCredential(
 			String(fields.pfxPassword ?? ''),
 		));
 	} else if (method === 'certificate') {
-		const cert = firstCertificate(String(fields.certificate ?? ''));
-		if (!cert) {
+		const certs = pemCertificates(String(fields.certificate ?? ''));
+		if (!certs.length) {
 			throw new AppOnlyCredentialError(
 				'The Certificate field holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----).',
 			);
 		}
-		certPem = cert;
 		try {
 			keyPem = createPrivateKey(normalisePem(String(fields.privateKey ?? '')))
 				.export({ type: 'pkcs8', format: 'pem' })
@@ -256,6 +255,11 @@ export function resolveAppOnlyCredential(
 					'Decrypt an encrypted key first: openssl pkey -in key.pem -out key-plain.pem',
 			);
 		}
+		// A chain may come issuer first (`cat ca.pem cert.pem`, `openssl pkcs12 -nodes` on many
+		// exported PFX files): the certificate is the one whose public key matches the private key,
+		// as in readPfx. With none, the first is refused below with its thumbprint.
+		const key = createPrivateKey(keyPem);
+		certPem = certs.find((pem) => new X509Certificate(pem).checkPrivateKey(key)) ?? certs[0];
 	} else {
 		throw new AppOnlyCredentialError(`Unknown authentication method "${String(method)}"`);
 	}
