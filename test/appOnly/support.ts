@@ -43,8 +43,15 @@ export interface TestCertificate {
 	pfxPassword: string;
 }
 
-/** A self-signed RSA certificate and key (and the PFX of both), made by openssl now. */
-export function makeCertificate(days = 365, subject = '/CN=n8n app-only test'): TestCertificate {
+/**
+ * A self-signed certificate and key (and the PFX of both), made by openssl now: RSA, or EC P-256
+ * for the refusal of keys Microsoft's client assertion cannot be signed with.
+ */
+export function makeCertificate(
+	days = 365,
+	subject = '/CN=n8n app-only test',
+	keyType: 'rsa' | 'ec' = 'rsa',
+): TestCertificate {
 	const dir = mkdtempSync(join(tmpdir(), 'app-only-cert-'));
 	try {
 		const key = join(dir, 'key.pem');
@@ -57,7 +64,7 @@ export function makeCertificate(days = 365, subject = '/CN=n8n app-only test'): 
 				'req',
 				'-x509',
 				'-newkey',
-				'rsa:2048',
+				...(keyType === 'rsa' ? ['rsa:2048'] : ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256']),
 				'-nodes',
 				'-keyout',
 				key,

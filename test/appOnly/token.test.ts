@@ -252,6 +252,33 @@ describe('refusals say what to fix', () => {
 		}
 	});
 
+	// msal-node signs the client assertion with PS256, and Microsoft documents RSA signatures only
+	// (PS256, RS256): https://learn.microsoft.com/entra/identity-platform/certificate-credentials
+	it.each([
+		['PEM', false],
+		['PFX', true],
+	])(
+		'an EC certificate and key (%s) are refused as not RSA before any request, saying how to create an RSA one',
+		async (_format, pfx) => {
+			const ec = makeCertificate(365, '/CN=ec app', 'ec');
+			s.idp.registerApp({
+				clientId: APP_ID,
+				secrets: [],
+				certificates: [ec.certPem],
+				roles: { graph: ['Mail.Read'], imap: [] },
+			});
+			const error = await failure(
+				acquireAppOnlyToken(fields({ cert: ec, pfx }), 'graph', { http: n8nHttp }),
+			);
+			expect(error).toBeInstanceOf(AppOnlyCredentialError);
+			expect(error.message).toMatch(/^The certificate's private key is EC, not RSA/);
+			expect(error.message).toContain('openssl req -x509 -newkey rsa:2048');
+			expect(error.message).toContain('New-SelfSignedCertificate');
+			expect(error.message).not.toMatch(/Microsoft refused|must hold the private key|PRIVATE KEY/);
+			expect(s.idp.requests).toEqual([]);
+		},
+	);
+
 	it('a wrong PFX password', async () => {
 		const error = await failure(
 			acquireAppOnlyToken(fields({ cert, pfx: true }, { pfxPassword: 'nope' }), 'graph', {

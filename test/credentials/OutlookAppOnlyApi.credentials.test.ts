@@ -181,6 +181,24 @@ describe('credential test', () => {
 		expect(s.graph.requests).toEqual([]);
 	});
 
+	it('an EC certificate: Error saying the key must be RSA, not that Microsoft refused it', async () => {
+		const ec = makeCertificate(200, '/CN=ec app', 'ec');
+		s.idp.registerApp({
+			clientId: APP_ID,
+			certificates: [ec.certPem],
+			roles: { graph: ['Mail.Read'], imap: [] },
+		});
+		s.idp.requests.length = 0;
+		for (const pfx of [false, true]) {
+			const result = await test(appOnlyFields(s, { cert: ec, pfx }, { testMailbox: SHARED }));
+			expect(result.status).toBe('Error');
+			expect(result.message).toMatch(/private key is EC, not RSA/);
+			expect(result.message).not.toMatch(/Microsoft refused/);
+			expectNoSecrets(result);
+		}
+		expect(s.idp.requests).toEqual([]);
+	});
+
 	it('a certificate expiring within 30 days is flagged', async () => {
 		const soon = makeCertificate(10);
 		s.idp.registerApp({

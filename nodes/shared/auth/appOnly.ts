@@ -155,6 +155,35 @@ function pemCertificates(text: string): string[] {
 }
 
 /**
+ * A key Microsoft's client assertion cannot be signed with. msal-node signs it with PS256, and the
+ * identity platform documents RSA signatures only (PS256, RS256); an EC key would only fail inside
+ * msal-node, before any request, in words that blame Microsoft.
+ * https://learn.microsoft.com/entra/identity-platform/certificate-credentials
+ */
+function notRsaKey(keyType: string | undefined): AppOnlyCredentialError {
+	const kind = keyType ? keyType.toUpperCase() : 'of a kind Node.js does not name';
+	return new AppOnlyCredentialError(
+		`The certificate's private key is ${kind}, not RSA: Microsoft's client assertion is signed with RSA (PS256 or RS256), so no other key can sign in. ` +
+			'Create an RSA certificate (openssl req -x509 -newkey rsa:2048 -sha256 -days 730 -nodes -keyout app.key -out app.crt -subj "/CN=n8n app", ' +
+			'or in PowerShell New-SelfSignedCertificate -Subject "CN=n8n app" -KeyAlgorithm RSA -KeyLength 2048 -KeyExportPolicy Exportable -CertStoreLocation Cert:\\CurrentUser\\My), ' +
+			'upload it under Certificates & secrets in the app registration, and paste it here.',
+	);
+}
+
+/** The key type Node.js reads from a PKCS#8 PrivateKeyInfo forge could not decode (it decodes RSA only). */
+function pkcs8KeyType(privateKeyInfo: forge.asn1.Asn1): string | undefined {
+	try {
+		return createPrivateKey({
+			key: Buffer.from(forge.asn1.toDer(privateKeyInfo).getBytes(), 'binary'),
+			format: 'der',
+			type: 'pkcs8',
+		}).asymmetricKeyType;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
  * The private key and certificate of a PKCS#12 file. Node's crypto cannot read PKCS#12, so
  * node-forge does (it reads OpenSSL 3's default AES-256/PBKDF2 files as well as the older 3DES ones).
  */
@@ -179,6 +208,9 @@ export function readPfx(base64: string, password: string): { keyPem: string; cer
 	];
 	const certBags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
 	const key = keyBags.find((bag) => bag.key)?.key;
+	// forge keeps a key it cannot decode (EC…) as its PrivateKeyInfo: named, not reported missing.
+	const undecoded = keyBags.find((bag) => !bag.key && bag.asn1)?.asn1;
+	if (!key && undecoded) throw notRsaKey(pkcs8KeyType(undecoded));
 	if (!key || !certBags.length) {
 		throw new AppOnlyCredentialError(
 			'The PFX file must hold the private key and its certificate; export it with both (openssl pkcs12 -export -inkey key.pem -in cert.pem).',
@@ -255,6 +287,8 @@ export function resolveAppOnlyCredential(
 					'Decrypt an encrypted key first: openssl pkey -in key.pem -out key-plain.pem',
 			);
 		}
+		const keyType = createPrivateKey(keyPem).asymmetricKeyType;
+		if (keyType !== 'rsa') throw notRsaKey(keyType);
 		// A chain may come issuer first (`cat ca.pem cert.pem`, `openssl pkcs12 -nodes` on many
 		// exported PFX files): the certificate is the one whose public key matches the private key,
 		// as in readPfx. With none, the first is refused below with its thumbprint.
