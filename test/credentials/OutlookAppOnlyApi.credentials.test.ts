@@ -172,6 +172,19 @@ describe('credential test', () => {
 		expect(s.graph.requests).toEqual([]);
 	});
 
+	it('an unknown Client ID (AADSTS700016): the fix names fields this credential has (Client ID, Tenant), not Account Type', async () => {
+		const result = await test(
+			appOnlyFields(s, { secret }, { clientId: '99999999-2222-4333-8444-555555555555' }),
+		);
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('AADSTS700016');
+		expect(result.message).toMatch(/Client ID.*Tenant/);
+		const fields = credential.properties.map((p) => p.displayName);
+		expect(fields).toEqual(expect.arrayContaining(['Client ID', 'Tenant', 'Environment']));
+		expect(fields).not.toContain('Account Type');
+		expect(result.message).not.toContain('Account Type');
+	});
+
 	it('a tenant of common: Error saying why, no request', async () => {
 		const result = await test(appOnlyFields(s, { secret }, { tenantId: 'common' }));
 		expect(result).toEqual({

@@ -80,8 +80,16 @@ export function appOnlyAccessHint(context: AppOnlyAccessContext): string {
 	return holds + mailboxScopeFix(permission, context.clientId);
 }
 
-/** Token-endpoint codes that only app-only access meets, in the same cause + fix shape. */
+/**
+ * Token-endpoint codes that only app-only access meets, or whose general fix names fields of the
+ * OAuth2 credential (Account Type), in the same cause + fix shape.
+ */
 const APP_ONLY_TOKEN_ERRORS: Record<string, { cause: string; fix: string }> = {
+	AADSTS700016: {
+		cause:
+			'No app with this Client ID exists in the tenant the credential signs in to: the Client ID is wrong, or the app is registered in another tenant.',
+		fix: "Copy the Application (client) ID from the app registration's Overview page into the credential's Client ID, and make sure Tenant is the directory where the app is registered (and Environment its cloud).",
+	},
 	AADSTS700027: {
 		cause:
 			'Microsoft could not verify the client assertion: the certificate is not uploaded to this app registration, or the key does not match it.',
