@@ -273,3 +273,21 @@ test('AADSTS65001 in a national cloud: the fix names the admin-consent URL on th
 		expect(error.description).not.toContain('login.microsoftonline.com');
 	}
 });
+
+test('a client secret typed into Client ID: Microsoft’s AADSTS700016 echoes it, the error does not', async () => {
+	const pasted = 'Xy78Q~abcdEFGHijklMNOPqrstUVWXyz0123456789';
+	const { ctx } = context(
+		{
+			statusCode: 400,
+			body: {
+				error: 'unauthorized_client',
+				error_description: `AADSTS700016: Application with identifier '${pasted}' was not found in the directory 'Contoso'.\r\nTrace ID: x`,
+			},
+		},
+		undefined,
+		{ ...CREDENTIAL, clientId: pasted },
+	);
+	const error = await failure(fetchImapToken(ctx));
+	expect(error.message).toContain('AADSTS700016');
+	expect(`${error.message} ${error.description ?? ''}`).not.toContain(pasted.slice(0, 8));
+});

@@ -279,6 +279,33 @@ describe('refusals say what to fix', () => {
 		},
 	);
 
+	it.each([
+		// A client secret's Value (Microsoft's have a "~"), with the secret's ID in Client Secret.
+		[
+			'a client secret',
+			'Xy78Q~abcdEFGHijklMNOPqrstUVWXyz0123456789',
+			/looks like a client secret's Value, which belongs in Client Secret/,
+		],
+		['the app name', 'My n8n mail app', /is not an Application \(client\) ID/],
+	])(
+		'%s typed into Client ID is not repeated in the error, which says what a Client ID looks like',
+		(_what, clientId, reason) => {
+			const credential = fields({ secret: 'b0e1c2d3-0000-4000-8000-000000000000' }, { clientId });
+			let message = '';
+			try {
+				resolveAppOnlyCredential(credential);
+			} catch (error) {
+				expect(error).toBeInstanceOf(AppOnlyCredentialError);
+				message = (error as Error).message;
+			}
+			expect(message).toMatch(reason);
+			expect(message).toContain(`(${clientId.length} characters)`);
+			expect(message).toMatch(/a GUID such as/);
+			expect(message).not.toContain(clientId.slice(0, 5));
+			expect(message).not.toContain(clientId.slice(-5));
+		},
+	);
+
 	it('a wrong PFX password', async () => {
 		const error = await failure(
 			acquireAppOnlyToken(fields({ cert, pfx: true }, { pfxPassword: 'nope' }), 'graph', {

@@ -114,6 +114,23 @@ export function appOnlyTenant(value: string | undefined): string {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Why a Client ID is not one, without repeating it: what lands there by mistake may be the client
+ * secret (the credential's notice warns of it), and this message reaches the execution log and
+ * the credential test. Microsoft's secret Values hold a "~", which no GUID, name or Object ID does.
+ */
+function notAClientId(value: string): string {
+	const entered = !value
+		? 'The Client ID is empty'
+		: value.includes('~')
+			? `The Client ID (${value.length} characters) looks like a client secret's Value, which belongs in Client Secret`
+			: `The Client ID (${value.length} characters) is not an Application (client) ID`;
+	return (
+		`${entered}: an Application (client) ID is a GUID such as "00000000-0000-4000-8000-000000000000". ` +
+		"Copy it from the app registration's Overview page; the Object ID and the client secret do not work here."
+	);
+}
+
 /** A readable summary of a PEM certificate. */
 export function summariseCertificate(pem: string): CertificateSummary {
 	const cert = new X509Certificate(pem);
@@ -247,11 +264,7 @@ export function resolveAppOnlyCredential(
 	}
 	const tenant = appOnlyTenant(fields.tenantId);
 	const clientId = String(fields.clientId ?? '').trim();
-	if (!GUID.test(clientId)) {
-		throw new AppOnlyCredentialError(
-			`The Client ID "${clientId.slice(0, 60)}" is not an Application (client) ID: copy the GUID from the app registration's Overview page.`,
-		);
-	}
+	if (!GUID.test(clientId)) throw new AppOnlyCredentialError(notAClientId(clientId));
 	const method = (fields.authMethod ?? 'secret') as AppOnlyAuthMethod;
 	const base = { environment, authority: environment.authority, tenant, clientId, method };
 	if (method === 'secret') {
