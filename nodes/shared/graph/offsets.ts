@@ -32,7 +32,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { logFor } from '../redact';
 import type { GraphRequestOptions, GraphTransport } from './client';
 import { MAILBOX_CONCURRENCY_LIMIT } from './concurrency';
-import { graphCollect, MIN_PAGE_SIZE } from './paging';
+import { graphPage, MIN_PAGE_SIZE } from './paging';
 import type { DateOrderedPaging } from './slices';
 import { andFilter, inDateOrder, isoSecond, secondOf, uniqueById } from './slices';
 
@@ -244,6 +244,8 @@ export async function graphCollectByOffset(
 	// Where two neighbouring pages do not meet, what lies between them by date is read again.
 	pages.sort((a, b) => a.offset - b.offset);
 	const filled = pages.filter((page) => page.items.length > 0);
+	// An empty list (an empty folder, no unread mail): every page came back empty.
+	if (filled.length === 0) return [];
 	const repairs = new Map<OffsetPage, Promise<IDataObject[]>>();
 	const newer = (a: number, b: number) => (desc ? a > b : a < b);
 	for (const [k, page] of filled.entries()) {
@@ -266,31 +268,57 @@ export async function graphCollectByOffset(
 		repairs.set(page, between(xSecond, ySecond));
 	}
 
-	/** Every item from the second of `from` to the second of `to` (or the list's end), by date. */
+	/**
+	 * Every item from the second of `from` to the second of `to` (or the list's end), by date. A
+	 * range of more than a page goes on from its last item's second (read again, kept once by ID),
+	 * not by Graph's next link: that link is an offset too, and a message deleted meanwhile would
+	 * shift one that stays out of the range. Only a page within one second follows the link.
+	 */
 	async function between(from?: number, to?: number): Promise<IDataObject[]> {
 		if (from === undefined) return [];
-		const [low, high] = desc
+		let [low, high] = desc
 			? [to, from + SECOND]
 			: [from, to === undefined ? undefined : to + SECOND];
-		const range = [
-			low !== undefined ? `${property} ge ${isoSecond(low)}` : '',
-			high !== undefined ? `${property} lt ${isoSecond(high)}` : '',
-		]
-			.filter(Boolean)
-			.join(' and ');
-		return await graphCollect(
-			transport,
-			{
+		const items: IDataObject[] = [];
+		for (;;) {
+			const range = [
+				low !== undefined ? `${property} ge ${isoSecond(low)}` : '',
+				high !== undefined ? `${property} lt ${isoSecond(high)}` : '',
+			]
+				.filter(Boolean)
+				.join(' and ');
+			const page = await graphPage(transport, {
 				...request,
 				method: 'GET',
 				query: {
 					...base,
 					$filter: andFilter(range, base.$filter),
 					$orderby: `${property} ${direction}`,
+					$top: pageSize,
 				},
-			},
-			{ returnAll: true, maxPageSize: pageSize, smallerOnTimeout: true },
-		);
+			});
+			for (const item of page.items) items.push(item);
+			if (!page.next || page.items.length === 0) break;
+			const first = secondOf(page.items[0], property);
+			const last = secondOf(page.items[page.items.length - 1], property);
+			if (last === undefined || first === last) {
+				for (let link: string | undefined = page.next; link; ) {
+					const more: { value?: IDataObject[]; '@odata.nextLink'?: string } =
+						await transport.request({
+							...request,
+							method: 'GET',
+							path: link,
+							query: undefined,
+						});
+					for (const item of more.value ?? []) items.push(item);
+					link = more['@odata.nextLink'];
+				}
+				break;
+			}
+			if (desc) high = last + SECOND;
+			else low = last;
+		}
+		return uniqueById(items);
 	}
 
 	const repaired = new Map<OffsetPage, IDataObject[]>();

@@ -107,6 +107,23 @@ async function firstOrNext(
 	}
 }
 
+/**
+ * One page of `request` (at its `$top`), asked again with half as many items on a 504, and the
+ * link to the page after it, if any.
+ */
+export async function graphPage(
+	transport: GraphTransport,
+	request: GraphRequestOptions,
+): Promise<{ items: IDataObject[]; next?: string }> {
+	const page = await firstOrNext(
+		transport,
+		request,
+		{ returnAll: true, smallerOnTimeout: true },
+		true,
+	);
+	return { items: page.value ?? [], next: page['@odata.nextLink'] };
+}
+
 /** All items of a collection (or up to the limit) in one array. */
 export async function graphCollect(
 	transport: GraphTransport,
