@@ -46,7 +46,7 @@ const UTC_NAMES = new Set([
 	'etc/universal',
 ]);
 
-function windowsNameFor(iana: string): string | undefined {
+export function windowsNameFor(iana: string): string | undefined {
 	if (UTC_NAMES.has(iana.toLowerCase())) return 'UTC';
 	return findWindows(iana)[0];
 }

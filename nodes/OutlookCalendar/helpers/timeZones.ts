@@ -6,6 +6,8 @@
 import { IANAZone } from 'luxon';
 import { IANA_ALIAS_MAP } from 'windows-iana';
 
+import { windowsNameFor } from '../../shared/timeZones';
+
 export type { CalendarZone, GraphDateTimeTimeZone } from '../../shared/timeZones';
 export {
 	fromGraphDateTime,
@@ -23,7 +25,11 @@ const REGION_CITY =
 
 /**
  * Every IANA zone for the Time Zone picker: the runtime's list (ICU spells some zones the old way,
- * e.g. Asia/Calcutta) plus every Region/City alias CLDR knows (Asia/Kolkata, Europe/Kyiv), UTC first.
+ * e.g. Asia/Calcutta) plus every Region/City alias CLDR knows (Asia/Kolkata, Europe/Kyiv), UTC first;
+ * only zones with a Windows name, which is what Graph is sent (datetimetimezone: Windows zones and
+ * a short list of others). A zone newer than CLDR's mapping (America/Ciudad_Juarez,
+ * America/Coyhaique, Antarctica/Troll with windows-iana 5.1) is left out; typed by hand, it is sent
+ * under its IANA name.
  */
 export function knownTimeZones(): string[] {
 	const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
@@ -34,7 +40,13 @@ export function knownTimeZones(): string[] {
 		for (const alias of entry.alias) if (REGION_CITY.test(alias)) names.add(alias);
 	}
 	const valid = [...names]
-		.filter((z) => z !== 'UTC' && REGION_CITY.test(z) && IANAZone.isValidZone(z))
+		.filter(
+			(z) =>
+				z !== 'UTC' &&
+				REGION_CITY.test(z) &&
+				IANAZone.isValidZone(z) &&
+				windowsNameFor(z) !== undefined,
+		)
 		.sort();
 	return ['UTC', ...valid];
 }

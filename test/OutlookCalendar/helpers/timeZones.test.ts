@@ -1,8 +1,10 @@
 import { DateTime } from 'luxon';
+import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 
 import {
 	fromGraphDateTime,
 	isoWithOffset,
+	knownTimeZones,
 	parseDateTimeValue,
 	resolveZone,
 	toGraphDateTime,
@@ -73,5 +75,23 @@ describe('date-times', () => {
 				madrid,
 			),
 		).toBe('2026-10-25T09:00:00+01:00');
+	});
+});
+
+describe('the Time Zone picker', () => {
+	const windowsNames = new Set(
+		(Object.values(WINDOWS_TO_IANA_MAP) as Array<{ windowsName: string }>).map(
+			(entry) => entry.windowsName,
+		),
+	);
+
+	it('offers only zones that are sent to Graph under a Windows name (datetimetimezone)', () => {
+		const zones = knownTimeZones();
+		expect(zones.length).toBeGreaterThan(300);
+		const sentAsIana = zones.filter((name) => {
+			const zone = resolveZone(name);
+			return !zone || (zone.windows !== 'UTC' && !windowsNames.has(zone.windows));
+		});
+		expect(sentAsIana).toEqual([]);
 	});
 });
