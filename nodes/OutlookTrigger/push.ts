@@ -271,7 +271,6 @@ export async function receiveNotifications(this: IWebhookFunctions): Promise<IWe
 		response.end(token);
 		return { noWebhookResponse: true };
 	}
-	const receivedAt = Date.now();
 	const key = ownerKey(this.getWorkflow().id, this.getNode());
 	const requestData = this.getWorkflowStaticData('node');
 	let owner = this.getMode() === 'manual' ? undefined : findOwner(key);
@@ -339,47 +338,36 @@ export async function receiveNotifications(this: IWebhookFunctions): Promise<IWe
 		}
 		return { noWebhookResponse: true };
 	}
-	owner.lastWakeAt = Math.max(owner.lastWakeAt, receivedAt);
 	if (removed) owner.recreatePending = true;
-	// The request already running (or waiting to run) the syncs covers this notification.
-	if (owner.runner) return { noWebhookResponse: true };
-	owner.runner = true;
+	// A request already waiting for its turn syncs after this notification came: it covers it.
+	if (owner.syncQueued) return { noWebhookResponse: true };
+	owner.syncQueued = true;
 	const syncOwner = owner;
-	// Each sync's items and cursor go into this request together (its static data is saved with
-	// it); a failure keeps what the syncs before it emitted, and the next poll repeats the rest.
-	const emitted: INodeExecutionData[] = [];
+	// One sync per request, its items and cursor in this request together (its static data is saved
+	// with it), so that what a sync found is emitted as soon as that sync ends, however many
+	// notifications keep coming. A notification during this sync queues the next request.
+	let items: INodeExecutionData[] = [];
 	try {
-		await exclusive(syncOwner, async () => {
-			for (;;) {
-				const now = new Date();
-				if (syncOwner.recreatePending) {
-					syncOwner.recreatePending = false;
-					await recreate(this, transport, settings, syncOwner, now, 'Graph removed it');
-				}
-				const started = Date.now();
-				syncOwner.lastSyncStartedAt = started;
-				const items = await syncOwned(this, transport, settings, syncOwner, now);
-				// One by one: push(...items) runs out of stack from about 125,000 items (Max Items per Poll has no cap).
-				for (const item of items) emitted.push(item);
-				// The owner's data after the sync: the one it ran on, or the newer activation's that
-				// syncOwned carried its cursor into.
-				copyTriggerState(syncOwner.staticData, requestData);
-				// Checked and cleared in one step: a notification after this line finds no runner.
-				const newer = syncOwner.lastWakeAt >= started || syncOwner.recreatePending;
-				if (!newer || emitted.length >= settings.maxItemsPerPoll) {
-					syncOwner.runner = false;
-					return;
-				}
+		items = await exclusive(syncOwner, async () => {
+			// From here on this sync starts after every notification that found this request queued.
+			syncOwner.syncQueued = false;
+			const now = new Date();
+			if (syncOwner.recreatePending) {
+				syncOwner.recreatePending = false;
+				await recreate(this, transport, settings, syncOwner, now, 'Graph removed it');
 			}
+			const found = await syncOwned(this, transport, settings, syncOwner, now);
+			// The owner's data after the sync: the one it ran on, or the newer activation's that
+			// syncOwned carried its cursor into.
+			copyTriggerState(syncOwner.staticData, requestData);
+			return found;
 		});
 	} catch (error) {
 		logFor(this).warn(
 			`Outlook Trigger: the sync a change notification woke failed; the next poll repeats it (${(error as Error).message})`,
 		);
-	} finally {
-		syncOwner.runner = false;
 	}
-	return { noWebhookResponse: true, workflowData: emitted.length ? [emitted] : undefined };
+	return { noWebhookResponse: true, workflowData: items.length ? [items] : undefined };
 }
 
 /** What n8n saves with this request: the owner's cursors and push state. */
@@ -522,7 +510,6 @@ export async function pushPoll(
 		// The first poll of an activation runs beside n8n's webhook methods (checkExists/create),
 		// which find, renew or create the subscription: upkeep waits for the next poll.
 		const failure = fresh ? undefined : await upkeep(ctx, transport, settings, owner, now);
-		owner.lastSyncStartedAt = Date.now();
 		const items = await syncOwned(ctx, transport, settings, owner, now);
 		// Reported only by a poll with nothing to emit: an error would drop this poll's items.
 		if (failure && !items.length && owner.upkeepFailures >= UPKEEP_FAILURES_REPORTED) {

@@ -17,10 +17,13 @@
  *
  * A sync started after a notification arrived covers it. n8n 2.41 holds an expression isolate for
  * the whole of a webhook request (LiveWebhooks.executeWebhook; the pool keeps one warm, any other
- * is built cold), so notifications must not queue up as open requests: one request per trigger
- * runs the syncs (`runner`), and a notification that arrives meanwhile only records when it came
- * (`lastWakeAt`) and returns; the runner syncs again until no notification is newer than its
- * latest sync.
+ * is built cold), so notifications must not queue up as open requests. A request runs one sync and
+ * returns its items at once (a webhook request emits only when it returns), so that a steady
+ * stream of notifications never holds back what a sync found. A notification that arrives while
+ * a sync runs waits for its turn and runs the next one (`syncQueued`); one that finds a request
+ * already waiting only returns: that request's sync starts after it came. So at most two requests
+ * per trigger are open (one syncing, one waiting), and every notification is covered by a sync
+ * that starts after it, whether or not another notification follows.
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
@@ -28,13 +31,9 @@ export interface SyncOwner {
 	readonly key: string;
 	/** The poller's live node static data: the cursors, the push state. */
 	staticData: IDataObject;
-	/** When the latest sync started (ms since epoch); 0 before the first. */
-	lastSyncStartedAt: number;
-	/** When the latest notification that asks for a sync arrived (ms since epoch). */
-	lastWakeAt: number;
-	/** True while a webhook request is running (or waiting to run) the syncs notifications ask for. */
-	runner: boolean;
-	/** Set by a subscriptionRemoved notification: the runner recreates the subscription first. */
+	/** True while a webhook request waits for its turn to sync (its sync has not started yet). */
+	syncQueued: boolean;
+	/** Set by a subscriptionRemoved notification: the next webhook sync recreates the subscription first. */
 	recreatePending: boolean;
 	/** When the poller last ran, and the gap before that one (ms). */
 	lastPollAt: number;
@@ -78,9 +77,7 @@ export function claimOwner(
 	const created: SyncOwner = {
 		key,
 		staticData,
-		lastSyncStartedAt: 0,
-		lastWakeAt: 0,
-		runner: false,
+		syncQueued: false,
 		recreatePending: false,
 		lastPollAt: now,
 		pollGapMs: 0,

@@ -75,6 +75,17 @@ async function publish(
 
 const ids = (items: IDataObject[]) => items.map((i) => String(i.id));
 
+/** The most webhook requests open at one moment, among those held longer than `ms`. */
+function mostOpenAtOnce(host: PushHost, ms: number): number {
+	const held = host.responses
+		.filter((r) => r.heldMs! > ms)
+		.map((r) => ({ from: r.startedAt!, to: r.startedAt! + r.heldMs! }));
+	return Math.max(
+		0,
+		...held.map(({ from }) => held.filter((r) => r.from <= from && from < r.to).length),
+	);
+}
+
 function subscriptionCalls(method?: string) {
 	return s.graph
 		.calls()
@@ -255,7 +266,7 @@ describe('notifications wake the delta sync', () => {
 		expect(host.executions.some((e) => e.source === 'webhook')).toBe(true);
 	});
 
-	it('a burst keeps one request per trigger open for the syncs; the others return once acknowledged', async () => {
+	it('a burst keeps at most two requests per trigger open (one syncing, one waiting to); the others return once acknowledged', async () => {
 		const host = await publish();
 		// Each Graph request takes 150 ms: a sync is slow, and notifications pile up behind it.
 		s.graph.exchangeLimits({ serviceMs: 150, concurrency: 100 });
@@ -268,10 +279,90 @@ describe('notifications wake the delta sync', () => {
 		expect(new Set(ids(host.emitted()))).toEqual(new Set(delivered));
 		const notifications = host.responses.filter((r) => r.status === 202);
 		expect(notifications).toHaveLength(30);
-		// n8n keeps an expression isolate per open request: only the runner stays open long.
-		expect(notifications.filter((r) => r.heldMs! > 140).length).toBeLessThanOrEqual(2);
+		// n8n keeps an expression isolate per open request: only the syncing and the waiting request
+		// stay open long.
+		expect(mostOpenAtOnce(host, 140)).toBeLessThanOrEqual(2);
 		// A handful of syncs for 30 notifications.
 		expect(s.graph.calls().filter((c) => c.path.endsWith('/delta')).length).toBeLessThan(8);
+	});
+
+	it('a stream of notifications holds nothing back: the mail a sync found is emitted when that sync ends, and the safety-net poll is not kept waiting', async () => {
+		// Only the boss's mail starts the workflow; the newsletters are filtered out.
+		const host = await publish({ ...receivedPush, filters: { from: 'boss@contoso.com' } });
+		s.graph.exchangeLimits({ serviceMs: 100, concurrency: 100 });
+		// A newsletter every 40 ms for 8 s (a busy shared mailbox): notifications come faster than a
+		// sync (a Graph round trip of 100 ms).
+		let stop = false;
+		const flood = (async () => {
+			const end = Date.now() + 8_000;
+			while (!stop && Date.now() < end) {
+				mailbox.deliver('inbox', { subject: 'Newsletter' });
+				await new Promise((r) => setTimeout(r, 40));
+			}
+		})();
+		try {
+			await new Promise((r) => setTimeout(r, 500));
+			const boss = mailbox.deliver('inbox', {
+				subject: 'Approve this',
+				from: { emailAddress: { name: 'Boss', address: 'boss@contoso.com' } },
+			});
+			const sentAt = Date.now();
+			await host.until(() => ids(host.emitted()).includes(boss), 'the boss’s mail', 12_000);
+			expect(Date.now() - sentAt).toBeLessThan(3_000);
+			// The poll takes its turn behind at most the running sync and the waiting one.
+			const pollAt = Date.now();
+			expect(await host.poll()).toEqual([]);
+			expect(Date.now() - pollAt).toBeLessThan(2_000);
+			expect(stop).toBe(false);
+			expect(host.executions).toEqual([
+				{ source: 'webhook', items: [expect.objectContaining({ id: boss })] },
+			]);
+		} finally {
+			stop = true;
+			await flood;
+		}
+		await subs.settled();
+		await host.until(() => host.responses.every((r) => r.heldMs !== undefined), 'the requests');
+		expect(ids(host.emitted())).toHaveLength(1);
+	}, 30_000);
+
+	it('a change whose notification came during a sync is emitted when the notifications stop right after that sync returned', async () => {
+		const host = await publish({ ...receivedPush, options: { downloadAttachments: true } });
+		// The first sync is held while it reads a mail's attachments.
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		let attachmentReads = 0;
+		s.graph.on('GET', '/me/messages/:id/attachments', async () => {
+			attachmentReads++;
+			await held;
+			return { body: { value: [] } };
+		});
+		const notified = () => host.responses.filter((r) => r.status === 202);
+		const first = mailbox.deliver('inbox', { subject: 'With attachment', hasAttachments: true });
+		const later: string[] = [];
+		try {
+			await host.until(() => attachmentReads === 1, 'the first sync to read the attachments');
+			// Two more mails while it runs; their notifications are the last ones.
+			later.push(mailbox.deliver('inbox', { subject: 'Later 1' }));
+			await host.until(() => notified().length === 2, 'the second notification');
+			later.push(mailbox.deliver('inbox', { subject: 'Later 2' }));
+			await host.until(
+				() => notified().length === 3 && notified()[2].heldMs !== undefined,
+				'the third notification to return',
+			);
+			await subs.settled();
+		} finally {
+			release();
+		}
+		// No notification follows, and no poll runs: the request that waited syncs them.
+		await host.until(() => host.emitted().length === 3, 'the later mails', 5_000);
+		expect(host.executions.map((e) => [e.source, ids(e.items)])).toEqual([
+			['webhook', [first]],
+			['webhook', later],
+		]);
+		// The second one waited for its turn; the third returned at once.
+		expect(notified()[1].heldMs).toBeGreaterThan(notified()[2].heldMs!);
+		expect(await host.poll()).toEqual([]);
 	});
 
 	it('a notification without this trigger’s clientState is refused (403) and runs nothing', async () => {

@@ -45,6 +45,8 @@ export interface HostExecution {
 export interface HostResponse {
 	status: number;
 	body: string;
+	/** When webhook() was called (ms since epoch). */
+	startedAt?: number;
 	/** How long webhook() kept the request (n8n holds an expression isolate for all of it), ms. */
 	heldMs?: number;
 	/** What webhook() returned, or the error it threw. */
@@ -422,6 +424,7 @@ export class PushHost {
 			return end(chunk as never);
 		}) as typeof res.end;
 		const started = Date.now();
+		record.startedAt = started;
 		try {
 			const result = await nodeType.webhook!.call(context);
 			record.heldMs = Date.now() - started;
