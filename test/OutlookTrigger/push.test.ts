@@ -365,6 +365,59 @@ describe('notifications wake the delta sync', () => {
 		expect(await host.poll()).toEqual([]);
 	});
 
+	it('Max Items per Poll holds for an execution woken by notifications: it carries one sync’s items, and the mail notified during that sync comes with the next', async () => {
+		const host = await publish({
+			...receivedPush,
+			options: { maxItemsPerPoll: 5, downloadAttachments: true },
+		});
+		// The first sync is held while it reads a mail's attachments.
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		let attachmentReads = 0;
+		s.graph.on('GET', '/me/messages/:id/attachments', async () => {
+			if (++attachmentReads === 1) await held;
+			return { body: { value: [] } };
+		});
+		const first = [1, 2, 3].map((i) =>
+			mailbox.deliver('inbox', { subject: `First ${i}`, hasAttachments: true }),
+		);
+		const then: string[] = [];
+		try {
+			await host.until(() => attachmentReads > 0, 'the first sync to read the attachments');
+			// Four more while it runs: with the first three, more than the cap.
+			for (let i = 1; i <= 4; i++) then.push(mailbox.deliver('inbox', { subject: `Then ${i}` }));
+			await subs.settled();
+		} finally {
+			release();
+		}
+		await host.until(() => host.emitted().length === 7, 'the mails');
+		expect(host.executions.map((e) => [e.source, ids(e.items)])).toEqual([
+			['webhook', first],
+			['webhook', then],
+		]);
+		expect(await host.poll()).toEqual([]);
+	});
+
+	it('mail arriving every 40 ms with Max Items per Poll 5: no execution carries more than 5, and each mail comes once', async () => {
+		const host = await publish({ ...receivedPush, options: { maxItemsPerPoll: 5 } });
+		// A sync takes a Graph round trip of 100 ms: it finds two to four mails, and notifications keep
+		// coming while it runs.
+		s.graph.exchangeLimits({ serviceMs: 100, concurrency: 100 });
+		const delivered: string[] = [];
+		const end = Date.now() + 3_000;
+		while (Date.now() < end) {
+			delivered.push(mailbox.deliver('inbox', { subject: `M ${delivered.length}` }));
+			await new Promise((r) => setTimeout(r, 40));
+		}
+		await subs.settled();
+		await host.until(() => host.responses.every((r) => r.heldMs !== undefined), 'the requests');
+		const sizes = host.executions.map((e) => e.items.length);
+		expect(Math.max(...sizes)).toBeLessThanOrEqual(5);
+		// The notifications brought every mail: the safety-net poll finds nothing left.
+		expect(await host.poll()).toEqual([]);
+		expect(ids(host.emitted()).sort()).toEqual([...delivered].sort());
+	}, 20_000);
+
 	it('a notification without this trigger’s clientState is refused (403) and runs nothing', async () => {
 		const host = await publish();
 		const response = await fetch(host.webhookUrl, {
