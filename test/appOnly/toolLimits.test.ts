@@ -3,8 +3,7 @@
  * Mailbox Address field (the Mailbox field is hidden and keeps 'me'): a model that fills that
  * address sends as that mailbox, so Allowed Send-As Mailboxes checks it.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -24,6 +23,7 @@ import {
 	SHARED,
 	type TestCertificate,
 } from '../appOnly/support';
+import { sourceLinesMatching } from '../support/package-sources';
 
 const MAIL = 'outlookMailTool';
 const mailTool = toolVariant(new OutlookMail());
@@ -97,26 +97,13 @@ describe('app-only: the Mailbox Address filled by the model, under Allowed Send-
 });
 
 describe('whose mailbox a Graph node works in is read in one place', () => {
-	const ROOT = join(__dirname, '..', '..');
-	const sources = (dir: string): string[] =>
-		readdirSync(dir).flatMap((name) => {
-			const path = join(dir, name);
-			if (statSync(path).isDirectory()) return sources(path);
-			return path.endsWith('.ts') ? [path] : [];
-		});
-
 	test('no source but shared/descriptions.ts (mailboxChoice) reads the Mailbox field of a Graph node', () => {
-		const offenders = sources(join(ROOT, 'nodes'))
-			// The IMAP trigger's Mailbox is a field of its own: the address to log in as.
-			.filter((path) => !path.includes(`${sep}OutlookImapTrigger${sep}`))
-			.filter((path) => !path.endsWith(join('shared', 'descriptions.ts')))
-			.flatMap((path) =>
-				readFileSync(path, 'utf8')
-					.split('\n')
-					.map((line, i) => ({ line, at: `${relative(ROOT, path)}:${i + 1}` }))
-					.filter(({ line }) => /getNodeParameter\(\s*['"]mailbox['"]/.test(line)),
-			)
-			.map(({ at, line }) => `${at}: ${line.trim()}`);
+		const offenders = sourceLinesMatching(/getNodeParameter\(\s*['"]mailbox['"]/, {
+			except: (path) =>
+				// The IMAP trigger's Mailbox is a field of its own: the address to log in as.
+				path.startsWith(join('nodes', 'OutlookImapTrigger')) ||
+				path === join('nodes', 'shared', 'descriptions.ts'),
+		});
 		expect(offenders).toEqual([]);
 	});
 });

@@ -5,10 +5,9 @@
  * sources below), and the IMAP token request, the one path that once missed it, is run against a
  * token endpoint that redirects.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
@@ -22,8 +21,7 @@ import {
 	type StandIns,
 } from '../support/fixtures';
 import { N8nHarness } from '../support/n8n-harness';
-
-const ROOT = join(__dirname, '..', '..');
+import { sourceLinesMatching } from '../support/package-sources';
 
 async function listen(server: http.Server): Promise<string> {
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -118,30 +116,18 @@ describe('the IMAP token request at a token endpoint that redirects', () => {
 });
 
 describe('nothing goes around nodes/shared/outbound.ts (generated from the package)', () => {
-	const sources = (dir: string): string[] =>
-		readdirSync(dir).flatMap((name) => {
-			const path = join(dir, name);
-			if (statSync(path).isDirectory()) return sources(path);
-			return path.endsWith('.ts') ? [path] : [];
-		});
 	/** n8n's request helpers, by any name they have in RequestHelperFunctions and its legacy forms. */
 	const HELPER =
 		/\.(httpRequest|httpRequestWithAuthentication|requestWithAuthentication|requestWithAuthenticationPaginated|requestOAuth1|requestOAuth2)\b|\bhelpers\.request\b/;
 
 	test('no source file but outbound.ts calls or takes n8n’s HTTP helpers', () => {
-		const offenders = [...sources(join(ROOT, 'nodes')), ...sources(join(ROOT, 'credentials'))]
-			.filter((path) => !path.endsWith(join('shared', 'outbound.ts')))
-			.flatMap((path) =>
-				readFileSync(path, 'utf8')
-					.split('\n')
-					.map((line, i) => ({ line, at: `${relative(ROOT, path)}:${i + 1}` }))
-					// Comments may name them.
-					.filter(({ line }) => !/^\s*(\/\/|\*|\/\*)/.test(line))
-					.filter(({ line }) => HELPER.test(line))
-					// The credential test's context has only the legacy `request`: handed to outbound.ts.
-					.filter(({ line }) => !/senderFromLegacyRequest\(this\.helpers\.request\)/.test(line)),
-			)
-			.map(({ at, line }) => `${at}: ${line.trim()}`);
+		const offenders = sourceLinesMatching(HELPER, {
+			except: (path) => path === join('nodes', 'shared', 'outbound.ts'),
+			// Comments may name them.
+			skipComments: true,
+		})
+			// The credential test's context has only the legacy `request`: handed to outbound.ts.
+			.filter((line) => !/senderFromLegacyRequest\(this\.helpers\.request\)/.test(line));
 		expect(offenders).toEqual([]);
 	});
 

@@ -5,9 +5,8 @@
  * log line added tomorrow is covered tomorrow. What a hostile token endpoint gets through is in
  * hostile-token-endpoint.test.ts.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import type { INode, INodeType, Logger } from 'n8n-workflow';
+import { join } from 'node:path';
+import type { INode, Logger } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { outlookAppOnlyApiTest } from '../../nodes/shared/auth/appOnlyCredentialTest';
@@ -21,8 +20,8 @@ import {
 	redactOpaque,
 	rememberSecrets,
 } from '../../nodes/shared/redact';
+import { packageNodes, sourceLinesMatching } from '../support/package-sources';
 
-const ROOT = join(__dirname, '../..');
 const NODE: INode = {
 	id: 'n',
 	name: 'Outlook',
@@ -208,36 +207,14 @@ describe('redactError and the logger', () => {
 });
 
 describe('nothing goes around it (generated from the package)', () => {
-	const sources = (dir: string): string[] =>
-		readdirSync(dir).flatMap((name) => {
-			const path = join(dir, name);
-			if (statSync(path).isDirectory()) return sources(path);
-			return path.endsWith('.ts') ? [path] : [];
-		});
-
 	test('no source file uses the n8n logger of a context except through logFor()', () => {
-		const offenders = [...sources(join(ROOT, 'nodes')), ...sources(join(ROOT, 'credentials'))]
-			.filter((path) => !path.endsWith(join('shared', 'redact.ts')))
-			.flatMap((path) =>
-				readFileSync(path, 'utf8')
-					.split('\n')
-					.map((line, i) => ({ line, at: `${relative(ROOT, path)}:${i + 1}` }))
-					.filter(({ line }) => /\b(this|ctx|context)\.logger\b|\.ctx\.logger\b/.test(line)),
-			)
-			.map(({ at, line }) => `${at}: ${line.trim()}`);
+		const offenders = sourceLinesMatching(/\b(this|ctx|context)\.logger\b|\.ctx\.logger\b/, {
+			except: (path) => path === join('nodes', 'shared', 'redact.ts'),
+		});
 		expect(offenders).toEqual([]);
 	});
 
-	const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-		n8n: { nodes: string[] };
-	};
-	const nodes = packageJson.n8n.nodes.map((file) => {
-		const source = file.replace(/^dist\//, '').replace(/\.js$/, '');
-		const className = /([^/]+)\.node$/.exec(source)![1];
-		// eslint-disable-next-line @typescript-eslint/no-require-imports -- the list comes from package.json
-		const module = require(join(ROOT, source)) as Record<string, new () => INodeType>;
-		return [className, new module[className]()] as const;
-	});
+	const nodes = packageNodes();
 
 	test.each(nodes)(
 		'%s: every list-search and load-options method redacts what it throws; the credential test is the redacting one',

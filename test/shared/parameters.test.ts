@@ -4,22 +4,10 @@
  * (nodes/shared/parameters.ts withBooleanValidation), so n8n turns "false" into false instead of
  * handing on a truthy text. Generated from the package: a node or field added tomorrow is covered.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { INodeProperties, INodePropertyCollection } from 'n8n-workflow';
+import { packageNodes } from '../support/package-sources';
 
-import type { INodeProperties, INodePropertyCollection, INodeType } from 'n8n-workflow';
-
-const ROOT = join(__dirname, '..', '..');
-const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-	n8n: { nodes: string[] };
-};
-const nodes = packageJson.n8n.nodes.map((file) => {
-	const source = file.replace(/^dist\//, '').replace(/\.js$/, '');
-	const className = /([^/]+)\.node$/.exec(source)![1];
-	// eslint-disable-next-line @typescript-eslint/no-require-imports -- the list comes from package.json
-	const module = require(join(ROOT, source)) as Record<string, new () => INodeType>;
-	return [className, new module[className]()] as const;
-});
+const nodes = packageNodes();
 
 /** Every boolean field, by its path, with what it declares. */
 function booleans(properties: INodeProperties[], path = ''): Array<[string, unknown]> {
