@@ -60,7 +60,9 @@ export function sentItemsCheck(
 
 /**
  * For `POST …/messages/{id}/send`: a draft that was sent is no longer a draft (it moved to Sent
- * Items, or is gone from the mailbox under this ID).
+ * Items, or is gone from the mailbox under this ID). When Graph does not answer the look (a 5xx
+ * after its retries, 401, 403), whether it was sent is unknown: the item fails, and the draft is
+ * not sent again, as the Sent Items check does.
  */
 export function draftSentCheck(
 	transport: GraphTransport,
@@ -76,7 +78,15 @@ export function draftSentCheck(
 				itemIndex,
 			});
 			if (response.status === 404) return true;
-			if (response.status >= 300) return false;
+			if (response.status >= 300)
+				throw new NodeOperationError(
+					transport.ctx.getNode(),
+					`Microsoft Graph failed while sending the draft, and could not say whether it was sent (looking at the draft answered HTTP ${response.status}), so it was not sent again`,
+					{
+						itemIndex,
+						description: 'Look in Sent Items (and Drafts) before running this item again.',
+					},
+				);
 			const draft = JSON.parse(response.body.toString('utf8') || '{}') as IDataObject;
 			return draft.isDraft === false;
 		},
