@@ -117,13 +117,21 @@ export function requireRecipient(
 	}
 }
 
-/** The files of a message's fields: attachments, inline images and the HTML body they appear in. */
-export function messageFiles(fields: IDataObject): {
+/**
+ * The files of a message's fields: attachments, inline images and the HTML body they appear in;
+ * `message` is what goes in the same request as them (see MessageFiles.alongside).
+ */
+export function messageFiles(
+	fields: IDataObject,
+	message: IDataObject,
+): {
 	attachments: unknown;
 	inlineImages: unknown;
 	html: string | undefined;
+	alongside: unknown;
 } {
 	return {
+		alongside: message,
 		attachments: fields.attachments,
 		inlineImages: fields.inlineImages,
 		html:

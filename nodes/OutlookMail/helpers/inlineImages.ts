@@ -105,6 +105,23 @@ export interface MessageFiles {
 	inlineImages?: unknown;
 	/** The HTML body the inline images must be referenced from; undefined for a text body. */
 	html?: string;
+	/**
+	 * What goes in the same request as the files when they fit in it (the message, its body, a
+	 * comment): a request body is capped at 4 MB, and a large body leaves less room for the files.
+	 */
+	alongside: unknown;
+}
+
+/**
+ * A Graph request body is capped at 4 MB (https://learn.microsoft.com/graph/outlook-large-attachments);
+ * the files (base64) and what goes with them must fit in it, with room for names and JSON keys.
+ */
+const REQUEST_BYTES_LIMIT = 4 * 1024 * 1024 - 64 * 1024;
+
+/** The bytes the files (base64) and what goes with them take in one JSON request. */
+function requestBytes(files: Array<{ size: number }>, alongside: unknown): number {
+	const encoded = files.reduce((sum, file) => sum + Math.ceil(file.size / 3) * 4, 0);
+	return encoded + Buffer.byteLength(JSON.stringify(alongside ?? null));
 }
 
 /**
@@ -118,10 +135,13 @@ export async function prepareMessageFiles(
 ): Promise<PreparedAttachments> {
 	const prepared = await prepareAttachments(ctx, itemIndex, fields.attachments);
 	const images = await readInlineImages(ctx, itemIndex, fields.inlineImages, fields.html);
-	if (!images.length) return prepared;
 	const files = [...prepared.files, ...images];
 	const total = files.reduce((sum, file) => sum + file.size, 0);
-	const fits = prepared.inline !== undefined && total < INLINE_TOTAL_LIMIT;
+	const fits =
+		files.length === 0 ||
+		(prepared.inline !== undefined &&
+			total < INLINE_TOTAL_LIMIT &&
+			requestBytes(files, fields.alongside) < REQUEST_BYTES_LIMIT);
 	return {
 		files,
 		inline: fits ? files.map((file) => file.small as IDataObject) : undefined,

@@ -108,6 +108,7 @@ export async function createReplyDraft(
 		attachments: options.attachments,
 		inlineImages: options.inlineImages,
 		html: content.html,
+		alongside: [body, message],
 	});
 	if (prepared.inline?.length) message.attachments = prepared.inline;
 	if (Object.keys(message).length) body.message = message;

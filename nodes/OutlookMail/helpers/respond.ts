@@ -108,6 +108,7 @@ export async function respond(
 		attachments: options.attachments,
 		inlineImages: options.inlineImages,
 		html: content.html,
+		alongside: [recipients, content.body ?? content.comment],
 	});
 
 	const message: IDataObject = { ...recipients };

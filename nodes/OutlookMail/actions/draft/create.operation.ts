@@ -37,7 +37,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const fields = composeInput(this, i);
 	const root = getMailboxRoot(this, i);
 	const message = buildMessage(this, i, fields);
-	const prepared = await prepareMessageFiles(this, i, messageFiles(fields));
+	const prepared = await prepareMessageFiles(this, i, messageFiles(fields, message));
 	if (prepared.inline?.length) message.attachments = prepared.inline;
 	const transport = await GraphTransport.create(this, i);
 	const permission = mailPermission(this, i, 'write', 'create drafts');

@@ -73,7 +73,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			{ itemIndex: i },
 		);
 	}
-	const { files } = await prepareMessageFiles(this, i, messageFiles(fields));
+	const { files } = await prepareMessageFiles(this, i, messageFiles(fields, patch));
 	if (!Object.keys(patch).length && !files.length) {
 		throw new NodeOperationError(
 			this.getNode(),

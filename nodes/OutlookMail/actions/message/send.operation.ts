@@ -67,7 +67,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const root = getMailboxRoot(this, i);
 	const message = buildMessage(this, i, fields);
 	requireRecipient(this, i, message);
-	const { files, inline } = await prepareMessageFiles(this, i, messageFiles(fields));
+	const { files, inline } = await prepareMessageFiles(this, i, messageFiles(fields, message));
 	const saveToSentItems = fields.saveToSentItems !== false;
 	const transport = await GraphTransport.create(this, i);
 
