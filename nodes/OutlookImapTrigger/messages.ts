@@ -407,16 +407,18 @@ async function parseBounded(
 }
 
 /**
- * The name handed to n8n's prepareBinaryData (which keeps only its last path segment, as metadata):
- * without control characters (NUL included), and a last segment of at most 255 characters.
+ * The name handed to n8n's prepareBinaryData: only the last path segment (split on "/" and "\\",
+ * since n8n's path.parse on Linux splits on "/" only and would keep the rest as the binary's
+ * directory), without control characters (NUL included), at most 255 characters. Segments of dots
+ * only ("..") are not names; with nothing left, no name (as for a part sent without one).
  */
 export function displayFileName(name: string | undefined): string | undefined {
 	if (!name) return undefined;
 	// eslint-disable-next-line no-control-regex -- control characters (NUL included) are what is removed
 	const clean = name.replace(/[\u0000-\u001f\u007f]/g, '');
-	const last = clean.split(/[\\/]/).pop() ?? '';
-	const result = last.length > 255 ? last.slice(0, 255) : clean;
-	return result || undefined;
+	const segments = clean.split(/[\\/]/).filter((segment) => !/^\.*$/.test(segment));
+	const last = segments.pop() ?? '';
+	return last.slice(0, 255) || undefined;
 }
 
 /** The message as an item. A failure to store its binary data is a BinaryStoreError. */

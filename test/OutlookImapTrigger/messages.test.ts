@@ -62,7 +62,7 @@ test('parsed: groups flattened, encoded subject decoded, repeated headers as a l
 	expect(Object.keys(item.binary ?? {})).toEqual(['att_0']);
 	expect(item.binary!.att_0).toEqual({
 		data: 'AAECAw==',
-		fileName: '../secret/../a.bin',
+		fileName: 'a.bin',
 		mimeType: 'application/octet-stream',
 	});
 });

@@ -2,6 +2,8 @@
  * The IMAP trigger's message reader on hostile input, without a server: limits hold, nothing
  * throws, attachment names stay metadata, and over-limit attachment bytes are not collected.
  */
+import { prepareBinaryData } from 'n8n-core/dist/execution-engine/node-execution-context/utils/binary-helper-functions';
+
 import {
 	BinaryStoreError,
 	displayFileName,
@@ -12,6 +14,7 @@ import {
 	type OutputOptions,
 	type PrepareBinary,
 } from '../../nodes/OutlookImapTrigger/messages';
+import { initBinaryData } from '../support/n8n-harness';
 
 const OPTIONS: OutputOptions = {
 	format: 'parsed',
@@ -115,8 +118,13 @@ describe('mimeDepth', () => {
 });
 
 describe('displayFileName', () => {
-	test('removes control characters, keeps at most 255 characters of the last segment, and the path for n8n to cut', () => {
-		expect(displayFileName('../../etc/passwd')).toBe('../../etc/passwd');
+	test('keeps only the last segment ("/" or "\\"), without control characters, at most 255 characters', () => {
+		expect(displayFileName('../../etc/passwd')).toBe('passwd');
+		expect(displayFileName('..\\..\\Startup\\evil.bat')).toBe('evil.bat');
+		expect(displayFileName('C:\\Users\\a/b\\c.txt')).toBe('c.txt');
+		expect(displayFileName('report.pdf/..')).toBe('report.pdf');
+		expect(displayFileName('../..')).toBeUndefined();
+		expect(displayFileName('dir\\')).toBe('dir');
 		expect(displayFileName('evil\u0000name\r\n.txt')).toBe('evilname.txt');
 		expect(displayFileName(`dir/${'x'.repeat(300)}`)).toBe('x'.repeat(255));
 		expect(displayFileName('\u0000')).toBeUndefined();
@@ -253,7 +261,7 @@ describe('readMessage', () => {
 			['__proto__', 'file_1'],
 		]);
 		expect(Object.keys(result.item.binary ?? {})).toEqual(['file_0', 'file_1']);
-		expect(prepared.map((p) => p.fileName)).toEqual(['../../etc/shadow.txt', '__proto__']);
+		expect(prepared.map((p) => p.fileName)).toEqual(['shadow.txt', '__proto__']);
 	});
 
 	test('garbage everywhere: never throws', async () => {
@@ -267,5 +275,33 @@ describe('readMessage', () => {
 			const result = await readMessage(message(input), OPTIONS, prepare);
 			expect(result.item.json.uid).toBe(7);
 		}
+	});
+
+	test("attachment names reach n8n's prepareBinaryData without a path: no directory, whichever separator", async () => {
+		await initBinaryData('default');
+		// n8n's own helper, as the node passes it (this.helpers.prepareBinaryData): its path.parse
+		// splits on "/" only on Linux and keeps the rest as the binary's directory.
+		const n8nPrepare: PrepareBinary = async (data, fileName, mimeType) =>
+			await prepareBinaryData(data, 'exec1', 'wf1', fileName, mimeType);
+		const seen = [];
+		for (const name of ['..\\..\\Startup\\evil.bat', '../../etc/evil.bat', '../..']) {
+			const source = attachmentMail(
+				[
+					'Content-Type: application/octet-stream',
+					// RFC 2231, so the name arrives as written (a quoted-string would eat the backslashes).
+					`Content-Disposition: attachment; filename*=utf-8''${encodeURIComponent(name)}`,
+					'Content-Transfer-Encoding: base64',
+				],
+				Buffer.from('payload').toString('base64'),
+			);
+			const { item } = await readMessage(message(source), OPTIONS, n8nPrepare);
+			const { fileName, directory } = item.binary!.file_0;
+			seen.push({ name, fileName, directory });
+		}
+		expect(seen).toEqual([
+			{ name: '..\\..\\Startup\\evil.bat', fileName: 'evil.bat', directory: undefined },
+			{ name: '../../etc/evil.bat', fileName: 'evil.bat', directory: undefined },
+			{ name: '../..', fileName: undefined, directory: undefined },
+		]);
 	});
 });
