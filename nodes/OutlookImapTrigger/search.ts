@@ -73,11 +73,20 @@ export function uidSet(uids: number[]): string {
 	return parts.join(',');
 }
 
-/** True when a body structure has a part that is an attachment (disposition or a named non-text part). */
+/**
+ * True when a body structure has a part that is an attachment (disposition or a named non-text
+ * part). A part's own disposition counts before its children: imapflow gives a message/rfc822 part
+ * the encapsulated message's structure as childNodes. A message/rfc822 part is an attachment, as
+ * the parsed item lists it, unless it is inline and readable as is (7bit, 8bit or binary): then
+ * mailparser reads the message inside, and so does this test.
+ */
 export function hasAttachment(node: MessageStructureObject | undefined): boolean {
 	if (!node) return false;
+	const disposition = node.disposition?.toLowerCase();
+	if (disposition === 'attachment') return true;
+	const readInside = disposition === 'inline' && /^(7bit|8bit|binary)?$/i.test(node.encoding ?? '');
+	if (node.type?.toLowerCase() === 'message/rfc822' && !readInside) return true;
 	if (node.childNodes?.length) return node.childNodes.some((child) => hasAttachment(child));
-	if (node.disposition?.toLowerCase() === 'attachment') return true;
 	const named = Boolean(node.dispositionParameters?.filename ?? node.parameters?.name);
 	return (
 		named &&

@@ -43,3 +43,31 @@ test('hasAttachment reads the body structure', () => {
 	).toBe(false);
 	expect(hasAttachment({ type: 'application/zip', parameters: { name: 'a.zip' } })).toBe(true);
 });
+
+test('hasAttachment: a forwarded message (message/rfc822) is an attachment, as the parsed item lists it', () => {
+	// imapflow gives a message/rfc822 part the encapsulated message's structure as childNodes;
+	// the part's own disposition counts before them (Outlook "Forward as Attachment").
+	const forwarded = (extra: object) => ({
+		type: 'multipart/mixed',
+		childNodes: [
+			{ type: 'text/plain' },
+			{ type: 'message/rfc822', childNodes: [{ type: 'text/plain' }], ...extra },
+		],
+	});
+	expect(
+		hasAttachment(
+			forwarded({ disposition: 'attachment', dispositionParameters: { filename: 'Original.eml' } }),
+		),
+	).toBe(true);
+	expect(hasAttachment(forwarded({}))).toBe(true);
+	expect(hasAttachment(forwarded({ disposition: 'inline', encoding: 'base64' }))).toBe(true);
+	// Inline and readable: mailparser reads the message inside, which has no attachment.
+	expect(hasAttachment(forwarded({ disposition: 'inline', encoding: '7bit' }))).toBe(false);
+	expect(
+		hasAttachment({
+			type: 'multipart/mixed',
+			disposition: 'attachment',
+			childNodes: [{ type: 'text/plain' }],
+		}),
+	).toBe(true);
+});
