@@ -108,6 +108,75 @@ export function searchCriteria(filters: SearchFilters): {
 	return { criteria, extra: rawSearch ? parseRawSearch(rawSearch) : [] };
 }
 
+// eslint-disable-next-line no-control-regex -- ASCII is the range outside which text needs a charset
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** A leading CHARSET and its argument, apart from the rest of the criteria. */
+function takeCharset(attributes: ImapAttributes): {
+	charset?: string;
+	rest: ImapAttributes;
+} {
+	const [first, second] = attributes;
+	if (Array.isArray(first) || first?.type !== 'ATOM' || first.value.toUpperCase() !== 'CHARSET')
+		return { rest: attributes };
+	if (!second || Array.isArray(second) || second.type === 'LITERAL')
+		throw new Error('CHARSET in the raw IMAP search must be followed by a charset name');
+	return { charset: second.value, rest: attributes.slice(2) };
+}
+
+function hasLiteral(attributes: ImapAttributes): boolean {
+	return attributes.some((a) => (Array.isArray(a) ? hasLiteral(a) : a.type === 'LITERAL'));
+}
+
+/** The criteria with non-ASCII atoms and strings as UTF-8 literals, and whether there were any. */
+function asLiterals(attributes: ImapAttributes): { attributes: ImapAttributes; nonAscii: boolean } {
+	let nonAscii = false;
+	const walk = (list: ImapAttributes): ImapAttributes =>
+		list.map((attribute) => {
+			if (Array.isArray(attribute)) return walk(attribute);
+			if (attribute.type === 'LITERAL' || !NON_ASCII.test(attribute.value)) return attribute;
+			nonAscii = true;
+			return { type: 'LITERAL', value: Buffer.from(attribute.value, 'utf8') };
+		});
+	const result = walk(attributes);
+	return { attributes: result, nonAscii };
+}
+
+/**
+ * The arguments of UID SEARCH for a UID range, the filters and the raw criteria. A CHARSET goes
+ * first with its argument: RFC 9051 §6.4.4 allows it nowhere else (imapflow's compiler puts
+ * CHARSET UTF-8 at the start of the filters when From or Subject Contains is not ASCII). Non-ASCII
+ * text in the raw criteria goes as UTF-8 literals, with CHARSET UTF-8 unless the server has
+ * enabled UTF8=ACCEPT: sent as 8-bit atoms or strings it would be outside IMAP's syntax.
+ */
+export function searchArguments(
+	client: unknown,
+	range: string,
+	criteria: SearchObject,
+	extra: ImapAttributes,
+): ImapAttributes {
+	const filters = takeCharset(compileSearch(client, criteria));
+	const raw = takeCharset(extra);
+	const text = asLiterals(raw.rest);
+	const utf8Accepted = (client as { enabled?: Set<string> }).enabled?.has('UTF8=ACCEPT') === true;
+	const utf8 = filters.charset !== undefined || (text.nonAscii && !utf8Accepted);
+	const filtersNonAscii = asLiterals(filters.rest).nonAscii || hasLiteral(filters.rest);
+	if (raw.charset && raw.charset.toUpperCase() !== 'UTF-8' && (filtersNonAscii || text.nonAscii))
+		throw new Error(
+			`The raw IMAP search names CHARSET ${raw.charset}, but non-ASCII search text is sent as UTF-8: remove the CHARSET or make it UTF-8`,
+		);
+	const charset = utf8 ? 'UTF-8' : raw.charset;
+	return [
+		...(charset
+			? [{ type: 'ATOM', value: 'CHARSET' } as const, { type: 'ATOM', value: charset } as const]
+			: []),
+		{ type: 'ATOM', value: 'UID' },
+		{ type: 'SEQUENCE', value: range },
+		...filters.rest,
+		...text.attributes,
+	];
+}
+
 /** UID SEARCH in a UID range, sorted; a refused search is an error, not "nothing". */
 export async function uidSearch(
 	client: Pick<ImapFlow, 'search'>,
@@ -122,12 +191,7 @@ export async function uidSearch(
 		if (!Array.isArray(result)) throw new Error(`The server refused the search in "${folder}"`);
 		found = result;
 	} else {
-		found = await rawUidSearch(client, [
-			{ type: 'ATOM', value: 'UID' },
-			{ type: 'SEQUENCE', value: range },
-			...compileSearch(client, criteria),
-			...extra,
-		]);
+		found = await rawUidSearch(client, searchArguments(client, range, criteria, extra));
 	}
 	return found.filter((uid) => Number.isInteger(uid) && uid > 0).sort((a, b) => a - b);
 }

@@ -22,7 +22,7 @@ import {
 	type ImapEndpoint,
 } from '../shared/imap/client';
 import type { StartOptions } from './cursor';
-import { parseRawSearch, type SearchFilters } from './search';
+import { parseRawSearch, searchArguments, searchCriteria, type SearchFilters } from './search';
 import type { ReceiveMode } from './session';
 import type { AfterEmit } from './sync';
 import { IMAPS_PORT } from './description';
@@ -151,6 +151,15 @@ export function readSettings(
 		hasAttachments: filters.hasAttachments === true,
 		rawSearch: rawSearch || undefined,
 	};
+	if (rawSearch) {
+		// A CHARSET in the raw search that cannot go with non-ASCII text, before any connection.
+		try {
+			const { criteria, extra } = searchCriteria(searchFilters);
+			searchArguments({ enabled: new Set(), capabilities: new Map() }, '1:*', criteria, extra);
+		} catch (error) {
+			throw fail(`The filter "Raw IMAP Search" is not valid: ${(error as Error).message}`);
+		}
+	}
 
 	const action = ctx.getNodeParameter('afterEmit', 'nothing') as AfterEmit['action'];
 	let afterEmit: AfterEmit = { action: 'nothing' };

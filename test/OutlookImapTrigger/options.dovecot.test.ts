@@ -149,6 +149,46 @@ describe('filters', () => {
 			await run.close();
 		}
 	}, 30_000);
+	test('non-ASCII text in Subject Contains and in the raw search: the server accepts the search (CHARSET first)', async () => {
+		await rig.dovecot.createMailbox('Umlaut');
+		const n8n = rig.harness();
+		const both = await n8n.activateTrigger(TYPE, {
+			parameters: inFolder('Umlaut', {
+				filters: { subjectContains: 'Prüfung', rawSearch: 'NOT HEADER "X-Skip" "yes"' },
+			}),
+			nodeName: 'both',
+		});
+		const rawOnly = await n8n.activateTrigger(TYPE, {
+			parameters: inFolder('Umlaut', {
+				filters: { rawSearch: 'OR SUBJECT "Prüfung" FROM "nobody.test"' },
+			}),
+			nodeName: 'raw only',
+		});
+		try {
+			await waitFor(
+				() => both.staticData.imapCursor && rawOnly.staticData.imapCursor,
+				10_000,
+				'the baselines',
+			);
+			const subject = `=?UTF-8?B?${Buffer.from('Prüfung bestanden').toString('base64')}?=`;
+			await rig.dovecot.appendMessage(textMessage('other'), 'Umlaut');
+			await rig.dovecot.appendMessage(textMessage(subject, 'skip', ['X-Skip: yes']), 'Umlaut');
+			await rig.dovecot.appendMessage(textMessage(subject), 'Umlaut');
+			await waitFor(
+				() => both.emitted.length === 1 && rawOnly.emitted.length === 2,
+				8_000,
+				'the matching messages',
+			);
+			await sleep(800);
+			expect(subjects(both)).toEqual(['Prüfung bestanden']);
+			expect(subjects(rawOnly)).toEqual(['Prüfung bestanden', 'Prüfung bestanden']);
+			expect(both.errors).toEqual([]);
+			expect(rawOnly.errors).toEqual([]);
+		} finally {
+			await both.close();
+			await rawOnly.close();
+		}
+	}, 30_000);
 });
 
 describe('output', () => {
@@ -351,6 +391,13 @@ test('bad input names the field before any connection', async () => {
 			parameters: rig.parameters({ filters: { rawSearch: 'HEADER "X' } }),
 		}),
 	).rejects.toThrow(/"Raw IMAP Search"/);
+	await expect(
+		n8n.activateTrigger(TYPE, {
+			parameters: rig.parameters({
+				filters: { subjectContains: 'Prüfung', rawSearch: 'CHARSET ISO-8859-1 FLAGGED' },
+			}),
+		}),
+	).rejects.toThrow(/"Raw IMAP Search".*CHARSET ISO-8859-1/);
 	expect(rig.standIns.idp.requests.length).toBe(tokenRequests);
 });
 

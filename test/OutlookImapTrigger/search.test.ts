@@ -1,4 +1,37 @@
-import { hasAttachment, parseRawSearch, uidSet } from '../../nodes/OutlookImapTrigger/search';
+import type { ImapFlow } from 'imapflow';
+
+import {
+	hasAttachment,
+	parseRawSearch,
+	searchCriteria,
+	uidSearch,
+	uidSet,
+	type SearchFilters,
+} from '../../nodes/OutlookImapTrigger/search';
+
+/** What uidSearch sends to a server without UTF8=ACCEPT (Exchange Online), literals as {literal …}. */
+async function sentSearch(filters: SearchFilters, enabled: string[] = []): Promise<unknown[]> {
+	const sent: unknown[][] = [];
+	const client = {
+		capabilities: new Map<string, boolean>([['IMAP4rev1', true]]),
+		enabled: new Set(enabled),
+		async exec(_command: string, attributes: unknown[]) {
+			sent.push(attributes);
+			return { next() {} };
+		},
+	};
+	const { criteria, extra } = searchCriteria(filters);
+	await uidSearch(client as unknown as Pick<ImapFlow, 'search'>, 'INBOX', '5:*', criteria, extra);
+	const show = (list: unknown[]): unknown[] =>
+		list.map((a) =>
+			Array.isArray(a)
+				? show(a)
+				: Buffer.isBuffer((a as { value: unknown }).value)
+					? `{literal ${(a as { value: Buffer }).value.toString()}}`
+					: (a as { value: unknown }).value,
+		);
+	return show(sent[0]);
+}
 
 test('parseRawSearch: atoms, quoted strings and lists; no line breaks or literals', () => {
 	expect(parseRawSearch('OR HEADER X-Priority 1 (FLAGGED SUBJECT "a \\"b\\" c")')).toEqual([
@@ -70,4 +103,58 @@ test('hasAttachment: a forwarded message (message/rfc822) is an attachment, as t
 			childNodes: [{ type: 'text/plain' }],
 		}),
 	).toBe(true);
+});
+
+test('a non-ASCII filter with a raw search sends CHARSET first (RFC 9051 §6.4.4 allows it nowhere else)', async () => {
+	expect(await sentSearch({ subjectContains: 'Prüfung', rawSearch: 'NOT KEYWORD done' })).toEqual([
+		'CHARSET',
+		'UTF-8',
+		'UID',
+		'5:*',
+		'SUBJECT',
+		'{literal Prüfung}',
+		'NOT',
+		'KEYWORD',
+		'done',
+	]);
+	// A CHARSET written in the raw search goes first too.
+	expect(await sentSearch({ unreadOnly: true, rawSearch: 'CHARSET US-ASCII FLAGGED' })).toEqual([
+		'CHARSET',
+		'US-ASCII',
+		'UID',
+		'5:*',
+		'UNSEEN',
+		'FLAGGED',
+	]);
+});
+
+test('non-ASCII text in the raw search goes as UTF-8 literals, with CHARSET UTF-8 unless UTF8=ACCEPT is on', async () => {
+	expect(await sentSearch({ rawSearch: 'OR SUBJECT "Prüfung" (FROM Müller)' })).toEqual([
+		'CHARSET',
+		'UTF-8',
+		'UID',
+		'5:*',
+		'OR',
+		'SUBJECT',
+		'{literal Prüfung}',
+		['FROM', '{literal Müller}'],
+	]);
+	expect(await sentSearch({ rawSearch: 'CHARSET utf-8 SUBJECT "Prüfung"' })).toEqual([
+		'CHARSET',
+		'UTF-8',
+		'UID',
+		'5:*',
+		'SUBJECT',
+		'{literal Prüfung}',
+	]);
+	expect(await sentSearch({ rawSearch: 'SUBJECT "Prüfung"' }, ['UTF8=ACCEPT'])).toEqual([
+		'UID',
+		'5:*',
+		'SUBJECT',
+		'{literal Prüfung}',
+	]);
+	// Another charset cannot go with text sent as UTF-8.
+	await expect(
+		sentSearch({ subjectContains: 'Prüfung', rawSearch: 'CHARSET ISO-8859-1 FLAGGED' }),
+	).rejects.toThrow('CHARSET ISO-8859-1');
 });

@@ -12,10 +12,10 @@ import { searchCompiler } from 'imapflow/lib/search-compiler';
 
 export const IMAPFLOW_VERIFIED_VERSION = '2.10.2';
 
-export interface ImapAttribute {
-	type: 'ATOM' | 'STRING' | 'SEQUENCE';
-	value: string;
-}
+export type ImapAttribute =
+	| { type: 'ATOM' | 'STRING' | 'SEQUENCE'; value: string }
+	/** Sent as {n} and the bytes: how imapflow's compiler sends non-ASCII search text. */
+	| { type: 'LITERAL'; value: Buffer };
 export type ImapAttributes = Array<ImapAttribute | ImapAttributes>;
 
 /** The private members of ImapFlow this shim uses. */
