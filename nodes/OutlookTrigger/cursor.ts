@@ -70,25 +70,33 @@ export class TriggerState {
 
 	/**
 	 * The state saved for this configuration, as a copy. A different configuration (event, mailbox,
-	 * folders) starts over: its cursors would describe other collections.
+	 * folders, Include Body, Since…) starts its cursors over, from now: they would describe other
+	 * collections. The emitted window is kept: it says which items were emitted, whatever the
+	 * cursors, so mail emitted before the change is not emitted again by the new first round (which
+	 * emits what arrived since Since, or in the START_SLACK_MS before now). The `known` table is not
+	 * kept: it describes what the old cursors listed, and the new first rounds learn it again.
 	 */
 	static load(staticData: IDataObject, config: string, now: Date): TriggerState {
 		const saved = staticData.outlookTrigger as StoredState | undefined;
-		if (saved && saved.v === STATE_VERSION && saved.config === config) {
+		const current = saved && saved.v === STATE_VERSION ? saved : undefined;
+		if (current && current.config === config) {
 			// Static data is an observable proxy of plain JSON (what n8n stores): copy it as JSON.
-			const copy = JSON.parse(JSON.stringify(saved)) as StoredState;
+			const copy = JSON.parse(JSON.stringify(current)) as StoredState;
 			// Keyed by Graph's folder IDs and hashes: null-prototype, so no key is ever inherited.
 			copy.sources = dataRecord(Object.entries(copy.sources ?? {}));
 			if (copy.known) copy.known = dataRecord(Object.entries(copy.known));
 			return new TriggerState(copy, false);
 		}
+		const emitted = Array.isArray(current?.emitted)
+			? current.emitted.filter((key): key is string => typeof key === 'string')
+			: [];
 		return new TriggerState(
 			{
 				v: STATE_VERSION,
 				config,
 				startedAt: now.toISOString(),
 				sources: dataRecord(),
-				emitted: [],
+				emitted,
 			},
 			true,
 		);

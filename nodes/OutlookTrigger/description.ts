@@ -249,7 +249,12 @@ export const properties: INodeProperties[] = withBooleanValidation([
 		default: 'now',
 		displayOptions: { show: { event: ['messageReceived', 'eventCreated'] } },
 		options: [
-			{ name: 'Now', value: 'now', description: 'Only what arrives after activation' },
+			{
+				name: 'Now',
+				value: 'now',
+				description:
+					'What arrives after activation (for mail, what was received in the 5 minutes before it too)',
+			},
 			{
 				name: 'A Date',
 				value: 'since',

@@ -33,7 +33,12 @@ import { logFor } from '../shared/redact';
 /** A resync emits from the last completed round minus this margin (clocks of n8n and Exchange differ). */
 export const RESYNC_SLACK_MS = 60 * 60_000;
 
-/** "From now" also takes mail received this long before activation (clock skew, the first poll's delay). */
+/**
+ * "From now" also takes mail received this long before the first poll, on purpose: receivedDateTime
+ * is Exchange's clock and the start n8n's, and a message can reach the folder after the first
+ * listing with an earlier receivedDateTime; without it, mail arriving while the trigger is published
+ * could be lost. So the first poll emits the mail of these minutes (docs: Start From).
+ */
 export const START_SLACK_MS = 5 * 60_000;
 
 /** An update after a resync is told from a new message by this gap between creation and change. */

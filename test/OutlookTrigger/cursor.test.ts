@@ -35,6 +35,21 @@ describe('Outlook Trigger cursor (static data)', () => {
 		expect(TriggerState.load(staticData, 'b', new Date()).fresh).toBe(true);
 	});
 
+	it('another configuration keeps the emitted window (not the cursors, nor the known table)', () => {
+		const staticData = {};
+		const state = TriggerState.load(staticData, 'a', new Date('2026-12-01T00:00:00Z'));
+		state.source('inbox').link = 'https://graph.example/v1.0/x?$deltatoken=1';
+		state.remember('r1');
+		state.known.k = 'f';
+		state.save(staticData);
+		const other = TriggerState.load(staticData, 'b', new Date('2026-12-02T00:00:00Z'));
+		expect(other.fresh).toBe(true);
+		expect(other.startedAt).toBe('2026-12-02T00:00:00.000Z');
+		expect(other.hasEmitted('r1')).toBe(true);
+		expect(other.source('inbox')).toEqual({ initial: true });
+		expect(other.known.k).toBeUndefined();
+	});
+
 	it('hashes IDs to 12 characters', () => {
 		expect(digest('AAMkAGI2TG93AAA=')).toHaveLength(12);
 		expect(digest('a')).not.toBe(digest('b'));

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { START_SLACK_MS } from '../../nodes/OutlookTrigger/messages';
 import { DeltaMailbox } from '../support/graph-delta';
 import { graphError } from '../support/graph-standin';
 import { deltaCalls, loseSyncStateAfterFirstPage, useTrigger } from './support';
@@ -166,6 +167,43 @@ describe('Outlook Trigger: Message Received', () => {
 		expect(ids(await runner.poll())).toEqual([b]);
 		expect(t.s.graph.calls()).toHaveLength(1);
 		expect(t.s.graph.calls()[0].query.$deltatoken).toBeDefined();
+	});
+
+	it('starts from now: the first poll emits mail received in the START_SLACK_MS before it, nothing older', async () => {
+		const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+		t.mailbox.deliver('inbox', { id: 'older', receivedDateTime: ago(START_SLACK_MS + 60_000) });
+		t.mailbox.deliver('inbox', { id: 'during', receivedDateTime: ago(START_SLACK_MS - 60_000) });
+		const runner = t.runner(received([rl('inbox')]));
+		expect(ids(await runner.poll())).toEqual(['during']);
+		expect(await runner.poll()).toEqual([]);
+	});
+
+	it('a setting that starts the cursors over (Include Body, Since) does not emit again what was emitted before it', async () => {
+		const before = t.runner(received([rl('inbox')]));
+		expect(await before.poll()).toEqual([]);
+		const invoice = t.mailbox.deliver('inbox', { subject: 'Invoice' });
+		expect(ids(await before.poll())).toEqual([invoice]);
+
+		// Include Body turned on and the workflow saved: n8n keeps the static data.
+		const withBody = t.runner(received([rl('inbox')], { options: { includeBody: true } }));
+		withBody.saved = before.saved;
+		withBody.restart();
+		expect(await withBody.poll()).toEqual([]);
+		const next = t.mailbox.deliver('inbox');
+		expect(ids(await withBody.poll())).toEqual([next]);
+
+		// Start From: A Date before both: the first poll emits what was received since then, once.
+		const older = t.mailbox.deliver('inbox', { receivedDateTime: '2026-01-02T00:00:00Z' });
+		const since = t.runner(
+			received([rl('inbox')], {
+				options: { includeBody: true },
+				startFrom: 'since',
+				since: '2026-01-01T00:00:00Z',
+			}),
+		);
+		since.saved = withBody.saved;
+		since.restart();
+		expect(ids(await since.poll())).toEqual([older]);
 	});
 
 	it('a poll that fails saves nothing: the next poll emits what the failed one would have', async () => {
