@@ -33,6 +33,13 @@ export interface SourceCursor {
 	initial: boolean;
 	/** Set while an initial round runs because Graph lost the sync state (410): emit from here on. */
 	resyncFrom?: string;
+	/**
+	 * Set on a folder that joined the watched folders after the trigger's first listing (a child
+	 * folder created, a path found later): when the listing before the one that found it ran (ISO
+	 * 8601, n8n's clock). Its first round is not a first listing of the trigger: Message Flagged
+	 * emits from it what changed since then.
+	 */
+	joinedAfter?: string;
 	/** When the last round of this source completed (ISO 8601, n8n's clock). */
 	syncedAt?: string;
 	/** For calendar views: the window the round covers (ISO 8601). */

@@ -18,7 +18,10 @@
  * flagged (a sender's "flag for recipients") counts as flagged. A move between watched folders is
  * `@removed` in one and new in the other, with the same immutable ID: still known, nothing is
  * emitted. The first round of a folder lists it and emits nothing (what was flagged before the
- * trigger started is only remembered, also when Graph lost the sync state during it); after Graph
+ * trigger started is only remembered, also when Graph lost the sync state during it), unless the
+ * folder joined after the trigger's first listing (a child folder created later, found by the
+ * folder refresh): then it emits the flagged messages changed (lastModifiedDateTime) since the
+ * folder listing before, less START_SLACK_MS, as if the folder had been watched since; after Graph
  * lost the sync state (410) of a folder listed before, a new round compares with what is known, so
  * a flag set meanwhile is still emitted once.
  */
@@ -29,7 +32,7 @@ import type { TriggerState } from './cursor';
 import { digest } from './cursor';
 import { watchedFolders } from './folders';
 import type { PollLimits } from './messages';
-import { DELTA_FIELDS, folderRound, toItem } from './messages';
+import { DELTA_FIELDS, folderRound, START_SLACK_MS, toItem } from './messages';
 import type { TriggerSettings } from './settings';
 import type { SyncContext } from './sync';
 import { passesFilters } from './settings';
@@ -60,8 +63,15 @@ export async function pollFlagged(
 		if (full()) break;
 		for (let attempt = 0; ; attempt++) {
 			const cursor = state.source(folderId);
+			// A folder that joined after the trigger's first listing (a new child folder): its first
+			// round emits flags of messages changed since the listing before (less the clocks' slack).
+			const joinedFrom =
+				cursor.initial && cursor.joinedAfter !== undefined
+					? Date.parse(cursor.joinedAfter) - START_SLACK_MS
+					: undefined;
 			// A folder's first listing only learns what is flagged; a resync's listing emits news.
-			const learning = cursor.initial && cursor.resyncFrom === undefined;
+			const learning =
+				cursor.initial && cursor.resyncFrom === undefined && joinedFrom === undefined;
 			const onPage = (messages: IDataObject[]) => {
 				for (const message of messages) {
 					// Removed from this folder: deleted, or moved to another one where it keeps its ID.
@@ -74,6 +84,11 @@ export async function pollFlagged(
 					if (known[hash] === FLAGGED) continue;
 					known[hash] = FLAGGED;
 					if (learning || !passesFilters(message, settings.filters)) continue;
+					if (
+						joinedFrom !== undefined &&
+						!(Date.parse(String(message.lastModifiedDateTime ?? '')) >= joinedFrom)
+					)
+						continue;
 					collected.push(message);
 				}
 			};

@@ -3,6 +3,7 @@
  * a folder named twice (by well-known name and by path) is watched once. Resolved folders are kept
  * in static data: IDs and well-known names never change, so they are resolved once; paths and
  * child folders are looked up again every FOLDER_REFRESH_MS (a renamed or new folder is noticed).
+ * A folder found by a later listing gets a cursor marked `joinedAfter` the listing before.
  */
 import { WELL_KNOWN_FOLDERS } from '../shared/locators';
 import type { IDataObject } from 'n8n-workflow';
@@ -105,6 +106,13 @@ export async function watchedFolders(
 			ids.push(...(await descendants(transport, settings.root, id)));
 	}
 	const unique = [...new Set(ids)];
+	// A folder the listing before did not have joins now: its first round is not the trigger's
+	// first listing (what changed in it since that listing is news).
+	if (cached) {
+		const before = new Set(cached.ids);
+		for (const id of unique)
+			if (!before.has(id)) state.resetSource(id, { initial: true, joinedAfter: cached.at });
+	}
 	state.folders = { ids: unique, at: now.toISOString() };
 	return unique;
 }

@@ -61,10 +61,13 @@ export const DELTA_FIELDS = [
  * round, the new initial round compares from that round (`resyncFrom`, minus RESYNC_SLACK_MS). A
  * first listing that lost it has nothing to compare with: it is listed again as a first listing,
  * which learns and emits nothing that was there before the trigger started (and Since still
- * applies in full).
+ * applies in full); the first round of a folder that joined later keeps its `joinedAfter`.
  */
 export function cursorAfterLostSync(cursor: SourceCursor): SourceCursor {
-	if (cursor.syncedAt === undefined) return { initial: true };
+	if (cursor.syncedAt === undefined)
+		return cursor.joinedAfter === undefined
+			? { initial: true }
+			: { initial: true, joinedAfter: cursor.joinedAfter };
 	return {
 		initial: true,
 		resyncFrom: new Date(Date.parse(cursor.syncedAt) - RESYNC_SLACK_MS).toISOString(),
@@ -195,6 +198,7 @@ export async function folderRound(
 		if (result.complete) {
 			cursor.initial = false;
 			delete cursor.resyncFrom;
+			delete cursor.joinedAfter;
 			cursor.syncedAt = now.toISOString();
 		}
 		return true;

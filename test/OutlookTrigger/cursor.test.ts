@@ -1,4 +1,5 @@
 import { EMITTED_WINDOW_SIZE, TriggerState, digest } from '../../nodes/OutlookTrigger/cursor';
+import { cursorAfterLostSync } from '../../nodes/OutlookTrigger/messages';
 
 describe('Outlook Trigger cursor (static data)', () => {
 	it('keeps the newest EMITTED_WINDOW_SIZE emitted keys and saves them as JSON', () => {
@@ -48,6 +49,15 @@ describe('Outlook Trigger cursor (static data)', () => {
 		expect(other.hasEmitted('r1')).toBe(true);
 		expect(other.source('inbox')).toEqual({ initial: true });
 		expect(other.known.k).toBeUndefined();
+	});
+
+	it('a first round that lost its sync state starts again as a first round, of a folder that joined later too', () => {
+		expect(cursorAfterLostSync({ initial: true, link: 'x' })).toEqual({ initial: true });
+		const joinedAfter = '2026-12-01T00:00:00.000Z';
+		expect(cursorAfterLostSync({ initial: true, link: 'x', joinedAfter })).toEqual({
+			initial: true,
+			joinedAfter,
+		});
 	});
 
 	it('hashes IDs to 12 characters', () => {

@@ -5,6 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import type { PollRunner } from './support';
 import { deltaCalls, loseSyncStateAfterFirstPage, useTrigger } from './support';
 
 const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
@@ -19,6 +20,18 @@ const flaggedEvent = (folders = [rl('inbox')], extra: IDataObject = {}) => ({
 });
 
 const ids = (items: IDataObject[]) => items.map((i) => String(i.id));
+
+/** Restarts from what n8n saved, with the folder list resolved 11 minutes ago: the refresh is due. */
+function restartWithFolderRefreshDue(runner: PollRunner): void {
+	for (const [key, value] of Object.entries(runner.saved)) {
+		const folders = (value as IDataObject).outlookTrigger as
+			| { folders?: { at: string } }
+			| undefined;
+		if (key.startsWith('node:') && folders?.folders)
+			folders.folders.at = new Date(Date.now() - 11 * 60_000).toISOString();
+	}
+	runner.restart();
+}
 
 describe('Outlook Trigger: Message Flagged', () => {
 	const t = useTrigger();
@@ -98,6 +111,26 @@ describe('Outlook Trigger: Message Flagged', () => {
 		t.mailbox.updateMessage(fresh, flagged);
 		t.mailbox.updateMessage(old[1100], { isRead: true });
 		expect(ids(await runner.poll())).toEqual([fresh]);
+	});
+
+	it('a child folder created after the trigger started: flags set in it before the folder refresh found it are emitted, its older content is not', async () => {
+		const runner = t.runner(flaggedEvent([rl('inbox')], { includeChildFolders: true }));
+		expect(await runner.poll()).toEqual([]);
+		// After the start: a new child folder, mail arriving flagged and mail flagged in it, and an
+		// old flagged message (as a folder moved in with its content would bring).
+		const followUp = t.mailbox.addFolder({ displayName: 'Follow-up', parentFolderId: 'inbox' });
+		const arrivedFlagged = t.mailbox.deliver(followUp, flagged);
+		const flaggedThere = t.mailbox.deliver(followUp);
+		t.mailbox.updateMessage(flaggedThere, flagged);
+		t.mailbox.deliver(followUp, { lastModifiedDateTime: '2024-01-01T00:00:00Z', ...flagged });
+		expect(await runner.poll()).toEqual([]); // the folder list is still fresh
+
+		restartWithFolderRefreshDue(runner);
+		expect(ids(await runner.poll()).sort()).toEqual([arrivedFlagged, flaggedThere].sort());
+		expect(await runner.poll()).toEqual([]);
+		// From then on the folder is watched as any other.
+		const later = t.mailbox.deliver(followUp, flagged);
+		expect(ids(await runner.poll())).toEqual([later]);
 	});
 
 	it('a restart continues from what n8n saved; a lost sync state emits a flag set meanwhile once', async () => {
