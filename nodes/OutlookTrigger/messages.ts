@@ -6,7 +6,9 @@
  *   every message of the folder in the initial round and only that kind of change afterwards, each
  *   message once in its latest state.
  * - A message is received once: its (immutable) ID goes into the emitted window, so a message moved
- *   to another watched folder, or served again by a resync, is not emitted again. A message whose
+ *   to another watched folder, or served again by a resync, is not emitted again. The Filters apply
+ *   to a message as received: one they drop goes into the window too (as Message Flagged records
+ *   a flag before filtering), so it is not received later when it changes and moves. A message whose
  *   receivedDateTime is before the start (now, or the Since date) is never "received": the
  *   initial round lists the folder, and a moved old message is not new mail.
  * - An update is emitted once per change key.
@@ -120,8 +122,10 @@ export async function pollMessages(
 						if (state.hasEmitted(key)) continue;
 						const at = Date.parse(String(message.receivedDateTime ?? ''));
 						if (!(at >= Math.max(emitFrom, resyncFrom ?? -Infinity))) continue;
-						if (!passesFilters(message, settings.filters)) continue;
+						// Received once, as it was received: one the Filters drop is remembered too, so a
+						// later change and a move to another watched folder do not make it received then.
 						state.remember(key);
+						if (!passesFilters(message, settings.filters)) continue;
 						collected.push(message);
 					} else {
 						if (cursor.initial) {

@@ -178,6 +178,22 @@ describe('Outlook Trigger: Message Received', () => {
 		expect(await runner.poll()).toEqual([]);
 	});
 
+	it('a message the Filters dropped is not received later when it changes and moves to another watched folder', async () => {
+		const projects = t.mailbox.addFolder({ displayName: 'Projects', parentFolderId: 'inbox' });
+		const runner = t.runner(
+			received([rl('inbox'), rl(projects)], { filters: { categories: ['Urgent'] } }),
+		);
+		expect(await runner.poll()).toEqual([]);
+		const newsletter = t.mailbox.deliver('inbox', { subject: 'Weekly newsletter' });
+		expect(await runner.poll()).toEqual([]); // no category: dropped
+		// Filed later: categorised and moved to Projects. Nothing was received.
+		t.mailbox.updateMessage(newsletter, { categories: ['Urgent'] });
+		t.mailbox.moveMessage(newsletter, projects);
+		expect(await runner.poll()).toEqual([]);
+		const urgent = t.mailbox.deliver(projects, { categories: ['Urgent'] });
+		expect(ids(await runner.poll())).toEqual([urgent]);
+	});
+
 	it('a setting that starts the cursors over (Include Body, Since) does not emit again what was emitted before it', async () => {
 		const before = t.runner(received([rl('inbox')]));
 		expect(await before.poll()).toEqual([]);
