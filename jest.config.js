@@ -10,5 +10,5 @@ module.exports = {
 	testTimeout: 30000,
 	// The real-server suites (Dovecot, n8n) run in their own jest invocation from test/run.sh.
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
-	setupFiles: ['<rootDir>/test/support/setup-env.ts', '<rootDir>/test/support/regex-engine.ts'],
+	setupFiles: ['<rootDir>/test/support/setup-env.ts'],
 };

@@ -2,8 +2,8 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 import {
 	customEnvironmentFields,
-	INVALID_CLIENT_ID_REGEX,
-	INVALID_TENANT_REGEX,
+	invalidClientIdNotice,
+	invalidTenantNotices,
 	NOT_A_CLIENT_ID,
 	NOT_A_TENANT,
 	SETUP_GUIDE_URL,
@@ -91,13 +91,7 @@ export class OutlookAppOnlyApi implements ICredentialType {
 			description:
 				"The Directory (tenant) ID from the app registration's Overview page, or a verified domain. Not common, organizations or consumers: without a signed-in user, Microsoft issues app tokens only from one directory.",
 		},
-		{
-			displayName: APP_ONLY_INVALID_TENANT_NOTICE,
-			name: 'tenantIdInvalidNotice',
-			type: 'notice',
-			default: '',
-			displayOptions: { show: { tenantId: [{ _cnd: { regex: INVALID_TENANT_REGEX } }] } },
-		},
+		...invalidTenantNotices(APP_ONLY_INVALID_TENANT_NOTICE),
 		{
 			displayName: 'Client ID',
 			name: 'clientId',
@@ -107,13 +101,7 @@ export class OutlookAppOnlyApi implements ICredentialType {
 			placeholder: '00000000-0000-0000-0000-000000000000',
 			description: "The Application (client) ID from the app registration's Overview page",
 		},
-		{
-			displayName: APP_ONLY_INVALID_CLIENT_ID_NOTICE,
-			name: 'clientIdInvalidNotice',
-			type: 'notice',
-			default: '',
-			displayOptions: { show: { clientId: [{ _cnd: { regex: INVALID_CLIENT_ID_REGEX } }] } },
-		},
+		invalidClientIdNotice(APP_ONLY_INVALID_CLIENT_ID_NOTICE, 'clientIdInvalidNotice'),
 		{
 			displayName: 'Sign In With',
 			name: 'authMethod',

@@ -3,8 +3,8 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 import {
 	customEnvironmentFields,
 	DOCS_BASE_URL,
-	INVALID_CLIENT_ID_REGEX,
-	INVALID_TENANT_REGEX,
+	invalidClientIdNotice,
+	invalidTenantNotices,
 	NOT_A_CLIENT_ID,
 	NOT_A_TENANT,
 	SETUP_GUIDE_URL,
@@ -34,8 +34,6 @@ export const CREDENTIAL_DISPLAY_NAME = 'Outlook OAuth2 (Graph + IMAP) API';
  * test/package/links.test.ts checks that every such link names a file `npm pack` ships.
  */
 export { DOCS_BASE_URL, SETUP_GUIDE_URL };
-
-export { INVALID_CLIENT_ID_REGEX, INVALID_TENANT_REGEX };
 
 export const INVALID_TENANT_NOTICE = `${NOT_A_TENANT} Until then Connect cannot open Microsoft's sign-in page.`;
 /** Under Permissions when "IMAP Trigger" is the only choice (what the trigger's messages ask to add). */
@@ -227,17 +225,11 @@ export class OutlookOAuth2Api implements ICredentialType {
 	documentationUrl = SETUP_GUIDE_URL;
 
 	properties: INodeProperties[] = [
-		{
-			// Right under Client ID: n8n 2.41's oAuth2Api keeps a hidden, inert `clientCredentialType`
-			// right after Client ID as an ordering anchor for extending credentials (a property of the
-			// same name replaces it in place; a new one would be appended after "Allowed HTTP Request
-			// Domains"). Only 'certificate' means anything to n8n there; a notice's value is ''.
-			displayName: INVALID_CLIENT_ID_NOTICE,
-			name: CLIENT_ID_NOTICE_NAME,
-			type: 'notice',
-			default: '',
-			displayOptions: { show: { clientId: [{ _cnd: { regex: INVALID_CLIENT_ID_REGEX } }] } },
-		},
+		// Right under Client ID: n8n 2.41's oAuth2Api keeps a hidden, inert `clientCredentialType`
+		// right after Client ID as an ordering anchor for extending credentials (a property of the
+		// same name replaces it in place; a new one would be appended after "Allowed HTTP Request
+		// Domains"). Only 'certificate' means anything to n8n there; a notice's value is ''.
+		invalidClientIdNotice(INVALID_CLIENT_ID_NOTICE, CLIENT_ID_NOTICE_NAME),
 		{
 			displayName: `Register an app in Microsoft Entra ID first; the <a href="${SETUP_GUIDE_URL}" target="_blank">setup guide</a> walks through it. Use the OAuth Redirect URL shown above as the app's Web redirect URI.`,
 			name: 'setupNotice',
@@ -326,20 +318,9 @@ export class OutlookOAuth2Api implements ICredentialType {
 			displayOptions: { show: { accountType: ['singleTenant'] } },
 			required: true,
 		},
-		{
-			// Shown while the typed value is not a tenant, so the problem is seen here and not as n8n's
-			// "Invalid URL" toast after Connect (the authorize URL expression refuses such a tenant).
-			displayName: INVALID_TENANT_NOTICE,
-			name: 'tenantIdInvalidNotice',
-			type: 'notice',
-			default: '',
-			displayOptions: {
-				show: {
-					accountType: ['singleTenant'],
-					tenantId: [{ _cnd: { regex: INVALID_TENANT_REGEX } }],
-				},
-			},
-		},
+		// Shown while the typed value is not a tenant, so the problem is seen here and not as n8n's
+		// "Invalid URL" toast after Connect (the authorize URL expression refuses such a tenant).
+		...invalidTenantNotices(INVALID_TENANT_NOTICE, { accountType: ['singleTenant'] }),
 		{
 			displayName: 'Permissions',
 			name: 'permissions',

@@ -239,12 +239,20 @@ describe('checked as it is typed, as the OAuth2 credential is (issue #26)', () =
 
 	it.each(['contoso', 'common', 'organizations', 'https://login.microsoftonline.com/contoso.com'])(
 		'Tenant %j: the notice under the field says it is not a tenant',
-		(tenantId) => expect(shown('tenantIdInvalidNotice', { tenantId })).toBe(true),
+		(tenantId) =>
+			expect(
+				shown('tenantIdInvalidNotice', { tenantId }) ||
+					shown('tenantIdAddressNotice', { tenantId }),
+			).toBe(true),
 	);
 
 	it.each(['', 'contoso.onmicrosoft.com', '72f988bf-86f1-41af-91ab-2d7cd011db47'])(
 		'Tenant %j: no notice',
-		(tenantId) => expect(shown('tenantIdInvalidNotice', { tenantId })).toBe(false),
+		(tenantId) =>
+			expect(
+				shown('tenantIdInvalidNotice', { tenantId }) ||
+					shown('tenantIdAddressNotice', { tenantId }),
+			).toBe(false),
 	);
 
 	it.each([
@@ -257,6 +265,8 @@ describe('checked as it is typed, as the OAuth2 credential is (issue #26)', () =
 
 	it('each notice stands right under its field', () => {
 		expect(names.indexOf('tenantIdInvalidNotice')).toBe(names.indexOf('tenantId') + 1);
+		expect(names.indexOf('tenantIdAddressNotice')).toBe(names.indexOf('tenantId') + 2);
+		expect(property('tenantIdAddressNotice').displayName).toBe(APP_ONLY_INVALID_TENANT_NOTICE);
 		expect(names.indexOf('clientIdInvalidNotice')).toBe(names.indexOf('clientId') + 1);
 		expect(property('tenantIdInvalidNotice').displayName).toBe(APP_ONLY_INVALID_TENANT_NOTICE);
 	});

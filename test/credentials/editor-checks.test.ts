@@ -150,6 +150,9 @@ describe('"IMAP Trigger" added to a credential whose Permissions were empty', ()
 
 describe('the Tenant is checked where it is typed', () => {
 	const single = (tenantId: string) => ({ accountType: 'singleTenant', tenantId });
+	// Two notices with the same text, one for values without a dot, one for addresses (never both).
+	const tenantNotice = (typed: Record<string, unknown>) =>
+		shown('tenantIdInvalidNotice', typed) || shown('tenantIdAddressNotice', typed);
 
 	it.each([
 		'not a tenant',
@@ -159,7 +162,7 @@ describe('the Tenant is checked where it is typed', () => {
 	])(
 		"%j shows the package's message under the field (and resolveTenant refuses it too)",
 		(tenant) => {
-			expect(shown('tenantIdInvalidNotice', single(tenant))).toBe(true);
+			expect(tenantNotice(single(tenant))).toBe(true);
 			expect(() => resolveTenant('singleTenant', tenant)).toThrow(
 				invalidTenantMessage(tenant.trim()),
 			);
@@ -172,20 +175,21 @@ describe('the Tenant is checked where it is typed', () => {
 		'contoso.com',
 		' contoso.com ',
 	])('%j shows nothing', (tenant) => {
-		expect(shown('tenantIdInvalidNotice', single(tenant))).toBe(false);
+		expect(tenantNotice(single(tenant))).toBe(false);
 		expect(resolveTenant('singleTenant', tenant)).toBe(tenant.trim().toLowerCase());
 	});
 
 	it('shows nothing while the field is empty (n8n marks it required) or for other account types', () => {
-		expect(shown('tenantIdInvalidNotice', single(''))).toBe(false);
-		expect(
-			shown('tenantIdInvalidNotice', { accountType: 'common', tenantId: 'not a tenant' }),
-		).toBe(false);
+		expect(tenantNotice(single(''))).toBe(false);
+		expect(tenantNotice({ accountType: 'common', tenantId: 'not a tenant' })).toBe(false);
+		expect(tenantNotice({ accountType: 'common', tenantId: 'https://x.test/a.b' })).toBe(false);
 	});
 
 	it('the notice sits right under the Tenant field and says what to copy', () => {
 		const names = credential.properties.map((p) => p.name);
 		expect(names.indexOf('tenantIdInvalidNotice')).toBe(names.indexOf('tenantId') + 1);
+		expect(names.indexOf('tenantIdAddressNotice')).toBe(names.indexOf('tenantId') + 2);
+		expect(notice('tenantIdAddressNotice').displayName).toBe(INVALID_TENANT_NOTICE);
 		expect(INVALID_TENANT_NOTICE).toMatch(/Directory \(tenant\) ID.*Overview page/);
 	});
 });

@@ -17,5 +17,5 @@ module.exports = {
 	// One n8n, one port set: the scenarios run in one file, one after the other.
 	maxWorkers: 1,
 	testTimeout: 120000,
-	setupFiles: ['<rootDir>/test/support/setup-env.ts', '<rootDir>/test/support/regex-engine.ts'],
+	setupFiles: ['<rootDir>/test/support/setup-env.ts'],
 };

@@ -45,6 +45,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { OutlookAppOnlyApi } from '../../credentials/OutlookAppOnlyApi.credentials';
 import { OutlookOAuth2Api } from '../../credentials/OutlookOAuth2Api.credentials';
 import { OAuth2Api } from './oauth2-api.credentials';
 
@@ -54,6 +55,7 @@ export const CREDENTIAL_NAME = 'Outlook account';
 const credentialTypes: Record<string, ICredentialType> = {
 	oAuth2Api: new OAuth2Api(),
 	outlookOAuth2Api: new OutlookOAuth2Api(),
+	outlookAppOnlyApi: new OutlookAppOnlyApi(),
 };
 
 export class MapNodeTypes implements INodeTypes {

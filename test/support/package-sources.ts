@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-import type { INodeType } from 'n8n-workflow';
+import type { ICredentialType, INodeType } from 'n8n-workflow';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -49,6 +49,20 @@ export function packageNodes(): Array<readonly [string, INodeType]> {
 		const className = /([^/]+)\.node$/.exec(source)![1];
 		// eslint-disable-next-line @typescript-eslint/no-require-imports -- the list comes from package.json
 		const module = require(join(ROOT, source)) as Record<string, new () => INodeType>;
+		return [className, new module[className]()] as const;
+	});
+}
+
+/** Every credential package.json lists, by class name, loaded from its TypeScript source. */
+export function packageCredentials(): Array<readonly [string, ICredentialType]> {
+	const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+		n8n: { credentials: string[] };
+	};
+	return packageJson.n8n.credentials.map((file) => {
+		const source = file.replace(/^dist\//, '').replace(/\.js$/, '');
+		const className = /([^/]+)\.credentials$/.exec(source)![1];
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- the list comes from package.json
+		const module = require(join(ROOT, source)) as Record<string, new () => ICredentialType>;
 		return [className, new module[className]()] as const;
 	});
 }

@@ -44,19 +44,11 @@ export function calendarLocator(options: {
 			},
 			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. AAMkAGI2TGuLAAA=' },
 			{
+				// No `validation` regex (see OutlookMail/descriptions/locators.ts): readGraphId checks the link.
 				displayName: 'By URL',
 				name: 'url',
 				type: 'string',
 				placeholder: 'e.g. https://graph.microsoft.com/v1.0/me/calendars/AAMkAGI2TGuLAAA=',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '.*/calendars/[^/?#]+.*',
-							errorMessage: 'Not a Graph calendar URL',
-						},
-					},
-				],
 			},
 		],
 	};

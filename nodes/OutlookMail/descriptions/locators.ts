@@ -46,17 +46,15 @@ export function folderIdFromUrl(url: string): string | undefined {
 	return raw === undefined ? undefined : ewsToRestId(raw);
 }
 
+// No `validation` regex on the URL modes: n8n evaluates mode validations at every execution start
+// (WorkflowExecute.checkReadyForExecution) in a vm with a 250 ms watchdog, which fails the execution
+// when the process is busy (test/package/no-regex.test.ts). readFolder and readGraphId refuse a link
+// without an ID at run time, naming the field.
 const folderUrlMode: INodePropertyMode = {
 	displayName: 'By URL',
 	name: 'url',
 	type: 'string',
 	placeholder: 'e.g. https://outlook.office.com/mail/inbox',
-	validation: [
-		{
-			type: 'regex',
-			properties: { regex: '.*/mail/.+', errorMessage: 'Not an Outlook on the web folder link' },
-		},
-	],
 };
 
 const messageUrlMode: INodePropertyMode = {
@@ -64,15 +62,6 @@ const messageUrlMode: INodePropertyMode = {
 	name: 'url',
 	type: 'string',
 	placeholder: 'e.g. https://outlook.office.com/mail/inbox/id/AAMkAGI2…',
-	validation: [
-		{
-			type: 'regex',
-			properties: {
-				regex: '.*(/id/|[?&][Ii]tem[Ii][Dd]=).+',
-				errorMessage: 'Not an Outlook on the web message link',
-			},
-		},
-	],
 };
 
 export function messageLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {

@@ -1,7 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { TENANT_DOMAIN_PATTERN, TENANT_GUID_PATTERN } from './tenant';
-
 /*
  * What both credentials (delegated OAuth2 and app-only) show the same way: where the docs live and
  * the Custom environment's three addresses.
@@ -15,16 +13,90 @@ import { TENANT_DOMAIN_PATTERN, TENANT_GUID_PATTERN } from './tenant';
 export const DOCS_BASE_URL = 'https://unpkg.com/n8n-nodes-outlook-oauth/docs';
 export const SETUP_GUIDE_URL = `${DOCS_BASE_URL}/setup-guide.md`;
 
-const stripAnchors = (pattern: string) => pattern.replace(/^\^/, '').replace(/\$$/, '');
-/**
- * Matches what is typed into Tenant when it is NOT a tenant ID or verified domain, spaces around it
- * allowed as resolveTenant trims them (and not empty: the field is marked required for that).
- * n8n-workflow 2.41's displayOptions offer `regex` but no negation, so the negation is a lookahead.
- * Same patterns as resolveTenant (nodes/shared/auth/tenant.ts).
+/*
+ * The notices under Tenant and Client ID appear through displayOptions conditions that use no
+ * `regex`. n8n-workflow 2.x runs a `regex` condition in a node:vm context with a 250 ms watchdog, and
+ * it evaluates every field's condition each time it resolves the credential at run time
+ * (CredentialsHelper.applyDefaultsAndOverwrites → getNodeParameters → displayParameter), that is on
+ * every request. A garbage-collection pause or a busy CPU during that microsecond check failed the
+ * request with "Regular expression execution timed out" (seen in the queue-mode e2e). The string
+ * tests below run inline. They cannot say all the patterns say (displayOptions only AND their keys),
+ * so a notice shows for the usual mistakes and never for a value the run-time check accepts
+ * (test/credentials/notice-conditions.test.ts checks both against resolveTenant and the GUID
+ * pattern); the run-time check names the field for the rest.
+ *
+ * Keys: `/field` is the same credential field read from the root (a second key on one value), and
+ * `/field.length` its length (lodash `get`). Keys starting with "/" are not treated as dependencies
+ * by any n8n 2.x (getParameterDependencies / getParameterResolveOrder).
  */
-export const INVALID_TENANT_REGEX = `^(?!\\s*$)(?!\\s*(?:${stripAnchors(TENANT_GUID_PATTERN)})\\s*$)(?!\\s*(?:${stripAnchors(TENANT_DOMAIN_PATTERN)})\\s*$)`;
-/** An Application (client) ID is always a GUID. */
-export const INVALID_CLIENT_ID_REGEX = `^(?!$)(?!(?:${stripAnchors(TENANT_GUID_PATTERN)})$)`;
+type Condition = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>[string];
+type Conditions = Record<string, Condition>;
+
+const includesAny = (parts: string[]): Condition =>
+	parts.map((part) => ({ _cnd: { includes: part } }));
+/** What resolveTenant trims. */
+const EDGE_SPACE = [' ', '\t', '\n', '\r'];
+/** Characters no tenant ID or domain has, and URLs and e-mail addresses do. */
+const NOT_IN_A_TENANT = ['/', ':', '@', '\\', '?', '#', '=', '&', ',', ';', '_'];
+const GUID_LENGTH = 36;
+
+/**
+ * The two notices under Tenant (same text, never both): one for a value without a dot that is not
+ * as long as a GUID ("contoso", "common", a cut GUID), one for a value with a dot and a character
+ * no tenant has (a sign-in URL, an e-mail address). `show` adds the credential's own conditions.
+ */
+export function invalidTenantNotices(text: string, show: Conditions = {}): INodeProperties[] {
+	return [
+		{
+			displayName: text,
+			name: 'tenantIdInvalidNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: {
+				show: { ...show, tenantId: [{ _cnd: { exists: true } }] },
+				hide: {
+					tenantId: [
+						{ _cnd: { includes: '.' } },
+						...EDGE_SPACE.flatMap((space) => [
+							{ _cnd: { startsWith: space } },
+							{ _cnd: { endsWith: space } },
+						]),
+					],
+					'/tenantId.length': [{ _cnd: { eq: GUID_LENGTH } }],
+				},
+			},
+		},
+		{
+			displayName: text,
+			name: 'tenantIdAddressNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: {
+				show: {
+					...show,
+					tenantId: includesAny(NOT_IN_A_TENANT),
+					'/tenantId': includesAny(['.']),
+				},
+			},
+		},
+	];
+}
+
+/** The notice under Client ID: shown for a value that is not as long as a GUID. */
+export function invalidClientIdNotice(text: string, name: string): INodeProperties {
+	return {
+		displayName: text,
+		name,
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: {
+				clientId: [{ _cnd: { exists: true } }],
+				'/clientId.length': [{ _cnd: { lt: GUID_LENGTH } }, { _cnd: { gt: GUID_LENGTH } }],
+			},
+		},
+	};
+}
 
 /** What is wrong with a Tenant that is not one (the notice under the field says it, then what breaks). */
 export const NOT_A_TENANT =

@@ -268,6 +268,16 @@ export function editorScenario(env: E2eEnvironment) {
 		await expect(tenantNotice.count()).resolves.toBe(0);
 		await field('tenantId').locator('input').first().fill('not a tenant');
 		await tenantNotice.first().waitFor();
+		// A sign-in address has a dot, so a second notice with the same words stands for it (the
+		// conditions use no regex: credentialFields.ts); n8n's editor shows it, and only it.
+		await field('tenantId').locator('input').first().fill('contoso.com');
+		await tenantNotice.first().waitFor({ state: 'detached' });
+		await field('tenantId')
+			.locator('input')
+			.first()
+			.fill('https://login.microsoftonline.com/contoso.com');
+		await tenantNotice.first().waitFor();
+		await expect(tenantNotice.count()).resolves.toBe(1);
 		await field('tenantId').scrollIntoViewIfNeeded();
 		await screenshot('editor-invalid-tenant', modal());
 		// (Connect with it anyway opens the page that explains the Tenant, not n8n's "Invalid URL"
