@@ -13,7 +13,9 @@
  *   initial round lists the folder, and a moved old message is not new mail.
  * - An update is emitted once per change key.
  * - 410 (sync state lost): a new initial round; Received emits what arrived since the last completed
- *   round (minus RESYNC_SLACK_MS) and is not in the window; Updated emits messages modified since then.
+ *   round (minus RESYNC_SLACK_MS) and is not in the window; Updated emits messages modified since then
+ *   (more than UPDATE_GAP_MS after their creation). Updated treats the first round of a folder that
+ *   joined after the start (a new child folder, `joinedAfter`) the same way, from the listing before.
  *   A folder whose first listing lost it is listed again as a first listing (nothing is emitted for
  *   what was there before the trigger started).
  */
@@ -114,6 +116,14 @@ export async function pollMessages(
 		for (let attempt = 0; ; attempt++) {
 			const cursor = state.source(folderId);
 			const resyncFrom = cursor.resyncFrom ? Date.parse(cursor.resyncFrom) : undefined;
+			// Updated: a folder that joined after the trigger's first listing (a new child folder)
+			// emits in its first round the messages changed since the listing before (less the clocks'
+			// slack), as a resync does; the 10-minute folder refresh would otherwise lose them.
+			const changedFrom =
+				resyncFrom ??
+				(cursor.initial && cursor.joinedAfter !== undefined
+					? Date.parse(cursor.joinedAfter) - START_SLACK_MS
+					: undefined);
 			const onPage = (messages: IDataObject[]) => {
 				for (const message of messages) {
 					if (message['@removed'] || typeof message.id !== 'string') continue;
@@ -129,11 +139,12 @@ export async function pollMessages(
 						collected.push(message);
 					} else {
 						if (cursor.initial) {
-							// The initial round lists the folder; only after a resync can it hold updates we missed.
-							if (resyncFrom === undefined) continue;
+							// The initial round lists the folder; only after a resync, or in a folder that
+							// joined later, can it hold updates we missed.
+							if (changedFrom === undefined) continue;
 							const modified = Date.parse(String(message.lastModifiedDateTime ?? ''));
 							const created = Date.parse(String(message.createdDateTime ?? ''));
-							if (!(modified >= resyncFrom) || !(modified - created > UPDATE_GAP_MS)) continue;
+							if (!(modified >= changedFrom) || !(modified - created > UPDATE_GAP_MS)) continue;
 						}
 						const key = `u${digest(message.id)}${digest(String(message.changeKey ?? ''))}`;
 						if (state.hasEmitted(key)) continue;

@@ -5,8 +5,12 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { PollRunner } from './support';
-import { deltaCalls, loseSyncStateAfterFirstPage, useTrigger } from './support';
+import {
+	deltaCalls,
+	loseSyncStateAfterFirstPage,
+	restartWithFolderRefreshDue,
+	useTrigger,
+} from './support';
 
 const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 const flagged = { flag: { flagStatus: 'flagged' } };
@@ -20,18 +24,6 @@ const flaggedEvent = (folders = [rl('inbox')], extra: IDataObject = {}) => ({
 });
 
 const ids = (items: IDataObject[]) => items.map((i) => String(i.id));
-
-/** Restarts from what n8n saved, with the folder list resolved 11 minutes ago: the refresh is due. */
-function restartWithFolderRefreshDue(runner: PollRunner): void {
-	for (const [key, value] of Object.entries(runner.saved)) {
-		const folders = (value as IDataObject).outlookTrigger as
-			| { folders?: { at: string } }
-			| undefined;
-		if (key.startsWith('node:') && folders?.folders)
-			folders.folders.at = new Date(Date.now() - 11 * 60_000).toISOString();
-	}
-	runner.restart();
-}
 
 describe('Outlook Trigger: Message Flagged', () => {
 	const t = useTrigger();

@@ -3,7 +3,12 @@ import type { IDataObject } from 'n8n-workflow';
 import { START_SLACK_MS } from '../../nodes/OutlookTrigger/messages';
 import { DeltaMailbox } from '../support/graph-delta';
 import { graphError } from '../support/graph-standin';
-import { deltaCalls, loseSyncStateAfterFirstPage, useTrigger } from './support';
+import {
+	deltaCalls,
+	loseSyncStateAfterFirstPage,
+	restartWithFolderRefreshDue,
+	useTrigger,
+} from './support';
 
 const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 
@@ -359,6 +364,39 @@ describe('Outlook Trigger: Message Updated', () => {
 
 		t.mailbox.updateMessage(a, { flag: { flagStatus: 'flagged' } });
 		expect(await runner.poll()).toEqual([expect.objectContaining({ id: a, flag: 'flagged' })]);
+	});
+
+	it('a child folder created after the trigger started: changes made in it before the folder refresh found it are emitted, its older changes and new mail are not', async () => {
+		const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+		const runner = t.runner({
+			event: 'messageUpdated',
+			folders: { folder: [{ folder: rl('inbox') }] },
+			includeChildFolders: true,
+		});
+		expect(await runner.poll()).toEqual([]);
+		// After the start: a new child folder holding a message changed there, mail that only
+		// arrived, and a message last changed long ago (as a folder moved in with its content brings).
+		const followUp = t.mailbox.addFolder({ displayName: 'Follow-up', parentFolderId: 'inbox' });
+		const changedThere = t.mailbox.deliver(followUp, {
+			createdDateTime: minutesAgo(40),
+			receivedDateTime: minutesAgo(40),
+		});
+		t.mailbox.updateMessage(changedThere, { isRead: true });
+		t.mailbox.deliver(followUp);
+		t.mailbox.deliver(followUp, {
+			createdDateTime: '2024-01-01T00:00:00Z',
+			lastModifiedDateTime: '2024-02-01T00:00:00Z',
+		});
+		expect(await runner.poll()).toEqual([]); // the folder list is still fresh
+
+		restartWithFolderRefreshDue(runner);
+		expect(await runner.poll()).toEqual([
+			expect.objectContaining({ id: changedThere, isRead: true }),
+		]);
+		expect(await runner.poll()).toEqual([]);
+		// From then on the folder is watched as any other.
+		t.mailbox.updateMessage(changedThere, { categories: ['Red category'] });
+		expect(ids(await runner.poll())).toEqual([changedThere]);
 	});
 
 	it('changes made before the trigger started are not emitted when the first listing loses its sync state', async () => {

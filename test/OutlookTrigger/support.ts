@@ -163,3 +163,15 @@ export function loseSyncStateAfterFirstPage(
 	});
 	return () => !armed;
 }
+
+/** Restarts from what n8n saved, with the folder list resolved 11 minutes ago: the refresh is due. */
+export function restartWithFolderRefreshDue(runner: PollRunner): void {
+	for (const [key, value] of Object.entries(runner.saved)) {
+		const folders = (value as IDataObject).outlookTrigger as
+			| { folders?: { at: string } }
+			| undefined;
+		if (key.startsWith('node:') && folders?.folders)
+			folders.folders.at = new Date(Date.now() - 11 * 60_000).toISOString();
+	}
+	runner.restart();
+}
