@@ -10,6 +10,12 @@
  *   the signed-in user's mailbox"; elsewhere it answers 403 Forbidden
  *   (https://learn.microsoft.com/graph/known-issues#attaching-large-files-to-messages-with-delegated-permissions-can-fail).
  *   Disputed by later reports: `delegatedUploadElsewhere` 'refused' (documented) | 'allowed'.
+ * - `reply`, `replyAll`, `createReply`, `createReplyAll` take a `message` of "writeable properties
+ *   to update in the reply"; the documented example "adds a recipient" with `toRecipients`
+ *   (https://learn.microsoft.com/graph/api/message-reply). Public reports see the list given there
+ *   replace the recipients Exchange works out (the sender, or Reply-To; for Reply All also the
+ *   original To and CC, less the mailbox's own address): `replyRecipients` 'added' (documented) |
+ *   'replaced'. `reply`, `replyAll` and `forward` keep what they send in Sent Items.
  * - `GET /messages` (no folder) "includes the user's Microsoft Teams chats that occurred outside
  *   the scope of a team or channel. These chat messages have "IM" as their subject"
  *   (known-issues#get-messages-returns-chats-in-microsoft-teams); their message class
@@ -37,12 +43,17 @@ type Json = Record<string, unknown>;
 export interface MailBehaviour {
 	draftComment: 'dropped' | 'kept';
 	delegatedUploadElsewhere: 'refused' | 'allowed';
+	replyRecipients: 'added' | 'replaced';
 }
 
 export const DOCUMENTED_MAIL: MailBehaviour = {
 	draftComment: 'dropped',
 	delegatedUploadElsewhere: 'refused',
+	replyRecipients: 'added',
 };
+
+/** The mailbox's own address (the signed-in user), left out of a reply-all's recipients. */
+export const OWN_ADDRESS = 'alice@contoso.com';
 
 /** PR_MESSAGE_CLASS as Graph names it in extended properties, and the class of Teams chats. */
 export const MESSAGE_CLASS_PROPERTY = 'String 0x1A';
@@ -239,6 +250,8 @@ export class RulesMailbox {
 		action: string,
 		original: Stored,
 		request: GraphRequestRecord,
+		/** reply, replyAll, forward: sent at once, the comment always above the quote. */
+		direct = false,
 	): GraphReply {
 		const body = (request.body ?? {}) as Json;
 		const comment = typeof body.comment === 'string' ? body.comment : undefined;
@@ -257,21 +270,33 @@ export class RulesMailbox {
 			(original.data.body as Json).content,
 		).replace(/<\/?(html|body)[^>]*>/gi, '')}`;
 		const said =
-			comment && this.behaviour.draftComment === 'kept'
+			comment && (direct || this.behaviour.draftComment === 'kept')
 				? `<div>${escapeHtml(comment).replace(/\r?\n/g, '<br>')}</div>`
 				: '';
 		const id = this.nextId();
-		const to = forward
-			? ((body.toRecipients as Json[] | undefined) ?? [])
-			: [
-					from,
-					...(action === 'createReplyAll'
-						? [
-								...((original.data.toRecipients as Json[]) ?? []),
-								...((original.data.ccRecipients as Json[]) ?? []),
-							]
-						: []),
-				];
+		const all = action === 'createReplyAll';
+		const notOwn = (list: unknown) =>
+			((list as Json[] | undefined) ?? []).filter(
+				(r) => String((r.emailAddress as Json).address).toLowerCase() !== OWN_ADDRESS,
+			);
+		const replyTo = (original.data.replyTo as Json[] | undefined) ?? [];
+		const worked: Record<string, Json[]> = forward
+			? { toRecipients: (body.toRecipients as Json[] | undefined) ?? [], ccRecipients: [] }
+			: {
+					toRecipients: [
+						...(replyTo.length ? replyTo : [from]),
+						...(all ? notOwn(original.data.toRecipients) : []),
+					],
+					ccRecipients: all ? notOwn(original.data.ccRecipients) : [],
+				};
+		const lists = Object.fromEntries(
+			['toRecipients', 'ccRecipients', 'bccRecipients'].map((key) => {
+				const given = message[key] as Json[] | undefined;
+				const held = worked[key] ?? [];
+				if (!given) return [key, held];
+				return [key, this.behaviour.replyRecipients === 'added' ? [...held, ...given] : given];
+			}),
+		);
 		const draft: Stored = {
 			id,
 			folder: 'drafts',
@@ -283,13 +308,12 @@ export class RulesMailbox {
 					contentType: 'html',
 					content: `<html><body>${said}${quote}</body></html>`,
 				},
-				from: { emailAddress: { address: 'alice@contoso.com' } },
-				toRecipients: to,
-				ccRecipients: [],
+				from: { emailAddress: { address: OWN_ADDRESS } },
 				isDraft: true,
 				hasAttachments: false,
 				conversationId: original.data.conversationId,
 				...Object.fromEntries(Object.entries(message).filter(([key]) => key !== 'body')),
+				...lists,
 			},
 		};
 		this.messages.set(id, draft);
@@ -364,6 +388,26 @@ export class RulesMailbox {
 			graph.on('POST', `${root}/messages/:id/${action}`, (request, params) => {
 				const original = find(params.id);
 				return original ? this.createResponse(action, original, request) : notFound();
+			});
+		}
+		// reply, replyAll, forward: the message as createReply & co would make it, sent at once.
+		for (const [action, create] of [
+			['reply', 'createReply'],
+			['replyAll', 'createReplyAll'],
+			['forward', 'createForward'],
+		]) {
+			graph.on('POST', `${root}/messages/:id/${action}`, (request, params) => {
+				const original = find(params.id);
+				if (!original) return notFound();
+				const made = this.createResponse(create, original, request, true);
+				if (made.status !== 201) return made;
+				const stored = find(String((made.body as Json).id));
+				if (stored) {
+					stored.folder = 'sentitems';
+					stored.data.isDraft = false;
+					stored.data.sentDateTime = new Date().toISOString();
+				}
+				return { status: 202 };
 			});
 		}
 		graph.on('POST', `${root}/messages/:id/attachments`, (request, params) => {

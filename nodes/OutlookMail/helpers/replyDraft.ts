@@ -8,8 +8,11 @@
  * /message-createforward: "specify either a comment or the body property of the message
  * parameter. Specifying both will return an HTTP 400 Bad Request error." The comment may not
  * reach the draft's body (a known issue): helpers/draftComment.ts checks it and writes it if not.
+ * Extra To, CC and BCC of a reply are added to the draft's lists afterwards
+ * (helpers/replyRecipients.ts).
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { getMailboxRoot } from '../../shared/descriptions';
 import { GraphTransport } from '../../shared/graph/client';
@@ -24,6 +27,8 @@ import { inlineImagesField, prepareMessageFiles } from './inlineImages';
 import { mailPermission } from './permissions';
 import { parseRecipients } from './recipients';
 import { readReplyContent, replyContentFields } from './replyContent';
+import { addExtraRecipients, type ExtraRecipients } from './replyRecipients';
+import { discardDraft } from './sending';
 import { simplifyMessage } from './simplify';
 
 export type ReplyDraftKind = 'createReply' | 'createReplyAll' | 'createForward';
@@ -87,17 +92,22 @@ export async function createReplyDraft(
 	const messageId = getMessageId(ctx, i);
 	const options = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
 
+	// A forward's lists are its own; a reply's are added to the ones Exchange works out, once the
+	// draft exists (helpers/replyRecipients.ts).
 	const message: IDataObject = {};
 	const body: IDataObject = {};
+	const extra: ExtraRecipients = {};
 	const to = forward ? ctx.getNodeParameter('toRecipients', i, '') : options.toRecipients;
 	const toList = parseRecipients(ctx, i, forward ? 'To' : 'Extra To', to);
 	if (toList.length) {
 		if (forward) body.toRecipients = toList;
-		else message.toRecipients = toList;
+		else extra.toRecipients = toList;
 	}
-	for (const key of ['ccRecipients', 'bccRecipients']) {
+	for (const key of ['ccRecipients', 'bccRecipients'] as const) {
 		const list = parseRecipients(ctx, i, RECIPIENT_FIELDS[key], options[key]);
-		if (list.length) message[key] = list;
+		if (!list.length) continue;
+		if (forward) message[key] = list;
+		else extra[key] = list;
 	}
 	applyFrom(ctx, i, message, options.from);
 
@@ -123,13 +133,36 @@ export async function createReplyDraft(
 		...permission,
 	});
 	// The comment may not reach the draft's body (known issue): checked, and written if missing.
-	const draft = await ensureDraftComment(ctx, transport, {
+	const draftPath = `${root}/messages/${segment(String(created.id))}`;
+	const commented = await ensureDraftComment(ctx, transport, {
 		itemIndex: i,
-		messagePath: `${root}/messages/${segment(String(created.id))}`,
+		messagePath: draftPath,
 		draft: created,
 		comment: body.comment as string | undefined,
 		permission: permission.permission,
 	});
+	let draft: IDataObject;
+	try {
+		draft = await addExtraRecipients(transport, {
+			itemIndex: i,
+			draftPath,
+			draft: commented,
+			extra,
+			permission: permission.permission,
+		});
+	} catch (error) {
+		// A draft without the recipients asked for is not the one the item asked for.
+		const removed = await discardDraft(transport, i, draftPath);
+		if (error instanceof NodeApiError) {
+			const note = removed
+				? 'The draft made without them was deleted.'
+				: `The draft made without them (${String(created.id)}) is still in Drafts.`;
+			error.description = error.description ? `${error.description} ${note}` : note;
+		}
+		// The transport's NodeApiError, with what became of the draft.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		throw error;
+	}
 	const output: IDataObject = { ...simplifyMessage(draft), inReplyTo: messageId };
 	await finishDraftAttachments(
 		ctx,

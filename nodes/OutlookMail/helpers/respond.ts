@@ -1,8 +1,9 @@
 /**
  * Reply, Reply All and Forward. Without attachments (or with ones that fit in one request) this
  * is one call to the action (`reply`, `replyAll`, `forward`: `{ comment, message?, toRecipients? }`);
- * with large attachments it is `createReply`/`createReplyAll`/`createForward` (a draft), its
- * body checked for the comment (helpers/draftComment.ts), the files added to it, then `send`.
+ * with large attachments, or a reply with Extra To, CC or BCC (helpers/replyRecipients.ts), it is
+ * `createReply`/`createReplyAll`/`createForward` (a draft), its body checked for the comment
+ * (helpers/draftComment.ts), the extra recipients added, the files added to it, then `send`.
  * https://learn.microsoft.com/graph/api/message-reply, /message-forward, /message-createforward
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
@@ -19,6 +20,7 @@ import { inlineImagesField, prepareMessageFiles } from './inlineImages';
 import { mailPermission } from './permissions';
 import { parseRecipients } from './recipients';
 import { readReplyContent, replyContentFields } from './replyContent';
+import { addExtraRecipients, hasExtras, type ExtraRecipients } from './replyRecipients';
 import { ensureDraftComment } from './draftComment';
 import {
 	attachAndSendDraft,
@@ -88,13 +90,19 @@ export async function respond(
 	const messageId = getMessageId(ctx, i);
 	const options = ctx.getNodeParameter('additionalFields', i, {}) as IDataObject;
 
+	// A forward's lists are its own; a reply's are added to the ones Exchange works out, on a
+	// draft (helpers/replyRecipients.ts).
 	const recipients: IDataObject = {};
+	const extra: ExtraRecipients = {};
 	const to =
 		kind === 'forward' ? ctx.getNodeParameter('toRecipients', i, '') : options.toRecipients;
 	const toList = parseRecipients(ctx, i, kind === 'forward' ? 'To' : 'Extra To', to);
-	for (const key of ['ccRecipients', 'bccRecipients']) {
+	if (kind !== 'forward' && toList.length) extra.toRecipients = toList;
+	for (const key of ['ccRecipients', 'bccRecipients'] as const) {
 		const list = parseRecipients(ctx, i, RECIPIENT_FIELDS[key], options[key]);
-		if (list.length) recipients[key] = list;
+		if (!list.length) continue;
+		if (kind === 'forward') recipients[key] = list;
+		else extra[key] = list;
 	}
 	if (kind === 'forward' && !toList.length) {
 		// Graph answers 400 for a forward without recipients; say so first, naming the field.
@@ -108,14 +116,12 @@ export async function respond(
 		attachments: options.attachments,
 		inlineImages: options.inlineImages,
 		html: content.html,
-		alongside: [recipients, content.body ?? content.comment],
+		alongside: [recipients, toList, content.body ?? content.comment],
 	});
 
 	const message: IDataObject = { ...recipients };
 	applyFrom(ctx, i, message, options.from);
-	if (kind !== 'forward' && toList.length) message.toRecipients = toList;
 	if (content.body) message.body = content.body;
-	if (inline?.length) message.attachments = inline;
 	const body: IDataObject = content.body ? {} : { comment: content.comment };
 	if (kind === 'forward') body.toRecipients = toList;
 	if (Object.keys(message).length) body.message = message;
@@ -123,8 +129,9 @@ export async function respond(
 	const transport = await GraphTransport.create(ctx, i);
 	const messagePath = `${root}/messages/${segment(messageId)}`;
 	const action = kind === 'forward' ? 'forward mail' : 'reply to mail';
-	if (inline) {
+	if (inline && !hasExtras(extra)) {
 		// The reply or forward carries a send ID, so an ambiguous failure is checked in Sent Items.
+		if (inline.length) message.attachments = inline;
 		body.message = message;
 		const sends = sentItemsCheck(ctx, transport, i, root, stampSendId(message));
 		await transport.request({
@@ -145,19 +152,28 @@ export async function respond(
 		path: `${messagePath}/${CREATE_ACTION[kind]}`,
 		body,
 		itemIndex: i,
-		...mailPermission(ctx, i, 'write', `create the ${kind} draft that carries large attachments`),
+		...mailPermission(
+			ctx,
+			i,
+			'write',
+			hasExtras(extra)
+				? `create the ${kind} draft that takes the extra recipients`
+				: `create the ${kind} draft that carries large attachments`,
+		),
 	});
 	// The comment may not reach the draft's body (known issue): checked, written if missing, and
-	// the draft is deleted unsent when it cannot be.
+	// the draft is deleted unsent when it cannot be; so is one the extra recipients cannot reach.
 	const draftPath = `${root}/messages/${segment(String(draft.id))}`;
+	const permission = mailPermission(ctx, i, 'write', '').permission;
 	try {
 		await ensureDraftComment(ctx, transport, {
 			itemIndex: i,
 			messagePath: draftPath,
 			draft,
 			comment: body.comment as string | undefined,
-			permission: mailPermission(ctx, i, 'write', '').permission,
+			permission,
 		});
+		await addExtraRecipients(transport, { itemIndex: i, draftPath, draft, extra, permission });
 	} catch (error) {
 		await discardDraft(transport, i, draftPath);
 		// The transport's NodeApiError or ensureDraftComment's NodeOperationError.

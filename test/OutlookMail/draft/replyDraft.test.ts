@@ -2,6 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { RulesMailbox, type MailBehaviour } from '../../support/graph-mail-rules';
+import { graphError } from '../../support/graph-standin';
 import { initBinaryData } from '../../support/n8n-harness';
 import { MSG_ID, MSG_ID_2, draftBody, graphMessage, rl, useMailNode } from '../message/setup';
 
@@ -65,6 +66,9 @@ describe('Draft → Create Reply / Reply All / Forward', () => {
 
 	it('Create Reply All with a whole HTML body, extra and CC recipients, From and an inline image', async () => {
 		t.s.graph.on('POST', '/users/:user/messages/:id/createReplyAll', (r) => draftReply(r, 'RE'));
+		t.s.graph.on('PATCH', '/users/:user/messages/:id', (r) => ({
+			body: graphMessage(MSG_ID_2, { isDraft: true, ...(r.body as IDataObject) }),
+		}));
 		const item = {
 			json: {},
 			binary: {
@@ -92,12 +96,23 @@ describe('Draft → Create Reply / Reply All / Forward', () => {
 			},
 			{ items: [item] },
 		);
-		const [call] = t.s.graph.calls();
+		const [call, patch] = t.s.graph.calls();
 		expect(call.path).toBe(`/users/support%40contoso.com/messages/${enc}/createReplyAll`);
+		// The extra recipients are not given to createReplyAll (Graph may put them in place of the
+		// ones it works out: helpers/replyRecipients.ts), but added to the draft's lists after.
+		expect(patch).toMatchObject({
+			method: 'PATCH',
+			path: `/users/support%40contoso.com/messages/${enc2}`,
+			body: {
+				toRecipients: [
+					{ emailAddress: { name: 'Bob', address: 'bob@contoso.com' } },
+					{ emailAddress: { address: 'extra@contoso.com' } },
+				],
+				ccRecipients: [{ emailAddress: { address: 'carol@contoso.com', name: 'Carol' } }],
+			},
+		});
 		expect(call.body).toEqual({
 			message: {
-				toRecipients: [{ emailAddress: { address: 'extra@contoso.com' } }],
-				ccRecipients: [{ emailAddress: { address: 'carol@contoso.com', name: 'Carol' } }],
 				from: { emailAddress: { address: 'support@contoso.com', name: 'Support' } },
 				body: { contentType: 'html', content: '<p>Hello</p><img src="cid:logo">' },
 				attachments: [
@@ -269,6 +284,73 @@ describe.each<MailBehaviour['draftComment']>(['dropped', 'kept'])(
 			expect(String((draft.body as { content: string }).content)).toMatch(
 				/<body><div>Yes, 12 units\.<\/div><hr><div id="divRplyFwdMsg">/,
 			);
+		});
+	},
+);
+
+/** Extra To and CC on a reply draft, whether Graph adds them or puts them in place (graph-mail-rules.ts). */
+describe.each<MailBehaviour['replyRecipients']>(['added', 'replaced'])(
+	'Draft → Create Reply All with extra recipients when Graph has them %s',
+	(reading) => {
+		const t = useMailNode();
+		const addresses = (list: unknown) =>
+			((list as Array<{ emailAddress: { address: string } }>) ?? []).map((r) =>
+				r.emailAddress.address.toLowerCase(),
+			);
+
+		it('the draft holds the people Exchange works out and the extra ones, and is the output', async () => {
+			const mailbox = new RulesMailbox('/me', { replyRecipients: reading }).install(t.s.graph);
+			const original = mailbox.deliver('inbox', {
+				toRecipients: [
+					{ emailAddress: { address: 'alice@contoso.com' } },
+					{ emailAddress: { address: 'dan@contoso.com' } },
+				],
+			});
+			const out = await t.run({
+				resource: 'draft',
+				operation: 'createReplyAll',
+				messageId: rl(original),
+				replyContent: 'body',
+				bodyContentType: 'text',
+				bodyContent: 'Adding Carol',
+				additionalFields: { toRecipients: 'carol@contoso.com', ccRecipients: 'dan@contoso.com' },
+			});
+			const [draft] = mailbox.inFolder('drafts');
+			expect(addresses(draft.toRecipients)).toEqual([
+				'bob@contoso.com',
+				'dan@contoso.com',
+				'carol@contoso.com',
+			]);
+			expect(addresses(draft.ccRecipients)).toEqual(['dan@contoso.com']);
+			expect(out[0].json).toMatchObject({
+				id: draft.id,
+				to: ['bob@contoso.com', 'dan@contoso.com', 'carol@contoso.com'],
+				cc: ['dan@contoso.com'],
+			});
+		});
+
+		it('when the recipients cannot be added, the item fails and the draft is deleted', async () => {
+			const mailbox = new RulesMailbox('/me', { replyRecipients: reading }).install(t.s.graph);
+			const original = mailbox.deliver('inbox');
+			t.s.graph.on('PATCH', '/me/messages/:id', () =>
+				graphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid.'),
+			);
+			const error = await t
+				.run({
+					resource: 'draft',
+					operation: 'createReply',
+					messageId: rl(original),
+					replyContent: 'body',
+					bodyContentType: 'text',
+					bodyContent: 'x',
+					additionalFields: { toRecipients: 'carol@contoso.com' },
+				})
+				.catch((e: unknown) => e as { message: string; description?: string });
+			expect(error).toMatchObject({
+				message: expect.stringContaining('ErrorInvalidRecipients'),
+				description: expect.stringContaining('The draft made without them was deleted.'),
+			});
+			expect(mailbox.inFolder('drafts')).toEqual([]);
 		});
 	},
 );

@@ -37,53 +37,6 @@ describe('Message → Reply, Reply All, Forward', () => {
 		});
 	});
 
-	it('replies to all with extra recipients and an inline attachment', async () => {
-		t.s.graph.on('POST', '/me/messages/:id/replyAll', { status: 202 });
-		const item = {
-			json: {},
-			binary: {
-				data: {
-					data: Buffer.from('hello').toString('base64'),
-					mimeType: 'text/plain',
-					fileName: 'note.txt',
-				},
-			},
-		};
-		await t.run(
-			{
-				resource: 'message',
-				operation: 'replyAll',
-				messageId: rl(MSG_ID),
-				comment: 'See attached',
-				additionalFields: {
-					toRecipients: 'extra@contoso.com',
-					ccRecipients: 'cc@contoso.com',
-					attachments: 'data',
-				},
-			},
-			{ items: [item] },
-		);
-		expect(t.s.graph.calls()[0]).toMatchObject({
-			method: 'POST',
-			path: `/me/messages/${enc}/replyAll`,
-			body: {
-				comment: 'See attached',
-				message: {
-					toRecipients: [{ emailAddress: { address: 'extra@contoso.com' } }],
-					ccRecipients: [{ emailAddress: { address: 'cc@contoso.com' } }],
-					attachments: [
-						{
-							'@odata.type': '#microsoft.graph.fileAttachment',
-							name: 'note.txt',
-							contentType: 'text/plain',
-							contentBytes: Buffer.from('hello').toString('base64'),
-						},
-					],
-				},
-			},
-		});
-	});
-
 	it('forwards to recipients with a comment, from a shared mailbox', async () => {
 		t.s.graph.on('POST', '/users/:user/messages/:id/forward', { status: 202 });
 		await t.run({
@@ -258,5 +211,100 @@ describe.each<MailBehaviour['draftComment']>(['dropped', 'kept'])(
 				expect(patches).toHaveLength(reading === 'dropped' ? 1 : 0);
 			},
 		);
+	},
+);
+
+/**
+ * Extra To, CC and BCC on a reply: Graph documents them as added to the reply's recipients, public
+ * reports see them take the place of the ones Exchange works out (graph-mail-rules.ts). Either way
+ * the reply reaches both, and no reply action is given the lists (helpers/replyRecipients.ts).
+ */
+describe.each<MailBehaviour['replyRecipients']>(['added', 'replaced'])(
+	'Message → Reply / Reply All with extra recipients when Graph has them %s',
+	(reading) => {
+		const t = useMailNode();
+		beforeAll(async () => await initBinaryData('default'));
+		const person = (name: string) => ({
+			emailAddress: { name, address: `${name.toLowerCase()}@contoso.com` },
+		});
+		const addresses = (list: unknown) =>
+			((list as Array<{ emailAddress: { address: string } }>) ?? []).map((r) =>
+				r.emailAddress.address.toLowerCase(),
+			);
+
+		it.each([
+			['reply', ['bob@contoso.com', 'extra@contoso.com'], ['cc@contoso.com']],
+			[
+				'replyAll',
+				['bob@contoso.com', 'dan@contoso.com', 'extra@contoso.com'],
+				['erin@contoso.com', 'cc@contoso.com'],
+			],
+		])(
+			'%s: the reply goes to the people Exchange works out and to the extra ones, each once',
+			async (operation, to, cc) => {
+				const mailbox = new RulesMailbox('/me', { replyRecipients: reading }).install(t.s.graph);
+				const original = mailbox.deliver('inbox', {
+					toRecipients: [person('Alice'), person('Dan')],
+					ccRecipients: [person('Erin')],
+				});
+				await t.run(
+					{
+						resource: 'message',
+						operation,
+						messageId: rl(original),
+						comment: 'See attached',
+						additionalFields: {
+							toRecipients: 'extra@contoso.com, BOB@contoso.com',
+							ccRecipients: 'cc@contoso.com',
+							bccRecipients: 'audit@contoso.com',
+							attachments: 'data',
+						},
+					},
+					{
+						items: [
+							{
+								json: {},
+								binary: {
+									data: {
+										data: Buffer.from('hello').toString('base64'),
+										mimeType: 'text/plain',
+										fileName: 'note.txt',
+									},
+								},
+							},
+						],
+					},
+				);
+				const [sent] = mailbox.inFolder('sentitems');
+				expect(addresses(sent.toRecipients)).toEqual(to);
+				expect(addresses(sent.ccRecipients)).toEqual(cc);
+				expect(addresses(sent.bccRecipients)).toEqual(['audit@contoso.com']);
+				expect(String((sent.body as { content: string }).content)).toContain('See attached');
+				expect(mailbox.attachmentsOf(String(sent.id))).toEqual([
+					expect.objectContaining({ name: 'note.txt' }),
+				]);
+				expect(mailbox.inFolder('drafts')).toEqual([]);
+				const replies = t.s.graph
+					.calls()
+					.filter((c) => /\/(reply|replyAll|createReply|createReplyAll)$/.test(c.path));
+				expect(replies).toHaveLength(1);
+				expect(JSON.stringify(replies[0].body)).not.toMatch(/Recipients/);
+			},
+		);
+
+		it('a reply without extra recipients is still one request', async () => {
+			const mailbox = new RulesMailbox('/me', { replyRecipients: reading }).install(t.s.graph);
+			const original = mailbox.deliver('inbox');
+			await t.run({
+				resource: 'message',
+				operation: 'reply',
+				messageId: rl(original),
+				comment: 'Thanks',
+			});
+			expect(t.s.graph.calls().map((c) => `${c.method} ${c.path}`)).toEqual([
+				`POST /me/messages/${encodeURIComponent(original)}/reply`,
+			]);
+			expect(addresses(mailbox.inFolder('sentitems')[0].toRecipients)).toEqual(['bob@contoso.com']);
+		});
 	},
 );
