@@ -608,6 +608,9 @@ export class GraphTransport {
 		const sends = options.sends;
 		const idempotent = options.idempotent ?? isIdempotentRequest(options.method, path);
 		let checkBeforeSending = false;
+		// A DELETE repeated after a failure that may have come after Graph deleted the item (a 5xx,
+		// a reset) finds nothing: that 404 is the deletion the earlier attempt did, not a failure.
+		let deletedBeforeFailure = false;
 		return await withRetry<Sent>(
 			this.policy,
 			async (attempt): Promise<AttemptOutcome<Sent>> => {
@@ -663,6 +666,11 @@ export class GraphTransport {
 						throw new AmbiguousFailureError(error as Error, MAY_HAVE_BEEN_APPLIED);
 					}
 					if (ambiguous) checkBeforeSending = true;
+					if (
+						options.method === 'DELETE' &&
+						sendFailureKind(undefined, undefined, network.code) === 'ambiguous'
+					)
+						deletedBeforeFailure = true;
 					const reason = `Microsoft Graph could not be reached (${network.code ?? network.message})`;
 					const giveUp = () => {
 						throw ambiguous ? new AmbiguousFailureError(error as Error, MAY_HAVE_BEEN_SENT) : error;
@@ -676,6 +684,12 @@ export class GraphTransport {
 					attempts: attempt,
 				};
 				if (answered.status < 400) return { done: answered };
+				if (answered.status === 404 && deletedBeforeFailure) {
+					logFor(this.ctx).warn(
+						'Microsoft Graph failed while deleting, and the repeated request found the item gone: counted as deleted',
+					);
+					return { done: { ...answered, status: 204, body: Buffer.alloc(0) } };
+				}
 				const retryAfter = answered.headers['retry-after'];
 				const retry = { retryAfter, reason: `Microsoft Graph answered ${answered.status}` };
 				if (sends) {
@@ -697,6 +711,11 @@ export class GraphTransport {
 				if (withheldRepeat(this.policy, failure, idempotent))
 					return { done: { ...answered, mayHaveApplied: true } };
 				if (!mayRepeat(this.policy, failure, idempotent)) return { done: answered };
+				if (
+					options.method === 'DELETE' &&
+					sendFailureKind(answered.status, retryAfter) === 'ambiguous'
+				)
+					deletedBeforeFailure = true;
 				return { retry, giveUp: () => answered };
 			},
 			{ log: (message) => logFor(this.ctx).warn(message), signal: this.cancelSignal() },

@@ -97,6 +97,46 @@ describe('Category', () => {
 		expect(list.categories).toEqual([]);
 	});
 
+	it('a delete that Graph did before answering 504 is repeated, finds the category gone, and counts as deleted; a 404 after a 429 is not', async () => {
+		const invoices = list.add('Invoices');
+		const receipts = list.add('Receipts');
+		// Graph removes the category, then the gateway times out: the retry finds nothing.
+		let timedOut = false;
+		t.s.graph.on('DELETE', '/me/outlook/masterCategories/:id', (_request, { id }) => {
+			const index = list.categories.findIndex((c) => c.id === id);
+			if (index < 0)
+				return graphError(
+					404,
+					'ErrorItemNotFound',
+					'The specified object was not found in the store.',
+				);
+			list.categories.splice(index, 1);
+			if (timedOut) return { status: 204 };
+			timedOut = true;
+			return graphError(504, 'UnknownError', 'Gateway Timeout');
+		});
+		const [item] = await t.run({
+			resource: 'category',
+			operation: 'delete',
+			categoryId: rl(invoices.id),
+		});
+		expect(item.json).toEqual({ id: invoices.id, deleted: true });
+		expect(t.s.graph.calls().map((c) => c.method)).toEqual(['DELETE', 'DELETE']);
+		expect(list.categories).toEqual([receipts]);
+
+		// A 429 says Graph did nothing: the 404 after it is the ID's own.
+		t.s.graph.reset();
+		list.install(t.s.graph);
+		t.s.graph.throttle('DELETE', '/me/outlook/masterCategories/:id', 1, { retryAfter: '0' });
+		const gone = await t.fail({
+			resource: 'category',
+			operation: 'delete',
+			categoryId: rl(invoices.id),
+		});
+		expect(gone.message).toContain('404');
+		expect(gone.description).toMatch(/^No category with this ID/);
+	});
+
 	it('a 403 names MailboxSettings.ReadWrite for a change and MailboxSettings.Read for the list', async () => {
 		const denied = graphError(
 			403,
