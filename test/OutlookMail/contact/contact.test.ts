@@ -135,6 +135,17 @@ describe('Contact → Create, Get, Update, Delete', () => {
 		});
 		expect(some.json).toEqual({ id, spouseName: 'Luis' });
 		expect(t.s.graph.calls()[2].query.$select).toBe('id,spouseName');
+
+		// Fields from an expression: a list, or text separated by commas.
+		const [typed] = await t.run({
+			resource: 'contact',
+			operation: 'get',
+			contactId: rl(String(id)),
+			output: 'fields',
+			fields: '={{ "spouseName, personalNotes" }}',
+		});
+		expect(typed.json).toEqual({ id, spouseName: 'Luis', personalNotes: 'Met at the fair' });
+		expect(t.s.graph.calls()[3].query.$select).toBe('id,spouseName,personalNotes');
 	});
 
 	it('updates only the fields given; a list replaces the list; the mailbox holds the change', async () => {

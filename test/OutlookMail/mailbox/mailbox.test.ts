@@ -284,6 +284,30 @@ describe('Mailbox → Get Mail Tips', () => {
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 0 }]);
 	});
 
+	it('takes the Mail Tips from an expression as a list or as text separated by commas', async () => {
+		t.s.graph.on('POST', '/me/getMailTips', { body: { value: [] } });
+		for (const mailTips of [
+			'={{ ["automaticReplies", "mailboxFullStatus"] }}',
+			'={{ "automaticReplies, mailboxFullStatus" }}',
+		])
+			await t.run({
+				resource: 'mailbox',
+				operation: 'getMailTips',
+				recipients: 'alice@contoso.com',
+				mailTips,
+			});
+		expect(t.s.graph.calls().map((c) => c.body)).toEqual([
+			{
+				EmailAddresses: ['alice@contoso.com'],
+				MailTipsOptions: 'automaticReplies, mailboxFullStatus',
+			},
+			{
+				EmailAddresses: ['alice@contoso.com'],
+				MailTipsOptions: 'automaticReplies, mailboxFullStatus',
+			},
+		]);
+	});
+
 	it.each([
 		['no recipients', { recipients: '' }, /The field Recipients is empty/],
 		['a bad address', { recipients: 'alice, bob@contoso.com' }, /"alice" in the field Recipients/],

@@ -276,7 +276,8 @@ export function readContactOutput(ctx: IExecuteFunctions, i: number): ContactOut
 	const output = ctx.getNodeParameter('output', i, 'simple') as string;
 	if (output === 'raw') return { shape: (contact) => contact };
 	if (output === 'fields') {
-		const fields = ctx.getNodeParameter('fields', i, []) as string[];
+		// A list from an expression may be text too: "companyName, jobTitle".
+		const fields = splitList(ctx.getNodeParameter('fields', i, []));
 		return {
 			select: ['id', ...fields.filter((f) => f !== 'id')].join(','),
 			shape: (contact) => contact,

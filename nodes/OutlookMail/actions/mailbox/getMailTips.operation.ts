@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { getMailboxRoot, updateDisplayOptions } from '../../../shared/descriptions';
 import { GraphTransport } from '../../../shared/graph/client';
+import { splitList } from '../../helpers/compose';
 import { mailPermission } from '../../helpers/permissions';
 import { parseRecipients } from '../../helpers/recipients';
 import type { OperationDeclaration } from '../../../shared/declarations';
@@ -93,7 +94,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			{ itemIndex: i, description: 'Split the recipients over several items.' },
 		);
 	}
-	const tips = this.getNodeParameter('mailTips', i, []) as string[];
+	// A list from an expression may be text too: "automaticReplies, mailboxFullStatus".
+	const tips = splitList(this.getNodeParameter('mailTips', i, []));
 	if (!tips.length) {
 		throw new NodeOperationError(this.getNode(), 'The field Mail Tips is empty', {
 			itemIndex: i,
