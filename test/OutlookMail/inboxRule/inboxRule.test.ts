@@ -87,6 +87,34 @@ describe('Inbox Rule', () => {
 		expect(t.s.graph.calls()).toEqual([]);
 	});
 
+	it("a list left empty is no condition and no action: Create without another action is refused, Update keeps the rule's conditions", async () => {
+		const base = { resource: 'inboxRule', operation: 'create', displayName: 'R', sequence: 1 };
+		const noAction = await t.fail({
+			...base,
+			conditions: { subjectContains: 'invoice' },
+			actions: { assignCategories: [] },
+		});
+		expect(noAction.message).toBe('The rule has no action');
+		expect(t.s.graph.calls()).toEqual([]);
+
+		const rule = rules.add({
+			displayName: 'Invoices',
+			sequence: 1,
+			conditions: { subjectContains: ['invoice'] },
+			actions: { delete: true },
+		});
+		await t.run({
+			resource: 'inboxRule',
+			operation: 'update',
+			ruleId: rl(String(rule.id)),
+			updateFields: { displayName: 'Invoices (old)' },
+			// An expression that gives nothing for this item, and fields added but left empty.
+			conditions: { subjectContains: '={{ "" }}', fromAddresses: '', categories: [] },
+		});
+		expect(t.s.graph.calls()[0].body).toEqual({ displayName: 'Invoices (old)' });
+		expect(rule.conditions).toEqual({ subjectContains: ['invoice'] });
+	});
+
 	it('lists the rules in the order they run', async () => {
 		rules.add({ displayName: 'Second', sequence: 2, actions: { markAsRead: true } });
 		rules.add({ displayName: 'First', sequence: 1, actions: { delete: true } });

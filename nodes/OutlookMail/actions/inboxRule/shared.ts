@@ -276,15 +276,21 @@ export function buildPredicates(
 	label: string,
 ): IDataObject | undefined {
 	const out: IDataObject = {};
-	for (const key of WORD_LISTS) if (fields[key] !== undefined) out[key] = splitList(fields[key]);
+	// A list left empty (or an expression that gives nothing) is no condition. Sent as [], it made
+	// an update's Conditions "filled in": they replaced the rule's own (Graph replaces the group
+	// as a whole) with none, and a rule without conditions acts on every message.
+	const list = (key: string, values: unknown[]) => {
+		if (values.length) out[key] = values;
+	};
+	for (const key of WORD_LISTS) if (fields[key] !== undefined) list(key, splitList(fields[key]));
 	for (const key of PREDICATE_FLAGS) if (fields[key] !== undefined) out[key] = fields[key] === true;
-	if (fields.categories !== undefined) out.categories = splitList(fields.categories);
+	if (fields.categories !== undefined) list('categories', splitList(fields.categories));
 	for (const key of ['importance', 'sensitivity', 'messageActionFlag'])
 		if (fields[key] !== undefined && fields[key] !== '') out[key] = fields[key];
 	if (fields.fromAddresses !== undefined)
-		out.fromAddresses = recipients(ctx, i, `${label} → From`, fields.fromAddresses);
+		list('fromAddresses', recipients(ctx, i, `${label} → From`, fields.fromAddresses));
 	if (fields.sentToAddresses !== undefined)
-		out.sentToAddresses = recipients(ctx, i, `${label} → Sent To`, fields.sentToAddresses);
+		list('sentToAddresses', recipients(ctx, i, `${label} → Sent To`, fields.sentToAddresses));
 	const range = (fields.withinSizeRange as { range?: IDataObject } | undefined)?.range;
 	if (range) {
 		const minimumSize = Number(range.minimumSize ?? 0);
@@ -335,8 +341,9 @@ export async function buildActions(
 ): Promise<IDataObject | undefined> {
 	const out: IDataObject = {};
 	for (const key of ACTION_FLAGS) if (fields[key] !== undefined) out[key] = fields[key] === true;
-	if (fields.assignCategories !== undefined)
-		out.assignCategories = splitList(fields.assignCategories);
+	// As an empty Forward To below: no categories chosen is no action.
+	const categories = splitList(fields.assignCategories);
+	if (categories.length) out.assignCategories = categories;
 	if (fields.markImportance !== undefined && fields.markImportance !== '')
 		out.markImportance = fields.markImportance;
 	for (const [key, label] of [
