@@ -84,6 +84,26 @@ describe('Inbox Rule', () => {
 				})
 			).message,
 		).toBe('In Conditions → Size Range (KB), Maximum Size (10) is below Minimum Size (50)');
+		// Sizes from an expression: "ten" is not a size (it went out as null), nor is -5.
+		for (const [range, message] of [
+			[
+				{ minimumSize: '={{ "ten" }}' },
+				'In Exceptions → Size Range (KB), Minimum Size must be a whole number of 0 or more (got "ten")',
+			],
+			[
+				{ minimumSize: 1, maximumSize: '={{ -5 }}' },
+				'In Exceptions → Size Range (KB), Maximum Size must be a whole number of 0 or more (got -5)',
+			],
+		] as const)
+			expect(
+				(
+					await t.fail({
+						...base,
+						actions: { delete: true },
+						exceptions: { withinSizeRange: { range } },
+					})
+				).message,
+			).toBe(message);
 		expect(t.s.graph.calls()).toEqual([]);
 	});
 

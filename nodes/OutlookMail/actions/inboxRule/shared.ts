@@ -293,8 +293,20 @@ export function buildPredicates(
 		list('sentToAddresses', recipients(ctx, i, `${label} → Sent To`, fields.sentToAddresses));
 	const range = (fields.withinSizeRange as { range?: IDataObject } | undefined)?.range;
 	if (range) {
-		const minimumSize = Number(range.minimumSize ?? 0);
-		const maximumSize = Number(range.maximumSize ?? 0);
+		// sizeRange's sizes are whole kilobytes (Int32); a number field set by an expression gets
+		// what the expression gives ("ten" would be sent as null).
+		const size = (name: 'minimumSize' | 'maximumSize', field: string) => {
+			const value = Number(range[name] ?? 0);
+			if (!Number.isInteger(value) || value < 0 || value > 2147483647)
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`In ${label} → Size Range (KB), ${field} must be a whole number of 0 or more (got ${JSON.stringify(range[name]).slice(0, 80)})`,
+					{ itemIndex: i },
+				);
+			return value;
+		};
+		const minimumSize = size('minimumSize', 'Minimum Size');
+		const maximumSize = size('maximumSize', 'Maximum Size');
 		if (maximumSize && maximumSize < minimumSize) {
 			throw new NodeOperationError(
 				ctx.getNode(),
