@@ -138,6 +138,21 @@ describe('Thread → Get', () => {
 		expect(out[0].json).toMatchObject({ messageCount: 2, truncated: true });
 	});
 
+	it('Max Messages counts the messages it returns: drafts left out neither use it up nor cut the thread', async () => {
+		// Three messages and a draft; Graph lists the draft among them (no order with this filter).
+		t.s.graph.collection('GET', '/me/messages', () => MESSAGES);
+		const out = await t.run({
+			resource: 'thread',
+			operation: 'get',
+			threadBy: 'conversationId',
+			conversationId: CONV,
+			options: { maxMessages: 3 },
+		});
+		const thread = out[0].json as IDataObject & { messages: IDataObject[] };
+		expect(thread.messages.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+		expect(thread).toMatchObject({ messageCount: 3, truncated: false });
+	});
+
 	it('refuses an empty conversation ID before any request', async () => {
 		const error = await t.fail({
 			resource: 'thread',

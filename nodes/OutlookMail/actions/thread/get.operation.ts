@@ -140,6 +140,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		}
 	}
 	const max = Number(options.maxMessages ?? DEFAULT_MAX_MESSAGES);
+	const includeDrafts = options.includeDrafts === true;
 	const all = await graphCollect(
 		transport,
 		{
@@ -152,14 +153,18 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			itemIndex: i,
 			...permission,
 		},
-		// One more than the cap tells whether the thread was cut.
-		{ returnAll: false, limit: max + 1 },
+		// One more than the cap tells whether the thread was cut. Drafts left out are left out while
+		// paging, so they neither use up Max Messages nor make the thread look cut.
+		{
+			returnAll: false,
+			limit: max + 1,
+			keep: includeDrafts ? undefined : (m) => m.isDraft !== true,
+		},
 	);
 	const truncated = all.length > max;
-	const kept = all
-		.slice(0, max)
-		.filter((m) => options.includeDrafts === true || m.isDraft !== true);
-	const messages = inThreadOrder(kept).map((m) => threadMessage(m, options.includeHtml === true));
+	const messages = inThreadOrder(all.slice(0, max)).map((m) =>
+		threadMessage(m, options.includeHtml === true),
+	);
 	const first = messages[0];
 	return {
 		conversationId,
