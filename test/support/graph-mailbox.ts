@@ -1,7 +1,7 @@
 /**
  * A message list on the Graph stand-in that answers the query options Graph applies to
- * `GET …/messages`: `$filter` (date comparisons on receivedDateTime and `prop eq true|false`,
- * joined by `and`), `$orderby` (receivedDateTime asc|desc), `$top`, `$count=true`
+ * `GET …/messages`: `$filter` (date comparisons on receivedDateTime, `prop eq true|false` and
+ * `prop eq 'string'` without spaces, joined by `and`), `$orderby` (receivedDateTime asc|desc), `$top`, `$count=true`
  * (`@odata.count`), `$select`, `$skip`, and an opaque `@odata.nextLink` that, like Graph's for messages,
  * carries an offset into the result (so a message that arrives mid-paging shifts later pages).
  * https://learn.microsoft.com/graph/api/user-list-messages, /graph/paging
@@ -32,6 +32,11 @@ export function parseFilter(filter: string | undefined): (item: Item) => boolean
 		const match = COMPARISON.exec(part);
 		if (!match) throw new Error(`graph-mailbox: unsupported $filter part "${part}"`);
 		const [, property, op, literal] = match;
+		if (op === 'eq' && /^'.*'$/.test(literal)) {
+			// An OData string literal, its quotes doubled (e.g. conversationId eq 'AAQk…').
+			const wanted = literal.slice(1, -1).replace(/''/g, "'");
+			return (item: Item) => item[property] === wanted;
+		}
 		if (literal === 'true' || literal === 'false') {
 			const wanted = literal === 'true';
 			return (item: Item) => (op === 'eq' ? item[property] === wanted : false);

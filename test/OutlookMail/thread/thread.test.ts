@@ -2,6 +2,7 @@
 import type { IDataObject, NodeOperationError } from 'n8n-workflow';
 
 import { htmlToText } from '../../../nodes/OutlookMail/helpers/thread';
+import { GRAPH_AS_DOCUMENTED, serveMessages } from '../../support/graph-mailbox';
 import { MSG_ID, graphMessage, rl, useMailNode } from '../message/setup';
 
 const CONV = 'AAQkAGI2THREAD=';
@@ -151,6 +152,27 @@ describe('Thread → Get', () => {
 		const thread = out[0].json as IDataObject & { messages: IDataObject[] };
 		expect(thread.messages.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
 		expect(thread).toMatchObject({ messageCount: 3, truncated: false });
+	});
+
+	it('a long thread is read in pages Graph can answer: hundreds of messages with their uniqueBody in one page time out (504)', async () => {
+		// 250 messages in the conversation, among other mail; Graph as documented answers 504 for a
+		// page of more than 200 messages with their full payload (user-list-messages).
+		const thread = Array.from({ length: 250 }, (_, n) =>
+			threadMessage(`t${n}`, new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString(), {
+				uniqueBody: { contentType: 'text', content: `message ${n}` },
+			}),
+		);
+		const other = graphMessage('other', { uniqueBody: { contentType: 'text', content: 'x' } });
+		serveMessages(t.s.graph, '/me/messages', () => [...thread, other], GRAPH_AS_DOCUMENTED);
+		const out = await t.run({
+			resource: 'thread',
+			operation: 'get',
+			threadBy: 'conversationId',
+			conversationId: CONV,
+		});
+		const result = out[0].json as IDataObject & { messages: IDataObject[] };
+		expect(result).toMatchObject({ messageCount: 200, truncated: true });
+		expect(new Set(result.messages.map((m) => m.id)).size).toBe(200);
 	});
 
 	it('refuses an empty conversation ID before any request', async () => {

@@ -6,6 +6,7 @@ import { GraphTransport } from '../../../shared/graph/client';
 import { graphCollect } from '../../../shared/graph/paging';
 import { odataString, segment } from '../../../shared/graph/request';
 import { getMessageId, messageLocator } from '../../descriptions/locators';
+import { FULL_MESSAGE_PAGE_SIZE } from '../../descriptions/output';
 import { mailPermission } from '../../helpers/permissions';
 import { inThreadOrder, threadMessage, transcript } from '../../helpers/thread';
 import type { OperationDeclaration } from '../../../shared/declarations';
@@ -159,6 +160,11 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			returnAll: false,
 			limit: max + 1,
 			keep: includeDrafts ? undefined : (m) => m.isDraft !== true,
+			// Each message comes with its uniqueBody: pages stay as small as Get Many's with bodies
+			// ("hundreds of messages each with a full response payload may trigger the gateway
+			// timeout (HTTP 504)", https://learn.microsoft.com/graph/api/user-list-messages).
+			maxPageSize: FULL_MESSAGE_PAGE_SIZE,
+			smallerOnTimeout: true,
 		},
 	);
 	const truncated = all.length > max;
