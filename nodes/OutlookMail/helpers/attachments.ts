@@ -31,7 +31,8 @@ export async function prepareAttachments(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	value: unknown,
-	fieldName = 'Attachments',
+	// As the editor labels the field (descriptions/compose.ts, attachmentsField).
+	fieldName = 'Binary Attachments',
 ): Promise<PreparedAttachments> {
 	const names = splitList(value);
 	if (!names.length) return { files: [], inline: [] };

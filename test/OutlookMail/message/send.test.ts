@@ -200,7 +200,8 @@ describe('Message → Send', () => {
 			[
 				'a missing binary property',
 				send({ additionalFields: { attachments: 'nothere' } }),
-				/binary property "nothere" named in the field Attachments does not exist on item 0/,
+				// The field as the editor labels it (descriptions/compose.ts attachmentsField).
+				/binary property "nothere" named in the field Binary Attachments does not exist on item 0/,
 			],
 			[
 				'a bad shared mailbox',
