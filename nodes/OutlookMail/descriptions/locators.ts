@@ -42,7 +42,9 @@ const OWA_FOLDER = /\/mail\/(?:\d+\/)?([^/?#]+)/i;
 /** The folder ID (or well-known name) in an Outlook on the web link, or undefined if it holds none. */
 export function folderIdFromUrl(url: string): string | undefined {
 	const match = OWA_FOLDER.exec(url);
-	const raw = match ? decodeLinkId(match[1]) : undefined;
+	// Only an account index (outlook.live.com/mail/0/, Outlook's landing address): no folder.
+	if (!match || /^\d+$/.test(match[1])) return undefined;
+	const raw = decodeLinkId(match[1]);
 	return raw === undefined ? undefined : ewsToRestId(raw);
 }
 

@@ -131,6 +131,18 @@ describe('Folder → Get', () => {
 		expect(t.s.graph.calls().map((c) => c.path)).toEqual([`/me/mailFolders/${enc(id)}`]);
 	});
 
+	it('an Outlook.com link with only the account index (mail/0/) is refused, naming the field, before any request', async () => {
+		// Outlook on the web's landing address names an account, not a folder.
+		const error = await t.fail({
+			resource: 'folder',
+			operation: 'get',
+			folderId: rl('https://outlook.live.com/mail/0/', 'url'),
+		});
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('The link in the field Folder holds no folder');
+		expect(t.s.graph.requests).toEqual([]);
+	});
+
 	it('a folder link without /mail/ is refused, naming the field, before any request', async () => {
 		const error = await t.fail({
 			resource: 'folder',
