@@ -171,6 +171,45 @@ describe('Draft', () => {
 		});
 	});
 
+	it('Update that only adds attachments outputs the draft as it is, not empty fields', async () => {
+		t.s.graph.on('GET', '/me/messages/:id', (_request, p) => ({
+			body: graphMessage(p.id, {
+				subject: 'Quarterly report',
+				isDraft: true,
+				hasAttachments: true,
+			}),
+		}));
+		t.s.graph.on('POST', '/me/messages/:id/attachments', { status: 201, body: { id: 'att1' } });
+		const item = {
+			json: {},
+			binary: {
+				data: {
+					data: Buffer.from('x').toString('base64'),
+					mimeType: 'text/plain',
+					fileName: 'x.txt',
+				},
+			},
+		};
+		const out = await t.run(
+			{
+				resource: 'draft',
+				operation: 'update',
+				messageId: rl(MSG_ID),
+				updateFields: { attachments: 'data' },
+			},
+			{ items: [item] },
+		);
+		// Nothing was patched: the draft's subject and recipients are still there.
+		expect(out[0].json).toMatchObject({
+			id: MSG_ID,
+			subject: 'Quarterly report',
+			to: ['bob@contoso.com'],
+			from: 'alice@contoso.com',
+			isDraft: true,
+			attachments: ['x.txt'],
+		});
+	});
+
 	it('Update refuses a bad address and an empty update before any request', async () => {
 		const bad = await t.fail({
 			resource: 'draft',

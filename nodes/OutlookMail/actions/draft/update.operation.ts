@@ -16,7 +16,7 @@ import { draftLocator, getMessageId } from '../../descriptions/locators';
 import { buildMessage, messageFiles } from '../../helpers/compose';
 import { prepareMessageFiles } from '../../helpers/inlineImages';
 import { mailPermission } from '../../helpers/permissions';
-import { simplifyMessage } from '../../helpers/simplify';
+import { SIMPLE_FIELDS, simplifyMessage } from '../../helpers/simplify';
 import type { OperationDeclaration } from '../../../shared/declarations';
 
 const updateOptions: INodeProperties[] = [
@@ -94,7 +94,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			...permission,
 		});
 	}
-	const output = simplifyMessage(draft);
+	let attachments: string[] | undefined;
 	if (files.length) {
 		const attached = await attachBinaryProperties(this, transport, {
 			itemIndex: i,
@@ -102,7 +102,20 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			attachments: files,
 			permission: permission.permission,
 		});
-		output.attachments = attached.map((a) => a.name);
+		attachments = attached.map((a) => a.name);
 	}
+	if (!Object.keys(patch).length) {
+		// Only files were added: the output is the draft as it is, not a simplified `{ id }` whose
+		// subject, sender and recipients would read as empty.
+		draft = await transport.request<IDataObject>({
+			method: 'GET',
+			path: messagePath,
+			query: { $select: SIMPLE_FIELDS.join(',') },
+			itemIndex: i,
+			...permission,
+		});
+	}
+	const output = simplifyMessage(draft);
+	if (attachments) output.attachments = attachments;
 	return output;
 }
