@@ -30,6 +30,17 @@ export function requiredText(
  * Permanently would purge the message. Every node's property list goes through this
  * (test/shared/parameters.test.ts checks all of them), so a field added tomorrow is covered.
  */
+/**
+ * A list field's value (multiOptions, or a list of names): n8n hands over what an expression
+ * returns, so an array or text such as "a, b" (the form people write and Graph's own lists take);
+ * empty entries are dropped. Every list a node reads goes through this rather than a cast.
+ */
+export function listValue(value: unknown): string[] {
+	if (value === undefined || value === null || value === '') return [];
+	const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
+	return list.map((entry) => entry.trim()).filter((entry) => entry !== '');
+}
+
 export function withBooleanValidation(properties: INodeProperties[]): INodeProperties[] {
 	return properties.map((property) => validatingBoolean(property));
 }

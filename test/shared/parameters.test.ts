@@ -5,7 +5,8 @@
  * handing on a truthy text. Generated from the package: a node or field added tomorrow is covered.
  */
 import type { INodeProperties, INodePropertyCollection } from 'n8n-workflow';
-import { packageNodes } from '../support/package-sources';
+import { listValue } from '../../nodes/shared/parameters';
+import { packageNodes, sourceLinesMatching } from '../support/package-sources';
 
 const nodes = packageNodes();
 
@@ -30,5 +31,22 @@ describe.each(nodes)('%s', (_name, node) => {
 		const found = booleans(node.description.properties);
 		expect(found.length).toBeGreaterThan(0);
 		expect(found.filter(([, declared]) => declared !== 'boolean').map(([at]) => at)).toEqual([]);
+	});
+});
+
+describe('list fields are read as lists whatever an expression gives', () => {
+	it('listValue takes an array or text separated by commas', () => {
+		expect(listValue(['a', ' b ', ''])).toEqual(['a', 'b']);
+		expect(listValue('subject, from,,isRead ')).toEqual(['subject', 'from', 'isRead']);
+		expect(listValue(undefined)).toEqual([]);
+		expect(listValue('')).toEqual([]);
+	});
+
+	it('no node casts a parameter to a list: an expression may give text ("a, b"), and .filter or .join on it failed the item with a TypeError', () => {
+		expect(
+			sourceLinesMatching(
+				/getNodeParameter\([^;]*\)\s*as\s*(string\[\]|Array<string>|readonly string\[\])/,
+			),
+		).toEqual([]);
 	});
 });

@@ -7,6 +7,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { DateTime } from 'luxon';
 
+import { listValue } from '../../shared/parameters';
+
 import type { CalendarZone } from './timeZones';
 import { requireDateTime } from './timeZones';
 
@@ -77,7 +79,8 @@ export function buildRecurrence(
 			itemIndex,
 			`The field Recurrence Interval must be a whole number of 1 or more (got ${String(rule.interval)})`,
 		);
-	const days = (rule.daysOfWeek ?? []).filter((d) => DAY_NAMES.includes(d));
+	// A list from an expression may be text too: "monday, wednesday".
+	const days = listValue(rule.daysOfWeek).filter((d) => DAY_NAMES.includes(d));
 	const startDays = days.length ? days : [weekdayName(start)];
 	const pattern: IDataObject = { interval };
 

@@ -1,6 +1,7 @@
 /** How Get and Get Many return messages: simplified, Graph's raw JSON, or selected fields. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { listValue } from '../../shared/parameters';
 import { MAX_PAGE_SIZE } from '../../shared/graph/paging';
 import { SIMPLE_FIELDS, simplifyMessage } from '../helpers/simplify';
 
@@ -96,7 +97,8 @@ export function readOutput(ctx: IExecuteFunctions, i: number, withBody: boolean)
 	const output = ctx.getNodeParameter('output', i, 'simple') as OutputChoice['output'];
 	if (output === 'raw') return { output, shape: (message) => message };
 	if (output === 'fields') {
-		const fields = ctx.getNodeParameter('fields', i, []) as string[];
+		// A list from an expression may be text too: "subject, from".
+		const fields = listValue(ctx.getNodeParameter('fields', i, []));
 		const select = ['id', ...fields.filter((f) => f !== 'id')].join(',');
 		return { output, select, shape: (message) => message };
 	}

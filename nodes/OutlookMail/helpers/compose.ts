@@ -5,6 +5,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { listValue } from '../../shared/parameters';
 import { applyFrom } from './from';
 import { parseRecipients } from './recipients';
 
@@ -24,11 +25,8 @@ export const RECIPIENT_FIELDS: Record<string, string> = {
  */
 const HEADER_NAME = /^[xX]-[\x21-\x39\x3b-\x7e]+$/;
 
-export function splitList(value: unknown): string[] {
-	if (value === undefined || value === null || value === '') return [];
-	const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
-	return list.map((entry) => entry.trim()).filter((entry) => entry !== '');
-}
+/** A list from a field or an expression (nodes/shared/parameters.ts listValue). */
+export const splitList = listValue;
 
 function internetHeaders(ctx: IExecuteFunctions, itemIndex: number, value: unknown): IDataObject[] {
 	const entries = ((value as IDataObject | undefined)?.headers ?? []) as Array<{

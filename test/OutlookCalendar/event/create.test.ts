@@ -190,7 +190,8 @@ describe('Event → Create: recurrence and fields', () => {
 					rule: {
 						frequency: 'weekly',
 						interval: 1,
-						daysOfWeek: ['monday'],
+						// From an expression, as text (crashed with daysOfWeek.filter).
+						daysOfWeek: 'monday, wednesday',
 						endBy: 'date',
 						endDate: '2026-04-13',
 					},
@@ -202,7 +203,12 @@ describe('Event → Create: recurrence and fields', () => {
 		expect(call.body).toMatchObject({
 			start: { dateTime: '2026-03-16T09:00:00', timeZone: 'Romance Standard Time' },
 			recurrence: {
-				pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday' },
+				pattern: {
+					type: 'weekly',
+					interval: 1,
+					daysOfWeek: ['monday', 'wednesday'],
+					firstDayOfWeek: 'sunday',
+				},
 				range: {
 					type: 'endDate',
 					startDate: '2026-03-16',

@@ -93,6 +93,17 @@ describe('Message → Get', () => {
 			query: { $select: 'id,subject,isRead' },
 		});
 		expect(out[0].json).toEqual({ id: MSG_ID, subject: 'S', isRead: true });
+		// Fields from an expression may be text: "subject, isRead" (crashed with fields.filter).
+		await t.run({
+			resource: 'message',
+			operation: 'get',
+			mailbox: 'other',
+			mailboxId: 'shared@contoso.com',
+			messageId: rl(MSG_ID),
+			output: 'fields',
+			fields: 'subject, isRead',
+		});
+		expect(t.s.graph.calls()[1]).toMatchObject({ query: { $select: 'id,subject,isRead' } });
 	});
 
 	it('a 404 says the item does not exist; a 403 in a shared mailbox names the Shared permission', async () => {
