@@ -359,7 +359,7 @@ export async function runSession(
 			key: `message:${reading}`,
 			message: `The IMAP server ends the session each time the trigger reads the message with UID ${reading} in "${folder}" (or one right after it)`,
 			description:
-				'The server cannot read that message. Open it in Outlook on the web: if it cannot be opened there either, move it to another folder or delete it. Mail after it waits until it can be read.',
+				'The server cannot read that message. Open it in Outlook on the web: if it cannot be opened there either, move it to another folder or delete it. Mail after it, and mail read together with it, waits until it can be read.',
 		};
 	}
 	if (!firstSyncDone && !progressed)

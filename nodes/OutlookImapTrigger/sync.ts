@@ -275,8 +275,19 @@ export class MailboxSync {
 	): Promise<FetchMessageObject[]> {
 		const messages: FetchMessageObject[] = [];
 		// Nothing but pushing inside the loop: a command here would deadlock imapflow.
-		for await (const message of client.fetch(uidSet(uids), { uid: true, ...query }, { uid: true }))
+		for await (const message of client.fetch(
+			uidSet(uids),
+			{ uid: true, ...query },
+			{ uid: true },
+		)) {
 			messages.push(message);
+			// The server answers in UID order (sequence order): a session that ends now ends over the
+			// next message, not over the first one asked for (which it just read).
+			if (this.reading !== undefined) {
+				const next = Math.min(...uids.filter((uid) => uid > message.uid));
+				if (Number.isFinite(next)) this.reading = next;
+			}
+		}
 		return messages.sort((a, b) => a.uid - b.uid);
 	}
 

@@ -171,6 +171,32 @@ test('3. a message the server cannot read ends every session during the sync: ba
 	await noSessionLeft();
 }, 60_000);
 
+test('3b. the unreadable message comes after readable ones in the same fetch: the error names its UID, not the first one fetched', async () => {
+	await rig.dovecot.createMailbox('BrokenLater');
+	for (const subject of ['fine 1', 'fine 2', 'fine 3'])
+		await rig.dovecot.appendMessage(textMessage(subject), 'BrokenLater');
+	// UIDs 1 to 3 exist (doveadm save); the unreadable file gets UID 4 at the next sync.
+	await rig.dovecot.dropMessages([textMessage('cannot be read')], {
+		mailbox: 'BrokenLater',
+		unreadable: true,
+	});
+	expect((await rig.dovecot.status('BrokenLater')).uidNext).toBe(5);
+	const n8n = rig.harness();
+	const run = await n8n.activateTrigger(TYPE, {
+		parameters: inFolder('BrokenLater', { startFrom: 'unread' }),
+	});
+	try {
+		await waitFor(() => run.errors.length > 0, 20_000, 'the error');
+		// Moving or deleting UID 1, as the error said before, would have removed good mail.
+		expect(run.errors.map((e) => e.message)).toEqual([
+			'The IMAP server ends the session each time the trigger reads the message with UID 4 in "BrokenLater" (or one right after it)',
+		]);
+	} finally {
+		await run.close();
+	}
+	await noSessionLeft();
+}, 60_000);
+
 describe('4. a session that is ending emits nothing more', () => {
 	const BIG = 'x'.repeat(200_000);
 	function withAttachment(subject: string): string {
