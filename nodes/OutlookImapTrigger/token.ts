@@ -463,7 +463,7 @@ function appOnlyFailure(error: unknown): ImapTokenError {
 			'Open the credential, correct the field named and save it.',
 		);
 	if (error instanceof AppOnlyTokenError) {
-		if (!error.aadsts && TRANSIENT_APP_ONLY_CODES.has(error.code ?? ''))
+		if (error.transient || (!error.aadsts && TRANSIENT_APP_ONLY_CODES.has(error.code ?? '')))
 			return new ImapTokenError(error.message, 'transient');
 		const explained = explainAppOnlyTokenError(error.code, error.message);
 		return new ImapTokenError(

@@ -90,3 +90,18 @@ test('an unreachable sign-in endpoint is "transient" (the reconnect policy retri
 	expect(error.message).toContain('ECONNREFUSED');
 	expect(error.message).not.toContain(secret);
 });
+
+test('the sign-in endpoint answering 503 (AADSTS90033, a transient error) is "transient", also while msal holds the request back', async () => {
+	const fields = appOnlyFields(s, { secret });
+	s.idp.failTokenRequests = 1;
+	const first = await failure(fetchAppOnlyImapToken(fields, { http: n8nHttp }));
+	expect(first.message).toContain('AADSTS90033');
+	expect(first.kind).toBe('transient');
+	// msal-node remembers a 429/5xx and answers the next request itself (ThrottlingUtils), with
+	// the endpoint's error codes; the reconnect after a second meets that answer.
+	const requests = s.idp.clientCredentialRequests.length;
+	const again = await failure(fetchAppOnlyImapToken(fields, { http: n8nHttp }));
+	expect(s.idp.clientCredentialRequests.length).toBe(requests);
+	expect(again.kind).toBe('transient');
+	expect(`${first.message} ${again.message}`).not.toContain(secret);
+});

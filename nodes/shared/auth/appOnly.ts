@@ -595,6 +595,12 @@ export class AppOnlyTokenError extends Error {
 		message: string,
 		readonly code: string | undefined,
 		readonly aadsts: string | undefined,
+		/**
+		 * The endpoint answered 429 or 5xx, or msal-node answered for it because it did a moment ago
+		 * (its ThrottlingUtils, up to the Retry-After or 60 s): worth asking again later, whatever
+		 * AADSTS code the answer carries (AADSTS90033 is "a transient error has occurred").
+		 */
+		readonly transient = false,
 	) {
 		super(message);
 		this.name = 'AppOnlyTokenError';
@@ -608,7 +614,13 @@ function tokenError(
 	secrets: string[],
 ): Error {
 	if (error instanceof AppOnlyCredentialError) return error;
-	const msal = error as { errorCode?: string; errorMessage?: string; subError?: string };
+	const msal = error as {
+		name?: string;
+		errorCode?: string;
+		errorMessage?: string;
+		subError?: string;
+		status?: number;
+	};
 	if (msal.errorCode === 'network_error') {
 		return new AppOnlyTokenError(
 			networkFailure ?? `Could not reach the Microsoft sign-in endpoint at ${origin}`,
@@ -627,10 +639,17 @@ function tokenError(
 		.split(/\r?\n|Trace ID:/)[0]
 		.trim()
 		.slice(0, 300);
+	// msal-node's ServerError carries the HTTP status of the answer it read (ClientCredentialClient);
+	// one without a status is msal's own answer while it holds back a request after a 429 or 5xx
+	// (ThrottlingUtils.preProcess, whose error code is the endpoint's error_codes).
+	const status = typeof msal.status === 'number' ? msal.status : undefined;
+	const transient =
+		msal.name === 'ServerError' && (status === undefined || status === 429 || status >= 500);
 	return new AppOnlyTokenError(
 		`Microsoft refused the app-only token request at ${origin}: ${code ?? 'error'}${first ? ` (${first})` : ''}`,
 		code,
 		aadsts,
+		transient,
 	);
 }
 
