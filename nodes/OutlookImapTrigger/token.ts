@@ -130,6 +130,13 @@ function isTransientHttp(status: number | undefined): boolean {
  */
 const REFUSED_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'invalid_grant']);
 const REFUSED_AADSTS = new Set(['7000222', '7000215', '50173', '65001', '700016', '70000']);
+/** OAuth errors of a token request the endpoint refused as it was sent (RFC 6749 §5.2). */
+const REFUSED_REQUEST_ERRORS = new Set([
+	'invalid_request',
+	'invalid_scope',
+	'unsupported_grant_type',
+	'invalid_resource',
+]);
 
 /** The token endpoint's verdict, when it refused the credential; undefined for anything else. */
 export function credentialRefusal(
@@ -166,6 +173,21 @@ function refreshFailure(error: unknown, node: INode, context: ExplainContext): I
 	);
 	if (refused) return refused;
 	if (isRevokedGrant(error)) return new ImapTokenError(RECONNECT_MESSAGE, 'revoked');
+	// n8n's OAuth2 client throws the endpoint's OAuth error only for a 4xx answer (a 5xx is an HTTP
+	// error), and without the status: these codes say the request itself was refused (RFC 6749
+	// §5.2; invalid_resource is Microsoft's), which asking again every minute does not change.
+	if (decoded && REFUSED_REQUEST_ERRORS.has(decoded.error)) {
+		const explained = explainMicrosoftError(
+			{ code: decoded.error, message: decoded.description },
+			context,
+		);
+		return new ImapTokenError(
+			`Microsoft refused to refresh the Outlook credential's token (${decoded.error})${explained ? `: ${explained.cause}` : ''}`,
+			'rejected',
+			explained?.fix ??
+				`${decoded.description ? `${decoded.description} ` : ''}Check the credential's Environment, Account Type and Tenant, then reconnect it.`,
+		);
+	}
 	const message = error instanceof Error ? error.message : String(error);
 	if (message === NOT_CONNECTED_MESSAGE || message === NO_ACCESS_TOKEN_MESSAGE) {
 		const failure = notConnectedFailure(node, CREDENTIAL_TYPE);

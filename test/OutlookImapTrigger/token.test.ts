@@ -291,3 +291,29 @@ test('a client secret typed into Client ID: Microsoft’s AADSTS700016 echoes it
 	expect(error.message).toContain('AADSTS700016');
 	expect(`${error.message} ${error.description ?? ''}`).not.toContain(pasted.slice(0, 8));
 });
+
+test('n8n’s refresh refused as a bad request (AADSTS90002: the tenant no longer exists) is "rejected" with Microsoft’s code, not retried as a network problem', async () => {
+	// n8n's OAuth2 client throws the endpoint's OAuth error for a 4xx answer as an AuthError: the
+	// parsed body, code EAUTH, no HTTP status (@n8n/client-oauth2 getAuthError).
+	const refused = Object.assign(
+		new Error(
+			'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.',
+		),
+		{
+			code: 'EAUTH',
+			body: {
+				error: 'invalid_request',
+				error_description:
+					"AADSTS90002: Tenant 'contoso.example' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.\r\nTrace ID: 0d5b7c1e-0000-4000-8000-000000000000",
+				error_codes: [90002],
+			},
+		},
+	);
+	const { ctx, requests } = context({ statusCode: 200, body: {} }, async () =>
+		Promise.reject(refused),
+	);
+	const error = await failure(fetchImapToken(ctx));
+	expect(error.kind).toBe('rejected');
+	expect(`${error.message} ${error.description ?? ''}`).toContain('AADSTS90002');
+	expect(requests).toEqual([]);
+});
