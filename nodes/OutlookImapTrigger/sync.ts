@@ -273,14 +273,22 @@ export class MailboxSync {
 		uids: number[],
 		query: FetchQueryObject,
 	): Promise<FetchMessageObject[]> {
-		const messages: FetchMessageObject[] = [];
-		// Nothing but pushing inside the loop: a command here would deadlock imapflow.
+		const asked = new Set(uids);
+		const answers = new Map<number, FetchMessageObject>();
+		// Nothing but collecting inside the loop: a command here would deadlock imapflow.
 		for await (const message of client.fetch(
 			uidSet(uids),
 			{ uid: true, ...query },
 			{ uid: true },
 		)) {
-			messages.push(message);
+			// The server may send FETCH responses of its own while the command runs (RFC 9051 §7.5.2:
+			// flags another session changed, an old message read in Outlook), and imapflow hands them
+			// on as answers: without a UID (unless CONDSTORE/QRESYNC is enabled) and without what was
+			// asked. Only a message asked for counts, once, with what was asked for.
+			if (!asked.has(message.uid)) continue;
+			const earlier = answers.get(message.uid);
+			if (!earlier || (!answersQuery(earlier, query) && answersQuery(message, query)))
+				answers.set(message.uid, message);
 			// The server answers in UID order (sequence order): a session that ends now ends over the
 			// next message, not over the first one asked for (which it just read).
 			if (this.reading !== undefined) {
@@ -288,7 +296,7 @@ export class MailboxSync {
 				if (Number.isFinite(next)) this.reading = next;
 			}
 		}
-		return messages.sort((a, b) => a.uid - b.uid);
+		return [...answers.values()].sort((a, b) => a.uid - b.uid);
 	}
 
 	/** Metadata split into batches of at most `sourceBatchBytes` of source (at least one message each). */
@@ -400,4 +408,14 @@ export class MailboxSync {
 			fix,
 		);
 	}
+}
+
+/** Whether a FETCH response carries every item the query asked for (not a flags-only update). */
+function answersQuery(message: FetchMessageObject, query: FetchQueryObject): boolean {
+	return Object.entries(query).every(
+		([item, wanted]) =>
+			!wanted ||
+			item === 'uid' ||
+			(message as unknown as Record<string, unknown>)[item] !== undefined,
+	);
 }

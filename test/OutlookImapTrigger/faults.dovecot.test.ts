@@ -4,10 +4,12 @@
  * One test per problem of issue #13 (each failed on the code before it), plus a few more.
  */
 import { Container } from '@n8n/di';
+import { ImapFlow } from 'imapflow';
 import { BinaryDataService } from 'n8n-core';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { searchFolders } from '../../nodes/OutlookImapTrigger/methods/listSearch';
+import { IMAP_SCOPE_NAME } from '../../nodes/shared/auth/scopes';
 import {
 	captureLogs,
 	imapTokens,
@@ -422,6 +424,65 @@ test('9. a token that lives longer than setTimeout can count (30 days): no recon
 		await run.close();
 	}
 }, 30_000);
+
+test('10. flags changed by another session while the trigger fetches (an old message read in Outlook): every new message once, nothing else', async () => {
+	await rig.dovecot.createMailbox('OtherSession');
+	await rig.dovecot.appendMessage(textMessage('old'), 'OtherSession');
+	// Mail from the second of activation counts as new (test 1): "old" is a second earlier.
+	await sleep(1_100);
+	// Another client of the same mailbox, changing the flags of the old message (UID 1) all along:
+	// Dovecot tells the trigger's session of each change at the end of its next command, inside the
+	// FETCH responses of a FETCH.
+	const token = rig.standIns.idp.issueTokens(`https://outlook.office.com/${IMAP_SCOPE_NAME}`)
+		.access_token as string;
+	const other = new ImapFlow({
+		host: rig.dovecot.host,
+		port: rig.dovecot.port,
+		secure: true,
+		tls: { rejectUnauthorized: false },
+		auth: { user: rig.dovecot.user, accessToken: token },
+		logger: false,
+	});
+	other.on('error', () => undefined);
+	await other.connect();
+	await other.mailboxOpen('OtherSession');
+	const run = await rig.harness().activateTrigger(TYPE, {
+		parameters: inFolder('OtherSession', { afterEmit: 'markRead' }),
+	});
+	let toggling = true;
+	const toggler = (async () => {
+		for (let i = 0; toggling; i++) {
+			if (i % 2) await other.messageFlagsRemove('1', ['\\Flagged'], { uid: true });
+			else await other.messageFlagsAdd('1', ['\\Flagged'], { uid: true });
+			await sleep(5);
+		}
+	})();
+	try {
+		await waitFor(() => run.staticData.imapCursor, 10_000, 'the cursor');
+		const count = 300;
+		await rig.dovecot.dropMessages(
+			Array.from({ length: count }, (_, i) => textMessage(`new ${i}`)),
+			{ mailbox: 'OtherSession' },
+		);
+		await waitFor(
+			() => run.emitted.length >= count || run.errors.length > 0,
+			30_000,
+			'the new mail',
+		);
+		await sleep(500);
+		toggling = false;
+		await toggler;
+		expect(run.errors.map((e) => e.message)).toEqual([]);
+		const uids = run.emitted.map((item) => item.json.uid);
+		expect(uids).toEqual(Array.from({ length: count }, (_, i) => i + 2));
+		expect(run.staticData.imapCursor).toMatchObject({ lastUid: count + 1 });
+	} finally {
+		toggling = false;
+		await toggler;
+		await run.close();
+		await other.logout();
+	}
+}, 60_000);
 
 test('liveness: no working session for the configured time → emitError; each state change logged', async () => {
 	const n8n = rig.harness();

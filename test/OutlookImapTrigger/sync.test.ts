@@ -206,3 +206,38 @@ test.each<OnUnreadable>(['skip', 'emitWithError'])(
 		expect(second.emitted.every((item) => !item.json.error && item.binary?.data)).toBe(true);
 	},
 );
+
+test('FETCH responses the server sends of its own during a fetch (flags another session changed) are not mail', async () => {
+	// What imapflow yields against Dovecot when another session changes the flags of UID 9 (sequence
+	// 9) while the trigger fetches: that response too, without a UID (no CONDSTORE/QRESYNC) and
+	// without what was asked; with CONDSTORE/QRESYNC, with the UID of a message asked for.
+	const { client } = fakeClient([1, 2, 3]);
+	const fetch = client.fetch.bind(client);
+	const unsolicited = (uid?: number) =>
+		({ seq: uid ?? 9, ...(uid ? { uid } : {}), flags: new Set(['\\Seen']) }) as FetchMessageObject;
+	client.fetch = ((...args: Parameters<typeof fetch>) => {
+		const answers = fetch(...args);
+		return (async function* () {
+			yield unsolicited(2);
+			yield* answers;
+			yield unsolicited();
+		})();
+	}) as typeof client.fetch;
+	const flagged: string[] = [];
+	client.messageFlagsAdd = (async (range: string) => {
+		flagged.push(range);
+		return true;
+	}) as typeof client.messageFlagsAdd;
+	const staticData: IDataObject = {};
+	const { s, emitted, snapshots } = sync(staticData, { action: 'markRead' });
+	await s.run(client, () => true);
+	expect(emitted.map((item) => [item.json.uid, item.json.subject])).toEqual([
+		[1, 'm1'],
+		[2, 'm2'],
+		[3, 'm3'],
+	]);
+	expect(snapshots.map((data) => (data.imapCursor as IDataObject).lastUid)).toEqual([1, 2, 3]);
+	expect(flagged).toEqual(['1:3']);
+	expect(staticData.imapCursor).toMatchObject({ lastUid: 3 });
+	expect((staticData.imapCursor as IDataObject).pendingAction).toBeUndefined();
+});
