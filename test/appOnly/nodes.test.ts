@@ -295,3 +295,14 @@ describe('switching Authentication back to OAuth2 (issue #26)', () => {
 		).toBe(false);
 	});
 });
+
+describe('the sign-in endpoint answering 503 (AADSTS90033, a transient error)', () => {
+	it('says it is passing and to run again, not to check the credential', async () => {
+		s.idp.failTokenRequests = 1;
+		const error = await failure(n8n.execute('outlookMail', { parameters: getMessage() }));
+		expect(error.message).toContain('AADSTS90033');
+		expect(error.description).not.toMatch(/Check the Tenant, Client ID/);
+		expect(error.description).toMatch(/busy or unavailable/);
+		s.idp.failTokenRequests = 0;
+	});
+});

@@ -99,6 +99,13 @@ export function appOnlyAuthFailure(
 				"n8n could not reach the sign-in endpoint: check the server's network, proxy and firewall, and the credential's Environment.",
 		};
 	}
+	if (error instanceof AppOnlyTokenError && error.transient) {
+		return {
+			message: error.message,
+			description:
+				'The Microsoft sign-in endpoint is busy or unavailable (it answered 429 or 5xx, or did a moment ago): the credential is not the cause. Run the workflow again in a minute; if it persists, check Microsoft 365 Service health.',
+		};
+	}
 	if (error instanceof AppOnlyTokenError) {
 		const explained = explainAppOnlyTokenError(error.code, error.message);
 		return {
