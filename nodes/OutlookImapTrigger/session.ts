@@ -176,6 +176,16 @@ function classify(
 			description:
 				'Check that the mailbox address is right, that the account may use IMAP (Exchange admin: IMAP enabled for the mailbox) and that the credential has the "IMAP Trigger" permission; then reconnect the credential.',
 		};
+	// Exchange Online accepts the token, then refuses to open the mailbox when the account or app
+	// may not: no mailbox grant (app-only: Add-MailboxPermission), a Mailbox the signed-in user has
+	// no Full Access to, IMAP turned off or no licence. Something the user fixes, not the network.
+	if (/User is authenticated but not connected/i.test(e.responseText ?? ''))
+		return {
+			class: 'login',
+			key: 'login',
+			message: `The IMAP server ${host} accepted the token but would not open the mailbox ${user}: ${text}`,
+			description: `Check that ${user} has IMAP turned on (Microsoft 365 admin center → user → Mail → Manage email apps) and an Exchange Online licence, and, for another person's or a shared mailbox, that the signed-in account has Full Access to it (Exchange admin center → mailbox → Delegation); then reconnect the credential.`,
+		};
 	if (
 		e.serverResponseCode === 'NONEXISTENT' ||
 		/doesn't exist|does not exist|not found|no such mailbox/i.test(e.responseText ?? '')

@@ -100,3 +100,21 @@ test('the message being read is blamed for its own session only, not for a later
 		failure: { class: 'transient', key: 'endedDuringSync' },
 	});
 });
+
+test('Exchange Online accepting the token but not opening the mailbox ("BAD User is authenticated but not connected.") is a refused login, not the network', () => {
+	// What imapflow throws for Exchange's answer to SELECT when the account or app may not open the
+	// mailbox (app-only without Add-MailboxPermission, a Mailbox the signed-in user has no access to,
+	// IMAP turned off for it).
+	const refused = Object.assign(new Error('Command failed'), {
+		responseStatus: 'BAD',
+		responseText: 'User is authenticated but not connected.',
+	});
+	const failure = toFailure(refused, { endpoint: ENDPOINT, folder: 'INBOX', secrets: [] });
+	expect(failure).toMatchObject({
+		class: 'login',
+		key: 'login',
+		message: expect.stringContaining('User is authenticated but not connected'),
+		description: expect.stringMatching(/Full Access/),
+	});
+	expect(failure.description).not.toMatch(/firewall/);
+});
