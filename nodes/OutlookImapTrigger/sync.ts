@@ -290,8 +290,9 @@ export class MailboxSync {
 			if (!earlier || (!answersQuery(earlier, query) && answersQuery(message, query)))
 				answers.set(message.uid, message);
 			// The server answers in UID order (sequence order): a session that ends now ends over the
-			// next message, not over the first one asked for (which it just read).
-			if (this.reading !== undefined) {
+			// next message, not over the first one asked for (which it just read). A flags-only update
+			// says nothing about how far it read.
+			if (this.reading !== undefined && answersQuery(message, query)) {
 				const next = Math.min(...uids.filter((uid) => uid > message.uid));
 				if (Number.isFinite(next)) this.reading = next;
 			}

@@ -241,3 +241,28 @@ test('FETCH responses the server sends of its own during a fetch (flags another 
 	expect(staticData.imapCursor).toMatchObject({ lastUid: 3 });
 	expect((staticData.imapCursor as IDataObject).pendingAction).toBeUndefined();
 });
+
+test('a flags-only response for a later UID does not move the blame off the message being read', async () => {
+	// With QRESYNC (or a server that names the UID anyway) the server's own flag update carries the
+	// UID of a message asked for: it says nothing about how far the server read.
+	const { s } = sync({});
+	const client = {
+		fetch() {
+			return (async function* () {
+				yield {
+					seq: 1,
+					uid: 1,
+					flags: new Set<string>(),
+					source: eml(1),
+				} as unknown as FetchMessageObject;
+				yield { seq: 3, uid: 3, flags: new Set(['\\Seen']) } as unknown as FetchMessageObject;
+				throw new Error('Connection closed');
+			})();
+		},
+	};
+	s.reading = 1;
+	await expect(s.collect(client as never, [1, 2, 3, 4], { source: true })).rejects.toThrow(
+		'Connection closed',
+	);
+	expect(s.reading).toBe(2);
+});
