@@ -136,6 +136,11 @@ export class ImapWatcher {
 
 	private wake: (() => void) | undefined;
 
+	/** Resolves when stop() is called: a token request under way is not waited for. */
+	private readonly stopping: Promise<void>;
+
+	private resolveStopping!: () => void;
+
 	private secrets: string[] = [];
 
 	private readonly worker: SessionWorker;
@@ -176,6 +181,7 @@ export class ImapWatcher {
 		// Nobody may be listening (an active trigger): never an unhandled rejection.
 		this.sampled.catch(() => undefined);
 		this.firstAttempt = new Promise((resolve) => (this.resolveFirstAttempt = resolve));
+		this.stopping = new Promise((resolve) => (this.resolveStopping = resolve));
 		const sync = new MailboxSync({
 			folder: options.folder,
 			mailbox,
@@ -245,6 +251,7 @@ export class ImapWatcher {
 	/** Logs out, clears every timer and listener; resolves when no connection is left open. */
 	async stop(): Promise<void> {
 		this.signal.stopped = true;
+		this.resolveStopping();
 		this.endFirstAttempt();
 		this.disarmAlarm();
 		this.wake?.();
@@ -414,9 +421,13 @@ export class ImapWatcher {
 
 	private async attemptWith(tokenOptions: { forceRefresh?: boolean }): Promise<SessionEnd> {
 		const { endpoint, folder } = this.options;
-		let token: ImapToken;
+		let token: ImapToken | undefined;
 		try {
-			token = await this.options.getToken(tokenOptions);
+			// n8n's OAuth2 client waits up to 5 minutes for a token endpoint that does not answer:
+			// closing the trigger does not wait with it (no connection is made once it ends).
+			const request = this.options.getToken(tokenOptions);
+			request.catch(() => undefined);
+			token = await Promise.race([request, this.stopping.then(() => undefined)]);
 		} catch (error) {
 			if (this.signal.stopped) return { how: 'stopped' };
 			return {
@@ -424,7 +435,7 @@ export class ImapWatcher {
 				failure: toFailure(error, { endpoint, folder, secrets: this.secrets }),
 			};
 		}
-		if (this.signal.stopped) return { how: 'stopped' };
+		if (this.signal.stopped || !token) return { how: 'stopped' };
 		// A server's error text may echo what it was sent (the token, or the SASL XOAUTH2 string).
 		this.secrets = tokenForms(endpoint.user, token.accessToken);
 		return await runSession(

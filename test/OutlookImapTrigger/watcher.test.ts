@@ -129,3 +129,28 @@ test('a first sync that keeps emitting a long backlog is a working session: no l
 		await w.stop();
 	}
 });
+
+test('closing does not wait for a token request that hangs (a sign-in endpoint behind a firewall that drops packets)', async () => {
+	// n8n's OAuth2 client waits up to 5 minutes for the token endpoint; deactivating the workflow
+	// (or n8n stopping) must not wait with it. Nothing is connected once the request ends.
+	let release!: () => void;
+	let connects = 0;
+	const { watcher: w } = watcher({
+		getToken: async () => {
+			await new Promise<void>((resolve) => (release = resolve));
+			return { accessToken: 'token', expiresAt: Date.now() + 3_600_000 };
+		},
+		createClient: () => {
+			connects++;
+			return imapStandIn({ uids: [] });
+		},
+	});
+	w.start();
+	await sleep(20);
+	const started = Date.now();
+	await w.stop();
+	expect(Date.now() - started).toBeLessThan(1_000);
+	release();
+	await sleep(20);
+	expect(connects).toBe(0);
+});
