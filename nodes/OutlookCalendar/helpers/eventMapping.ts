@@ -144,7 +144,7 @@ export function buildEventBody(
 	const locations = (input.locations?.location ?? [])
 		.filter((l) => given(l.displayName) || given(l.locationEmailAddress))
 		.map((l) => {
-			const location: IDataObject = { displayName: l.displayName ?? l.locationEmailAddress ?? '' };
+			const location: IDataObject = { displayName: l.displayName };
 			if (given(l.locationEmailAddress)) {
 				const [room] = parseAddresses(
 					ctx,
@@ -153,6 +153,8 @@ export function buildEventBody(
 					'Location Email Address',
 				);
 				location.locationEmailAddress = room.address;
+				// n8n hands an unset Name over as '' (its default): Outlook would show no location.
+				if (!given(l.displayName)) location.displayName = room.name ?? room.address;
 			}
 			return location;
 		});

@@ -342,6 +342,32 @@ describe('Event → Create: recurrence and fields', () => {
 		});
 	});
 
+	it('a location given only by its email address is named after it (n8n leaves the Name empty, not unset)', async () => {
+		t.s.graph.on('POST', '/me/events', echoCreated());
+		await t.run({
+			resource: 'event',
+			operation: 'create',
+			subject: 'Review',
+			start: '2026-05-04T15:00:00',
+			end: '2026-05-04T16:00:00',
+			additionalFields: {
+				locations: {
+					location: [
+						{ locationEmailAddress: 'room402@contoso.com' },
+						{ displayName: '', locationEmailAddress: 'Room 5.01 <room501@contoso.com>' },
+					],
+				},
+			},
+		});
+		expect(t.s.graph.calls()[0].body).toMatchObject({
+			location: { displayName: 'room402@contoso.com', locationEmailAddress: 'room402@contoso.com' },
+			locations: [
+				{ displayName: 'room402@contoso.com', locationEmailAddress: 'room402@contoso.com' },
+				{ displayName: 'Room 5.01', locationEmailAddress: 'room501@contoso.com' },
+			],
+		});
+	});
+
 	it("creates in another user's calendar under /users/{address}", async () => {
 		t.s.graph.on('POST', '/users/:user/events', echoCreated());
 		await t.run({
