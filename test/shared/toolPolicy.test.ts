@@ -553,6 +553,27 @@ describe('AI tools: the limits the author sets, as the model meets them', () => 
 			]);
 		});
 
+		it("setting attendees on an invitation's copy counts the attendees the update keeps (they are sent along)", async () => {
+			world.addEvent({
+				id: 'AAMkevent-copy',
+				organizer: 'boss@contoso.com',
+				attendees: [TEST_USER, 'guest@evil.test'],
+			});
+			const { error } = await callTool(
+				calendar({
+					resource: 'event',
+					operation: 'update',
+					eventId: rl('AAMkevent-copy'),
+					updateFields: { optionalAttendees: fromAI('who') },
+					toolNoInvitations: false,
+					toolAllowedRecipients: 'contoso.com',
+				}),
+				{ who: 'bob@contoso.com' },
+			);
+			expect(error).toContain("guest@evil.test (the meeting's attendees) is not allowed");
+			expect(ledger.entries).toEqual([]);
+		});
+
 		it('answering an invitation mails the organizer unless Send Response is off; forwarding it notifies them too', async () => {
 			const respond = (sendResponse: boolean) =>
 				calendar({

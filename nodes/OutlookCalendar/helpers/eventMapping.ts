@@ -7,6 +7,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { DateTime } from 'luxon';
 
+import { addressEntries } from '../../shared/addressEntries';
 import { parseAddresses } from './addresses';
 import type { RecurrenceRule } from './recurrence';
 import { buildRecurrence } from './recurrence';
@@ -237,6 +238,71 @@ export function buildEventBody(
 	}
 	return body;
 }
+
+/** The attendee fields by the kind of attendee they set. */
+const ATTENDEE_KINDS = [
+	['requiredAttendees', 'required'],
+	['optionalAttendees', 'optional'],
+	['resourceAttendees', 'resource'],
+] as const;
+
+function hasEntries(value: unknown): boolean {
+	return addressEntries(value).length > 0;
+}
+
+function hasLocations(input: EventInput): boolean {
+	return (input.locations?.location ?? []).some(
+		(l) => given(l.displayName) || given(l.locationEmailAddress),
+	);
+}
+
+function addressKey(entry: unknown): string {
+	const address = (entry as { emailAddress?: { address?: unknown } } | undefined)?.emailAddress
+		?.address;
+	return typeof address === 'string' ? address.toLowerCase() : '';
+}
+
+/**
+ * Update: Graph replaces an event's `attendees` (and `locations`) with what a PATCH gives, and
+ * mails a cancellation to the attendees it drops (event-update). Each attendee field sets the
+ * attendees of its kind; the meeting's attendees of the other kinds stay. Rooms are added to the
+ * meeting: its attendees stay, and its locations too unless Locations is given.
+ */
+export const keepOtherAttendees = {
+	/** Whether the update sets attendees or rooms, so that the event's own must be read first. */
+	needed(input: EventInput): boolean {
+		return ATTENDEE_KINDS.some(([field]) => hasEntries(input[field])) || hasEntries(input.rooms);
+	},
+
+	/** `body` (buildEventBody's) with the event's attendees and locations that stay. */
+	merge(body: IDataObject, input: EventInput, current: IDataObject): void {
+		const sent = (body.attendees as IDataObject[] | undefined) ?? [];
+		const replaced = new Set<string>(
+			ATTENDEE_KINDS.filter(([field]) => hasEntries(input[field])).map(([, kind]) => kind),
+		);
+		const named = new Set(sent.map(addressKey));
+		const kept = ((current.attendees as IDataObject[] | undefined) ?? []).filter(
+			(attendee) =>
+				!replaced.has(String(attendee.type ?? 'required')) && !named.has(addressKey(attendee)),
+		);
+		if (kept.length || sent.length) body.attendees = [...kept, ...sent];
+		if (!hasEntries(input.rooms) || hasLocations(input)) return;
+		const rooms = (body.locations as IDataObject[] | undefined) ?? [];
+		const existing = ((current.locations as IDataObject[] | undefined) ?? []).filter(
+			(location) =>
+				!rooms.some(
+					(room) =>
+						String(room.locationEmailAddress).toLowerCase() ===
+						String(location.locationEmailAddress ?? '').toLowerCase(),
+				),
+		);
+		const locations = [...existing, ...rooms];
+		if (locations.length) {
+			body.location = locations[0];
+			body.locations = locations;
+		}
+	},
+};
 
 // Moved to nodes/shared so the Outlook Trigger outputs events the same way.
 export { simplifyEvent } from '../../shared/simplify/event';

@@ -40,6 +40,17 @@ export interface Reached {
 /** The actions of an inbox rule that send its messages on. */
 const RULE_FORWARDING = ['forwardTo', 'forwardAsAttachmentTo', 'redirectTo'] as const;
 
+/**
+ * Event → Update's fields that put attendees in its PATCH, which then carries the meeting's other
+ * attendees too (Outlook Calendar's helpers/eventMapping.ts, keepOtherAttendees).
+ */
+const ATTENDEE_UPDATE_FIELDS = [
+	'updateFields.requiredAttendees',
+	'updateFields.optionalAttendees',
+	'updateFields.resourceAttendees',
+	'updateFields.rooms',
+];
+
 export function emptyReached(): Reached {
 	return { recipients: [], replyTo: [], audiences: [], from: [], unreadable: [] };
 }
@@ -167,8 +178,20 @@ export const IMPLICIT_RESOLVERS: { [Source in ImplicitRecipients]: Resolver } = 
 	eventAttendees: {
 		resolve: async (context) => {
 			const event = await organisedEvent(context);
-			if (event.isOrganizer !== true) return {};
-			return { recipients: addressesOf(event.attendees) };
+			if (event.isOrganizer === true) return { recipients: addressesOf(event.attendees) };
+			// An update that sets attendees sends the meeting's others along (a PATCH replaces the
+			// whole list); what Exchange does with an invitation's copy given attendees is not
+			// documented, so they count as reached.
+			const setsAttendees = ATTENDEE_UPDATE_FIELDS.some((path) => {
+				const read = readAddresses(context.field(path));
+				return read.addresses.length > 0 || read.unreadable.length > 0;
+			});
+			if (!setsAttendees) return {};
+			// The copy lists the mailbox itself among the attendees: not someone Outlook would mail.
+			const own = await context.ownAddresses();
+			return {
+				recipients: addressesOf(event.attendees).filter((address) => !own.includes(address)),
+			};
 		},
 	},
 

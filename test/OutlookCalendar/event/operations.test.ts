@@ -123,6 +123,14 @@ describe('Event → Update', () => {
 	});
 
 	it('can turn an event into a series and add attendees', async () => {
+		// The attendees it has are read first: a PATCH with attendees replaces them all.
+		t.s.graph.on('GET', '/me/events/:id', {
+			body: {
+				id: 'AAMk1=',
+				attendees: [{ type: 'optional', emailAddress: { address: 'carla@contoso.com' } }],
+				locations: [],
+			},
+		});
 		t.s.graph.on('PATCH', '/me/events/:id', (req) => ({
 			body: { id: 'AAMk1=', ...(req.body as object) },
 		}));
@@ -143,9 +151,17 @@ describe('Event → Update', () => {
 				},
 			},
 		});
-		expect(t.s.graph.calls()[0].body).toEqual({
+		expect(t.s.graph.calls()[0]).toMatchObject({
+			method: 'GET',
+			path: '/me/events/AAMk1%3D',
+			query: { $select: 'attendees,locations' },
+		});
+		expect(t.s.graph.calls()[1].body).toEqual({
 			start: { dateTime: '2026-03-02T09:00:00', timeZone: 'Romance Standard Time' },
-			attendees: [{ type: 'required', emailAddress: { address: 'bea@contoso.com' } }],
+			attendees: [
+				{ type: 'optional', emailAddress: { address: 'carla@contoso.com' } },
+				{ type: 'required', emailAddress: { address: 'bea@contoso.com' } },
+			],
 			recurrence: {
 				pattern: {
 					type: 'weekly',

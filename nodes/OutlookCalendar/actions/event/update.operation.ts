@@ -7,7 +7,7 @@ import { eventOptionalFields } from '../../descriptions/eventFields';
 import { eventLocator, readLocatorId } from '../../descriptions/locators';
 import { calendarCall, idSegment } from '../../helpers/context';
 import type { EventInput } from '../../helpers/eventMapping';
-import { buildEventBody, simplifyEvent } from '../../helpers/eventMapping';
+import { buildEventBody, keepOtherAttendees, simplifyEvent } from '../../helpers/eventMapping';
 import { zoneFor } from '../../helpers/mailboxZone';
 import type { OperationDeclaration } from '../../../shared/declarations';
 
@@ -77,9 +77,24 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	}
 	const id = readLocatorId(this, i, 'eventId') as string;
 	const call = await calendarCall(this, i);
+	const path = `${call.root}/events/${idSegment(this, i, id, 'Event')}`;
+	if (keepOtherAttendees.needed(input)) {
+		// A PATCH with attendees (or locations) replaces the event's whole list: the attendees of the
+		// kinds not given, and with Rooms alone its locations, are read and sent along.
+		// https://learn.microsoft.com/graph/api/event-update
+		const current = await call.transport.request<IDataObject>({
+			method: 'GET',
+			path,
+			query: { $select: 'attendees,locations' },
+			itemIndex: i,
+			permission: call.permission,
+			action: 'read events',
+		});
+		keepOtherAttendees.merge(body, input, current);
+	}
 	const updated = await call.transport.request<IDataObject>({
 		method: 'PATCH',
-		path: `${call.root}/events/${idSegment(this, i, id, 'Event')}`,
+		path,
 		body,
 		timeZone: zone.windows,
 		itemIndex: i,
