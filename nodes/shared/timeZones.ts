@@ -16,7 +16,7 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime, IANAZone } from 'luxon';
-import { findIana, findWindows, WINDOWS_TO_IANA_MAP } from 'windows-iana';
+import { findIana, findWindows, IANA_ALIAS_MAP, WINDOWS_TO_IANA_MAP } from 'windows-iana';
 
 export interface CalendarZone {
 	/** IANA name, used for every computation. */
@@ -61,6 +61,23 @@ function canonicalWindowsName(name: string): string | undefined {
 	return undefined;
 }
 
+/** CLDR's IANA names (and their aliases) by lower-case name, built on first use. */
+let ianaByLowerCase: Map<string, string> | undefined;
+
+/**
+ * The IANA name spelled as CLDR spells it: luxon and Intl accept `europe/madrid`, but CLDR's
+ * windowsZones mapping (and so the Windows name Graph is sent) is keyed by `Europe/Madrid`.
+ */
+function canonicalIanaName(name: string): string {
+	if (findWindows(name).length) return name;
+	if (!ianaByLowerCase) {
+		ianaByLowerCase = new Map();
+		for (const entry of Object.values(IANA_ALIAS_MAP) as Array<{ alias: readonly string[] }>)
+			for (const alias of entry.alias) ianaByLowerCase.set(alias.toLowerCase(), alias);
+	}
+	return ianaByLowerCase.get(name.toLowerCase()) ?? name;
+}
+
 /**
  * A zone given as an IANA name or a Windows name; undefined when it is neither. An IANA zone with no
  * Windows counterpart in CLDR (rare) is sent to Graph under its IANA name.
@@ -84,7 +101,8 @@ function lookUpZone(name: string): CalendarZone | undefined {
 	if (!trimmed) return undefined;
 	if (UTC_NAMES.has(trimmed.toLowerCase())) return { iana: 'UTC', windows: 'UTC' };
 	if (IANAZone.isValidZone(trimmed)) {
-		return { iana: trimmed, windows: windowsNameFor(trimmed) ?? trimmed };
+		const iana = canonicalIanaName(trimmed);
+		return { iana, windows: windowsNameFor(iana) ?? iana };
 	}
 	const windows = canonicalWindowsName(trimmed);
 	if (windows) {

@@ -157,6 +157,26 @@ describe('Event → Create: time zones', () => {
 		});
 	});
 
+	it('an IANA name in lower case (from an expression) is sent to Graph under its Windows name', async () => {
+		t.s.graph.on('POST', '/me/events', echoCreated());
+		const [out] = await t.json({
+			resource: 'event',
+			operation: 'create',
+			subject: 'Standup',
+			start: '2026-06-01T09:00:00',
+			end: '2026-06-01T09:30:00',
+			additionalFields: { timeZone: 'america/new_york' },
+		});
+		expect(t.s.graph.calls()[0].body).toMatchObject({
+			start: { dateTime: '2026-06-01T09:00:00', timeZone: 'Eastern Standard Time' },
+			end: { dateTime: '2026-06-01T09:30:00', timeZone: 'Eastern Standard Time' },
+		});
+		expect(t.s.graph.requests[0].headers.prefer).toContain(
+			'outlook.timezone="Eastern Standard Time"',
+		);
+		expect(out).toMatchObject({ start: '2026-06-01T09:00:00-04:00', timeZone: 'America/New_York' });
+	});
+
 	it('accepts a Windows zone name and a luxon DateTime from an expression', async () => {
 		t.s.graph.on('POST', '/me/events', echoCreated());
 		await t.run({

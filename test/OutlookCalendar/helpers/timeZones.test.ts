@@ -23,6 +23,10 @@ describe('resolveZone (CLDR windowsZones via windows-iana)', () => {
 		['Romance Standard Time', 'Europe/Paris', 'Romance Standard Time'],
 		['romance standard time', 'Europe/Paris', 'Romance Standard Time'],
 		['India Standard Time', 'Asia/Calcutta', 'India Standard Time'],
+		// IANA names in another case (luxon and Intl accept them): their Windows name, not themselves.
+		['europe/madrid', 'Europe/Madrid', 'Romance Standard Time'],
+		['AMERICA/NEW_YORK', 'America/New_York', 'Eastern Standard Time'],
+		['asia/kolkata', 'Asia/Kolkata', 'India Standard Time'],
 	])('%s → %s / %s', (name, iana, windows) => {
 		const zone = resolveZone(name);
 		expect(zone?.windows).toBe(windows);
