@@ -30,7 +30,8 @@ export type RecurrenceFrequency = 'daily' | 'weekly' | 'monthly' | 'yearly';
 export interface RecurrenceRule {
 	frequency?: RecurrenceFrequency;
 	interval?: number;
-	daysOfWeek?: string[];
+	/** Day names: the picker's list, or an expression's array or comma-separated text. */
+	daysOfWeek?: string[] | string;
 	/** monthly / yearly: on a day of the month, or on the nth weekday. */
 	repeatOn?: 'dayOfMonth' | 'weekday';
 	dayOfMonth?: number;
@@ -61,6 +62,25 @@ function positiveInteger(value: unknown): number | undefined {
 }
 
 /**
+ * The Days of Week field: the list the picker gives, or what an expression gives (an array, or
+ * names separated by commas, in any case). A name that is not a day is an error naming the field:
+ * left out, the series would silently fall back to the weekday of Start.
+ */
+function daysOfWeek(ctx: IExecuteFunctions, itemIndex: number, value: unknown): string[] {
+	const names = listValue(value);
+	for (const name of names) {
+		if (!DAY_NAMES.includes(name.toLowerCase()))
+			fail(
+				ctx,
+				itemIndex,
+				`"${name.slice(0, 40)}" in the field Recurrence Days of Week is not a day of the week`,
+				'Use monday, tuesday, wednesday, thursday, friday, saturday or sunday',
+			);
+	}
+	return [...new Set(names.map((name) => name.toLowerCase()))];
+}
+
+/**
  * The `patternedRecurrence` for a series starting at `start` (in the event's zone). Missing days
  * default to the start's day, as Outlook does; the range starts on the start's date in the event's zone.
  */
@@ -79,8 +99,7 @@ export function buildRecurrence(
 			itemIndex,
 			`The field Recurrence Interval must be a whole number of 1 or more (got ${String(rule.interval)})`,
 		);
-	// A list from an expression may be text too: "monday, wednesday".
-	const days = listValue(rule.daysOfWeek).filter((d) => DAY_NAMES.includes(d));
+	const days = daysOfWeek(ctx, itemIndex, rule.daysOfWeek);
 	const startDays = days.length ? days : [weekdayName(start)];
 	const pattern: IDataObject = { interval };
 

@@ -1,3 +1,5 @@
+import type { INodeParameters } from 'n8n-workflow';
+
 import { graphError } from '../../support/graph-standin';
 import { byId, calendarSuite, graphEvent } from '../setup';
 
@@ -424,6 +426,36 @@ describe('Event → Create: recurrence and fields', () => {
 			dateTime: '2026-05-04T15:00:00.0000000',
 			timeZone: 'Romance Standard Time',
 		});
+	});
+});
+
+describe('Event → Create: Recurrence Days of Week from an expression', () => {
+	const weekly = (daysOfWeek: string): INodeParameters => ({
+		resource: 'event',
+		operation: 'create',
+		subject: 'Gym',
+		// A Monday.
+		start: '2026-03-16T18:00:00',
+		end: '2026-03-16T19:00:00',
+		additionalFields: { recurrence: { rule: { frequency: 'weekly', daysOfWeek } } },
+	});
+
+	it.each([
+		['day names as people write them', "={{ ['Tuesday', 'THURSDAY'] }}"],
+		['a comma-separated list', "={{ 'tuesday, thursday' }}"],
+	])('%s are the days of the series, not the weekday of Start', async (_name, daysOfWeek) => {
+		t.s.graph.on('POST', '/me/events', echoCreated());
+		await t.run(weekly(daysOfWeek));
+		expect(t.s.graph.calls()[0].body).toMatchObject({
+			recurrence: { pattern: { type: 'weekly', daysOfWeek: ['tuesday', 'thursday'] } },
+		});
+	});
+
+	it('a name that is not a day is an error naming the field, before any request', async () => {
+		await expect(t.run(weekly("={{ ['Monday', 'Funday'] }}"))).rejects.toThrow(
+			/"Funday" in the field Recurrence Days of Week is not a day of the week/,
+		);
+		expect(t.s.graph.requests).toHaveLength(0);
 	});
 });
 
