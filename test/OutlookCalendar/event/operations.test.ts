@@ -238,6 +238,37 @@ describe('Event → Delete, Respond, Cancel, Forward', () => {
 		},
 	);
 
+	it.each([
+		['Decline', 'decline'],
+		[' tentativelyaccept ', 'tentativelyAccept'],
+	])(
+		'a Response of %j from an expression is that response, not an acceptance',
+		async (given, action) => {
+			t.s.graph.on('POST', '/me/events/:id/:action', { status: 202 });
+			const out = await t.json({
+				resource: 'event',
+				operation: 'respond',
+				eventId: byId('AAMk1='),
+				response: `={{ ${JSON.stringify(given)} }}`,
+				sendResponse: false,
+			});
+			expect(t.s.graph.calls().map((c) => c.path)).toEqual([`/me/events/AAMk1%3D/${action}`]);
+			expect(out).toEqual([{ id: 'AAMk1=', response: action, sendResponse: false }]);
+		},
+	);
+
+	it('a Response that is none of them is an error naming the field, before any request', async () => {
+		await expect(
+			t.run({
+				resource: 'event',
+				operation: 'respond',
+				eventId: byId('AAMk1='),
+				response: "={{ 'maybe' }}",
+			}),
+		).rejects.toThrow(/"maybe" in the field Response is not Accept, Tentatively Accept or Decline/);
+		expect(t.s.graph.requests).toHaveLength(0);
+	});
+
 	it('declines proposing a new time, in the chosen zone', async () => {
 		t.s.graph.on('POST', '/me/events/:id/decline', { status: 202 });
 		await t.run({

@@ -68,12 +68,28 @@ export const description = updateDisplayOptions(
 );
 
 /** Graph's response actions share one body. https://learn.microsoft.com/graph/api/event-accept (…-tentativelyaccept, …-decline) */
-const RESPONSE_ACTIONS = new Set(['accept', 'tentativelyAccept', 'decline']);
+const RESPONSE_ACTIONS = ['accept', 'tentativelyAccept', 'decline'];
+
+/**
+ * The Response field's action; an expression may give it in any case. Anything else fails the
+ * item: taken for an acceptance, a decline would accept the meeting and tell the organizer so.
+ */
+function responseAction(ctx: IExecuteFunctions, i: number): string {
+	const given = String(ctx.getNodeParameter('response', i) ?? '').trim();
+	const action = RESPONSE_ACTIONS.find((a) => a.toLowerCase() === given.toLowerCase());
+	if (!action) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"${given.slice(0, 40)}" in the field Response is not Accept, Tentatively Accept or Decline`,
+			{ itemIndex: i, description: 'Use accept, tentativelyAccept or decline' },
+		);
+	}
+	return action;
+}
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const id = readLocatorId(this, i, 'eventId') as string;
-	const response = this.getNodeParameter('response', i) as string;
-	const action = RESPONSE_ACTIONS.has(response) ? response : 'accept';
+	const action = responseAction(this, i);
 	const comment = this.getNodeParameter('comment', i, '') as string;
 	const sendResponse = this.getNodeParameter('sendResponse', i, true) as boolean;
 	const body: IDataObject = { sendResponse };
