@@ -62,6 +62,31 @@ function positiveInteger(value: unknown): number | undefined {
 }
 
 /**
+ * An options field of the rule: its value in any case (an expression may give 'Weekday' or
+ * 'Second'); empty gives the field's default; anything else is an error naming the field (read
+ * as the default, 'Weekday' would make a series on a day of the month).
+ */
+function option<T extends string>(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	allowed: readonly T[],
+	fallback: T,
+	field: string,
+): T {
+	const text = value === undefined || value === null ? '' : String(value).trim();
+	if (!text) return fallback;
+	const found = allowed.find((a) => a.toLowerCase() === text.toLowerCase());
+	if (!found)
+		fail(
+			ctx,
+			itemIndex,
+			`"${text.slice(0, 40)}" in the field Recurrence ${field} is not ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}`,
+		);
+	return found;
+}
+
+/**
  * The Days of Week field: the list the picker gives, or what an expression gives (an array, or
  * names separated by commas, in any case). A name that is not a day is an error naming the field:
  * left out, the series would silently fall back to the weekday of Start.
@@ -91,7 +116,14 @@ export function buildRecurrence(
 	start: DateTime,
 	zone: CalendarZone,
 ): IDataObject {
-	const frequency = rule.frequency ?? 'weekly';
+	const frequency = option(
+		ctx,
+		itemIndex,
+		rule.frequency,
+		['daily', 'weekly', 'monthly', 'yearly'] as const,
+		'weekly',
+		'Frequency',
+	);
 	const interval = positiveInteger(rule.interval ?? 1);
 	if (!interval)
 		fail(
@@ -110,16 +142,38 @@ export function buildRecurrence(
 		case 'weekly':
 			pattern.type = 'weekly';
 			pattern.daysOfWeek = startDays;
-			pattern.firstDayOfWeek = rule.firstDayOfWeek || 'sunday';
+			pattern.firstDayOfWeek = option(
+				ctx,
+				itemIndex,
+				rule.firstDayOfWeek,
+				DAY_NAMES.slice(1),
+				'sunday',
+				'First Day of Week',
+			);
 			break;
 		case 'monthly':
 		case 'yearly': {
-			const relative = rule.repeatOn === 'weekday';
+			const relative =
+				option(
+					ctx,
+					itemIndex,
+					rule.repeatOn,
+					['dayOfMonth', 'weekday'] as const,
+					'dayOfMonth',
+					'Repeat On',
+				) === 'weekday';
 			const yearly = frequency === 'yearly';
 			if (relative) {
 				pattern.type = yearly ? 'relativeYearly' : 'relativeMonthly';
 				pattern.daysOfWeek = startDays;
-				pattern.index = rule.weekIndex || 'first';
+				pattern.index = option(
+					ctx,
+					itemIndex,
+					rule.weekIndex,
+					['first', 'second', 'third', 'fourth', 'last'] as const,
+					'first',
+					'Week of Month',
+				);
 			} else {
 				pattern.type = yearly ? 'absoluteYearly' : 'absoluteMonthly';
 				const day = rule.dayOfMonth ? positiveInteger(rule.dayOfMonth) : start.day;
@@ -153,7 +207,14 @@ export function buildRecurrence(
 
 	const startDate = start.setZone(zone.iana).toISODate() as string;
 	const range: IDataObject = { startDate, recurrenceTimeZone: zone.windows };
-	const endBy = rule.endBy ?? 'never';
+	const endBy = option(
+		ctx,
+		itemIndex,
+		rule.endBy,
+		['never', 'date', 'count'] as const,
+		'never',
+		'End By',
+	);
 	if (endBy === 'never') {
 		range.type = 'noEnd';
 	} else if (endBy === 'date') {

@@ -451,6 +451,54 @@ describe('Event → Create: Recurrence Days of Week from an expression', () => {
 		});
 	});
 
+	it("the rule's options in another case ('Monthly', 'Weekday', 'Second') are read as chosen, not as the defaults", async () => {
+		t.s.graph.on('POST', '/me/events', echoCreated());
+		await t.run({
+			resource: 'event',
+			operation: 'create',
+			subject: 'Review',
+			start: '2026-03-16T18:00:00',
+			end: '2026-03-16T19:00:00',
+			additionalFields: {
+				recurrence: {
+					rule: {
+						frequency: "={{ 'Monthly' }}",
+						repeatOn: "={{ 'Weekday' }}",
+						weekIndex: "={{ 'Second' }}",
+						endBy: "={{ 'Count' }}",
+						occurrences: 6,
+					},
+				},
+			},
+		});
+		expect(t.s.graph.calls()[0].body).toMatchObject({
+			recurrence: {
+				pattern: { type: 'relativeMonthly', daysOfWeek: ['monday'], index: 'second' },
+				range: { type: 'numbered', numberOfOccurrences: 6 },
+			},
+		});
+	});
+
+	it('a Week of Month that is none of the options is an error naming the field', async () => {
+		await expect(
+			t.run({
+				resource: 'event',
+				operation: 'create',
+				subject: 'Review',
+				start: '2026-03-16T18:00:00',
+				end: '2026-03-16T19:00:00',
+				additionalFields: {
+					recurrence: {
+						rule: { frequency: 'monthly', repeatOn: 'weekday', weekIndex: "={{ 'fifth' }}" },
+					},
+				},
+			}),
+		).rejects.toThrow(
+			/"fifth" in the field Recurrence Week of Month is not first, second, third, fourth or last/,
+		);
+		expect(t.s.graph.requests).toHaveLength(0);
+	});
+
 	it('a name that is not a day is an error naming the field, before any request', async () => {
 		await expect(t.run(weekly("={{ ['Monday', 'Funday'] }}"))).rejects.toThrow(
 			/"Funday" in the field Recurrence Days of Week is not a day of the week/,
