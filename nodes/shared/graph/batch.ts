@@ -12,6 +12,7 @@ import {
 	isIdempotentRequest,
 	MAY_HAVE_BEEN_APPLIED,
 	mayRepeat,
+	parseRetryAfter,
 	withheldRepeat,
 	withRetry,
 } from './retry';
@@ -140,6 +141,7 @@ export async function graphBatch(
 		async (attempt): Promise<AttemptOutcome<void>> => {
 			const retry: number[] = [];
 			let retryAfter: string | undefined;
+			let longestWait: number | undefined;
 
 			/** One envelope; returns the requests of it that did not run (their dependency failed). */
 			const send = async (chunk: number[], sequential: boolean): Promise<number[]> => {
@@ -223,10 +225,13 @@ export async function graphBatch(
 							.join(' ');
 					} else if (mayRepeat(transport.policy, failure, idempotent(request))) {
 						retry.push(index);
-						// The longest Retry-After of the round: one wait serves them all.
-						const seconds = headers['retry-after'];
-						if (seconds && (retryAfter === undefined || Number(seconds) > Number(retryAfter)))
-							retryAfter = seconds;
+						// The longest Retry-After of the round: one wait serves them all. Each may be
+						// seconds or an HTTP date (RFC 9110 §10.2.3), so they are compared as waits.
+						const wait = parseRetryAfter(headers['retry-after']);
+						if (wait !== undefined && (longestWait === undefined || wait > longestWait)) {
+							longestWait = wait;
+							retryAfter = headers['retry-after'];
+						}
 					}
 				}
 				return notRun;

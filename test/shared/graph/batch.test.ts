@@ -192,6 +192,30 @@ describe('$batch through n8n-core', () => {
 			'Microsoft Graph answered 429 TooManyRequests: Please retry again later. (after 3 attempts)',
 		);
 	});
+	it('waits the longest Retry-After of a round, whether seconds or an HTTP date', async () => {
+		// RFC 9110 §10.2.3: delta-seconds or an HTTP-date. m1 asks for 2 s, m2 for a minute.
+		const inAMinute = new Date(Date.now() + 60_000).toUTCString();
+		s.graph.throttle('GET', '/me/messages/m1', 1, { retryAfter: '2' });
+		s.graph.throttle('GET', '/me/messages/m2', 1, { retryAfter: inAMinute });
+		const out = await runBatch(['m0', 'm1', 'm2']);
+		expect(envelopes().map((requests) => requests.length)).toEqual([3, 2]);
+		// One wait serves both: m2's minute (less the time the test has run), not m1's 2 s.
+		expect(waits).toHaveLength(1);
+		expect(waits[0]).toBeGreaterThan(50_000);
+		expect(out.map((item) => item.json.status)).toEqual([200, 200, 200]);
+
+		// And the other way round: an HTTP date 2 s away, then 60 seconds.
+		s.graph.reset();
+		waits.length = 0;
+		s.graph.on('GET', '/me/messages/:id', (_request, params) => ({ body: { id: params.id } }));
+		s.graph.throttle('GET', '/me/messages/m1', 1, {
+			retryAfter: new Date(Date.now() + 2_000).toUTCString(),
+		});
+		s.graph.throttle('GET', '/me/messages/m2', 1, { retryAfter: '60' });
+		await runBatch(['m0', 'm1', 'm2']);
+		expect(waits).toEqual([60_000]);
+	});
+
 	it('after an ambiguous envelope failure (503 without Retry-After) sends its idempotent sub-requests again, never its Copy', async () => {
 		const copies: string[] = [];
 		s.graph.on('POST', '/me/messages/:id/copy', (_request, params) => {
