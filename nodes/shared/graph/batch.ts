@@ -13,6 +13,7 @@ import {
 	MAY_HAVE_BEEN_APPLIED,
 	mayRepeat,
 	parseRetryAfter,
+	sendFailureKind,
 	withheldRepeat,
 	withRetry,
 } from './retry';
@@ -88,6 +89,19 @@ function idempotent(request: GraphRequestOptions): boolean {
 }
 
 /**
+ * A request that deletes its item: DELETE, or the permanentDelete action. Sent again after a
+ * failure that may have come after Graph deleted the item (a 5xx), it finds nothing: that 404 is
+ * the deletion the earlier attempt did, as the transport counts it for a request of its own.
+ */
+function isDeletion(request: GraphRequestOptions): boolean {
+	const method = request.method.toUpperCase();
+	return (
+		method === 'DELETE' ||
+		(method === 'POST' && request.path.split('?')[0].endsWith('/permanentDelete'))
+	);
+}
+
+/**
  * Longest and shortest `dependsOn` chain. A failed sub-request fails the rest of its chain (424),
  * which is sent again; after each envelope with a failure the chains are halved (doubled again
  * after one without), and below MIN_CHAIN the rest goes in parallel envelopes, as without chains.
@@ -134,6 +148,8 @@ export async function graphBatch(
 	let pending = requests.map((_, index) => index);
 	let chainLength = GRAPH_BATCH_LIMIT;
 	let chains = true;
+	// Deletions sent again after a failure that may have come after Graph did them.
+	const mayBeGone = new Set<number>();
 	// One round sends what is pending; throttled sub-requests make the loop wait and go again.
 	// Every pending request is on the same attempt, so the round number is each one's attempt.
 	await withRetry<void>(
@@ -167,6 +183,10 @@ export async function graphBatch(
 						batchSequential: sequential,
 						// The transport repeats the envelope only when each of its sub-requests may be repeated.
 						idempotent: chunk.every((index) => idempotent(requests[index])),
+						// Repeated after a failure that may have come after Graph ran it: its deletions may be done.
+						onAmbiguousRepeat: () => {
+							for (const index of chunk) if (isDeletion(requests[index])) mayBeGone.add(index);
+						},
 					});
 				} catch (error) {
 					// A cancelled execution ends here (already a NodeOperationError from the transport).
@@ -179,7 +199,10 @@ export async function graphBatch(
 					// Graph may have run some of it: the idempotent sub-requests go again in the next round.
 					const resend = mayHaveBeenApplied(error);
 					for (const index of chunk) {
-						if (resend && idempotent(requests[index])) retry.push(index);
+						if (resend && idempotent(requests[index])) {
+							retry.push(index);
+							if (isDeletion(requests[index])) mayBeGone.add(index);
+						}
 						results[index] = {
 							index,
 							status: httpCode,
@@ -204,9 +227,16 @@ export async function graphBatch(
 						Object.entries(sub?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v] as const),
 					);
 					const subBody = (sub?.body ?? undefined) as IDataObject | undefined;
+					const request = requests[index];
+					if (status === 404 && mayBeGone.has(index)) {
+						logFor(transport.ctx).warn(
+							'Microsoft Graph failed while deleting, and the repeated request found the item gone: counted as deleted',
+						);
+						results[index] = { index, status: 204, headers, body: undefined };
+						continue;
+					}
 					results[index] = { index, status, headers, body: subBody };
 					if (status < 400) continue;
-					const request = requests[index];
 					const error = graphApiError(
 						{
 							status,
@@ -225,6 +255,8 @@ export async function graphBatch(
 							.join(' ');
 					} else if (mayRepeat(transport.policy, failure, idempotent(request))) {
 						retry.push(index);
+						if (isDeletion(request) && sendFailureKind(status, failure.retryAfter) === 'ambiguous')
+							mayBeGone.add(index);
 						// The longest Retry-After of the round: one wait serves them all. Each may be
 						// seconds or an HTTP date (RFC 9110 §10.2.3), so they are compared as waits.
 						const wait = parseRetryAfter(headers['retry-after']);

@@ -112,6 +112,11 @@ export interface GraphRequestOptions {
 	 * asked again smaller (paging.ts), not the same heavy page again.
 	 */
 	noRetryOn?: number[];
+	/**
+	 * Called when the request is sent again after a failure that leaves open whether Graph did it
+	 * (a 5xx, a reset): a `$batch` learns that the deletions it carried may already be done.
+	 */
+	onAmbiguousRepeat?: () => void;
 }
 
 export interface GraphRawResponse {
@@ -666,11 +671,10 @@ export class GraphTransport {
 						throw new AmbiguousFailureError(error as Error, MAY_HAVE_BEEN_APPLIED);
 					}
 					if (ambiguous) checkBeforeSending = true;
-					if (
-						options.method === 'DELETE' &&
-						sendFailureKind(undefined, undefined, network.code) === 'ambiguous'
-					)
-						deletedBeforeFailure = true;
+					if (sendFailureKind(undefined, undefined, network.code) === 'ambiguous') {
+						if (options.method === 'DELETE') deletedBeforeFailure = true;
+						options.onAmbiguousRepeat?.();
+					}
 					const reason = `Microsoft Graph could not be reached (${network.code ?? network.message})`;
 					const giveUp = () => {
 						throw ambiguous ? new AmbiguousFailureError(error as Error, MAY_HAVE_BEEN_SENT) : error;
@@ -711,11 +715,10 @@ export class GraphTransport {
 				if (withheldRepeat(this.policy, failure, idempotent))
 					return { done: { ...answered, mayHaveApplied: true } };
 				if (!mayRepeat(this.policy, failure, idempotent)) return { done: answered };
-				if (
-					options.method === 'DELETE' &&
-					sendFailureKind(answered.status, retryAfter) === 'ambiguous'
-				)
-					deletedBeforeFailure = true;
+				if (sendFailureKind(answered.status, retryAfter) === 'ambiguous') {
+					if (options.method === 'DELETE') deletedBeforeFailure = true;
+					options.onAmbiguousRepeat?.();
+				}
 				return { retry, giveUp: () => answered };
 			},
 			{ log: (message) => logFor(this.ctx).warn(message), signal: this.cancelSignal() },

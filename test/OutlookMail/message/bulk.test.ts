@@ -446,6 +446,66 @@ describe('bulk operations after a failure that may have come after Graph did the
 		});
 	});
 
+	describe('Delete Permanently', () => {
+		const t = useMailNode();
+
+		it('a purge answered 504 after Graph did it is sent again, and the 404 that finds it gone counts as deleted', async () => {
+			const list = ids(3);
+			const present = new Set(list);
+			const purges: string[] = [];
+			// m1's purge times out at the gateway after Exchange purged it (504: Graph may have done it).
+			t.s.graph.on('POST', '/me/messages/:id/permanentDelete', (_, p) => {
+				purges.push(p.id);
+				if (!present.delete(p.id))
+					return graphError(
+						404,
+						'ErrorItemNotFound',
+						'The specified object was not found in the store.',
+					);
+				return p.id === list[1]
+					? graphError(504, 'GatewayTimeout', 'Gateway timeout')
+					: { status: 204 };
+			});
+			const out = await t.run(
+				{ resource: 'message', operation: 'delete', messageId: byExpression, permanent: true },
+				{ items: itemsFor(list), continueOnFail: true },
+			);
+			expect(purges).toEqual([...list, list[1]]);
+			expect(out.map((o) => o.json)).toEqual(
+				list.map((id) => ({ id, deleted: true, permanent: true })),
+			);
+		});
+
+		it('purges whose $batch call is answered 503 after Graph did them are sent again, and count as deleted', async () => {
+			const list = ids(3);
+			const present = new Set(list);
+			t.s.graph.on('POST', '/me/messages/:id/permanentDelete', (_, p) =>
+				present.delete(p.id)
+					? { status: 204 }
+					: graphError(
+							404,
+							'ErrorItemNotFound',
+							'The specified object was not found in the store.',
+						),
+			);
+			// The first call runs its purges, then is answered 503 without Retry-After.
+			t.s.graph.failEnvelope((n, record) => {
+				if (n !== 1) return undefined;
+				for (const sub of (record.body as { requests: Array<{ url: string }> }).requests)
+					present.delete(decodeURIComponent(sub.url.split('/')[3]));
+				return graphError(503, 'ServiceUnavailable', 'Service unavailable');
+			});
+			const out = await t.run(
+				{ resource: 'message', operation: 'delete', messageId: byExpression, permanent: true },
+				{ items: itemsFor(list), continueOnFail: true },
+			);
+			expect(t.s.graph.requests.filter((r) => r.path === '/$batch')).toHaveLength(2);
+			expect(out.map((o) => o.json)).toEqual(
+				list.map((id) => ({ id, deleted: true, permanent: true })),
+			);
+		});
+	});
+
 	describe('On Any Error', () => {
 		const t = useMailNode({ retryMode: 'anyError' });
 
