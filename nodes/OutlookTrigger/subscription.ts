@@ -13,6 +13,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { GraphTransport } from '../shared/graph/client';
+import { graphCollect } from '../shared/graph/paging';
 import { odataString, segment } from '../shared/graph/request';
 import { TriggerState } from './cursor';
 import { CALENDAR_CHANGE_EVENTS, MAIL_EVENTS } from './description';
@@ -353,18 +354,23 @@ export async function readSubscription(
 	}
 }
 
-/** The subscriptions this app created (for this user, with OAuth2) that post to `notificationUrl`. */
+/**
+ * The subscriptions this app created (for this user, with OAuth2) that post to `notificationUrl`.
+ * Every page of the list: Graph pages it (`@odata.nextLink`, even after an empty first page:
+ * microsoft-graph-docs#5681, #17354), and with App-Only it holds the app's subscriptions for every
+ * mailbox, so this trigger's may be on any page.
+ */
 export async function subscriptionsPostingTo(
 	transport: GraphTransport,
 	settings: TriggerSettings,
 	notificationUrl: string,
 ): Promise<GraphSubscription[]> {
-	const page = await transport.request<{ value?: GraphSubscription[] }>({
-		method: 'GET',
-		path: '/subscriptions',
-		...subscriptionPermission(settings),
-	});
-	return (page.value ?? []).filter((s) => s.notificationUrl === notificationUrl && s.id);
+	const all = (await graphCollect(
+		transport,
+		{ method: 'GET', path: '/subscriptions', ...subscriptionPermission(settings) },
+		{ returnAll: true, sendTop: false },
+	)) as GraphSubscription[];
+	return all.filter((s) => s.notificationUrl === notificationUrl && s.id);
 }
 
 /** Deletes a subscription; one Graph no longer has is deleted already. */

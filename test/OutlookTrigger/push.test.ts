@@ -497,6 +497,35 @@ describe('the subscription’s lifecycle', () => {
 		expect(ids(host.emitted())).toEqual([id]);
 	});
 
+	it('Graph’s list of the app’s subscriptions is read to its last page: this trigger’s is found there and kept, and unpublishing deletes what posts to its URL there', async () => {
+		const host = await publish();
+		const [sub] = subs.active();
+		await host.poll();
+		const newSubscriptions = () =>
+			subscriptionCalls('POST').filter((c) => c.path === '/subscriptions');
+		// Another trigger of the same app and user, listed first; Graph pages the list (one a page here).
+		const other = { ...sub, id: '1a2b3c4d-5e6f-4071-8293-a4b5c6d7e8f9' };
+		other.notificationUrl = 'https://n8n.example.com/webhook/another/notifications';
+		other.clientState = 'another-trigger-secret';
+		subs.subscriptions.delete(sub.id);
+		subs.subscriptions.set(other.id, other);
+		subs.subscriptions.set(sub.id, sub);
+		subs.listPageSize = 1;
+		// The poll's record holds an older ID and expiry: Graph's list finds this trigger's.
+		pushState(host.live).subscription.id = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
+		pushState(host.live).subscription.expiresAt = new Date(Date.now() - 1000).toISOString();
+		await host.poll();
+		expect(newSubscriptions()).toHaveLength(1);
+		expect(pushState(host.live).subscription.id).toBe(sub.id);
+		expect(subs.active().map((active) => active.id)).toEqual([other.id, sub.id]);
+
+		// One of this trigger's that n8n lost track of, posting to its URL, listed last.
+		const lost = { ...sub, id: '2b3c4d5e-6f70-4182-93a4-b5c6d7e8f9a0' };
+		subs.subscriptions.set(lost.id, lost);
+		await host.deactivate();
+		expect(subs.active().map((active) => active.id)).toEqual([other.id]);
+	});
+
 	it('a renewal answered 404 recreates it with the same secret and URL, and the same poll catches up', async () => {
 		subs.setFaults({ dropRate: 1 });
 		const host = await publish();

@@ -161,6 +161,17 @@ export class GraphSubscriptions {
 	/** Graph requires https; a test may let http on 127.0.0.1 through (as a local tunnel would). */
 	allowLoopbackHttp = false;
 
+	/**
+	 * How many subscriptions one page of `GET /subscriptions` lists; the rest follow by
+	 * `@odata.nextLink`. The description marks the list pageable (`x-ms-pageable`), and Graph has
+	 * answered it with an `@odata.nextLink` and an empty first page
+	 * (microsoft-graph-docs#5681, #17354). All on one page unless a test sets it.
+	 */
+	listPageSize = Infinity;
+
+	/** `$skiptoken` of the list's next pages → how many subscriptions the earlier pages listed. */
+	private readonly listTokens = new Map<string, number>();
+
 	validationTimeoutMs = VALIDATION_TIMEOUT_MS;
 
 	deliveryTimeoutMs = DELIVERY_TIMEOUT_MS;
@@ -233,14 +244,22 @@ export class GraphSubscriptions {
 	/** Registers the routes (again after `graph.reset()`). */
 	install(graph: GraphStandIn): this {
 		graph.on('POST', '/subscriptions', async (request) => await this.create(graph, request));
-		graph.on('GET', '/subscriptions', (request) => ({
-			body: {
+		graph.on('GET', '/subscriptions', (request) => {
+			const token = request.query.$skiptoken;
+			const skip = token === undefined ? 0 : this.listTokens.get(token);
+			if (skip === undefined) return graphError(400, 'BadRequest', 'Invalid $skiptoken');
+			const visible = [...this.subscriptions.values()].filter((s) => this.visibleTo(s, request));
+			const body: Json = {
 				'@odata.context': `${graph.url}/v1.0/$metadata#subscriptions`,
-				value: [...this.subscriptions.values()]
-					.filter((s) => this.visibleTo(s, request))
-					.map((s) => this.json(graph, s)),
-			},
-		}));
+				value: visible.slice(skip, skip + this.listPageSize).map((s) => this.json(graph, s)),
+			};
+			if (skip + this.listPageSize < visible.length) {
+				const next = randomUUID();
+				this.listTokens.set(next, skip + this.listPageSize);
+				body['@odata.nextLink'] = `${graph.url}/v1.0/subscriptions?$skiptoken=${next}`;
+			}
+			return { body };
+		});
 		graph.on('GET', '/subscriptions/:id', (request, params) => {
 			const found = this.find(params.id, request);
 			return found ? { body: this.json(graph, found) } : this.notFound(params.id);
