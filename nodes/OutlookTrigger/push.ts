@@ -113,8 +113,14 @@ async function syncOn(
  * One delta sync on the owner's data, run under `exclusive`. n8n may swap that data while the sync
  * awaits Graph: publishing a changed trigger removes it and adds it again, on a Workflow built from
  * the static data saved before this sync ends, and the new activation's first poll registers that
- * data (claimOwner) and waits for this sync. The sync's cursor is then carried into the new data
- * when it is newer (by `seq`), so that the next sync starts after what this one emitted.
+ * data (claimOwner) and waits for this sync. A webhook request's items are emitted whatever the
+ * publication, so its sync's cursor is carried into the new data when it is newer (by `seq`), and
+ * the next sync starts after what this one emitted; so are those of an activation's first poll
+ * (ActiveWorkflowTriggers.activatePollTrigger runs it as a test poll). A scheduled poll's are not:
+ * n8n 2.41 discards the result of a poll whose workflow was superseded meanwhile
+ * (PollTriggerExecutor, "Discarding in-flight poll result"), so its cursor stays with its own,
+ * superseded data (`carry` false) and the new activation syncs from the cursor saved with what
+ * was emitted.
  */
 async function syncOwned(
 	ctx: SyncContext,
@@ -122,10 +128,11 @@ async function syncOwned(
 	settings: TriggerSettings,
 	owner: SyncOwner,
 	now: Date,
+	carry: boolean,
 ): Promise<INodeExecutionData[]> {
 	const ran = owner.staticData;
 	const items = await syncOn(ctx, transport, settings, ran, now);
-	if (owner.staticData !== ran) carryCursor(ran, owner.staticData);
+	if (carry && owner.staticData !== ran) carryCursor(ran, owner.staticData);
 	return items;
 }
 
@@ -356,7 +363,7 @@ export async function receiveNotifications(this: IWebhookFunctions): Promise<IWe
 				syncOwner.recreatePending = false;
 				await recreate(this, transport, settings, syncOwner, now, 'Graph removed it');
 			}
-			const found = await syncOwned(this, transport, settings, syncOwner, now);
+			const found = await syncOwned(this, transport, settings, syncOwner, now, true);
 			// The owner's data after the sync: the one it ran on, or the newer activation's that
 			// syncOwned carried its cursor into.
 			copyTriggerState(syncOwner.staticData, requestData);
@@ -510,7 +517,9 @@ export async function pushPoll(
 		// The first poll of an activation runs beside n8n's webhook methods (checkExists/create),
 		// which find, renew or create the subscription: upkeep waits for the next poll.
 		const failure = fresh ? undefined : await upkeep(ctx, transport, settings, owner, now);
-		const items = await syncOwned(ctx, transport, settings, owner, now);
+		// n8n discards a scheduled poll whose workflow was superseded meanwhile, so its cursor is not
+		// carried; the first poll of an activation it runs as a test poll, emitted whatever happens.
+		const items = await syncOwned(ctx, transport, settings, owner, now, fresh);
 		// Reported only by a poll with nothing to emit: an error would drop this poll's items.
 		if (failure && !items.length && owner.upkeepFailures >= UPKEEP_FAILURES_REPORTED) {
 			// The transport's NodeApiError (or a NodeOperationError), which says what to do.

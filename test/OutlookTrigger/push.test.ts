@@ -696,6 +696,34 @@ describe('the subscription’s lifecycle', () => {
 	}, 30_000);
 });
 
+describe('a poll that spans a new publication', () => {
+	it('n8n discards the old activation’s poll: its mail is emitted once, by the new activation', async () => {
+		// No notification arrives: only the polls sync.
+		subs.setFaults({ dropRate: 1 });
+		const host = await publish({ ...receivedPush, options: { downloadAttachments: true } });
+		// Reading a mail's attachments takes a while (a large attachment).
+		let attachmentReads = 0;
+		s.graph.on('GET', '/me/messages/:id/attachments', async () => {
+			attachmentReads++;
+			await new Promise((r) => setTimeout(r, 1500));
+			return { body: { value: [] } };
+		});
+		const id = mailbox.deliver('inbox', { subject: 'Big attachment', hasAttachments: true });
+		const polling = host.poll();
+		await host.until(() => attachmentReads === 1, 'the poll’s sync to read the attachments');
+		// The user publishes a changed trigger meanwhile: n8n removes it and adds it again; the old
+		// poll's result comes back to a superseded workflow, and n8n discards it.
+		await host.deactivate();
+		expect(await host.activate()).toBeUndefined();
+		expect(await polling).toEqual([]);
+		expect(await host.poll()).toEqual([]);
+		expect(host.executions.map((e) => [e.source, ids(e.items)])).toEqual([['activation', [id]]]);
+		await host.restart();
+		expect(await host.poll()).toEqual([]);
+		expect(host.executions).toHaveLength(1);
+	}, 30_000);
+});
+
 describe('Listen for test event (the editor)', () => {
 	it('subscribes the test URL for an hour; the first change shows the newest mail and moves no cursor; stopping deletes it and leaves the published trigger as it was', async () => {
 		const host = await publish();

@@ -294,12 +294,18 @@ export class PushHost {
 		this.executions.push({ source, items: items.map((i) => i.json) });
 	}
 
-	/** One scheduled poll of the active workflow. */
+	/**
+	 * One scheduled poll of the active workflow. A poll that returns after its workflow was
+	 * unpublished or published again is discarded: nothing is emitted or saved, and it answers []
+	 * (n8n-core 2.41 PollTriggerExecutor: "Discarding in-flight poll result for superseded workflow").
+	 */
 	async poll(): Promise<IDataObject[]> {
-		if (!this.active) throw new Error('not published');
+		const workflow = this.active;
+		if (!workflow) throw new Error('not published');
 		const nodeType = this.n8n.nodeTypes.getByNameAndVersion(TRIGGER, 1);
-		const items = await nodeType.poll!.call(this.pollContext(this.active));
-		if (items?.[0]?.length) this.emit(this.active, 'poll', items[0]);
+		const items = await nodeType.poll!.call(this.pollContext(workflow));
+		if (this.active !== workflow) return [];
+		if (items?.[0]?.length) this.emit(workflow, 'poll', items[0]);
 		return (items?.[0] ?? []).map((i) => i.json);
 	}
 
