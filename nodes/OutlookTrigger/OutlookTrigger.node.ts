@@ -27,6 +27,7 @@ import {
 import { sample } from './sample';
 import { configFingerprint, readSettings } from './settings';
 import { DEFAULT_SYNC_BUDGET_MS, syncChanges, syncLimits } from './sync';
+import { ownerKey } from './wake';
 
 export class OutlookTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -137,18 +138,43 @@ async function pollOnce(this: IPollFunctions): Promise<INodeExecutionData[][] | 
 		return items.length ? [items] : null;
 	}
 	const staticData = this.getWorkflowStaticData('node');
-	const state = TriggerState.load(staticData, configFingerprint(settings), now);
 	const budget =
 		typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_SYNC_BUDGET_MS;
-	const items = await syncChanges(
-		this,
-		transport,
-		settings,
-		state,
-		now,
-		syncLimits(settings, budget),
-	);
-	// The cursors move in the same step as the items they cover: n8n saves both after this poll.
-	state.save(staticData);
+	// One poll of a trigger at a time, each from the cursor the one before left: n8n 2.41 starts a
+	// scheduled poll whether or not the previous one returned (ScheduledTaskManager fires each Poll
+	// Times entry on its own; TriggersAndPollers.runPollFunction only counts the overlap), and two
+	// polls reading the same saved cursor would each emit the same changes.
+	const items = await oneAtATime(ownerKey(this.getWorkflow().id, this.getNode()), async () => {
+		const started = new Date();
+		const state = TriggerState.load(staticData, configFingerprint(settings), started);
+		const found = await syncChanges(
+			this,
+			transport,
+			settings,
+			state,
+			started,
+			syncLimits(settings, budget),
+		);
+		// The cursors move in the same step as the items they cover: n8n saves both after this poll.
+		state.save(staticData);
+		return found;
+	});
 	return items.length ? [items] : null;
+}
+
+/** The tail of each trigger's queue of polls (polling delivery; push mode queues on its owner). */
+const pollQueues = new Map<string, Promise<unknown>>();
+
+/** Runs `fn` after the polls of the same trigger queued before it. */
+async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+	const run = (pollQueues.get(key) ?? Promise.resolve()).then(fn, fn);
+	const tail = run.then(
+		() => undefined,
+		() => undefined,
+	);
+	pollQueues.set(key, tail);
+	void tail.then(() => {
+		if (pollQueues.get(key) === tail) pollQueues.delete(key);
+	});
+	return await run;
 }

@@ -25,6 +25,18 @@ function ids(items: IDataObject[]): string[] {
 describe('Outlook Trigger: Message Received', () => {
 	const t = useTrigger();
 
+	it('two polls at once (Poll Times that fire together, or a poll longer than its interval) emit a new message once', async () => {
+		const runner = t.runner(received([rl('inbox')], { output: 'raw' }));
+		expect(await runner.poll()).toEqual([]);
+		const id = t.mailbox.deliver('inbox', { subject: 'Once' });
+		// n8n 2.41 starts a scheduled poll whether or not the one before has returned
+		// (ScheduledTaskManager fires each cron on its own; runPollFunction only counts the overlap).
+		const both = await Promise.all([runner.poll(), runner.poll()]);
+		expect(ids(both.flat())).toEqual([id]);
+		runner.restart();
+		expect(await runner.poll()).toEqual([]);
+	});
+
 	it('emits a burst of 500 messages over 10 polls exactly once each, across moves between watched folders', async () => {
 		for (let i = 0; i < 20; i++)
 			t.mailbox.deliver('inbox', { receivedDateTime: '2024-01-01T00:00:00Z' });
