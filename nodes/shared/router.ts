@@ -12,6 +12,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { OperationDeclaration } from './declarations';
+import { withCheckedOptions } from './optionValues';
 import { knownSecrets, redactError } from './redact';
 
 export type OperationResult = INodeExecutionData[] | IDataObject | IDataObject[];
@@ -105,11 +106,19 @@ export async function routeItems(
 	}
 	const output: INodeExecutionData[] = [];
 	const indexes = items.map((_, i) => i);
+	// The operation reads its parameters with `options` values checked (shared/optionValues.ts): its
+	// own fields first, then those of the node's other operations (one it runs instead, as a draft).
+	const ctx = withCheckedOptions(this, [
+		...module.description,
+		...Object.values(resources).flatMap((operations) =>
+			Object.values(operations).flatMap((other) => other.description),
+		),
+	]);
 
 	if (module.executeAll) {
 		let outcomes: Array<OperationResult | Error>;
 		try {
-			outcomes = await module.executeAll.call(this, indexes);
+			outcomes = await module.executeAll.call(ctx, indexes);
 		} catch (error) {
 			// A failure that is not per item (a $batch call refused as a whole) fails every item.
 			if (!this.continueOnFail()) throw itemError(this, error, 0);
@@ -135,7 +144,7 @@ export async function routeItems(
 		);
 	for (const i of indexes) {
 		try {
-			append(output, toItems(await module.execute.call(this, i), i));
+			append(output, toItems(await module.execute.call(ctx, i), i));
 		} catch (error) {
 			const failure = itemError(this, error, i);
 			if (!this.continueOnFail()) throw failure;
