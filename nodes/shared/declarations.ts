@@ -42,7 +42,11 @@ export type OperationKind = 'read' | 'change' | 'draft' | 'send';
  * - `ruleForwardTargets`: an inbox rule's own Forward To, Forward as Attachment To and Redirect To,
  *   which Exchange keeps sending every matching message to while the rule is on, unless an
  *   update gives that action addresses of its own
- *   (https://learn.microsoft.com/graph/api/resources/messageruleactions).
+ *   (https://learn.microsoft.com/graph/api/resources/messageruleactions);
+ * - `calendarOwner`: not a recipient but the sender: a meeting created in a calendar shared with or
+ *   delegated to the mailbox (Calendar) is sent as or on behalf of that calendar's owner
+ *   (https://learn.microsoft.com/graph/outlook-create-event-in-shared-delegated-calendar), so the
+ *   owner is checked like a From.
  */
 export type ImplicitRecipients =
 	| 'replyTargets'
@@ -51,7 +55,8 @@ export type ImplicitRecipients =
 	| 'eventAttendees'
 	| 'eventOrganizer'
 	| 'automaticRepliesAudience'
-	| 'ruleForwardTargets';
+	| 'ruleForwardTargets'
+	| 'calendarOwner';
 
 /** Where the people an operation reaches come from. */
 export type Reach =
@@ -113,7 +118,17 @@ export const IMPLICIT_SOURCE_FIELDS: { [Source in ImplicitRecipients]: string[] 
 	automaticRepliesAudience: ['status', 'externalAudience'],
 	// The rule, and what an update changes: its state, and actions that replace the old ones.
 	ruleForwardTargets: ['ruleId', 'updateFields.isEnabled', 'actions'],
+	calendarOwner: ['calendar'],
 };
+
+/**
+ * Fields that choose whom mail is sent as without naming an address, and the source that reads
+ * who that is: an operation that sends or saves a draft and has the field must name the source,
+ * so a new operation cannot put mail in another person's calendar unchecked.
+ */
+const SENDER_FIELDS: Array<{ field: string; source: ImplicitRecipients }> = [
+	{ field: 'calendar', source: 'calendarOwner' },
+];
 
 /** Boolean fields that condition implicit recipients (`when`). */
 export function declaredConditions(declaration: OperationDeclaration): string[] {
@@ -176,5 +191,9 @@ export function declarationProblem(
 		...declaredImplicit(declaration).flatMap((source) => IMPLICIT_SOURCE_FIELDS[source]),
 	].filter((path) => !hasField(properties, path));
 	if (missing.length) return `it names fields it does not have: ${missing.join(', ')}`;
+	if (declaration.does === 'send' || declaration.does === 'draft')
+		for (const { field, source } of SENDER_FIELDS)
+			if (hasField(properties, field) && !declaredImplicit(declaration).includes(source))
+				return `its field ${field} chooses whom it sends as, and it does not name ${source}`;
 	return undefined;
 }

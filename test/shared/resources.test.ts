@@ -210,6 +210,22 @@ describe('defineResource', () => {
 		expect(
 			define({ does: 'send', reaches: [{ field: 'a', label: 'A', role: 'cc' as 'replyTo' }] }),
 		).toThrow('the field a has an unknown role cc');
+		// A Calendar field chooses whose calendar, and so whom a meeting is sent as: an operation that
+		// sends with one must have its owner read (calendarOwner), or a shared calendar goes unchecked.
+		const withCalendar = (declaration: OperationDeclaration) => () =>
+			defineResource(
+				{ name: 'R', value: 'r' },
+				[entry('calendar', fakeModule('calendar', declaration))],
+				'calendar',
+			);
+		const attendees = { field: 'calendar', label: 'A' } as const;
+		expect(withCalendar({ does: 'send', reaches: [attendees] })).toThrow(
+			'its field calendar chooses whom it sends as, and it does not name calendarOwner',
+		);
+		expect(
+			withCalendar({ does: 'send', reaches: [attendees, { implicit: 'calendarOwner' }] }),
+		).not.toThrow();
+		expect(withCalendar({ does: 'change' })).not.toThrow();
 	});
 
 	it('refuses an asDraft that does not name an operation saving a draft', () => {

@@ -798,6 +798,53 @@ describe('AI tools: the limits the author sets, as the model meets them', () => 
 			expect(error).toContain('sending as ceo@contoso.com (Mailbox) is not allowed');
 			expect(ledger.entries).toEqual([]);
 		});
+
+		it("a calendar shared with you is its owner's: a meeting created in it is sent on their behalf", async () => {
+			// https://learn.microsoft.com/graph/outlook-create-event-in-shared-delegated-calendar: a
+			// calendar shared or delegated to the user is listed among theirs (GET /me/calendars) with
+			// the person who shared it as owner; a meeting created in it invites as that person.
+			world.calendars.set('AAMkcal-1', {
+				...world.calendars.get('AAMkcal-1'),
+				owner: { name: 'You', address: TEST_USER },
+			});
+			world.calendars.set('AAMkcal-ceo', {
+				id: 'AAMkcal-ceo',
+				name: 'CEO',
+				owner: { name: 'CEO', address: 'ceo@contoso.com' },
+			});
+			const create = (limits: INodeParameters, calendarId = fromAI('calendar')) =>
+				calendar({
+					resource: 'event',
+					operation: 'create',
+					calendar: rl(calendarId),
+					subject: 'Sync',
+					start: '2026-12-10T10:00:00Z',
+					end: '2026-12-10T11:00:00Z',
+					additionalFields: { requiredAttendees: fromAI('attendees') },
+					toolNoInvitations: false,
+					...limits,
+				});
+			const meeting = { calendar: 'AAMkcal-ceo', attendees: 'bob@contoso.com' };
+			const refused = await callTool(create({}), meeting);
+			expect(refused.error).toContain(
+				'Refused by the tool\'s limit "Allowed Send-As Mailboxes": sending as ceo@contoso.com (the calendar\'s owner) is not allowed',
+			);
+			expect(ledger.entries).toEqual([]);
+			// Listed, written into the field by the author, your own calendar, or no attendees: it runs.
+			expect(
+				(await callTool(create({ toolAllowedFrom: 'ceo@contoso.com' }), meeting)).error,
+			).toBeUndefined();
+			expect(
+				(await callTool(create({}, 'AAMkcal-ceo'), { attendees: 'bob@contoso.com' })).error,
+			).toBeUndefined();
+			expect(
+				(await callTool(create({}), { calendar: 'AAMkcal-1', attendees: 'bob@contoso.com' })).error,
+			).toBeUndefined();
+			expect(
+				(await callTool(create({}), { calendar: 'AAMkcal-ceo', attendees: '' })).error,
+			).toBeUndefined();
+			expect(sent()).toHaveLength(3);
+		});
 	});
 
 	describe('Read Only', () => {

@@ -19,10 +19,16 @@ export const resources: Resource[] = [
 
 const map = resourceMap(resources);
 
-/** The implicit recipients of calendar operations are read from the event they act on. */
+/**
+ * The implicit recipients of calendar operations are read from the event they act on; the sender
+ * of a new meeting from the calendar it is created in.
+ */
 const toolPolicy: ToolPolicyConfig = {
 	node: 'calendar',
-	itemId: (ctx, i) => readLocatorId(ctx, i, 'eventId') as string,
+	itemId: (ctx, i, field) =>
+		field === 'calendar'
+			? (readLocatorId(ctx, i, 'calendar', { optional: true }) ?? '')
+			: (readLocatorId(ctx, i, 'eventId') as string),
 };
 
 /**

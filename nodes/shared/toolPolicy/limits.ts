@@ -144,7 +144,7 @@ export function toolLimitProperties(node: ToolNode): INodeProperties[] {
 			description:
 				node === 'mail'
 					? 'Mailboxes the model may send as or on behalf of (From, or a Mailbox other than yours for an operation that sends), separated by commas. Empty: only your own, or a mailbox you wrote into the field yourself.'
-					: 'Calendars whose owner the model may send invitations and responses as (Calendar Owner other than you), separated by commas. Empty: only your own, or one you wrote into the field yourself.',
+					: 'Calendars whose owner the model may send invitations and responses as (Calendar Owner other than you, or a Calendar shared with you), separated by commas. Empty: only your own, or one you wrote into the field yourself.',
 			displayOptions: unlessReadOnly,
 		},
 	];

@@ -20,6 +20,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ImplicitRecipients, OperationDeclaration, OperationKind } from '../declarations';
+import { declaredImplicit } from '../declarations';
 import { getMailboxRoot, mailboxChoice } from '../descriptions';
 import { GraphTransport } from '../graph/client';
 import { dataRecord, ownValue } from '../outsideData';
@@ -67,6 +68,7 @@ const IMPLICIT_LABELS: Record<ImplicitRecipients, string> = {
 	eventOrganizer: "the meeting's organizer",
 	automaticRepliesAudience: 'automatic replies',
 	ruleForwardTargets: "the rule's forwarding",
+	calendarOwner: "the calendar's owner",
 };
 
 const WHAT_IT_DOES: Record<OperationKind, string> = {
@@ -146,7 +148,11 @@ function readField(
 	if (!property) return { values: [], fixed: true };
 	const resolved = ctx.getNodeParameter(head, itemIndex, undefined) as unknown;
 	const raw = valuesAt(property, ctx.getNode().parameters[head], rest);
-	const isExpression = (v: unknown) => typeof v === 'string' && v.startsWith('=');
+	// A resource locator's value ({ __rl, mode, value }) is where its expression sits.
+	const isExpression = (v: unknown): boolean =>
+		typeof v === 'string'
+			? v.startsWith('=')
+			: !!v && typeof v === 'object' && !Array.isArray(v) && isExpression((v as IDataObject).value);
 	return {
 		values: valuesAt(property, resolved, rest),
 		fixed: !raw.some((v) => isExpression(v) || (Array.isArray(v) && v.some(isExpression))),
@@ -186,6 +192,7 @@ async function reachOf(
 		transport: async () => (transport ??= await GraphTransport.create(ctx, itemIndex)),
 		itemId: (name) => config.itemId(ctx, itemIndex, name),
 		field: (path) => field(path).values[0],
+		fixed: (path) => field(path).fixed,
 		ownAddresses: async () => (own ??= await ownAddresses(context)),
 	};
 	for (const entry of declaration.reaches ?? []) {
@@ -395,8 +402,13 @@ export async function decide(
 	const mailbox = sends ? mailboxSendsAs(ctx, itemIndex) : undefined;
 	const mailboxRefused =
 		!!mailbox && !mailbox.fixed && !isAllowed(mailbox.address, limits.allowedFrom);
-	// Whether it sends at all matters only when it sends as a refused mailbox.
-	const whetherItSends = sends && !!targetDeclaration.sendsOnlyWhenReaching && mailboxRefused;
+	// Whether it sends at all matters only when it may send as a refused mailbox: another Mailbox,
+	// or one a resolver finds (a shared calendar's owner; an event without attendees sends nothing).
+	const findsFrom = declaredImplicit(targetDeclaration).some(
+		(source) => IMPLICIT_RESOLVERS[source].findsFrom,
+	);
+	const whetherItSends =
+		sends && !!targetDeclaration.sendsOnlyWhenReaching && (mailboxRefused || findsFrom);
 	const recipientsMatter = limits.allowed.length > 0 || limits.maxRecipients > 0 || whetherItSends;
 	const reach = await reachOf(ctx, itemIndex, target, config, recipientsMatter);
 	if (recipientsMatter && sends && targetDeclaration.sendsOnlyWhenReaching && !reachesAnyone(reach))

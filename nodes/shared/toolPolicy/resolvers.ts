@@ -65,6 +65,8 @@ export interface ResolveContext {
 	itemId(field: string): string;
 	/** A field of the item by parameter path (undefined when it is not set). */
 	field(path: string): unknown;
+	/** Whether the author wrote the field (no expression, so no `$fromAI()`). */
+	fixed(path: string): boolean;
 	/** The mailbox's own addresses (for telling a draft's From apart from sending as another). */
 	ownAddresses(): Promise<string[]>;
 }
@@ -233,6 +235,31 @@ export const IMPLICIT_RESOLVERS: { [Source in ImplicitRecipients]: Resolver } = 
 			if (enabled === false) return {};
 			const actions = (rule.actions ?? {}) as IDataObject;
 			return { recipients: kept.flatMap((key) => addressesOf(actions[key])) };
+		},
+	},
+
+	/**
+	 * A calendar shared with or delegated to the mailbox is listed among its own, with the person who
+	 * shared it as `owner`; a meeting created in it invites as (or on behalf of) that person
+	 * (https://learn.microsoft.com/graph/outlook-create-event-in-shared-delegated-calendar,
+	 * https://learn.microsoft.com/graph/api/resources/calendar: owner). Compared with the owner of
+	 * the mailbox's default calendar, which is the mailbox itself whatever form its ID takes. A
+	 * calendar the author wrote into the field is theirs to choose, as a Mailbox they wrote is.
+	 */
+	calendarOwner: {
+		findsFrom: true,
+		resolve: async (context) => {
+			if (context.fixed('calendar')) return {};
+			const id = context.itemId('calendar');
+			if (!id) return {};
+			const [calendar, own] = [
+				await read(context, 'calendar', `${context.root}/calendars/${segment(id)}`, 'owner'),
+				await read(context, 'calendar', `${context.root}/calendar`, 'owner'),
+			];
+			const owner = addressesOf(calendar.owner);
+			const mine = addressesOf(own.owner);
+			if (!mine.length) mine.push(...(await context.ownAddresses()));
+			return { from: owner.filter((address) => !mine.includes(address)) };
 		},
 	},
 

@@ -52,6 +52,8 @@ export const declaration: OperationDeclaration = {
 		{ field: 'additionalFields.resourceAttendees', label: 'Resource Attendees' },
 		// A room's mailbox gets the meeting request (and answers it).
 		{ field: 'additionalFields.rooms', label: 'Rooms' },
+		// A calendar shared with the mailbox: the meeting is sent as or on behalf of its owner.
+		{ implicit: 'calendarOwner' },
 	],
 	sendsOnlyWhenReaching: true,
 };
