@@ -874,6 +874,38 @@ describe('AI tools: the limits the author sets, as the model meets them', () => 
 			// Nothing changed, drafted or sent: the stand-in saw only reads.
 			expect(ledger.entries).toEqual([]);
 		});
+
+		it('Outlook Calendar admits exactly the reads docs/outlook-calendar.md lists, rooms included', async () => {
+			// The doc's list: Get, Get Many, Get Instances, the calendars, Get Schedule, Find Meeting
+			// Times, and the rooms and room lists. Read Only refuses whatever is not declared a read.
+			const reads = calendarResources.flatMap((resource) =>
+				Object.entries(resource.operations)
+					.filter(([, module]) => module.declaration.does === 'read')
+					.map(([operation]) => `${resource.option.value}.${operation}`),
+			);
+			expect(reads.sort()).toEqual(
+				[
+					'event.get',
+					'event.getAll',
+					'event.getInstances',
+					'calendar.get',
+					'calendar.getAll',
+					'availability.getSchedule',
+					'availability.findMeetingTimes',
+					'room.get',
+					'room.getAll',
+					'room.getRoomLists',
+				].sort(),
+			);
+			for (const operation of ['getAll', 'getRoomLists']) {
+				const { error } = await callTool(
+					calendar({ resource: 'room', operation, returnAll: true, toolReadOnly: true }),
+					{},
+				);
+				expect(error).toBeUndefined();
+			}
+			expect(ledger.entries).toEqual([]);
+		});
 	});
 
 	describe('the Human-review variant', () => {
