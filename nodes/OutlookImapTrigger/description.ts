@@ -5,6 +5,8 @@ import { withBooleanValidation } from '../shared/parameters';
 
 /** Exchange Online's IMAP port with implicit TLS (RFC 8314 §3.3). */
 export const IMAPS_PORT = 993;
+/** IMAP's own port, where a session starts in plaintext and STARTTLS upgrades it (RFC 9051 §2.1, RFC 8314 §7). */
+export const IMAP_PORT = 143;
 
 export const properties: INodeProperties[] = withBooleanValidation([
 	// Absent in saved workflows: they keep the OAuth2 credential.
@@ -304,6 +306,8 @@ export const properties: INodeProperties[] = withBooleanValidation([
 				name: 'port',
 				type: 'number',
 				default: IMAPS_PORT,
+				description:
+					'Without this option the port follows Connection Security: 993 for TLS, 143 for STARTTLS and Plaintext',
 				typeOptions: { minValue: 1, maxValue: 65535 },
 			},
 			{

@@ -25,7 +25,7 @@ import type { StartOptions } from './cursor';
 import { parseRawSearch, searchArguments, searchCriteria, type SearchFilters } from './search';
 import type { ReceiveMode } from './session';
 import type { AfterEmit } from './sync';
-import { IMAPS_PORT } from './description';
+import { IMAP_PORT, IMAPS_PORT } from './description';
 import type { OutputOptions } from './messages';
 import { idTokenUser } from './token';
 
@@ -71,12 +71,15 @@ export function readEndpoint(
 				: `The credential's environment is not usable: ${(error as Error).message}`,
 		);
 	}
-	const port = Number(options.port ?? IMAPS_PORT);
-	if (!Number.isInteger(port) || port < 1 || port > 65535)
-		throw fail('The option "IMAP Port" must be a whole number from 1 to 65535');
 	const security = String(options.security ?? 'tls') as ConnectionSecurity;
 	if (!CONNECTION_SECURITY.includes(security))
 		throw fail(`"${security}" in the option "Connection Security" is not a choice`);
+	// Without an "IMAP Port" the port follows the security, as its choices say: STARTTLS (and a
+	// plaintext test server) on 143, where the session starts unencrypted; TLS on 993.
+	const defaultPort = security === 'starttls' || security === 'plain' ? IMAP_PORT : IMAPS_PORT;
+	const port = Number(options.port ?? defaultPort);
+	if (!Number.isInteger(port) || port < 1 || port > 65535)
+		throw fail('The option "IMAP Port" must be a whole number from 1 to 65535');
 	try {
 		// The credential decides whether a test-only choice may be used (shared/imap/client.ts).
 		checkConnectionSecurity(security, environment);
