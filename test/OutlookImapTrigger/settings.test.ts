@@ -49,3 +49,27 @@ describe('readEndpoint: the IMAP port', () => {
 		expect(readEndpoint(node, { security: 'tls', port: 143 }, custom).port).toBe(143);
 	});
 });
+
+describe('readEndpoint: the test-only security choices', () => {
+	// docs/imap-trigger.md: only a Custom environment whose IMAP Host is none of Microsoft's.
+	test.each([
+		'outlook.office365.com',
+		'outlook.office365.us',
+		'outlook-dod.office365.us',
+		'partner.outlook.cn',
+	])('a Custom environment whose IMAP Host is Microsoft’s %s is refused them', (customImapHost) => {
+		for (const security of ['plain', 'tlsUnverified'])
+			expect(() => readEndpoint(node, { security }, { ...custom, customImapHost })).toThrow(
+				`is for test servers: the credential's IMAP host is Microsoft's ${customImapHost}`,
+			);
+	});
+
+	test.each(['global', 'usGov', 'usGovDod', 'china'])(
+		'the %s environment is refused them',
+		(environment) => {
+			expect(() => readEndpoint(node, { security: 'plain' }, { environment })).toThrow(
+				'"Plaintext" is for test servers and needs a credential with the Custom environment',
+			);
+		},
+	);
+});
