@@ -1,4 +1,4 @@
-import { readdirSync } from 'fs';
+import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
@@ -275,5 +275,36 @@ describe('defineResource', () => {
 				drafts({ does: 'draft', reaches: [{ field: 'create', label: 'To' }] }),
 			]),
 		).toThrow("its AI tool's title needs a toolAction that does not say it sends");
+	});
+});
+
+describe('docs/outlook-mail.md: the operations table', () => {
+	it('names each resource’s operations as the Operation dropdown does, every one of them', () => {
+		const doc = readFileSync(join(root, 'docs/outlook-mail.md'), 'utf8');
+		const table = doc.slice(doc.indexOf('| Resource | Operation |'));
+		const rows = table
+			.slice(0, table.indexOf('\n\n'))
+			.split('\n')
+			.slice(2)
+			.map((row) => row.split('|').map((cell) => cell.trim()));
+		const documented = new Map<string, string[]>();
+		for (const [, resource, operations] of rows)
+			documented.set(resource, [
+				...(documented.get(resource) ?? []),
+				...operations.split(',').map((name) => name.trim()),
+			]);
+		const offered = new Map(
+			mailResources.map((resource) => {
+				const operation = resource.description.find((p) => p.name === 'operation');
+				const names = (operation?.options ?? []).map((option) => (option as { name: string }).name);
+				return [String(resource.option.name), names];
+			}),
+		);
+		expect([...documented.keys()].sort()).toEqual([...offered.keys()].sort());
+		for (const [resource, names] of offered)
+			expect({ resource, operations: [...documented.get(resource)!].sort() }).toEqual({
+				resource,
+				operations: [...names].sort(),
+			});
 	});
 });
