@@ -430,7 +430,8 @@ export class OutlookOAuth2Api implements ICredentialType {
 				},
 			],
 			default: 'statusCodes',
-			description: 'What to do when Microsoft Graph is busy (throttling) or briefly unavailable',
+			description:
+				"What to do when Microsoft Graph is busy (throttling) or briefly unavailable. A request that may already have taken effect (sending, copying, creating, answering a meeting) is repeated only when Microsoft's answer shows it was not carried out (429, or 503 with Retry-After), whatever the mode.",
 		},
 		{
 			displayName: 'Retry Status Codes',
