@@ -148,6 +148,22 @@ describe('credential test', () => {
 		expectNoSecrets(result);
 	});
 
+	it('an app with Calendars.Read and no mail permission reads the Test Mailbox’s calendar instead', async () => {
+		// docs/setup-guide.md 10.5: the inbox, or the calendar for an app that may read only calendars.
+		s.idp.registerApp({
+			clientId: APP_ID,
+			secrets: [secret],
+			roles: { graph: ['Calendars.Read'], imap: [] },
+		});
+		s.graph.on('GET', '/users/:mailbox/calendar', (_, p) => ({
+			body: { id: `calendar-of-${p.mailbox}` },
+		}));
+		const result = await test(appOnlyFields(s, { secret }, { testMailbox: SHARED }));
+		expect(result.status).toBe('OK');
+		expect(result.message).toContain(`read the calendar of ${SHARED}`);
+		expect(s.graph.requests[0].path).toBe(`/users/${encodeURIComponent(SHARED)}/calendar`);
+	});
+
 	it('no Test Mailbox: lists one user, and names User.Read.All when the app lacks it', async () => {
 		const result = await test(appOnlyFields(s, { secret }));
 		expect(result.status).toBe('Error');
