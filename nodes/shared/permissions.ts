@@ -31,8 +31,9 @@ const PERMISSIONS: Record<PermissionArea, Record<'own' | 'shared', Record<Access
 		},
 	},
 	calendar: {
-		// Forwarding, cancelling and answering invitations send mail as the calendar's owner, which
-		// Graph grants with Calendars.ReadWrite (no Mail.Send needed).
+		// Cancelling and answering invitations send mail as the calendar's owner, which Graph grants
+		// with Calendars.ReadWrite (no Mail.Send needed). Forwarding needs only Calendars.Read
+		// (event-forward), so Event → Forward asks for 'read'.
 		own: { read: 'Calendars.Read', write: 'Calendars.ReadWrite', send: 'Calendars.ReadWrite' },
 		shared: {
 			read: 'Calendars.ReadWrite.Shared',

@@ -381,6 +381,31 @@ describe('Event → Delete, Respond, Cancel, Forward', () => {
 		expect(t.s.graph.requests).toHaveLength(0);
 	});
 
+	it('a 403 on forward names Calendars.Read, which Microsoft documents as enough (event-forward)', async () => {
+		// The credential holds Read Calendars only: forwarding is allowed by it, so the 403 is about
+		// the mailbox, not a permission to add.
+		t.n8n.setCredential({
+			...t.n8n.credential(),
+			oauthTokenData: t.s.idp.oauthTokenData('User.Read Calendars.Read offline_access'),
+		});
+		t.s.graph.on(
+			'POST',
+			'/me/events/:id/forward',
+			graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'),
+		);
+		const error = await t
+			.run({
+				resource: 'event',
+				operation: 'forward',
+				eventId: byId('AAMk1='),
+				toRecipients: 'bea@contoso.com',
+			})
+			.catch((e: Error) => e);
+		const description = (error as { description?: string }).description;
+		expect(description).toMatch(/^Calendars\.Read is needed to forward events/);
+		expect(description).toMatch(/holds it/);
+	});
+
 	it('respond in a shared calendar goes to /users/{id} and a 403 names Calendars.ReadWrite.Shared', async () => {
 		t.s.graph.on(
 			'POST',

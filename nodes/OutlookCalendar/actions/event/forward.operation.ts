@@ -48,7 +48,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	if (!to.length)
 		throw new NodeOperationError(this.getNode(), 'The field To is empty', { itemIndex: i });
 	const comment = this.getNodeParameter('comment', i, '') as string;
-	const call = await calendarCall(this, i, 'send');
+	// Microsoft documents Calendars.Read as enough to forward (event-forward, no higher permission):
+	// a 403 names it, not Calendars.ReadWrite, which a credential with Read Calendars need not add.
+	const call = await calendarCall(this, i, 'read');
 	const body: IDataObject = { toRecipients: to.map((emailAddress) => ({ emailAddress })) };
 	if (comment) body.comment = comment;
 	await call.transport.request({
