@@ -72,7 +72,12 @@ const PERMISSIONS: Record<PermissionArea, Record<'own' | 'shared', Record<Access
 	},
 };
 
-/** The permission for `access` in the item's mailbox, with what the operation does, for the 403 hint. */
+/**
+ * The permission for `access` in the item's mailbox, with what the operation does, for the 403 hint.
+ * The app-only credential always works in another mailbox, but application permissions have no
+ * `.Shared` variant and carry the names of the signed-in user's own ones (Mail.Read reads any
+ * mailbox the app may open): it gets the `own` row, not the shared row's ReadWrite for a read.
+ */
 export function permissionHint(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -80,6 +85,7 @@ export function permissionHint(
 	access: Access,
 	action: string,
 ): PermissionHint {
-	const whose = isOtherMailbox(ctx, itemIndex) ? 'shared' : 'own';
+	const appOnly = ctx.getNodeParameter('authentication', itemIndex, 'oAuth2') === 'appOnly';
+	const whose = !appOnly && isOtherMailbox(ctx, itemIndex) ? 'shared' : 'own';
 	return { permission: PERMISSIONS[area][whose][access], action };
 }

@@ -80,7 +80,7 @@ describe('contacts, categories, rules and rooms with the app-only credential', (
 			n8n.execute('outlookMail', { parameters: app({ resource: 'contact', operation: 'getAll' }) }),
 		);
 		expect(error.description).toMatch(
-			/no Contacts\.ReadWrite application permission .*its token grants: Mail\.ReadWrite/,
+			/no Contacts\.Read application permission .*its token grants: Mail\.ReadWrite/,
 		);
 	});
 

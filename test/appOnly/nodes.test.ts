@@ -90,10 +90,29 @@ describe('Outlook Mail with the app-only credential', () => {
 		);
 		expect(error.message).toContain('403 ErrorAccessDenied');
 		expect(error.description).toMatch(/outside the mailboxes the app may open/);
+		// Reading needs the Application Mail.Read role there (message-get), not write access.
 		expect(error.description).toContain(
-			`New-ManagementRoleAssignment -App ${APP_ID} -Role "Application Mail.ReadWrite"`,
+			`New-ManagementRoleAssignment -App ${APP_ID} -Role "Application Mail.Read"`,
 		);
 		expect(error.description).toContain('Test-ApplicationAccessPolicy');
+	});
+
+	it('a read-only app (Mail.Read) refused a mailbox: the 403 names the mailbox scope, not a missing Mail.ReadWrite', async () => {
+		// Microsoft documents Mail.Read as the application permission for reading messages
+		// (message-get); the app holds it, so Exchange's mailbox scope is what refused.
+		s.idp.registerApp({
+			clientId: APP_ID,
+			certificates: [cert.certPem],
+			roles: { graph: ['Mail.Read'], imap: [] },
+		});
+		const error = await failure(
+			n8n.execute('outlookMail', { parameters: getMessage({ mailboxId: OTHER }) }),
+		);
+		expect(error.message).toContain('403 ErrorAccessDenied');
+		expect(error.description).toMatch(/^The app holds Mail\.Read to read mail, so Exchange Online/);
+		expect(error.description).toContain(
+			`New-ManagementRoleAssignment -App ${APP_ID} -Role "Application Mail.Read"`,
+		);
 	});
 
 	it('an app without Mail.Send: the 403 names the application permission and admin consent', async () => {
