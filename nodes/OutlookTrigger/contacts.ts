@@ -39,9 +39,14 @@ const CONTACTS_SOURCE = 'contacts';
 /** Contacts per delta page asked (`Prefer: odata.maxpagesize`, as contact-delta documents it). */
 const CONTACT_PAGE_SIZE = 500;
 
+/**
+ * Another user's contacts: the shared permission the OAuth2 credential offers. The app reads any
+ * mailbox it may open with Contacts.Read (contact-delta), which the 403 names, not Contacts.ReadWrite.
+ */
 export function contactsPermission(settings: TriggerSettings) {
 	return {
-		permission: settings.otherMailbox ? 'Contacts.ReadWrite.Shared' : 'Contacts.Read',
+		permission:
+			settings.otherMailbox && !settings.appOnly ? 'Contacts.ReadWrite.Shared' : 'Contacts.Read',
 		action: 'read contacts',
 	};
 }

@@ -47,6 +47,8 @@ export interface TriggerSettings {
 	/** `/me` or `/users/{address}`. */
 	root: string;
 	otherMailbox: boolean;
+	/** The App-Only credential: always another mailbox, with application permissions (no `.Shared`). */
+	appOnly: boolean;
 	folders: FolderChoice[];
 	includeChildFolders: boolean;
 	since?: Date;
@@ -149,6 +151,7 @@ export function readSettings(ctx: SettingsContext): TriggerSettings {
 				: 'poll',
 		root,
 		otherMailbox: whose === 'other',
+		appOnly: ctx.getNodeParameter('authentication', 'oAuth2') === 'appOnly',
 		folders,
 		includeChildFolders: isMail && (ctx.getNodeParameter('includeChildFolders', false) as boolean),
 		since,

@@ -10,6 +10,7 @@ import { outlookAppOnlyApiTest } from '../../nodes/shared/auth/appOnlyCredential
 import { OutlookTrigger } from '../../nodes/OutlookTrigger/OutlookTrigger.node';
 import { APP_ID, AppOnlyHarness, appOnlyFields, newSecret, SHARED } from '../appOnly/support';
 import { expectGraphContractKept, startStandIns, type StandIns } from '../support/fixtures';
+import { ContactsStore } from '../support/graph-contacts';
 import { DeltaMailbox } from '../support/graph-delta';
 import { PollRunner, TRIGGER } from './support';
 
@@ -70,6 +71,25 @@ it('a mailbox outside the app’s scope fails the poll with the Exchange command
 	expect(`${error.message} ${(error as { description?: string }).description}`).toMatch(
 		/New-ManagementRoleAssignment/,
 	);
+});
+
+it('Contact Created with an app holding Contacts.Read: a mailbox outside its scope names Contacts.Read, not Contacts.ReadWrite', async () => {
+	// contact-delta documents Contacts.Read as the application permission; the app holds it, so
+	// Exchange's mailbox scope refused, and the role to assign there is Application Contacts.Read.
+	s.idp.registerApp({
+		clientId: APP_ID,
+		secrets: [secret],
+		roles: { graph: ['Contacts.Read'], imap: [] },
+	});
+	new ContactsStore().install(s.graph, `/users/${encodeURIComponent('ceo@contoso.test')}`);
+	const n8n = new AppOnlyHarness({ [TRIGGER]: new OutlookTrigger() }, appOnlyFields(s, { secret }));
+	const error = (await new PollRunner(n8n, {
+		authentication: 'appOnly',
+		mailboxId: 'ceo@contoso.test',
+		event: 'contactCreated',
+	}).failingPoll()) as Error & { description?: string };
+	expect(error.description).toMatch(/^The app holds Contacts\.Read to read contacts/);
+	expect(error.description).toContain('-Role "Application Contacts.Read"');
 });
 
 it('offers Authentication first (OAuth2 by default), both credentials, and a required mailbox for App-Only', () => {
