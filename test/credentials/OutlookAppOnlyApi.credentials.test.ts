@@ -164,6 +164,35 @@ describe('credential test', () => {
 		expect(s.graph.requests[0].path).toBe(`/users/${encodeURIComponent(SHARED)}/calendar`);
 	});
 
+	it('an app for sending only (Mail.Send): OK without a request, saying the mailbox shows on the first send', async () => {
+		s.idp.registerApp({
+			clientId: APP_ID,
+			secrets: [secret],
+			roles: { graph: ['Mail.Send'], imap: [] },
+		});
+		const result = await test(appOnlyFields(s, { secret }, { testMailbox: SHARED }));
+		expect(result.status).toBe('OK');
+		expect(result.message).toContain('Application permissions: Mail.Send.');
+		expect(result.message).toContain(`send as ${SHARED} shows when a workflow first sends`);
+		expect(s.graph.requests).toHaveLength(0);
+		expectNoSecrets(result);
+	});
+
+	it('an app for contacts only (Contacts.Read): the Test Mailbox is checked with its contacts, OK', async () => {
+		s.idp.registerApp({
+			clientId: APP_ID,
+			secrets: [secret],
+			roles: { graph: ['Contacts.Read'], imap: [] },
+		});
+		s.graph.on('GET', '/users/:mailbox/contacts', { body: { value: [] } });
+		const result = await test(appOnlyFields(s, { secret }, { testMailbox: SHARED }));
+		expect(result.status).toBe('OK');
+		expect(result.message).toContain(`read the contacts of ${SHARED}`);
+		expect(s.graph.requests.map((r) => r.path)).toEqual([
+			`/users/${encodeURIComponent(SHARED)}/contacts`,
+		]);
+	});
+
 	it('no Test Mailbox: lists one user, and names User.Read.All when the app lacks it', async () => {
 		const result = await test(appOnlyFields(s, { secret }));
 		expect(result.status).toBe('Error');

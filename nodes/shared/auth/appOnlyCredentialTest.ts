@@ -46,33 +46,52 @@ function certificateText(credential: ResolvedAppOnlyCredential, now: Date): stri
 }
 
 interface Probe {
-	path: string;
+	/** Undefined when no request can check the roles without changing the mailbox (Mail.Send only). */
+	path?: string;
 	/** The permission this request needs, for the hint. */
 	permission: string;
 	what: string;
 }
 
-/** What to ask Graph: the Test Mailbox with a permission the app holds, or one user. */
+/**
+ * What to ask Graph: the Test Mailbox with a permission the app holds, or one user. An app made
+ * for one job (contacts, settings, sending only) is asked with its own permission, so the test
+ * does not fail a credential that works for what it was granted.
+ */
 function probeFor(testMailbox: string, roles: string[] | undefined): Probe {
 	if (!testMailbox) {
 		return { path: '/users?$top=1&$select=id', permission: 'User.Read.All', what: 'list users' };
 	}
 	const mailbox = encodeURIComponent(testMailbox);
-	const calendarsOnly =
-		roles !== undefined &&
-		!rolesInclude(roles, 'Mail.Read') &&
-		rolesInclude(roles, 'Calendars.Read');
-	return calendarsOnly
-		? {
-				path: `/users/${mailbox}/calendar?$select=id`,
-				permission: 'Calendars.Read',
-				what: `read the calendar of ${testMailbox}`,
-			}
-		: {
-				path: `/users/${mailbox}/mailFolders/inbox?$select=id`,
-				permission: 'Mail.Read',
-				what: `read the inbox of ${testMailbox}`,
-			};
+	const probes: Array<Probe & { path: string }> = [
+		{
+			path: `/users/${mailbox}/mailFolders/inbox?$select=id`,
+			permission: 'Mail.Read',
+			what: `read the inbox of ${testMailbox}`,
+		},
+		{
+			path: `/users/${mailbox}/calendar?$select=id`,
+			permission: 'Calendars.Read',
+			what: `read the calendar of ${testMailbox}`,
+		},
+		{
+			path: `/users/${mailbox}/contacts?$top=1&$select=id`,
+			permission: 'Contacts.Read',
+			what: `read the contacts of ${testMailbox}`,
+		},
+		{
+			path: `/users/${mailbox}/mailboxSettings`,
+			permission: 'MailboxSettings.Read',
+			what: `read the mailbox settings of ${testMailbox}`,
+		},
+	];
+	if (roles === undefined) return probes[0];
+	const held = probes.find((probe) => rolesInclude(roles, probe.permission));
+	if (held) return held;
+	// Mail.Send alone: every request it allows sends mail, so nothing is asked.
+	if (rolesInclude(roles, 'Mail.Send'))
+		return { permission: 'Mail.Send', what: `send as ${testMailbox}` };
+	return probes[0];
 }
 
 /** The test itself, independent of n8n's context (the function below is what n8n calls). */
@@ -118,6 +137,12 @@ export async function testAppOnlyCredential(
 		};
 	}
 	const probe = probeFor(testMailbox, roles);
+	if (probe.path === undefined) {
+		return {
+			status: 'OK',
+			message: `Token issued for app ${credential.clientId} in tenant ${credential.tenant}.${granted} Mail.Send allows no request that does not send mail, so whether Exchange lets the app ${probe.what} shows when a workflow first sends.${certificate}`,
+		};
+	}
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await http({
