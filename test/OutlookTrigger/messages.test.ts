@@ -332,6 +332,28 @@ describe('Outlook Trigger: Message Received', () => {
 		expect(runner.saved).toEqual({});
 	});
 
+	it('a shared mailbox refused to a credential holding Shared Mailboxes: the hint says it holds the permission', async () => {
+		// Mail.ReadWrite.Shared (the credential's Shared Mailboxes choice) grants what Mail.Read.Shared
+		// does: the 403 comes from the mailbox's sharing, not from a permission to add.
+		t.n8n.setCredential({
+			...t.n8n.credential(),
+			oauthTokenData: t.s.idp.oauthTokenData(
+				'User.Read Mail.ReadWrite Mail.ReadWrite.Shared Mail.Send.Shared offline_access',
+			),
+		});
+		t.s.graph.on(
+			'GET',
+			'/users/:user/mailFolders/:folder/messages/delta',
+			graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'),
+		);
+		const runner = t.runner(
+			received([rl('folder-inbox')], { mailbox: 'other', mailboxId: 'boss@contoso.com' }),
+		);
+		const error = (await runner.failingPoll()) as Error & { description?: string };
+		expect(error.description).toMatch(/^Mail\.Read\.Shared is needed to .*The credential holds it/);
+		expect(error.description).not.toMatch(/do not include it/);
+	});
+
 	it('a path that does not exist is an error naming the field', async () => {
 		const runner = t.runner(received([rl('Inbox/Nowhere', 'path')]));
 		const error = await runner.failingPoll();

@@ -53,13 +53,19 @@ export function graphErrorParts(body: unknown): { code: string; message: string 
 
 function permissionHint(ctx: ErrorContext): string | undefined {
 	if (!ctx.permission) return undefined;
-	const group = PERMISSION_GROUPS.find((g) => g.graphScopes.includes(ctx.permission as string));
+	// X.ReadWrite grants everything X.Read does, and X.ReadWrite.Shared what X.Read.Shared does (the
+	// trigger names Mail.Read.Shared, the credential offers Mail.ReadWrite.Shared): a 403 for a read
+	// with the ReadWrite variant granted is not the scope, and the choice to add is the one offered.
+	const readWrite = /\.Read(\.Shared)?$/.test(ctx.permission)
+		? ctx.permission.replace(/\.Read(\.Shared)?$/, '.ReadWrite$1')
+		: undefined;
+	const group =
+		PERMISSION_GROUPS.find((g) => g.graphScopes.includes(ctx.permission as string)) ??
+		(readWrite ? PERMISSION_GROUPS.find((g) => g.graphScopes.includes(readWrite)) : undefined);
 	const choice = group ? `*${group.name}*` : ctx.permission;
-	// X.ReadWrite grants everything X.Read does: a 403 for a read with ReadWrite granted is not the scope.
 	const granted =
 		scopeIncludes(ctx.grantedScope, ctx.permission) ||
-		(/\.Read$/.test(ctx.permission) &&
-			scopeIncludes(ctx.grantedScope, ctx.permission.replace(/\.Read$/, '.ReadWrite')));
+		(readWrite !== undefined && scopeIncludes(ctx.grantedScope, readWrite));
 	const what = ctx.action ? ` to ${ctx.action}` : '';
 	if (ctx.grantedScope && granted) {
 		return (
