@@ -194,6 +194,9 @@ async function reachOf(
 		field: (path) => field(path).values[0],
 		fixed: (path) => field(path).fixed,
 		ownAddresses: async () => (own ??= await ownAddresses(context)),
+		reachFields: (declaration.reaches ?? []).flatMap((entry) =>
+			'field' in entry && entry.role !== 'replyTo' ? [entry.field] : [],
+		),
 	};
 	for (const entry of declaration.reaches ?? []) {
 		if ('field' in entry) {

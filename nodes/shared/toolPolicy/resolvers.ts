@@ -40,17 +40,6 @@ export interface Reached {
 /** The actions of an inbox rule that send its messages on. */
 const RULE_FORWARDING = ['forwardTo', 'forwardAsAttachmentTo', 'redirectTo'] as const;
 
-/**
- * Event → Update's fields that put attendees in its PATCH, which then carries the meeting's other
- * attendees too (Outlook Calendar's helpers/eventMapping.ts, keepOtherAttendees).
- */
-const ATTENDEE_UPDATE_FIELDS = [
-	'updateFields.requiredAttendees',
-	'updateFields.optionalAttendees',
-	'updateFields.resourceAttendees',
-	'updateFields.rooms',
-];
-
 export function emptyReached(): Reached {
 	return { recipients: [], replyTo: [], audiences: [], from: [], unreadable: [] };
 }
@@ -69,6 +58,8 @@ export interface ResolveContext {
 	fixed(path: string): boolean;
 	/** The mailbox's own addresses (for telling a draft's From apart from sending as another). */
 	ownAddresses(): Promise<string[]>;
+	/** The field paths the operation declares it reaches people through (`reaches` fields). */
+	reachFields: string[];
 }
 
 export interface Resolver {
@@ -184,7 +175,8 @@ export const IMPLICIT_RESOLVERS: { [Source in ImplicitRecipients]: Resolver } = 
 			// An update that sets attendees sends the meeting's others along (a PATCH replaces the
 			// whole list); what Exchange does with an invitation's copy given attendees is not
 			// documented, so they count as reached.
-			const setsAttendees = ATTENDEE_UPDATE_FIELDS.some((path) => {
+			// The fields are the operation's declared ones (Event → Update's attendee fields and Rooms).
+			const setsAttendees = context.reachFields.some((path) => {
 				const read = readAddresses(context.field(path));
 				return read.addresses.length > 0 || read.unreadable.length > 0;
 			});
